@@ -1,0 +1,449 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "cli.h"
+
+#include "capture_time.h"
+#include "case_store.h"
+#include "format.h"
+#include "import_batch.h"
+#include "input.h"
+#include "json_writer.h"
+#include "pprof_reader.h"
+#include "report.h"
+#include "top.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#ifndef MEMSCOPE_SOURCE_DIR
+#define MEMSCOPE_SOURCE_DIR ""
+#endif
+#ifndef MEMSCOPE_DATA_DIR
+#define MEMSCOPE_DATA_DIR ""
+#endif
+
+namespace fs = std::filesystem;
+
+namespace memscope::cli {
+
+namespace {
+
+constexpr int kOk = 0, kInputFailed = 1, kUsage = 2;
+
+struct Args {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> options; // name -> value ("" for flags)
+    std::string error;
+
+    bool flag(const std::string& name) const {
+        return std::any_of(options.begin(), options.end(),
+                           [&](const auto& o) { return o.first == name; });
+    }
+    std::optional<std::string> opt(const std::string& name) const {
+        for (const auto& o : options)
+            if (o.first == name)
+                return o.second;
+        return std::nullopt;
+    }
+};
+
+// Options that take a value; everything else starting with '-' is a flag.
+Args parse(const std::vector<std::string>& in, size_t from,
+           const std::vector<std::string>& withValue, const std::vector<std::string>& flags) {
+    Args a;
+    for (size_t i = from; i < in.size(); ++i) {
+        const std::string& s = in[i];
+        if (s.size() > 1 && s[0] == '-') {
+            std::string name = s, value;
+            auto eq = s.find('=');
+            if (eq != std::string::npos) {
+                name = s.substr(0, eq);
+                value = s.substr(eq + 1);
+            }
+            if (std::find(withValue.begin(), withValue.end(), name) != withValue.end()) {
+                if (eq == std::string::npos) {
+                    if (i + 1 >= in.size()) {
+                        a.error = name + " needs a value";
+                        return a;
+                    }
+                    value = in[++i];
+                }
+                a.options.emplace_back(name, value);
+            } else if (std::find(flags.begin(), flags.end(), name) != flags.end()) {
+                a.options.emplace_back(name, "");
+            } else {
+                a.error = "unknown option " + name;
+                return a;
+            }
+        } else {
+            a.positional.push_back(s);
+        }
+    }
+    return a;
+}
+
+int usageError(const std::string& msg) {
+    std::cerr << "memscope: " << msg << "\n\n" << usage();
+    return kUsage;
+}
+
+bool isCaseFile(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    char head[16] = {};
+    f.read(head, 16);
+    return f.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
+}
+
+Result<std::unique_ptr<CaseStore>> openExisting(const std::string& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return Error{ErrorCode::Io, "no such case file", path, {}, {}};
+    return CaseStore::open(path);
+}
+
+int cmdImport(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--target"}, {});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() < 2)
+        return usageError("import needs a case file and at least one path");
+    auto store = CaseStore::open(a.positional[0]);
+    if (!store) {
+        std::cerr << "memscope: " << store.error().toString() << "\n";
+        return kInputFailed;
+    }
+    ImportOptions opts;
+    opts.targetName = a.opt("--target").value_or("");
+    std::vector<std::string> files, missing;
+    listFiles({a.positional.begin() + 1, a.positional.end()}, files, missing);
+    for (const auto& m : missing)
+        std::cout << "failed     " << m << ": no such file or folder\n";
+    BatchSummary sum = importBatch(**store, files, opts, Progress{}, [](const ImportOutcome& o) {
+        switch (o.status) {
+        case ImportStatus::Imported:
+            std::cout << "imported   " << o.path << " (" << o.format << ", " << o.snapshotIds.size()
+                      << " snapshot" << (o.snapshotIds.size() == 1 ? "" : "s") << ", time from "
+                      << o.timeSource << ")\n";
+            for (const auto& w : o.warnings)
+                std::cout << "  warning: " << w << "\n";
+            break;
+        case ImportStatus::Duplicate:
+            std::cout << "duplicate  " << o.path << " (already in the case)\n";
+            break;
+        case ImportStatus::Skipped:
+            std::cout << "skipped    " << o.path << ": " << (o.error ? o.error->message : "") << "\n";
+            break;
+        case ImportStatus::Failed:
+            std::cout << "failed     " << (o.error ? o.error->toString() : o.path) << "\n";
+            break;
+        }
+        std::cout.flush();
+    });
+    int failed = sum.failed + int(missing.size());
+    std::cout << sum.imported << " imported, " << sum.duplicate << " duplicate, " << sum.skipped
+              << " skipped, " << failed << " failed\n";
+    return failed ? kInputFailed : kOk;
+}
+
+int cmdInfo(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {}, {"--json"});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() != 1)
+        return usageError("info needs one case file");
+    auto store = openExisting(a.positional[0]);
+    if (!store) {
+        std::cerr << "memscope: " << store.error().toString() << "\n";
+        return kInputFailed;
+    }
+    std::cout << (a.flag("--json") ? caseInfoJson(**store) : caseInfoText(**store));
+    return kOk;
+}
+
+int cmdTop(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--snapshot", "--sample", "-n"}, {"--json"});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() != 1)
+        return usageError("top needs one case or profile file");
+    const std::string& path = a.positional[0];
+    int limit = 20;
+    if (auto n = a.opt("-n")) {
+        char* end;
+        long v = std::strtol(n->c_str(), &end, 10);
+        if (*end || v < 0)
+            return usageError("-n takes a count, 0 for all");
+        limit = int(v);
+    }
+    Result<Profile> profile = makeError(ErrorCode::Usage, "");
+    std::string label;
+    if (isCaseFile(path)) {
+        auto store = openExisting(path);
+        if (!store) {
+            std::cerr << "memscope: " << store.error().toString() << "\n";
+            return kInputFailed;
+        }
+        int64_t id = 0;
+        if (auto s = a.opt("--snapshot")) {
+            id = std::strtoll(s->c_str(), nullptr, 10);
+            if (!(*store)->snapshot(id))
+                return usageError("no snapshot " + *s + " in " + path);
+        } else {
+            auto heaps = (*store)->snapshots("heap");
+            if (heaps.empty()) {
+                for (const auto& s : (*store)->snapshots())
+                    if (!(*store)->sampleTypes(s.id).empty())
+                        id = s.id;
+            } else {
+                id = heaps.back().id;
+            }
+            if (!id) {
+                std::cerr << "memscope: " << path << ": no profile snapshots in the case\n";
+                return kInputFailed;
+            }
+        }
+        profile = (*store)->loadProfile(id);
+        label = "snapshot " + std::to_string(id);
+    } else {
+        if (a.opt("--snapshot"))
+            return usageError("--snapshot needs a case file, " + path + " is a capture");
+        profile = readPprofFile(path);
+        label = path;
+    }
+    if (!profile) {
+        std::cerr << "memscope: " << profile.error().toString() << "\n";
+        return kInputFailed;
+    }
+    int idx = profile->defaultSampleIndex();
+    if (auto s = a.opt("--sample")) {
+        idx = profile->sampleIndex(*s);
+        if (idx < 0) {
+            std::string names;
+            for (const auto& t : profile->sampleTypes)
+                names += (names.empty() ? "" : ", ") + t.type;
+            return usageError("no sample type " + *s + " (have: " + names + ")");
+        }
+    }
+    TopResult top = computeTop(*profile, idx);
+    size_t shown = limit == 0 ? top.rows.size() : std::min<size_t>(top.rows.size(), size_t(limit));
+    if (a.flag("--json")) {
+        JsonWriter w;
+        w.beginObject().field("sample", top.sample).field("unit", top.unit).field("total", top.total);
+        w.key("rows").beginArray();
+        for (size_t i = 0; i < shown; ++i) {
+            const auto& r = top.rows[i];
+            w.beginObject().field("function", r.function).field("file", r.file);
+            w.field("flat", r.flat).field("cum", r.cum);
+            if (!r.inlineLabel.empty())
+                w.field("inline", r.inlineLabel);
+            w.endObject();
+        }
+        w.endArray().endObject();
+        std::cout << w.str() << "\n";
+        return kOk;
+    }
+    int64_t shownFlat = 0;
+    for (size_t i = 0; i < shown; ++i)
+        shownFlat += top.rows[i].flat;
+    auto pct = [&](int64_t v) { return formatPercent(top.total ? double(v) / double(top.total) : 0); };
+    std::printf("Profile: %s\nType: %s\n", label.c_str(), top.sample.c_str());
+    std::printf("Showing %zu of %zu functions, accounting for %s, %s of %s total\n", shown,
+                top.rows.size(), formatValue(shownFlat, top.unit).c_str(), pct(shownFlat).c_str(),
+                formatValue(top.total, top.unit).c_str());
+    std::printf("%10s %7s %7s %10s %7s  %s\n", "flat", "flat%", "sum%", "cum", "cum%", "function");
+    int64_t sum = 0;
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& r = top.rows[i];
+        sum += r.flat;
+        std::string name = r.function + (r.inlineLabel.empty() ? "" : " (" + r.inlineLabel + ")");
+        std::printf("%10s %7s %7s %10s %7s  %s\n", formatValue(r.flat, top.unit).c_str(),
+                    pct(r.flat).c_str(), pct(sum).c_str(), formatValue(r.cum, top.unit).c_str(),
+                    pct(r.cum).c_str(), name.c_str());
+    }
+    return kOk;
+}
+
+int cmdReport(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--format", "-o"}, {});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() != 1)
+        return usageError("report needs one case file");
+    std::string format = a.opt("--format").value_or("md");
+    if (format != "md" && format != "json")
+        return usageError("--format is md or json");
+    auto store = openExisting(a.positional[0]);
+    if (!store) {
+        std::cerr << "memscope: " << store.error().toString() << "\n";
+        return kInputFailed;
+    }
+    std::string text = format == "json" ? reportJson(**store) : reportMarkdown(**store);
+    if (auto out = a.opt("-o")) {
+        std::string tmp = *out + ".tmp";
+        {
+            std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+            f << text;
+            if (!f) {
+                std::cerr << "memscope: " << *out << ": cannot write\n";
+                return kInputFailed;
+            }
+        }
+        std::error_code ec;
+        fs::rename(tmp, *out, ec);
+        if (ec) {
+            std::cerr << "memscope: " << *out << ": " << ec.message() << "\n";
+            return kInputFailed;
+        }
+        std::cerr << "wrote " << *out << "\n";
+    } else {
+        std::cout << text;
+    }
+    return kOk;
+}
+
+std::string exeDir(const std::string& argv0) {
+    std::error_code ec;
+    auto self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        self = fs::absolute(argv0, ec);
+    return self.parent_path().string();
+}
+
+} // namespace
+
+std::string usage() {
+    return "usage:\n"
+           "  memscope [CASE]                         open the workbench (on CASE)\n"
+           "  memscope --demo                         open the workbench on the bundled demo case\n"
+           "  memscope import CASE PATH... [--target NAME]\n"
+           "                                          import files and folders into CASE\n"
+           "  memscope info CASE [--json]             targets, snapshots, time span\n"
+           "  memscope top CASE|FILE [--snapshot ID] [--sample NAME] [-n N] [--json]\n"
+           "                                          functions by flat and cum, like pprof -top\n"
+           "  memscope report CASE [--format md|json] [-o FILE]\n"
+           "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
+}
+
+bool headless() {
+    if (std::getenv("QT_QPA_PLATFORM"))
+        return false;
+    const char* d = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    return !(d && *d) && !(w && *w);
+}
+
+std::string demoCasePath(const std::string& argv0, std::string& error) {
+    if (const char* env = std::getenv("MEMSCOPE_DEMO_CASE"))
+        return env;
+    // The shipped captures: installed share folder, else the source tree.
+    std::vector<fs::path> dataDirs = {fs::path(exeDir(argv0)) / "../share/memscope/demo",
+                                      fs::path(MEMSCOPE_DATA_DIR) / "demo",
+                                      fs::path(MEMSCOPE_SOURCE_DIR) / "resources/demo"};
+    fs::path data;
+    std::error_code ec;
+    for (const auto& d : dataDirs)
+        if (!d.empty() && fs::is_directory(d, ec)) {
+            data = d;
+            break;
+        }
+    if (data.empty()) {
+        error = "the demo captures are not installed";
+        return {};
+    }
+    fs::path home;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        home = x;
+    else if (const char* h = std::getenv("HOME"); h && *h)
+        home = fs::path(h) / ".local/share";
+    else
+        home = fs::temp_directory_path();
+    fs::path dir = home / "memscope";
+    fs::create_directories(dir, ec);
+    fs::path casePath = dir / "demo.memscope";
+    if (fs::exists(casePath, ec)) {
+        auto store = CaseStore::open(casePath.string());
+        if (store && !(*store)->snapshots().empty())
+            return casePath.string();
+        // An unreadable or empty demo case is ours to rebuild.
+        store = Error{};
+        fs::remove(casePath, ec);
+        fs::remove(casePath.string() + "-wal", ec);
+        fs::remove(casePath.string() + "-shm", ec);
+    }
+    fs::path building = dir / "demo.memscope.building";
+    fs::remove(building, ec);
+    {
+        auto store = CaseStore::open(building.string());
+        if (!store) {
+            error = store.error().toString();
+            return {};
+        }
+        std::vector<std::string> files, missing;
+        listFiles({data.string()}, files, missing);
+        BatchSummary sum = importBatch(**store, files, ImportOptions{}, Progress{});
+        for (const auto& o : sum.outcomes)
+            if (o.status == ImportStatus::Failed) {
+                error = o.error ? o.error->toString() : o.path;
+                return {};
+            }
+        (void)(*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    }
+    fs::rename(building, casePath, ec);
+    if (ec) {
+        error = casePath.string() + ": " + ec.message();
+        return {};
+    }
+    fs::remove(building.string() + "-wal", ec);
+    fs::remove(building.string() + "-shm", ec);
+    return casePath.string();
+}
+
+std::optional<int> run(const std::vector<std::string>& args) {
+    if (args.size() < 2)
+        return std::nullopt;
+    const std::string& cmd = args[1];
+    if (cmd == "import")
+        return cmdImport(args);
+    if (cmd == "info")
+        return cmdInfo(args);
+    if (cmd == "top")
+        return cmdTop(args);
+    if (cmd == "report")
+        return cmdReport(args);
+    if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+        std::cout << usage();
+        return kOk;
+    }
+    if (cmd == "--version") {
+        std::cout << "memscope " << MEMSCOPE_VERSION << "\n";
+        return kOk;
+    }
+    if (cmd == "--demo" && headless()) {
+        std::string error;
+        std::string path = demoCasePath(args[0], error);
+        if (path.empty()) {
+            std::cerr << "memscope: demo: " << error << "\n";
+            return kInputFailed;
+        }
+        auto store = CaseStore::open(path);
+        if (!store) {
+            std::cerr << "memscope: " << store.error().toString() << "\n";
+            return kInputFailed;
+        }
+        std::cout << reportMarkdown(**store);
+        std::cout << "\n---\nNo display found, so this is the demo case's report (" << path
+                  << ").\nOn a desktop, `memscope --demo` opens the workbench on it; on a server,"
+                     " try `xvfb-run memscope --demo` or `memscope report --format json "
+                  << path << "`.\n";
+        return kOk;
+    }
+    if (!cmd.empty() && cmd[0] != '-' && args.size() > 2)
+        return usageError("unknown command " + cmd);
+    return std::nullopt;
+}
+
+} // namespace memscope::cli

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// memscope: the workbench, and the same binary's subcommands for headless use.
+#include "cli.h"
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#ifdef MEMSCOPE_HAVE_GUI
+#include "workbench.h"
+#endif
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv, argv + argc);
+    if (auto rc = memscope::cli::run(args))
+        return *rc;
+
+    std::string casePath;
+    if (args.size() >= 2 && args[1] == "--demo") {
+        std::string error;
+        casePath = memscope::cli::demoCasePath(args[0], error);
+        if (casePath.empty()) {
+            std::cerr << "memscope: demo: " << error << "\n";
+            return 1;
+        }
+    } else if (args.size() == 2 && args[1][0] != '-') {
+        casePath = args[1];
+    } else if (args.size() > 1) {
+        std::cerr << "memscope: unknown option " << args[1] << "\n\n" << memscope::cli::usage();
+        return 2;
+    }
+#ifdef MEMSCOPE_HAVE_GUI
+    if (memscope::cli::headless()) {
+        std::cerr << "memscope: no display found (DISPLAY/WAYLAND_DISPLAY unset).\n"
+                     "Use the subcommands (memscope --help), or run under xvfb-run.\n";
+        return 2;
+    }
+    return memscope::ui::runWorkbench(argc, argv, QString::fromStdString(casePath));
+#else
+    std::cerr << "memscope: this build has no workbench; use the subcommands.\n\n"
+              << memscope::cli::usage();
+    return 2;
+#endif
+}

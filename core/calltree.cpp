@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "calltree.h"
+
+#include "top.h"
+
+#include <algorithm>
+#include <map>
+
+namespace memscope {
+
+namespace {
+
+int32_t childFor(CallTree& t, std::vector<std::map<uint32_t, int32_t>>& index, int32_t parent,
+                 uint32_t fnNode, const FunctionNodes& fn) {
+    auto& m = index[size_t(parent)];
+    auto it = m.find(fnNode);
+    if (it != m.end())
+        return it->second;
+    int32_t id = int32_t(t.nodes.size());
+    CallTreeNode n;
+    n.function = fn.names[fnNode];
+    n.file = fn.files[fnNode];
+    n.parent = parent;
+    t.nodes.push_back(std::move(n));
+    index.emplace_back();
+    t.nodes[size_t(parent)].children.push_back(id);
+    m.emplace(fnNode, id);
+    return id;
+}
+
+} // namespace
+
+CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& focus,
+                       CallTreeDirection direction) {
+    CallTree t;
+    if (sampleIndex < 0)
+        sampleIndex = p.defaultSampleIndex();
+    if (sampleIndex < 0)
+        return t;
+    t.sample = p.sampleTypes[size_t(sampleIndex)].type;
+    t.unit = p.sampleTypes[size_t(sampleIndex)].unit;
+    t.nodes.push_back(CallTreeNode{});
+    std::vector<std::map<uint32_t, int32_t>> index(1);
+    FunctionNodes fn = functionNodes(p);
+
+    std::vector<uint32_t> path; // root -> leaf function nodes
+    for (const auto& s : p.samples) {
+        int64_t w = s.values[size_t(sampleIndex)];
+        if (w == 0)
+            continue;
+        path.clear();
+        for (size_t li = s.locations.size(); li-- > 0;) {
+            const auto& nodes = fn.nodesOfLocation[s.locations[li]];
+            for (size_t ni = nodes.size(); ni-- > 0;)
+                path.push_back(nodes[ni]);
+        }
+        size_t end = path.size();
+        if (!focus.empty()) {
+            // Cut at the innermost occurrence of the focus.
+            size_t k = path.size();
+            while (k-- > 0)
+                if (fn.names[path[k]] == focus)
+                    break;
+            if (k == size_t(-1))
+                continue;
+            end = k + 1;
+        }
+        t.total += w;
+        t.nodes[0].value += w;
+        int32_t cur = 0;
+        if (direction == CallTreeDirection::TopDown) {
+            for (size_t i = 0; i < end; ++i) {
+                cur = childFor(t, index, cur, path[i], fn);
+                t.nodes[size_t(cur)].value += w;
+            }
+        } else {
+            for (size_t i = end; i-- > 0;) {
+                cur = childFor(t, index, cur, path[i], fn);
+                t.nodes[size_t(cur)].value += w;
+            }
+        }
+        if (cur != 0)
+            t.nodes[size_t(cur)].self += w;
+    }
+    for (auto& n : t.nodes)
+        std::sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
+            const auto& na = t.nodes[size_t(a)];
+            const auto& nb = t.nodes[size_t(b)];
+            return na.value != nb.value ? na.value > nb.value : na.function < nb.function;
+        });
+    return t;
+}
+
+std::vector<std::string> foldedStacks(const CallTree& tree) {
+    std::vector<std::string> out;
+    std::vector<std::pair<int32_t, std::string>> work{{0, ""}};
+    while (!work.empty()) {
+        auto [id, prefix] = work.back();
+        work.pop_back();
+        const auto& n = tree.nodes[size_t(id)];
+        std::string here = id == 0 ? "" : (prefix.empty() ? n.function : prefix + ";" + n.function);
+        if (n.self != 0)
+            out.push_back(here + " " + std::to_string(n.self));
+        for (int32_t c : n.children)
+            work.emplace_back(c, here);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace memscope

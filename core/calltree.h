@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "profile.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memscope {
+
+// A tree of calls, flattened: node 0 is the root (no function).
+struct CallTreeNode {
+    std::string function;
+    std::string file;
+    int64_t value = 0; // total of the samples that pass through this node
+    int64_t self = 0;  // of those, the samples that end here
+    int32_t parent = -1;
+    std::vector<int32_t> children; // sorted by value, largest first
+};
+
+struct CallTree {
+    std::string sample, unit;
+    int64_t total = 0; // of the samples the tree covers
+    std::vector<CallTreeNode> nodes;
+};
+
+enum class CallTreeDirection {
+    TopDown,  // outermost callers first, down to the focus
+    BottomUp, // the focus first, then its callers
+};
+
+// The samples whose stack contains `focus` (every sample when empty), cut at
+// the focus's innermost occurrence: "who calls the site, and how much".
+CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& focus,
+                       CallTreeDirection direction = CallTreeDirection::TopDown);
+
+// Folded stacks ("main;handle;io.ReadAll 123"), one line per path, for tests.
+std::vector<std::string> foldedStacks(const CallTree& tree);
+
+} // namespace memscope

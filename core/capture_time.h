@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace memscope {
+
+// A capture time from a file name: ISO 8601 (2026-11-26T16:59:01Z,
+// 2026-11-26T16:59:01.5+02:00), its basic form (20261126T165901Z), or epoch
+// seconds (a 10-digit run, 2001..2286). Nanoseconds since the epoch, UTC.
+std::optional<int64_t> timeFromFileName(std::string_view name);
+
+// "2026-11-26T16:59:01Z" (milliseconds when not whole seconds).
+std::string formatTimeIso(int64_t ns);
+
+// Accepts what timeFromFileName accepts, plus plain integer unix seconds.
+std::optional<int64_t> parseTimeArg(std::string_view text);
+
+} // namespace memscope

@@ -1,0 +1,895 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "case_store.h"
+
+#include "capture_time.h"
+#include "sha256.h"
+
+#include <chrono>
+#include <map>
+#include <sqlite3.h>
+#include <unordered_map>
+
+namespace memscope {
+
+namespace {
+
+const char* kSchemaV1 = R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE sources(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  compression TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  imported_at_ns INTEGER NOT NULL,
+  decoded_size INTEGER NOT NULL);
+-- The decoded file, zstd-compressed in chunks, so a case is self-contained.
+CREATE TABLE source_chunks(
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(source_id, seq)) WITHOUT ROWID;
+CREATE TABLE targets(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  host TEXT NOT NULL DEFAULT '',
+  pid INTEGER NOT NULL DEFAULT 0,
+  go_version TEXT NOT NULL DEFAULT '');
+CREATE TABLE snapshots(
+  id INTEGER PRIMARY KEY,
+  source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES targets(id),
+  kind TEXT NOT NULL,
+  time_ns INTEGER NOT NULL,
+  time_source TEXT NOT NULL,
+  duration_ns INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX snapshots_by_kind_time ON snapshots(kind, time_ns);
+-- Interned rows shared by every kind of capture.
+CREATE TABLE strings(id INTEGER PRIMARY KEY, value TEXT NOT NULL UNIQUE);
+CREATE TABLE functions(
+  id INTEGER PRIMARY KEY,
+  name_id INTEGER NOT NULL,
+  system_name_id INTEGER NOT NULL,
+  file_id INTEGER NOT NULL,
+  start_line INTEGER NOT NULL,
+  UNIQUE(name_id, system_name_id, file_id, start_line));
+-- inlined = 1 when this frame was inlined into its caller (pprof's Line
+-- entries before the last of a Location). function_id 0 = unsymbolized.
+CREATE TABLE frames(
+  id INTEGER PRIMARY KEY,
+  function_id INTEGER NOT NULL,
+  line INTEGER NOT NULL,
+  inlined INTEGER NOT NULL,
+  address INTEGER NOT NULL,
+  UNIQUE(function_id, line, inlined, address));
+-- A trie of call stacks from the outermost caller (parent_id 0) to the leaf;
+-- a stack is named by its leaf node.
+CREATE TABLE stacks(
+  id INTEGER PRIMARY KEY,
+  parent_id INTEGER NOT NULL,
+  frame_id INTEGER NOT NULL,
+  UNIQUE(parent_id, frame_id));
+CREATE TABLE profile_meta(
+  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+  period INTEGER NOT NULL,
+  period_type TEXT NOT NULL,
+  period_unit TEXT NOT NULL,
+  default_sample TEXT NOT NULL,
+  drop_frames TEXT NOT NULL,
+  keep_frames TEXT NOT NULL,
+  comments TEXT NOT NULL);
+CREATE TABLE sample_types(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  type TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  total INTEGER NOT NULL,
+  PRIMARY KEY(snapshot_id, idx)) WITHOUT ROWID;
+CREATE TABLE mappings(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  memory_start INTEGER NOT NULL,
+  memory_limit INTEGER NOT NULL,
+  file_offset INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  build_id TEXT NOT NULL,
+  has_functions INTEGER NOT NULL,
+  PRIMARY KEY(snapshot_id, idx)) WITHOUT ROWID;
+-- Samples of every profile.proto kind (heap, allocs, goroutine, cpu...):
+-- v0..v3 are the first four sample types, `more` the rest space-separated.
+CREATE TABLE samples(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  stack_id INTEGER NOT NULL,
+  v0 INTEGER NOT NULL DEFAULT 0,
+  v1 INTEGER NOT NULL DEFAULT 0,
+  v2 INTEGER NOT NULL DEFAULT 0,
+  v3 INTEGER NOT NULL DEFAULT 0,
+  more TEXT,
+  labels TEXT);
+CREATE INDEX samples_by_snapshot ON samples(snapshot_id);
+CREATE TABLE annotations(
+  id INTEGER PRIMARY KEY,
+  target_id INTEGER,
+  start_ns INTEGER NOT NULL,
+  end_ns INTEGER,
+  text TEXT NOT NULL,
+  severity TEXT NOT NULL DEFAULT 'info',
+  ref TEXT NOT NULL DEFAULT '',
+  created_ns INTEGER NOT NULL);
+CREATE TABLE findings(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  title TEXT NOT NULL,
+  body TEXT NOT NULL);
+)SQL";
+
+constexpr size_t kChunk = 16u << 20;
+
+int64_t nowNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::string baseName(const std::string& path) {
+    auto slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Labels packed as key US kind US value US unit, records separated by RS.
+std::string packLabels(const std::vector<Label>& labels) {
+    std::string out;
+    for (const auto& l : labels) {
+        if (!out.empty())
+            out += '\x1e';
+        out += l.key;
+        out += '\x1f';
+        out += l.isNum ? 'n' : 's';
+        out += '\x1f';
+        out += l.isNum ? std::to_string(l.num) : l.str;
+        out += '\x1f';
+        out += l.numUnit;
+    }
+    return out;
+}
+
+std::vector<Label> unpackLabels(const std::string& s) {
+    std::vector<Label> out;
+    size_t pos = 0;
+    while (pos < s.size()) {
+        size_t end = s.find('\x1e', pos);
+        if (end == std::string::npos)
+            end = s.size();
+        std::string rec = s.substr(pos, end - pos);
+        std::vector<std::string> parts;
+        size_t p = 0;
+        for (;;) {
+            size_t q = rec.find('\x1f', p);
+            parts.push_back(rec.substr(p, q == std::string::npos ? std::string::npos : q - p));
+            if (q == std::string::npos)
+                break;
+            p = q + 1;
+        }
+        if (parts.size() == 4) {
+            Label l;
+            l.key = parts[0];
+            l.isNum = parts[1] == "n";
+            if (l.isNum)
+                l.num = std::strtoll(parts[2].c_str(), nullptr, 10);
+            else
+                l.str = parts[2];
+            l.numUnit = parts[3];
+            out.push_back(std::move(l));
+        }
+        pos = end + 1;
+    }
+    return out;
+}
+
+struct FunctionKey {
+    int64_t name, systemName, file, startLine;
+    bool operator<(const FunctionKey& o) const {
+        return std::tie(name, systemName, file, startLine) <
+               std::tie(o.name, o.systemName, o.file, o.startLine);
+    }
+};
+
+struct FrameKey {
+    int64_t function, line, inlined;
+    uint64_t address;
+    bool operator<(const FrameKey& o) const {
+        return std::tie(function, line, inlined, address) <
+               std::tie(o.function, o.line, o.inlined, o.address);
+    }
+};
+
+struct PairHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& p) const {
+        return std::hash<int64_t>()(p.first * 1000003 ^ p.second);
+    }
+};
+
+} // namespace
+
+const char* importStatusName(ImportStatus s) {
+    switch (s) {
+    case ImportStatus::Imported: return "imported";
+    case ImportStatus::Duplicate: return "skipped (duplicate)";
+    case ImportStatus::Skipped: return "skipped";
+    case ImportStatus::Failed: return "failed";
+    }
+    return "failed";
+}
+
+// ---- Writer: the ImportSink for one file, inside its transaction. ----------
+
+class CaseStore::Writer final : public ImportSink {
+public:
+    Writer(CaseStore& store, int64_t sourceId, const SourceFile& src, const ImportOptions& opts)
+        : m_db(store.m_db), m_sourceId(sourceId), m_src(src), m_opts(opts) {}
+
+    std::vector<int64_t> snapshotIds;
+    std::vector<std::string> warnings;
+    std::string timeSource;
+
+    Result<int64_t> addSnapshot(const SnapshotDraft& d) override {
+        auto target = targetId(d.target);
+        if (!target)
+            return target.error();
+        int64_t t;
+        if (d.timeNs && *d.timeNs > 0) {
+            t = *d.timeNs;
+            timeSource = "data";
+        } else if (auto fromName = timeFromFileName(m_src.name)) {
+            t = *fromName;
+            timeSource = "filename";
+        } else {
+            t = m_src.file->mtimeNs();
+            timeSource = "mtime";
+        }
+        Stmt s(m_db, "INSERT INTO snapshots(source_id, target_id, kind, time_ns, time_source, "
+                     "duration_ns) VALUES(?,?,?,?,?,?)");
+        s.bind(1, m_sourceId).bind(2, *target).bind(3, d.kind).bind(4, t).bind(5, timeSource);
+        s.bind(6, d.durationNs);
+        if (auto st = s.exec(); !st)
+            return st.error();
+        int64_t id = m_db.lastInsertId();
+        snapshotIds.push_back(id);
+        return id;
+    }
+
+    Status addProfile(int64_t snapshotId, const Profile& p) override {
+        std::string comments;
+        for (const auto& c : p.comments)
+            comments += (comments.empty() ? "" : "\n") + c;
+        Stmt meta(m_db, "INSERT INTO profile_meta VALUES(?,?,?,?,?,?,?,?)");
+        meta.bind(1, snapshotId).bind(2, p.period).bind(3, p.periodType.type);
+        meta.bind(4, p.periodType.unit).bind(5, p.defaultSampleType).bind(6, p.dropFrames);
+        meta.bind(7, p.keepFrames).bind(8, comments);
+        if (auto st = meta.exec(); !st)
+            return st;
+
+        std::vector<int64_t> totals(p.sampleTypes.size(), 0);
+        for (const auto& s : p.samples)
+            for (size_t i = 0; i < totals.size() && i < s.values.size(); ++i)
+                totals[i] += s.values[i] < 0 ? -s.values[i] : s.values[i];
+        Stmt types(m_db, "INSERT INTO sample_types VALUES(?,?,?,?,?)");
+        for (size_t i = 0; i < p.sampleTypes.size(); ++i) {
+            types.bind(1, snapshotId).bind(2, int64_t(i)).bind(3, p.sampleTypes[i].type);
+            types.bind(4, p.sampleTypes[i].unit).bind(5, totals[i]);
+            if (auto st = types.exec(); !st)
+                return st;
+        }
+        Stmt maps(m_db, "INSERT INTO mappings VALUES(?,?,?,?,?,?,?,?)");
+        for (size_t i = 0; i < p.mappings.size(); ++i) {
+            const auto& m = p.mappings[i];
+            maps.bind(1, snapshotId).bind(2, int64_t(i)).bind(3, int64_t(m.memoryStart));
+            maps.bind(4, int64_t(m.memoryLimit)).bind(5, int64_t(m.fileOffset)).bind(6, m.file);
+            maps.bind(7, m.buildId).bind(8, int64_t(m.hasFunctions));
+            if (auto st = maps.exec(); !st)
+                return st;
+        }
+
+        // Intern functions and frames of every location once.
+        std::vector<int64_t> functionIds(p.functions.size(), -1);
+        for (size_t i = 0; i < p.functions.size(); ++i) {
+            auto id = internFunction(p.functions[i]);
+            if (!id)
+                return id.error();
+            functionIds[i] = *id;
+        }
+        std::vector<std::vector<int64_t>> locationFrames(p.locations.size());
+        for (size_t i = 0; i < p.locations.size(); ++i) {
+            const auto& loc = p.locations[i];
+            auto& frames = locationFrames[i];
+            if (loc.lines.empty()) {
+                auto id = internFrame({0, 0, 0, loc.address});
+                if (!id)
+                    return id.error();
+                frames.push_back(*id);
+            }
+            for (size_t k = 0; k < loc.lines.size(); ++k) {
+                FrameKey key{functionIds[loc.lines[k].function], loc.lines[k].line,
+                             k + 1 < loc.lines.size() ? 1 : 0, 0};
+                auto id = internFrame(key);
+                if (!id)
+                    return id.error();
+                frames.push_back(*id);
+            }
+        }
+
+        Stmt ins(m_db, "INSERT INTO samples VALUES(?,?,?,?,?,?,?,?)");
+        std::vector<int64_t> path;
+        for (const auto& s : p.samples) {
+            // Walk root -> leaf through the trie.
+            int64_t node = 0;
+            for (size_t li = s.locations.size(); li-- > 0;) {
+                const auto& frames = locationFrames[s.locations[li]];
+                for (size_t fi = frames.size(); fi-- > 0;) {
+                    auto id = internStack(node, frames[fi]);
+                    if (!id)
+                        return id.error();
+                    node = *id;
+                }
+            }
+            ins.bind(1, snapshotId).bind(2, node);
+            for (size_t i = 0; i < 4; ++i)
+                ins.bind(int(3 + i), i < s.values.size() ? s.values[i] : int64_t(0));
+            if (s.values.size() > 4) {
+                std::string more;
+                for (size_t i = 4; i < s.values.size(); ++i)
+                    more += (i > 4 ? " " : "") + std::to_string(s.values[i]);
+                ins.bind(7, more);
+            } else {
+                ins.bindNull(7);
+            }
+            if (!s.labels.empty())
+                ins.bind(8, packLabels(s.labels));
+            else
+                ins.bindNull(8);
+            if (auto st = ins.exec(); !st)
+                return st;
+        }
+        return {};
+    }
+
+    void warn(const std::string& message) override { warnings.push_back(message); }
+
+private:
+    Result<int64_t> targetId(const TargetHint& hint) {
+        std::string name = !m_opts.targetName.empty() ? m_opts.targetName
+                           : !hint.name.empty()       ? hint.name
+                                                      : "default";
+        Stmt find(m_db, "SELECT id FROM targets WHERE name = ?");
+        find.bind(1, name);
+        if (find.step()) {
+            int64_t id = find.i64(0);
+            if (!hint.host.empty() || hint.pid || !hint.goVersion.empty()) {
+                Stmt upd(m_db, "UPDATE targets SET host = CASE WHEN ?2 <> '' THEN ?2 ELSE host END,"
+                               " pid = CASE WHEN ?3 <> 0 THEN ?3 ELSE pid END,"
+                               " go_version = CASE WHEN ?4 <> '' THEN ?4 ELSE go_version END"
+                               " WHERE id = ?1");
+                upd.bind(1, id).bind(2, hint.host).bind(3, hint.pid).bind(4, hint.goVersion);
+                if (auto st = upd.exec(); !st)
+                    return st.error();
+            }
+            return id;
+        }
+        if (!find.status())
+            return find.status().error();
+        Stmt ins(m_db, "INSERT INTO targets(name, host, pid, go_version) VALUES(?,?,?,?)");
+        ins.bind(1, name).bind(2, hint.host).bind(3, hint.pid).bind(4, hint.goVersion);
+        if (auto st = ins.exec(); !st)
+            return st.error();
+        return m_db.lastInsertId();
+    }
+
+    Result<int64_t> internString(const std::string& s) {
+        if (auto it = m_strings.find(s); it != m_strings.end())
+            return it->second;
+        if (!m_findString.valid()) {
+            m_findString = m_db.prepare("SELECT id FROM strings WHERE value = ?");
+            m_addString = m_db.prepare("INSERT INTO strings(value) VALUES(?)");
+        }
+        m_findString.bind(1, s);
+        int64_t id;
+        if (m_findString.step()) {
+            id = m_findString.i64(0);
+            m_findString.reset();
+        } else {
+            m_findString.reset();
+            if (auto st = m_addString.bind(1, s).exec(); !st)
+                return st.error();
+            id = m_db.lastInsertId();
+        }
+        m_strings.emplace(s, id);
+        return id;
+    }
+
+    Result<int64_t> internFunction(const Function& f) {
+        auto n = internString(f.name);
+        auto sn = internString(f.systemName);
+        auto fl = internString(f.file);
+        if (!n || !sn || !fl)
+            return !n ? n.error() : !sn ? sn.error() : fl.error();
+        FunctionKey key{*n, *sn, *fl, f.startLine};
+        if (auto it = m_functions.find(key); it != m_functions.end())
+            return it->second;
+        if (!m_findFunction.valid()) {
+            m_findFunction = m_db.prepare("SELECT id FROM functions WHERE name_id = ? AND "
+                                          "system_name_id = ? AND file_id = ? AND start_line = ?");
+            m_addFunction = m_db.prepare(
+                "INSERT INTO functions(name_id, system_name_id, file_id, start_line) VALUES(?,?,?,?)");
+        }
+        int64_t id;
+        m_findFunction.bind(1, key.name).bind(2, key.systemName).bind(3, key.file).bind(4, key.startLine);
+        if (m_findFunction.step()) {
+            id = m_findFunction.i64(0);
+            m_findFunction.reset();
+        } else {
+            m_findFunction.reset();
+            m_addFunction.bind(1, key.name).bind(2, key.systemName).bind(3, key.file);
+            m_addFunction.bind(4, key.startLine);
+            if (auto st = m_addFunction.exec(); !st)
+                return st.error();
+            id = m_db.lastInsertId();
+        }
+        m_functions.emplace(key, id);
+        return id;
+    }
+
+    Result<int64_t> internFrame(const FrameKey& key) {
+        if (auto it = m_frames.find(key); it != m_frames.end())
+            return it->second;
+        if (!m_findFrame.valid()) {
+            m_findFrame = m_db.prepare("SELECT id FROM frames WHERE function_id = ? AND line = ? "
+                                       "AND inlined = ? AND address = ?");
+            m_addFrame = m_db.prepare(
+                "INSERT INTO frames(function_id, line, inlined, address) VALUES(?,?,?,?)");
+        }
+        int64_t id;
+        m_findFrame.bind(1, key.function).bind(2, key.line).bind(3, key.inlined);
+        m_findFrame.bind(4, int64_t(key.address));
+        if (m_findFrame.step()) {
+            id = m_findFrame.i64(0);
+            m_findFrame.reset();
+        } else {
+            m_findFrame.reset();
+            m_addFrame.bind(1, key.function).bind(2, key.line).bind(3, key.inlined);
+            m_addFrame.bind(4, int64_t(key.address));
+            if (auto st = m_addFrame.exec(); !st)
+                return st.error();
+            id = m_db.lastInsertId();
+        }
+        m_frames.emplace(key, id);
+        return id;
+    }
+
+    Result<int64_t> internStack(int64_t parent, int64_t frame) {
+        auto key = std::make_pair(parent, frame);
+        if (auto it = m_stacks.find(key); it != m_stacks.end())
+            return it->second;
+        if (!m_findStack.valid()) {
+            m_findStack = m_db.prepare("SELECT id FROM stacks WHERE parent_id = ? AND frame_id = ?");
+            m_addStack = m_db.prepare("INSERT INTO stacks(parent_id, frame_id) VALUES(?,?)");
+        }
+        int64_t id;
+        m_findStack.bind(1, parent).bind(2, frame);
+        if (m_findStack.step()) {
+            id = m_findStack.i64(0);
+            m_findStack.reset();
+        } else {
+            m_findStack.reset();
+            if (auto st = m_addStack.bind(1, parent).bind(2, frame).exec(); !st)
+                return st.error();
+            id = m_db.lastInsertId();
+        }
+        m_stacks.emplace(key, id);
+        return id;
+    }
+
+    Db& m_db;
+    int64_t m_sourceId;
+    const SourceFile& m_src;
+    const ImportOptions& m_opts;
+    std::unordered_map<std::string, int64_t> m_strings;
+    std::map<FunctionKey, int64_t> m_functions;
+    std::map<FrameKey, int64_t> m_frames;
+    std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> m_stacks;
+    Stmt m_findString, m_addString, m_findFunction, m_addFunction, m_findFrame, m_addFrame,
+        m_findStack, m_addStack;
+};
+
+// ---- CaseStore ---------------------------------------------------------------
+
+Result<std::unique_ptr<CaseStore>> CaseStore::open(const std::string& path, bool readOnly) {
+    std::unique_ptr<CaseStore> store(new CaseStore);
+    store->m_path = path;
+    if (auto st = store->m_db.open(path, readOnly, !readOnly); !st)
+        return st.error();
+    if (auto st = store->initSchema(readOnly); !st)
+        return st.error();
+    return store;
+}
+
+CaseStore::~CaseStore() = default;
+
+Status CaseStore::initSchema(bool readOnly) {
+    Stmt probe(m_db, "SELECT count(*) FROM sqlite_master");
+    if (!probe.valid() || !probe.step()) {
+        Status st = probe.valid() ? probe.status() : Status(m_db.error("read"));
+        std::string why = st ? "unreadable" : st.error().message;
+        return Error{ErrorCode::Database, "not a memscope case (" + why + ")", m_path, {}, {}};
+    }
+    int64_t objects = probe.i64(0);
+    probe.reset();
+    int64_t appId = m_db.scalar("PRAGMA application_id");
+    int64_t version = m_db.scalar("PRAGMA user_version");
+    if (objects == 0) {
+        if (readOnly)
+            return Error{ErrorCode::Database, "empty file, not a memscope case", m_path, {}, {}};
+        if (auto st = m_db.exec("PRAGMA journal_mode=WAL"); !st)
+            return st;
+        Transaction tx(m_db);
+        if (!tx.begun())
+            return tx.begun();
+        if (auto st = m_db.exec(kSchemaV1); !st)
+            return st;
+        std::string pragmas = "PRAGMA application_id=" + std::to_string(kApplicationId) +
+                              "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
+        if (auto st = m_db.exec(pragmas.c_str()); !st)
+            return st;
+        Stmt meta(m_db, "INSERT INTO meta VALUES('created_ns', ?)");
+        if (auto st = meta.bind(1, std::to_string(nowNs())).exec(); !st)
+            return st;
+        if (auto st = tx.commit(); !st)
+            return st;
+    } else {
+        if (appId != kApplicationId)
+            return Error{ErrorCode::Database,
+                         "a SQLite database, but not a memscope case (application_id " +
+                             std::to_string(appId) + ")",
+                         m_path, {}, {}};
+        if (version > kSchemaVersion)
+            return Error{ErrorCode::Unsupported,
+                         "case schema version " + std::to_string(version) +
+                             " is newer than this memscope reads (" +
+                             std::to_string(kSchemaVersion) + "); upgrade memscope",
+                         m_path, {}, {}};
+        if (version < 1)
+            return Error{ErrorCode::Unsupported,
+                         "case schema version " + std::to_string(version) + " is not supported",
+                         m_path, {}, {}};
+        if (!readOnly)
+            (void)m_db.exec("PRAGMA journal_mode=WAL");
+    }
+    (void)m_db.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
+    return {};
+}
+
+int CaseStore::schemaVersion() { return int(m_db.scalar("PRAGMA user_version")); }
+
+ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions& opts,
+                                    const Progress& progress) {
+    ImportOutcome out;
+    out.path = path;
+    auto fail = [&](Error e) {
+        out.status = ImportStatus::Failed;
+        out.error = e.withFile(path);
+        return out;
+    };
+    auto mapped = MappedFile::open(path);
+    if (!mapped)
+        return fail(mapped.error());
+    SourceFile src;
+    src.path = path;
+    src.name = baseName(path);
+    src.file = *mapped;
+    std::string_view raw = src.file->bytes();
+    src.compression = detectCompression(raw.substr(0, 4));
+    src.head = peekDecoded(raw, 64 << 10);
+
+    std::string sha = Sha256::hex(raw);
+    {
+        Stmt dup(m_db, "SELECT format FROM sources WHERE sha256 = ?");
+        dup.bind(1, sha);
+        if (dup.step()) {
+            out.status = ImportStatus::Duplicate;
+            out.format = dup.text(0);
+            return out;
+        }
+    }
+    if (raw.empty()) {
+        out.status = ImportStatus::Skipped;
+        out.error = Error{ErrorCode::Format, "empty file", path, {}, {}};
+        return out;
+    }
+    Importer* importer = ImporterRegistry::instance().detect(src.head);
+    if (!importer) {
+        out.status = ImportStatus::Skipped;
+        out.error = Error{ErrorCode::Unsupported, "not a capture format memscope reads", path, 0, {}};
+        return out;
+    }
+    out.format = importer->format();
+    if (progress.cancelled())
+        return fail(makeError(ErrorCode::Cancelled, "cancelled"));
+
+    Transaction tx(m_db);
+    if (!tx.begun())
+        return fail(tx.begun().error());
+    Stmt ins(m_db, "INSERT INTO sources(name, path, size, sha256, format, compression, mtime_ns, "
+                   "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
+    ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size())).bind(4, sha);
+    ins.bind(5, out.format).bind(6, compressionName(src.compression));
+    ins.bind(7, src.file->mtimeNs()).bind(8, nowNs());
+    if (auto st = ins.exec(); !st)
+        return fail(st.error());
+    int64_t sourceId = m_db.lastInsertId();
+
+    Writer writer(*this, sourceId, src, opts);
+    if (auto st = importer->import(src, writer, progress); !st) {
+        Error e = st.error();
+        if (src.compression != Compression::None && e.offset && e.file.empty())
+            e.message += std::string(" (offset in the ") + compressionName(src.compression) +
+                         "-decoded data)";
+        return fail(e);
+    }
+    if (writer.snapshotIds.empty())
+        return fail(makeError(ErrorCode::Format, "no snapshot found in the file"));
+
+    // Keep the decoded bytes, so the case stands on its own.
+    auto stream = src.open();
+    std::string chunk(kChunk, '\0');
+    Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
+    int64_t seq = 0, decoded = 0;
+    for (;;) {
+        size_t have = 0;
+        while (have < kChunk) {
+            auto got = stream->read(chunk.data() + have, kChunk - have);
+            if (!got)
+                return fail(got.error());
+            if (*got == 0)
+                break;
+            have += *got;
+        }
+        if (have == 0)
+            break;
+        auto z = zstdCompress(std::string_view(chunk.data(), have));
+        if (!z)
+            return fail(z.error());
+        if (auto st = blob.bind(1, sourceId).bind(2, seq++).bindBlob(3, *z).exec(); !st)
+            return fail(st.error());
+        decoded += int64_t(have);
+        if (progress.cancelled())
+            return fail(makeError(ErrorCode::Cancelled, "cancelled"));
+    }
+    Stmt size(m_db, "UPDATE sources SET decoded_size = ? WHERE id = ?");
+    if (auto st = size.bind(1, decoded).bind(2, sourceId).exec(); !st)
+        return fail(st.error());
+    if (progress.cancelled())
+        return fail(makeError(ErrorCode::Cancelled, "cancelled"));
+    if (auto st = tx.commit(); !st)
+        return fail(st.error());
+    out.status = ImportStatus::Imported;
+    out.snapshotIds = writer.snapshotIds;
+    out.warnings = writer.warnings;
+    out.timeSource = writer.timeSource;
+    return out;
+}
+
+std::vector<TargetInfo> CaseStore::targets() {
+    std::vector<TargetInfo> out;
+    Stmt s(m_db, "SELECT id, name, host, pid, go_version FROM targets ORDER BY id");
+    while (s.step())
+        out.push_back({s.i64(0), s.text(1), s.text(2), s.text(4), s.i64(3)});
+    return out;
+}
+
+std::vector<SourceInfo> CaseStore::sources() {
+    std::vector<SourceInfo> out;
+    Stmt s(m_db, "SELECT id, name, path, sha256, format, compression, size, imported_at_ns "
+                 "FROM sources ORDER BY id");
+    while (s.step())
+        out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.i64(6),
+                       s.i64(7)});
+    return out;
+}
+
+std::vector<SnapshotInfo> CaseStore::snapshots(const std::string& kind) {
+    std::vector<SnapshotInfo> out;
+    Stmt s(m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                 " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
+                 " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
+    s.bind(1, kind);
+    while (s.step())
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
+                       s.text(7)});
+    return out;
+}
+
+std::optional<SnapshotInfo> CaseStore::snapshot(int64_t id) {
+    Stmt s(m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                 " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
+                 " WHERE sn.id = ?");
+    s.bind(1, id);
+    if (!s.step())
+        return std::nullopt;
+    return SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
+                        s.text(7)};
+}
+
+std::vector<SampleTypeTotal> CaseStore::sampleTypes(int64_t snapshotId) {
+    std::vector<SampleTypeTotal> out;
+    Stmt s(m_db, "SELECT idx, type, unit, total FROM sample_types WHERE snapshot_id = ? ORDER BY idx");
+    s.bind(1, snapshotId);
+    while (s.step())
+        out.push_back({int(s.i64(0)), s.text(1), s.text(2), s.i64(3)});
+    return out;
+}
+
+Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
+    Profile p;
+    {
+        Stmt m(m_db, "SELECT period, period_type, period_unit, default_sample, drop_frames, "
+                     "keep_frames, comments FROM profile_meta WHERE snapshot_id = ?");
+        m.bind(1, snapshotId);
+        if (!m.step())
+            return Error{ErrorCode::Usage,
+                         "snapshot " + std::to_string(snapshotId) + " has no profile", m_path, {}, {}};
+        p.period = m.i64(0);
+        p.periodType = {m.text(1), m.text(2)};
+        p.defaultSampleType = m.text(3);
+        p.dropFrames = m.text(4);
+        p.keepFrames = m.text(5);
+        std::string comments = m.text(6);
+        size_t pos = 0;
+        while (!comments.empty() && pos <= comments.size()) {
+            size_t nl = comments.find('\n', pos);
+            p.comments.push_back(comments.substr(pos, nl == std::string::npos ? nl : nl - pos));
+            if (nl == std::string::npos)
+                break;
+            pos = nl + 1;
+        }
+    }
+    if (auto sn = snapshot(snapshotId)) {
+        p.timeNanos = sn->timeNs;
+        p.durationNanos = sn->durationNs;
+    }
+    for (const auto& t : sampleTypes(snapshotId))
+        p.sampleTypes.push_back({t.type, t.unit});
+    {
+        Stmt m(m_db, "SELECT memory_start, memory_limit, file_offset, file, build_id, has_functions"
+                     " FROM mappings WHERE snapshot_id = ? ORDER BY idx");
+        m.bind(1, snapshotId);
+        while (m.step())
+            p.mappings.push_back({uint64_t(m.i64(0)), uint64_t(m.i64(1)), uint64_t(m.i64(2)),
+                                  m.text(3), m.text(4), m.i64(5) != 0});
+    }
+
+    // Stack nodes, frames and functions of this snapshot, resolved once each.
+    struct Node { int64_t parent, frame; };
+    std::unordered_map<int64_t, Node> nodes;
+    {
+        Stmt s(m_db, "WITH RECURSIVE up(id) AS ("
+                     " SELECT DISTINCT stack_id FROM samples WHERE snapshot_id = ?"
+                     " UNION SELECT st.parent_id FROM stacks st JOIN up ON st.id = up.id"
+                     "  WHERE st.parent_id <> 0)"
+                     " SELECT st.id, st.parent_id, st.frame_id FROM stacks st JOIN up ON st.id = up.id");
+        s.bind(1, snapshotId);
+        while (s.step())
+            nodes.emplace(s.i64(0), Node{s.i64(1), s.i64(2)});
+        if (!s.status())
+            return s.status().error();
+    }
+    struct FrameRow { int64_t function, line; bool inlined; uint64_t address; };
+    std::unordered_map<int64_t, FrameRow> frames;
+    std::unordered_map<int64_t, uint32_t> functionIndex;
+    {
+        Stmt f(m_db, "SELECT id, function_id, line, inlined, address FROM frames WHERE id = ?");
+        Stmt fn(m_db, "SELECT n.value, sn.value, fl.value, fu.start_line FROM functions fu"
+                      " JOIN strings n ON n.id = fu.name_id JOIN strings sn ON sn.id = fu.system_name_id"
+                      " JOIN strings fl ON fl.id = fu.file_id WHERE fu.id = ?");
+        for (const auto& [id, node] : nodes) {
+            if (frames.count(node.frame))
+                continue;
+            f.bind(1, node.frame);
+            if (!f.step())
+                return Error{ErrorCode::Database, "case is inconsistent: missing frame " +
+                                                      std::to_string(node.frame), m_path, {}, {}};
+            FrameRow row{f.i64(1), f.i64(2), f.i64(3) != 0, uint64_t(f.i64(4))};
+            f.reset();
+            frames.emplace(node.frame, row);
+            if (row.function != 0 && !functionIndex.count(row.function)) {
+                fn.bind(1, row.function);
+                if (!fn.step())
+                    return Error{ErrorCode::Database, "case is inconsistent: missing function " +
+                                                          std::to_string(row.function), m_path, {}, {}};
+                functionIndex.emplace(row.function, uint32_t(p.functions.size()));
+                p.functions.push_back({fn.text(0), fn.text(1), fn.text(2), fn.i64(3)});
+                fn.reset();
+            }
+        }
+    }
+
+    // Rebuild locations: a run of inlined frames closed by a physical one.
+    std::map<std::vector<int64_t>, uint32_t> locationIndex;
+    std::unordered_map<int64_t, std::vector<uint32_t>> stackLocations; // leaf node -> leaf-first
+    auto locationsOf = [&](int64_t leaf) -> const std::vector<uint32_t>& {
+        auto it = stackLocations.find(leaf);
+        if (it != stackLocations.end())
+            return it->second;
+        std::vector<uint32_t> locs;
+        std::vector<int64_t> run;
+        for (int64_t n = leaf; n != 0;) {
+            auto nit = nodes.find(n);
+            if (nit == nodes.end())
+                break;
+            const FrameRow& fr = frames[nit->second.frame];
+            run.push_back(nit->second.frame);
+            if (!fr.inlined) {
+                auto [lit, fresh] = locationIndex.emplace(run, uint32_t(p.locations.size()));
+                if (fresh) {
+                    Location loc;
+                    for (int64_t fid : run) {
+                        const FrameRow& r = frames[fid];
+                        loc.address = r.address;
+                        if (r.function != 0)
+                            loc.lines.push_back({functionIndex[r.function], r.line});
+                    }
+                    p.locations.push_back(std::move(loc));
+                }
+                locs.push_back(lit->second);
+                run.clear();
+            }
+            n = nit->second.parent;
+        }
+        return stackLocations.emplace(leaf, std::move(locs)).first->second;
+    };
+
+    Stmt s(m_db, "SELECT stack_id, v0, v1, v2, v3, more, labels FROM samples WHERE snapshot_id = ?"
+                 " ORDER BY rowid");
+    s.bind(1, snapshotId);
+    size_t nTypes = p.sampleTypes.size();
+    while (s.step()) {
+        Sample smp;
+        smp.locations = locationsOf(s.i64(0));
+        for (size_t i = 0; i < nTypes && i < 4; ++i)
+            smp.values.push_back(s.i64(int(1 + i)));
+        if (nTypes > 4) {
+            std::string more = s.text(5);
+            const char* c = more.c_str();
+            char* end;
+            for (size_t i = 4; i < nTypes; ++i) {
+                smp.values.push_back(std::strtoll(c, &end, 10));
+                c = end;
+            }
+        }
+        if (!s.isNull(6))
+            smp.labels = unpackLabels(s.text(6));
+        p.samples.push_back(std::move(smp));
+    }
+    if (!s.status())
+        return s.status().error();
+    return p;
+}
+
+Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
+    std::string out;
+    Stmt s(m_db, "SELECT data FROM source_chunks WHERE source_id = ? ORDER BY seq");
+    s.bind(1, sourceId);
+    while (s.step()) {
+        auto part = zstdDecompress(s.blob(0), kChunk);
+        if (!part)
+            return part.error();
+        out += *part;
+    }
+    if (!s.status())
+        return s.status().error();
+    return out;
+}
+
+} // namespace memscope

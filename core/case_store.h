@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "db.h"
+#include "importer.h"
+#include "profile.h"
+#include "progress.h"
+#include "result.h"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace memscope {
+
+constexpr int kSchemaVersion = 1;
+// "MSCP": lets `file` and memscope tell a case from any other SQLite file.
+constexpr int32_t kApplicationId = 0x4d534350;
+
+struct TargetInfo {
+    int64_t id = 0;
+    std::string name, host, goVersion;
+    int64_t pid = 0;
+};
+
+struct SourceInfo {
+    int64_t id = 0;
+    std::string name, path, sha256, format, compression;
+    int64_t size = 0;
+    int64_t importedAtNs = 0;
+};
+
+struct SnapshotInfo {
+    int64_t id = 0;
+    int64_t sourceId = 0;
+    int64_t targetId = 0;
+    std::string kind;
+    int64_t timeNs = 0;
+    std::string timeSource; // data | filename | mtime | user
+    int64_t durationNs = 0;
+    std::string sourceName;
+};
+
+struct SampleTypeTotal {
+    int index = 0;
+    std::string type, unit;
+    int64_t total = 0;
+};
+
+enum class ImportStatus { Imported, Duplicate, Skipped, Failed };
+const char* importStatusName(ImportStatus s);
+
+struct ImportOutcome {
+    std::string path;
+    ImportStatus status = ImportStatus::Failed;
+    std::string format;
+    std::vector<int64_t> snapshotIds;
+    std::vector<std::string> warnings;
+    std::optional<Error> error; // for Failed, and the reason for Skipped
+    std::string timeSource;
+};
+
+struct ImportOptions {
+    std::string targetName; // overrides what the data says
+};
+
+class CaseStore {
+public:
+    // Opens (or creates) a case. An older schema is migrated; a newer one, or
+    // a SQLite file that is not a case, is refused with a clear message.
+    static Result<std::unique_ptr<CaseStore>> open(const std::string& path, bool readOnly = false);
+    ~CaseStore();
+
+    const std::string& path() const { return m_path; }
+    int schemaVersion();
+
+    // Imports one file as one transaction: all of it, or nothing.
+    ImportOutcome importFile(const std::string& path, const ImportOptions& opts,
+                             const Progress& progress);
+
+    std::vector<TargetInfo> targets();
+    std::vector<SourceInfo> sources();
+    std::vector<SnapshotInfo> snapshots(const std::string& kind = {});
+    std::optional<SnapshotInfo> snapshot(int64_t id);
+    std::vector<SampleTypeTotal> sampleTypes(int64_t snapshotId);
+    // A snapshot's profile, rebuilt from the interned rows.
+    Result<Profile> loadProfile(int64_t snapshotId);
+    // The decoded bytes of an imported file.
+    Result<std::string> sourceBytes(int64_t sourceId);
+
+    Db& db() { return m_db; }
+
+private:
+    CaseStore() = default;
+    Status initSchema(bool readOnly);
+    class Writer;
+    friend class Writer;
+
+    std::string m_path;
+    Db m_db;
+};
+
+} // namespace memscope

@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "input.h"
+#include "profile.h"
+#include "progress.h"
+#include "result.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace memscope {
+
+// One file handed to an importer: its raw bytes (mapped), how they are
+// compressed, and a decoded prefix for cheap checks.
+struct SourceFile {
+    std::string path;
+    std::string name; // file name without folders
+    std::shared_ptr<const MappedFile> file;
+    Compression compression = Compression::None;
+    std::string head; // first few KiB of the decoded content
+    std::unique_ptr<ByteStream> open() const { return openStream(file->bytes()); }
+};
+
+// What an importer says about the process a capture came from.
+struct TargetHint {
+    std::string name; // binary name, "leakyapp"
+    std::string host;
+    int64_t pid = 0;
+    std::string goVersion;
+};
+
+// One capture at one time. time from the data when it has one.
+struct SnapshotDraft {
+    std::string kind; // heap, allocs, goroutine_profile, cpu, ...
+    std::optional<int64_t> timeNs;
+    int64_t durationNs = 0;
+    TargetHint target;
+};
+
+// Where importers write. The store implements it inside the file's transaction.
+class ImportSink {
+public:
+    virtual ~ImportSink() = default;
+    // Returns the snapshot id.
+    virtual Result<int64_t> addSnapshot(const SnapshotDraft& draft) = 0;
+    virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
+    // Something the user should hear about that does not stop the import.
+    virtual void warn(const std::string& message) = 0;
+};
+
+class Importer {
+public:
+    virtual ~Importer() = default;
+    // Stable name stored with each source: "pprof", "goroutine_text", ...
+    virtual std::string format() const = 0;
+    virtual std::string description() const = 0;
+    // 0 = not mine, 100 = certainly mine. Judged from content, never the name.
+    virtual int sniff(std::string_view decodedHead) const = 0;
+    virtual Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) = 0;
+};
+
+// The built-in importers plus any loaded from plugins.
+class ImporterRegistry {
+public:
+    static ImporterRegistry& instance();
+    void add(std::unique_ptr<Importer> importer);
+    // The most confident importer for this content, or null.
+    Importer* detect(std::string_view decodedHead) const;
+    const std::vector<std::unique_ptr<Importer>>& importers() const { return m_importers; }
+    // Loads shared-object plugins from these folders; returns what it did, per file.
+    std::vector<std::string> loadPlugins(const std::vector<std::string>& folders);
+
+private:
+    ImporterRegistry();
+    std::vector<std::unique_ptr<Importer>> m_importers;
+    std::vector<void*> m_handles;
+};
+
+// The ABI a plugin exports: `extern "C" memscope::Importer* memscope_create_importer(int abi)`.
+// It returns null when `abi` is not the one it was built for.
+constexpr int kImporterAbi = 1;
+using CreateImporterFn = Importer* (*)(int abi);
+
+} // namespace memscope

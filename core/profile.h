@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace memscope {
+
+// A profile in memscope's own terms: dense indices instead of pprof ids, strings
+// resolved. The same shape serves a freshly parsed file and a snapshot read
+// back from a case, so every analysis runs on both.
+struct ValueType {
+    std::string type;
+    std::string unit;
+};
+
+struct Function {
+    std::string name;
+    std::string systemName;
+    std::string file;
+    int64_t startLine = 0;
+};
+
+struct Line {
+    uint32_t function = 0; // index into Profile::functions
+    int64_t line = 0;
+};
+
+struct Mapping {
+    uint64_t memoryStart = 0;
+    uint64_t memoryLimit = 0;
+    uint64_t fileOffset = 0;
+    std::string file;
+    std::string buildId;
+    bool hasFunctions = false;
+};
+
+struct Location {
+    uint64_t address = 0;
+    int32_t mapping = -1; // index into Profile::mappings, -1 = none
+    // lines[0] is the innermost (inlined) frame, the last the physical function.
+    std::vector<Line> lines;
+};
+
+struct Label {
+    std::string key;
+    std::string str;
+    int64_t num = 0;
+    std::string numUnit;
+    bool isNum = false;
+};
+
+struct Sample {
+    std::vector<uint32_t> locations; // leaf first, indices into Profile::locations
+    std::vector<int64_t> values;     // one per sample type
+    std::vector<Label> labels;
+};
+
+struct Profile {
+    std::vector<ValueType> sampleTypes;
+    std::vector<Sample> samples;
+    std::vector<Location> locations;
+    std::vector<Function> functions;
+    std::vector<Mapping> mappings;
+    std::vector<std::string> comments;
+    std::string dropFrames;
+    std::string keepFrames;
+    std::string defaultSampleType;
+    ValueType periodType;
+    int64_t period = 0;
+    int64_t timeNanos = 0;
+    int64_t durationNanos = 0;
+
+    // The sample type consumers show first: default_sample_type when set,
+    // else the last one (pprof's rule; inuse_space for heap profiles).
+    int defaultSampleIndex() const;
+    // Index of a sample type by name, -1 when absent.
+    int sampleIndex(const std::string& name) const;
+    // "heap" for the four heap columns, "goroutine", "cpu", ... or "profile".
+    std::string kind() const;
+};
+
+} // namespace memscope

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "series.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+namespace memscope {
+
+std::string Series::key() const {
+    if (labels.empty())
+        return metric;
+    std::string k = metric + "{";
+    bool first = true;
+    for (const auto& [name, value] : labels) {
+        if (!first)
+            k += ",";
+        k += name + "=" + value;
+        first = false;
+    }
+    return k + "}";
+}
+
+namespace {
+
+// Flat value per leaf function for sample type `idx`. Only v0..v3 are columns
+// (Go heap profiles have exactly four types); the name comes from this list,
+// never from input.
+std::string flatBySiteQuery(int idx) {
+    static const char* columns[] = {"v0", "v1", "v2", "v3"};
+    if (idx < 0 || idx >= 4)
+        return {};
+    return std::string("SELECT n.value, SUM(s.") + columns[idx] +
+           ") FROM samples s JOIN stacks st ON st.id = s.stack_id"
+           " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
+           " JOIN strings n ON n.id = fu.name_id WHERE s.snapshot_id = ? GROUP BY n.value";
+}
+
+} // namespace
+
+std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
+    std::vector<Series> out;
+    auto snaps = store.snapshots("heap");
+    if (snaps.empty())
+        return out;
+    auto targets = store.targets();
+    bool manyTargets = targets.size() > 1;
+
+    for (const auto& target : targets) {
+        struct Total {
+            const char* type;
+            const char* metric;
+            const char* unit;
+        };
+        const Total totals[] = {{"inuse_space", "heap_inuse_bytes", "bytes"},
+                                {"inuse_objects", "heap_inuse_objects", "objects"},
+                                {"alloc_space", "heap_alloc_bytes", "bytes"},
+                                {"alloc_objects", "heap_alloc_objects", "objects"}};
+        std::vector<Series> totalSeries;
+        for (const auto& t : totals) {
+            Series s;
+            s.metric = t.metric;
+            s.unit = t.unit;
+            if (manyTargets)
+                s.labels["target"] = target.name;
+            totalSeries.push_back(std::move(s));
+        }
+        // site -> (snapshot index -> bytes)
+        std::unordered_map<std::string, std::vector<double>> sites;
+        std::vector<const SnapshotInfo*> mine;
+        for (const auto& sn : snaps)
+            if (sn.targetId == target.id)
+                mine.push_back(&sn);
+        for (size_t i = 0; i < mine.size(); ++i) {
+            const auto& sn = *mine[i];
+            int inuseIdx = -1;
+            for (const auto& st : store.sampleTypes(sn.id)) {
+                for (size_t k = 0; k < std::size(totals); ++k)
+                    if (st.type == totals[k].type)
+                        totalSeries[k].points.push_back({sn.timeNs, double(st.total), sn.id});
+                if (st.type == "inuse_space")
+                    inuseIdx = st.index;
+            }
+            std::string sql = flatBySiteQuery(inuseIdx);
+            if (sql.empty())
+                continue;
+            Stmt q(store.db(), sql.c_str());
+            q.bind(1, sn.id);
+            while (q.step()) {
+                auto& v = sites[q.text(0)];
+                v.resize(mine.size(), 0.0);
+                v[i] = double(q.i64(1));
+            }
+        }
+        for (auto& s : totalSeries)
+            if (!s.points.empty())
+                out.push_back(std::move(s));
+
+        // The sites that matter most: the largest in-use bytes at any snapshot.
+        std::vector<std::pair<double, std::string>> ranked;
+        for (const auto& [name, values] : sites)
+            ranked.emplace_back(*std::max_element(values.begin(), values.end()), name);
+        std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) {
+            return a.first != b.first ? a.first > b.first : a.second < b.second;
+        });
+        for (size_t r = 0; r < ranked.size() && int(r) < opts.topSites; ++r) {
+            if (ranked[r].first <= 0)
+                break;
+            Series s;
+            s.metric = "heap_inuse_bytes";
+            s.unit = "bytes";
+            if (manyTargets)
+                s.labels["target"] = target.name;
+            s.labels["site"] = ranked[r].second;
+            const auto& values = sites[ranked[r].second];
+            for (size_t i = 0; i < mine.size(); ++i)
+                s.points.push_back({mine[i]->timeNs, values[i], mine[i]->id});
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
+std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
+    return heapSeries(store, opts);
+}
+
+} // namespace memscope

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "case_store.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace memscope {
+
+struct SeriesPoint {
+    int64_t timeNs = 0;
+    double value = 0;
+    int64_t snapshotId = 0;
+};
+
+// One line on the timeline. Named in snake_case with the unit last
+// (`heap_inuse_bytes`); labels narrow it (`heap_inuse_bytes{site=io.ReadAll}`).
+struct Series {
+    std::string metric;
+    std::map<std::string, std::string> labels;
+    std::string unit; // bytes, objects, count
+    std::vector<SeriesPoint> points;
+
+    // metric{k=v,...}: the key `report --format json` uses.
+    std::string key() const;
+};
+
+struct SeriesOptions {
+    int topSites = 5; // allocation sites drawn as their own lines
+};
+
+// Heap series for every heap profile snapshot in the case: totals for the
+// four sample types, and in-use bytes per top allocation site (leaf function).
+std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts = {});
+
+// Every series the case supports, in display order.
+std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts = {});
+
+} // namespace memscope

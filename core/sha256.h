@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace memscope {
+
+// FIPS 180-4 SHA-256, for recognising a file imported before.
+class Sha256 {
+public:
+    Sha256();
+    void update(std::string_view data);
+    std::array<uint8_t, 32> finish();
+    static std::string hex(std::string_view data);
+
+private:
+    void block(const uint8_t* p);
+    uint32_t m_h[8];
+    uint8_t m_buf[64];
+    size_t m_len = 0;
+    uint64_t m_total = 0;
+};
+
+} // namespace memscope

@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "main_window.h"
+#include "workbench.h"
+
+#include "call_tree_model.h"
+#include "case_store.h"
+#include "format.h"
+#include "import_batch.h"
+#include "sites_model.h"
+#include "timeline_view.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCheckBox>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPromise>
+#include <QPushButton>
+#include <QSettings>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableView>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace memscope::ui {
+
+namespace {
+
+constexpr int kMaxRecent = 8;
+
+CaseOverview loadOverview(const QString& path) {
+    CaseOverview o;
+    o.path = path;
+    auto store = CaseStore::open(path.toStdString());
+    if (!store) {
+        o.error = QString::fromStdString(store.error().toString());
+        return o;
+    }
+    o.snapshots = (*store)->snapshots();
+    o.series = allSeries(**store);
+    int heaps = 0;
+    for (const auto& s : o.snapshots)
+        heaps += s.kind == "heap";
+    o.summary = QObject::tr("%1: %2 snapshots, %3 heap profiles")
+                    .arg(QFileInfo(path).fileName())
+                    .arg(o.snapshots.size())
+                    .arg(heaps);
+    return o;
+}
+
+SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample) {
+    SnapshotSites r;
+    r.snapshotId = snapshotId;
+    auto store = CaseStore::open(path.toStdString(), /*readOnly=*/true);
+    if (!store) {
+        r.error = QString::fromStdString(store.error().toString());
+        return r;
+    }
+    auto p = (*store)->loadProfile(snapshotId);
+    if (!p) {
+        r.error = QString::fromStdString(p.error().toString());
+        return r;
+    }
+    auto profile = std::make_shared<const Profile>(std::move(*p));
+    r.sampleIndex = sample.isEmpty() ? -1 : profile->sampleIndex(sample.toStdString());
+    if (r.sampleIndex < 0)
+        r.sampleIndex = profile->defaultSampleIndex();
+    r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
+    r.profile = std::move(profile);
+    return r;
+}
+
+// Sort by the raw numbers behind the cells, not their text.
+class NumericSortProxy : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+
+protected:
+    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override {
+        QVariant va = a.data(SitesModel::SortRole), vb = b.data(SitesModel::SortRole);
+        if (va.typeId() == QMetaType::LongLong && vb.typeId() == QMetaType::LongLong)
+            return va.toLongLong() < vb.toLongLong();
+        return QString::localeAwareCompare(va.toString(), vb.toString()) < 0;
+    }
+};
+
+} // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle(tr("memscope"));
+    setAcceptDrops(true);
+    buildCentral();
+    buildMenus();
+
+    connect(&m_overviewWatcher, &QFutureWatcher<CaseOverview>::finished, this, [this] {
+        CaseOverview o = m_overviewWatcher.result();
+        if (o.path != m_casePath)
+            return;
+        if (!o.error.isEmpty()) {
+            setIdle(tr("Could not open the case"));
+            QMessageBox::warning(this, tr("Open case"), o.error);
+            m_casePath.clear();
+            return;
+        }
+        m_timeline->setSeries(std::move(o.series));
+        setIdle(o.summary);
+        // Open the latest heap snapshot, so the tables are never empty.
+        qint64 last = 0;
+        for (const auto& s : o.snapshots)
+            if (s.kind == "heap")
+                last = s.id;
+        if (last && !m_snapshotId)
+            selectSnapshot(last);
+        else if (m_snapshotId)
+            m_timeline->markSnapshot(m_snapshotId);
+        emit caseLoaded();
+    });
+    connect(&m_sitesWatcher, &QFutureWatcher<SnapshotSites>::finished, this, [this] {
+        SnapshotSites r = m_sitesWatcher.result();
+        if (r.snapshotId != m_snapshotId)
+            return;
+        if (!r.error.isEmpty()) {
+            m_sitesTitle->setText(r.error);
+            return;
+        }
+        m_profile = r.profile;
+        {
+            QSignalBlocker block(m_sampleCombo);
+            m_sampleCombo->clear();
+            for (const auto& t : m_profile->sampleTypes)
+                m_sampleCombo->addItem(QString::fromStdString(t.type));
+            m_sampleCombo->setCurrentIndex(r.sampleIndex);
+        }
+        m_sites->setResult(r.top);
+        m_sitesView->sortByColumn(SitesModel::Flat, Qt::DescendingOrder);
+        m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions")
+                                  .arg(r.snapshotId)
+                                  .arg(QString::fromStdString(r.top->sample))
+                                  .arg(QString::fromStdString(formatValue(r.top->total, r.top->unit)))
+                                  .arg(r.top->rows.size()));
+        if (!m_treeFocus.isEmpty())
+            showCallTree(m_treeFocus);
+        emit sitesLoaded();
+    });
+    connect(&m_treeWatcher, &QFutureWatcher<std::shared_ptr<const CallTree>>::finished, this, [this] {
+        auto tree = m_treeWatcher.result();
+        m_tree->setTree(tree);
+        m_treeView->expandToDepth(2);
+        m_treeView->resizeColumnToContents(CallTreeModel::Function);
+        m_treeTitle->setText(tr("Call tree of %1 — %2 through it")
+                                 .arg(m_treeFocus, QString::fromStdString(formatValue(tree->total, tree->unit))));
+        emit callTreeLoaded();
+    });
+    connect(&m_importWatcher, &QFutureWatcher<ImportReport>::progressValueChanged, this,
+            [this](int v) { m_progress->setValue(v); });
+    connect(&m_importWatcher, &QFutureWatcher<ImportReport>::progressTextChanged, this,
+            [this](const QString& t) { m_status->setText(t); });
+    connect(&m_importWatcher, &QFutureWatcher<ImportReport>::finished, this, [this] {
+        ImportReport r = m_importWatcher.result();
+        QString msg = tr("Import %1: %2 imported, %3 duplicate, %4 skipped, %5 failed")
+                          .arg(r.cancelled ? tr("cancelled") : tr("done"))
+                          .arg(r.imported)
+                          .arg(r.duplicate)
+                          .arg(r.skipped)
+                          .arg(r.failed);
+        setIdle(msg);
+        if (r.failed > 0)
+            QMessageBox::warning(this, tr("Import"),
+                                 msg + "\n\n" + r.problems.join("\n"));
+        refreshOverview();
+        emit importFinished();
+    });
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    m_vsplit->restoreState(settings.value("window/vsplit").toByteArray());
+    m_hsplit->restoreState(settings.value("window/hsplit").toByteArray());
+    setIdle(tr("Open a case (Ctrl+O) or import captures (Ctrl+I)"));
+}
+
+MainWindow::~MainWindow() {
+    m_importStop.request_stop();
+    m_importWatcher.waitForFinished();
+    m_overviewWatcher.waitForFinished();
+    m_sitesWatcher.waitForFinished();
+    m_treeWatcher.waitForFinished();
+}
+
+void MainWindow::buildCentral() {
+    m_timeline = new TimelineView(this);
+    connect(m_timeline, &TimelineView::snapshotClicked, this, &MainWindow::selectSnapshot);
+
+    auto* sitesPanel = new QWidget(this);
+    auto* sl = new QVBoxLayout(sitesPanel);
+    sl->setContentsMargins(4, 4, 4, 4);
+    m_sitesTitle = new QLabel(tr("Click a point on the timeline to open its allocation sites"), this);
+    m_sitesTitle->setTextFormat(Qt::PlainText);
+    auto* bar = new QHBoxLayout;
+    m_sampleCombo = new QComboBox(this);
+    m_sampleCombo->setToolTip(tr("Sample type"));
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter functions (Ctrl+F)"));
+    m_filter->setClearButtonEnabled(true);
+    bar->addWidget(new QLabel(tr("Sample:"), this));
+    bar->addWidget(m_sampleCombo);
+    bar->addWidget(m_filter, 1);
+    m_sites = new SitesModel(this);
+    m_sitesProxy = new NumericSortProxy(this);
+    m_sitesProxy->setSourceModel(m_sites);
+    m_sitesProxy->setFilterKeyColumn(SitesModel::Function);
+    m_sitesProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_sitesView = new QTableView(this);
+    m_sitesView->setModel(m_sitesProxy);
+    m_sitesView->setSortingEnabled(true);
+    m_sitesView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_sitesView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sitesView->verticalHeader()->hide();
+    m_sitesView->horizontalHeader()->setStretchLastSection(true);
+    m_sitesView->horizontalHeader()->setSectionResizeMode(SitesModel::Function, QHeaderView::Interactive);
+    m_sitesView->setColumnWidth(SitesModel::Function, 320);
+    m_sitesView->setWordWrap(false);
+    m_sitesView->setToolTip(tr("Double-click a site to open its call tree"));
+    sl->addWidget(m_sitesTitle);
+    sl->addLayout(bar);
+    sl->addWidget(m_sitesView, 1);
+    connect(m_filter, &QLineEdit::textChanged, m_sitesProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_sampleCombo, &QComboBox::currentIndexChanged, this, [this] { recomputeSites(); });
+    connect(m_sitesView, &QTableView::doubleClicked, this, [this](const QModelIndex& idx) {
+        QModelIndex src = m_sitesProxy->mapToSource(idx);
+        if (auto r = m_sites->result(); r && src.isValid())
+            showCallTree(QString::fromStdString(r->rows[size_t(src.row())].function));
+    });
+
+    auto* treePanel = new QWidget(this);
+    auto* tl = new QVBoxLayout(treePanel);
+    tl->setContentsMargins(4, 4, 4, 4);
+    m_treeTitle = new QLabel(tr("Double-click a site to see who calls it"), this);
+    m_treeTitle->setTextFormat(Qt::PlainText);
+    m_invert = new QCheckBox(tr("Site first (callers below it)"), this);
+    connect(m_invert, &QCheckBox::toggled, this, [this] {
+        if (!m_treeFocus.isEmpty())
+            showCallTree(m_treeFocus);
+    });
+    m_tree = new CallTreeModel(this);
+    m_treeView = new QTreeView(this);
+    m_treeView->setModel(m_tree);
+    m_treeView->setUniformRowHeights(true);
+    m_treeView->setAlternatingRowColors(true);
+    tl->addWidget(m_treeTitle);
+    tl->addWidget(m_invert);
+    tl->addWidget(m_treeView, 1);
+
+    m_hsplit = new QSplitter(Qt::Horizontal, this);
+    m_hsplit->addWidget(sitesPanel);
+    m_hsplit->addWidget(treePanel);
+    m_hsplit->setStretchFactor(0, 3);
+    m_hsplit->setStretchFactor(1, 2);
+    m_vsplit = new QSplitter(Qt::Vertical, this);
+    m_vsplit->addWidget(m_timeline);
+    m_vsplit->addWidget(m_hsplit);
+    m_vsplit->setStretchFactor(0, 2);
+    m_vsplit->setStretchFactor(1, 3);
+    setCentralWidget(m_vsplit);
+
+    m_status = new QLabel(this);
+    m_progress = new QProgressBar(this);
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(240);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        m_importStop.request_stop();
+        m_importWatcher.cancel();
+        m_status->setText(tr("Cancelling…"));
+    });
+    statusBar()->addWidget(m_status, 1);
+    statusBar()->addPermanentWidget(m_progress);
+    statusBar()->addPermanentWidget(m_cancel);
+    resize(1280, 860);
+}
+
+void MainWindow::buildMenus() {
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Case…"), QKeySequence::New, this, &MainWindow::newCase);
+    file->addAction(tr("&Open Case…"), QKeySequence::Open, this, &MainWindow::chooseAndOpenCase);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    file->addSeparator();
+    file->addAction(tr("&Import Files…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+                    &MainWindow::chooseFilesToImport);
+    file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
+                    &MainWindow::chooseFolderToImport);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("Filter Sites"), QKeySequence::Find, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
+                    [this] { refreshOverview(); });
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About memscope"), this, [this] {
+        QMessageBox::about(this, tr("About memscope"),
+                           tr("<b>memscope %1</b><p>Memory forensics for Go services: heap "
+                              "profiles over time, from a spike to its allocation site.</p>")
+                               .arg(QStringLiteral(MEMSCOPE_VERSION)));
+    });
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value("recentCases").toStringList();
+    for (const QString& path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openCase(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::addRecent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recentCases").toStringList();
+    QString abs = QFileInfo(path).absoluteFilePath();
+    recent.removeAll(abs);
+    recent.prepend(abs);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue("recentCases", recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::openCase(const QString& path) {
+    m_casePath = path;
+    m_snapshotId = 0;
+    m_profile.reset();
+    m_treeFocus.clear();
+    m_sites->setResult(nullptr);
+    m_tree->setTree(nullptr);
+    m_timeline->clear();
+    setWindowTitle(tr("%1 — memscope").arg(QFileInfo(path).fileName()));
+    addRecent(path);
+    refreshOverview();
+}
+
+void MainWindow::refreshOverview() {
+    if (m_casePath.isEmpty())
+        return;
+    if (!m_importWatcher.isRunning())
+        setBusy(tr("Loading %1…").arg(QFileInfo(m_casePath).fileName()), false);
+    m_overviewWatcher.setFuture(QtConcurrent::run(loadOverview, m_casePath));
+}
+
+void MainWindow::selectSnapshot(qint64 snapshotId) {
+    if (m_casePath.isEmpty())
+        return;
+    m_snapshotId = snapshotId;
+    m_timeline->markSnapshot(snapshotId);
+    m_sitesTitle->setText(tr("Loading snapshot %1…").arg(snapshotId));
+    QString sample = m_sampleCombo->currentText();
+    m_sitesWatcher.setFuture(QtConcurrent::run(loadSites, m_casePath, snapshotId, sample));
+}
+
+void MainWindow::recomputeSites() {
+    if (!m_profile)
+        return;
+    auto profile = m_profile;
+    qint64 id = m_snapshotId;
+    int idx = m_sampleCombo->currentIndex();
+    m_sitesWatcher.setFuture(QtConcurrent::run([profile, id, idx] {
+        SnapshotSites r;
+        r.snapshotId = id;
+        r.profile = profile;
+        r.sampleIndex = idx;
+        r.top = std::make_shared<const TopResult>(computeTop(*profile, idx));
+        return r;
+    }));
+}
+
+void MainWindow::showCallTree(const QString& function) {
+    if (!m_profile)
+        return;
+    m_treeFocus = function;
+    auto profile = m_profile;
+    int idx = m_sampleCombo->currentIndex();
+    auto dir = m_invert->isChecked() ? CallTreeDirection::BottomUp : CallTreeDirection::TopDown;
+    std::string focus = function.toStdString();
+    m_treeTitle->setText(tr("Building the call tree of %1…").arg(function));
+    m_treeWatcher.setFuture(QtConcurrent::run([profile, idx, focus, dir] {
+        return std::make_shared<const CallTree>(buildCallTree(*profile, idx, focus, dir));
+    }));
+}
+
+bool MainWindow::isBusy() const {
+    return m_importWatcher.isRunning() || m_overviewWatcher.isRunning() ||
+           m_sitesWatcher.isRunning() || m_treeWatcher.isRunning();
+}
+
+bool MainWindow::ensureCase() {
+    if (!m_casePath.isEmpty())
+        return true;
+    newCase();
+    return !m_casePath.isEmpty();
+}
+
+void MainWindow::newCase() {
+    QString path = QFileDialog::getSaveFileName(this, tr("New case"), QString(),
+                                                tr("memscope cases (*.memscope)"));
+    if (path.isEmpty())
+        return;
+    if (!path.endsWith(".memscope"))
+        path += ".memscope";
+    openCase(path);
+}
+
+void MainWindow::chooseAndOpenCase() {
+    QString path = QFileDialog::getOpenFileName(this, tr("Open case"), QString(),
+                                                tr("memscope cases (*.memscope);;All files (*)"));
+    if (!path.isEmpty())
+        openCase(path);
+}
+
+void MainWindow::chooseFilesToImport() {
+    QStringList files = QFileDialog::getOpenFileNames(this, tr("Import captures"));
+    if (!files.isEmpty())
+        importPaths(files);
+}
+
+void MainWindow::chooseFolderToImport() {
+    QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder of captures"));
+    if (!dir.isEmpty())
+        importPaths({dir});
+}
+
+void MainWindow::importPaths(const QStringList& paths) {
+    if (paths.isEmpty() || !ensureCase())
+        return;
+    if (m_importWatcher.isRunning()) {
+        QMessageBox::information(this, tr("Import"), tr("An import is already running."));
+        return;
+    }
+    m_importStop = std::stop_source();
+    std::stop_token stop = m_importStop.get_token();
+    std::vector<std::string> list;
+    for (const auto& p : paths)
+        list.push_back(p.toStdString());
+    QString casePath = m_casePath;
+    setBusy(tr("Importing…"), true);
+    m_importWatcher.setFuture(QtConcurrent::run([casePath, list, stop](QPromise<ImportReport>& promise) {
+        ImportReport report;
+        promise.setProgressRange(0, 1000);
+        auto store = CaseStore::open(casePath.toStdString());
+        if (!store) {
+            report.failed = 1;
+            report.problems << QString::fromStdString(store.error().toString());
+            promise.addResult(report);
+            return;
+        }
+        std::vector<std::string> files, missing;
+        listFiles(list, files, missing);
+        for (const auto& m : missing) {
+            ++report.failed;
+            report.problems << QObject::tr("%1: no such file or folder").arg(QString::fromStdString(m));
+        }
+        Progress progress;
+        progress.stop = stop;
+        progress.report = [&promise](uint64_t done, uint64_t total, const std::string& what) {
+            int v = total ? int(1000 * double(done) / double(total)) : 0;
+            promise.setProgressValueAndText(v, QString::fromStdString(what));
+        };
+        BatchSummary sum = importBatch(**store, files, ImportOptions{}, progress);
+        report.imported = sum.imported;
+        report.duplicate = sum.duplicate;
+        report.skipped = sum.skipped;
+        report.failed += sum.failed;
+        report.cancelled = sum.cancelled || stop.stop_requested();
+        for (const auto& o : sum.outcomes)
+            if (o.status == ImportStatus::Failed && o.error &&
+                o.error->code != ErrorCode::Cancelled)
+                report.problems << QString::fromStdString(o.error->toString());
+        promise.addResult(report);
+    }));
+}
+
+void MainWindow::setBusy(const QString& what, bool cancellable) {
+    m_status->setText(what);
+    m_progress->setVisible(true);
+    m_progress->setRange(0, cancellable ? 1000 : 0);
+    m_progress->setValue(0);
+    m_cancel->setVisible(cancellable);
+}
+
+void MainWindow::setIdle(const QString& message) {
+    m_status->setText(message);
+    m_progress->setVisible(false);
+    m_cancel->setVisible(false);
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    QStringList paths;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    // A dropped case opens; captures are imported.
+    if (paths.size() == 1 && paths.front().endsWith(".memscope")) {
+        openCase(paths.front());
+    } else {
+        importPaths(paths);
+    }
+    event->acceptProposedAction();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/vsplit", m_vsplit->saveState());
+    settings.setValue("window/hsplit", m_hsplit->saveState());
+    QMainWindow::closeEvent(event);
+}
+
+int runWorkbench(int& argc, char** argv, const QString& casePath) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("memscope");
+    QApplication::setApplicationName("memscope");
+    QApplication::setApplicationVersion(MEMSCOPE_VERSION);
+    QApplication::setWindowIcon(QIcon(":/memscope/memscope.png"));
+    MainWindow w;
+    w.show();
+    if (!casePath.isEmpty())
+        w.openCase(casePath);
+    return app.exec();
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "calltree.h"
+#include "profile.h"
+#include "series.h"
+#include "top.h"
+
+#include <QFutureWatcher>
+#include <QMainWindow>
+#include <memory>
+#include <stop_token>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QCheckBox;
+class QSortFilterProxyModel;
+class QSplitter;
+class QTableView;
+class QTreeView;
+class QMenu;
+
+namespace memscope::ui {
+
+class TimelineView;
+class SitesModel;
+class CallTreeModel;
+
+// What opening a case loads, off the GUI thread.
+struct CaseOverview {
+    QString path;
+    QString error;
+    std::vector<Series> series;
+    std::vector<SnapshotInfo> snapshots;
+    QString summary;
+};
+
+// One snapshot's profile and its sites for the chosen sample type.
+struct SnapshotSites {
+    qint64 snapshotId = 0;
+    QString error;
+    std::shared_ptr<const Profile> profile;
+    std::shared_ptr<const TopResult> top;
+    int sampleIndex = -1;
+};
+
+struct ImportReport {
+    int imported = 0, duplicate = 0, skipped = 0, failed = 0;
+    bool cancelled = false;
+    QStringList problems; // one line per failed or skipped file
+};
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a case (created when missing). Loading runs in the background;
+    // caseLoaded() fires when the timeline is filled.
+    void openCase(const QString& path);
+    void importPaths(const QStringList& paths);
+    void selectSnapshot(qint64 snapshotId);
+    // Opens the call tree of a site (function name) in the current snapshot.
+    void showCallTree(const QString& function);
+
+    QString casePath() const { return m_casePath; }
+    TimelineView* timeline() const { return m_timeline; }
+    QTableView* sitesView() const { return m_sitesView; }
+    SitesModel* sitesModel() const { return m_sites; }
+    QTreeView* callTreeView() const { return m_treeView; }
+    CallTreeModel* callTreeModel() const { return m_tree; }
+    bool isBusy() const;
+
+signals:
+    void caseLoaded();
+    void sitesLoaded();
+    void callTreeLoaded();
+    void importFinished();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildMenus();
+    void buildCentral();
+    void refreshOverview();
+    void recomputeSites();
+    void rebuildRecentMenu();
+    void addRecent(const QString& path);
+    void setBusy(const QString& what, bool cancellable);
+    void setIdle(const QString& message);
+    bool ensureCase();
+    void chooseAndOpenCase();
+    void newCase();
+    void chooseFilesToImport();
+    void chooseFolderToImport();
+
+    QString m_casePath;
+    TimelineView* m_timeline = nullptr;
+    SitesModel* m_sites = nullptr;
+    QSortFilterProxyModel* m_sitesProxy = nullptr;
+    QTableView* m_sitesView = nullptr;
+    QComboBox* m_sampleCombo = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QLabel* m_sitesTitle = nullptr;
+    CallTreeModel* m_tree = nullptr;
+    QTreeView* m_treeView = nullptr;
+    QLabel* m_treeTitle = nullptr;
+    QCheckBox* m_invert = nullptr;
+    QSplitter* m_vsplit = nullptr;
+    QSplitter* m_hsplit = nullptr;
+    QLabel* m_status = nullptr;
+    QProgressBar* m_progress = nullptr;
+    QPushButton* m_cancel = nullptr;
+    QMenu* m_recentMenu = nullptr;
+
+    // Background work. A watcher follows only the latest future, so a result
+    // that a newer request overtook is dropped.
+    QFutureWatcher<CaseOverview> m_overviewWatcher;
+    QFutureWatcher<SnapshotSites> m_sitesWatcher;
+    QFutureWatcher<std::shared_ptr<const CallTree>> m_treeWatcher;
+    QFutureWatcher<ImportReport> m_importWatcher;
+    std::stop_source m_importStop;
+
+    std::shared_ptr<const Profile> m_profile;
+    qint64 m_snapshotId = 0;
+    QString m_treeFocus;
+};
+
+} // namespace memscope::ui

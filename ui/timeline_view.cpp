@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "timeline_view.h"
+
+#include "capture_time.h"
+#include "format.h"
+
+#include <QLabel>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace memscope::ui {
+
+namespace {
+
+// Distinct, colour-blind-friendly line colours (Okabe-Ito), the total first.
+const QColor kPalette[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 158, 115),
+                           QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
+                           QColor(120, 120, 120), QColor(240, 228, 66)};
+
+double toSeconds(int64_t ns) { return double(ns) / 1e9; }
+
+// A byte axis: ticks on round binary multiples, labelled in kB/MB/GB.
+class ByteTicker : public QCPAxisTicker {
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+        return QString::fromStdString(formatValue(int64_t(tick), "bytes"));
+    }
+};
+
+} // namespace
+
+TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_empty = new QLabel(tr("No heap profiles in this case yet.\n\nImport captures with File ▸ "
+                            "Import Files… or Import Folder…, or drop them on this window."),
+                         this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    layout->addWidget(m_empty);
+    layout->addWidget(m_plot);
+    m_plot->setVisible(false);
+    m_plot->setMinimumHeight(220);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    ticker->setDateTimeFormat("HH:mm:ss\nyyyy-MM-dd");
+    ticker->setDateTimeSpec(Qt::UTC);
+    m_plot->xAxis->setTicker(ticker);
+    m_plot->xAxis->setLabel(tr("time (UTC)"));
+    m_plot->yAxis->setTicker(QSharedPointer<ByteTicker>::create());
+    m_plot->yAxis->setLabel(tr("heap in use"));
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
+    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
+}
+
+void TimelineView::clear() { setSeries({}); }
+
+void TimelineView::setSeries(std::vector<Series> series) {
+    m_plot->clearGraphs();
+    m_plot->clearItems();
+    m_cursor = nullptr;
+    m_series.clear();
+    m_main = -1;
+    // Only in-use bytes go on this chart: the total and the per-site lines.
+    for (auto& s : series)
+        if (s.metric == "heap_inuse_bytes")
+            m_series.push_back(std::move(s));
+    for (size_t i = 0; i < m_series.size(); ++i)
+        if (m_series[i].labels.count("site") == 0) {
+            m_main = int(i);
+            break;
+        }
+    bool any = m_main >= 0 && !m_series[size_t(m_main)].points.empty();
+    m_empty->setVisible(!any);
+    m_plot->setVisible(any);
+    if (!any) {
+        m_plot->replot();
+        return;
+    }
+    // The total first (index 0 in the plot), then the sites.
+    std::vector<int> order{m_main};
+    for (size_t i = 0; i < m_series.size(); ++i)
+        if (int(i) != m_main)
+            order.push_back(int(i));
+    int colour = 0;
+    for (int idx : order) {
+        const Series& s = m_series[size_t(idx)];
+        QCPGraph* g = m_plot->addGraph();
+        QVector<double> xs, ys;
+        for (const auto& p : s.points) {
+            xs.push_back(toSeconds(p.timeNs));
+            ys.push_back(p.value);
+        }
+        g->setData(xs, ys, true);
+        QColor c = kPalette[colour++ % std::size(kPalette)];
+        bool total = idx == m_main;
+        g->setPen(QPen(c, total ? 2.5 : 1.5));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, total ? QColor(Qt::white) : c,
+                                           total ? 7 : 4));
+        g->setName(total ? tr("heap in use (total)")
+                         : QString::fromStdString(s.labels.at("site")));
+    }
+    m_plot->rescaleAxes();
+    auto xr = m_plot->xAxis->range();
+    double pad = std::max(1.0, xr.size() * 0.04);
+    m_plot->xAxis->setRange(xr.lower - pad, xr.upper + pad);
+    m_plot->yAxis->setRangeLower(0);
+    m_plot->yAxis->setRangeUpper(m_plot->yAxis->range().upper * 1.08);
+    m_cursor = new QCPItemStraightLine(m_plot);
+    m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
+    m_cursor->setVisible(false);
+    m_plot->replot();
+}
+
+int TimelineView::pointCount() const {
+    return m_main >= 0 && m_plot->graphCount() > 0 ? m_plot->graph(0)->dataCount() : 0;
+}
+
+QPoint TimelineView::pointPosition(int i) const {
+    if (i < 0 || i >= pointCount())
+        return {};
+    auto it = m_plot->graph(0)->data()->at(i);
+    return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(it->key))),
+                  int(std::lround(m_plot->yAxis->coordToPixel(it->value))));
+}
+
+int TimelineView::nearestPoint(double pixelX) const {
+    int best = -1;
+    double bestDist = 12; // pixels
+    for (int i = 0; i < pointCount(); ++i) {
+        double px = m_plot->xAxis->coordToPixel(m_plot->graph(0)->data()->at(i)->key);
+        double d = std::fabs(px - pixelX);
+        if (d < bestDist) {
+            bestDist = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+QString TimelineView::describePoint(int i) const {
+    const Series& main = m_series[size_t(m_main)];
+    const auto& p = main.points[size_t(i)];
+    QString text = QStringLiteral("<b>%1</b><br>heap in use: <b>%2</b>")
+                       .arg(QString::fromStdString(formatTimeIso(p.timeNs)),
+                            QString::fromStdString(formatValue(int64_t(p.value), "bytes")));
+    for (size_t k = 0; k < m_series.size(); ++k) {
+        if (int(k) == m_main)
+            continue;
+        const Series& s = m_series[k];
+        for (const auto& q : s.points)
+            if (q.snapshotId == p.snapshotId)
+                text += QStringLiteral("<br>%1: %2")
+                            .arg(QString::fromStdString(s.labels.at("site")).toHtmlEscaped(),
+                                 QString::fromStdString(formatValue(int64_t(q.value), "bytes")));
+    }
+    return text + tr("<br><i>click to open this snapshot</i>");
+}
+
+void TimelineView::onMouseMove(QMouseEvent* event) {
+    int i = nearestPoint(event->position().x());
+    if (i < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(event->globalPosition().toPoint(), describePoint(i), m_plot);
+}
+
+void TimelineView::onMousePress(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton)
+        return;
+    int i = nearestPoint(event->position().x());
+    if (i < 0)
+        return;
+    int64_t id = m_series[size_t(m_main)].points[size_t(i)].snapshotId;
+    markSnapshot(id);
+    emit snapshotClicked(id);
+}
+
+void TimelineView::markSnapshot(int64_t snapshotId) {
+    if (m_main < 0 || !m_cursor)
+        return;
+    for (const auto& p : m_series[size_t(m_main)].points)
+        if (p.snapshotId == snapshotId) {
+            double x = toSeconds(p.timeNs);
+            m_cursor->point1->setCoords(x, 0);
+            m_cursor->point2->setCoords(x, 1);
+            m_cursor->setVisible(true);
+            m_plot->replot();
+            return;
+        }
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "series.h"
+
+#include <QWidget>
+#include <vector>
+
+class QCustomPlot;
+class QCPItemStraightLine;
+class QLabel;
+
+namespace memscope::ui {
+
+// The home view: heap in use over time on a real time axis, the top
+// allocation sites as their own lines. Hover shows values, click picks a snapshot.
+class TimelineView : public QWidget {
+    Q_OBJECT
+public:
+    explicit TimelineView(QWidget* parent = nullptr);
+
+    void setSeries(std::vector<Series> series);
+    void clear();
+    // Marks a snapshot as picked (draws the cursor) without emitting.
+    void markSnapshot(int64_t snapshotId);
+
+    QCustomPlot* plot() const { return m_plot; }
+    // Points on the main (total in-use) line: one per heap snapshot.
+    int pointCount() const;
+    // Pixel position of the i-th point of the main line, for tests and tooling.
+    QPoint pointPosition(int i) const;
+    const std::vector<Series>& series() const { return m_series; }
+
+signals:
+    void snapshotClicked(qint64 snapshotId);
+
+private:
+    void onMouseMove(QMouseEvent* event);
+    void onMousePress(QMouseEvent* event);
+    // The snapshot under a pixel x, or -1 when nothing is near.
+    int nearestPoint(double pixelX) const;
+    QString describePoint(int i) const;
+
+    QCustomPlot* m_plot;
+    QLabel* m_empty;
+    QCPItemStraightLine* m_cursor = nullptr;
+    std::vector<Series> m_series;
+    int m_main = -1; // index into m_series of the total in-use line
+};
+
+} // namespace memscope::ui
