@@ -22,9 +22,9 @@ int32_t childFor(CallTree& t, std::vector<std::map<uint32_t, int32_t>>& index, i
     n.file = fn.files[fnNode];
     n.parent = parent;
     t.nodes.push_back(std::move(n));
-    index.emplace_back();
     t.nodes[size_t(parent)].children.push_back(id);
     m.emplace(fnNode, id);
+    index.emplace_back(); // after the last use of `m`: this may move it
     return id;
 }
 

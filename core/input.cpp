@@ -2,6 +2,7 @@
 #include "input.h"
 
 #include <algorithm>
+#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -113,8 +114,23 @@ public:
     Result<size_t> read(char* buf, size_t n) override {
         if (!m_ok)
             return errorAt(ErrorCode::Format, 0, "gzip: cannot initialise decoder");
+        if (m_pending)
+            return *m_pending;
         if (m_done)
             return size_t(0);
+        auto got = inflateSome(buf, n);
+        if (!got.ok() && n - m_z.avail_out > 0) {
+            // Bytes before the damage are real data: deliver them first.
+            m_pending = got.error();
+            size_t have = n - m_z.avail_out;
+            m_decoded += have;
+            return have;
+        }
+        return got;
+    }
+
+private:
+    Result<size_t> inflateSome(char* buf, size_t n) {
         m_z.next_out = reinterpret_cast<Bytef*>(buf);
         m_z.avail_out = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
         while (m_z.avail_out > 0) {
@@ -142,6 +158,7 @@ public:
             return overLimit(consumed(), m_limit);
         return got;
     }
+public:
     uint64_t position() const override { return consumed(); }
     uint64_t decodedSoFar() const override { return m_decoded; }
 
@@ -166,6 +183,7 @@ private:
     bool m_ok = false;
     bool m_done = false;
     uint64_t m_decoded = 0;
+    std::optional<Error> m_pending;
 };
 
 class ZstdStream final : public ByteStream {
@@ -179,7 +197,22 @@ public:
     ~ZstdStream() override { ZSTD_freeDStream(m_d); }
 
     Result<size_t> read(char* buf, size_t n) override {
+        if (m_pending)
+            return *m_pending;
         ZSTD_outBuffer out{buf, n, 0};
+        auto got = decompressSome(out);
+        if (!got.ok() && out.pos > 0) {
+            m_pending = got.error();
+            m_decoded += out.pos;
+            return out.pos;
+        }
+        return got;
+    }
+    uint64_t position() const override { return m_in.pos; }
+    uint64_t decodedSoFar() const override { return m_decoded; }
+
+private:
+    Result<size_t> decompressSome(ZSTD_outBuffer& out) {
         while (out.pos < out.size) {
             if (m_in.pos >= m_in.size) {
                 if (m_lastRet != 0 && m_in.size == m_raw.size())
@@ -206,16 +239,14 @@ public:
             return overLimit(m_in.pos, m_limit);
         return out.pos;
     }
-    uint64_t position() const override { return m_in.pos; }
-    uint64_t decodedSoFar() const override { return m_decoded; }
 
-private:
     std::string_view m_raw;
     uint64_t m_limit;
     ZSTD_DStream* m_d;
     ZSTD_inBuffer m_in{nullptr, 0, 0};
     size_t m_lastRet = 1;
     uint64_t m_decoded = 0;
+    std::optional<Error> m_pending;
 };
 
 } // namespace

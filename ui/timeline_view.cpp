@@ -21,6 +21,15 @@ const QColor kPalette[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 1
 
 double toSeconds(int64_t ns) { return double(ns) / 1e9; }
 
+// A line's legend name: its site, else "heap in use (total)", with the target when labelled.
+QString lineName(const Series& s) {
+    QString name = s.labels.count("site") ? QString::fromStdString(s.labels.at("site"))
+                                          : QObject::tr("heap in use (total)");
+    if (s.labels.count("target"))
+        name += QStringLiteral(" [%1]").arg(QString::fromStdString(s.labels.at("target")));
+    return name;
+}
+
 // A byte axis: ticks on round binary multiples, labelled in kB/MB/GB.
 class ByteTicker : public QCPAxisTicker {
 protected:
@@ -106,8 +115,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
         g->setPen(QPen(c, total ? 2.5 : 1.5));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, total ? QColor(Qt::white) : c,
                                            total ? 7 : 4));
-        g->setName(total ? tr("heap in use (total)")
-                         : QString::fromStdString(s.labels.at("site")));
+        g->setName(lineName(s));
     }
     m_plot->rescaleAxes();
     auto xr = m_plot->xAxis->range();
@@ -160,7 +168,7 @@ QString TimelineView::describePoint(int i) const {
         for (const auto& q : s.points)
             if (q.snapshotId == p.snapshotId)
                 text += QStringLiteral("<br>%1: %2")
-                            .arg(QString::fromStdString(s.labels.at("site")).toHtmlEscaped(),
+                            .arg(lineName(s).toHtmlEscaped(),
                                  QString::fromStdString(formatValue(int64_t(q.value), "bytes")));
     }
     return text + tr("<br><i>click to open this snapshot</i>");

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Regenerates tests/data/golden/*.top from `go tool pprof` (needs Go; tests do not).
+# Format: "total N", then "flat cum inline-label function" per function.
+set -euo pipefail
+cd "$(dirname "$0")/../tests/data"
+for f in pprof/*.pb.gz pprof/*.pb; do
+  base=$(basename "$f")
+  types=$(go tool pprof -raw "$f" 2>/dev/null | awk '/^Samples:/{getline; print; exit}' | tr ' ' '\n' | sed 's|/.*||' | grep -v '^$')
+  for t in $types; do
+    out="golden/$base.$t.top"
+    go tool pprof -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 -unit=B -sample_index="$t" "$f" 2>/dev/null |
+      python3 -c '
+import sys
+lines = sys.stdin.read().split("\n")
+total = None
+rows = []
+started = False
+for l in lines:
+    if l.startswith("Showing nodes accounting for"):
+        total = l.split(" of ")[1].split(" total")[0]
+    if l.strip().startswith("flat  flat%"):
+        started = True
+        continue
+    if started and l.strip():
+        f = l.split()
+        name = " ".join(f[5:])
+        label = "-"
+        for tag in ("(inline)", "(partial-inline)"):
+            if name.endswith(" " + tag):
+                name = name[: -len(tag) - 1]
+                label = tag.strip("()")
+        rows.append("%s %s %s %s" % (f[0].rstrip("B"), f[3].rstrip("B"), label, name))
+print("total", (total or "0").rstrip("B"))
+print("\n".join(rows))
+' > "$out"
+  done
+done
+ls golden | wc -l

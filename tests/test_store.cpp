@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "case_store.h"
+#include "db.h"
+#include "import_batch.h"
+#include "pprof_reader.h"
+#include "series.h"
+#include "testutil.h"
+
+#include <QtTest>
+
+using namespace memscope;
+using namespace memscope::test;
+
+class TestStore : public QObject {
+    Q_OBJECT
+private slots:
+    void init() { QVERIFY(m_dir.isValid()); }
+    void createsVersionedCase();
+    void reimportIsNoop();
+    void roundTripMatchesFile_data();
+    void roundTripMatchesFile();
+    void brokenFileLeavesNothing();
+    void batchGoesOnAfterFailure();
+    void refusesForeignAndNewerFiles();
+    void captureTimeSources();
+    void heapSeriesOnePointPerSnapshot();
+    void sourceBytesAreKept();
+
+private:
+    QString casePath(const char* name) { return m_dir.filePath(name); }
+    QTemporaryDir m_dir;
+};
+
+void TestStore::createsVersionedCase() {
+    auto s = CaseStore::open(casePath("v.memscope").toStdString());
+    QVERIFY(s.ok());
+    QCOMPARE((*s)->schemaVersion(), kSchemaVersion);
+    QCOMPARE((*s)->db().scalar("PRAGMA application_id"), int64_t(kApplicationId));
+    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM snapshots"), int64_t(0));
+}
+
+void TestStore::reimportIsNoop() {
+    auto s = CaseStore::open(casePath("r.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto file = dataPath("pprof/heap_go119.pb.gz").toStdString();
+    auto a = (*s)->importFile(file, {}, {});
+    QCOMPARE(a.status, ImportStatus::Imported);
+    int64_t rows = (*s)->db().scalar("SELECT count(*) FROM samples");
+    int64_t stacks = (*s)->db().scalar("SELECT count(*) FROM stacks");
+    auto b = (*s)->importFile(file, {}, {});
+    QCOMPARE(b.status, ImportStatus::Duplicate);
+    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM samples"), rows);
+    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM sources"), int64_t(1));
+    // The same profile uncompressed is another file (other bytes) but shares
+    // every interned function, frame and stack.
+    auto c = (*s)->importFile(dataPath("pprof/heap_go119.pb").toStdString(), {}, {});
+    QCOMPARE(c.status, ImportStatus::Imported);
+    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM stacks"), stacks);
+    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM samples"), rows * 2);
+}
+
+void TestStore::roundTripMatchesFile_data() {
+    QTest::addColumn<QString>("file");
+    for (const char* f : {"heap_go119.pb.gz", "allocs_go119.pb.gz", "goroutine_go119.pb.gz",
+                          "heap-012-20261126T165941Z.pb.gz", "goroutine-final.pb.gz"})
+        QTest::newRow(f) << QString(f);
+}
+
+void TestStore::roundTripMatchesFile() {
+    QFETCH(QString, file);
+    auto s = CaseStore::open(casePath("rt.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto path = dataPath("pprof/" + file).toStdString();
+    auto o = (*s)->importFile(path, {}, {});
+    QVERIFY(o.status == ImportStatus::Imported || o.status == ImportStatus::Duplicate);
+    int64_t id = 0;
+    for (const auto& sn : (*s)->snapshots())
+        if (sn.sourceName == file.toStdString())
+            id = sn.id;
+    QVERIFY(id > 0);
+    auto original = readPprofFile(path);
+    auto loaded = (*s)->loadProfile(id);
+    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().toString().c_str());
+    QCOMPARE(loaded->samples.size(), original->samples.size());
+    QCOMPARE(loaded->period, original->period);
+    QCOMPARE(loaded->defaultSampleType, original->defaultSampleType);
+    for (size_t i = 0; i < original->sampleTypes.size(); ++i)
+        QCOMPARE(renderTop(computeTop(*loaded, int(i))), renderTop(computeTop(*original, int(i))));
+    for (size_t i = 0; i < original->samples.size(); ++i) {
+        QCOMPARE(loaded->samples[i].values, original->samples[i].values);
+        QCOMPARE(loaded->samples[i].labels.size(), original->samples[i].labels.size());
+    }
+}
+
+void TestStore::brokenFileLeavesNothing() {
+    auto s = CaseStore::open(casePath("b.memscope").toStdString());
+    QVERIFY(s.ok());
+    std::string good = readText(dataPath("pprof/heap_go119.pb"));
+    QString broken = m_dir.filePath("broken.pb");
+    // A valid beginning, then a sample pointing at a location that does not exist.
+    writeBytes(broken, good + std::string("\x12\x0a\x0a\x02\xe7\x07\x12\x04\x01\x02\x03\x04", 12));
+    auto o = (*s)->importFile(broken.toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Failed);
+    QVERIFY(o.error.has_value());
+    QCOMPARE(o.error->file, broken.toStdString());
+    QCOMPARE(o.error->offset.value_or(0), uint64_t(good.size()));
+    for (const char* table : {"sources", "snapshots", "samples", "stacks", "frames", "functions",
+                              "strings", "source_chunks", "targets"})
+        QCOMPARE((*s)->db().scalar((std::string("SELECT count(*) FROM ") + table).c_str()),
+                 int64_t(0));
+    Stmt check((*s)->db(), "PRAGMA integrity_check");
+    QVERIFY(check.step());
+    QCOMPARE(check.text(0), std::string("ok"));
+}
+
+void TestStore::batchGoesOnAfterFailure() {
+    auto s = CaseStore::open(casePath("batch.memscope").toStdString());
+    QVERIFY(s.ok());
+    QString cut = m_dir.filePath("cut.pb.gz");
+    std::string gz = readText(dataPath("pprof/heap_go119.pb.gz"));
+    writeBytes(cut, gz.substr(0, gz.size() / 2));
+    std::vector<std::string> files = {dataPath("pprof/heap_go119.pb.gz").toStdString(),
+                                      cut.toStdString(),
+                                      dataPath("broken/not-a-profile.txt").toStdString(),
+                                      dataPath("pprof/heap2_go119.pb.gz").toStdString()};
+    uint64_t lastDone = 0, lastTotal = 0;
+    Progress p;
+    p.report = [&](uint64_t d, uint64_t t, const std::string&) {
+        QVERIFY(d >= lastDone);
+        lastDone = d;
+        lastTotal = t;
+    };
+    auto sum = importBatch(**s, files, {}, p);
+    QCOMPARE(sum.imported, 2);
+    QCOMPARE(sum.failed, 1);
+    QCOMPARE(sum.skipped, 1);
+    QCOMPARE(lastDone, lastTotal);
+    const auto& failed = sum.outcomes[1];
+    QCOMPARE(failed.error->code, ErrorCode::Truncated);
+    QVERIFY(failed.error->offset.has_value());
+    QCOMPARE((*s)->snapshots("heap").size(), size_t(2));
+
+    // A stop request before the batch starts imports nothing.
+    std::stop_source stop;
+    stop.request_stop();
+    Progress cancelled;
+    cancelled.stop = stop.get_token();
+    auto none = importBatch(**s, {dataPath("pprof/allocs_go119.pb.gz").toStdString()}, {}, cancelled);
+    QVERIFY(none.cancelled);
+    QCOMPARE(none.imported, 0);
+}
+
+void TestStore::refusesForeignAndNewerFiles() {
+    QString foreign = casePath("foreign.db");
+    {
+        Db db;
+        QVERIFY(db.open(foreign.toStdString(), false, true).ok());
+        QVERIFY(db.exec("CREATE TABLE t(x)").ok());
+    }
+    auto f = CaseStore::open(foreign.toStdString());
+    QVERIFY(!f.ok());
+    QVERIFY(QString::fromStdString(f.error().message).contains("not a memscope case"));
+
+    QString newer = casePath("newer.memscope");
+    {
+        auto s = CaseStore::open(newer.toStdString());
+        QVERIFY(s.ok());
+        QVERIFY((*s)->db().exec("PRAGMA user_version=99").ok());
+    }
+    auto n = CaseStore::open(newer.toStdString());
+    QVERIFY(!n.ok());
+    QVERIFY(QString::fromStdString(n.error().message).contains("newer"));
+
+    QString text = casePath("text.memscope");
+    writeBytes(text, "this is not a database at all, just some text\n");
+    auto t = CaseStore::open(text.toStdString());
+    QVERIFY(!t.ok());
+    QCOMPARE(t.error().file, text.toStdString());
+}
+
+void TestStore::captureTimeSources() {
+    auto s = CaseStore::open(casePath("t.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto o = (*s)->importFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
+    QCOMPARE(o.timeSource, std::string("data"));
+    auto sn = (*s)->snapshot(o.snapshotIds.at(0));
+    QVERIFY(sn.has_value());
+    // time_nanos of the file: 2026-11-26 16:59:01.33 UTC (pprof -raw shows it).
+    QCOMPARE(sn->timeNs / 1000000000, int64_t(1795712341));
+    QCOMPARE(sn->kind, std::string("heap"));
+    QCOMPARE((*s)->targets().at(0).name, std::string("leakyapp"));
+}
+
+void TestStore::heapSeriesOnePointPerSnapshot() {
+    auto s = CaseStore::open(casePath("series.memscope").toStdString());
+    QVERIFY(s.ok());
+    std::vector<std::string> files, missing;
+    listFiles({dataPath("pprof").toStdString()}, files, missing);
+    // One program's profiles: series without a target label.
+    files.erase(std::remove_if(files.begin(), files.end(),
+                               [](const std::string& f) { return f.find("leakyapp") == std::string::npos &&
+                                                                 f.find("/heap-0") == std::string::npos; }),
+                files.end());
+    QCOMPARE(files.size(), size_t(3));
+    (void)importBatch(**s, files, {}, {});
+    auto heaps = (*s)->snapshots("heap");
+    auto series = heapSeries(**s);
+    const Series* total = nullptr;
+    int sites = 0;
+    for (const auto& x : series) {
+        if (x.key() == "heap_inuse_bytes")
+            total = &x;
+        sites += x.labels.count("site") ? 1 : 0;
+    }
+    QVERIFY(total);
+    QCOMPARE(total->points.size(), heaps.size());
+    QCOMPARE(sites, 5);
+    // Each point is the inuse_space total of its snapshot.
+    for (const auto& p : total->points) {
+        auto prof = (*s)->loadProfile(p.snapshotId);
+        QVERIFY(prof.ok());
+        QCOMPARE(int64_t(p.value), computeTop(*prof, prof->sampleIndex("inuse_space")).total);
+    }
+}
+
+void TestStore::sourceBytesAreKept() {
+    auto s = CaseStore::open(casePath("bytes.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto o = (*s)->importFile(dataPath("pprof/heap_go119.pb.gz").toStdString(), {}, {});
+    auto sn = (*s)->snapshot(o.snapshotIds.at(0));
+    auto bytes = (*s)->sourceBytes(sn->sourceId);
+    QVERIFY(bytes.ok());
+    QCOMPARE(*bytes, readText(dataPath("pprof/heap_go119.pb")));
+}
+
+QTEST_GUILESS_MAIN(TestStore)
+#include "test_store.moc"

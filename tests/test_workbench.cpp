@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "call_tree_model.h"
+#include "case_store.h"
+#include "import_batch.h"
+#include "main_window.h"
+#include "sites_model.h"
+#include "testutil.h"
+#include "timeline_view.h"
+
+#include <QAbstractItemModelTester>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTreeView>
+#include <QtTest>
+#include <qcustomplot.h>
+
+using namespace memscope;
+using namespace memscope::ui;
+using namespace memscope::test;
+
+class TestWorkbench : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void timelineHasOnePointPerHeapSnapshot();
+    void clickingAPointFillsTheSitesTable();
+    void doubleClickOpensCallTree();
+    void modelsPassTester();
+    void importRunsOffThread();
+
+private:
+    QTemporaryDir m_dir;
+    QString m_demo;
+    std::unique_ptr<MainWindow> m_window;
+    size_t m_heaps = 0;
+};
+
+void TestWorkbench::initTestCase() {
+    // The demo case, built from the captures that ship in resources/demo.
+    m_demo = m_dir.filePath("demo.memscope");
+    auto store = CaseStore::open(m_demo.toStdString());
+    QVERIFY(store.ok());
+    std::vector<std::string> files, missing;
+    listFiles({MEMSCOPE_SOURCE_DIR "/resources/demo"}, files, missing);
+    auto sum = importBatch(**store, files, {}, {});
+    QCOMPARE(sum.failed, 0);
+    m_heaps = (*store)->snapshots("heap").size();
+    QCOMPARE(m_heaps, size_t(12));
+    store = Error{};
+
+    m_window = std::make_unique<MainWindow>();
+    m_window->resize(1200, 800);
+    m_window->show();
+    QSignalSpy loaded(m_window.get(), &MainWindow::caseLoaded);
+    m_window->openCase(m_demo);
+    QVERIFY(loaded.wait(20000));
+}
+
+void TestWorkbench::timelineHasOnePointPerHeapSnapshot() {
+    QCOMPARE(size_t(m_window->timeline()->pointCount()), m_heaps);
+    // The total plus the top sites as their own lines.
+    QVERIFY(m_window->timeline()->plot()->graphCount() >= 2);
+}
+
+void TestWorkbench::clickingAPointFillsTheSitesTable() {
+    auto* tl = m_window->timeline();
+    QSignalSpy sites(m_window.get(), &MainWindow::sitesLoaded);
+    // The first point; the window opened the last snapshot on its own.
+    if (!sites.isEmpty() || m_window->sitesModel()->rowCount() > 0)
+        sites.clear();
+    QSignalSpy clicked(tl, &TimelineView::snapshotClicked);
+    QTest::mouseClick(tl->plot(), Qt::LeftButton, {}, tl->pointPosition(0));
+    QCOMPARE(clicked.count(), 1);
+    qint64 first = clicked.at(0).at(0).toLongLong();
+    QVERIFY(sites.wait(10000) || m_window->sitesModel()->rowCount() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->sitesModel()->result() != nullptr, 10000);
+    QVERIFY(m_window->sitesModel()->rowCount() > 0);
+    QCOMPARE(m_window->sitesModel()->result()->sample, std::string("inuse_space"));
+    // Clicking the last point shows a bigger heap: the demo service leaks.
+    int64_t firstTotal = m_window->sitesModel()->result()->total;
+    sites.clear();
+    QTest::mouseClick(tl->plot(), Qt::LeftButton, {}, tl->pointPosition(tl->pointCount() - 1));
+    QVERIFY(sites.wait(10000));
+    QVERIFY(clicked.at(1).at(0).toLongLong() != first);
+    QVERIFY(m_window->sitesModel()->result()->total > firstTotal);
+}
+
+void TestWorkbench::doubleClickOpensCallTree() {
+    QTableView* view = m_window->sitesView();
+    QTRY_VERIFY(view->model()->rowCount() > 0);
+    // Rows are sorted by flat, descending: the first is the biggest site.
+    QModelIndex top = view->model()->index(0, SitesModel::Function);
+    QVERIFY(top.data().toString().startsWith("io.ReadAll"));
+    QSignalSpy tree(m_window.get(), &MainWindow::callTreeLoaded);
+    QRect r = view->visualRect(top);
+    // A double click is a press/release followed by the double-click press.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, r.center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, r.center());
+    QVERIFY(tree.wait(10000));
+    auto* model = m_window->callTreeModel();
+    QVERIFY(model->rowCount() > 0);
+    // Follow the biggest child down: the path ends at the site.
+    QModelIndex idx = model->index(0, 0);
+    while (model->rowCount(idx) > 0)
+        idx = model->index(0, 0, idx);
+    QCOMPARE(idx.data().toString(), QString("io.ReadAll"));
+}
+
+void TestWorkbench::modelsPassTester() {
+    QAbstractItemModelTester sites(m_window->sitesModel(),
+                                   QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tree(m_window->callTreeModel(),
+                                  QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxy(m_window->sitesView()->model(),
+                                   QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_window->sitesView()->sortByColumn(SitesModel::Cum, Qt::AscendingOrder);
+    m_window->sitesView()->sortByColumn(SitesModel::Flat, Qt::DescendingOrder);
+}
+
+void TestWorkbench::importRunsOffThread() {
+    QString fresh = m_dir.filePath("fresh.memscope");
+    MainWindow w;
+    QSignalSpy loaded(&w, &MainWindow::caseLoaded);
+    w.openCase(fresh);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(w.timeline()->pointCount(), 0);
+    QSignalSpy done(&w, &MainWindow::importFinished);
+    QDir pprof(dataPath("pprof"));
+    QStringList heaps;
+    for (const QString& f : pprof.entryList({"heap-0*.pb.gz"}))
+        heaps << pprof.filePath(f);
+    QCOMPARE(heaps.size(), 3);
+    w.importPaths(heaps);
+    QVERIFY(w.isBusy());
+    QVERIFY(done.wait(30000));
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(w.timeline()->pointCount(), 3);
+}
+
+QTEST_MAIN(TestWorkbench)
+#include "test_workbench.moc"

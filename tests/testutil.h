@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "top.h"
+
+#include <QDir>
+#include <QFile>
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace memscope::test {
+
+inline QString dataPath(const QString& rel) { return QStringLiteral(MEMSCOPE_TEST_DATA "/") + rel; }
+
+inline std::string readText(const QString& path) {
+    std::ifstream f(path.toStdString(), std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+inline void writeBytes(const QString& path, const std::string& bytes) {
+    std::ofstream f(path.toStdString(), std::ios::binary | std::ios::trunc);
+    f << bytes;
+}
+
+// The golden format written by scripts/make-goldens.sh from `go tool pprof -top`.
+inline std::string renderTop(const TopResult& r) {
+    std::string out = "total " + std::to_string(r.total) + "\n";
+    for (const auto& row : r.rows)
+        out += std::to_string(row.flat) + " " + std::to_string(row.cum) + " " +
+               (row.inlineLabel.empty() ? "-" : row.inlineLabel) + " " + row.function + "\n";
+    return out;
+}
+
+// Golden rows are in pprof's order; ties order by name in both, so compare as text.
+inline std::string normalizeGolden(std::string s) {
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
+        s.pop_back();
+    return s + "\n";
+}
+
+} // namespace memscope::test
