@@ -50,7 +50,7 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
             continue;
         path.clear();
         for (size_t li = s.locations.size(); li-- > 0;) {
-            const auto& nodes = fn.nodesOfLocation[s.locations[li]];
+            auto nodes = fn.nodesOf(s.locations[li]);
             for (size_t ni = nodes.size(); ni-- > 0;)
                 path.push_back(nodes[ni]);
         }

@@ -141,7 +141,7 @@ std::string baseName(const std::string& path) {
 }
 
 // Labels packed as key US kind US value US unit, records separated by RS.
-std::string packLabels(const std::vector<Label>& labels) {
+std::string packLabels(const std::pmr::vector<Label>& labels) {
     std::string out;
     for (const auto& l : labels) {
         if (!out.empty())
@@ -855,8 +855,9 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     s.bind(1, snapshotId);
     size_t nTypes = p.sampleTypes.size();
     while (s.step()) {
-        Sample smp;
-        smp.locations = locationsOf(s.i64(0));
+        Sample smp = p.newSample();
+        const auto& locs = locationsOf(s.i64(0));
+        smp.locations.assign(locs.begin(), locs.end());
         for (size_t i = 0; i < nTypes && i < 4; ++i)
             smp.values.push_back(s.i64(int(1 + i)));
         if (nTypes > 4) {
@@ -869,7 +870,8 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
             }
         }
         if (!s.isNull(6))
-            smp.labels = unpackLabels(s.text(6));
+            for (auto& l : unpackLabels(s.text(6)))
+                smp.labels.push_back(std::move(l));
         p.samples.push_back(std::move(smp));
     }
     if (!s.status())

@@ -242,7 +242,7 @@ public:
         out.samples.reserve(m_p.sample_size());
         for (int i = 0; i < m_p.sample_size(); ++i) {
             const auto& ps = m_p.sample(i);
-            Sample s;
+            Sample s = out.newSample();
             if (size_t(ps.value_size()) != nTypes)
                 return fieldError(2, i, "sample has " + std::to_string(ps.value_size()) +
                                             " values, profile has " + std::to_string(nTypes) +

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <memory_resource>
 #include <string>
 #include <vector>
 
@@ -51,13 +53,23 @@ struct Label {
     bool isNum = false;
 };
 
+// Sample vectors live in their profile's arena (see Profile::arena): a
+// 200k-sample profile is then a few large blocks, not 600k small allocations.
 struct Sample {
-    std::vector<uint32_t> locations; // leaf first, indices into Profile::locations
-    std::vector<int64_t> values;     // one per sample type
-    std::vector<Label> labels;
+    explicit Sample(std::pmr::memory_resource* mr = std::pmr::get_default_resource())
+        : locations(mr), values(mr), labels(mr) {}
+    std::pmr::vector<uint32_t> locations; // leaf first, indices into Profile::locations
+    std::pmr::vector<int64_t> values;     // one per sample type
+    std::pmr::vector<Label> labels;
 };
 
 struct Profile {
+    // Owns the memory of every sample's vectors; shared so a moved Profile
+    // keeps it, and a copied one allocates its own.
+    std::shared_ptr<std::pmr::monotonic_buffer_resource> arena =
+        std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20);
+    Sample newSample() { return Sample(arena.get()); }
+
     std::vector<ValueType> sampleTypes;
     std::vector<Sample> samples;
     std::vector<Location> locations;

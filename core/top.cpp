@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <thread>
 #include <unordered_map>
 
 namespace memscope {
@@ -91,10 +92,12 @@ FunctionNodes functionNodes(const Profile& p) {
     }
     // Locations without symbols become one node per binary, as pprof shows them.
     std::unordered_map<std::string, uint32_t> unsymbolized;
-    fn.nodesOfLocation.resize(p.locations.size());
+    fn.locationStart.reserve(p.locations.size() + 1);
+    fn.locationNodes.reserve(p.locations.size() * 5 / 4);
     for (size_t i = 0; i < p.locations.size(); ++i) {
         const auto& loc = p.locations[i];
-        auto& nodes = fn.nodesOfLocation[i];
+        auto& nodes = fn.locationNodes;
+        fn.locationStart.push_back(uint32_t(nodes.size()));
         if (loc.lines.empty()) {
             std::string name = "<unknown>";
             if (loc.mapping >= 0 && !p.mappings[size_t(loc.mapping)].file.empty())
@@ -107,10 +110,10 @@ FunctionNodes functionNodes(const Profile& p) {
             nodes.push_back(it->second);
             continue;
         }
-        nodes.reserve(loc.lines.size());
         for (const auto& ln : loc.lines)
             nodes.push_back(fn.nodeOfFunction[ln.function]);
     }
+    fn.locationStart.push_back(uint32_t(fn.locationNodes.size()));
     return fn;
 }
 
@@ -125,63 +128,112 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
 
     FunctionNodes fn = functionNodes(p);
     size_t nNodes = fn.names.size();
-    std::vector<int64_t> flat(nNodes, 0), cum(nNodes, 0);
-    std::vector<uint32_t> seen(nNodes, 0);
-    // Edge flags: bit 0 = seen inline, bit 1 = seen not inline. An edge counts
-    // only the first time it appears in a sample, as pprof does.
-    PairSet edges(nNodes * 4);
-    std::vector<uint64_t> sampleEdges; // per-sample dedupe; stacks are short
-    uint32_t stamp = 0;
 
-    bool diffBase = false;
-    int64_t diffTotal = 0;
-    for (const auto& s : p.samples) {
-        int64_t w = s.values[size_t(sampleIndex)];
-        int64_t aw = std::llabs(w);
-        r.total += aw;
-        for (const auto& lab : s.labels)
-            if (lab.key == "pprof::base" && lab.str == "true") {
-                diffBase = true;
-                diffTotal += aw;
-            }
-        if (w == 0)
-            continue;
-        ++stamp;
-        sampleEdges.clear();
-        int64_t parent = -1;
-        for (size_t li = s.locations.size(); li-- > 0;) {
-            const auto& nodes = fn.nodesOfLocation[s.locations[li]];
-            for (size_t ni = nodes.size(); ni-- > 0;) {
-                uint32_t n = nodes[ni];
-                if (seen[n] != stamp) {
-                    seen[n] = stamp;
-                    cum[n] += w;
-                }
-                if (parent >= 0 && uint32_t(parent) != n) {
-                    uint64_t key = uint64_t(uint32_t(parent)) << 32 | n;
-                    if (std::find(sampleEdges.begin(), sampleEdges.end(), key) ==
-                        sampleEdges.end()) {
-                        sampleEdges.push_back(key);
-                        bool isInline = ni != nodes.size() - 1;
-                        bool inserted;
-                        uint8_t& flags = edges.upsert(key, 0, inserted);
-                        flags |= isInline ? 1 : 2;
-                    }
-                }
-                parent = n;
-            }
-        }
-        if (parent >= 0)
-            flat[size_t(parent)] += w;
+    // pprof labels a function "(inline)" when every call edge into it is
+    // always inline. Only functions that appear as an inlined frame can have
+    // an inline edge ("candidates"); edges into them are tracked exactly,
+    // with pprof's first-occurrence-per-sample rule. Any other function just
+    // notes that a non-inline call reached it.
+    std::vector<uint8_t> candidate(nNodes, 0);
+    for (uint32_t loc = 0; loc + 1 < fn.locationStart.size(); ++loc) {
+        auto nodes = fn.nodesOf(loc);
+        for (size_t k = 0; k + 1 < nodes.size(); ++k)
+            candidate[nodes[k]] = 1;
     }
-    if (diffBase && diffTotal > 0)
-        r.total = diffTotal;
+    // Samples are split across threads; sums add and edge flags OR exactly.
+    struct Partial {
+        std::vector<int64_t> flat, cum;
+        std::vector<uint8_t> inLabel; // bit 0 inline edge, bit 1 non-inline edge
+        PairSet edges{1024};          // candidate edges: bit 0 inline, bit 1 not
+        int64_t total = 0, diffTotal = 0;
+        bool diffBase = false;
+    };
+    auto work = [&](size_t begin, size_t end, Partial& out) {
+        out.flat.assign(nNodes, 0);
+        out.cum.assign(nNodes, 0);
+        out.inLabel.assign(nNodes, 0);
+        std::vector<uint32_t> seen(nNodes, 0);
+        std::vector<uint64_t> sampleEdges; // per-sample dedupe of candidate edges
+        uint32_t stamp = 0;
+        for (size_t si = begin; si < end; ++si) {
+            const Sample& s = p.samples[si];
+            int64_t w = s.values[size_t(sampleIndex)];
+            int64_t aw = std::llabs(w);
+            out.total += aw;
+            for (const auto& lab : s.labels)
+                if (lab.key == "pprof::base" && lab.str == "true") {
+                    out.diffBase = true;
+                    out.diffTotal += aw;
+                }
+            if (w == 0)
+                continue;
+            ++stamp;
+            sampleEdges.clear();
+            int64_t parent = -1;
+            for (size_t li = s.locations.size(); li-- > 0;) {
+                auto nodes = fn.nodesOf(s.locations[li]);
+                for (size_t ni = nodes.size(); ni-- > 0;) {
+                    uint32_t n = nodes[ni];
+                    if (seen[n] != stamp) {
+                        seen[n] = stamp;
+                        out.cum[n] += w;
+                    }
+                    if (parent >= 0 && uint32_t(parent) != n) {
+                        bool isInline = ni != nodes.size() - 1;
+                        if (!candidate[n]) {
+                            out.inLabel[n] |= 2;
+                        } else {
+                            uint64_t key = uint64_t(uint32_t(parent)) << 32 | n;
+                            if (std::find(sampleEdges.begin(), sampleEdges.end(), key) ==
+                                sampleEdges.end()) {
+                                sampleEdges.push_back(key);
+                                bool inserted;
+                                out.edges.upsert(key, 0, inserted) |= isInline ? 1 : 2;
+                            }
+                        }
+                    }
+                    parent = n;
+                }
+            }
+            if (parent >= 0)
+                out.flat[size_t(parent)] += w;
+        }
+    };
 
-    // A node is "inline" when every edge into it is always inline.
-    std::vector<uint8_t> inLabel(nNodes, 0); // bit 0 inline edge, bit 1 non-inline edge
-    edges.forEach([&](uint64_t key, uint8_t flags) {
-        uint32_t child = uint32_t(key);
-        inLabel[child] |= (flags & 2) ? 2 : 1;
+    size_t nSamples = p.samples.size();
+    unsigned threads = nSamples >= 50000 ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
+    std::vector<Partial> parts(threads);
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads; ++t)
+        pool.emplace_back(work, nSamples * t / threads, nSamples * (t + 1) / threads, std::ref(parts[t]));
+    work(0, nSamples / threads, parts[0]);
+    for (auto& th : pool)
+        th.join();
+
+    Partial& all = parts[0];
+    PairSet merged(1024);
+    for (auto& part : parts) {
+        if (&part != &all) {
+            for (size_t n = 0; n < nNodes; ++n) {
+                all.flat[n] += part.flat[n];
+                all.cum[n] += part.cum[n];
+                all.inLabel[n] |= part.inLabel[n];
+            }
+            all.total += part.total;
+            all.diffTotal += part.diffTotal;
+            all.diffBase = all.diffBase || part.diffBase;
+        }
+        part.edges.forEach([&](uint64_t key, uint8_t flags) {
+            bool inserted;
+            merged.upsert(key, 0, inserted) |= flags;
+        });
+    }
+    r.total = all.diffBase && all.diffTotal > 0 ? all.diffTotal : all.total;
+    std::vector<int64_t>& flat = all.flat;
+    std::vector<int64_t>& cum = all.cum;
+    std::vector<uint8_t>& inLabel = all.inLabel;
+    merged.forEach([&](uint64_t key, uint8_t flags) {
+        inLabel[uint32_t(key)] |= (flags & 2) ? 2 : 1;
     });
 
     r.rows.reserve(nNodes);

@@ -4,6 +4,7 @@
 #include "profile.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,10 +35,18 @@ TopResult computeTop(const Profile& p, int sampleIndex = -1);
 // Node keys: every line of every location mapped to a function "node" the
 // way pprof's function granularity merges them (by name).
 struct FunctionNodes {
-    std::vector<uint32_t> nodeOfFunction;     // Profile::functions -> node
-    std::vector<std::vector<uint32_t>> nodesOfLocation; // lines order (innermost first)
-    std::vector<std::string> names;           // node -> display name
-    std::vector<std::string> files;           // node -> file of its first function
+    std::vector<uint32_t> nodeOfFunction; // Profile::functions -> node
+    // Nodes of each location in lines order (innermost first), flattened:
+    // location i owns locationNodes[locationStart[i] .. locationStart[i+1]).
+    std::vector<uint32_t> locationStart;
+    std::vector<uint32_t> locationNodes;
+    std::vector<std::string> names; // node -> display name
+    std::vector<std::string> files; // node -> file of its first function
+
+    std::span<const uint32_t> nodesOf(uint32_t location) const {
+        return {locationNodes.data() + locationStart[location],
+                locationNodes.data() + locationStart[location + 1]};
+    }
 };
 FunctionNodes functionNodes(const Profile& p);
 

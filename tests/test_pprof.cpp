@@ -43,8 +43,10 @@ void TestPprof::parsesHeapProfileFields() {
         for (const auto& l : p->locations)
             inlined += l.lines.size() > 1;
         QCOMPARE(inlined, 5);
-        QCOMPARE(p->samples[0].values, (std::vector<int64_t>{0, 0, 0, 0}));
-        QCOMPARE(p->samples[1].values, (std::vector<int64_t>{5592, 7874884, 0, 0}));
+        QCOMPARE(std::vector<int64_t>(p->samples[0].values.begin(), p->samples[0].values.end()),
+                 (std::vector<int64_t>{0, 0, 0, 0}));
+        QCOMPARE(std::vector<int64_t>(p->samples[1].values.begin(), p->samples[1].values.end()),
+                 (std::vector<int64_t>{5592, 7874884, 0, 0}));
         QCOMPARE(p->samples[1].labels.size(), size_t(1));
         QCOMPARE(p->samples[1].labels[0].key, std::string("bytes"));
         QVERIFY(p->samples[1].labels[0].isNum);
