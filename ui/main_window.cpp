@@ -153,6 +153,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                   .arg(QString::fromStdString(r.top->sample))
                                   .arg(QString::fromStdString(formatValue(r.top->total, r.top->unit)))
                                   .arg(r.top->rows.size()));
+        // Keep the call tree on the site the user picked; else show the biggest site's.
+        if (m_treeFocus.isEmpty() && !r.top->rows.empty() && r.top->rows.front().flat > 0)
+            m_treeFocus = QString::fromStdString(r.top->rows.front().function);
         if (!m_treeFocus.isEmpty())
             showCallTree(m_treeFocus);
         emit sitesLoaded();
@@ -213,6 +216,8 @@ void MainWindow::buildCentral() {
     auto* bar = new QHBoxLayout;
     m_sampleCombo = new QComboBox(this);
     m_sampleCombo->setToolTip(tr("Sample type"));
+    m_sampleCombo->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_sampleCombo->setMinimumContentsLength(13);
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter functions (Ctrl+F)"));
     m_filter->setClearButtonEnabled(true);
@@ -269,13 +274,11 @@ void MainWindow::buildCentral() {
     m_hsplit = new QSplitter(Qt::Horizontal, this);
     m_hsplit->addWidget(sitesPanel);
     m_hsplit->addWidget(treePanel);
-    m_hsplit->setStretchFactor(0, 3);
-    m_hsplit->setStretchFactor(1, 2);
+    m_hsplit->setSizes({760, 520});
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_hsplit);
-    m_vsplit->setStretchFactor(0, 2);
-    m_vsplit->setStretchFactor(1, 3);
+    m_vsplit->setSizes({400, 460});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);
@@ -311,8 +314,9 @@ void MainWindow::buildMenus() {
         m_filter->setFocus();
         m_filter->selectAll();
     });
-    view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), this,
-                    [this] { refreshOverview(); });
+    view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), m_timeline,
+                    &TimelineView::resetZoom);
+    view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About memscope"), this, [this] {
         QMessageBox::about(this, tr("About memscope"),

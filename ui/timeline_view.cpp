@@ -30,11 +30,28 @@ QString lineName(const Series& s) {
     return name;
 }
 
-// A byte axis: ticks on round binary multiples, labelled in kB/MB/GB.
+// A byte axis: ticks on 1/2/5 steps of KiB, MiB or GiB, so labels read "10MB", not "9.54MB".
 class ByteTicker : public QCPAxisTicker {
 protected:
+    double getTickStep(const QCPRange& range) override {
+        double unit = 1;
+        while (range.size() / unit >= 1024 * 4 && unit < double(1ull << 40))
+            unit *= 1024;
+        double raw = range.size() / unit / double(tickCount() + 1e-10);
+        double mag = std::pow(10.0, std::floor(std::log10(raw)));
+        double f = raw / mag;
+        double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+        return nice * mag * unit;
+    }
     QString getTickLabel(double tick, const QLocale&, QChar, int) override {
-        return QString::fromStdString(formatValue(int64_t(tick), "bytes"));
+        static const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+        double v = tick;
+        int u = 0;
+        while (std::fabs(v) >= 1024 && u < 4) {
+            v /= 1024;
+            ++u;
+        }
+        return QString::number(v, 'g', 4) + units[u];
     }
 };
 
@@ -62,10 +79,17 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_plot->xAxis->setLabel(tr("time (UTC)"));
     m_plot->yAxis->setTicker(QSharedPointer<ByteTicker>::create());
     m_plot->yAxis->setLabel(tr("heap in use"));
+    // The legend sits in a row under the chart, so it never hides a line.
     m_plot->legend->setVisible(true);
     m_plot->legend->setFont(QFont(font().family(), 8));
-    m_plot->legend->setBrush(QColor(255, 255, 255, 200));
-    m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(3);
+    auto* legendRow = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 0, legendRow);
+    legendRow->setMargins(QMargins(5, 0, 5, 5));
+    legendRow->addElement(0, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
@@ -117,15 +141,22 @@ void TimelineView::setSeries(std::vector<Series> series) {
                                            total ? 7 : 4));
         g->setName(lineName(s));
     }
+    resetZoom();
+    m_cursor = new QCPItemStraightLine(m_plot);
+    m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
+    m_cursor->setVisible(false);
+    m_plot->replot();
+}
+
+void TimelineView::resetZoom() {
+    if (m_plot->graphCount() == 0)
+        return;
     m_plot->rescaleAxes();
     auto xr = m_plot->xAxis->range();
     double pad = std::max(1.0, xr.size() * 0.04);
     m_plot->xAxis->setRange(xr.lower - pad, xr.upper + pad);
     m_plot->yAxis->setRangeLower(0);
     m_plot->yAxis->setRangeUpper(m_plot->yAxis->range().upper * 1.08);
-    m_cursor = new QCPItemStraightLine(m_plot);
-    m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
-    m_cursor->setVisible(false);
     m_plot->replot();
 }
 

@@ -21,6 +21,8 @@ public:
 
     void setSeries(std::vector<Series> series);
     void clear();
+    // Shows every point again after zooming or panning.
+    void resetZoom();
     // Marks a snapshot as picked (draws the cursor) without emitting.
     void markSnapshot(int64_t snapshotId);
 
