@@ -1,6 +1,12 @@
 #!/usr/bin/env bash
-# Configures and builds memscope into build/ (Release).
+# Configures and builds memscope into build/ (Release). The compiler's output
+# goes to build/build.log and is shown when the build fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j2
+mkdir -p build
+echo "building memscope (log: build/build.log)"
+if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2; } >build/build.log 2>&1; then
+  tail -40 build/build.log
+  echo "build failed; the whole log is in build/build.log" >&2
+  exit 1
+fi
