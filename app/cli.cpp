@@ -211,7 +211,7 @@ int cmdTop(const std::vector<std::string>& argv) {
     } else {
         if (a.opt("--snapshot"))
             return usageError("--snapshot needs a case file, " + path + " is a capture");
-        profile = readPprofFile(path);
+        profile = readProfileFile(path);
         label = path;
     }
     if (!profile) {

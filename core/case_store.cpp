@@ -127,6 +127,19 @@ CREATE TABLE findings(
   body TEXT NOT NULL);
 )SQL";
 
+// Each step takes a case from version i+1 to i+2 (index 0: 1 -> 2).
+const char* kMigrations[] = {
+    // 2: numbers measured with a snapshot (MemStats trailers, runtime/metrics, expvar).
+    R"SQL(
+CREATE TABLE metric_points(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value REAL NOT NULL,
+  PRIMARY KEY(snapshot_id, name)) WITHOUT ROWID;
+CREATE INDEX metric_points_by_name ON metric_points(name);
+)SQL",
+};
+
 constexpr size_t kChunk = 16u << 20;
 
 int64_t nowNs() {
@@ -357,13 +370,26 @@ public:
         return {};
     }
 
+    Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
+        if (!m_addMetric.valid())
+            m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
+        return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
+    }
+
     void warn(const std::string& message) override { warnings.push_back(message); }
 
 private:
     Result<int64_t> targetId(const TargetHint& hint) {
-        std::string name = !m_opts.targetName.empty() ? m_opts.targetName
-                           : !hint.name.empty()       ? hint.name
-                                                      : "default";
+        std::string name = !m_opts.targetName.empty() ? m_opts.targetName : hint.name;
+        if (name.empty()) {
+            // A capture that does not name its program joins the case's only
+            // program, when there is exactly one.
+            Stmt only(m_db, "SELECT name FROM targets WHERE name <> 'default' LIMIT 2");
+            std::vector<std::string> names;
+            while (only.step())
+                names.push_back(only.text(0));
+            name = names.size() == 1 ? names.front() : "default";
+        }
         Stmt find(m_db, "SELECT id FROM targets WHERE name = ?");
         find.bind(1, name);
         if (find.step()) {
@@ -500,6 +526,7 @@ private:
     std::map<FunctionKey, int64_t> m_functions;
     std::map<FrameKey, int64_t> m_frames;
     std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> m_stacks;
+    Stmt m_addMetric;
     Stmt m_findString, m_addString, m_findFunction, m_addFunction, m_findFrame, m_addFrame,
         m_findStack, m_addStack;
 };
@@ -539,6 +566,9 @@ Status CaseStore::initSchema(bool readOnly) {
             return tx.begun();
         if (auto st = m_db.exec(kSchemaV1); !st)
             return st;
+        for (const char* step : kMigrations)
+            if (auto st = m_db.exec(step); !st)
+                return st;
         std::string pragmas = "PRAGMA application_id=" + std::to_string(kApplicationId) +
                               "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
         if (auto st = m_db.exec(pragmas.c_str()); !st)
@@ -566,6 +596,27 @@ Status CaseStore::initSchema(bool readOnly) {
                          m_path, {}, {}};
         if (!readOnly)
             (void)m_db.exec("PRAGMA journal_mode=WAL");
+        if (version < kSchemaVersion) {
+            if (readOnly)
+                return Error{ErrorCode::Unsupported,
+                             "case schema version " + std::to_string(version) +
+                                 " needs an upgrade; open it writable once",
+                             m_path, {}, {}};
+            Transaction tx(m_db);
+            if (!tx.begun())
+                return tx.begun();
+            for (int64_t v = version; v < kSchemaVersion; ++v)
+                if (auto st = m_db.exec(kMigrations[v - 1]); !st)
+                    return Error{ErrorCode::Database,
+                                 "migrating the case to schema " + std::to_string(v + 1) + ": " +
+                                     st.error().message,
+                                 m_path, {}, {}};
+            std::string pragma = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
+            if (auto st = m_db.exec(pragma.c_str()); !st)
+                return st;
+            if (auto st = tx.commit(); !st)
+                return st;
+        }
     }
     (void)m_db.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
     return {};
@@ -877,6 +928,15 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     if (!s.status())
         return s.status().error();
     return p;
+}
+
+std::vector<std::pair<std::string, double>> CaseStore::metrics(int64_t snapshotId) {
+    std::vector<std::pair<std::string, double>> out;
+    Stmt s(m_db, "SELECT name, value FROM metric_points WHERE snapshot_id = ? ORDER BY name");
+    s.bind(1, snapshotId);
+    while (s.step())
+        out.emplace_back(s.text(0), s.f64(1));
+    return out;
 }
 
 Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {

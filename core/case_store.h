@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -88,6 +88,8 @@ public:
     std::vector<SampleTypeTotal> sampleTypes(int64_t snapshotId);
     // A snapshot's profile, rebuilt from the interned rows.
     Result<Profile> loadProfile(int64_t snapshotId);
+    // Metric points of one snapshot, by name.
+    std::vector<std::pair<std::string, double>> metrics(int64_t snapshotId);
     // The decoded bytes of an imported file.
     Result<std::string> sourceBytes(int64_t sourceId);
 

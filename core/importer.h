@@ -48,6 +48,8 @@ public:
     // Returns the snapshot id.
     virtual Result<int64_t> addSnapshot(const SnapshotDraft& draft) = 0;
     virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
+    // A named number measured at the snapshot's time (MemStats, runtime/metrics).
+    virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
     // Something the user should hear about that does not stop the import.
     virtual void warn(const std::string& message) = 0;
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "builtin_importers.h"
 #include "importer.h"
+#include "heap_text.h"
 #include "pprof_reader.h"
 
 namespace memscope {
@@ -48,10 +49,41 @@ public:
     }
 };
 
+class HeapTextImporter final : public Importer {
+public:
+    std::string format() const override { return "heap_text"; }
+    std::string description() const override {
+        return "legacy heap profile text (/debug/pprof/heap?debug=1) with its MemStats trailer";
+    }
+    int sniff(std::string_view head) const override { return looksLikeHeapText(head) ? 95 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
+        auto stream = src.open();
+        auto parsed = parseHeapText(*stream);
+        if (!parsed)
+            return parsed.error();
+        if (progress.cancelled())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+        SnapshotDraft draft;
+        draft.kind = "heap";
+        if (parsed->profile.period == 0)
+            sink.warn("heap profiling was disabled in the process (heap/0): no samples");
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        if (auto st = sink.addProfile(*id, parsed->profile); !st)
+            return st;
+        for (const auto& [name, value] : parsed->memstats)
+            if (auto st = sink.addMetric(*id, "memstats." + name, value); !st)
+                return st;
+        return {};
+    }
+};
+
 } // namespace
 
 void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<PprofImporter>());
+    registry.add(std::make_unique<HeapTextImporter>());
 }
 
 } // namespace memscope

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pprof_reader.h"
 
+#include "heap_text.h"
 #include "input.h"
 #include "proto/profile.pb.h"
 
@@ -374,6 +375,29 @@ Result<Profile> readPprofFile(const std::string& path) {
     auto p = parsePprof(*data);
     if (!p)
         return p.error().withFile(path);
+    return p;
+}
+
+} // namespace memscope
+
+namespace memscope {
+
+Result<Profile> readProfileFile(const std::string& path) {
+    auto file = MappedFile::open(path);
+    if (!file)
+        return file.error();
+    std::string head = peekDecoded((*file)->bytes(), 64);
+    if (looksLikeHeapText(head)) {
+        auto stream = openStream((*file)->bytes());
+        auto parsed = parseHeapText(*stream);
+        if (!parsed)
+            return parsed.error().withFile(path);
+        return std::move(parsed->profile);
+    }
+    auto p = readPprofFile(path);
+    if (!p && p.error().offset == 0 && !looksLikePprof(head, true))
+        return Error{ErrorCode::Unsupported, "not a profile memscope reads (profile.proto or heap text)",
+                     path, 0, {}};
     return p;
 }
 

@@ -19,4 +19,7 @@ Result<Profile> parsePprof(std::string_view decoded);
 // Reads a file: gzip'd or plain profile.proto. Errors name the file.
 Result<Profile> readPprofFile(const std::string& path);
 
+// Reads any profile memscope knows by content: profile.proto or legacy heap text.
+Result<Profile> readProfileFile(const std::string& path);
+
 } // namespace memscope

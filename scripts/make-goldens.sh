@@ -36,3 +36,9 @@ print("\n".join(rows))
   done
 done
 ls golden | wc -l
+
+# Legacy heap text: the scaled values pprof reads for each record, in file order.
+for f in heaptext/*.txt; do
+  go tool pprof -raw "$f" 2>/dev/null |
+    awk '/^Samples:/{getline; on=1; next} /^Locations/{on=0} on && /^ *-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+:/{sub(/:.*/,""); $1=$1; print}' > "golden/$(basename "$f").raw"
+done

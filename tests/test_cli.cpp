@@ -48,7 +48,7 @@ void TestCli::importFolderReportsPerFile() {
                          m_dir.filePath("does-not-exist")});
     QCOMPARE(r.code, 1); // the missing path failed, the rest went in
     QVERIFY2(r.out.contains("imported   " + dataPath("pprof/heap_go119.pb.gz")), qPrintable(r.out));
-    QVERIFY(r.out.contains("skipped    " + dataPath("broken/not-a-profile.txt")));
+    QVERIFY(r.out.contains("skipped    " + dataPath("broken/notes.txt")));
     QVERIFY(r.out.contains("no such file or folder"));
     QVERIFY2(r.out.contains("10 imported, 0 duplicate, 1 skipped, 1 failed"), qPrintable(r.out));
 
@@ -61,7 +61,7 @@ void TestCli::infoJson() {
     Run r = memscopeRun({"info", caseFile(), "--json"});
     QCOMPARE(r.code, 0);
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QCOMPARE(doc["schema_version"].toInt(), 1);
+    QCOMPARE(doc["schema_version"].toInt(), 2);
     auto kinds = doc["kinds"].toObject();
     QCOMPARE(kinds["heap"].toObject()["count"].toInt(), 7);
     QCOMPARE(kinds["goroutine_profile"].toObject()["count"].toInt(), 2);
@@ -158,9 +158,9 @@ void TestCli::usageErrors() {
     Run missing = memscopeRun({"info", m_dir.filePath("nope.memscope")});
     QCOMPARE(missing.code, 1);
     QVERIFY(missing.err.contains("no such case file"));
-    Run bad = memscopeRun({"top", dataPath("broken/not-a-profile.txt")});
+    Run bad = memscopeRun({"top", dataPath("broken/notes.txt")});
     QCOMPARE(bad.code, 1);
-    QVERIFY2(bad.err.contains(dataPath("broken/not-a-profile.txt")), qPrintable(bad.err));
+    QVERIFY2(bad.err.contains(dataPath("broken/notes.txt")), qPrintable(bad.err));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

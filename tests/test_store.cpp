@@ -121,7 +121,7 @@ void TestStore::batchGoesOnAfterFailure() {
     writeBytes(cut, gz.substr(0, gz.size() / 2));
     std::vector<std::string> files = {dataPath("pprof/heap_go119.pb.gz").toStdString(),
                                       cut.toStdString(),
-                                      dataPath("broken/not-a-profile.txt").toStdString(),
+                                      dataPath("broken/notes.txt").toStdString(),
                                       dataPath("pprof/heap2_go119.pb.gz").toStdString()};
     uint64_t lastDone = 0, lastTotal = 0;
     Progress p;
