@@ -267,6 +267,87 @@ int cmdTop(const std::vector<std::string>& argv) {
     return kOk;
 }
 
+int cmdGoroutines(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--snapshot", "-n"}, {"--json"});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() != 1)
+        return usageError("goroutines needs one case file");
+    auto store = openExisting(a.positional[0]);
+    if (!store) {
+        std::cerr << "memscope: " << store.error().toString() << "\n";
+        return kInputFailed;
+    }
+    int64_t id = 0;
+    if (auto s = a.opt("--snapshot")) {
+        id = std::strtoll(s->c_str(), nullptr, 10);
+        auto sn = (*store)->snapshot(id);
+        if (!sn || sn->kind != "goroutines")
+            return usageError("snapshot " + *s + " is not a goroutine dump");
+    } else {
+        auto dumps = (*store)->snapshots("goroutines");
+        if (dumps.empty()) {
+            std::cerr << "memscope: " << a.positional[0] << ": no goroutine dumps in the case\n";
+            return kInputFailed;
+        }
+        id = dumps.back().id;
+    }
+    long limit = 20;
+    if (auto n = a.opt("-n"))
+        limit = std::strtol(n->c_str(), nullptr, 10);
+    auto groups = (*store)->goroutineGroups(id);
+    int64_t total = 0;
+    for (const auto& g : groups)
+        total += g.count;
+    size_t shown = limit <= 0 ? groups.size() : std::min(groups.size(), size_t(limit));
+    if (a.flag("--json")) {
+        JsonWriter w;
+        w.beginObject().field("snapshot", id).field("goroutines", total);
+        w.field("groups_total", int64_t(groups.size())).key("groups").beginArray();
+        for (size_t i = 0; i < shown; ++i) {
+            const auto& g = groups[i];
+            w.beginObject().field("count", g.count).field("state", g.state);
+            if (!g.role.empty())
+                w.field("role", g.role);
+            if (g.maxWait >= 0)
+                w.field("min_wait_minutes", g.minWait).field("max_wait_minutes", g.maxWait);
+            if (g.locked)
+                w.field("locked_to_thread", g.locked);
+            w.field("exact_variants", g.exactVariants);
+            if (!g.createdBy.empty())
+                w.field("created_by", g.createdBy);
+            w.key("stack").beginArray();
+            for (const auto& f : g.stack)
+                w.value(f);
+            w.endArray().endObject();
+        }
+        w.endArray().endObject();
+        std::cout << w.str() << "\n";
+        return kOk;
+    }
+    std::cout << "snapshot " << id << ": " << total << " goroutines in " << groups.size()
+              << " groups (same functions and lines; arguments and wait times ignored)\n\n";
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& g = groups[i];
+        std::cout << g.count << ": " << g.state;
+        if (g.maxWait >= 0)
+            std::cout << " [" << g.minWait << "~" << g.maxWait << " minutes]";
+        if (g.locked)
+            std::cout << " [locked]";
+        if (!g.role.empty())
+            std::cout << "  <" << g.role << ">";
+        std::cout << "\n";
+        for (const auto& f : g.stack)
+            std::cout << "    " << f << "\n";
+        if (!g.createdBy.empty())
+            std::cout << "  created by " << g.createdBy << "\n";
+        std::cout << "\n";
+    }
+    if (shown < groups.size())
+        std::cout << "(" << groups.size() - shown << " more groups; -n 0 shows all)\n";
+    return kOk;
+}
+
 int cmdReport(const std::vector<std::string>& argv) {
     Args a = parse(argv, 2, {"--format", "-o"}, {});
     if (!a.error.empty())
@@ -324,6 +405,8 @@ std::string usage() {
            "  memscope info CASE [--json]             targets, snapshots, time span\n"
            "  memscope top CASE|FILE [--snapshot ID] [--sample NAME] [-n N] [--json]\n"
            "                                          functions by flat and cum, like pprof -top\n"
+           "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
+           "                                          goroutine groups of a dump, largest first\n"
            "  memscope report CASE [--format md|json] [-o FILE]\n"
            "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
 }
@@ -414,6 +497,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdTop(args);
     if (cmd == "report")
         return cmdReport(args);
+    if (cmd == "goroutines")
+        return cmdGoroutines(args);
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
         std::cout << usage();
         return kOk;

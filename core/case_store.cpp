@@ -138,6 +138,31 @@ CREATE TABLE metric_points(
   PRIMARY KEY(snapshot_id, name)) WITHOUT ROWID;
 CREATE INDEX metric_points_by_name ON metric_points(name);
 )SQL",
+    // 3: goroutine dumps, grouped; stacks in the shared trie.
+    R"SQL(
+CREATE TABLE goroutine_groups(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  stack_id INTEGER NOT NULL,
+  created_by_frame INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  role TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  locked INTEGER NOT NULL,
+  min_wait_minutes INTEGER NOT NULL,
+  max_wait_minutes INTEGER NOT NULL,
+  exact_variants INTEGER NOT NULL,
+  elided INTEGER NOT NULL,
+  PRIMARY KEY(snapshot_id, idx)) WITHOUT ROWID;
+CREATE TABLE goroutines(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  goid INTEGER NOT NULL,
+  group_idx INTEGER NOT NULL,
+  wait_minutes INTEGER NOT NULL,
+  parent_goid INTEGER NOT NULL,
+  locked INTEGER NOT NULL);
+CREATE INDEX goroutines_by_snapshot ON goroutines(snapshot_id);
+)SQL",
 };
 
 constexpr size_t kChunk = 16u << 20;
@@ -370,6 +395,46 @@ public:
         return {};
     }
 
+    Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) override {
+        std::vector<int64_t> frameIds(dump.frames.size());
+        for (size_t i = 0; i < dump.frames.size(); ++i) {
+            const GoFrame& f = dump.frames[i];
+            auto fn = internFunction(Function{f.function, f.function, f.file, 0});
+            if (!fn)
+                return fn.error();
+            auto fr = internFrame({*fn, f.line, 0, 0});
+            if (!fr)
+                return fr.error();
+            frameIds[i] = *fr;
+        }
+        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+        for (size_t g = 0; g < dump.groups.size(); ++g) {
+            const GoroutineGroup& gr = dump.groups[g];
+            int64_t node = 0;
+            for (size_t k = gr.frames.size(); k-- > 0;) {
+                auto id = internStack(node, frameIds[gr.frames[k]]);
+                if (!id)
+                    return id.error();
+                node = *id;
+            }
+            grp.bind(1, snapshotId).bind(2, int64_t(g)).bind(3, node);
+            grp.bind(4, gr.createdBy >= 0 ? frameIds[size_t(gr.createdBy)] : int64_t(0));
+            grp.bind(5, gr.state).bind(6, goroutineRoleName(gr.role)).bind(7, gr.count);
+            grp.bind(8, gr.lockedToThread).bind(9, gr.minWaitMinutes).bind(10, gr.maxWaitMinutes);
+            grp.bind(11, gr.exactVariants).bind(12, int64_t(gr.framesElided));
+            if (auto st = grp.exec(); !st)
+                return st;
+        }
+        Stmt one(m_db, "INSERT INTO goroutines VALUES(?,?,?,?,?,?)");
+        for (const auto& g : dump.goroutines) {
+            one.bind(1, snapshotId).bind(2, g.id).bind(3, int64_t(g.group)).bind(4, g.waitMinutes);
+            one.bind(5, g.parentId).bind(6, int64_t(g.locked));
+            if (auto st = one.exec(); !st)
+                return st;
+        }
+        return {};
+    }
+
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
@@ -407,6 +472,20 @@ private:
         }
         if (!find.status())
             return find.status().error();
+        if (name != "default") {
+            // Captures that did not name their program went to "default"; when
+            // it is the only target, it was this program all along.
+            Stmt all(m_db, "SELECT id, name FROM targets LIMIT 2");
+            std::vector<std::pair<int64_t, std::string>> have;
+            while (all.step())
+                have.emplace_back(all.i64(0), all.text(1));
+            if (have.size() == 1 && have[0].second == "default") {
+                Stmt ren(m_db, "UPDATE targets SET name = ? WHERE id = ?");
+                if (auto st = ren.bind(1, name).bind(2, have[0].first).exec(); !st)
+                    return st.error();
+                return have[0].first;
+            }
+        }
         Stmt ins(m_db, "INSERT INTO targets(name, host, pid, go_version) VALUES(?,?,?,?)");
         ins.bind(1, name).bind(2, hint.host).bind(3, hint.pid).bind(4, hint.goVersion);
         if (auto st = ins.exec(); !st)
@@ -928,6 +1007,49 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     if (!s.status())
         return s.status().error();
     return p;
+}
+
+std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t snapshotId) {
+    std::vector<GoroutineGroupRow> out;
+    Stmt s(m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
+                 " state, role, stack_id, created_by_frame FROM goroutine_groups"
+                 " WHERE snapshot_id = ? ORDER BY count DESC, idx");
+    Stmt node(m_db, "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
+                    " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
+                    " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
+                    " WHERE st.id = ?");
+    Stmt frame(m_db, "SELECT n.value, fl.value, f.line FROM frames f"
+                     " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
+                     " JOIN strings fl ON fl.id = fu.file_id WHERE f.id = ?");
+    s.bind(1, snapshotId);
+    while (s.step()) {
+        GoroutineGroupRow r;
+        r.index = s.i64(0);
+        r.count = s.i64(1);
+        r.locked = s.i64(2);
+        r.minWait = s.i64(3);
+        r.maxWait = s.i64(4);
+        r.exactVariants = s.i64(5);
+        r.state = s.text(6);
+        r.role = s.text(7);
+        for (int64_t id = s.i64(8); id != 0;) {
+            node.bind(1, id);
+            if (!node.step())
+                break;
+            r.stack.push_back(node.text(1) + " " + node.text(2) + ":" + std::to_string(node.i64(3)));
+            id = node.i64(0);
+            node.reset();
+        }
+        node.reset();
+        if (int64_t cf = s.i64(9)) {
+            frame.bind(1, cf);
+            if (frame.step())
+                r.createdBy = frame.text(0) + " " + frame.text(1) + ":" + std::to_string(frame.i64(2));
+            frame.reset();
+        }
+        out.push_back(std::move(r));
+    }
+    return out;
 }
 
 std::vector<std::pair<std::string, double>> CaseStore::metrics(int64_t snapshotId) {

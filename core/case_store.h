@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -88,6 +88,14 @@ public:
     std::vector<SampleTypeTotal> sampleTypes(int64_t snapshotId);
     // A snapshot's profile, rebuilt from the interned rows.
     Result<Profile> loadProfile(int64_t snapshotId);
+    // Goroutine groups of a goroutine-dump snapshot, largest first.
+    struct GoroutineGroupRow {
+        int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;
+        std::string state, role;
+        std::vector<std::string> stack; // "function file:line", innermost first
+        std::string createdBy;
+    };
+    std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
     // Metric points of one snapshot, by name.
     std::vector<std::pair<std::string, double>> metrics(int64_t snapshotId);
     // The decoded bytes of an imported file.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "goroutine_dump.h"
 #include "input.h"
 #include "profile.h"
 #include "progress.h"
@@ -48,6 +49,7 @@ public:
     // Returns the snapshot id.
     virtual Result<int64_t> addSnapshot(const SnapshotDraft& draft) = 0;
     virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
+    virtual Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) = 0;
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
     virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
     // Something the user should hear about that does not stop the import.

@@ -79,11 +79,35 @@ public:
     }
 };
 
+class GoroutineDumpImporter final : public Importer {
+public:
+    std::string format() const override { return "goroutine_text"; }
+    std::string description() const override {
+        return "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
+    }
+    int sniff(std::string_view head) const override { return looksLikeGoroutineDump(head) ? 95 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
+        auto stream = src.open();
+        auto dump = parseGoroutineDump(*stream, progress);
+        if (!dump)
+            return dump.error();
+        for (const auto& w : dump->warnings)
+            sink.warn(w);
+        SnapshotDraft draft;
+        draft.kind = "goroutines";
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        return sink.addGoroutines(*id, *dump);
+    }
+};
+
 } // namespace
 
 void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<PprofImporter>());
     registry.add(std::make_unique<HeapTextImporter>());
+    registry.add(std::make_unique<GoroutineDumpImporter>());
 }
 
 } // namespace memscope

@@ -2,6 +2,7 @@
 #include "series.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
 
 namespace memscope {
@@ -120,8 +121,71 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     return out;
 }
 
+std::vector<Series> goroutineSeries(CaseStore& store) {
+    std::vector<Series> out;
+    auto snaps = store.snapshots("goroutines");
+    if (snaps.empty())
+        return out;
+    bool manyTargets = store.targets().size() > 1;
+    std::map<std::string, std::string> targetName;
+    for (const auto& t : store.targets())
+        targetName[std::to_string(t.id)] = t.name;
+    // key -> series; every series gets a point (0 when absent) at every snapshot.
+    std::map<std::string, Series> byKey;
+    auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
+        if (manyTargets)
+            labels["target"] = targetName[std::to_string(sn.targetId)];
+        Series probe;
+        probe.metric = "goroutines";
+        probe.labels = labels;
+        auto [it, fresh] = byKey.emplace(probe.key(), probe);
+        if (fresh)
+            it->second.unit = "count";
+        auto& pts = it->second.points;
+        if (!pts.empty() && pts.back().snapshotId == sn.id)
+            pts.back().value += v;
+        else
+            pts.push_back({sn.timeNs, v, sn.id});
+    };
+    Stmt q(store.db(), "SELECT state, role, SUM(count) FROM goroutine_groups WHERE snapshot_id = ?"
+                       " GROUP BY state, role");
+    std::vector<std::map<std::string, std::string>> seen;
+    for (const auto& sn : snaps) {
+        q.bind(1, sn.id);
+        add(sn, {}, 0);
+        while (q.step()) {
+            double n = double(q.i64(2));
+            add(sn, {}, n);
+            add(sn, {{"state", q.text(0)}}, n);
+            if (!q.text(1).empty())
+                add(sn, {{"role", q.text(1)}}, n);
+        }
+        q.reset();
+    }
+    // Fill the gaps with zeros so every line spans the whole time range.
+    for (auto& [key, series] : byKey) {
+        std::vector<SeriesPoint> full;
+        size_t k = 0;
+        for (const auto& sn : snaps) {
+            if (manyTargets && series.labels.count("target") &&
+                series.labels.at("target") != targetName[std::to_string(sn.targetId)])
+                continue;
+            if (k < series.points.size() && series.points[k].snapshotId == sn.id)
+                full.push_back(series.points[k++]);
+            else
+                full.push_back({sn.timeNs, 0, sn.id});
+        }
+        series.points = std::move(full);
+        out.push_back(std::move(series));
+    }
+    return out;
+}
+
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
-    return heapSeries(store, opts);
+    auto out = heapSeries(store, opts);
+    for (auto& s : goroutineSeries(store))
+        out.push_back(std::move(s));
+    return out;
 }
 
 } // namespace memscope

@@ -36,6 +36,10 @@ struct SeriesOptions {
 // four sample types, and in-use bytes per top allocation site (leaf function).
 std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts = {});
 
+// Goroutines per goroutine dump: `goroutines`, `goroutines{state=...}` and
+// `goroutines{role=...}` (finalizer_running, http_client_readloop, ...).
+std::vector<Series> goroutineSeries(CaseStore& store);
+
 // Every series the case supports, in display order.
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts = {});
 

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "case_store.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -61,7 +62,7 @@ void TestCli::infoJson() {
     Run r = memscopeRun({"info", caseFile(), "--json"});
     QCOMPARE(r.code, 0);
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QCOMPARE(doc["schema_version"].toInt(), 2);
+    QCOMPARE(doc["schema_version"].toInt(), memscope::kSchemaVersion);
     auto kinds = doc["kinds"].toObject();
     QCOMPARE(kinds["heap"].toObject()["count"].toInt(), 7);
     QCOMPARE(kinds["goroutine_profile"].toObject()["count"].toInt(), 2);

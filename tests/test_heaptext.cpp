@@ -165,7 +165,8 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
         auto o = (*s)->importFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
         QCOMPARE(o.status, ImportStatus::Imported);
         // Make it look like a case written by schema 1.
-        QVERIFY((*s)->db().exec("DROP TABLE metric_points; PRAGMA user_version=1").ok());
+        QVERIFY((*s)->db().exec("DROP TABLE metric_points; DROP TABLE goroutines; "
+                                       "DROP TABLE goroutine_groups; PRAGMA user_version=1").ok());
     }
     auto s = CaseStore::open(path.toStdString());
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());

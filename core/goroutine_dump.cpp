@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "goroutine_dump.h"
+
+#include "line_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace memscope {
+
+const char* goroutineRoleName(GoroutineRole r) {
+    switch (r) {
+    case GoroutineRole::None: return "";
+    case GoroutineRole::FinalizerIdle: return "finalizer_idle";
+    case GoroutineRole::FinalizerRunning: return "finalizer_running";
+    case GoroutineRole::HttpClientRead: return "http_client_readloop";
+    case GoroutineRole::HttpClientWrite: return "http_client_writeloop";
+    case GoroutineRole::HttpServerConn: return "http_server_conn";
+    }
+    return "";
+}
+
+namespace {
+
+bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool parseInt(std::string_view s, int64_t& v) {
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+}
+
+struct Header {
+    int64_t id = 0;
+    std::string state;
+    int64_t minutes = -1;
+    bool locked = false;
+};
+
+// goroutine <id>[ gp=0x.. m=..[ mp=0x..]] [<status>[ (scan)][, N minutes][, locked to thread]]:
+bool parseHeader(std::string_view line, Header& h) {
+    if (!startsWith(line, "goroutine ") || line.size() < 14 || line.substr(line.size() - 2) != "]:")
+        return false;
+    std::string_view rest = line.substr(10);
+    size_t sp = rest.find(' ');
+    if (sp == std::string_view::npos || !parseInt(rest.substr(0, sp), h.id))
+        return false;
+    size_t open = rest.find(" [");
+    if (open == std::string_view::npos)
+        return false;
+    std::string_view inside = rest.substr(open + 2, rest.size() - open - 4);
+    // Split at ", " for the minutes and locked parts (wait reasons hold no commas).
+    std::string state;
+    size_t pos = 0;
+    bool first = true;
+    while (pos <= inside.size()) {
+        size_t comma = inside.find(", ", pos);
+        std::string_view part = inside.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        if (first) {
+            state = std::string(part);
+            first = false;
+        } else if (part == "locked to thread") {
+            h.locked = true;
+        } else if (part.size() > 8 && part.substr(part.size() - 8) == " minutes") {
+            int64_t m;
+            if (parseInt(part.substr(0, part.size() - 8), m))
+                h.minutes = m;
+        } else {
+            state += ", " + std::string(part); // e.g. labels in newer Go; keep them
+        }
+        if (comma == std::string_view::npos)
+            break;
+        pos = comma + 2;
+    }
+    if (state.size() > 7 && state.substr(state.size() - 7) == " (scan)")
+        state.resize(state.size() - 7);
+    h.state = std::move(state);
+    return true;
+}
+
+// "\t<file>:<line>[ +0x..][ fp=.. sp=.. pc=..]"; the file may hold spaces and colons.
+bool parseFileLine(std::string_view line, std::string& file, int64_t& lineNo) {
+    if (line.empty() || line[0] != '\t')
+        return false;
+    line.remove_prefix(1);
+    size_t cut = line.find(" +0x");
+    if (cut == std::string_view::npos)
+        cut = line.find(" fp=");
+    if (cut != std::string_view::npos)
+        line = line.substr(0, cut);
+    size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos || !parseInt(line.substr(colon + 1), lineNo))
+        return false;
+    file = std::string(line.substr(0, colon));
+    return true;
+}
+
+// "pkg.F(args)" -> "pkg.F" and "args". Generics print "pkg.F[...](args)".
+bool splitCall(std::string_view line, std::string_view& fn, std::string_view& args) {
+    if (line.empty() || line.back() != ')')
+        return false;
+    // The argument list is the last top-level (...).
+    int depth = 0;
+    for (size_t i = line.size(); i-- > 0;) {
+        if (line[i] == ')')
+            ++depth;
+        else if (line[i] == '(' && --depth == 0) {
+            fn = line.substr(0, i);
+            args = line.substr(i + 1, line.size() - i - 2);
+            return !fn.empty();
+        }
+    }
+    return false;
+}
+
+struct FrameKeyHash {
+    size_t operator()(const GoFrame& f) const {
+        return std::hash<std::string>()(f.function) ^ (std::hash<std::string>()(f.file) << 1) ^
+               std::hash<int64_t>()(f.line);
+    }
+};
+struct FrameKeyEq {
+    bool operator()(const GoFrame& a, const GoFrame& b) const {
+        return a.line == b.line && a.function == b.function && a.file == b.file;
+    }
+};
+
+bool isRuntime(const std::string& fn) { return startsWith(fn, "runtime."); }
+
+} // namespace
+
+bool looksLikeGoroutineDump(std::string_view head) {
+    // The first goroutine header within the first lines, after an optional
+    // panic / fatal error / SIGQUIT preamble.
+    size_t pos = 0;
+    for (int i = 0; i < 64 && pos < head.size(); ++i) {
+        size_t nl = head.find('\n', pos);
+        std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        Header h;
+        if (parseHeader(line, h))
+            return true;
+        if (i == 0 && !(startsWith(line, "panic: ") || startsWith(line, "fatal error: ") ||
+                        startsWith(line, "SIGQUIT") || startsWith(line, "runtime: ") ||
+                        startsWith(line, "fatal: ")))
+            return false;
+        if (nl == std::string_view::npos)
+            break;
+        pos = nl + 1;
+    }
+    return false;
+}
+
+Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
+    GoroutineDump dump;
+    LineReader lines(in);
+    std::unordered_map<GoFrame, uint32_t, FrameKeyHash, FrameKeyEq> frameIndex;
+    auto intern = [&](GoFrame f) {
+        auto [it, fresh] = frameIndex.emplace(f, uint32_t(dump.frames.size()));
+        if (fresh)
+            dump.frames.push_back(std::move(f));
+        return it->second;
+    };
+    std::unordered_map<std::string, uint32_t> groupIndex;
+    std::unordered_set<std::string> exactSeen;
+
+    // The goroutine being read.
+    bool open = false;
+    Header h;
+    std::vector<uint32_t> frames;
+    std::string argsKey;
+    int32_t createdBy = -1;
+    int64_t parentId = 0;
+    bool elided = false;
+    std::string pendingFunction, pendingArgs; // a call line waiting for its file line
+    bool expectCreatorFile = false;
+    std::string creatorFunction;
+    uint64_t headerLine = 0;
+    size_t skipped = 0;
+
+    auto close = [&]() {
+        if (!open)
+            return;
+        open = false;
+        if (!pendingFunction.empty() || expectCreatorFile) {
+            dump.truncated = true;
+            dump.warnings.push_back("the dump ends inside goroutine " + std::to_string(h.id) +
+                                    " (line " + std::to_string(headerLine) +
+                                    "): cut off, as the runtime does past 64 MiB; its last frame "
+                                    "is dropped");
+            pendingFunction.clear();
+            expectCreatorFile = false;
+        }
+        GoroutineRole role = GoroutineRole::None;
+        bool hasRunfinq = false;
+        for (uint32_t f : frames) {
+            const std::string& fn = dump.frames[f].function;
+            if (fn == "runtime.runfinq")
+                hasRunfinq = true;
+            else if (fn == "net/http.(*persistConn).readLoop")
+                role = GoroutineRole::HttpClientRead;
+            else if (fn == "net/http.(*persistConn).writeLoop")
+                role = GoroutineRole::HttpClientWrite;
+            else if (fn == "net/http.(*conn).serve")
+                role = GoroutineRole::HttpServerConn;
+        }
+        if (hasRunfinq) {
+            role = h.state == "finalizer wait" ? GoroutineRole::FinalizerIdle
+                                               : GoroutineRole::FinalizerRunning;
+        } else if (createdBy < 0 && h.id != 1 && !frames.empty() && !elided &&
+                   !isRuntime(dump.frames[frames.back()].function) && dump.preamble.empty()) {
+            // debug=2 hides runfinq: a user function at the bottom of a
+            // goroutine nobody created is the finalizer goroutine running it.
+            role = GoroutineRole::FinalizerRunning;
+        }
+        std::string key = h.state + '\n' + std::to_string(createdBy) + '\n';
+        for (uint32_t f : frames)
+            key += std::to_string(f) + ',';
+        auto [it, fresh] = groupIndex.emplace(key, uint32_t(dump.groups.size()));
+        if (fresh) {
+            GoroutineGroup g;
+            g.frames = frames;
+            g.createdBy = createdBy;
+            g.state = h.state;
+            g.role = role;
+            dump.groups.push_back(std::move(g));
+        }
+        GoroutineGroup& g = dump.groups[it->second];
+        ++g.count;
+        g.lockedToThread += h.locked;
+        g.framesElided = g.framesElided || elided;
+        if (h.minutes >= 0) {
+            g.minWaitMinutes = g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
+            g.maxWaitMinutes = std::max(g.maxWaitMinutes, h.minutes);
+        }
+        if (exactSeen.insert(std::to_string(it->second) + '\n' + argsKey).second)
+            ++g.exactVariants;
+        dump.goroutines.push_back({h.id, it->second, h.minutes, parentId, h.locked});
+    };
+
+    std::string_view line;
+    uint64_t lastReport = 0;
+    while (lines.next(line)) {
+        if (lines.bytesRead() - lastReport > (8u << 20)) {
+            lastReport = lines.bytesRead();
+            progress(lastReport, 0, "goroutines");
+            if (progress.cancelled())
+                return makeError(ErrorCode::Cancelled, "cancelled");
+        }
+        Header nh;
+        if (startsWith(line, "goroutine ") && parseHeader(line, nh)) {
+            close();
+            open = true;
+            h = nh;
+            headerLine = lines.lineNumber();
+            frames.clear();
+            argsKey.clear();
+            createdBy = -1;
+            parentId = 0;
+            elided = false;
+            continue;
+        }
+        if (!open) {
+            if (dump.goroutines.empty() && !line.empty() && dump.preamble.size() < 4096)
+                dump.preamble += (dump.preamble.empty() ? "" : "\n") + std::string(line);
+            continue;
+        }
+        if (line.empty()) {
+            close();
+            continue;
+        }
+        if (expectCreatorFile) {
+            GoFrame f{creatorFunction, {}, 0};
+            if (parseFileLine(line, f.file, f.line))
+                createdBy = int32_t(intern(std::move(f)));
+            expectCreatorFile = false;
+            continue;
+        }
+        if (!pendingFunction.empty()) {
+            GoFrame f{pendingFunction, {}, 0};
+            if (parseFileLine(line, f.file, f.line)) {
+                frames.push_back(intern(std::move(f)));
+                argsKey += pendingArgs;
+                argsKey += '\n';
+                pendingFunction.clear();
+                continue;
+            }
+            pendingFunction.clear();
+            ++skipped;
+        }
+        if (startsWith(line, "created by ")) {
+            std::string_view rest = line.substr(11);
+            auto in = rest.find(" in goroutine ");
+            if (in != std::string_view::npos) {
+                int64_t parent;
+                if (parseInt(rest.substr(in + 14), parent))
+                    parentId = parent;
+                rest = rest.substr(0, in);
+            }
+            creatorFunction = std::string(rest);
+            expectCreatorFile = true;
+            continue;
+        }
+        if (startsWith(line, "...") && line.find("elided") != std::string_view::npos) {
+            elided = true;
+            continue;
+        }
+        std::string_view fn, args;
+        if (line[0] != '\t' && splitCall(line, fn, args)) {
+            pendingFunction = std::string(fn);
+            pendingArgs = std::string(args);
+            continue;
+        }
+        ++skipped; // register dumps, "goroutine running on other thread", cgo lines
+    }
+    if (lines.error())
+        return *lines.error();
+    close();
+    if (dump.goroutines.empty())
+        return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                           "no goroutine found: not a goroutine dump");
+    if (skipped)
+        dump.warnings.push_back(std::to_string(skipped) + " lines were not understood and skipped");
+    return dump;
+}
+
+} // namespace memscope

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "case_store.h"
+#include "goroutine_dump.h"
+#include "input.h"
+#include "series.h"
+#include "testutil.h"
+
+#include <QtTest>
+#include <sstream>
+
+using namespace memscope;
+using namespace memscope::test;
+
+namespace {
+
+struct Parsed {
+    std::string text; // the stream reads from it: keep it alive
+    Result<GoroutineDump> dump = makeError(ErrorCode::Usage, "");
+};
+
+Parsed parse(std::string text) {
+    Parsed p;
+    p.text = std::move(text);
+    auto s = openStream(p.text);
+    p.dump = parseGoroutineDump(*s);
+    return p;
+}
+
+int64_t countRole(const GoroutineDump& d, GoroutineRole r) {
+    int64_t n = 0;
+    for (const auto& g : d.groups)
+        n += g.role == r ? g.count : 0;
+    return n;
+}
+
+const GoroutineGroup* groupWithFunction(const GoroutineDump& d, const std::string& fn) {
+    for (const auto& g : d.groups)
+        for (uint32_t f : g.frames)
+            if (d.frames[f].function == fn)
+                return &g;
+    return nullptr;
+}
+
+} // namespace
+
+class TestGoroutines : public QObject {
+    Q_OBJECT
+private slots:
+    void debug2Sample();
+    void finalizerIdleInSystemDump();
+    void fatalErrorPreamble();
+    void countsMatchHeaders();
+    void truncatedDumpWarns();
+    void newerGoVariants();
+    void brokenInputs();
+    void storedGroupsAndSeries();
+};
+
+void TestGoroutines::debug2Sample() {
+    auto p = parse(readText(dataPath("goroutines/goroutine_debug2_go119.txt")));
+    QVERIFY(p.dump.ok());
+    const auto& d = *p.dump;
+    QCOMPARE(d.goroutines.size(), size_t(25));
+    QCOMPARE(d.groups.size(), size_t(19));
+    QCOMPARE(countRole(d, GoroutineRole::HttpClientRead), int64_t(3));
+    QCOMPARE(countRole(d, GoroutineRole::HttpClientWrite), int64_t(3));
+    QVERIFY(!d.truncated);
+    // The finalizer goroutine stuck in a user finalizer: no `created by`, user code at the bottom.
+    const auto* fin = groupWithFunction(d, "main.finalizeResource");
+    QVERIFY(fin);
+    QCOMPARE(fin->role, GoroutineRole::FinalizerRunning);
+    QCOMPARE(fin->state, std::string("chan receive"));
+    QCOMPARE(fin->maxWaitMinutes, int64_t(1));
+    QCOMPARE(fin->createdBy, -1);
+    // `[chan receive, locked to thread]`
+    int64_t locked = 0;
+    for (const auto& g : d.groups)
+        locked += g.lockedToThread;
+    QCOMPARE(locked, int64_t(1));
+    // Goroutine 1 is main, not a finalizer.
+    const auto* mainG = groupWithFunction(d, "main.main");
+    QVERIFY(mainG);
+    QCOMPARE(mainG->role, GoroutineRole::None);
+    // Frames keep file and line; "created by" is its own frame.
+    const auto* rl = groupWithFunction(d, "net/http.(*persistConn).readLoop");
+    QVERIFY(rl && rl->createdBy >= 0);
+    QCOMPARE(d.frames[size_t(rl->createdBy)].function, std::string("net/http.(*Transport).dialConn"));
+}
+
+void TestGoroutines::finalizerIdleInSystemDump() {
+    auto p = parse(readText(dataPath("goroutines/finalizer_idle_gotraceback_system_go119.txt")));
+    QVERIFY(p.dump.ok());
+    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerIdle), int64_t(1));
+    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerRunning), int64_t(0));
+}
+
+void TestGoroutines::fatalErrorPreamble() {
+    auto p = parse(readText(dataPath("goroutines/fatal_deadlock_go119.txt")));
+    QVERIFY(p.dump.ok());
+    QVERIFY(p.dump->preamble.rfind("fatal error: all goroutines are asleep - deadlock!", 0) == 0);
+    QVERIFY(!p.dump->goroutines.empty());
+}
+
+void TestGoroutines::countsMatchHeaders() {
+    // An independent count: lines that start a goroutine.
+    std::string text = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
+    size_t headers = 0, readLoops = 0;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        headers += line.rfind("goroutine ", 0) == 0 && line.size() > 2 &&
+                   line.compare(line.size() - 2, 2, "]:") == 0;
+        readLoops += line.rfind("net/http.(*persistConn).readLoop(", 0) == 0;
+    }
+    auto p = parse(text);
+    QVERIFY(p.dump.ok());
+    QCOMPARE(p.dump->goroutines.size(), headers);
+    QCOMPARE(countRole(*p.dump, GoroutineRole::HttpClientRead), int64_t(readLoops));
+    QVERIFY(readLoops > 100); // the leaking service: a pool per request
+    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerRunning), int64_t(1));
+}
+
+void TestGoroutines::truncatedDumpWarns() {
+    std::string text = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
+    // Cut inside a frame, the way the runtime's 64 MiB cap or a crash cuts.
+    size_t cut = text.find("\n\t", text.size() / 2);
+    QVERIFY(cut != std::string::npos);
+    auto p = parse(text.substr(0, cut));
+    QVERIFY(p.dump.ok());
+    QVERIFY(p.dump->truncated);
+    QVERIFY(!p.dump->warnings.empty());
+    QVERIFY(QString::fromStdString(p.dump->warnings.front()).contains("ends inside goroutine"));
+}
+
+void TestGoroutines::newerGoVariants() {
+    // Go 1.21+: "created by ... in goroutine N" and elided frames; Go 1.22+: gp=/m= in headers.
+    std::string text =
+        "goroutine 7 gp=0xc000007500 m=nil [chan receive, 3 minutes]:\n"
+        "main.worker[...](0xc000010000?)\n"
+        "\t/src/app/main.go:42 +0x1d\n"
+        "...5 frames elided...\n"
+        "main.start.gowrap1()\n"
+        "\t/src/app/main.go:30 +0x25\n"
+        "created by main.start in goroutine 1\n"
+        "\t/src/app/main.go:30 +0x65\n"
+        "\n"
+        "goroutine 8 [select (no cases)]:\n"
+        "main.idle()\n"
+        "\tC:/src/app with space/main.go:50 +0x10 fp=0xc000 sp=0xc000 pc=0x4a\n"
+        "created by main.start in goroutine 1\n"
+        "\tC:/src/app with space/main.go:31 +0x65\n";
+    auto p = parse(text);
+    QVERIFY(p.dump.ok());
+    const auto& d = *p.dump;
+    QCOMPARE(d.goroutines.size(), size_t(2));
+    QCOMPARE(d.goroutines[0].parentId, int64_t(1));
+    QCOMPARE(d.goroutines[0].waitMinutes, int64_t(3));
+    QCOMPARE(d.groups[0].state, std::string("chan receive"));
+    QVERIFY(d.groups[0].framesElided);
+    QCOMPARE(d.frames[d.groups[0].frames[0]].function, std::string("main.worker[...]"));
+    QCOMPARE(d.frames[d.groups[1].frames[0]].file, std::string("C:/src/app with space/main.go"));
+    QCOMPARE(d.frames[d.groups[1].frames[0]].line, int64_t(50));
+}
+
+void TestGoroutines::brokenInputs() {
+    auto empty = parse("");
+    QVERIFY(!empty.dump.ok());
+    auto prose = parse("no goroutines here\njust text\n");
+    QVERIFY(!prose.dump.ok());
+    QVERIFY(QString::fromStdString(prose.dump.error().message).contains("not a goroutine dump"));
+    QVERIFY(prose.dump.error().line.has_value());
+    // Garbage inside a goroutine is skipped and counted, not fatal.
+    auto noisy = parse("goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n%%%garbage%%%\n\n");
+    QVERIFY(noisy.dump.ok());
+    QVERIFY(QString::fromStdString(noisy.dump->warnings.back()).contains("skipped"));
+    QVERIFY(!looksLikeGoroutineDump("hello\ngoroutine 1 [running]:\n"));
+    QVERIFY(looksLikeGoroutineDump("panic: boom\n\ngoroutine 1 [running]:\n"));
+}
+
+void TestGoroutines::storedGroupsAndSeries() {
+    QTemporaryDir dir;
+    auto s = CaseStore::open(dir.filePath("g.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto o = (*s)->importFile(dataPath("goroutines/goroutine-004-20261126T165909Z.txt").toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Imported);
+    QCOMPARE(o.format, std::string("goroutine_text"));
+    auto groups = (*s)->goroutineGroups(o.snapshotIds.at(0));
+    QVERIFY(groups.size() >= 5);
+    QVERIFY(groups[0].count >= groups[1].count);
+    bool readLoop = false;
+    for (const auto& g : groups)
+        if (g.role == "http_client_readloop") {
+            readLoop = true;
+            QVERIFY(g.createdBy.rfind("net/http.(*Transport).dialConn ", 0) == 0);
+            QVERIFY(g.stack.back().rfind("net/http.(*persistConn).readLoop ", 0) == 0);
+        }
+    QVERIFY(readLoop);
+    auto parsed = parse(readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt")));
+    bool total = false;
+    for (const auto& series : goroutineSeries(**s))
+        if (series.key() == "goroutines") {
+            total = true;
+            QCOMPARE(series.points.size(), size_t(1));
+            QCOMPARE(size_t(series.points[0].value), parsed.dump->goroutines.size());
+        }
+    QVERIFY(total);
+}
+
+QTEST_GUILESS_MAIN(TestGoroutines)
+#include "test_goroutines.moc"
