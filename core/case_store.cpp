@@ -163,6 +163,23 @@ CREATE TABLE goroutines(
   locked INTEGER NOT NULL);
 CREATE INDEX goroutines_by_snapshot ON goroutines(snapshot_id);
 )SQL",
+    // 4: open files and sockets (lsof, ss); remote host and state are columns,
+    // so "sockets per remote host over time" is one query.
+    R"SQL(
+CREATE TABLE fds(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  fd TEXT NOT NULL,
+  type TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  local_addr TEXT NOT NULL,
+  local_port INTEGER NOT NULL,
+  remote_addr TEXT NOT NULL,
+  remote_port INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  name TEXT NOT NULL);
+CREATE INDEX fds_by_snapshot ON fds(snapshot_id);
+CREATE INDEX fds_by_remote ON fds(remote_addr, snapshot_id);
+)SQL",
 };
 
 constexpr size_t kChunk = 16u << 20;
@@ -430,6 +447,18 @@ public:
             one.bind(1, snapshotId).bind(2, g.id).bind(3, int64_t(g.group)).bind(4, g.waitMinutes);
             one.bind(5, g.parentId).bind(6, int64_t(g.locked));
             if (auto st = one.exec(); !st)
+                return st;
+        }
+        return {};
+    }
+
+    Status addFds(int64_t snapshotId, const FdSnapshot& snap) override {
+        Stmt ins(m_db, "INSERT INTO fds VALUES(?,?,?,?,?,?,?,?,?,?)");
+        for (const auto& e : snap.fds) {
+            ins.bind(1, snapshotId).bind(2, e.fd).bind(3, e.type).bind(4, e.protocol);
+            ins.bind(5, e.localAddr).bind(6, e.localPort).bind(7, e.remoteAddr);
+            ins.bind(8, e.remotePort).bind(9, e.state).bind(10, e.name);
+            if (auto st = ins.exec(); !st)
                 return st;
         }
         return {};

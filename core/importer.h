@@ -3,6 +3,7 @@
 
 #include "goroutine_dump.h"
 #include "input.h"
+#include "lsof.h"
 #include "profile.h"
 #include "progress.h"
 #include "result.h"
@@ -50,6 +51,7 @@ public:
     virtual Result<int64_t> addSnapshot(const SnapshotDraft& draft) = 0;
     virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
     virtual Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) = 0;
+    virtual Status addFds(int64_t snapshotId, const FdSnapshot& fds) = 0;
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
     virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
     // Something the user should hear about that does not stop the import.

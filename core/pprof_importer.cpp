@@ -102,12 +102,44 @@ public:
     }
 };
 
+// lsof text and -F share everything but the parser.
+class LsofImporter final : public Importer {
+public:
+    explicit LsofImporter(bool fields) : m_fields(fields) {}
+    std::string format() const override { return m_fields ? "lsof_fields" : "lsof_text"; }
+    std::string description() const override {
+        return m_fields ? "lsof -F field output (with -T states), -F0 too" : "lsof -n -P -p PID";
+    }
+    int sniff(std::string_view head) const override {
+        return (m_fields ? looksLikeLsofFields(head) : looksLikeLsofText(head)) ? 90 : 0;
+    }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
+        auto stream = src.open();
+        auto snap = m_fields ? parseLsofFields(*stream) : parseLsofText(*stream);
+        if (!snap)
+            return snap.error();
+        SnapshotDraft draft;
+        draft.kind = "fds";
+        draft.target.name = snap->command;
+        draft.target.pid = snap->pid;
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        return sink.addFds(*id, *snap);
+    }
+
+private:
+    bool m_fields;
+};
+
 } // namespace
 
 void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<PprofImporter>());
     registry.add(std::make_unique<HeapTextImporter>());
     registry.add(std::make_unique<GoroutineDumpImporter>());
+    registry.add(std::make_unique<LsofImporter>(false));
+    registry.add(std::make_unique<LsofImporter>(true));
 }
 
 } // namespace memscope

@@ -181,8 +181,80 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     return out;
 }
 
+std::vector<Series> fdSeries(CaseStore& store) {
+    std::vector<Series> out;
+    auto snaps = store.snapshots("fds");
+    if (snaps.empty())
+        return out;
+    bool manyTargets = store.targets().size() > 1;
+    std::map<int64_t, std::string> targetName;
+    for (const auto& t : store.targets())
+        targetName[t.id] = t.name;
+    std::map<std::string, Series> byKey;
+    std::vector<std::string> order;
+    auto add = [&](const SnapshotInfo& sn, const char* metric,
+                   std::map<std::string, std::string> labels, double v) {
+        if (manyTargets)
+            labels["target"] = targetName[sn.targetId];
+        Series probe;
+        probe.metric = metric;
+        probe.labels = std::move(labels);
+        probe.unit = "count";
+        auto [it, fresh] = byKey.emplace(probe.key(), probe);
+        if (fresh)
+            order.push_back(it->first);
+        it->second.points.push_back({sn.timeNs, v, sn.id});
+    };
+    // Client sockets: TCP with a peer, whose local port is not one the process listens on.
+    Stmt total(store.db(), "SELECT count(*) FROM fds WHERE snapshot_id = ?");
+    Stmt byType(store.db(), "SELECT type, count(*) FROM fds WHERE snapshot_id = ? GROUP BY type");
+    Stmt byState(store.db(), "SELECT state, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+                             " AND state <> '' GROUP BY state");
+    Stmt byHost(store.db(),
+                "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+                " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
+                "  WHERE snapshot_id = ?1 AND state = 'LISTEN') GROUP BY remote_addr");
+    for (const auto& sn : snaps) {
+        total.bind(1, sn.id);
+        if (total.step())
+            add(sn, "fds", {}, double(total.i64(0)));
+        total.reset();
+        for (Stmt* q : {&byType, &byState, &byHost}) {
+            q->bind(1, sn.id);
+            while (q->step()) {
+                if (q == &byType)
+                    add(sn, "fds", {{"type", q->text(0)}}, double(q->i64(1)));
+                else if (q == &byState)
+                    add(sn, "tcp_sockets", {{"state", q->text(0)}}, double(q->i64(1)));
+                else
+                    add(sn, "tcp_sockets", {{"host", q->text(0)}}, double(q->i64(1)));
+            }
+            q->reset();
+        }
+    }
+    // A label value absent at a snapshot counts zero there.
+    for (const auto& key : order) {
+        Series& s = byKey[key];
+        std::vector<SeriesPoint> full;
+        size_t k = 0;
+        for (const auto& sn : snaps) {
+            if (manyTargets && s.labels.count("target") && s.labels.at("target") != targetName[sn.targetId])
+                continue;
+            if (k < s.points.size() && s.points[k].snapshotId == sn.id)
+                full.push_back(s.points[k++]);
+            else
+                full.push_back({sn.timeNs, 0, sn.id});
+        }
+        s.points = std::move(full);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
+
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
     auto out = heapSeries(store, opts);
+    for (auto& s : fdSeries(store))
+        out.push_back(std::move(s));
     for (auto& s : goroutineSeries(store))
         out.push_back(std::move(s));
     return out;

@@ -40,6 +40,10 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts = {})
 // `goroutines{role=...}` (finalizer_running, http_client_readloop, ...).
 std::vector<Series> goroutineSeries(CaseStore& store);
 
+// Open files per lsof/ss snapshot: `fds`, `fds{type=...}`, `tcp_sockets{state=...}`
+// and client connections per remote host, `tcp_sockets{host=127.0.0.2}`.
+std::vector<Series> fdSeries(CaseStore& store);
+
 // Every series the case supports, in display order.
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts = {});
 
