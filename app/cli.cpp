@@ -447,10 +447,22 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     fs::path dir = home / "memscope";
     fs::create_directories(dir, ec);
     fs::path casePath = dir / "demo.memscope";
+    std::vector<std::string> files, missing;
+    listFiles({data.string()}, files, missing);
     if (fs::exists(casePath, ec)) {
+        // Reuse it while it holds exactly the shipped captures.
         auto store = CaseStore::open(casePath.string());
-        if (store && !(*store)->snapshots().empty())
-            return casePath.string();
+        if (store && !(*store)->snapshots().empty()) {
+            std::vector<std::string> have, want;
+            for (const auto& src : (*store)->sources())
+                have.push_back(src.name);
+            for (const auto& f : files)
+                want.push_back(fs::path(f).filename().string());
+            std::sort(have.begin(), have.end());
+            std::sort(want.begin(), want.end());
+            if (have == want)
+                return casePath.string();
+        }
         // An unreadable or empty demo case is ours to rebuild.
         store = Error{};
         fs::remove(casePath, ec);
@@ -465,8 +477,6 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
             error = store.error().toString();
             return {};
         }
-        std::vector<std::string> files, missing;
-        listFiles({data.string()}, files, missing);
         BatchSummary sum = importBatch(**store, files, ImportOptions{}, Progress{});
         for (const auto& o : sum.outcomes)
             if (o.status == ImportStatus::Failed) {

@@ -264,6 +264,45 @@ std::string reportMarkdown(CaseStore& store) {
             }
         }
     }
+    // Goroutines: totals over time, the roles the runtime's functions reveal,
+    // and the largest groups of the latest dump.
+    auto gs = goroutineSeries(store);
+    if (!gs.empty()) {
+        out += "\n## Goroutines\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
+        for (const auto& s : gs) {
+            if (s.labels.count("state") || s.points.empty())
+                continue;
+            double a = s.points.front().value, b = s.points.back().value;
+            out += "| `" + s.key() + "` | " + std::to_string(int64_t(a)) + " | " +
+                   std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
+                   std::to_string(int64_t(b - a)) + " |\n";
+        }
+        auto dumps = store.snapshots("goroutines");
+        auto groups = store.goroutineGroups(dumps.back().id);
+        out += "\nLargest groups at " + formatTimeIso(dumps.back().timeNs) + ":\n\n";
+        for (size_t i = 0; i < groups.size() && i < 5; ++i) {
+            const auto& g = groups[i];
+            out += "- **" + std::to_string(g.count) + "** `" + g.state + "`" +
+                   (g.role.empty() ? "" : " (" + g.role + ")") + ": `" +
+                   (g.stack.empty() ? std::string("?") : g.stack.back().substr(0, g.stack.back().find(' '))) +
+                   "`" + (g.createdBy.empty() ? "" : ", created by `" + g.createdBy.substr(0, g.createdBy.find(' ')) + "`") +
+                   "\n";
+        }
+    }
+    auto fs = fdSeries(store);
+    if (!fs.empty()) {
+        out += "\n## Open files and sockets\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
+        for (const auto& s : fs) {
+            if (s.points.empty() || s.labels.count("type"))
+                continue;
+            double a = s.points.front().value, b = s.points.back().value;
+            out += "| `" + s.key() + "` | " + std::to_string(int64_t(a)) + " | " +
+                   std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
+                   std::to_string(int64_t(b - a)) + " |\n";
+        }
+        out += "\n`tcp_sockets{host=...}` counts client connections (local port not one the "
+               "process listens on) per remote host.\n";
+    }
     out += "\n## Snapshots\n\n| id | kind | time | time from | file |\n|---:|---|---|---|---|\n";
     for (const auto& s : snaps)
         out += "| " + std::to_string(s.id) + " | " + s.kind + " | " + formatTimeIso(s.timeNs) +
