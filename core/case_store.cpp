@@ -180,6 +180,26 @@ CREATE TABLE fds(
 CREATE INDEX fds_by_snapshot ON fds(snapshot_id);
 CREATE INDEX fds_by_remote ON fds(remote_addr, snapshot_id);
 )SQL",
+    // 5: GC cycles from gctrace; at_s is seconds since process start.
+    R"SQL(
+CREATE TABLE gc_cycles(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  n INTEGER NOT NULL,
+  at_s REAL NOT NULL,
+  cpu_percent INTEGER NOT NULL,
+  stw_sweep_ms REAL NOT NULL,
+  concurrent_ms REAL NOT NULL,
+  stw_mark_ms REAL NOT NULL,
+  heap_start_mb REAL NOT NULL,
+  heap_end_mb REAL NOT NULL,
+  heap_live_mb REAL NOT NULL,
+  goal_mb REAL NOT NULL,
+  stacks_mb REAL NOT NULL,
+  globals_mb REAL NOT NULL,
+  procs INTEGER NOT NULL,
+  forced INTEGER NOT NULL);
+CREATE INDEX gc_cycles_by_snapshot ON gc_cycles(snapshot_id);
+)SQL",
 };
 
 constexpr size_t kChunk = 16u << 20;
@@ -298,7 +318,7 @@ public:
         int64_t t;
         if (d.timeNs && *d.timeNs > 0) {
             t = *d.timeNs;
-            timeSource = "data";
+            timeSource = d.timeSource.empty() ? "data" : d.timeSource;
         } else if (auto fromName = timeFromFileName(m_src.name)) {
             t = *fromName;
             timeSource = "filename";
@@ -462,6 +482,35 @@ public:
                 return st;
         }
         return {};
+    }
+
+    Status addGcCycles(int64_t snapshotId, const std::vector<GcCycle>& cycles) override {
+        Stmt ins(m_db, "INSERT INTO gc_cycles VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        for (const auto& c : cycles) {
+            ins.bind(1, snapshotId).bind(2, c.n).bind(3, c.atSeconds).bind(4, c.cpuPercent);
+            ins.bind(5, c.stwSweepMs).bind(6, c.concurrentMs).bind(7, c.stwMarkMs);
+            ins.bind(8, c.heapStartMb).bind(9, c.heapEndMb).bind(10, c.heapLiveMb);
+            ins.bind(11, c.goalMb).bind(12, c.stacksMb).bind(13, c.globalsMb);
+            ins.bind(14, c.procs).bind(15, int64_t(c.forced));
+            if (auto st = ins.exec(); !st)
+                return st;
+        }
+        return {};
+    }
+
+    int64_t processStartFromExpvar(const std::vector<GcCycle>& cycles) override {
+        Stmt q(m_db, "SELECT a.value, b.value FROM metric_points a JOIN metric_points b"
+                     " ON b.snapshot_id = a.snapshot_id AND b.name = 'memstats.LastGC'"
+                     " JOIN snapshots sn ON sn.id = a.snapshot_id AND sn.kind = 'expvar'"
+                     " WHERE a.name = 'memstats.NumGC' ORDER BY sn.time_ns DESC");
+        while (q.step()) {
+            int64_t numGc = int64_t(q.f64(0));
+            double lastGc = q.f64(1);
+            for (const auto& c : cycles)
+                if (c.n == numGc && lastGc > 0)
+                    return int64_t(lastGc - c.atSeconds * 1e9);
+        }
+        return 0;
     }
 
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {

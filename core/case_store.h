@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 

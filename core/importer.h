@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "gctrace.h"
 #include "goroutine_dump.h"
 #include "input.h"
 #include "lsof.h"
@@ -39,6 +40,7 @@ struct TargetHint {
 struct SnapshotDraft {
     std::string kind; // heap, allocs, goroutine_profile, cpu, ...
     std::optional<int64_t> timeNs;
+    std::string timeSource; // when timeNs is set: "data" unless said otherwise
     int64_t durationNs = 0;
     TargetHint target;
 };
@@ -52,6 +54,10 @@ public:
     virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
     virtual Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) = 0;
     virtual Status addFds(int64_t snapshotId, const FdSnapshot& fds) = 0;
+    virtual Status addGcCycles(int64_t snapshotId, const std::vector<GcCycle>& cycles) = 0;
+    // Wall-clock ns of the process start from an expvar snapshot already in the
+    // case whose NumGC names one of these cycles; 0 when none does.
+    virtual int64_t processStartFromExpvar(const std::vector<GcCycle>& cycles) = 0;
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
     virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
     // Something the user should hear about that does not stop the import.

@@ -2,6 +2,7 @@
 #include "builtin_importers.h"
 #include "importer.h"
 #include "heap_text.h"
+#include "json_reader.h"
 #include "pprof_reader.h"
 
 namespace memscope {
@@ -132,6 +133,94 @@ private:
     bool m_fields;
 };
 
+// runtime/metrics snapshots and /debug/vars: numbers by name, one snapshot each.
+class MetricsJsonImporter final : public Importer {
+public:
+    explicit MetricsJsonImporter(bool expvar) : m_expvar(expvar) {}
+    std::string format() const override { return m_expvar ? "expvar" : "runtime_metrics"; }
+    std::string description() const override {
+        return m_expvar ? "expvar /debug/vars JSON (memstats and the service's own counters)"
+                        : "runtime/metrics samples as JSON (name: value, time_unix_nano)";
+    }
+    int sniff(std::string_view head) const override {
+        size_t i = head.find_first_not_of(" \t\r\n");
+        if (i == std::string_view::npos || head[i] != '{')
+            return 0;
+        bool metrics = head.find("\"/gc/") != std::string_view::npos ||
+                       head.find("\"/memory/classes/") != std::string_view::npos ||
+                       head.find("\"/sched/") != std::string_view::npos;
+        bool vars = head.find("\"memstats\"") != std::string_view::npos ||
+                    head.find("\"cmdline\"") != std::string_view::npos;
+        if (m_expvar)
+            return vars ? 90 : 0;
+        return metrics && !vars ? 90 : 0;
+    }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
+        auto stream = src.open();
+        auto text = readAll(*stream);
+        if (!text)
+            return text.error();
+        std::vector<std::pair<std::string, double>> points;
+        auto st = visitJsonNumbers(*text, [&](const std::string& path, double v) {
+            points.emplace_back(path, v);
+        });
+        if (!st)
+            return st;
+        SnapshotDraft draft;
+        draft.kind = m_expvar ? "expvar" : "metrics";
+        for (const auto& [name, v] : points)
+            if (name == "time_unix_nano" && v > 0)
+                draft.timeNs = int64_t(v);
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        for (const auto& [name, v] : points)
+            if (name != "time_unix_nano")
+                if (auto s = sink.addMetric(*id, name, v); !s)
+                    return s;
+        if (points.empty())
+            sink.warn("no numbers in the document");
+        return {};
+    }
+
+private:
+    bool m_expvar;
+};
+
+class GcTraceImporter final : public Importer {
+public:
+    std::string format() const override { return "gctrace"; }
+    std::string description() const override { return "GODEBUG=gctrace=1 output (stderr)"; }
+    int sniff(std::string_view head) const override { return looksLikeGcTrace(head) ? 80 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
+        auto stream = src.open();
+        auto cycles = parseGcTrace(*stream);
+        if (!cycles)
+            return cycles.error();
+        // The log's times count from process start: place them on wall time from
+        // an expvar snapshot of the same process, else from the file's mtime
+        // (about when the last line was written).
+        SnapshotDraft draft;
+        draft.kind = "gctrace";
+        int64_t start = sink.processStartFromExpvar(*cycles);
+        if (start > 0) {
+            draft.timeSource = "expvar";
+        } else {
+            start = src.file->mtimeNs() - int64_t(cycles->back().atSeconds * 1e9);
+            draft.timeSource = "mtime";
+            sink.warn("GC times placed from the file's mtime; import the same run's /debug/vars "
+                      "first to place them exactly");
+        }
+        draft.timeNs = start + int64_t(cycles->back().atSeconds * 1e9);
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        if (auto st = sink.addMetric(*id, "process_start_ns", double(start)); !st)
+            return st;
+        return sink.addGcCycles(*id, *cycles);
+    }
+};
+
 } // namespace
 
 void registerBuiltinImporters(ImporterRegistry& registry) {
@@ -140,6 +229,9 @@ void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<GoroutineDumpImporter>());
     registry.add(std::make_unique<LsofImporter>(false));
     registry.add(std::make_unique<LsofImporter>(true));
+    registry.add(std::make_unique<MetricsJsonImporter>(false));
+    registry.add(std::make_unique<MetricsJsonImporter>(true));
+    registry.add(std::make_unique<GcTraceImporter>());
 }
 
 } // namespace memscope

@@ -251,8 +251,90 @@ std::vector<Series> fdSeries(CaseStore& store) {
     return out;
 }
 
+std::vector<Series> metricSeries(CaseStore& store) {
+    std::vector<Series> out;
+    bool manyTargets = store.targets().size() > 1;
+    std::map<int64_t, std::string> targetName;
+    for (const auto& t : store.targets())
+        targetName[t.id] = t.name;
+    Stmt q(store.db(), "SELECT sn.kind, mp.name, sn.time_ns, sn.id, mp.value, sn.target_id"
+                       " FROM metric_points mp JOIN snapshots sn ON sn.id = mp.snapshot_id"
+                       " ORDER BY sn.kind, mp.name, sn.target_id, sn.time_ns, sn.id");
+    std::map<std::string, size_t> index;
+    while (q.step()) {
+        std::string kind = q.text(0), name = q.text(1);
+        Series s;
+        if (kind == "metrics") {
+            s.metric = "runtime";
+        } else if (kind == "expvar") {
+            s.metric = "expvar";
+        } else if (name.rfind("memstats.", 0) == 0) {
+            s.metric = "memstats";
+            name = name.substr(9);
+        } else {
+            s.metric = kind;
+        }
+        s.labels["name"] = name;
+        if (manyTargets)
+            s.labels["target"] = targetName[q.i64(5)];
+        auto [it, fresh] = index.emplace(s.key(), out.size());
+        if (fresh)
+            out.push_back(std::move(s));
+        out[it->second].points.push_back({q.i64(2), q.f64(4), q.i64(3)});
+    }
+    return out;
+}
+
+std::vector<Series> gcSeries(CaseStore& store) {
+    std::vector<Series> out;
+    bool manyTargets = store.targets().size() > 1;
+    std::map<int64_t, std::string> targetName;
+    for (const auto& t : store.targets())
+        targetName[t.id] = t.name;
+    struct Col {
+        const char* metric;
+        const char* unit;
+        const char* expr;
+    };
+    static const Col cols[] = {
+        {"gc_heap_start_bytes", "bytes", "heap_start_mb * 1048576"},
+        {"gc_heap_end_bytes", "bytes", "heap_end_mb * 1048576"},
+        {"gc_heap_live_bytes", "bytes", "heap_live_mb * 1048576"},
+        {"gc_heap_goal_bytes", "bytes", "goal_mb * 1048576"},
+        {"gc_stw_ms", "ms", "stw_sweep_ms + stw_mark_ms"},
+        {"gc_concurrent_mark_ms", "ms", "concurrent_ms"},
+        {"gc_cpu_percent", "percent", "cpu_percent"},
+    };
+    for (const auto& sn : store.snapshots("gctrace")) {
+        double start = 0;
+        for (const auto& [name, v] : store.metrics(sn.id))
+            if (name == "process_start_ns")
+                start = v;
+        for (const auto& c : cols) {
+            Series s;
+            s.metric = c.metric;
+            s.unit = c.unit;
+            if (manyTargets)
+                s.labels["target"] = targetName[sn.targetId];
+            // The expression comes from the table above, never from input.
+            std::string sql = std::string("SELECT at_s, ") + c.expr +
+                              " FROM gc_cycles WHERE snapshot_id = ? ORDER BY n";
+            Stmt q(store.db(), sql.c_str());
+            q.bind(1, sn.id);
+            while (q.step())
+                s.points.push_back({int64_t(start + q.f64(0) * 1e9), q.f64(1), sn.id});
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
     auto out = heapSeries(store, opts);
+    for (auto& s : gcSeries(store))
+        out.push_back(std::move(s));
+    for (auto& s : metricSeries(store))
+        out.push_back(std::move(s));
     for (auto& s : fdSeries(store))
         out.push_back(std::move(s));
     for (auto& s : goroutineSeries(store))

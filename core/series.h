@@ -44,6 +44,16 @@ std::vector<Series> goroutineSeries(CaseStore& store);
 // and client connections per remote host, `tcp_sockets{host=127.0.0.2}`.
 std::vector<Series> fdSeries(CaseStore& store);
 
+// Numbers captured by name: `runtime{name=/gc/heap/goal:bytes}` (runtime/metrics),
+// `expvar{name=memstats.NumGC}` and the service's own vars
+// (`expvar{name=finalizers.registered}`), `memstats{name=HeapAlloc}` (heap text trailers).
+std::vector<Series> metricSeries(CaseStore& store);
+
+// GC cycles from gctrace, one point per cycle on wall time: gc_heap_start_bytes,
+// gc_heap_end_bytes, gc_heap_live_bytes, gc_heap_goal_bytes, gc_stw_ms,
+// gc_concurrent_mark_ms, gc_cpu_percent.
+std::vector<Series> gcSeries(CaseStore& store);
+
 // Every series the case supports, in display order.
 std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts = {});
 

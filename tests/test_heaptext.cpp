@@ -166,7 +166,8 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
         QCOMPARE(o.status, ImportStatus::Imported);
         // Make it look like a case written by schema 1.
         QVERIFY((*s)->db().exec("DROP TABLE metric_points; DROP TABLE goroutines; "
-                                       "DROP TABLE goroutine_groups; DROP TABLE fds; PRAGMA user_version=1").ok());
+                                       "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
+                                       "PRAGMA user_version=1").ok());
     }
     auto s = CaseStore::open(path.toStdString());
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());

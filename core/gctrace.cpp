@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "gctrace.h"
+
+#include "line_reader.h"
+
+#include <cstdlib>
+#include <string>
+
+namespace memscope {
+
+namespace {
+
+// A cursor over one line with the few moves the grammar needs.
+struct Cursor {
+    std::string_view s;
+    bool lit(std::string_view w) {
+        if (s.substr(0, w.size()) != w)
+            return false;
+        s.remove_prefix(w.size());
+        return true;
+    }
+    bool num(double& v) {
+        size_t n = 0;
+        while (n < s.size() && (std::isdigit(static_cast<unsigned char>(s[n])) || s[n] == '.'))
+            ++n;
+        if (n == 0)
+            return false;
+        v = std::strtod(std::string(s.substr(0, n)).c_str(), nullptr);
+        s.remove_prefix(n);
+        return true;
+    }
+    bool integer(int64_t& v) {
+        double d;
+        if (!num(d))
+            return false;
+        v = int64_t(d);
+        return true;
+    }
+};
+
+bool parseLine(std::string_view line, GcCycle& c) {
+    Cursor k{line};
+    double d;
+    if (!k.lit("gc ") || !k.integer(c.n) || !k.lit(" @") || !k.num(c.atSeconds) || !k.lit("s ") ||
+        !k.integer(c.cpuPercent) || !k.lit("%: "))
+        return false;
+    if (!k.num(c.stwSweepMs) || !k.lit("+") || !k.num(c.concurrentMs) || !k.lit("+") ||
+        !k.num(c.stwMarkMs) || !k.lit(" ms clock, "))
+        return false;
+    // cpu: d+e/f/g+h ms cpu
+    if (!k.num(d) || !k.lit("+") || !k.num(d) || !k.lit("/") || !k.num(d) || !k.lit("/") ||
+        !k.num(d) || !k.lit("+") || !k.num(d) || !k.lit(" ms cpu, "))
+        return false;
+    if (!k.num(c.heapStartMb) || !k.lit("->") || !k.num(c.heapEndMb) || !k.lit("->") ||
+        !k.num(c.heapLiveMb) || !k.lit(" MB, ") || !k.num(c.goalMb) || !k.lit(" MB goal, "))
+        return false;
+    double v;
+    Cursor save = k;
+    if (k.num(v) && k.lit(" MB stacks, ")) {
+        c.stacksMb = v;
+        if (!k.num(c.globalsMb) || !(k.lit(" MB globals, ") || k.lit("MB globals, ")))
+            return false;
+    } else {
+        k = save;
+    }
+    if (!k.integer(c.procs) || !k.lit(" P"))
+        return false;
+    c.forced = k.lit(" (forced)");
+    return true;
+}
+
+} // namespace
+
+bool looksLikeGcTrace(std::string_view head) {
+    // A gc line within the first lines of a stderr capture.
+    size_t pos = 0;
+    for (int i = 0; i < 200 && pos < head.size(); ++i) {
+        size_t nl = head.find('\n', pos);
+        std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        GcCycle c;
+        if (parseLine(line, c))
+            return true;
+        if (nl == std::string_view::npos)
+            break;
+        pos = nl + 1;
+    }
+    return false;
+}
+
+Result<std::vector<GcCycle>> parseGcTrace(ByteStream& in) {
+    std::vector<GcCycle> out;
+    LineReader lines(in);
+    std::string_view line;
+    while (lines.next(line)) {
+        if (line.substr(0, 3) != "gc ")
+            continue;
+        GcCycle c;
+        if (parseLine(line, c))
+            out.push_back(c);
+        else if (line.size() > 4 && std::isdigit(static_cast<unsigned char>(line[3])))
+            return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed gctrace line");
+    }
+    if (lines.error())
+        return *lines.error();
+    if (out.empty())
+        return errorAtLine(ErrorCode::Format, lines.lineNumber(), "no gctrace lines found");
+    return out;
+}
+
+} // namespace memscope
