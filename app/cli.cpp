@@ -4,6 +4,7 @@
 #include "capture_time.h"
 #include "case_store.h"
 #include "format.h"
+#include "importer.h"
 #include "import_batch.h"
 #include "input.h"
 #include "json_writer.h"
@@ -21,6 +22,9 @@
 
 #ifndef MEMSCOPE_SOURCE_DIR
 #define MEMSCOPE_SOURCE_DIR ""
+#endif
+#ifndef MEMSCOPE_LIBDIR
+#define MEMSCOPE_LIBDIR "lib"
 #endif
 #ifndef MEMSCOPE_DATA_DIR
 #define MEMSCOPE_DATA_DIR ""
@@ -408,6 +412,7 @@ std::string usage() {
            "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
            "                                          goroutine groups of a dump, largest first\n"
            "  memscope report CASE [--format md|json] [-o FILE]\n"
+           "  memscope formats                        the capture formats this memscope reads\n"
            "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
 }
 
@@ -495,10 +500,49 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     return casePath.string();
 }
 
+std::vector<std::string> loadPlugins(const std::string& argv0) {
+    std::vector<std::string> folders;
+    if (const char* env = std::getenv("MEMSCOPE_PLUGIN_PATH")) {
+        std::string all = env;
+        size_t pos = 0;
+        while (pos <= all.size()) {
+            size_t colon = all.find(':', pos);
+            folders.push_back(all.substr(pos, colon == std::string::npos ? colon : colon - pos));
+            if (colon == std::string::npos)
+                break;
+            pos = colon + 1;
+        }
+    }
+    fs::path exe = exeDir(argv0);
+    folders.push_back((exe / "../plugins").string());                              // build tree
+    folders.push_back((exe / ".." / MEMSCOPE_LIBDIR / "memscope/plugins").string()); // install
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        folders.push_back((fs::path(x) / "memscope/plugins").string());
+    else if (const char* h = std::getenv("HOME"); h && *h)
+        folders.push_back((fs::path(h) / ".local/share/memscope/plugins").string());
+    return ImporterRegistry::instance().loadPlugins(folders);
+}
+
+int cmdFormats(const std::vector<std::string>& pluginLog) {
+    std::cout << "memscope reads (by content, gzip and zstd transparently):\n";
+    for (const auto& imp : ImporterRegistry::instance().importers())
+        std::cout << "  " << imp->format() << std::string(imp->format().size() < 16 ? 16 - imp->format().size() : 1, ' ')
+                  << imp->description() << "\n";
+    if (!pluginLog.empty()) {
+        std::cout << "\nplugins:\n";
+        for (const auto& l : pluginLog)
+            std::cout << "  " << l << "\n";
+    }
+    return kOk;
+}
+
 std::optional<int> run(const std::vector<std::string>& args) {
+    static const std::vector<std::string> pluginLog = loadPlugins(args.empty() ? "" : args[0]);
     if (args.size() < 2)
         return std::nullopt;
     const std::string& cmd = args[1];
+    if (cmd == "formats")
+        return cmdFormats(pluginLog);
     if (cmd == "import")
         return cmdImport(args);
     if (cmd == "info")

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "case_store.h"
+#include "importer.h"
+#include "input.h"
+#include "series.h"
+#include "ss_parser.h"
+#include "testutil.h"
+
+#include <QtTest>
+
+using namespace memscope;
+using namespace memscope::test;
+
+namespace {
+
+struct Parsed {
+    std::string text;
+    Result<FdSnapshot> snap = makeError(ErrorCode::Usage, "");
+};
+
+Parsed parseSs(const QString& rel) {
+    Parsed p;
+    p.text = readText(dataPath(rel));
+    auto s = openStream(p.text);
+    p.snap = ss::parse(*s);
+    return p;
+}
+
+const FdEntry* byFd(const FdSnapshot& s, const std::string& fd) {
+    for (const auto& e : s.fds)
+        if (e.fd == fd)
+            return &e;
+    return nullptr;
+}
+
+} // namespace
+
+class TestPlugins : public QObject {
+    Q_OBJECT
+private slots:
+    void ssTanp();
+    void ssFilteredWithInfoLines();
+    void ssIpv6AndUdp();
+    void ssUnix();
+    void ssBroken();
+    void pluginLoadsAndImportsIntoSocketTables();
+};
+
+void TestPlugins::ssTanp() {
+    auto p = parseSs("ss/ss_tanp_memdemo.txt");
+    QVERIFY(p.snap.ok());
+    QCOMPARE(p.snap->pid, int64_t(13942));
+    QCOMPARE(p.snap->command, std::string("memdemo"));
+    const auto* listen = byFd(*p.snap, "8");
+    QVERIFY(listen);
+    QCOMPARE(listen->state, std::string("LISTEN"));
+    QCOMPARE(listen->localPort, int64_t(37687));
+    QVERIFY(listen->remoteAddr.empty());
+    const auto* c = byFd(*p.snap, "11");
+    QCOMPARE(c->state, std::string("ESTABLISHED")); // ss says ESTAB
+    QCOMPARE(c->protocol, std::string("TCP"));
+    QCOMPARE(c->remotePort, int64_t(37687));
+}
+
+void TestPlugins::ssFilteredWithInfoLines() {
+    // `ss -tanpi state established`: no State column, tab-indented info lines.
+    auto p = parseSs("ss/ss_established_info.txt");
+    QVERIFY2(p.snap.ok(), p.snap.ok() ? "" : p.snap.error().toString().c_str());
+    QVERIFY(byFd(*p.snap, "11"));
+    QCOMPARE(byFd(*p.snap, "11")->localPort, int64_t(35398));
+    for (const auto& e : p.snap->fds)
+        QVERIFY(e.name.find("bbr") == std::string::npos);
+}
+
+void TestPlugins::ssIpv6AndUdp() {
+    auto v6 = parseSs("ss/ss_tanp_fdzoo_ipv6.txt");
+    QVERIFY(v6.snap.ok());
+    const auto* e = byFd(*v6.snap, "7");
+    QCOMPARE(e->type, std::string("IPv6"));
+    QCOMPARE(e->localAddr, std::string("::1"));
+    QCOMPARE(e->remotePort, int64_t(39421));
+    auto udp = parseSs("ss/ss_uanp_fdzoo.txt");
+    QVERIFY(udp.snap.ok());
+    QCOMPARE(byFd(*udp.snap, "3")->protocol, std::string("UDP"));
+    QCOMPARE(byFd(*udp.snap, "5")->remotePort, int64_t(50857));
+}
+
+void TestPlugins::ssUnix() {
+    auto p = parseSs("ss/ss_xanp_fdzoo.txt");
+    QVERIFY(p.snap.ok());
+    QCOMPARE(p.snap->pid, int64_t(18104));
+    const auto* l = byFd(*p.snap, "9");
+    QVERIFY(l);
+    QCOMPARE(l->type, std::string("unix"));
+    QCOMPARE(l->name, std::string("/home/dev/srcs/go/fdzoo.sock"));
+    QVERIFY(l->protocol.empty());
+}
+
+void TestPlugins::ssBroken() {
+    std::string text = "State Recv-Q Send-Q Local Address:Port Peer Address:Port\nESTAB x y z\n";
+    auto s = openStream(text);
+    auto r = ss::parse(*s);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().line.value_or(0), uint64_t(2));
+    QVERIFY(!ss::looksLikeSs("COMMAND PID USER FD TYPE DEVICE SIZE/OFF NODE NAME\n"));
+}
+
+void TestPlugins::pluginLoadsAndImportsIntoSocketTables() {
+    auto& reg = ImporterRegistry::instance();
+    std::string sample = readText(dataPath("ss/ss_tanp_memdemo.txt"));
+    QVERIFY(!reg.detect(sample) || reg.detect(sample)->format() != "ss"); // not built in
+    auto log = reg.loadPlugins({MEMSCOPE_PLUGIN_BUILD_DIR});
+    QVERIFY2(!log.empty() && log.front().find("loaded importer ss") != std::string::npos,
+             log.empty() ? "no plugin found" : log.front().c_str());
+    QVERIFY(reg.detect(sample) && reg.detect(sample)->format() == "ss");
+    QTemporaryDir dir;
+    auto s = CaseStore::open(dir.filePath("ss.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto o = (*s)->importFile(dataPath("ss/ss_tanp_memdemo.txt").toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Imported);
+    QCOMPARE(o.format, std::string("ss"));
+    QCOMPARE((*s)->targets().at(0).name, std::string("memdemo"));
+    QCOMPARE((*s)->targets().at(0).pid, int64_t(13942));
+    bool established = false;
+    for (const auto& series : fdSeries(**s))
+        if (series.key() == "tcp_sockets{state=ESTABLISHED}")
+            established = series.points.at(0).value > 0;
+    QVERIFY(established);
+}
+
+QTEST_GUILESS_MAIN(TestPlugins)
+#include "test_plugins.moc"
