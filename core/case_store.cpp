@@ -200,6 +200,18 @@ CREATE TABLE gc_cycles(
   forced INTEGER NOT NULL);
 CREATE INDEX gc_cycles_by_snapshot ON gc_cycles(snapshot_id);
 )SQL",
+    // 6: escape-analysis notes by file:line.
+    R"SQL(
+CREATE TABLE escape_notes(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  file TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  col INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  message TEXT NOT NULL,
+  detail TEXT NOT NULL);
+CREATE INDEX escape_notes_by_line ON escape_notes(line, file);
+)SQL",
 };
 
 constexpr size_t kChunk = 16u << 20;
@@ -511,6 +523,17 @@ public:
                     return int64_t(lastGc - c.atSeconds * 1e9);
         }
         return 0;
+    }
+
+    Status addEscapeNotes(int64_t snapshotId, const std::vector<EscapeNote>& notes) override {
+        Stmt ins(m_db, "INSERT INTO escape_notes VALUES(?,?,?,?,?,?,?)");
+        for (const auto& n : notes) {
+            ins.bind(1, snapshotId).bind(2, n.file).bind(3, n.line).bind(4, n.column);
+            ins.bind(5, n.kind).bind(6, n.message).bind(7, n.detail);
+            if (auto st = ins.exec(); !st)
+                return st;
+        }
+        return {};
     }
 
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
@@ -1126,6 +1149,25 @@ std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t sna
             frame.reset();
         }
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<EscapeNote> CaseStore::escapeNotes(const std::string& file, int64_t line) {
+    std::vector<EscapeNote> out;
+    Stmt s(m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes WHERE line = ?"
+                 " ORDER BY col");
+    s.bind(1, line);
+    while (s.step()) {
+        std::string f = s.text(0);
+        // Either path may carry more leading folders than the other.
+        bool match = f == file ||
+                     (f.size() > file.size() && f.compare(f.size() - file.size(), file.size(), file) == 0 &&
+                      f[f.size() - file.size() - 1] == '/') ||
+                     (file.size() > f.size() && file.compare(file.size() - f.size(), f.size(), f) == 0 &&
+                      file[file.size() - f.size() - 1] == '/');
+        if (match)
+            out.push_back({f, s.i64(1), s.i64(2), s.text(3), s.text(4), s.text(5)});
     }
     return out;
 }

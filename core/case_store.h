@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -96,6 +96,9 @@ public:
         std::string createdBy;
     };
     std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
+    // Escape-analysis notes at a source line; `file` matches by suffix, so
+    // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
+    std::vector<EscapeNote> escapeNotes(const std::string& file, int64_t line);
     // Metric points of one snapshot, by name.
     std::vector<std::pair<std::string, double>> metrics(int64_t snapshotId);
     // The decoded bytes of an imported file.

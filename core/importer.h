@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "escape_notes.h"
 #include "gctrace.h"
 #include "goroutine_dump.h"
 #include "input.h"
@@ -55,6 +56,7 @@ public:
     virtual Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) = 0;
     virtual Status addFds(int64_t snapshotId, const FdSnapshot& fds) = 0;
     virtual Status addGcCycles(int64_t snapshotId, const std::vector<GcCycle>& cycles) = 0;
+    virtual Status addEscapeNotes(int64_t snapshotId, const std::vector<EscapeNote>& notes) = 0;
     // Wall-clock ns of the process start from an expvar snapshot already in the
     // case whose NumGC names one of these cycles; 0 when none does.
     virtual int64_t processStartFromExpvar(const std::vector<GcCycle>& cycles) = 0;

@@ -221,6 +221,27 @@ public:
     }
 };
 
+class EscapeNotesImporter final : public Importer {
+public:
+    std::string format() const override { return "escape"; }
+    std::string description() const override {
+        return "escape analysis: go build -gcflags=-m / -m=2 output";
+    }
+    int sniff(std::string_view head) const override { return looksLikeEscapeNotes(head) ? 80 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
+        auto stream = src.open();
+        auto notes = parseEscapeNotes(*stream);
+        if (!notes)
+            return notes.error();
+        SnapshotDraft draft;
+        draft.kind = "escape";
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        return sink.addEscapeNotes(*id, *notes);
+    }
+};
+
 } // namespace
 
 void registerBuiltinImporters(ImporterRegistry& registry) {
@@ -232,6 +253,7 @@ void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<MetricsJsonImporter>(false));
     registry.add(std::make_unique<MetricsJsonImporter>(true));
     registry.add(std::make_unique<GcTraceImporter>());
+    registry.add(std::make_unique<EscapeNotesImporter>());
 }
 
 } // namespace memscope

@@ -167,6 +167,7 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
         // Make it look like a case written by schema 1.
         QVERIFY((*s)->db().exec("DROP TABLE metric_points; DROP TABLE goroutines; "
                                        "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
+                                       "DROP TABLE escape_notes; "
                                        "PRAGMA user_version=1").ok());
     }
     auto s = CaseStore::open(path.toStdString());
