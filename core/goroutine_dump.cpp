@@ -114,17 +114,26 @@ bool splitCall(std::string_view line, std::string_view& fn, std::string_view& ar
     return false;
 }
 
-struct FrameKeyHash {
-    size_t operator()(const GoFrame& f) const {
-        return std::hash<std::string>()(f.function) ^ (std::hash<std::string>()(f.file) << 1) ^
-               std::hash<int64_t>()(f.line);
-    }
+// Lookups by string_view into maps keyed by std::string: no allocation unless new.
+struct ViewHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
 };
-struct FrameKeyEq {
-    bool operator()(const GoFrame& a, const GoFrame& b) const {
-        return a.line == b.line && a.function == b.function && a.file == b.file;
-    }
-};
+using ViewMap = std::unordered_map<std::string, uint32_t, ViewHash, std::equal_to<>>;
+
+// What a frame's function says about its goroutine's job (see GoroutineRole).
+enum FrameRole : uint8_t { kNoRole, kRunfinq, kReadLoop, kWriteLoop, kServe };
+FrameRole frameRole(const std::string& fn) {
+    if (fn == "runtime.runfinq")
+        return kRunfinq;
+    if (fn == "net/http.(*persistConn).readLoop")
+        return kReadLoop;
+    if (fn == "net/http.(*persistConn).writeLoop")
+        return kWriteLoop;
+    if (fn == "net/http.(*conn).serve")
+        return kServe;
+    return kNoRole;
+}
 
 bool isRuntime(const std::string& fn) { return startsWith(fn, "runtime."); }
 
@@ -154,15 +163,34 @@ bool looksLikeGoroutineDump(std::string_view head) {
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
     GoroutineDump dump;
     LineReader lines(in);
-    std::unordered_map<GoFrame, uint32_t, FrameKeyHash, FrameKeyEq> frameIndex;
-    auto intern = [&](GoFrame f) {
-        auto [it, fresh] = frameIndex.emplace(f, uint32_t(dump.frames.size()));
-        if (fresh)
-            dump.frames.push_back(std::move(f));
-        return it->second;
+    // Frames interned by their raw text: "function\n<file line as printed, up to +0x>".
+    ViewMap frameIndex;
+    std::vector<uint8_t> roles;
+    std::string scratch;
+    // Returns the frame index, or -1 when the file line does not parse.
+    auto intern = [&](std::string_view function, std::string_view fileLine) -> int64_t {
+        size_t cut = fileLine.find(" +0x");
+        if (cut == std::string_view::npos)
+            cut = fileLine.find(" fp=");
+        std::string_view key = fileLine.substr(0, cut);
+        scratch.assign(function);
+        scratch += '\n';
+        scratch.append(key);
+        auto it = frameIndex.find(std::string_view(scratch));
+        if (it != frameIndex.end())
+            return it->second;
+        GoFrame f{std::string(function), {}, 0};
+        if (!parseFileLine(fileLine, f.file, f.line))
+            return -1;
+        uint32_t id = uint32_t(dump.frames.size());
+        roles.push_back(frameRole(f.function));
+        dump.frames.push_back(std::move(f));
+        frameIndex.emplace(scratch, id);
+        return id;
     };
-    std::unordered_map<std::string, uint32_t> groupIndex;
-    std::unordered_set<std::string> exactSeen;
+    ViewMap groupIndex;
+    std::string groupKey;
+    std::unordered_set<uint64_t> exactSeen; // hash of (group, arguments)
 
     // The goroutine being read.
     bool open = false;
@@ -194,15 +222,13 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         GoroutineRole role = GoroutineRole::None;
         bool hasRunfinq = false;
         for (uint32_t f : frames) {
-            const std::string& fn = dump.frames[f].function;
-            if (fn == "runtime.runfinq")
-                hasRunfinq = true;
-            else if (fn == "net/http.(*persistConn).readLoop")
-                role = GoroutineRole::HttpClientRead;
-            else if (fn == "net/http.(*persistConn).writeLoop")
-                role = GoroutineRole::HttpClientWrite;
-            else if (fn == "net/http.(*conn).serve")
-                role = GoroutineRole::HttpServerConn;
+            switch (roles[f]) {
+            case kRunfinq: hasRunfinq = true; break;
+            case kReadLoop: role = GoroutineRole::HttpClientRead; break;
+            case kWriteLoop: role = GoroutineRole::HttpClientWrite; break;
+            case kServe: role = GoroutineRole::HttpServerConn; break;
+            default: break;
+            }
         }
         if (hasRunfinq) {
             role = h.state == "finalizer wait" ? GoroutineRole::FinalizerIdle
@@ -213,11 +239,15 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             // goroutine nobody created is the finalizer goroutine running it.
             role = GoroutineRole::FinalizerRunning;
         }
-        std::string key = h.state + '\n' + std::to_string(createdBy) + '\n';
-        for (uint32_t f : frames)
-            key += std::to_string(f) + ',';
-        auto [it, fresh] = groupIndex.emplace(key, uint32_t(dump.groups.size()));
+        groupKey.assign(h.state);
+        groupKey += '\n';
+        groupKey += char(role);
+        groupKey.append(reinterpret_cast<const char*>(&createdBy), sizeof createdBy);
+        groupKey.append(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(uint32_t));
+        auto it = groupIndex.find(std::string_view(groupKey));
+        bool fresh = it == groupIndex.end();
         if (fresh) {
+            it = groupIndex.emplace(groupKey, uint32_t(dump.groups.size())).first;
             GoroutineGroup g;
             g.frames = frames;
             g.createdBy = createdBy;
@@ -233,7 +263,8 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             g.minWaitMinutes = g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
             g.maxWaitMinutes = std::max(g.maxWaitMinutes, h.minutes);
         }
-        if (exactSeen.insert(std::to_string(it->second) + '\n' + argsKey).second)
+        uint64_t exact = std::hash<std::string_view>()(argsKey) * 0x9E3779B97F4A7C15ULL ^ it->second;
+        if (exactSeen.insert(exact).second)
             ++g.exactVariants;
         dump.goroutines.push_back({h.id, it->second, h.minutes, parentId, h.locked});
     };
@@ -270,16 +301,16 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             continue;
         }
         if (expectCreatorFile) {
-            GoFrame f{creatorFunction, {}, 0};
-            if (parseFileLine(line, f.file, f.line))
-                createdBy = int32_t(intern(std::move(f)));
+            int64_t id = intern(creatorFunction, line);
+            if (id >= 0)
+                createdBy = int32_t(id);
             expectCreatorFile = false;
             continue;
         }
         if (!pendingFunction.empty()) {
-            GoFrame f{pendingFunction, {}, 0};
-            if (parseFileLine(line, f.file, f.line)) {
-                frames.push_back(intern(std::move(f)));
+            int64_t id = intern(pendingFunction, line);
+            if (id >= 0) {
+                frames.push_back(uint32_t(id));
                 argsKey += pendingArgs;
                 argsKey += '\n';
                 pendingFunction.clear();
@@ -297,7 +328,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
                     parentId = parent;
                 rest = rest.substr(0, in);
             }
-            creatorFunction = std::string(rest);
+            creatorFunction.assign(rest);
             expectCreatorFile = true;
             continue;
         }
@@ -307,8 +338,8 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         }
         std::string_view fn, args;
         if (line[0] != '\t' && splitCall(line, fn, args)) {
-            pendingFunction = std::string(fn);
-            pendingArgs = std::string(args);
+            pendingFunction.assign(fn);
+            pendingArgs.assign(args);
             continue;
         }
         ++skipped; // register dumps, "goroutine running on other thread", cgo lines

@@ -11,13 +11,17 @@ namespace memscope {
 // FIPS 180-4 SHA-256, for recognising a file imported before.
 class Sha256 {
 public:
-    Sha256();
+    // accelerate: use the CPU's SHA instructions when it has them.
+    explicit Sha256(bool accelerate = true);
+    static bool hardwareAvailable();
     void update(std::string_view data);
     std::array<uint8_t, 32> finish();
     static std::string hex(std::string_view data);
 
 private:
     void block(const uint8_t* p);
+    void blocks(const uint8_t* p, size_t n);
+    bool m_accel;
     uint32_t m_h[8];
     uint8_t m_buf[64];
     size_t m_len = 0;

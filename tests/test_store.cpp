@@ -4,6 +4,7 @@
 #include "import_batch.h"
 #include "pprof_reader.h"
 #include "series.h"
+#include "sha256.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -25,6 +26,7 @@ private slots:
     void captureTimeSources();
     void heapSeriesOnePointPerSnapshot();
     void sourceBytesAreKept();
+    void sha256Vectors();
 
 private:
     QString casePath(const char* name) { return m_dir.filePath(name); }
@@ -231,6 +233,28 @@ void TestStore::sourceBytesAreKept() {
     auto bytes = (*s)->sourceBytes(sn->sourceId);
     QVERIFY(bytes.ok());
     QCOMPARE(*bytes, readText(dataPath("pprof/heap_go119.pb")));
+}
+
+void TestStore::sha256Vectors() {
+    // FIPS 180-4 examples, then the hardware path against the portable one.
+    QCOMPARE(Sha256::hex("abc"),
+             std::string("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    QCOMPARE(Sha256::hex(""),
+             std::string("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"));
+    QCOMPARE(Sha256::hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+             std::string("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"));
+    std::string data;
+    for (int i = 0; i < 5000; ++i)
+        data += char(i * 7 + (i >> 5));
+    for (size_t n = 0; n < data.size(); n += 37) {
+        Sha256 fast(true), portable(false);
+        // Feed in uneven pieces to cross block boundaries.
+        for (size_t off = 0; off < n; off += 61) {
+            fast.update(std::string_view(data).substr(off, std::min<size_t>(61, n - off)));
+            portable.update(std::string_view(data).substr(off, std::min<size_t>(61, n - off)));
+        }
+        QVERIFY(fast.finish() == portable.finish());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestStore)
