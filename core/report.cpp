@@ -47,8 +47,43 @@ std::string duration(int64_t ns) {
     return buf;
 }
 
+// What a snapshot holds, by kind: samples, goroutines, fds and sockets per
+// remote host, GC cycles, metrics, notes.
+void writeCounts(JsonWriter& w, CaseStore& store, const SnapshotInfo& s) {
+    auto one = [&](const char* sql) {
+        Stmt q(store.db(), sql);
+        q.bind(1, s.id);
+        return q.step() ? q.i64(0) : int64_t(0);
+    };
+    w.key("counts").beginObject();
+    if (s.kind == "goroutines") {
+        w.field("goroutines", one("SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?"));
+        w.field("groups", one("SELECT count(*) FROM goroutine_groups WHERE snapshot_id = ?"));
+    } else if (s.kind == "fds") {
+        w.field("fds", one("SELECT count(*) FROM fds WHERE snapshot_id = ?"));
+        w.field("tcp_sockets", one("SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'"));
+        Stmt q(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+                           " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
+                           "  WHERE snapshot_id = ?1 AND state = 'LISTEN') GROUP BY remote_addr");
+        q.bind(1, s.id);
+        w.key("tcp_sockets_per_host").beginObject();
+        while (q.step())
+            w.field(q.text(0), q.i64(1));
+        w.endObject();
+    } else if (s.kind == "gctrace") {
+        w.field("gc_cycles", one("SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?"));
+    } else if (s.kind == "escape") {
+        w.field("notes", one("SELECT count(*) FROM escape_notes WHERE snapshot_id = ?"));
+    } else if (s.kind == "metrics" || s.kind == "expvar") {
+        w.field("metrics", one("SELECT count(*) FROM metric_points WHERE snapshot_id = ?"));
+    } else {
+        w.field("samples", one("SELECT count(*) FROM samples WHERE snapshot_id = ?"));
+    }
+    w.endObject();
+}
+
 void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
-                    const std::vector<TargetInfo>& targets) {
+                    const std::vector<TargetInfo>& targets, CaseStore* withCounts = nullptr) {
     std::map<int64_t, std::string> targetName;
     for (const auto& t : targets)
         targetName[t.id] = t.name;
@@ -58,6 +93,8 @@ void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
         w.field("id", s.id).field("kind", s.kind).field("time", formatTimeIso(s.timeNs));
         w.field("unix_seconds", double(s.timeNs) / 1e9).field("time_source", s.timeSource);
         w.field("source", s.sourceName).field("target", targetName[s.targetId]);
+        if (withCounts)
+            writeCounts(w, *withCounts, s);
         w.endObject();
     }
     w.endArray();
@@ -143,7 +180,7 @@ std::string caseInfoJson(CaseStore& store) {
         w.field("seconds", double(snaps.back().timeNs - snaps.front().timeNs) / 1e9);
         w.endObject();
     }
-    writeSnapshots(w, snaps, targets);
+    writeSnapshots(w, snaps, targets, &store);
     w.endObject();
     return w.str() + "\n";
 }

@@ -69,6 +69,11 @@ void TestCli::infoJson() {
     QCOMPARE(kinds["allocs"].toObject()["count"].toInt(), 1);
     QCOMPARE(kinds["heap"].toObject()["time_sources"].toObject()["data"].toInt(), 7);
     QVERIFY(doc["snapshots"].toArray().size() == 10);
+    for (const auto& v : doc["snapshots"].toArray()) {
+        auto sn = v.toObject();
+        if (sn["source"].toString() == "heap_go119.pb.gz")
+            QCOMPARE(sn["counts"].toObject()["samples"].toInt(), 11);
+    }
 }
 
 void TestCli::topJsonMatchesGolden_data() {
