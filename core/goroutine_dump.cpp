@@ -139,6 +139,102 @@ bool isRuntime(const std::string& fn) { return startsWith(fn, "runtime."); }
 
 } // namespace
 
+bool looksLikeGoroutineProfileText(std::string_view head) {
+    return startsWith(head, "goroutine profile: total ");
+}
+
+Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
+    GoroutineDump dump;
+    LineReader lines(in);
+    std::string_view line;
+    if (!lines.next(line) || !startsWith(line, "goroutine profile: total "))
+        return lines.error() ? *lines.error()
+                             : errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
+    int64_t total = 0;
+    if (!parseInt(line.substr(25), total) || total < 0)
+        return errorAtLine(ErrorCode::Format, 1, "malformed total");
+    std::unordered_map<std::string, uint32_t> frameIndex;
+    std::vector<uint8_t> roles;
+    GoroutineGroup cur;
+    bool open = false;
+    int64_t sum = 0;
+    auto close = [&] {
+        if (!open)
+            return;
+        open = false;
+        bool runfinq = false;
+        for (uint32_t f : cur.frames) {
+            switch (roles[f]) {
+            case kRunfinq: runfinq = true; break;
+            case kReadLoop: cur.role = GoroutineRole::HttpClientRead; break;
+            case kWriteLoop: cur.role = GoroutineRole::HttpClientWrite; break;
+            case kServe: cur.role = GoroutineRole::HttpServerConn; break;
+            default: break;
+            }
+        }
+        // runfinq shows only below a user frame here: it is running a finalizer.
+        if (runfinq)
+            cur.role = !cur.frames.empty() && isRuntime(dump.frames[cur.frames.front()].function)
+                           ? GoroutineRole::FinalizerIdle
+                           : GoroutineRole::FinalizerRunning;
+        cur.exactVariants = 1;
+        sum += cur.count;
+        dump.groups.push_back(std::move(cur));
+        cur = GoroutineGroup{};
+    };
+    while (lines.next(line)) {
+        if (line.empty()) {
+            close();
+            continue;
+        }
+        if (line[0] >= '0' && line[0] <= '9') {
+            close();
+            auto at = line.find(" @");
+            if (at == std::string_view::npos || !parseInt(line.substr(0, at), cur.count) || cur.count < 0)
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed record: expected '<count> @ <pcs>'");
+            cur.state = "-";
+            open = true;
+            continue;
+        }
+        if (!open || !startsWith(line, "#\t"))
+            continue; // "# labels: {...}" and anything else
+        // "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>", tab-padded columns.
+        std::string_view rest = line.substr(2);
+        auto t1 = rest.find('\t');
+        if (t1 == std::string_view::npos)
+            continue; // an unsymbolized PC
+        rest = rest.substr(t1 + 1);
+        auto t2 = rest.find('\t');
+        std::string_view fn = rest.substr(0, t2);
+        auto plus = fn.rfind("+0x");
+        if (plus != std::string_view::npos)
+            fn = fn.substr(0, plus);
+        GoFrame f{std::string(fn), {}, 0};
+        if (t2 != std::string_view::npos) {
+            std::string_view loc = rest.substr(t2);
+            loc = loc.substr(loc.find_first_not_of('\t'));
+            auto colon = loc.rfind(':');
+            if (colon == std::string_view::npos || !parseInt(loc.substr(colon + 1), f.line))
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
+            f.file = std::string(loc.substr(0, colon));
+        }
+        std::string key = f.function + '\n' + f.file + ':' + std::to_string(f.line);
+        auto [it, fresh] = frameIndex.emplace(key, uint32_t(dump.frames.size()));
+        if (fresh) {
+            roles.push_back(frameRole(f.function));
+            dump.frames.push_back(std::move(f));
+        }
+        cur.frames.push_back(it->second);
+    }
+    if (lines.error())
+        return *lines.error();
+    close();
+    if (sum != total)
+        dump.warnings.push_back("records add up to " + std::to_string(sum) + " goroutines, the header says " +
+                                std::to_string(total) + " (a cut-off file?)");
+    return dump;
+}
+
 bool looksLikeGoroutineDump(std::string_view head) {
     // The first goroutine header within the first lines, after an optional
     // panic / fatal error / SIGQUIT preamble.

@@ -60,6 +60,12 @@ struct GoroutineDump {
     bool truncated = false;
 };
 
+// `goroutine?debug=1`: "goroutine profile: total N", then records of
+// "<count> @ pcs" with their "#" frames. No ids and no states: groups only
+// (state "-"), the finalizer and net/http roles still recognised.
+bool looksLikeGoroutineProfileText(std::string_view head);
+Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in);
+
 // debug=2 dumps and the tracebacks of panics, fatal errors and SIGQUIT.
 bool looksLikeGoroutineDump(std::string_view head);
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress = {});

@@ -80,16 +80,21 @@ public:
     }
 };
 
+// debug=2 dumps and tracebacks, or (aggregated) debug=1 profiles.
 class GoroutineDumpImporter final : public Importer {
 public:
-    std::string format() const override { return "goroutine_text"; }
+    explicit GoroutineDumpImporter(bool aggregated) : m_aggregated(aggregated) {}
+    std::string format() const override { return m_aggregated ? "goroutine_debug1" : "goroutine_text"; }
     std::string description() const override {
-        return "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
+        return m_aggregated ? "goroutine profile text (/debug/pprof/goroutine?debug=1)"
+                            : "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
     }
-    int sniff(std::string_view head) const override { return looksLikeGoroutineDump(head) ? 95 : 0; }
+    int sniff(std::string_view head) const override {
+        return (m_aggregated ? looksLikeGoroutineProfileText(head) : looksLikeGoroutineDump(head)) ? 95 : 0;
+    }
     Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
         auto stream = src.open();
-        auto dump = parseGoroutineDump(*stream, progress);
+        auto dump = m_aggregated ? parseGoroutineProfileText(*stream) : parseGoroutineDump(*stream, progress);
         if (!dump)
             return dump.error();
         for (const auto& w : dump->warnings)
@@ -101,6 +106,9 @@ public:
             return id.error();
         return sink.addGoroutines(*id, *dump);
     }
+
+private:
+    bool m_aggregated;
 };
 
 // lsof text and -F share everything but the parser.
@@ -247,7 +255,8 @@ public:
 void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<PprofImporter>());
     registry.add(std::make_unique<HeapTextImporter>());
-    registry.add(std::make_unique<GoroutineDumpImporter>());
+    registry.add(std::make_unique<GoroutineDumpImporter>(false));
+    registry.add(std::make_unique<GoroutineDumpImporter>(true));
     registry.add(std::make_unique<LsofImporter>(false));
     registry.add(std::make_unique<LsofImporter>(true));
     registry.add(std::make_unique<MetricsJsonImporter>(false));

@@ -53,8 +53,42 @@ private slots:
     void truncatedDumpWarns();
     void newerGoVariants();
     void brokenInputs();
+    void debug1MatchesDebug2();
     void storedGroupsAndSeries();
 };
+
+void TestGoroutines::debug1MatchesDebug2() {
+    // The same process, dumped both ways: the same goroutines, groups and roles.
+    std::string text = readText(dataPath("goroutines/goroutine_debug1_go119.txt"));
+    auto s = openStream(text);
+    auto d1 = parseGoroutineProfileText(*s);
+    QVERIFY(d1.ok());
+    auto d2 = parse(readText(dataPath("goroutines/goroutine_debug2_go119.txt")));
+    int64_t total = 0;
+    for (const auto& g : d1->groups)
+        total += g.count;
+    QCOMPARE(total, int64_t(d2.dump->goroutines.size()));
+    QCOMPARE(d1->groups.size(), d2.dump->groups.size());
+    for (auto role : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite,
+                      GoroutineRole::FinalizerRunning})
+        QCOMPARE(countRole(*d1, role), countRole(*d2.dump, role));
+    QVERIFY(d1->warnings.empty());
+    // A header that promises more than the records hold is said, not hidden.
+    std::string cut = "goroutine profile: total 9\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/a.go:3\n";
+    auto s2 = openStream(cut);
+    auto d3 = parseGoroutineProfileText(*s2);
+    QVERIFY(d3.ok());
+    QCOMPARE(d3->warnings.size(), size_t(1));
+    std::string bad = "goroutine profile: total 1\nx @ 0x1\n";
+    auto s3 = openStream(bad);
+    auto d4 = parseGoroutineProfileText(*s3);
+    QVERIFY(!d4.ok() || d4->groups.empty());
+    std::string bad2 = "goroutine profile: total 1\n1 @ 0x1\n#\t0x1\tmain.f+0x1\t/a.go:zz\n";
+    auto s4 = openStream(bad2);
+    auto d5 = parseGoroutineProfileText(*s4);
+    QVERIFY(!d5.ok());
+    QCOMPARE(d5.error().line.value_or(0), uint64_t(3));
+}
 
 void TestGoroutines::debug2Sample() {
     auto p = parse(readText(dataPath("goroutines/goroutine_debug2_go119.txt")));
