@@ -4,7 +4,10 @@
 #include "capture_time.h"
 #include "sha256.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <thread>
 #include <map>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -212,9 +215,34 @@ CREATE TABLE escape_notes(
   detail TEXT NOT NULL);
 CREATE INDEX escape_notes_by_line ON escape_notes(line, file);
 )SQL",
+    // 7: a group's goroutines packed into one blob (varints: id delta, wait+1,
+    // parent, locked), instead of a row each; older cases keep their rows.
+    R"SQL(
+ALTER TABLE goroutine_groups ADD COLUMN members BLOB NOT NULL DEFAULT x'';
+)SQL",
 };
 
-constexpr size_t kChunk = 16u << 20;
+void putVarint(std::string& out, uint64_t v) {
+    while (v >= 0x80) {
+        out += char(v | 0x80);
+        v >>= 7;
+    }
+    out += char(v);
+}
+
+bool getVarint(std::string_view& in, uint64_t& v) {
+    v = 0;
+    for (int shift = 0; shift < 64 && !in.empty(); shift += 7) {
+        uint8_t b = uint8_t(in.front());
+        in.remove_prefix(1);
+        v |= uint64_t(b & 0x7f) << shift;
+        if (!(b & 0x80))
+            return true;
+    }
+    return false;
+}
+
+constexpr size_t kChunk = 4u << 20;
 
 int64_t nowNs() {
     return std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -456,7 +484,12 @@ public:
                 return fr.error();
             frameIds[i] = *fr;
         }
-        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+        // Members per group, ids ascending, delta-encoded.
+        std::vector<std::vector<const GoroutineRecord*>> members(dump.groups.size());
+        for (const auto& g : dump.goroutines)
+            members[g.group].push_back(&g);
+        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        std::string packed;
         for (size_t g = 0; g < dump.groups.size(); ++g) {
             const GoroutineGroup& gr = dump.groups[g];
             int64_t node = 0;
@@ -471,14 +504,19 @@ public:
             grp.bind(5, gr.state).bind(6, goroutineRoleName(gr.role)).bind(7, gr.count);
             grp.bind(8, gr.lockedToThread).bind(9, gr.minWaitMinutes).bind(10, gr.maxWaitMinutes);
             grp.bind(11, gr.exactVariants).bind(12, int64_t(gr.framesElided));
+            auto& m = members[g];
+            std::sort(m.begin(), m.end(), [](auto* a, auto* b) { return a->id < b->id; });
+            packed.clear();
+            int64_t prev = 0;
+            for (const auto* r : m) {
+                putVarint(packed, uint64_t(r->id - prev));
+                putVarint(packed, uint64_t(r->waitMinutes + 1));
+                putVarint(packed, uint64_t(r->parentId));
+                putVarint(packed, r->locked ? 1 : 0);
+                prev = r->id;
+            }
+            grp.bindBlob(13, packed);
             if (auto st = grp.exec(); !st)
-                return st;
-        }
-        Stmt one(m_db, "INSERT INTO goroutines VALUES(?,?,?,?,?,?)");
-        for (const auto& g : dump.goroutines) {
-            one.bind(1, snapshotId).bind(2, g.id).bind(3, int64_t(g.group)).bind(4, g.waitMinutes);
-            one.bind(5, g.parentId).bind(6, int64_t(g.locked));
-            if (auto st = one.exec(); !st)
                 return st;
         }
         return {};
@@ -861,6 +899,48 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
         return fail(st.error());
     int64_t sourceId = m_db.lastInsertId();
 
+    // Keep the decoded bytes, so the case stands on its own: compressed on
+    // another core while the importer parses, written after it.
+    std::atomic<bool> stopCompressing{false};
+    std::vector<std::string> chunks;
+    std::optional<Error> compressError;
+    int64_t decoded = 0;
+    std::thread compressor([&] {
+        auto stream = src.open();
+        std::string chunk(kChunk, '\0');
+        for (;;) {
+            size_t have = 0;
+            while (have < kChunk) {
+                auto got = stream->read(chunk.data() + have, kChunk - have);
+                if (!got) {
+                    compressError = got.error();
+                    return;
+                }
+                if (*got == 0)
+                    break;
+                have += *got;
+            }
+            if (have == 0 || stopCompressing)
+                return;
+            auto z = zstdCompress(std::string_view(chunk.data(), have));
+            if (!z) {
+                compressError = z.error();
+                return;
+            }
+            chunks.push_back(std::move(*z));
+            decoded += int64_t(have);
+        }
+    });
+    struct Joiner {
+        std::thread& t;
+        std::atomic<bool>& stop;
+        ~Joiner() {
+            stop = true;
+            if (t.joinable())
+                t.join();
+        }
+    } joiner{compressor, stopCompressing};
+
     Writer writer(*this, sourceId, src, opts);
     if (auto st = importer->import(src, writer, progress); !st) {
         Error e = st.error();
@@ -871,33 +951,13 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     }
     if (writer.snapshotIds.empty())
         return fail(makeError(ErrorCode::Format, "no snapshot found in the file"));
-
-    // Keep the decoded bytes, so the case stands on its own.
-    auto stream = src.open();
-    std::string chunk(kChunk, '\0');
+    compressor.join();
+    if (compressError)
+        return fail(*compressError);
     Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
-    int64_t seq = 0, decoded = 0;
-    for (;;) {
-        size_t have = 0;
-        while (have < kChunk) {
-            auto got = stream->read(chunk.data() + have, kChunk - have);
-            if (!got)
-                return fail(got.error());
-            if (*got == 0)
-                break;
-            have += *got;
-        }
-        if (have == 0)
-            break;
-        auto z = zstdCompress(std::string_view(chunk.data(), have));
-        if (!z)
-            return fail(z.error());
-        if (auto st = blob.bind(1, sourceId).bind(2, seq++).bindBlob(3, *z).exec(); !st)
+    for (size_t seq = 0; seq < chunks.size(); ++seq)
+        if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, chunks[seq]).exec(); !st)
             return fail(st.error());
-        decoded += int64_t(have);
-        if (progress.cancelled())
-            return fail(makeError(ErrorCode::Cancelled, "cancelled"));
-    }
     Stmt size(m_db, "UPDATE sources SET decoded_size = ? WHERE id = ?");
     if (auto st = size.bind(1, decoded).bind(2, sourceId).exec(); !st)
         return fail(st.error());
@@ -1149,6 +1209,31 @@ std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t sna
             frame.reset();
         }
         out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::vector<GoroutineRecord> CaseStore::goroutineMembers(int64_t snapshotId, int64_t groupIndex) {
+    std::vector<GoroutineRecord> out;
+    Stmt s(m_db, "SELECT members FROM goroutine_groups WHERE snapshot_id = ? AND idx = ?");
+    s.bind(1, snapshotId).bind(2, groupIndex);
+    if (s.step()) {
+        std::string_view in = s.blob(0);
+        int64_t id = 0;
+        uint64_t d, wait, parent, locked;
+        while (!in.empty() && getVarint(in, d) && getVarint(in, wait) && getVarint(in, parent) &&
+               getVarint(in, locked)) {
+            id += int64_t(d);
+            out.push_back({id, uint32_t(groupIndex), int64_t(wait) - 1, int64_t(parent), locked != 0});
+        }
+    }
+    if (out.empty()) {
+        // Cases written before schema 7 keep a row per goroutine.
+        Stmt rows(m_db, "SELECT goid, wait_minutes, parent_goid, locked FROM goroutines"
+                        " WHERE snapshot_id = ? AND group_idx = ? ORDER BY goid");
+        rows.bind(1, snapshotId).bind(2, groupIndex);
+        while (rows.step())
+            out.push_back({rows.i64(0), uint32_t(groupIndex), rows.i64(1), rows.i64(2), rows.i64(3) != 0});
     }
     return out;
 }

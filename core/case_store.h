@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -96,6 +96,8 @@ public:
         std::string createdBy;
     };
     std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
+    // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
+    std::vector<GoroutineRecord> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
     // Escape-analysis notes at a source line; `file` matches by suffix, so
     // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
     std::vector<EscapeNote> escapeNotes(const std::string& file, int64_t line);

@@ -300,6 +300,7 @@ Result<std::string> zstdCompress(std::string_view data, int level) {
     if (ZSTD_isError(n))
         return makeError(ErrorCode::Io, std::string("zstd: ") + ZSTD_getErrorName(n));
     out.resize(n);
+    out.shrink_to_fit(); // the bound is far larger than the result
     return out;
 }
 

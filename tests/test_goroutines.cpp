@@ -221,6 +221,14 @@ void TestGoroutines::storedGroupsAndSeries() {
     QVERIFY(groups.size() >= 5);
     QVERIFY(groups[0].count >= groups[1].count);
     bool readLoop = false;
+    size_t members = 0;
+    for (const auto& g : groups) {
+        auto m = (*s)->goroutineMembers(o.snapshotIds.at(0), g.index);
+        QCOMPARE(int64_t(m.size()), g.count);
+        for (size_t i = 1; i < m.size(); ++i)
+            QVERIFY(m[i].id > m[i - 1].id);
+        members += m.size();
+    }
     for (const auto& g : groups)
         if (g.role == "http_client_readloop") {
             readLoop = true;
@@ -229,6 +237,7 @@ void TestGoroutines::storedGroupsAndSeries() {
         }
     QVERIFY(readLoop);
     auto parsed = parse(readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt")));
+    QCOMPARE(members, parsed.dump->goroutines.size());
     bool total = false;
     for (const auto& series : goroutineSeries(**s))
         if (series.key() == "goroutines") {
