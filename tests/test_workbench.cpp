@@ -58,8 +58,10 @@ void TestWorkbench::initTestCase() {
 
 void TestWorkbench::timelineHasOnePointPerHeapSnapshot() {
     QCOMPARE(size_t(m_window->timeline()->pointCount()), m_heaps);
-    // The total plus the top sites as their own lines.
+    // The total plus the top sites as their own lines, and panels for the
+    // goroutine dumps and socket snapshots the demo ships.
     QVERIFY(m_window->timeline()->plot()->graphCount() >= 2);
+    QCOMPARE(m_window->timeline()->panelTitles(), (QStringList{"goroutines", "sockets/host"}));
 }
 
 void TestWorkbench::clickingAPointFillsTheSitesTable() {

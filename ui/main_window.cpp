@@ -278,7 +278,7 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_hsplit);
-    m_vsplit->setSizes({400, 460});
+    m_vsplit->setSizes({560, 360});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);

@@ -97,16 +97,86 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
 
 void TimelineView::clear() { setSeries({}); }
 
-void TimelineView::setSeries(std::vector<Series> series) {
+void TimelineView::clearPanels() {
     m_plot->clearGraphs();
+    for (auto* rect : m_panels)
+        m_plot->plotLayout()->remove(rect);
+    m_panels.clear();
+    m_plot->plotLayout()->simplify();
+    m_panelSeries.clear();
+}
+
+QStringList TimelineView::panelTitles() const {
+    QStringList out;
+    for (auto* rect : m_panels)
+        out << rect->axis(QCPAxis::atLeft)->label();
+    return out;
+}
+
+void TimelineView::addPanel(const QString& title, std::vector<const Series*> lines, bool bytes) {
+    if (lines.empty())
+        return;
+    auto* rect = new QCPAxisRect(m_plot);
+    int row = 1 + int(m_panels.size());
+    m_plot->plotLayout()->insertRow(row);
+    m_plot->plotLayout()->addElement(row, 0, rect);
+    m_plot->plotLayout()->setRowStretchFactor(row, 0.6);
+    m_panels.push_back(rect);
+    rect->setRangeDrag(Qt::Horizontal);
+    rect->setRangeZoom(Qt::Horizontal);
+    auto* x = rect->axis(QCPAxis::atBottom);
+    auto* y = rect->axis(QCPAxis::atLeft);
+    x->setTicker(m_plot->xAxis->ticker());
+    x->setTickLabels(false);
+    y->setLabel(title);
+    if (bytes)
+        y->setTicker(m_plot->yAxis->ticker());
+    // One time axis for every panel.
+    connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), m_plot->xAxis,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    static int colour = 0;
+    double top = 0;
+    for (const Series* s : lines) {
+        QCPGraph* g = m_plot->addGraph(x, y);
+        QVector<double> xs, ys;
+        for (const auto& p : s->points) {
+            xs.push_back(toSeconds(p.timeNs));
+            ys.push_back(p.value);
+            top = std::max(top, p.value);
+        }
+        g->setData(xs, ys, true);
+        QColor c = kPalette[colour++ % std::size(kPalette)];
+        g->setPen(QPen(c, 1.5));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
+        QString name = QString::fromStdString(s->key());
+        g->setName(name);
+    }
+    y->setRange(0, std::max(1.0, top * 1.1));
+    x->setRange(m_plot->xAxis->range());
+}
+
+void TimelineView::setSeries(std::vector<Series> series) {
+    clearPanels();
     m_plot->clearItems();
     m_cursor = nullptr;
     m_series.clear();
     m_main = -1;
-    // Only in-use bytes go on this chart: the total and the per-site lines.
-    for (auto& s : series)
+    // In-use bytes go on the main chart: the total and the per-site lines;
+    // goroutines, sockets per host and finalizer counters get panels below.
+    for (auto& s : series) {
         if (s.metric == "heap_inuse_bytes")
             m_series.push_back(std::move(s));
+        else if ((s.metric == "goroutines" && !s.labels.count("state")) ||
+                 (s.metric == "tcp_sockets" && s.labels.count("host")) ||
+                 ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
+                  s.labels.at("name").find("finaliz") != std::string::npos))
+            m_panelSeries.push_back(std::move(s));
+    }
     for (size_t i = 0; i < m_series.size(); ++i)
         if (m_series[i].labels.count("site") == 0) {
             m_main = int(i);
@@ -142,6 +212,29 @@ void TimelineView::setSeries(std::vector<Series> series) {
         g->setName(lineName(s));
     }
     resetZoom();
+    auto pick = [&](auto pred) {
+        std::vector<const Series*> out;
+        for (const auto& s : m_panelSeries)
+            if (pred(s))
+                out.push_back(&s);
+        return out;
+    };
+    addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }), false);
+    addPanel(tr("sockets/host"),
+             pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
+    addPanel(tr("finalizers"), pick([](const Series& s) {
+                 return s.metric == "runtime" || s.metric == "expvar";
+             }), false);
+    m_plot->setMinimumHeight(220 + 120 * int(m_panels.size()));
+    // Time labels once, under the bottom panel.
+    bool stacked = !m_panels.empty();
+    m_plot->xAxis->setTickLabels(!stacked);
+    m_plot->xAxis->setLabel(stacked ? QString() : tr("time (UTC)"));
+    if (stacked) {
+        auto* bottom = m_panels.back()->axis(QCPAxis::atBottom);
+        bottom->setTickLabels(true);
+        bottom->setLabel(tr("time (UTC)"));
+    }
     m_cursor = new QCPItemStraightLine(m_plot);
     m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
     m_cursor->setVisible(false);

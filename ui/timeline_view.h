@@ -8,6 +8,7 @@
 
 class QCustomPlot;
 class QCPItemStraightLine;
+class QCPAxisRect;
 class QLabel;
 
 namespace memscope::ui {
@@ -32,6 +33,8 @@ public:
     // Pixel position of the i-th point of the main line, for tests and tooling.
     QPoint pointPosition(int i) const;
     const std::vector<Series>& series() const { return m_series; }
+    // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
+    QStringList panelTitles() const;
 
 signals:
     void snapshotClicked(qint64 snapshotId);
@@ -43,8 +46,14 @@ private:
     int nearestPoint(double pixelX) const;
     QString describePoint(int i) const;
 
+    // Panels under the heap chart, sharing its time axis.
+    void addPanel(const QString& title, std::vector<const Series*> lines, bool bytes);
+    void clearPanels();
+
     QCustomPlot* m_plot;
     QLabel* m_empty;
+    std::vector<QCPAxisRect*> m_panels;
+    std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;
     std::vector<Series> m_series;
     int m_main = -1; // index into m_series of the total in-use line
