@@ -2,6 +2,7 @@
 #include "escape_notes.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <charconv>
 
@@ -9,7 +10,6 @@ namespace memscope {
 
 namespace {
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
 
 // "<file>:<line>:<col>: <message>", split at the first ":<digits>:<digits>: ".

@@ -2,6 +2,7 @@
 #include "goroutine_dump.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <charconv>
@@ -24,13 +25,6 @@ const char* goroutineRoleName(GoroutineRole r) {
 
 namespace {
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-bool parseInt(std::string_view s, int64_t& v) {
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
-}
-
 struct Header {
     int64_t id = 0;
     std::string state;
@@ -44,7 +38,7 @@ bool parseHeader(std::string_view line, Header& h) {
         return false;
     std::string_view rest = line.substr(10);
     size_t sp = rest.find(' ');
-    if (sp == std::string_view::npos || !parseInt(rest.substr(0, sp), h.id))
+    if (sp == std::string_view::npos || !parseWholeInt(rest.substr(0, sp), h.id))
         return false;
     size_t open = rest.find(" [");
     if (open == std::string_view::npos)
@@ -64,7 +58,7 @@ bool parseHeader(std::string_view line, Header& h) {
             h.locked = true;
         } else if (part.size() > 8 && part.substr(part.size() - 8) == " minutes") {
             int64_t m;
-            if (parseInt(part.substr(0, part.size() - 8), m))
+            if (parseWholeInt(part.substr(0, part.size() - 8), m))
                 h.minutes = m;
         } else {
             state += ", " + std::string(part); // e.g. labels in newer Go; keep them
@@ -90,7 +84,7 @@ bool parseFileLine(std::string_view line, std::string& file, int64_t& lineNo) {
     if (cut != std::string_view::npos)
         line = line.substr(0, cut);
     size_t colon = line.rfind(':');
-    if (colon == std::string_view::npos || !parseInt(line.substr(colon + 1), lineNo))
+    if (colon == std::string_view::npos || !parseWholeInt(line.substr(colon + 1), lineNo))
         return false;
     file = std::string(line.substr(0, colon));
     return true;
@@ -151,7 +145,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         return lines.error() ? *lines.error()
                              : errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
     int64_t total = 0;
-    if (!parseInt(line.substr(25), total) || total < 0)
+    if (!parseWholeInt(line.substr(25), total) || total < 0)
         return errorAtLine(ErrorCode::Format, 1, "malformed total");
     std::unordered_map<std::string, uint32_t> frameIndex;
     std::vector<uint8_t> roles;
@@ -190,7 +184,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         if (line[0] >= '0' && line[0] <= '9') {
             close();
             auto at = line.find(" @");
-            if (at == std::string_view::npos || !parseInt(line.substr(0, at), cur.count) || cur.count < 0)
+            if (at == std::string_view::npos || !parseWholeInt(line.substr(0, at), cur.count) || cur.count < 0)
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed record: expected '<count> @ <pcs>'");
             cur.state = "-";
             open = true;
@@ -214,7 +208,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
             std::string_view loc = rest.substr(t2);
             loc = loc.substr(loc.find_first_not_of('\t'));
             auto colon = loc.rfind(':');
-            if (colon == std::string_view::npos || !parseInt(loc.substr(colon + 1), f.line))
+            if (colon == std::string_view::npos || !parseWholeInt(loc.substr(colon + 1), f.line))
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
             f.file = std::string(loc.substr(0, colon));
         }
@@ -420,7 +414,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             auto in = rest.find(" in goroutine ");
             if (in != std::string_view::npos) {
                 int64_t parent;
-                if (parseInt(rest.substr(in + 14), parent))
+                if (parseWholeInt(rest.substr(in + 14), parent))
                     parentId = parent;
                 rest = rest.substr(0, in);
             }

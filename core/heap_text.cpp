@@ -2,6 +2,7 @@
 #include "heap_text.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <charconv>
 #include <cmath>
@@ -10,8 +11,6 @@
 namespace memscope {
 
 namespace {
-
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 void skipSpaces(std::string_view& s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))

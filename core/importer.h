@@ -77,6 +77,9 @@ public:
     virtual Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) = 0;
 };
 
+// Adds an "fds" snapshot for a process's open files (lsof, ss, plugins).
+Status importFdSnapshot(ImportSink& sink, const FdSnapshot& snap);
+
 // The built-in importers plus any loaded from plugins.
 class ImporterRegistry {
 public:

@@ -2,30 +2,13 @@
 #include "lsof.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <charconv>
 
 namespace memscope {
 
 namespace {
-
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-std::vector<std::string_view> tokens(std::string_view s) {
-    std::vector<std::string_view> out;
-    size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-            ++i;
-        size_t j = i;
-        while (j < s.size() && s[j] != ' ' && s[j] != '\t')
-            ++j;
-        if (j > i)
-            out.push_back(s.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
 
 void splitHostPort(std::string_view ep, std::string& addr, int64_t& port) {
     auto colon = ep.rfind(':');
@@ -91,7 +74,7 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
         return lines.error() ? *lines.error()
                              : errorAtLine(ErrorCode::Format, 1, "not lsof output: no COMMAND ... NAME header");
     size_t namePos = line.find("NAME");
-    auto head = tokens(line.substr(0, namePos));
+    auto head = splitFields(line.substr(0, namePos));
     auto col = [&](std::string_view n) {
         for (size_t i = 0; i < head.size(); ++i)
             if (head[i] == n)
@@ -108,7 +91,7 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
         if (line.size() < namePos)
             return errorAtLine(ErrorCode::Format, lines.lineNumber(),
                                "line ends before the NAME column");
-        auto t = tokens(line.substr(0, namePos));
+        auto t = splitFields(line.substr(0, namePos));
         if (int(t.size()) <= cType)
             return errorAtLine(ErrorCode::Format, lines.lineNumber(), "too few columns");
         int64_t pid = 0;

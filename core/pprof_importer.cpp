@@ -127,14 +127,7 @@ public:
         auto snap = m_fields ? parseLsofFields(*stream) : parseLsofText(*stream);
         if (!snap)
             return snap.error();
-        SnapshotDraft draft;
-        draft.kind = "fds";
-        draft.target.name = snap->command;
-        draft.target.pid = snap->pid;
-        auto id = sink.addSnapshot(draft);
-        if (!id)
-            return id.error();
-        return sink.addFds(*id, *snap);
+        return importFdSnapshot(sink, *snap);
     }
 
 private:

@@ -121,20 +121,37 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     return out;
 }
 
+// Every point of `s` at its snapshot, and a zero at the snapshots (of its
+// target) where the label was absent, so a line spans the whole range.
+void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTargets,
+              const std::map<int64_t, std::string>& targetName) {
+    std::vector<SeriesPoint> full;
+    size_t k = 0;
+    for (const auto& sn : snaps) {
+        if (manyTargets && s.labels.count("target") && s.labels.at("target") != targetName.at(sn.targetId))
+            continue;
+        if (k < s.points.size() && s.points[k].snapshotId == sn.id)
+            full.push_back(s.points[k++]);
+        else
+            full.push_back({sn.timeNs, 0, sn.id});
+    }
+    s.points = std::move(full);
+}
+
 std::vector<Series> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
     auto snaps = store.snapshots("goroutines");
     if (snaps.empty())
         return out;
     bool manyTargets = store.targets().size() > 1;
-    std::map<std::string, std::string> targetName;
+    std::map<int64_t, std::string> targetName;
     for (const auto& t : store.targets())
-        targetName[std::to_string(t.id)] = t.name;
+        targetName[t.id] = t.name;
     // key -> series; every series gets a point (0 when absent) at every snapshot.
     std::map<std::string, Series> byKey;
     auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
         if (manyTargets)
-            labels["target"] = targetName[std::to_string(sn.targetId)];
+            labels["target"] = targetName[sn.targetId];
         Series probe;
         probe.metric = "goroutines";
         probe.labels = labels;
@@ -162,20 +179,8 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
         }
         q.reset();
     }
-    // Fill the gaps with zeros so every line spans the whole time range.
     for (auto& [key, series] : byKey) {
-        std::vector<SeriesPoint> full;
-        size_t k = 0;
-        for (const auto& sn : snaps) {
-            if (manyTargets && series.labels.count("target") &&
-                series.labels.at("target") != targetName[std::to_string(sn.targetId)])
-                continue;
-            if (k < series.points.size() && series.points[k].snapshotId == sn.id)
-                full.push_back(series.points[k++]);
-            else
-                full.push_back({sn.timeNs, 0, sn.id});
-        }
-        series.points = std::move(full);
+        fillGaps(series, snaps, manyTargets, targetName);
         out.push_back(std::move(series));
     }
     return out;
@@ -232,21 +237,9 @@ std::vector<Series> fdSeries(CaseStore& store) {
             q->reset();
         }
     }
-    // A label value absent at a snapshot counts zero there.
     for (const auto& key : order) {
-        Series& s = byKey[key];
-        std::vector<SeriesPoint> full;
-        size_t k = 0;
-        for (const auto& sn : snaps) {
-            if (manyTargets && s.labels.count("target") && s.labels.at("target") != targetName[sn.targetId])
-                continue;
-            if (k < s.points.size() && s.points[k].snapshotId == sn.id)
-                full.push_back(s.points[k++]);
-            else
-                full.push_back({sn.timeNs, 0, sn.id});
-        }
-        s.points = std::move(full);
-        out.push_back(std::move(s));
+        fillGaps(byKey[key], snaps, manyTargets, targetName);
+        out.push_back(std::move(byKey[key]));
     }
     return out;
 }

@@ -19,14 +19,7 @@ public:
         auto snap = memscope::ss::parse(*stream);
         if (!snap)
             return snap.error();
-        memscope::SnapshotDraft draft;
-        draft.kind = "fds";
-        draft.target.name = snap->command;
-        draft.target.pid = snap->pid;
-        auto id = sink.addSnapshot(draft);
-        if (!id)
-            return id.error();
-        return sink.addFds(*id, *snap);
+        return memscope::importFdSnapshot(sink, *snap);
     }
 };
 

@@ -2,6 +2,7 @@
 #include "ss_parser.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <charconv>
@@ -12,28 +13,9 @@ namespace memscope::ss {
 
 namespace {
 
-bool startsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-
-std::vector<std::string_view> tokens(std::string_view s) {
-    std::vector<std::string_view> out;
-    size_t i = 0;
-    while (i < s.size()) {
-        while (i < s.size() && (s[i] == ' ' || s[i] == '\t'))
-            ++i;
-        size_t j = i;
-        while (j < s.size() && s[j] != ' ' && s[j] != '\t')
-            ++j;
-        if (j > i)
-            out.push_back(s.substr(i, j - i));
-        i = j;
-    }
-    return out;
-}
-
 bool isNumber(std::string_view s) {
     int64_t v;
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-    return r.ec == std::errc() && r.ptr == s.data() + s.size();
+    return parseWholeInt(s, v);
 }
 
 std::string lsofState(std::string_view ss) {
@@ -71,7 +53,7 @@ bool looksLikeSs(std::string_view head) {
         first.find("Local Address:Port") != std::string_view::npos)
         return true;
     // -H: no header; a state (or the two queue numbers) then two endpoints.
-    auto t = tokens(first);
+    auto t = splitFields(first);
     if (t.size() >= 5 && isState(t[0]) && isNumber(t[1]) && isNumber(t[2]) &&
         t[3].find(':') != std::string_view::npos)
         return true;
@@ -85,11 +67,11 @@ Result<FdSnapshot> parse(ByteStream& in) {
     std::vector<Row> rows;
     bool udp = false;
     while (lines.next(line)) {
-        if (line.empty() || line[0] == '\t' || (line[0] == ' ' && tokens(line).empty()))
+        if (line.empty() || line[0] == '\t' || (line[0] == ' ' && splitFields(line).empty()))
             continue; // -i info lines are tab-indented
         if (startsWith(line, "State") || startsWith(line, "Netid") || startsWith(line, "Recv-Q"))
             continue;
-        auto t = tokens(line);
+        auto t = splitFields(line);
         size_t i = 0;
         Row r;
         std::string proto;
