@@ -126,7 +126,19 @@ int cmdImport(const std::vector<std::string>& argv) {
     listFiles({a.positional.begin() + 1, a.positional.end()}, files, missing);
     for (const auto& m : missing)
         std::cout << "failed     " << m << ": no such file or folder\n";
-    BatchSummary sum = importBatch(**store, files, opts, Progress{}, [](const ImportOutcome& o) {
+    // On a terminal, a progress line on stderr (overwritten in place).
+    Progress progress;
+    bool tty = isatty(2);
+    if (tty)
+        progress.report = [](uint64_t done, uint64_t total, const std::string& what) {
+            if (total == 0)
+                return;
+            std::fprintf(stderr, "\r\033[K%3d%%  %s", int(100 * double(done) / double(total)),
+                         what.substr(0, 100).c_str());
+        };
+    BatchSummary sum = importBatch(**store, files, opts, progress, [tty](const ImportOutcome& o) {
+        if (tty)
+            std::fprintf(stderr, "\r\033[K");
         switch (o.status) {
         case ImportStatus::Imported:
             std::cout << "imported   " << o.path << " (" << o.format << ", " << o.snapshotIds.size()
@@ -147,6 +159,8 @@ int cmdImport(const std::vector<std::string>& argv) {
         }
         std::cout.flush();
     });
+    if (tty)
+        std::fprintf(stderr, "\r\033[K");
     int failed = sum.failed + int(missing.size());
     std::cout << sum.imported << " imported, " << sum.duplicate << " duplicate, " << sum.skipped
               << " skipped, " << failed << " failed\n";
