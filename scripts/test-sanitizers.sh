@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Builds core, the plugin, the CLI and their tests with AddressSanitizer and
+# UndefinedBehaviorSanitizer into build-asan/, and runs the tests there.
+# (The workbench test runs in the normal build.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+echo "building the sanitizer configuration (log: build-asan/build.log)"
+mkdir -p build-asan
+if ! { cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSCOPE_BUILD_GUI=OFF \
+         -DMEMSCOPE_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="$flags" \
+         -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
+         -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" &&
+       cmake --build build-asan -j2; } >build-asan/build.log 2>&1; then
+  tail -40 build-asan/build.log
+  echo "sanitizer build failed; the whole log is in build-asan/build.log" >&2
+  exit 1
+fi
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --test-dir build-asan --output-on-failure -j2
