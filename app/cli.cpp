@@ -102,11 +102,19 @@ bool isCaseFile(const std::string& path) {
     return f.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
 }
 
-Result<std::unique_ptr<CaseStore>> openExisting(const std::string& path) {
+// An existing case for a command, or null after saying why on stderr.
+std::unique_ptr<CaseStore> openCaseFor(const std::string& path) {
     std::error_code ec;
-    if (!fs::exists(path, ec))
-        return Error{ErrorCode::Io, "no such case file", path, {}, {}};
-    return CaseStore::open(path);
+    if (!fs::exists(path, ec)) {
+        std::cerr << "memscope: " << path << ": no such case file\n";
+        return nullptr;
+    }
+    auto store = CaseStore::open(path);
+    if (!store) {
+        std::cerr << "memscope: " << store.error().toString() << "\n";
+        return nullptr;
+    }
+    return std::move(*store);
 }
 
 int cmdImport(const std::vector<std::string>& argv) {
@@ -173,12 +181,10 @@ int cmdInfo(const std::vector<std::string>& argv) {
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("info needs one case file");
-    auto store = openExisting(a.positional[0]);
-    if (!store) {
-        std::cerr << "memscope: " << store.error().toString() << "\n";
+    auto store = openCaseFor(a.positional[0]);
+    if (!store)
         return kInputFailed;
-    }
-    std::cout << (a.flag("--json") ? caseInfoJson(**store) : caseInfoText(**store));
+    std::cout << (a.flag("--json") ? caseInfoJson(*store) : caseInfoText(*store));
     return kOk;
 }
 
@@ -200,21 +206,19 @@ int cmdTop(const std::vector<std::string>& argv) {
     Result<Profile> profile = makeError(ErrorCode::Usage, "");
     std::string label;
     if (isCaseFile(path)) {
-        auto store = openExisting(path);
-        if (!store) {
-            std::cerr << "memscope: " << store.error().toString() << "\n";
+        auto store = openCaseFor(path);
+        if (!store)
             return kInputFailed;
-        }
         int64_t id = 0;
         if (auto s = a.opt("--snapshot")) {
             id = std::strtoll(s->c_str(), nullptr, 10);
-            if (!(*store)->snapshot(id))
+            if (!store->snapshot(id))
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
-            auto heaps = (*store)->snapshots("heap");
+            auto heaps = store->snapshots("heap");
             if (heaps.empty()) {
-                for (const auto& s : (*store)->snapshots())
-                    if (!(*store)->sampleTypes(s.id).empty())
+                for (const auto& s : store->snapshots())
+                    if (!store->sampleTypes(s.id).empty())
                         id = s.id;
             } else {
                 id = heaps.back().id;
@@ -224,7 +228,7 @@ int cmdTop(const std::vector<std::string>& argv) {
                 return kInputFailed;
             }
         }
-        profile = (*store)->loadProfile(id);
+        profile = store->loadProfile(id);
         label = "snapshot " + std::to_string(id);
     } else {
         if (a.opt("--snapshot"))
@@ -291,19 +295,17 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("goroutines needs one case file");
-    auto store = openExisting(a.positional[0]);
-    if (!store) {
-        std::cerr << "memscope: " << store.error().toString() << "\n";
+    auto store = openCaseFor(a.positional[0]);
+    if (!store)
         return kInputFailed;
-    }
     int64_t id = 0;
     if (auto s = a.opt("--snapshot")) {
         id = std::strtoll(s->c_str(), nullptr, 10);
-        auto sn = (*store)->snapshot(id);
+        auto sn = store->snapshot(id);
         if (!sn || sn->kind != "goroutines")
             return usageError("snapshot " + *s + " is not a goroutine dump");
     } else {
-        auto dumps = (*store)->snapshots("goroutines");
+        auto dumps = store->snapshots("goroutines");
         if (dumps.empty()) {
             std::cerr << "memscope: " << a.positional[0] << ": no goroutine dumps in the case\n";
             return kInputFailed;
@@ -313,7 +315,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
-    auto groups = (*store)->goroutineGroups(id);
+    auto groups = store->goroutineGroups(id);
     int64_t total = 0;
     for (const auto& g : groups)
         total += g.count;
@@ -375,12 +377,10 @@ int cmdReport(const std::vector<std::string>& argv) {
     std::string format = a.opt("--format").value_or("md");
     if (format != "md" && format != "json")
         return usageError("--format is md or json");
-    auto store = openExisting(a.positional[0]);
-    if (!store) {
-        std::cerr << "memscope: " << store.error().toString() << "\n";
+    auto store = openCaseFor(a.positional[0]);
+    if (!store)
         return kInputFailed;
-    }
-    std::string text = format == "json" ? reportJson(**store) : reportMarkdown(**store);
+    std::string text = format == "json" ? reportJson(*store) : reportMarkdown(*store);
     if (auto out = a.opt("-o")) {
         std::string tmp = *out + ".tmp";
         {

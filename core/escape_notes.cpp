@@ -52,24 +52,26 @@ std::string classify(std::string_view m) {
 } // namespace
 
 bool looksLikeEscapeNotes(std::string_view head) {
-    size_t pos = 0;
-    int notes = 0, lines = 0;
-    while (pos < head.size() && lines < 20) {
-        size_t nl = head.find('\n', pos);
-        if (nl == std::string_view::npos)
-            break;
-        std::string_view l = head.substr(pos, nl - pos);
-        pos = nl + 1;
-        ++lines;
-        if (startsWith(l, "# ") && lines == 1)
-            continue;
+    // Every complete line among the first: a "# package" header first, then
+    // "<file.go>:<line>:<col>: <message>".
+    int notes = 0;
+    bool bad = false;
+    size_t complete = head.rfind('\n');
+    if (complete == std::string_view::npos)
+        return false;
+    forEachLine(head.substr(0, complete), 20, [&](std::string_view l, int i) {
+        if (i == 0 && startsWith(l, "# "))
+            return true;
         std::string_view f, m;
         int64_t a, b;
-        if (!splitPosition(l, f, a, b, m) || !contains(f, ".go"))
+        if (!splitPosition(l, f, a, b, m) || f.find(".go") == std::string_view::npos) {
+            bad = true;
             return false;
+        }
         ++notes;
-    }
-    return notes >= 1;
+        return true;
+    });
+    return !bad && notes >= 1;
 }
 
 Result<std::vector<EscapeNote>> parseEscapeNotes(ByteStream& in) {

@@ -2,6 +2,7 @@
 #include "gctrace.h"
 
 #include "line_reader.h"
+#include "text_util.h"
 
 #include <cstdlib>
 #include <string>
@@ -73,18 +74,13 @@ bool parseLine(std::string_view line, GcCycle& c) {
 
 bool looksLikeGcTrace(std::string_view head) {
     // A gc line within the first lines of a stderr capture.
-    size_t pos = 0;
-    for (int i = 0; i < 200 && pos < head.size(); ++i) {
-        size_t nl = head.find('\n', pos);
-        std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    bool found = false;
+    forEachLine(head, 200, [&](std::string_view line, int) {
         GcCycle c;
-        if (parseLine(line, c))
-            return true;
-        if (nl == std::string_view::npos)
-            break;
-        pos = nl + 1;
-    }
-    return false;
+        found = parseLine(line, c);
+        return !found;
+    });
+    return found;
 }
 
 Result<std::vector<GcCycle>> parseGcTrace(ByteStream& in) {

@@ -232,22 +232,18 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
 bool looksLikeGoroutineDump(std::string_view head) {
     // The first goroutine header within the first lines, after an optional
     // panic / fatal error / SIGQUIT preamble.
-    size_t pos = 0;
-    for (int i = 0; i < 64 && pos < head.size(); ++i) {
-        size_t nl = head.find('\n', pos);
-        std::string_view line = head.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    bool found = false;
+    forEachLine(head, 64, [&](std::string_view line, int i) {
         Header h;
-        if (parseHeader(line, h))
-            return true;
-        if (i == 0 && !(startsWith(line, "panic: ") || startsWith(line, "fatal error: ") ||
-                        startsWith(line, "SIGQUIT") || startsWith(line, "runtime: ") ||
-                        startsWith(line, "fatal: ")))
+        if (parseHeader(line, h)) {
+            found = true;
             return false;
-        if (nl == std::string_view::npos)
-            break;
-        pos = nl + 1;
-    }
-    return false;
+        }
+        return i != 0 || startsWith(line, "panic: ") || startsWith(line, "fatal error: ") ||
+               startsWith(line, "SIGQUIT") || startsWith(line, "runtime: ") ||
+               startsWith(line, "fatal: ");
+    });
+    return found;
 }
 
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {

@@ -121,6 +121,13 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     return out;
 }
 
+std::map<int64_t, std::string> targetNames(CaseStore& store) {
+    std::map<int64_t, std::string> names;
+    for (const auto& t : store.targets())
+        names[t.id] = t.name;
+    return names;
+}
+
 // Every point of `s` at its snapshot, and a zero at the snapshots (of its
 // target) where the label was absent, so a line spans the whole range.
 void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTargets,
@@ -144,14 +151,12 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     if (snaps.empty())
         return out;
     bool manyTargets = store.targets().size() > 1;
-    std::map<int64_t, std::string> targetName;
-    for (const auto& t : store.targets())
-        targetName[t.id] = t.name;
+    const auto targetName = targetNames(store);
     // key -> series; every series gets a point (0 when absent) at every snapshot.
     std::map<std::string, Series> byKey;
     auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
         if (manyTargets)
-            labels["target"] = targetName[sn.targetId];
+            labels["target"] = targetName.at(sn.targetId);
         Series probe;
         probe.metric = "goroutines";
         probe.labels = labels;
@@ -192,15 +197,13 @@ std::vector<Series> fdSeries(CaseStore& store) {
     if (snaps.empty())
         return out;
     bool manyTargets = store.targets().size() > 1;
-    std::map<int64_t, std::string> targetName;
-    for (const auto& t : store.targets())
-        targetName[t.id] = t.name;
+    const auto targetName = targetNames(store);
     std::map<std::string, Series> byKey;
     std::vector<std::string> order;
     auto add = [&](const SnapshotInfo& sn, const char* metric,
                    std::map<std::string, std::string> labels, double v) {
         if (manyTargets)
-            labels["target"] = targetName[sn.targetId];
+            labels["target"] = targetName.at(sn.targetId);
         Series probe;
         probe.metric = metric;
         probe.labels = std::move(labels);
@@ -247,9 +250,7 @@ std::vector<Series> fdSeries(CaseStore& store) {
 std::vector<Series> metricSeries(CaseStore& store) {
     std::vector<Series> out;
     bool manyTargets = store.targets().size() > 1;
-    std::map<int64_t, std::string> targetName;
-    for (const auto& t : store.targets())
-        targetName[t.id] = t.name;
+    const auto targetName = targetNames(store);
     Stmt q(store.db(), "SELECT sn.kind, mp.name, sn.time_ns, sn.id, mp.value, sn.target_id"
                        " FROM metric_points mp JOIN snapshots sn ON sn.id = mp.snapshot_id"
                        " ORDER BY sn.kind, mp.name, sn.target_id, sn.time_ns, sn.id");
@@ -269,7 +270,7 @@ std::vector<Series> metricSeries(CaseStore& store) {
         }
         s.labels["name"] = name;
         if (manyTargets)
-            s.labels["target"] = targetName[q.i64(5)];
+            s.labels["target"] = targetName.at(q.i64(5));
         auto [it, fresh] = index.emplace(s.key(), out.size());
         if (fresh)
             out.push_back(std::move(s));
@@ -281,9 +282,7 @@ std::vector<Series> metricSeries(CaseStore& store) {
 std::vector<Series> gcSeries(CaseStore& store) {
     std::vector<Series> out;
     bool manyTargets = store.targets().size() > 1;
-    std::map<int64_t, std::string> targetName;
-    for (const auto& t : store.targets())
-        targetName[t.id] = t.name;
+    const auto targetName = targetNames(store);
     struct Col {
         const char* metric;
         const char* unit;
@@ -308,7 +307,7 @@ std::vector<Series> gcSeries(CaseStore& store) {
             s.metric = c.metric;
             s.unit = c.unit;
             if (manyTargets)
-                s.labels["target"] = targetName[sn.targetId];
+                s.labels["target"] = targetName.at(sn.targetId);
             // The expression comes from the table above, never from input.
             std::string sql = std::string("SELECT at_s, ") + c.expr +
                               " FROM gc_cycles WHERE snapshot_id = ? ORDER BY n";

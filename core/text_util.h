@@ -37,4 +37,19 @@ inline bool parseWholeInt(std::string_view s, int64_t& v) {
     return r.ec == std::errc() && r.ptr == s.data() + s.size() && !s.empty();
 }
 
+// Calls fn(line, index) for the first maxLines lines of `text` (the last may
+// lack its newline) until fn returns false.
+template <typename Fn>
+void forEachLine(std::string_view text, int maxLines, Fn fn) {
+    size_t pos = 0;
+    for (int i = 0; i < maxLines && pos < text.size(); ++i) {
+        size_t nl = text.find('\n', pos);
+        std::string_view line =
+            text.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+        if (!fn(line, i) || nl == std::string_view::npos)
+            return;
+        pos = nl + 1;
+    }
+}
+
 } // namespace memscope
