@@ -11,17 +11,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Parsed {
-    std::string text;
-    Result<std::vector<EscapeNote>> notes = makeError(ErrorCode::Usage, "");
-};
-
-Parsed parse(std::string text) {
-    Parsed p;
-    p.text = std::move(text);
-    auto s = openStream(p.text);
-    p.notes = parseEscapeNotes(*s);
-    return p;
+Parsed<std::vector<EscapeNote>> parse(std::string text) {
+    return parseWith<std::vector<EscapeNote>>(std::move(text), parseEscapeNotes);
 }
 
 const EscapeNote* find(const std::vector<EscapeNote>& v, const std::string& file, int64_t line,
@@ -45,25 +36,25 @@ private slots:
 
 void TestEscape::levelOne() {
     auto p = parse(readText(dataPath("escape/escape_m1_go119.txt")));
-    QVERIFY(p.notes.ok());
+    QVERIFY(p.value.ok());
     // ./esc.go under "# escape" becomes escape/esc.go, like profile paths built with -trimpath.
-    QVERIFY(find(*p.notes, "escape/esc.go", 9, "inline"));
+    QVERIFY(find(*p.value, "escape/esc.go", 9, "inline"));
     size_t heap = 0;
-    for (const auto& n : *p.notes)
+    for (const auto& n : *p.value)
         heap += n.kind == "moved_to_heap";
     QVERIFY(heap >= 1);
 }
 
 void TestEscape::levelTwoGroupsExplanations() {
     auto p = parse(readText(dataPath("escape/escape_m2_go119.txt")));
-    QVERIFY(p.notes.ok());
+    QVERIFY(p.value.ok());
     // "p escapes to heap:" heads a block of flow lines at the same position.
     bool withDetail = false;
-    for (const auto& n : *p.notes)
+    for (const auto& n : *p.value)
         if (n.kind == "escapes" && n.detail.find("flow:") != std::string::npos)
             withDetail = true;
     QVERIFY(withDetail);
-    for (const auto& n : *p.notes)
+    for (const auto& n : *p.value)
         QVERIFY2(n.message.rfind("  ", 0) != 0, n.message.c_str()); // no stray explanation notes
 }
 
@@ -71,14 +62,14 @@ void TestEscape::positionsInsideMessagesAndWindowsPaths() {
     auto p = parse("# app\n"
                    "C:\\src\\app\\x.go:10:2: moved to heap: p\n"
                    "./esc.go:11:9: &p escapes to heap at ./esc.go:11:2\n");
-    QVERIFY(p.notes.ok());
-    QCOMPARE((*p.notes)[0].file, std::string("C:\\src\\app\\x.go"));
-    QCOMPARE((*p.notes)[0].line, int64_t(10));
-    QCOMPARE((*p.notes)[1].file, std::string("app/esc.go"));
-    QCOMPARE((*p.notes)[1].column, int64_t(9));
-    QCOMPARE((*p.notes)[1].message, std::string("&p escapes to heap at ./esc.go:11:2"));
+    QVERIFY(p.value.ok());
+    QCOMPARE((*p.value)[0].file, std::string("C:\\src\\app\\x.go"));
+    QCOMPARE((*p.value)[0].line, int64_t(10));
+    QCOMPARE((*p.value)[1].file, std::string("app/esc.go"));
+    QCOMPARE((*p.value)[1].column, int64_t(9));
+    QCOMPARE((*p.value)[1].message, std::string("&p escapes to heap at ./esc.go:11:2"));
     auto none = parse("hello\n");
-    QVERIFY(!none.notes.ok());
+    QVERIFY(!none.value.ok());
     QVERIFY(!looksLikeEscapeNotes("heap profile: 1: 2 [3: 4] @ heap/1048576\n"));
 }
 

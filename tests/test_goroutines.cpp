@@ -13,17 +13,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Parsed {
-    std::string text; // the stream reads from it: keep it alive
-    Result<GoroutineDump> dump = makeError(ErrorCode::Usage, "");
-};
-
-Parsed parse(std::string text) {
-    Parsed p;
-    p.text = std::move(text);
-    auto s = openStream(p.text);
-    p.dump = parseGoroutineDump(*s);
-    return p;
+Parsed<GoroutineDump> parse(std::string text) {
+    return parseWith<GoroutineDump>(std::move(text), [](ByteStream& s) { return parseGoroutineDump(s); });
 }
 
 int64_t countRole(const GoroutineDump& d, GoroutineRole r) {
@@ -67,11 +58,11 @@ void TestGoroutines::debug1MatchesDebug2() {
     int64_t total = 0;
     for (const auto& g : d1->groups)
         total += g.count;
-    QCOMPARE(total, int64_t(d2.dump->goroutines.size()));
-    QCOMPARE(d1->groups.size(), d2.dump->groups.size());
+    QCOMPARE(total, int64_t(d2.value->goroutines.size()));
+    QCOMPARE(d1->groups.size(), d2.value->groups.size());
     for (auto role : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite,
                       GoroutineRole::FinalizerRunning})
-        QCOMPARE(countRole(*d1, role), countRole(*d2.dump, role));
+        QCOMPARE(countRole(*d1, role), countRole(*d2.value, role));
     QVERIFY(d1->warnings.empty());
     // A header that promises more than the records hold is said, not hidden.
     std::string cut = "goroutine profile: total 9\n2 @ 0x1 0x2\n#\t0x1\tmain.f+0x1\t/a.go:3\n";
@@ -92,8 +83,8 @@ void TestGoroutines::debug1MatchesDebug2() {
 
 void TestGoroutines::debug2Sample() {
     auto p = parse(readText(dataPath("goroutines/goroutine_debug2_go119.txt")));
-    QVERIFY(p.dump.ok());
-    const auto& d = *p.dump;
+    QVERIFY(p.value.ok());
+    const auto& d = *p.value;
     QCOMPARE(d.goroutines.size(), size_t(25));
     QCOMPARE(d.groups.size(), size_t(19));
     QCOMPARE(countRole(d, GoroutineRole::HttpClientRead), int64_t(3));
@@ -123,16 +114,16 @@ void TestGoroutines::debug2Sample() {
 
 void TestGoroutines::finalizerIdleInSystemDump() {
     auto p = parse(readText(dataPath("goroutines/finalizer_idle_gotraceback_system_go119.txt")));
-    QVERIFY(p.dump.ok());
-    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerIdle), int64_t(1));
-    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerRunning), int64_t(0));
+    QVERIFY(p.value.ok());
+    QCOMPARE(countRole(*p.value, GoroutineRole::FinalizerIdle), int64_t(1));
+    QCOMPARE(countRole(*p.value, GoroutineRole::FinalizerRunning), int64_t(0));
 }
 
 void TestGoroutines::fatalErrorPreamble() {
     auto p = parse(readText(dataPath("goroutines/fatal_deadlock_go119.txt")));
-    QVERIFY(p.dump.ok());
-    QVERIFY(p.dump->preamble.rfind("fatal error: all goroutines are asleep - deadlock!", 0) == 0);
-    QVERIFY(!p.dump->goroutines.empty());
+    QVERIFY(p.value.ok());
+    QVERIFY(p.value->preamble.rfind("fatal error: all goroutines are asleep - deadlock!", 0) == 0);
+    QVERIFY(!p.value->goroutines.empty());
 }
 
 void TestGoroutines::countsMatchHeaders() {
@@ -146,11 +137,11 @@ void TestGoroutines::countsMatchHeaders() {
         readLoops += line.rfind("net/http.(*persistConn).readLoop(", 0) == 0;
     }
     auto p = parse(text);
-    QVERIFY(p.dump.ok());
-    QCOMPARE(p.dump->goroutines.size(), headers);
-    QCOMPARE(countRole(*p.dump, GoroutineRole::HttpClientRead), int64_t(readLoops));
+    QVERIFY(p.value.ok());
+    QCOMPARE(p.value->goroutines.size(), headers);
+    QCOMPARE(countRole(*p.value, GoroutineRole::HttpClientRead), int64_t(readLoops));
     QVERIFY(readLoops > 100); // the leaking service: a pool per request
-    QCOMPARE(countRole(*p.dump, GoroutineRole::FinalizerRunning), int64_t(1));
+    QCOMPARE(countRole(*p.value, GoroutineRole::FinalizerRunning), int64_t(1));
 }
 
 void TestGoroutines::truncatedDumpWarns() {
@@ -159,10 +150,10 @@ void TestGoroutines::truncatedDumpWarns() {
     size_t cut = text.find("\n\t", text.size() / 2);
     QVERIFY(cut != std::string::npos);
     auto p = parse(text.substr(0, cut));
-    QVERIFY(p.dump.ok());
-    QVERIFY(p.dump->truncated);
-    QVERIFY(!p.dump->warnings.empty());
-    QVERIFY(QString::fromStdString(p.dump->warnings.front()).contains("ends inside goroutine"));
+    QVERIFY(p.value.ok());
+    QVERIFY(p.value->truncated);
+    QVERIFY(!p.value->warnings.empty());
+    QVERIFY(QString::fromStdString(p.value->warnings.front()).contains("ends inside goroutine"));
 }
 
 void TestGoroutines::newerGoVariants() {
@@ -183,8 +174,8 @@ void TestGoroutines::newerGoVariants() {
         "created by main.start in goroutine 1\n"
         "\tC:/src/app with space/main.go:31 +0x65\n";
     auto p = parse(text);
-    QVERIFY(p.dump.ok());
-    const auto& d = *p.dump;
+    QVERIFY(p.value.ok());
+    const auto& d = *p.value;
     QCOMPARE(d.goroutines.size(), size_t(2));
     QCOMPARE(d.goroutines[0].parentId, int64_t(1));
     QCOMPARE(d.goroutines[0].waitMinutes, int64_t(3));
@@ -197,15 +188,15 @@ void TestGoroutines::newerGoVariants() {
 
 void TestGoroutines::brokenInputs() {
     auto empty = parse("");
-    QVERIFY(!empty.dump.ok());
+    QVERIFY(!empty.value.ok());
     auto prose = parse("no goroutines here\njust text\n");
-    QVERIFY(!prose.dump.ok());
-    QVERIFY(QString::fromStdString(prose.dump.error().message).contains("not a goroutine dump"));
-    QVERIFY(prose.dump.error().line.has_value());
+    QVERIFY(!prose.value.ok());
+    QVERIFY(QString::fromStdString(prose.value.error().message).contains("not a goroutine dump"));
+    QVERIFY(prose.value.error().line.has_value());
     // Garbage inside a goroutine is skipped and counted, not fatal.
     auto noisy = parse("goroutine 1 [running]:\nmain.main()\n\t/a.go:1 +0x1\n%%%garbage%%%\n\n");
-    QVERIFY(noisy.dump.ok());
-    QVERIFY(QString::fromStdString(noisy.dump->warnings.back()).contains("skipped"));
+    QVERIFY(noisy.value.ok());
+    QVERIFY(QString::fromStdString(noisy.value->warnings.back()).contains("skipped"));
     QVERIFY(!looksLikeGoroutineDump("hello\ngoroutine 1 [running]:\n"));
     QVERIFY(looksLikeGoroutineDump("panic: boom\n\ngoroutine 1 [running]:\n"));
 }
@@ -237,13 +228,13 @@ void TestGoroutines::storedGroupsAndSeries() {
         }
     QVERIFY(readLoop);
     auto parsed = parse(readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt")));
-    QCOMPARE(members, parsed.dump->goroutines.size());
+    QCOMPARE(members, parsed.value->goroutines.size());
     bool total = false;
     for (const auto& series : goroutineSeries(**s))
         if (series.key() == "goroutines") {
             total = true;
             QCOMPARE(series.points.size(), size_t(1));
-            QCOMPARE(size_t(series.points[0].value), parsed.dump->goroutines.size());
+            QCOMPARE(size_t(series.points[0].value), parsed.value->goroutines.size());
         }
     QVERIFY(total);
 }

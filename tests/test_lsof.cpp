@@ -15,17 +15,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Parsed {
-    std::string text;
-    Result<FdSnapshot> snap = makeError(ErrorCode::Usage, "");
-};
-
-Parsed parseFile(const QString& rel, bool fields) {
-    Parsed p;
-    p.text = readText(dataPath(rel));
-    auto s = openStream(p.text);
-    p.snap = fields ? parseLsofFields(*s) : parseLsofText(*s);
-    return p;
+Parsed<FdSnapshot> parseFile(const QString& rel, bool fields) {
+    return parseWith<FdSnapshot>(readText(dataPath(rel)), fields ? parseLsofFields : parseLsofText);
 }
 
 const FdEntry* byFd(const FdSnapshot& s, const std::string& fd) {
@@ -64,14 +55,14 @@ private slots:
 
 void TestLsof::textSample() {
     auto p = parseFile("lsof/lsof_p_go119.txt", false);
-    QVERIFY(p.snap.ok());
-    QCOMPARE(p.snap->pid, int64_t(13942));
-    QCOMPARE(p.snap->command, std::string("memdemo"));
-    const auto* listen = byFd(*p.snap, "8u");
+    QVERIFY(p.value.ok());
+    QCOMPARE(p.value->pid, int64_t(13942));
+    QCOMPARE(p.value->command, std::string("memdemo"));
+    const auto* listen = byFd(*p.value, "8u");
     QVERIFY(listen);
     QCOMPARE(listen->state, std::string("LISTEN"));
     QCOMPARE(listen->localPort, int64_t(37687));
-    const auto* conn = byFd(*p.snap, "11u");
+    const auto* conn = byFd(*p.value, "11u");
     QVERIFY(conn);
     QCOMPARE(conn->protocol, std::string("TCP"));
     QCOMPARE(conn->localAddr, std::string("127.0.0.1"));
@@ -79,24 +70,24 @@ void TestLsof::textSample() {
     QCOMPARE(conn->remoteAddr, std::string("127.0.0.1"));
     QCOMPARE(conn->remotePort, int64_t(37687));
     QCOMPARE(conn->state, std::string("ESTABLISHED"));
-    QCOMPARE(byFd(*p.snap, "4r")->type, std::string("FIFO"));
+    QCOMPARE(byFd(*p.value, "4r")->type, std::string("FIFO"));
 }
 
 void TestLsof::fdZooText() {
     auto p = parseFile("lsof/lsof_fdzoo.txt", false);
-    QVERIFY(p.snap.ok());
-    const auto* udp = byFd(*p.snap, "3u");
+    QVERIFY(p.value.ok());
+    const auto* udp = byFd(*p.value, "3u");
     QCOMPARE(udp->protocol, std::string("UDP"));
     QCOMPARE(udp->localPort, int64_t(50857));
     QVERIFY(udp->remoteAddr.empty());
-    const auto* v6 = byFd(*p.snap, "7u");
+    const auto* v6 = byFd(*p.value, "7u");
     QCOMPARE(v6->localAddr, std::string("::1"));
     QCOMPARE(v6->remotePort, int64_t(39421));
     QCOMPARE(v6->state, std::string("ESTABLISHED"));
-    const auto* unixSock = byFd(*p.snap, "9u");
+    const auto* unixSock = byFd(*p.value, "9u");
     QCOMPARE(unixSock->type, std::string("unix"));
     QCOMPARE(unixSock->name, std::string("/home/dev/srcs/go/fdzoo.sock type=STREAM (LISTEN)"));
-    QCOMPARE(byFd(*p.snap, "15w")->name, std::string("/home/dev/srcs/go/deleted-log.txt (deleted)"));
+    QCOMPARE(byFd(*p.value, "15w")->name, std::string("/home/dev/srcs/go/deleted-log.txt (deleted)"));
 }
 
 void TestLsof::fieldsMatchText_data() {
@@ -111,22 +102,22 @@ void TestLsof::fieldsMatchText() {
     QFETCH(QString, fields);
     auto t = parseFile(text, false);
     auto f = parseFile(fields, true);
-    QVERIFY(t.snap.ok());
-    QVERIFY2(f.snap.ok(), f.snap.ok() ? "" : f.snap.error().toString().c_str());
-    QCOMPARE(f.snap->pid, t.snap->pid);
+    QVERIFY(t.value.ok());
+    QVERIFY2(f.value.ok(), f.value.ok() ? "" : f.value.error().toString().c_str());
+    QCOMPARE(f.value->pid, t.value->pid);
     // Same sockets, same endpoints and states, whichever way lsof printed them.
     std::map<std::string, std::string> a, b;
-    for (const auto& e : t.snap->fds)
+    for (const auto& e : t.value->fds)
         if (!e.protocol.empty())
             a[e.fd] = e.protocol + " " + e.localAddr + ":" + std::to_string(e.localPort) + " " +
                       e.remoteAddr + ":" + std::to_string(e.remotePort) + " " + e.state;
-    for (const auto& e : f.snap->fds)
+    for (const auto& e : f.value->fds)
         if (!e.protocol.empty())
             b[e.fd] = e.protocol + " " + e.localAddr + ":" + std::to_string(e.localPort) + " " +
                       e.remoteAddr + ":" + std::to_string(e.remotePort) + " " + e.state;
     QVERIFY(!a.empty());
     QCOMPARE(b, a);
-    QCOMPARE(clientSocketsPerHost(*f.snap), clientSocketsPerHost(*t.snap));
+    QCOMPARE(clientSocketsPerHost(*f.value), clientSocketsPerHost(*t.value));
 }
 
 void TestLsof::countsMatchIndependentCount() {
@@ -134,7 +125,7 @@ void TestLsof::countsMatchIndependentCount() {
     // leak adds sockets in between), so each is checked on its own.
     auto t = parseFile("lsof/lsof-004-20261126T165909Z.txt", false);
     auto f = parseFile("lsof/lsof-004-20261126T165909Z.lsofF", true);
-    QVERIFY(t.snap.ok() && f.snap.ok());
+    QVERIFY(t.value.ok() && f.value.ok());
     auto countLines = [](const std::string& text, const std::string& needle, bool prefix) {
         int n = 0;
         std::istringstream in(text);
@@ -148,17 +139,17 @@ void TestLsof::countsMatchIndependentCount() {
             n += e.protocol == "TCP";
         return n;
     };
-    QCOMPARE(tcp(*t.snap), countLines(t.text, " TCP ", false));
-    QCOMPARE(tcp(*f.snap), countLines(f.text, "PTCP", true));
-    QCOMPARE(int(f.snap->fds.size()), countLines(f.text, "f", true));
-    QCOMPARE(int(t.snap->fds.size()), countLines(t.text, "leakyapp ", true));
+    QCOMPARE(tcp(*t.value), countLines(t.text, " TCP ", false));
+    QCOMPARE(tcp(*f.value), countLines(f.text, "PTCP", true));
+    QCOMPARE(int(f.value->fds.size()), countLines(f.text, "f", true));
+    QCOMPARE(int(t.value->fds.size()), countLines(t.text, "leakyapp ", true));
 }
 
 void TestLsof::queueSizesInState() {
     auto p = parseFile("lsof/lsof_p_Tqs.txt", false);
-    QVERIFY(p.snap.ok());
+    QVERIFY(p.value.ok());
     int established = 0;
-    for (const auto& e : p.snap->fds)
+    for (const auto& e : p.value->fds)
         established += e.state == "ESTABLISHED";
     QVERIFY(established > 0); // "(ESTABLISHED QR=0 QS=0)" reads as ESTABLISHED
 }
@@ -185,7 +176,7 @@ void TestLsof::socketsPerHostSeries() {
     QCOMPARE(o.format, std::string("lsof_fields"));
     QCOMPARE((*s)->targets().at(0).name, std::string("leakyapp"));
     auto f = parseFile("lsof/lsof-004-20261126T165909Z.lsofF", true);
-    auto expected = clientSocketsPerHost(*f.snap);
+    auto expected = clientSocketsPerHost(*f.value);
     QCOMPARE(expected.size(), size_t(3)); // three backends
     int found = 0;
     for (const auto& series : fdSeries(**s))

@@ -13,17 +13,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Parsed {
-    std::string text;
-    Result<FdSnapshot> snap = makeError(ErrorCode::Usage, "");
-};
-
-Parsed parseSs(const QString& rel) {
-    Parsed p;
-    p.text = readText(dataPath(rel));
-    auto s = openStream(p.text);
-    p.snap = ss::parse(*s);
-    return p;
+Parsed<FdSnapshot> parseSs(const QString& rel) {
+    return parseWith<FdSnapshot>(readText(dataPath(rel)), ss::parse);
 }
 
 const FdEntry* byFd(const FdSnapshot& s, const std::string& fd) {
@@ -48,15 +39,15 @@ private slots:
 
 void TestPlugins::ssTanp() {
     auto p = parseSs("ss/ss_tanp_memdemo.txt");
-    QVERIFY(p.snap.ok());
-    QCOMPARE(p.snap->pid, int64_t(13942));
-    QCOMPARE(p.snap->command, std::string("memdemo"));
-    const auto* listen = byFd(*p.snap, "8");
+    QVERIFY(p.value.ok());
+    QCOMPARE(p.value->pid, int64_t(13942));
+    QCOMPARE(p.value->command, std::string("memdemo"));
+    const auto* listen = byFd(*p.value, "8");
     QVERIFY(listen);
     QCOMPARE(listen->state, std::string("LISTEN"));
     QCOMPARE(listen->localPort, int64_t(37687));
     QVERIFY(listen->remoteAddr.empty());
-    const auto* c = byFd(*p.snap, "11");
+    const auto* c = byFd(*p.value, "11");
     QCOMPARE(c->state, std::string("ESTABLISHED")); // ss says ESTAB
     QCOMPARE(c->protocol, std::string("TCP"));
     QCOMPARE(c->remotePort, int64_t(37687));
@@ -65,31 +56,31 @@ void TestPlugins::ssTanp() {
 void TestPlugins::ssFilteredWithInfoLines() {
     // `ss -tanpi state established`: no State column, tab-indented info lines.
     auto p = parseSs("ss/ss_established_info.txt");
-    QVERIFY2(p.snap.ok(), p.snap.ok() ? "" : p.snap.error().toString().c_str());
-    QVERIFY(byFd(*p.snap, "11"));
-    QCOMPARE(byFd(*p.snap, "11")->localPort, int64_t(35398));
-    for (const auto& e : p.snap->fds)
+    QVERIFY2(p.value.ok(), p.value.ok() ? "" : p.value.error().toString().c_str());
+    QVERIFY(byFd(*p.value, "11"));
+    QCOMPARE(byFd(*p.value, "11")->localPort, int64_t(35398));
+    for (const auto& e : p.value->fds)
         QVERIFY(e.name.find("bbr") == std::string::npos);
 }
 
 void TestPlugins::ssIpv6AndUdp() {
     auto v6 = parseSs("ss/ss_tanp_fdzoo_ipv6.txt");
-    QVERIFY(v6.snap.ok());
-    const auto* e = byFd(*v6.snap, "7");
+    QVERIFY(v6.value.ok());
+    const auto* e = byFd(*v6.value, "7");
     QCOMPARE(e->type, std::string("IPv6"));
     QCOMPARE(e->localAddr, std::string("::1"));
     QCOMPARE(e->remotePort, int64_t(39421));
     auto udp = parseSs("ss/ss_uanp_fdzoo.txt");
-    QVERIFY(udp.snap.ok());
-    QCOMPARE(byFd(*udp.snap, "3")->protocol, std::string("UDP"));
-    QCOMPARE(byFd(*udp.snap, "5")->remotePort, int64_t(50857));
+    QVERIFY(udp.value.ok());
+    QCOMPARE(byFd(*udp.value, "3")->protocol, std::string("UDP"));
+    QCOMPARE(byFd(*udp.value, "5")->remotePort, int64_t(50857));
 }
 
 void TestPlugins::ssUnix() {
     auto p = parseSs("ss/ss_xanp_fdzoo.txt");
-    QVERIFY(p.snap.ok());
-    QCOMPARE(p.snap->pid, int64_t(18104));
-    const auto* l = byFd(*p.snap, "9");
+    QVERIFY(p.value.ok());
+    QCOMPARE(p.value->pid, int64_t(18104));
+    const auto* l = byFd(*p.value, "9");
     QVERIFY(l);
     QCOMPARE(l->type, std::string("unix"));
     QCOMPARE(l->name, std::string("/home/dev/srcs/go/fdzoo.sock"));

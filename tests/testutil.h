@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "input.h"
+#include "result.h"
 #include "top.h"
 
 #include <QDir>
@@ -42,6 +44,23 @@ inline std::string normalizeGolden(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' '))
         s.pop_back();
     return s + "\n";
+}
+
+// A parser's result with the text it read: streams read from the text, so it
+// must live as long as the result.
+template <typename T>
+struct Parsed {
+    std::string text;
+    Result<T> value = makeError(ErrorCode::Usage, "not parsed");
+};
+
+template <typename T, typename Parser>
+Parsed<T> parseWith(std::string text, Parser parser) {
+    Parsed<T> p;
+    p.text = std::move(text);
+    auto stream = openStream(p.text);
+    p.value = parser(*stream);
+    return p;
 }
 
 } // namespace memscope::test
