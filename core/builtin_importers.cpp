@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The importers memscope ships with: one small class per capture format, each
+// delegating to its parser; registerBuiltinImporters() hands them to the registry.
 #include "builtin_importers.h"
 #include "importer.h"
 #include "heap_text.h"
