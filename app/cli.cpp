@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "cli.h"
+#include "cli_common.h"
 
 #include "capture_time.h"
 #include "case_store.h"
@@ -34,28 +35,7 @@ namespace fs = std::filesystem;
 
 namespace memscope::cli {
 
-namespace {
 
-constexpr int kOk = 0, kInputFailed = 1, kUsage = 2;
-
-struct Args {
-    std::vector<std::string> positional;
-    std::vector<std::pair<std::string, std::string>> options; // name -> value ("" for flags)
-    std::string error;
-
-    bool flag(const std::string& name) const {
-        return std::any_of(options.begin(), options.end(),
-                           [&](const auto& o) { return o.first == name; });
-    }
-    std::optional<std::string> opt(const std::string& name) const {
-        for (const auto& o : options)
-            if (o.first == name)
-                return o.second;
-        return std::nullopt;
-    }
-};
-
-// Options that take a value; everything else starting with '-' is a flag.
 Args parse(const std::vector<std::string>& in, size_t from,
            const std::vector<std::string>& withValue, const std::vector<std::string>& flags) {
     Args a;
@@ -90,6 +70,17 @@ Args parse(const std::vector<std::string>& in, size_t from,
     return a;
 }
 
+bool Args::flag(const std::string& name) const {
+    return std::any_of(options.begin(), options.end(), [&](const auto& o) { return o.first == name; });
+}
+
+std::optional<std::string> Args::opt(const std::string& name) const {
+    for (const auto& o : options)
+        if (o.first == name)
+            return o.second;
+    return std::nullopt;
+}
+
 int usageError(const std::string& msg) {
     std::cerr << "memscope: " << msg << "\n\n" << usage();
     return kUsage;
@@ -102,7 +93,6 @@ bool isCaseFile(const std::string& path) {
     return f.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
 }
 
-// An existing case for a command, or null after saying why on stderr.
 std::unique_ptr<CaseStore> openCaseFor(const std::string& path) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
@@ -117,8 +107,30 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path) {
     return std::move(*store);
 }
 
+
+int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what) {
+    if (auto s = a.opt("--snapshot")) {
+        char* end = nullptr;
+        int64_t id = std::strtoll(s->c_str(), &end, 10);
+        auto sn = end && *end == 0 ? store.snapshot(id) : std::nullopt;
+        if (!sn || sn->kind != kind) {
+            usageError("snapshot " + *s + " is not a " + what);
+            return -2;
+        }
+        return id;
+    }
+    auto list = store.snapshots(kind);
+    if (list.empty()) {
+        std::cerr << "memscope: " << store.path() << ": no " << what << "s in the case\n";
+        return -1;
+    }
+    return list.back().id;
+}
+
+namespace {
+
 int cmdImport(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--target"}, {});
+    Args a = parse(argv, 2, {"--target", "--binary"}, {});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() < 2)
@@ -130,6 +142,7 @@ int cmdImport(const std::vector<std::string>& argv) {
     }
     ImportOptions opts;
     opts.targetName = a.opt("--target").value_or("");
+    opts.binaryPath = a.opt("--binary").value_or("");
     std::vector<std::string> files, missing;
     listFiles({a.positional.begin() + 1, a.positional.end()}, files, missing);
     for (const auto& m : missing)
@@ -298,20 +311,9 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    int64_t id = 0;
-    if (auto s = a.opt("--snapshot")) {
-        id = std::strtoll(s->c_str(), nullptr, 10);
-        auto sn = store->snapshot(id);
-        if (!sn || sn->kind != "goroutines")
-            return usageError("snapshot " + *s + " is not a goroutine dump");
-    } else {
-        auto dumps = store->snapshots("goroutines");
-        if (dumps.empty()) {
-            std::cerr << "memscope: " << a.positional[0] << ": no goroutine dumps in the case\n";
-            return kInputFailed;
-        }
-        id = dumps.back().id;
-    }
+    int64_t id = pickSnapshot(*store, a, "goroutines", "goroutine dump");
+    if (id < 0)
+        return id == -2 ? kUsage : kInputFailed;
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
@@ -418,13 +420,17 @@ std::string usage() {
     return "usage:\n"
            "  memscope [CASE]                         open the workbench (on CASE)\n"
            "  memscope --demo                         open the workbench on the bundled demo case\n"
-           "  memscope import CASE PATH... [--target NAME]\n"
+           "  memscope import CASE PATH... [--target NAME] [--binary EXE]\n"
            "                                          import files and folders into CASE\n"
            "  memscope info CASE [--json]             targets, snapshots, time span\n"
            "  memscope top CASE|FILE [--snapshot ID] [--sample NAME] [-n N] [--json]\n"
            "                                          functions by flat and cum, like pprof -top\n"
            "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
            "                                          goroutine groups of a dump, largest first\n"
+           "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
+           "                                          what keeps a heap dump's memory alive\n"
+           "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [--json]\n"
+           "                                          shortest chains from roots to objects\n"
            "  memscope report CASE [--format md|json] [-o FILE]\n"
            "  memscope formats                        the capture formats this memscope reads\n"
            "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
@@ -567,6 +573,10 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdReport(args);
     if (cmd == "goroutines")
         return cmdGoroutines(args);
+    if (cmd == "retention")
+        return cmdRetention(args);
+    if (cmd == "paths")
+        return cmdPaths(args);
     if (cmd == "-h" || cmd == "--help" || cmd == "help") {
         std::cout << usage();
         return kOk;

@@ -2,6 +2,7 @@
 // The importers memscope ships with: one small class per capture format, each
 // delegating to its parser; registerBuiltinImporters() hands them to the registry.
 #include "builtin_importers.h"
+#include "elf_symbols.h"
 #include "importer.h"
 #include "heap_text.h"
 #include "json_reader.h"
@@ -247,7 +248,72 @@ public:
 
 } // namespace
 
+// runtime/debug.WriteHeapDump files: graph, dominators and what retains, named
+// from the executable when it is given or lies beside the dump.
+class HeapDumpImporter final : public Importer {
+public:
+    std::string format() const override { return "heapdump"; }
+    std::string description() const override {
+        return "Go heap dump (runtime/debug.WriteHeapDump), raw, gzip'd or zstd'd";
+    }
+    int sniff(std::string_view head) const override { return looksLikeHeapDump(head) ? 100 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
+        auto stream = src.open();
+        auto dump = readHeapDump(*stream, progress, src.file->bytes().size());
+        if (!dump)
+            return dump.error();
+        std::string binary = src.binaryPath;
+        if (binary.empty()) {
+            auto slash = src.path.find_last_of('/');
+            binary = findBinaryFor(*dump, slash == std::string::npos ? "." : src.path.substr(0, slash));
+        }
+        if (!binary.empty()) {
+            auto syms = ElfSymbols::read(binary);
+            if (!syms)
+                sink.warn("globals are named by segment offset: " + syms.error().toString());
+            else
+                applySymbols(*dump, *syms);
+        }
+        if (progress.cancelled())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+        progress(0, 0, "computing dominators");
+        Dominators dom = computeDominators(dump->graph);
+        HeapDumpSummary sum = summarizeHeapDump(*dump, dom);
+        if (progress.cancelled())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+        auto blob = encodeHeapGraph(*dump, dom);
+        if (!blob)
+            return blob.error();
+        if (sum.sampledObjects == 0)
+            sink.warn("no allocation samples in the dump: retention by site needs MemProfileRate > 0");
+        SnapshotDraft draft;
+        draft.kind = "heapdump";
+        draft.target.goVersion = dump->goVersion;
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        if (auto st = sink.addHeapDump(*id, *dump, sum, *blob); !st)
+            return st;
+        static const char* kMemStats[24] = {
+            "Alloc", "TotalAlloc", "Sys", "Lookups", "Mallocs", "Frees", "HeapAlloc", "HeapSys",
+            "HeapIdle", "HeapInuse", "HeapReleased", "HeapObjects", "StackInuse", "StackSys",
+            "MSpanInuse", "MSpanSys", "MCacheInuse", "MCacheSys", "BuckHashSys", "GCSys", "OtherSys",
+            "NextGC", "LastGC", "PauseTotalNs"};
+        if (dump->hasMemStats) {
+            for (int i = 0; i < 24; ++i)
+                if (auto st = sink.addMetric(*id, std::string("memstats.") + kMemStats[i],
+                                             double(dump->memstats[i]));
+                    !st)
+                    return st;
+            if (auto st = sink.addMetric(*id, "memstats.NumGC", double(dump->numGC)); !st)
+                return st;
+        }
+        return {};
+    }
+};
+
 void registerBuiltinImporters(ImporterRegistry& registry) {
+    registry.add(std::make_unique<HeapDumpImporter>());
     registry.add(std::make_unique<PprofImporter>());
     registry.add(std::make_unique<HeapTextImporter>());
     registry.add(std::make_unique<GoroutineDumpImporter>(false));

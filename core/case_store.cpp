@@ -220,6 +220,70 @@ CREATE INDEX escape_notes_by_line ON escape_notes(line, file);
     R"SQL(
 ALTER TABLE goroutine_groups ADD COLUMN members BLOB NOT NULL DEFAULT x'';
 )SQL",
+    // 8: Go heap dumps: a summary row, the graph and dominators as zstd
+    // chunks, and what retains: roots, allocation sites, finalizers.
+    R"SQL(
+CREATE TABLE heapdumps(
+  snapshot_id INTEGER PRIMARY KEY REFERENCES snapshots(id) ON DELETE CASCADE,
+  go_version TEXT NOT NULL,
+  ptr_size INTEGER NOT NULL,
+  objects INTEGER NOT NULL,
+  bytes INTEGER NOT NULL,
+  edges INTEGER NOT NULL,
+  reachable_objects INTEGER NOT NULL,
+  reachable_bytes INTEGER NOT NULL,
+  sampled_objects INTEGER NOT NULL,
+  sampled_bytes INTEGER NOT NULL,
+  sampled_retained_bytes INTEGER NOT NULL,
+  finalizers_registered INTEGER NOT NULL,
+  finalizers_queued INTEGER NOT NULL,
+  finalizer_retained_bytes INTEGER NOT NULL,
+  goroutines INTEGER NOT NULL,
+  roots INTEGER NOT NULL,
+  record_counts TEXT NOT NULL,
+  symbols_from TEXT NOT NULL);
+CREATE TABLE heapdump_graph(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY(snapshot_id, seq));
+CREATE TABLE heapdump_roots(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  direct_objects INTEGER NOT NULL,
+  retained_bytes INTEGER NOT NULL,
+  retained_objects INTEGER NOT NULL);
+CREATE INDEX heapdump_roots_by_snapshot ON heapdump_roots(snapshot_id);
+CREATE TABLE heapdump_sites(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  bucket INTEGER NOT NULL,
+  stack_id INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  allocs INTEGER NOT NULL,
+  frees INTEGER NOT NULL,
+  sampled_objects INTEGER NOT NULL,
+  sampled_bytes INTEGER NOT NULL,
+  retained_bytes INTEGER NOT NULL);
+CREATE INDEX heapdump_sites_by_snapshot ON heapdump_sites(snapshot_id);
+CREATE TABLE heapdump_root_sites(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  root_idx INTEGER NOT NULL,
+  bucket INTEGER NOT NULL,
+  retained_bytes INTEGER NOT NULL,
+  objects INTEGER NOT NULL);
+CREATE INDEX heapdump_root_sites_by_snapshot ON heapdump_root_sites(snapshot_id);
+CREATE TABLE heapdump_finalizers(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  function TEXT NOT NULL,
+  pc INTEGER NOT NULL,
+  registered INTEGER NOT NULL,
+  queued INTEGER NOT NULL,
+  retained_bytes INTEGER NOT NULL);
+CREATE INDEX heapdump_finalizers_by_snapshot ON heapdump_finalizers(snapshot_id);
+)SQL",
 };
 
 void putVarint(std::string& out, uint64_t v) {
@@ -574,6 +638,85 @@ public:
         return {};
     }
 
+    Status addHeapDump(int64_t snapshotId, const HeapDump& d, const HeapDumpSummary& sum,
+                       std::string_view graphBlob) override {
+        std::string counts = "{";
+        for (int t = 0; t < kHeapDumpTags; ++t)
+            if (d.recordCounts[t])
+                counts += std::string(counts.size() > 1 ? "," : "") + "\"" + heapDumpTagName(t) +
+                          "\":" + std::to_string(d.recordCounts[t]);
+        counts += "}";
+        Stmt h(m_db, "INSERT INTO heapdumps VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        h.bind(1, snapshotId).bind(2, d.goVersion).bind(3, int64_t(d.ptrSize));
+        h.bind(4, int64_t(sum.objects)).bind(5, int64_t(sum.bytes)).bind(6, int64_t(sum.edges));
+        h.bind(7, int64_t(sum.reachableObjects)).bind(8, int64_t(sum.reachableBytes));
+        h.bind(9, int64_t(sum.sampledObjects)).bind(10, int64_t(sum.sampledBytes));
+        h.bind(11, int64_t(sum.sampledRetainedBytes)).bind(12, int64_t(sum.finalizersRegistered));
+        h.bind(13, int64_t(sum.finalizersQueued)).bind(14, int64_t(sum.finalizerRetainedBytes));
+        h.bind(15, int64_t(sum.goroutines)).bind(16, int64_t(d.graph.roots.size()));
+        h.bind(17, counts).bind(18, d.symbolsFrom);
+        if (auto st = h.exec(); !st)
+            return st;
+        constexpr size_t kPart = 64u << 20;
+        Stmt part(m_db, "INSERT INTO heapdump_graph VALUES(?,?,?)");
+        for (size_t off = 0, seq = 0; off < graphBlob.size() || seq == 0; off += kPart, ++seq) {
+            part.bind(1, snapshotId).bind(2, int64_t(seq)).bindBlob(3, graphBlob.substr(off, kPart));
+            if (auto st = part.exec(); !st)
+                return st;
+        }
+        Stmt roots(m_db, "INSERT INTO heapdump_roots VALUES(?,?,?,?,?,?,?,?)");
+        for (const auto& r : sum.roots) {
+            roots.bind(1, snapshotId).bind(2, int64_t(r.index)).bind(3, rootKindName(r.kind));
+            roots.bind(4, r.name).bind(5, r.detail).bind(6, int64_t(r.directObjects));
+            roots.bind(7, int64_t(r.retainedBytes)).bind(8, int64_t(r.retainedObjects));
+            if (auto st = roots.exec(); !st)
+                return st;
+        }
+        std::vector<const HeapDumpSummary::SiteRow*> rowOf(d.buckets.size(), nullptr);
+        for (const auto& r : sum.sites)
+            rowOf[r.bucket] = &r;
+        Stmt sites(m_db, "INSERT INTO heapdump_sites VALUES(?,?,?,?,?,?,?,?,?)");
+        for (size_t b = 0; b < d.buckets.size(); ++b) {
+            const auto& bk = d.buckets[b];
+            int64_t node = 0;
+            for (size_t i = bk.frames.size(); i-- > 0;) {
+                const auto& f = bk.frames[i];
+                auto fn = internFunction(Function{f.function, f.function, f.file, 0});
+                if (!fn)
+                    return fn.error();
+                auto fr = internFrame({*fn, f.line, 0, 0});
+                if (!fr)
+                    return fr.error();
+                auto st = internStack(node, *fr);
+                if (!st)
+                    return st.error();
+                node = *st;
+            }
+            const auto* r = rowOf[b];
+            sites.bind(1, snapshotId).bind(2, int64_t(b)).bind(3, node).bind(4, int64_t(bk.size));
+            sites.bind(5, int64_t(bk.allocs)).bind(6, int64_t(bk.frees));
+            sites.bind(7, int64_t(r ? r->sampledObjects : 0)).bind(8, int64_t(r ? r->sampledBytes : 0));
+            sites.bind(9, int64_t(r ? r->retainedBytes : 0));
+            if (auto st = sites.exec(); !st)
+                return st;
+        }
+        Stmt rs(m_db, "INSERT INTO heapdump_root_sites VALUES(?,?,?,?,?)");
+        for (const auto& e : sum.rootSites) {
+            rs.bind(1, snapshotId).bind(2, int64_t(e.root) - 1).bind(3, int64_t(e.bucket));
+            rs.bind(4, int64_t(e.retainedBytes)).bind(5, int64_t(e.objects));
+            if (auto st = rs.exec(); !st)
+                return st;
+        }
+        Stmt fin(m_db, "INSERT INTO heapdump_finalizers VALUES(?,?,?,?,?,?)");
+        for (const auto& f : sum.finalizers) {
+            fin.bind(1, snapshotId).bind(2, f.function).bind(3, int64_t(f.pc));
+            fin.bind(4, int64_t(f.registered)).bind(5, int64_t(f.queued)).bind(6, int64_t(f.retainedBytes));
+            if (auto st = fin.exec(); !st)
+                return st;
+        }
+        return {};
+    }
+
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
@@ -857,6 +1000,7 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     SourceFile src;
     src.path = path;
     src.name = baseName(path);
+    src.binaryPath = opts.binaryPath;
     src.file = *mapped;
     std::string_view raw = src.file->bytes();
     src.compression = detectCompression(raw.substr(0, 4));
@@ -1170,15 +1314,124 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     return p;
 }
 
+std::vector<std::string> CaseStore::stackText(int64_t stackId) {
+    std::vector<std::string> out;
+    Stmt node(m_db, "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
+                    " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
+                    " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
+                    " WHERE st.id = ?");
+    for (int64_t id = stackId; id != 0 && out.size() < 10000;) {
+        node.bind(1, id);
+        if (!node.step())
+            break;
+        out.push_back(node.text(1) + " " + node.text(2) + ":" + std::to_string(node.i64(3)));
+        id = node.i64(0);
+        node.reset();
+    }
+    return out;
+}
+
+std::optional<CaseStore::HeapDumpInfo> CaseStore::heapDump(int64_t snapshotId) {
+    Stmt s(m_db, "SELECT go_version, ptr_size, objects, bytes, edges, reachable_objects, reachable_bytes,"
+                 " sampled_objects, sampled_bytes, sampled_retained_bytes, finalizers_registered,"
+                 " finalizers_queued, finalizer_retained_bytes, goroutines, roots, record_counts,"
+                 " symbols_from FROM heapdumps WHERE snapshot_id = ?");
+    s.bind(1, snapshotId);
+    if (!s.step())
+        return std::nullopt;
+    HeapDumpInfo h;
+    h.snapshotId = snapshotId;
+    h.goVersion = s.text(0);
+    h.ptrSize = s.i64(1);
+    h.objects = s.i64(2);
+    h.bytes = s.i64(3);
+    h.edges = s.i64(4);
+    h.reachableObjects = s.i64(5);
+    h.reachableBytes = s.i64(6);
+    h.sampledObjects = s.i64(7);
+    h.sampledBytes = s.i64(8);
+    h.sampledRetainedBytes = s.i64(9);
+    h.finalizersRegistered = s.i64(10);
+    h.finalizersQueued = s.i64(11);
+    h.finalizerRetainedBytes = s.i64(12);
+    h.goroutines = s.i64(13);
+    h.roots = s.i64(14);
+    h.recordCounts = s.text(15);
+    h.symbolsFrom = s.text(16);
+    return h;
+}
+
+std::vector<CaseStore::HeapRootRow> CaseStore::heapDumpRoots(int64_t snapshotId, size_t limit) {
+    std::vector<HeapRootRow> out;
+    Stmt s(m_db, "SELECT idx, kind, name, detail, direct_objects, retained_bytes, retained_objects"
+                 " FROM heapdump_roots WHERE snapshot_id = ? ORDER BY retained_bytes DESC, idx LIMIT ?");
+    s.bind(1, snapshotId).bind(2, limit ? int64_t(limit) : int64_t(-1));
+    while (s.step())
+        out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.i64(5), s.i64(6)});
+    return out;
+}
+
+std::vector<CaseStore::HeapSiteRow> CaseStore::heapDumpSites(int64_t snapshotId) {
+    std::vector<HeapSiteRow> out;
+    Stmt s(m_db, "SELECT bucket, stack_id, size, allocs, frees, sampled_objects, sampled_bytes,"
+                 " retained_bytes FROM heapdump_sites WHERE snapshot_id = ?"
+                 " ORDER BY retained_bytes DESC, sampled_bytes DESC, bucket");
+    s.bind(1, snapshotId);
+    while (s.step()) {
+        HeapSiteRow r{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4), s.i64(5), s.i64(6), s.i64(7), {}, {}};
+        out.push_back(std::move(r));
+    }
+    for (auto& r : out) {
+        r.stack = stackText(r.stackId);
+        if (!r.stack.empty())
+            r.function = r.stack.front().substr(0, r.stack.front().find(' '));
+    }
+    return out;
+}
+
+std::vector<CaseStore::HeapFinalizerRow> CaseStore::heapDumpFinalizers(int64_t snapshotId) {
+    std::vector<HeapFinalizerRow> out;
+    Stmt s(m_db, "SELECT function, pc, registered, queued, retained_bytes FROM heapdump_finalizers"
+                 " WHERE snapshot_id = ? ORDER BY registered + queued DESC, function");
+    s.bind(1, snapshotId);
+    while (s.step())
+        out.push_back({s.text(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4)});
+    return out;
+}
+
+std::vector<CaseStore::HeapRootSiteRow> CaseStore::heapDumpRootSites(int64_t snapshotId) {
+    std::vector<HeapRootSiteRow> out;
+    Stmt s(m_db, "SELECT root_idx, bucket, retained_bytes, objects FROM heapdump_root_sites"
+                 " WHERE snapshot_id = ? ORDER BY retained_bytes DESC");
+    s.bind(1, snapshotId);
+    while (s.step())
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.i64(3)});
+    return out;
+}
+
+Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
+    Stmt s(m_db, "SELECT data FROM heapdump_graph WHERE snapshot_id = ? ORDER BY seq");
+    s.bind(1, snapshotId);
+    std::string blob;
+    bool any = false;
+    while (s.step()) {
+        any = true;
+        auto b = s.blob(0);
+        blob.append(b.data(), b.size());
+    }
+    if (!any)
+        return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+    auto g = decodeHeapGraph(blob);
+    if (!g)
+        return g.error().withFile(m_path);
+    return g;
+}
+
 std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
                  " state, role, stack_id, created_by_frame FROM goroutine_groups"
                  " WHERE snapshot_id = ? ORDER BY count DESC, idx");
-    Stmt node(m_db, "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
-                    " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
-                    " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
-                    " WHERE st.id = ?");
     Stmt frame(m_db, "SELECT n.value, fl.value, f.line FROM frames f"
                      " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
                      " JOIN strings fl ON fl.id = fu.file_id WHERE f.id = ?");
@@ -1193,15 +1446,7 @@ std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t sna
         r.exactVariants = s.i64(5);
         r.state = s.text(6);
         r.role = s.text(7);
-        for (int64_t id = s.i64(8); id != 0;) {
-            node.bind(1, id);
-            if (!node.step())
-                break;
-            r.stack.push_back(node.text(1) + " " + node.text(2) + ":" + std::to_string(node.i64(3)));
-            id = node.i64(0);
-            node.reset();
-        }
-        node.reset();
+        r.stack = stackText(s.i64(8));
         if (int64_t cf = s.i64(9)) {
             frame.bind(1, cf);
             if (frame.step())

@@ -16,7 +16,7 @@
 
 namespace memscope {
 
-constexpr int kSchemaVersion = 7;
+constexpr int kSchemaVersion = 8;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -65,6 +65,7 @@ struct ImportOutcome {
 
 struct ImportOptions {
     std::string targetName; // overrides what the data says
+    std::string binaryPath; // the executable, to name globals and functions in heap dumps
 };
 
 class CaseStore {
@@ -98,6 +99,43 @@ public:
     std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
     std::vector<GoroutineRecord> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
+    // ---- heap dumps
+    struct HeapDumpInfo {
+        int64_t snapshotId = 0, ptrSize = 8;
+        std::string goVersion, recordCounts, symbolsFrom;
+        int64_t objects = 0, bytes = 0, edges = 0, reachableObjects = 0, reachableBytes = 0;
+        int64_t sampledObjects = 0, sampledBytes = 0, sampledRetainedBytes = 0;
+        int64_t finalizersRegistered = 0, finalizersQueued = 0, finalizerRetainedBytes = 0;
+        int64_t goroutines = 0, roots = 0;
+    };
+    std::optional<HeapDumpInfo> heapDump(int64_t snapshotId);
+    struct HeapRootRow {
+        int64_t index = 0; // root entity (node index - 1)
+        std::string kind, name, detail;
+        int64_t directObjects = 0, retainedBytes = 0, retainedObjects = 0;
+    };
+    // Roots that retain anything, largest first; limit 0 = all.
+    std::vector<HeapRootRow> heapDumpRoots(int64_t snapshotId, size_t limit = 0);
+    struct HeapSiteRow {
+        int64_t bucket = 0, stackId = 0, size = 0, allocs = 0, frees = 0;
+        int64_t sampledObjects = 0, sampledBytes = 0, retainedBytes = 0;
+        std::vector<std::string> stack; // "function file:line", allocation point first
+        std::string function;           // the allocating function (first frame)
+    };
+    // memprof buckets of a dump, by retained bytes of their sampled live objects.
+    std::vector<HeapSiteRow> heapDumpSites(int64_t snapshotId);
+    struct HeapFinalizerRow {
+        std::string function;
+        int64_t pc = 0, registered = 0, queued = 0, retainedBytes = 0;
+    };
+    std::vector<HeapFinalizerRow> heapDumpFinalizers(int64_t snapshotId);
+    struct HeapRootSiteRow {
+        int64_t rootIndex = -1; // -1: held by several roots
+        int64_t bucket = 0, retainedBytes = 0, objects = 0;
+    };
+    std::vector<HeapRootSiteRow> heapDumpRootSites(int64_t snapshotId);
+    Result<StoredHeapGraph> loadHeapGraph(int64_t snapshotId);
+
     // Escape-analysis notes at a source line; `file` matches by suffix, so
     // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
     std::vector<EscapeNote> escapeNotes(const std::string& file, int64_t line);
@@ -110,6 +148,8 @@ public:
 
 private:
     CaseStore() = default;
+    // "function file:line" of a stack, leaf first.
+    std::vector<std::string> stackText(int64_t stackId);
     Status initSchema(bool readOnly);
     class Writer;
     friend class Writer;

@@ -4,6 +4,7 @@
 #include "escape_notes.h"
 #include "gctrace.h"
 #include "goroutine_dump.h"
+#include "heapdump.h"
 #include "input.h"
 #include "lsof.h"
 #include "profile.h"
@@ -27,6 +28,8 @@ struct SourceFile {
     Compression compression = Compression::None;
     std::string head; // first few KiB of the decoded content
     std::unique_ptr<ByteStream> open() const { return openStream(file->bytes()); }
+    // The executable the capture came from, when the user named one.
+    std::string binaryPath;
 };
 
 // What an importer says about the process a capture came from.
@@ -62,6 +65,9 @@ public:
     virtual int64_t processStartFromExpvar(const std::vector<GcCycle>& cycles) = 0;
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
     virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
+    // A Go heap dump: its summary rows and the zstd'd graph (encodeHeapGraph).
+    virtual Status addHeapDump(int64_t snapshotId, const HeapDump& dump, const HeapDumpSummary& summary,
+                               std::string_view graphBlob) = 0;
     // Something the user should hear about that does not stop the import.
     virtual void warn(const std::string& message) = 0;
 };

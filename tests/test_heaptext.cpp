@@ -167,7 +167,10 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
         // Make it look like a case written by schema 1.
         QVERIFY((*s)->db().exec("DROP TABLE metric_points; DROP TABLE goroutines; "
                                        "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
-                                       "DROP TABLE escape_notes; "
+                                       "DROP TABLE escape_notes; DROP TABLE heapdumps; "
+                                       "DROP TABLE heapdump_graph; DROP TABLE heapdump_roots; "
+                                       "DROP TABLE heapdump_sites; DROP TABLE heapdump_root_sites; "
+                                       "DROP TABLE heapdump_finalizers; "
                                        "PRAGMA user_version=1").ok());
     }
     auto s = CaseStore::open(path.toStdString());

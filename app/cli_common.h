@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the subcommands share: argument parsing, opening a case, picking a snapshot.
+#pragma once
+
+#include "case_store.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memscope::cli {
+
+constexpr int kOk = 0, kInputFailed = 1, kUsage = 2;
+
+struct Args {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> options; // name -> value ("" for flags)
+    std::string error;
+
+    bool flag(const std::string& name) const;
+    std::optional<std::string> opt(const std::string& name) const;
+};
+
+// Options that take a value; everything else starting with '-' is a flag.
+Args parse(const std::vector<std::string>& in, size_t from,
+           const std::vector<std::string>& withValue, const std::vector<std::string>& flags);
+
+// Prints msg and the usage on stderr; returns kUsage.
+int usageError(const std::string& msg);
+
+// An existing case for a command, or null after saying why on stderr.
+std::unique_ptr<CaseStore> openCaseFor(const std::string& path);
+
+// --snapshot ID (checked to be of `kind`), else the newest of that kind.
+// -1: none in the case (said on stderr), -2: usage error (said).
+int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
+
+int cmdRetention(const std::vector<std::string>& argv);
+int cmdPaths(const std::vector<std::string>& argv);
+int cmdDiff(const std::vector<std::string>& argv);
+
+} // namespace memscope::cli

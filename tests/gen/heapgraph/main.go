@@ -1,0 +1,85 @@
+// heapgraph builds a heap whose retention is known exactly, then writes a
+// heap dump of itself. Used to make tests/data/heapgraph-*.
+//
+//	go build -trimpath -ldflags=-w -o heapgraph . && ./heapgraph dump.bin
+package main
+
+import (
+	"os"
+	"runtime"
+	"runtime/debug"
+	"time"
+	"unsafe"
+)
+
+// A global holding a chain: 1000 nodes of 112 bytes (size class of 108).
+type node struct {
+	next    *node
+	payload [100]byte
+}
+
+var chain *node
+
+// A global map of unsafe views of buffers: 20 buffers of 4096 bytes.
+var views = map[int]unsafe.Pointer{}
+
+// A goroutine's local holding a binary tree: 2047 nodes of 64 bytes.
+type tnode struct {
+	l, r *tnode
+	v    [40]byte
+}
+
+func buildTree(depth int) *tnode {
+	if depth == 0 {
+		return nil
+	}
+	return &tnode{l: buildTree(depth - 1), r: buildTree(depth - 1)}
+}
+
+func holdTree(ready chan<- struct{}, stop <-chan struct{}) {
+	root := buildTree(11)
+	ready <- struct{}{}
+	<-stop
+	runtime.KeepAlive(root)
+}
+
+// Objects with finalizers that queue behind one that never returns: 1024 bytes each.
+type resource struct {
+	id   int
+	data [1000]byte
+}
+
+var block = make(chan struct{})
+
+func slowFinalizer(r *resource) {
+	<-block
+}
+
+func main() {
+	runtime.MemProfileRate = 1
+	for i := 0; i < 1000; i++ {
+		chain = &node{next: chain}
+	}
+	for i := 0; i < 20; i++ {
+		buf := make([]byte, 4096)
+		views[i] = unsafe.Pointer(&buf[0])
+	}
+	ready := make(chan struct{})
+	stop := make(chan struct{})
+	go holdTree(ready, stop)
+	<-ready
+	for i := 0; i < 50; i++ {
+		r := &resource{id: i}
+		runtime.SetFinalizer(r, slowFinalizer)
+	}
+	runtime.GC()
+	runtime.GC()
+	time.Sleep(200 * time.Millisecond)
+	f, err := os.Create(os.Args[1])
+	if err != nil {
+		panic(err)
+	}
+	debug.WriteHeapDump(f.Fd())
+	f.Close()
+	close(stop)
+}

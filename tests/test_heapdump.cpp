@@ -1,0 +1,434 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Heap dumps: record counts against a decoder written here, dominators against
+// brute force, retained sizes against a Go program whose heap is known.
+#include "case_store.h"
+#include "elf_symbols.h"
+#include "heapdump.h"
+#include "input.h"
+#include "testutil.h"
+
+#include <QTest>
+#include <algorithm>
+#include <map>
+
+using namespace memscope;
+using namespace memscope::test;
+
+namespace {
+
+std::string decoded(const QString& rel) {
+    std::string raw = readText(dataPath(rel));
+    auto s = openStream(raw);
+    auto all = readAll(*s);
+    return all ? *all : std::string();
+}
+
+Result<HeapDump> parseBytes(const std::string& bytes) {
+    auto s = openStream(bytes);
+    return readHeapDump(*s, Progress{});
+}
+
+// A second, deliberately plain decoder: walks every record by the table in the
+// format notes and counts tags, object bytes and finalizers.
+struct Walk {
+    std::map<int, int64_t> tags;
+    int64_t objectBytes = 0, objects = 0;
+    bool ok = false;
+};
+
+Walk walk(const std::string& b) {
+    Walk w;
+    size_t p = 16;
+    auto uv = [&]() -> uint64_t {
+        uint64_t v = 0;
+        for (int shift = 0; p < b.size(); shift += 7) {
+            uint8_t c = uint8_t(b[p++]);
+            v |= uint64_t(c & 0x7f) << shift;
+            if (!(c & 0x80))
+                return v;
+        }
+        return v;
+    };
+    auto str = [&]() { p += uv(); };
+    auto fields = [&]() {
+        while (uv() != 0)
+            uv();
+    };
+    while (p < b.size()) {
+        int tag = int(uv());
+        w.tags[tag]++;
+        switch (tag) {
+        case 0: w.ok = true; return w;
+        case 1: uv(); { uint64_t n = uv(); p += n; w.objectBytes += int64_t(n); w.objects++; } fields(); break;
+        case 2: str(); uv(); break;
+        case 3: uv(); uv(); str(); uv(); break;
+        case 4: for (int i = 0; i < 8; ++i) uv(); str(); for (int i = 0; i < 4; ++i) uv(); break;
+        case 5: uv(); uv(); uv(); str(); uv(); uv(); uv(); str(); fields(); break;
+        case 6: uv(); uv(); uv(); uv(); str(); str(); uv(); break;
+        case 7: case 11: for (int i = 0; i < 5; ++i) uv(); break;
+        case 8: uv(); uv(); break;
+        case 9: uv(); uv(); uv(); break;
+        case 10: for (int i = 0; i < 24 + 256 + 1; ++i) uv(); break;
+        case 12: case 13: uv(); str(); fields(); break;
+        case 14: for (int i = 0; i < 7; ++i) uv(); break;
+        case 15: for (int i = 0; i < 6; ++i) uv(); break;
+        case 16: { uv(); uv(); uint64_t n = uv(); for (uint64_t i = 0; i < n; ++i) { str(); str(); uv(); } uv(); uv(); break; }
+        case 17: uv(); uv(); break;
+        default: return w;
+        }
+    }
+    return w;
+}
+
+// Reachable nodes from the virtual root, skipping `removed`.
+std::vector<char> reach(const HeapGraph& g, uint32_t removed) {
+    std::vector<char> seen(g.nodes(), 0);
+    std::vector<uint32_t> stack{0};
+    seen[0] = 1;
+    while (!stack.empty()) {
+        uint32_t v = stack.back();
+        stack.pop_back();
+        g.forEachSuccessor(v, [&](uint32_t w) {
+            if (w != removed && !seen[w]) {
+                seen[w] = 1;
+                stack.push_back(w);
+            }
+        });
+    }
+    return seen;
+}
+
+// Every dominator pair by brute force (remove d, see what is lost) must be an
+// ancestor pair in the computed tree, and the counts must agree.
+void checkDominatorsBruteForce(const HeapGraph& g, const Dominators& dom) {
+    const size_t n = g.nodes();
+    auto all = reach(g, UINT32_MAX);
+    // Euler intervals of the dominator tree.
+    std::vector<std::vector<uint32_t>> kids(n);
+    for (uint32_t v = 1; v < n; ++v)
+        if (dom.idom[v] != UINT32_MAX)
+            kids[dom.idom[v]].push_back(v);
+    std::vector<uint32_t> pre(n), post(n), depth(n, 0);
+    uint32_t clock = 0;
+    std::vector<std::pair<uint32_t, size_t>> st{{0, 0}};
+    pre[0] = clock++;
+    while (!st.empty()) {
+        auto& [v, k] = st.back();
+        if (k < kids[v].size()) {
+            uint32_t c = kids[v][k++];
+            pre[c] = clock++;
+            depth[c] = depth[v] + 1;
+            st.push_back({c, 0});
+        } else {
+            post[v] = clock++;
+            st.pop_back();
+        }
+    }
+    int64_t pairs = 0, expected = 0;
+    for (uint32_t v = 1; v < n; ++v) {
+        QCOMPARE(dom.idom[v] != UINT32_MAX, bool(all[v]));
+        if (all[v])
+            expected += depth[v] - 1; // strict dominators other than the virtual root
+    }
+    for (uint32_t d = 1; d < n; ++d) {
+        if (!all[d])
+            continue;
+        auto without = reach(g, d);
+        for (uint32_t w = 1; w < n; ++w)
+            if (w != d && all[w] && !without[w]) {
+                QVERIFY2(pre[d] < pre[w] && post[w] < post[d],
+                         qPrintable(QString("node %1 dominates %2 but is not its ancestor").arg(d).arg(w)));
+                ++pairs;
+            }
+    }
+    QCOMPARE(pairs, expected);
+}
+
+const CaseStore::HeapRootRow* rootNamed(const std::vector<CaseStore::HeapRootRow>& rows, const std::string& name) {
+    for (const auto& r : rows)
+        if (r.name == name)
+            return &r;
+    return nullptr;
+}
+
+} // namespace
+
+class TestHeapDump : public QObject {
+    Q_OBJECT
+private slots:
+    void recordCountsMatchAnIndependentDecoder_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("tiny raw") << "heapdump/heapdump_tiny_go119.bin";
+        QTest::newRow("known graph") << "heapdump/heapgraph-dump.bin.zst";
+        QTest::newRow("all-traps") << "heapdump/all-traps-heapdump-004.bin.zst";
+        QTest::newRow("healthy") << "heapdump/healthy-heapdump-004.bin.zst";
+    }
+    void recordCountsMatchAnIndependentDecoder() {
+        QFETCH(QString, file);
+        std::string bytes = decoded(file);
+        QVERIFY(bytes.size() > 1000);
+        Walk w = walk(bytes);
+        QVERIFY(w.ok);
+        auto d = parseBytes(bytes);
+        QVERIFY2(d.ok(), d.ok() ? "" : d.error().toString().c_str());
+        for (int t = 0; t < kHeapDumpTags; ++t)
+            QCOMPARE(int64_t(d->recordCounts[t]), w.tags.count(t) ? w.tags.at(t) : 0);
+        QCOMPARE(int64_t(d->objectBytes), w.objectBytes);
+        QCOMPARE(int64_t(d->graph.objects()), w.objects);
+        QCOMPARE(int64_t(d->finalizers.size()), w.tags[7] + w.tags[11]);
+        QCOMPARE(d->goVersion, std::string("go1.19.8"));
+        // The runtime's own count of objects agrees too.
+        QVERIFY(d->hasMemStats);
+        QCOMPARE(d->memstats[11], uint64_t(w.objects)); // HeapObjects
+    }
+
+    void tinySampleMatchesTheFormatNotes() {
+        auto d = parseBytes(decoded("heapdump/heapdump_tiny_go119.bin"));
+        QVERIFY(d.ok());
+        QCOMPARE(d->graph.objects(), size_t(95));
+        QCOMPARE(d->finalizers.size(), size_t(5));
+        QCOMPARE(d->goroutines.size(), size_t(7));
+        QCOMPARE(d->arenaStart, uint64_t(0xc000000000));
+        // main.head at bss+0x40 points to a 32-byte node whose Next points on.
+        const HeapGraph& g = d->graph;
+        int found = 0;
+        for (size_t r = 0; r < g.roots.size(); ++r)
+            if (g.roots[r].name == "bss+0x40") {
+                QCOMPARE(g.rootEdgeStart[r + 1] - g.rootEdgeStart[r], 1u);
+                uint32_t o = g.rootEdges[g.rootEdgeStart[r]];
+                QCOMPARE(g.objectSize(o), uint64_t(32));
+                QVERIFY(g.edgeStart[o + 1] - g.edgeStart[o] >= 1);
+                ++found;
+            }
+        QCOMPARE(found, 1);
+    }
+
+    void dominatorsMatchBruteForce_data() {
+        QTest::addColumn<QString>("file");
+        QTest::newRow("tiny") << "heapdump/heapdump_tiny_go119.bin";
+        QTest::newRow("known graph") << "heapdump/heapgraph-dump.bin.zst";
+        QTest::newRow("healthy service") << "heapdump/healthy-heapdump-004.bin.zst";
+    }
+    void dominatorsMatchBruteForce() {
+        QFETCH(QString, file);
+        auto d = parseBytes(decoded(file));
+        QVERIFY(d.ok());
+        Dominators dom = computeDominators(d->graph);
+        checkDominatorsBruteForce(d->graph, dom);
+        // Retained sizes: each node's own size plus its dominator-tree children's.
+        const HeapGraph& g = d->graph;
+        std::vector<uint64_t> sum(g.nodes(), 0);
+        for (uint32_t v = 1; v < g.nodes(); ++v)
+            if (dom.idom[v] != UINT32_MAX && g.isObjectNode(v))
+                for (uint32_t u = v;; u = dom.idom[u]) {
+                    sum[u] += g.objectSize(g.nodeObject(v));
+                    if (u == 0)
+                        break;
+                }
+        for (uint32_t v = 0; v < g.nodes(); ++v)
+            QCOMPARE(dom.retained[v], sum[v]);
+    }
+
+    void deepChainsDoNotRecurse() {
+        // A million-object chain from one root: iterative DFS and compression.
+        HeapGraph g;
+        const uint32_t n = 1000000;
+        g.roots.push_back({RootKind::Global, "chain", {}, -1});
+        g.rootEdgeStart = {0, 1};
+        g.rootEdges = {0};
+        for (uint32_t i = 0; i < n; ++i) {
+            g.addr.push_back(0x1000 + uint64_t(i) * 16);
+            g.size.push_back(16);
+            g.edgeStart.push_back(i);
+            if (i + 1 < n)
+                g.edges.push_back(i + 1);
+        }
+        g.edgeStart.push_back(n - 1);
+        Dominators dom = computeDominators(g);
+        QCOMPARE(dom.retained[1], uint64_t(n) * 16);
+        QCOMPARE(dom.idom[g.objectNode(n - 1)], g.objectNode(n - 2));
+        auto paths = pathsToRoots(g, n - 1);
+        QCOMPARE(paths.size(), size_t(1));
+        QCOMPARE(paths[0].size(), size_t(n + 1));
+    }
+
+    void knownGraphRetainsExactly() {
+        // The Go program in tests/gen/heapgraph; its binary lies beside the dump.
+        QTemporaryDir dir;
+        writeBytes(dir.filePath("dump.bin"), decoded("heapdump/heapgraph-dump.bin.zst"));
+        writeBytes(dir.filePath("heapgraph"), decoded("heapdump/heapgraph.zst"));
+        auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
+        QVERIFY(store.ok());
+        auto out = (*store)->importFile(dir.filePath("dump.bin").toStdString(), {}, Progress{});
+        QCOMPARE(out.status, ImportStatus::Imported);
+        QCOMPARE(out.format, std::string("heapdump"));
+        int64_t id = out.snapshotIds.at(0);
+        auto info = (*store)->heapDump(id);
+        QVERIFY(info.has_value());
+        QVERIFY(info->symbolsFrom.find("heapgraph") != std::string::npos);
+        auto roots = (*store)->heapDumpRoots(id);
+        // var chain *node: 1000 nodes of 112 bytes (108 rounded to its size class).
+        auto* chain = rootNamed(roots, "main.chain");
+        QVERIFY(chain);
+        QCOMPARE(chain->kind, std::string("global"));
+        QCOMPARE(chain->retainedBytes, int64_t(1000 * 112));
+        QCOMPARE(chain->retainedObjects, int64_t(1000));
+        // holdTree's local: a depth-11 binary tree of 64-byte nodes.
+        auto* tree = rootNamed(roots, "main.holdTree");
+        QVERIFY(tree);
+        QCOMPARE(tree->kind, std::string("frame"));
+        QCOMPARE(tree->retainedBytes, int64_t(2047 * 64));
+        QVERIFY(tree->detail.find("goroutine") != std::string::npos);
+        // views: 20 buffers of 4096 bytes behind unsafe.Pointer, plus the map itself.
+        auto* views = rootNamed(roots, "main.views");
+        QVERIFY(views);
+        QVERIFY(views->retainedBytes >= 20 * 4096 && views->retainedBytes < 20 * 4096 + 4096);
+        // 50 objects with finalizers queued behind one that never returns.
+        auto fins = (*store)->heapDumpFinalizers(id);
+        QVERIFY(!fins.empty());
+        QCOMPARE(fins[0].function, std::string("main.slowFinalizer"));
+        QCOMPARE(fins[0].queued, int64_t(50));
+        QCOMPARE(fins[0].registered, int64_t(0));
+        QCOMPARE(fins[0].retainedBytes, int64_t(50 * 1024));
+        QCOMPARE(info->finalizersQueued, int64_t(50));
+        // MemProfileRate = 1: every tree node has a stack, so the site retains the tree.
+        auto sites = (*store)->heapDumpSites(id);
+        auto it = std::find_if(sites.begin(), sites.end(),
+                               [](const auto& s) { return s.function == "main.buildTree"; });
+        QVERIFY(it != sites.end());
+        QCOMPARE(it->sampledObjects, int64_t(2047));
+        QCOMPARE(it->retainedBytes, int64_t(2047 * 64));
+        // The graph round-trips through the case file.
+        auto sg = (*store)->loadHeapGraph(id);
+        QVERIFY(sg.ok());
+        QCOMPARE(int64_t(sg->graph.objects()), info->objects);
+        QCOMPARE(int64_t(sg->dom.reachableBytes), info->reachableBytes);
+        // The chain's far end is 1000 steps from main.chain.
+        uint32_t rootNode = 0;
+        for (uint32_t r = 0; r < sg->graph.roots.size(); ++r)
+            if (sg->graph.roots[r].name == "main.chain")
+                rootNode = r + 1;
+        QVERIFY(rootNode);
+        uint32_t far = UINT32_MAX;
+        for (uint32_t o = 0; o < sg->graph.objects(); ++o) {
+            uint32_t v = sg->graph.objectNode(o);
+            if (sg->graph.objectSize(o) == 112 && sg->dom.retained[v] == 112 && sg->dom.idom[v] != UINT32_MAX) {
+                uint32_t u = v;
+                int depth = 0;
+                while (sg->dom.idom[u] != 0 && sg->graph.isObjectNode(sg->dom.idom[u]))
+                    u = sg->dom.idom[u], ++depth;
+                if (sg->dom.idom[u] == rootNode && depth == 999)
+                    far = o;
+            }
+        }
+        QVERIFY(far != UINT32_MAX);
+        auto paths = pathsToRoots(sg->graph, far);
+        QCOMPARE(paths.at(0).size(), size_t(1001));
+        QCOMPARE(paths[0][0], rootNode);
+    }
+
+    void withoutTheBinaryGlobalsAreSegmentOffsets() {
+        QTemporaryDir dir;
+        writeBytes(dir.filePath("dump.bin"), decoded("heapdump/heapgraph-dump.bin.zst"));
+        auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
+        auto out = (*store)->importFile(dir.filePath("dump.bin").toStdString(), {}, Progress{});
+        QCOMPARE(out.status, ImportStatus::Imported);
+        auto roots = (*store)->heapDumpRoots(out.snapshotIds.at(0));
+        QVERIFY(!rootNamed(roots, "main.chain"));
+        // Same retention, named by where the slot is.
+        bool found = false;
+        for (const auto& r : roots)
+            if (r.retainedBytes == 1000 * 112 && r.name.rfind("bss+0x", 0) == 0)
+                found = true;
+        QVERIFY(found);
+        // The finalizer is still named: the stuck finalizer goroutine is running it.
+        auto fins = (*store)->heapDumpFinalizers(out.snapshotIds.at(0));
+        QCOMPARE(fins.at(0).function, std::string("main.slowFinalizer"));
+    }
+
+    void allTrapsFinalizerQueueAndGlobalMap() {
+        auto store = CaseStore::open(":memory:");
+        QVERIFY(store.ok());
+        QTemporaryDir dir;
+        auto out = (*store)->importFile(dataPath("heapdump/all-traps-heapdump-004.bin.zst").toStdString(), {},
+                                        Progress{});
+        QCOMPARE(out.status, ImportStatus::Imported);
+        int64_t id = out.snapshotIds.at(0);
+        auto info = (*store)->heapDump(id);
+        QCOMPARE(info->finalizersRegistered, int64_t(574));
+        QCOMPARE(info->objects, int64_t(33381));
+        auto roots = (*store)->heapDumpRoots(id, 2);
+        // One global holds the most by far: the map of unsafe views of response bodies.
+        QCOMPARE(roots.at(0).kind, std::string("global"));
+        QVERIFY(roots[0].retainedBytes > 3 * 1024 * 1024);
+        QVERIFY(roots[0].retainedBytes > 50 * roots.at(1).retainedBytes);
+        auto fins = (*store)->heapDumpFinalizers(id);
+        // Grouped by function: the sockets' finalizer (one per netFD) in the hundreds.
+        int64_t total = 0, big = 0;
+        for (const auto& f : fins) {
+            total += f.registered;
+            big += f.registered > 100;
+        }
+        QCOMPARE(total, int64_t(574));
+        QCOMPARE(big, int64_t(1));
+    }
+
+    void badInputIsAnErrorWithAnOffset() {
+        std::string good = decoded("heapdump/heapdump_tiny_go119.bin");
+        // Truncated in the middle of the objects.
+        auto cut = parseBytes(good.substr(0, 5000));
+        QVERIFY(!cut.ok());
+        QCOMPARE(cut.error().code, ErrorCode::Truncated);
+        QVERIFY(cut.error().offset.has_value());
+        // An unknown tag where a record starts (the first object record is at 298).
+        std::string bad = good;
+        bad[298] = char(42);
+        auto tag = parseBytes(bad);
+        QVERIFY(!tag.ok());
+        QCOMPARE(tag.error().offset.value_or(0), uint64_t(298));
+        QVERIFY(tag.error().message.find("unknown record tag 42") != std::string::npos);
+        // A pointer field beyond its object.
+        auto notDump = parseBytes("go1.6 heap dump\nxxxx");
+        QVERIFY(!notDump.ok());
+        QCOMPARE(notDump.error().offset.value_or(1), uint64_t(0));
+        // No eof record.
+        auto noEof = parseBytes(good.substr(0, good.size() - 1));
+        QVERIFY(!noEof.ok());
+        // Every prefix fails cleanly, never crashes.
+        for (size_t n = 16; n < 2000; n += 7)
+            QVERIFY(!parseBytes(good.substr(0, n)).ok());
+    }
+
+    void aBrokenDumpLeavesNoRows() {
+        QTemporaryDir dir;
+        std::string good = decoded("heapdump/heapdump_tiny_go119.bin");
+        writeBytes(dir.filePath("cut.bin"), good.substr(0, good.size() / 2));
+        auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
+        auto out = (*store)->importFile(dir.filePath("cut.bin").toStdString(), {}, Progress{});
+        QCOMPARE(out.status, ImportStatus::Failed);
+        QVERIFY(out.error->toString().find("cut.bin") != std::string::npos);
+        QVERIFY(out.error->offset.has_value());
+        QCOMPARE((*store)->snapshots().size(), size_t(0));
+        QCOMPARE((*store)->db().scalar("SELECT count(*) FROM heapdump_roots"), int64_t(0));
+    }
+
+    void elfSymbolsNameGlobalsAndFunctions() {
+        QTemporaryDir dir;
+        writeBytes(dir.filePath("heapgraph"), decoded("heapdump/heapgraph.zst"));
+        auto syms = ElfSymbols::read(dir.filePath("heapgraph").toStdString());
+        QVERIFY(syms.ok());
+        QVERIFY(syms->section(".bss"));
+        bool sawChain = false;
+        // Some address inside .bss maps to main.chain.
+        const auto* bss = syms->section(".bss");
+        for (uint64_t a = bss->addr; a < bss->addr + bss->size && !sawChain; a += 8)
+            if (const auto* s = syms->object(a); s && s->name == "main.chain")
+                sawChain = true;
+        QVERIFY(sawChain);
+        auto notElf = ElfSymbols::read(dataPath("heapdump/heapdump_tiny_go119.bin").toStdString());
+        QVERIFY(!notElf.ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestHeapDump)
+#include "test_heapdump.moc"
