@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 #include <unordered_map>
 
 namespace memscope {
@@ -38,9 +40,29 @@ std::string flatBySiteQuery(int idx) {
 
 } // namespace
 
+std::vector<SnapshotInfo> timeline(CaseStore& store, const std::string& kind) {
+    std::vector<SnapshotInfo> out;
+    std::map<int64_t, const SnapshotInfo*> last; // by target
+    auto all = store.snapshots(kind);
+    for (auto& sn : all) {
+        auto it = last.find(sn.targetId);
+        if (it != last.end()) {
+            const SnapshotInfo& k = *it->second;
+            int64_t dt = sn.timeNs - k.timeNs;
+            // A file name only says the second: within it, the same capture.
+            bool coarse = sn.timeSource != "data" || k.timeSource != "data";
+            if (dt == 0 || (coarse && dt < 1000000000))
+                continue;
+        }
+        last[sn.targetId] = &sn;
+        out.push_back(sn);
+    }
+    return out;
+}
+
 std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     std::vector<Series> out;
-    auto snaps = store.snapshots("heap");
+    auto snaps = timeline(store, "heap");
     if (snaps.empty())
         return out;
     auto targets = store.targets();
@@ -145,9 +167,16 @@ void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTarget
     s.points = std::move(full);
 }
 
+std::string goroutineEntry(const std::vector<std::string>& stack) {
+    if (stack.empty())
+        return {};
+    const std::string& f = stack.back();
+    return f.substr(0, f.find(' '));
+}
+
 std::vector<Series> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = store.snapshots("goroutines");
+    auto snaps = timeline(store, "goroutines");
     if (snaps.empty())
         return out;
     bool manyTargets = store.targets().size() > 1;
@@ -171,7 +200,24 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     };
     Stmt q(store.db(), "SELECT state, role, SUM(count) FROM goroutine_groups WHERE snapshot_id = ?"
                        " GROUP BY state, role");
-    std::vector<std::map<std::string, std::string>> seen;
+    // Groups by the function a goroutine was started with (its outermost
+    // frame): the few that ever hold the most get a line each.
+    std::map<int64_t, std::map<std::string, int64_t>> byEntry;
+    std::map<std::string, int64_t> entryPeak;
+    for (const auto& sn : snaps) {
+        auto& m = byEntry[sn.id];
+        for (const auto& g : store.goroutineGroups(sn.id))
+            if (!g.stack.empty())
+                m[goroutineEntry(g.stack)] += g.count;
+        for (const auto& [e, n] : m)
+            entryPeak[e] = std::max(entryPeak[e], n);
+    }
+    std::vector<std::pair<int64_t, std::string>> peaks;
+    for (const auto& [e, n] : entryPeak)
+        peaks.push_back({-n, e});
+    std::sort(peaks.begin(), peaks.end());
+    if (peaks.size() > 8)
+        peaks.resize(8);
     for (const auto& sn : snaps) {
         q.bind(1, sn.id);
         add(sn, {}, 0);
@@ -183,6 +229,10 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
                 add(sn, {{"role", q.text(1)}}, n);
         }
         q.reset();
+        for (const auto& [neg, e] : peaks) {
+            auto it = byEntry[sn.id].find(e);
+            add(sn, {{"group", e}}, it == byEntry[sn.id].end() ? 0.0 : double(it->second));
+        }
     }
     for (auto& [key, series] : byKey) {
         fillGaps(series, snaps, manyTargets, targetName);
@@ -193,7 +243,7 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
 
 std::vector<Series> fdSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = store.snapshots("fds");
+    auto snaps = timeline(store, "fds");
     if (snaps.empty())
         return out;
     bool manyTargets = store.targets().size() > 1;
@@ -222,7 +272,29 @@ std::vector<Series> fdSeries(CaseStore& store) {
                 "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
                 " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
                 "  WHERE snapshot_id = ?1 AND state = 'LISTEN') GROUP BY remote_addr");
+    // Client sockets by identity, to count the ones new since the previous
+    // snapshot of the same target (connection churn).
+    Stmt conns(store.db(),
+               "SELECT remote_addr, local_port, remote_port FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+               " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
+               "  WHERE snapshot_id = ?1 AND state = 'LISTEN')");
+    std::map<int64_t, std::set<std::tuple<std::string, int64_t, int64_t>>> previous; // by target
+    std::map<int64_t, bool> havePrevious;
     for (const auto& sn : snaps) {
+        std::set<std::tuple<std::string, int64_t, int64_t>> now;
+        conns.bind(1, sn.id);
+        while (conns.step())
+            now.insert({conns.text(0), conns.i64(1), conns.i64(2)});
+        conns.reset();
+        if (havePrevious[sn.targetId]) {
+            std::map<std::string, int64_t> fresh;
+            for (const auto& c : now)
+                fresh[std::get<0>(c)] += previous[sn.targetId].count(c) ? 0 : 1;
+            for (const auto& [host, n] : fresh)
+                add(sn, "tcp_sockets_new", {{"host", host}}, double(n));
+        }
+        previous[sn.targetId] = std::move(now);
+        havePrevious[sn.targetId] = true;
         total.bind(1, sn.id);
         if (total.step())
             add(sn, "fds", {}, double(total.i64(0)));
@@ -275,6 +347,71 @@ std::vector<Series> metricSeries(CaseStore& store) {
         if (fresh)
             out.push_back(std::move(s));
         out[it->second].points.push_back({q.i64(2), q.f64(4), q.i64(3)});
+    }
+    // memstats come from heap text trailers and heap dumps alike: one time line.
+    for (auto& series : out)
+        std::stable_sort(series.points.begin(), series.points.end(),
+                         [](const SeriesPoint& a, const SeriesPoint& b) { return a.timeNs < b.timeNs; });
+    return out;
+}
+
+std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
+    std::vector<Series> out;
+    auto snaps = timeline(store, "heapdump");
+    if (snaps.empty())
+        return out;
+    bool manyTargets = store.targets().size() > 1;
+    const auto targetName = targetNames(store);
+    std::map<std::string, Series> byKey;
+    std::vector<std::string> order;
+    auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
+                   std::map<std::string, std::string> labels, double v) {
+        if (manyTargets)
+            labels["target"] = targetName.at(sn.targetId);
+        Series probe;
+        probe.metric = metric;
+        probe.labels = std::move(labels);
+        probe.unit = unit;
+        auto [it, fresh] = byKey.emplace(probe.key(), probe);
+        if (fresh)
+            order.push_back(it->first);
+        it->second.points.push_back({sn.timeNs, v, sn.id});
+    };
+    // Roots and sites that ever retain the most get their own lines.
+    std::map<std::string, int64_t> rootPeak, sitePeak;
+    for (const auto& sn : snaps) {
+        for (const auto& r : store.heapDumpRoots(sn.id, size_t(topN) * 4))
+            rootPeak[r.name] = std::max(rootPeak[r.name], r.retainedBytes);
+    }
+    auto topOf = [&](const std::map<std::string, int64_t>& peak) {
+        std::vector<std::pair<int64_t, std::string>> v;
+        for (const auto& [k, b] : peak)
+            v.push_back({-b, k});
+        std::sort(v.begin(), v.end());
+        std::vector<std::string> names;
+        for (size_t i = 0; i < v.size() && i < size_t(topN); ++i)
+            names.push_back(v[i].second);
+        return names;
+    };
+    auto topRoots = topOf(rootPeak);
+    for (const auto& sn : snaps) {
+        auto h = store.heapDump(sn.id);
+        if (!h)
+            continue;
+        add(sn, "finalizers_registered", "count", {}, double(h->finalizersRegistered));
+        add(sn, "finalizers_queued", "count", {}, double(h->finalizersQueued));
+        add(sn, "finalizer_retained_bytes", "bytes", {}, double(h->finalizerRetainedBytes));
+        add(sn, "heapdump_reachable_bytes", "bytes", {}, double(h->reachableBytes));
+        add(sn, "heapdump_unreachable_bytes", "bytes", {}, double(h->bytes - h->reachableBytes));
+        std::map<std::string, int64_t> byRoot;
+        for (const auto& r : store.heapDumpRoots(sn.id))
+            byRoot[r.name] += r.retainedBytes;
+        for (const auto& name : topRoots)
+            add(sn, "retained_bytes", "bytes", {{"root", name}}, double(byRoot[name]));
+    }
+    for (const auto& key : order) {
+        fillGaps(byKey[key], snaps, manyTargets, targetName);
+        out.push_back(std::move(byKey[key]));
     }
     return out;
 }
@@ -330,6 +467,8 @@ std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
     for (auto& s : fdSeries(store))
         out.push_back(std::move(s));
     for (auto& s : goroutineSeries(store))
+        out.push_back(std::move(s));
+    for (auto& s : heapDumpSeries(store))
         out.push_back(std::move(s));
     return out;
 }
