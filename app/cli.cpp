@@ -427,6 +427,7 @@ std::string usage() {
            "                                          functions by flat and cum, like pprof -top\n"
            "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
            "                                          goroutine groups of a dump, largest first\n"
+           "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"
            "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [--json]\n"
@@ -573,6 +574,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdReport(args);
     if (cmd == "goroutines")
         return cmdGoroutines(args);
+    if (cmd == "findings")
+        return cmdFindings(args);
     if (cmd == "retention")
         return cmdRetention(args);
     if (cmd == "paths")

@@ -36,6 +36,7 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path);
 // -1: none in the case (said on stderr), -2: usage error (said).
 int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
 
+int cmdFindings(const std::vector<std::string>& argv);
 int cmdRetention(const std::vector<std::string>& argv);
 int cmdPaths(const std::vector<std::string>& argv);
 int cmdDiff(const std::vector<std::string>& argv);

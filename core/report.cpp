@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include "capture_time.h"
+#include "detect.h"
 #include "format.h"
 #include "json_writer.h"
 #include "series.h"
@@ -185,6 +186,49 @@ std::string caseInfoJson(CaseStore& store) {
     return w.str() + "\n";
 }
 
+void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
+    w.key("findings").beginArray();
+    for (const auto& f : findings) {
+        w.beginObject().field("kind", f.kind).field("severity", f.severity).field("target", f.target);
+        w.field("title", f.title).field("summary", f.summary);
+        w.key("evidence").beginObject();
+        w.key("numbers").beginObject();
+        for (const auto& [k, v] : f.numbers)
+            w.field(k, v);
+        w.endObject();
+        w.key("snapshots").beginArray();
+        for (auto id : f.snapshots)
+            w.value(id);
+        w.endArray();
+        w.key("series").beginObject();
+        for (const auto& s : f.series) {
+            w.key(s.key()).beginArray();
+            for (const auto& p : s.points)
+                w.beginArray().value(double(p.timeNs) / 1e9).value(p.value).endArray();
+            w.endArray();
+        }
+        w.endObject().endObject();
+        w.key("sites").beginArray();
+        for (const auto& site : f.sites) {
+            w.beginObject().field("function", site.function).field("file", site.file).field("line", site.line);
+            if (site.bytes)
+                w.field("bytes", site.bytes);
+            w.field("note", site.note).endObject();
+        }
+        w.endArray();
+        w.key("hosts").beginArray();
+        for (const auto& h : f.hosts)
+            w.value(h);
+        w.endArray();
+        w.key("goroutine_groups").beginArray();
+        for (const auto& g : f.goroutineGroups)
+            w.value(g);
+        w.endArray();
+        w.endObject();
+    }
+    w.endArray();
+}
+
 std::string reportJson(CaseStore& store) {
     JsonWriter w;
     auto targets = store.targets();
@@ -199,6 +243,7 @@ std::string reportJson(CaseStore& store) {
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
+    writeFindings(w, detectFindings(store));
     w.key("series").beginObject();
     for (const auto& s : allSeries(store)) {
         w.key(s.key()).beginArray();

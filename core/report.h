@@ -2,6 +2,8 @@
 #pragma once
 
 #include "case_store.h"
+#include "detect.h"
+#include "json_writer.h"
 
 #include <string>
 
@@ -15,5 +17,8 @@ std::string caseInfoJson(CaseStore& store);
 // every series is [[unix_seconds, value], ...] under its key.
 std::string reportJson(CaseStore& store);
 std::string reportMarkdown(CaseStore& store);
+
+// "findings": [...] with kind, severity, title, summary, evidence, sites, hosts, goroutine_groups.
+void writeFindings(JsonWriter& w, const std::vector<Finding>& findings);
 
 } // namespace memscope
