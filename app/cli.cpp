@@ -427,6 +427,8 @@ std::string usage() {
            "                                          functions by flat and cum, like pprof -top\n"
            "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
            "                                          goroutine groups of a dump, largest first\n"
+           "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"
+           "                                          what changed between two snapshots of a kind\n"
            "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"
@@ -574,6 +576,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdReport(args);
     if (cmd == "goroutines")
         return cmdGoroutines(args);
+    if (cmd == "diff")
+        return cmdDiff(args);
     if (cmd == "findings")
         return cmdFindings(args);
     if (cmd == "retention")

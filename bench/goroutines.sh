@@ -11,9 +11,9 @@ for p in golang-go panicparse time; do
     { echo "bench: installing $p"; apt-get install -y -qq "$p" >/dev/null; }
 done
 [ -x build/app/memscope ] || scripts/build.sh
-work=${BENCH_DIR:-build/bench-data}
+work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
 mkdir -p "$work"
-(cd bench/gendump && GO111MODULE=off go build -o "$OLDPWD/$work/gendump" .)
+(cd bench/gendump && GO111MODULE=off go build -o "$work/gendump" .)
 dump="$work/goroutines-$n.txt"
 [ -f "$dump" ] || "$work/gendump" -n "$n" -o "$dump"
 mb=$(du -m "$dump" | cut -f1)

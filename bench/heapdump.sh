@@ -10,9 +10,9 @@ max=${1:-2000000}
 dpkg-query -W -f='${Status}' golang-go 2>/dev/null | grep -q "install ok installed" ||
   { echo "bench: installing golang-go"; apt-get install -y -qq golang-go >/dev/null; }
 [ -x build/bench/bench_heapdump ] || scripts/build.sh
-work=${BENCH_DIR:-build/bench-data}
+work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
 mkdir -p "$work"
-(cd bench/genheapdump && GO111MODULE=off go build -o "$OLDPWD/$work/genheapdump" .)
+(cd bench/genheapdump && GO111MODULE=off go build -o "$work/genheapdump" .)
 for n in $((max / 4)) $((max / 2)) "$max"; do
   dump="$work/heapdump-$n.bin"
   [ -f "$dump" ] || "$work/genheapdump" -objects "$n" -o "$dump"

@@ -11,9 +11,9 @@ for p in golang-go golang-github-google-pprof-dev time; do
     { echo "bench: installing $p"; apt-get install -y -qq "$p" >/dev/null; }
 done
 [ -x build/app/memscope ] || scripts/build.sh
-work=${BENCH_DIR:-build/bench-data}
+work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
 mkdir -p "$work"
-(cd bench/genprofile && GOPATH=/usr/share/gocode GO111MODULE=off go build -o "$OLDPWD/$work/genprofile" .)
+(cd bench/genprofile && GOPATH=/usr/share/gocode GO111MODULE=off go build -o "$work/genprofile" .)
 prof="$work/heap-$samples.pb.gz"
 [ -f "$prof" ] || "$work/genprofile" -samples "$samples" -o "$prof"
 echo "input: $prof ($(du -h "$prof" | cut -f1), $samples samples)"

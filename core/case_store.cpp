@@ -707,9 +707,44 @@ public:
             if (auto st = rs.exec(); !st)
                 return st;
         }
+        // A finalizer named in one dump (its function was on a stack) names it
+        // in the others too: same PC, same program.
+        Stmt known(m_db, "SELECT function FROM heapdump_finalizers WHERE pc = ? AND function NOT LIKE 'fn 0x%'"
+                         " LIMIT 1");
+        Stmt renameFin(m_db, "UPDATE heapdump_finalizers SET function = ?1 WHERE pc = ?2 AND function = ?3");
+        Stmt renameRoot(m_db, "UPDATE heapdump_roots SET name = ?1 WHERE name = ?2 AND kind IN"
+                              " ('finalizer', 'queued_finalizer')");
+        std::map<std::string, std::string> renamed;
+        for (const auto& f : sum.finalizers) {
+            std::string anon = "fn 0x" + [&] { char b[24]; snprintf(b, sizeof b, "%llx", (unsigned long long)f.pc); return std::string(b); }();
+            if (f.function == anon) {
+                known.bind(1, int64_t(f.pc));
+                if (known.step())
+                    renamed[anon] = known.text(0);
+                known.reset();
+            } else {
+                for (Stmt* st : {&renameFin, &renameRoot}) {
+                    st->bind(1, f.function);
+                    if (st == &renameFin)
+                        st->bind(2, int64_t(f.pc)).bind(3, anon);
+                    else
+                        st->bind(2, anon);
+                    if (auto r = st->exec(); !r)
+                        return r;
+                }
+            }
+        }
+        if (!renamed.empty()) {
+            Stmt fix(m_db, "UPDATE heapdump_roots SET name = ?1 WHERE snapshot_id = ?2 AND name = ?3");
+            for (const auto& [from, to] : renamed)
+                if (auto r = fix.bind(1, to).bind(2, snapshotId).bind(3, from).exec(); !r)
+                    return r;
+        }
         Stmt fin(m_db, "INSERT INTO heapdump_finalizers VALUES(?,?,?,?,?,?)");
         for (const auto& f : sum.finalizers) {
-            fin.bind(1, snapshotId).bind(2, f.function).bind(3, int64_t(f.pc));
+            auto alias = renamed.find(f.function);
+            fin.bind(1, snapshotId).bind(2, alias == renamed.end() ? f.function : alias->second);
+            fin.bind(3, int64_t(f.pc));
             fin.bind(4, int64_t(f.registered)).bind(5, int64_t(f.queued)).bind(6, int64_t(f.retainedBytes));
             if (auto st = fin.exec(); !st)
                 return st;

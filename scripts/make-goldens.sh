@@ -42,3 +42,24 @@ for f in heaptext/*.txt; do
   go tool pprof -raw "$f" 2>/dev/null |
     awk '/^Samples:/{getline; on=1; next} /^Locations/{on=0} on && /^ *-?[0-9]+ +-?[0-9]+ +-?[0-9]+ +-?[0-9]+:/{sub(/:.*/,""); $1=$1; print}' > "golden/$(basename "$f").raw"
 done
+
+# Diffs: `go tool pprof -top -diff_base` per function, "flat cum function".
+for t in inuse_space alloc_objects; do
+  go tool pprof -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 -unit=B -sample_index="$t" \
+    -diff_base pprof/heap-001-20261126T165901Z.pb.gz pprof/heap-012-20261126T165941Z.pb.gz 2>/dev/null |
+    python3 -c '
+import sys
+started = False
+for l in sys.stdin.read().split("\n"):
+    if l.strip().startswith("flat  flat%"):
+        started = True
+        continue
+    if started and l.strip():
+        f = l.split()
+        name = " ".join(f[5:])
+        for tag in (" (inline)", " (partial-inline)"):
+            if name.endswith(tag):
+                name = name[: -len(tag)]
+        print(f[0].rstrip("B"), f[3].rstrip("B"), name)
+' > "golden/diff-001-012.$t.top"
+done

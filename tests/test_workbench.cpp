@@ -61,7 +61,8 @@ void TestWorkbench::timelineHasOnePointPerHeapSnapshot() {
     // The total plus the top sites as their own lines, and panels for the
     // goroutine dumps and socket snapshots the demo ships.
     QVERIFY(m_window->timeline()->plot()->graphCount() >= 2);
-    QCOMPARE(m_window->timeline()->panelTitles(), (QStringList{"goroutines", "sockets/host"}));
+    QCOMPARE(m_window->timeline()->panelTitles(),
+             (QStringList{"goroutines", "sockets/host", "finalizers", "kept by finalizers"}));
 }
 
 void TestWorkbench::clickingAPointFillsTheSitesTable() {

@@ -171,8 +171,10 @@ void TimelineView::setSeries(std::vector<Series> series) {
     for (auto& s : series) {
         if (s.metric == "heap_inuse_bytes")
             m_series.push_back(std::move(s));
-        else if ((s.metric == "goroutines" && !s.labels.count("state")) ||
+        else if ((s.metric == "goroutines" && !s.labels.count("state") && !s.labels.count("group")) ||
                  (s.metric == "tcp_sockets" && s.labels.count("host")) ||
+                 s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
+                 s.metric == "finalizer_retained_bytes" ||
                  ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
                   s.labels.at("name").find("finaliz") != std::string::npos))
             m_panelSeries.push_back(std::move(s));
@@ -223,8 +225,11 @@ void TimelineView::setSeries(std::vector<Series> series) {
     addPanel(tr("sockets/host"),
              pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
     addPanel(tr("finalizers"), pick([](const Series& s) {
-                 return s.metric == "runtime" || s.metric == "expvar";
+                 return s.metric == "runtime" || s.metric == "expvar" || s.metric == "finalizers_registered" ||
+                        s.metric == "finalizers_queued";
              }), false);
+    addPanel(tr("kept by finalizers"),
+             pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
     m_plot->setMinimumHeight(220 + 120 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
