@@ -61,5 +61,5 @@ for l in sys.stdin.read().split("\n"):
             if name.endswith(tag):
                 name = name[: -len(tag)]
         print(f[0].rstrip("B"), f[3].rstrip("B"), name)
-' > "golden/diff-001-012.$t.top"
+' > "golden/diff-001-012.$t.diff"
 done

@@ -31,7 +31,7 @@ private slots:
         for (const auto& r : diffs[0].rows)
             ours[r.function] = {r.delta(), r.nowCum - r.baseCum};
         // Every function pprof lists, with its flat and cum of the difference.
-        std::string golden = readText(dataPath("golden/diff-001-012." + sample + ".top"));
+        std::string golden = readText(dataPath("golden/diff-001-012." + sample + ".diff"));
         QVERIFY(!golden.empty());
         size_t rows = 0;
         std::istringstream in(golden);
