@@ -13,6 +13,10 @@
 #include "report.h"
 #include "top.h"
 
+#ifdef MEMSCOPE_HAVE_GUI
+#include "chart_export.h"
+#endif
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -377,12 +381,47 @@ int cmdReport(const std::vector<std::string>& argv) {
     if (a.positional.size() != 1)
         return usageError("report needs one case file");
     std::string format = a.opt("--format").value_or("md");
-    if (format != "md" && format != "json")
-        return usageError("--format is md or json");
+    if (format != "md" && format != "json" && format != "html")
+        return usageError("--format is md, html or json");
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    std::string text = format == "json" ? reportJson(*store) : reportMarkdown(*store);
+    // Markdown written to a file gets its charts as files beside it:
+    // REPORT-charts/NAME.png (or .svg in a build without the workbench).
+    ReportOptions opts;
+    std::string chartError;
+    if (auto out = a.opt("-o"); out && format == "md") {
+        fs::path dir = fs::path(*out).parent_path();
+        std::string folder = fs::path(*out).stem().string() + "-charts";
+        opts.chartFile = [dir, folder, &chartError](const ChartSpec& chart, const std::string& stem) -> std::string {
+            std::error_code ec;
+            fs::create_directories(dir / folder, ec);
+#ifdef MEMSCOPE_HAVE_GUI
+            ui::ensureApplication();
+            std::string rel = folder + "/" + stem + ".png";
+            if (!ui::saveChartPng(chart, QString::fromStdString((dir / rel).string()))) {
+                chartError = (dir / rel).string();
+                return {};
+            }
+#else
+            std::string rel = folder + "/" + stem + ".svg";
+            std::ofstream f(dir / rel, std::ios::binary | std::ios::trunc);
+            f << renderChartSvg(chart);
+            if (!f) {
+                chartError = (dir / rel).string();
+                return {};
+            }
+#endif
+            return rel;
+        };
+    }
+    std::string text = format == "json" ? reportJson(*store)
+                       : format == "html" ? reportHtml(*store)
+                                          : reportMarkdown(*store, opts);
+    if (!chartError.empty()) {
+        std::cerr << "memscope: " << chartError << ": cannot write chart\n";
+        return kInputFailed;
+    }
     if (auto out = a.opt("-o")) {
         std::string tmp = *out + ".tmp";
         {
@@ -429,12 +468,15 @@ std::string usage() {
            "                                          goroutine groups of a dump, largest first\n"
            "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"
            "                                          what changed between two snapshots of a kind\n"
+           "  memscope annotate CASE (--at TIME | --snapshot ID) [--series KEY] TEXT | --list | --remove ID\n"
+           "                                          notes that reports carry\n"
            "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"
            "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [--json]\n"
            "                                          shortest chains from roots to objects\n"
-           "  memscope report CASE [--format md|json] [-o FILE]\n"
+           "  memscope report CASE [--format md|html|json] [-o FILE]\n"
+           "                                          postmortem report: findings, evidence, charts\n"
            "  memscope formats                        the capture formats this memscope reads\n"
            "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
 }
@@ -578,6 +620,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdGoroutines(args);
     if (cmd == "diff")
         return cmdDiff(args);
+    if (cmd == "annotate")
+        return cmdAnnotate(args);
     if (cmd == "findings")
         return cmdFindings(args);
     if (cmd == "retention")

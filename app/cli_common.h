@@ -37,6 +37,7 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path);
 int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
 
 int cmdFindings(const std::vector<std::string>& argv);
+int cmdAnnotate(const std::vector<std::string>& argv);
 int cmdRetention(const std::vector<std::string>& argv);
 int cmdPaths(const std::vector<std::string>& argv);
 int cmdDiff(const std::vector<std::string>& argv);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope findings`: the detectors' conclusions, for people or as JSON.
+#include "capture_time.h"
 #include "cli_common.h"
 #include "detect.h"
 #include "json_writer.h"
@@ -41,6 +42,59 @@ int cmdFindings(const std::vector<std::string>& argv) {
             std::cout << " " << s.key();
         std::cout << "\n\n";
     }
+    return kOk;
+}
+
+} // namespace memscope::cli
+
+namespace memscope::cli {
+
+int cmdAnnotate(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--at", "--snapshot", "--series", "--remove"}, {"--list"});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.empty())
+        return usageError("annotate needs a case file");
+    auto store = openCaseFor(a.positional[0]);
+    if (!store)
+        return kInputFailed;
+    if (a.flag("--list")) {
+        for (const auto& n : store->annotations())
+            std::cout << n.id << "  " << formatTimeIso(n.timeNs) << "  " << (n.series.empty() ? "" : n.series + "  ")
+                      << n.text << "\n";
+        return kOk;
+    }
+    if (auto r = a.opt("--remove")) {
+        if (auto st = store->removeAnnotation(std::strtoll(r->c_str(), nullptr, 10)); !st) {
+            std::cerr << "memscope: " << st.error().toString() << "\n";
+            return kInputFailed;
+        }
+        return kOk;
+    }
+    Annotation note;
+    if (auto at = a.opt("--at")) {
+        auto t = parseTimeArg(*at);
+        if (!t)
+            return usageError("--at takes a time such as 2026-11-26T16:59:21Z");
+        note.timeNs = *t;
+    } else if (auto sn = a.opt("--snapshot")) {
+        auto info = store->snapshot(std::strtoll(sn->c_str(), nullptr, 10));
+        if (!info)
+            return usageError("no snapshot " + *sn);
+        note.timeNs = info->timeNs;
+        note.targetId = info->targetId;
+    } else {
+        return usageError("annotate needs --at TIME or --snapshot ID");
+    }
+    note.series = a.opt("--series").value_or("");
+    for (size_t i = 1; i < a.positional.size(); ++i)
+        note.text += (i > 1 ? " " : "") + a.positional[i];
+    auto id = store->addAnnotation(note);
+    if (!id) {
+        std::cerr << "memscope: " << id.error().toString() << "\n";
+        return kInputFailed;
+    }
+    std::cout << "annotation " << *id << " at " << formatTimeIso(note.timeNs) << "\n";
     return kOk;
 }
 

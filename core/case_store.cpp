@@ -1349,6 +1349,33 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     return p;
 }
 
+Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
+    if (a.text.empty())
+        return makeError(ErrorCode::Usage, "an annotation needs text");
+    Stmt s(m_db, "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns) VALUES(?,?,?,?,?)");
+    if (a.targetId)
+        s.bind(1, a.targetId);
+    else
+        s.bindNull(1);
+    s.bind(2, a.timeNs).bind(3, a.series).bind(4, a.text).bind(5, nowNs());
+    if (auto st = s.exec(); !st)
+        return st.error();
+    return m_db.lastInsertId();
+}
+
+Status CaseStore::removeAnnotation(int64_t id) {
+    Stmt s(m_db, "DELETE FROM annotations WHERE id = ?");
+    return s.bind(1, id).exec();
+}
+
+std::vector<Annotation> CaseStore::annotations() {
+    std::vector<Annotation> out;
+    Stmt s(m_db, "SELECT id, COALESCE(target_id, 0), start_ns, ref, text FROM annotations ORDER BY start_ns, id");
+    while (s.step())
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.text(4)});
+    return out;
+}
+
 std::vector<std::string> CaseStore::stackText(int64_t stackId) {
     std::vector<std::string> out;
     Stmt node(m_db, "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"

@@ -50,6 +50,14 @@ struct SampleTypeTotal {
     int64_t total = 0;
 };
 
+// A note at a moment, optionally about one series (its key) and one target.
+struct Annotation {
+    int64_t id = 0, targetId = 0; // 0: the whole case
+    int64_t timeNs = 0;
+    std::string series;
+    std::string text;
+};
+
 enum class ImportStatus { Imported, Duplicate, Skipped, Failed };
 const char* importStatusName(ImportStatus s);
 
@@ -99,6 +107,11 @@ public:
     std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
     std::vector<GoroutineRecord> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
+    // ---- annotations
+    Result<int64_t> addAnnotation(const Annotation& a);
+    Status removeAnnotation(int64_t id);
+    std::vector<Annotation> annotations();
+
     // ---- heap dumps
     struct HeapDumpInfo {
         int64_t snapshotId = 0, ptrSize = 8;

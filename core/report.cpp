@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include "capture_time.h"
+#include "chart_svg.h"
 #include "detect.h"
 #include "format.h"
 #include "json_writer.h"
@@ -9,6 +10,7 @@
 #include "top.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace memscope {
@@ -33,6 +35,21 @@ std::map<std::string, KindSummary> summarize(const std::vector<SnapshotInfo>& sn
         ++k.timeSources[s.timeSource];
     }
     return kinds;
+}
+
+// The time the captures cover: snapshots timed only by a file's mtime (build
+// output, logs copied later) do not stretch it, unless nothing else has a time.
+std::pair<int64_t, int64_t> spanOf(const std::vector<SnapshotInfo>& snaps) {
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (int pass = 0; pass < 2 && lo == INT64_MAX; ++pass)
+        for (const auto& s : snaps)
+            if (pass == 1 || s.timeSource != "mtime") {
+                lo = std::min(lo, s.timeNs);
+                hi = std::max(hi, s.timeNs);
+            }
+    if (lo == INT64_MAX)
+        return {0, 0};
+    return {lo, hi};
 }
 
 std::string duration(int64_t ns) {
@@ -148,9 +165,9 @@ std::string caseInfoText(CaseStore& store) {
         out += ")\n";
     }
     if (!snaps.empty()) {
-        out += "time span: " + formatTimeIso(snaps.front().timeNs) + " .. " +
-               formatTimeIso(snaps.back().timeNs) + " (" +
-               duration(snaps.back().timeNs - snaps.front().timeNs) + ")\n";
+        out += "time span: " + formatTimeIso(spanOf(snaps).first) + " .. " +
+               formatTimeIso(spanOf(snaps).second) + " (" +
+               duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     }
     return out;
 }
@@ -176,9 +193,9 @@ std::string caseInfoJson(CaseStore& store) {
     w.endObject();
     if (!snaps.empty()) {
         w.key("time_span").beginObject();
-        w.field("start", formatTimeIso(snaps.front().timeNs));
-        w.field("end", formatTimeIso(snaps.back().timeNs));
-        w.field("seconds", double(snaps.back().timeNs - snaps.front().timeNs) / 1e9);
+        w.field("start", formatTimeIso(spanOf(snaps).first));
+        w.field("end", formatTimeIso(spanOf(snaps).second));
+        w.field("seconds", double(spanOf(snaps).second - spanOf(snaps).first) / 1e9);
         w.endObject();
     }
     writeSnapshots(w, snaps, targets, &store);
@@ -238,8 +255,8 @@ std::string reportJson(CaseStore& store) {
     writeTargets(w, targets);
     if (!snaps.empty()) {
         w.key("time_span").beginObject();
-        w.field("start", formatTimeIso(snaps.front().timeNs));
-        w.field("end", formatTimeIso(snaps.back().timeNs));
+        w.field("start", formatTimeIso(spanOf(snaps).first));
+        w.field("end", formatTimeIso(spanOf(snaps).second));
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
@@ -257,34 +274,177 @@ std::string reportJson(CaseStore& store) {
     return w.str() + "\n";
 }
 
-std::string reportMarkdown(CaseStore& store) {
+namespace {
+
+// A markdown table cell: no pipes or newlines from the data.
+std::string cell(std::string s) {
+    for (auto& c : s)
+        if (c == '|' || c == '\n')
+            c = ' ';
+    return s;
+}
+
+std::string targetLine(const TargetInfo& t) {
+    std::string out = t.name.empty() ? "(unnamed)" : t.name;
+    if (!t.host.empty())
+        out += " on " + t.host;
+    if (t.pid)
+        out += ", pid " + std::to_string(t.pid);
+    if (!t.goVersion.empty())
+        out += ", " + t.goVersion;
+    return out;
+}
+
+std::string snapshotsLine(const std::vector<SnapshotInfo>& snaps) {
     std::string out;
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
-    out += "# memscope report\n\n";
-    out += "Case: `" + store.path() + "`\n\n";
-    for (const auto& t : targets) {
-        out += "- Target: **" + t.name + "**";
-        if (!t.host.empty())
-            out += " on " + t.host;
-        if (t.pid)
-            out += ", pid " + std::to_string(t.pid);
-        out += "\n";
-    }
-    if (snaps.empty()) {
-        out += "\nThe case holds no snapshots yet: `memscope import CASE PATH...` adds captures.\n";
-        return out;
-    }
-    out += "- Time span: " + formatTimeIso(snaps.front().timeNs) + " .. " +
-           formatTimeIso(snaps.back().timeNs) + " (" +
-           duration(snaps.back().timeNs - snaps.front().timeNs) + ")\n";
-    out += "- Snapshots: ";
     bool first = true;
     for (const auto& [kind, k] : summarize(snaps)) {
         out += (first ? "" : ", ") + std::to_string(k.count) + " " + kind;
         first = false;
     }
-    out += "\n";
+    return out;
+}
+
+// A finding's evidence as charts: its series split by unit.
+std::vector<ChartSpec> findingCharts(const Finding& f) {
+    std::vector<ChartSpec> out;
+    for (const auto& s : f.series) {
+        std::string unit = s.unit.empty() ? "count" : s.unit;
+        auto it = std::find_if(out.begin(), out.end(), [&](const ChartSpec& c) { return c.unit == unit; });
+        if (it == out.end()) {
+            out.push_back({f.title + (out.empty() ? "" : " (" + unit + ")"), unit, {}, 0});
+            it = out.end() - 1;
+        }
+        it->series.push_back(s);
+    }
+    return out;
+}
+
+// The case's key series: heap in use, goroutines, sockets per host, finalizers.
+std::vector<ChartSpec> keyCharts(CaseStore& store) {
+    std::vector<ChartSpec> out;
+    auto all = allSeries(store);
+    auto pick = [&](const std::string& title, const std::string& unit, auto pred) {
+        ChartSpec c{title, unit, {}, 0};
+        for (const auto& s : all)
+            if (pred(s) && c.series.size() < 8)
+                c.series.push_back(s);
+        if (!c.series.empty())
+            out.push_back(std::move(c));
+    };
+    pick("Heap in use (total and top allocation sites)", "bytes",
+         [](const Series& s) { return s.metric == "heap_inuse_bytes"; });
+    pick("Goroutines", "count", [](const Series& s) {
+        return s.metric == "goroutines" && !s.labels.count("state") && !s.labels.count("group");
+    });
+    pick("Client TCP connections per remote host", "count",
+         [](const Series& s) { return s.metric == "tcp_sockets" && s.labels.count("host"); });
+    pick("Finalizers", "count", [](const Series& s) {
+        return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
+               ((s.metric == "expvar" || s.metric == "runtime") && s.labels.count("name") &&
+                s.labels.at("name").find("finaliz") != std::string::npos);
+    });
+    pick("Retained by the largest roots (heap dumps)", "bytes",
+         [](const Series& s) { return s.metric == "retained_bytes"; });
+    return out;
+}
+
+std::string numberText(const std::string& name, double v) {
+    bool isBytes = name.find("bytes") != std::string::npos;
+    if (isBytes)
+        return formatValue(int64_t(v), "bytes");
+    char b[32];
+    snprintf(b, sizeof b, v == std::floor(v) || std::fabs(v) >= 100 ? "%.0f" : "%.2f", v);
+    return b;
+}
+
+} // namespace
+
+std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
+    std::string out;
+    auto targets = store.targets();
+    auto snaps = store.snapshots();
+    out += "# memscope report\n\n";
+    out += "Case: `" + store.path() + "`\n\n";
+    for (const auto& t : targets)
+        out += "- Target: **" + targetLine(t) + "**\n";
+    if (snaps.empty()) {
+        out += "\nThe case holds no snapshots yet: `memscope import CASE PATH...` adds captures.\n";
+        return out;
+    }
+    out += "- Time span: " + formatTimeIso(spanOf(snaps).first) + " .. " +
+           formatTimeIso(spanOf(snaps).second) + " (" +
+           duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
+    out += "- Snapshots: " + snapshotsLine(snaps) + "\n";
+
+    auto findings = detectFindings(store);
+    out += "\n## Findings\n\n";
+    if (findings.empty())
+        out += "None: no leak pattern memscope knows shows in these captures.\n";
+    int n = 0;
+    for (const auto& f : findings) {
+        ++n;
+        out += "### " + std::to_string(n) + ". " + f.title + "\n\n";
+        out += "`" + f.kind + "` · **" + f.severity + "**" + (targets.size() > 1 ? " · " + f.target : "") + "\n\n";
+        out += f.summary + "\n\n";
+        int c = 0;
+        for (const auto& chart : findingCharts(f)) {
+            std::string stem = "finding-" + std::to_string(n) + "-" + std::to_string(++c);
+            if (opts.chartFile) {
+                std::string file = opts.chartFile(chart, stem);
+                if (!file.empty())
+                    out += "![" + cell(chart.title) + "](" + file + ")\n\n";
+            }
+        }
+        if (!f.numbers.empty()) {
+            out += "| evidence | value |\n|---|---:|\n";
+            for (const auto& [k, v] : f.numbers)
+                out += "| " + cell(k) + " | " + numberText(k, v) + " |\n";
+            out += "\n";
+        }
+        if (!f.sites.empty()) {
+            out += "| site | where | bytes | why |\n|---|---|---:|---|\n";
+            for (const auto& s : f.sites)
+                out += "| `" + cell(s.function) + "` | " + cell(s.file) + ":" + std::to_string(s.line) + " | " +
+                       (s.bytes ? formatValue(s.bytes, "bytes") : std::string()) + " | " + cell(s.note) + " |\n";
+            out += "\n";
+        }
+        if (!f.hosts.empty()) {
+            out += "Hosts:";
+            for (const auto& h : f.hosts)
+                out += " `" + h + "`";
+            out += "\n\n";
+        }
+        if (!f.goroutineGroups.empty()) {
+            out += "Goroutine groups:";
+            for (const auto& g : f.goroutineGroups)
+                out += " `" + g + "`";
+            out += "\n\n";
+        }
+        out += "Evidence series:";
+        for (const auto& s : f.series)
+            out += " `" + s.key() + "`";
+        out += "; snapshots";
+        for (auto id : f.snapshots)
+            out += " " + std::to_string(id);
+        out += ".\n\n";
+    }
+    auto notes = store.annotations();
+    if (!notes.empty()) {
+        out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
+        for (const auto& a : notes)
+            out += "| " + formatTimeIso(a.timeNs) + " | " + (a.series.empty() ? "" : "`" + cell(a.series) + "`") + " | " +
+                   cell(a.text) + " |\n";
+    }
+    if (opts.chartFile) {
+        out += "\n## Key series\n\n";
+        int k = 0;
+        for (auto& chart : keyCharts(store)) {
+            std::string file = opts.chartFile(chart, "series-" + std::to_string(++k));
+            if (!file.empty())
+                out += "![" + cell(chart.title) + "](" + file + ")\n\n";
+        }
+    }
 
     auto series = heapSeries(store);
     const Series* inuse = nullptr;
@@ -390,6 +550,92 @@ std::string reportMarkdown(CaseStore& store) {
         out += "| " + std::to_string(s.id) + " | " + s.kind + " | " + formatTimeIso(s.timeNs) +
                " | " + s.timeSource + " | " + s.sourceName + " |\n";
     return out;
+}
+
+std::string reportHtml(CaseStore& store) {
+    auto targets = store.targets();
+    auto snaps = store.snapshots();
+    auto findings = detectFindings(store);
+    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+                    "<title>memscope report</title>\n<style>\n"
+                    "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}\n"
+                    "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}\n"
+                    ".finding{border:1px solid #ddd;border-left:6px solid #999;padding:.6em 1em;margin:1.2em 0}\n"
+                    ".critical{border-left-color:#c62828}.warning{border-left-color:#ef6c00}.info{border-left-color:#1565c0}\n"
+                    ".sev{font-weight:bold;text-transform:uppercase;font-size:.8em}\n"
+                    "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:.2em .6em;"
+                    "text-align:left;font-size:.9em}td.num{text-align:right}\ncode{background:#f4f4f4;padding:0 .2em}\n"
+                    "</style></head><body>\n<h1>memscope report</h1>\n<p>Case: <code>" +
+                    xmlEscape(store.path()) + "</code></p>\n<ul>\n";
+    for (const auto& t : targets)
+        h += "<li>Target: <b>" + xmlEscape(targetLine(t)) + "</b></li>\n";
+    if (!snaps.empty()) {
+        h += "<li>Time span: " + xmlEscape(formatTimeIso(spanOf(snaps).first)) + " .. " +
+             xmlEscape(formatTimeIso(spanOf(snaps).second)) + " (" +
+             xmlEscape(duration(spanOf(snaps).second - spanOf(snaps).first)) + ")</li>\n";
+        h += "<li>Snapshots: " + xmlEscape(snapshotsLine(snaps)) + "</li>\n";
+    }
+    h += "</ul>\n<h2>Findings</h2>\n";
+    if (findings.empty())
+        h += "<p>None: no leak pattern memscope knows shows in these captures.</p>\n";
+    for (const auto& f : findings) {
+        h += "<div class=\"finding " + xmlEscape(f.severity) + "\">\n<p><span class=\"sev\">" +
+             xmlEscape(f.severity) + "</span> · <code>" + xmlEscape(f.kind) + "</code>" +
+             (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" + xmlEscape(f.title) +
+             "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
+        for (const auto& chart : findingCharts(f))
+            h += renderChartSvg(chart);
+        if (!f.numbers.empty()) {
+            h += "<table><tr><th>evidence</th><th>value</th></tr>\n";
+            for (const auto& [k, v] : f.numbers)
+                h += "<tr><td>" + xmlEscape(k) + "</td><td class=\"num\">" + xmlEscape(numberText(k, v)) +
+                     "</td></tr>\n";
+            h += "</table>\n";
+        }
+        if (!f.sites.empty()) {
+            h += "<table><tr><th>site</th><th>where</th><th>bytes</th><th>why</th></tr>\n";
+            for (const auto& s : f.sites)
+                h += "<tr><td><code>" + xmlEscape(s.function) + "</code></td><td>" +
+                     xmlEscape(s.file + ":" + std::to_string(s.line)) + "</td><td class=\"num\">" +
+                     (s.bytes ? xmlEscape(formatValue(s.bytes, "bytes")) : std::string()) + "</td><td>" +
+                     xmlEscape(s.note) + "</td></tr>\n";
+            h += "</table>\n";
+        }
+        if (!f.hosts.empty() || !f.goroutineGroups.empty()) {
+            h += "<p>";
+            for (const auto& x : f.hosts)
+                h += "host <code>" + xmlEscape(x) + "</code> ";
+            for (const auto& g : f.goroutineGroups)
+                h += "goroutines <code>" + xmlEscape(g) + "</code> ";
+            h += "</p>\n";
+        }
+        h += "</div>\n";
+    }
+    auto notes = store.annotations();
+    if (!notes.empty()) {
+        h += "<h2>Annotations</h2>\n<table><tr><th>time</th><th>series</th><th>note</th></tr>\n";
+        for (const auto& a : notes)
+            h += "<tr><td>" + xmlEscape(formatTimeIso(a.timeNs)) + "</td><td><code>" + xmlEscape(a.series) +
+                 "</code></td><td>" + xmlEscape(a.text) + "</td></tr>\n";
+        h += "</table>\n";
+    }
+    auto charts = keyCharts(store);
+    if (!charts.empty()) {
+        h += "<h2>Key series</h2>\n";
+        for (auto& c : charts) {
+            for (const auto& a : notes)
+                if (!c.markNs)
+                    c.markNs = a.timeNs;
+            h += renderChartSvg(c) + "\n";
+        }
+    }
+    h += "<h2>Snapshots</h2>\n<table><tr><th>id</th><th>kind</th><th>time</th><th>time from</th><th>file</th></tr>\n";
+    for (const auto& s : snaps)
+        h += "<tr><td class=\"num\">" + std::to_string(s.id) + "</td><td>" + xmlEscape(s.kind) + "</td><td>" +
+             xmlEscape(formatTimeIso(s.timeNs)) + "</td><td>" + xmlEscape(s.timeSource) + "</td><td>" +
+             xmlEscape(s.sourceName) + "</td></tr>\n";
+    h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by memscope.</p>\n</body></html>\n";
+    return h;
 }
 
 } // namespace memscope

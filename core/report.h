@@ -2,7 +2,9 @@
 #pragma once
 
 #include "case_store.h"
+#include "chart_svg.h"
 #include "detect.h"
+#include <functional>
 #include "json_writer.h"
 
 #include <string>
@@ -16,7 +18,15 @@ std::string caseInfoJson(CaseStore& store);
 // The postmortem report. JSON: {"case", "targets", "snapshots", "series"};
 // every series is [[unix_seconds, value], ...] under its key.
 std::string reportJson(CaseStore& store);
-std::string reportMarkdown(CaseStore& store);
+struct ReportOptions {
+    // Writes a chart next to the report and returns the path the markdown
+    // links to ("" = none written); unset = no charts.
+    std::function<std::string(const ChartSpec& chart, const std::string& stem)> chartFile;
+};
+std::string reportMarkdown(CaseStore& store, const ReportOptions& opts = {});
+// One self-contained HTML file: findings with inline SVG charts, key series,
+// annotations, snapshots. Every string from the case is escaped.
+std::string reportHtml(CaseStore& store);
 
 // "findings": [...] with kind, severity, title, summary, evidence, sites, hosts, goroutine_groups.
 void writeFindings(JsonWriter& w, const std::vector<Finding>& findings);

@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 
 using namespace memscope::test;
@@ -38,6 +39,9 @@ private slots:
     void reportJsonHasHeapSeries();
     void reportMarkdown();
     void usageErrors();
+    void leakingServiceEndToEnd();
+    void diffTwoFiles();
+    void retentionAndPathsOnAKnownHeap();
 
 private:
     QTemporaryDir m_dir;
@@ -172,3 +176,98 @@ void TestCli::usageErrors() {
 
 QTEST_GUILESS_MAIN(TestCli)
 #include "test_cli.moc"
+
+// The demo captures through the commands a user runs: findings, annotate,
+// report in all three formats.
+void TestCli::leakingServiceEndToEnd() {
+    QString c = m_dir.filePath("demo.memscope");
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
+    Run f = memscopeRun({"findings", c, "--json"});
+    QCOMPARE(f.code, 0);
+    auto findings = QJsonDocument::fromJson(f.out.toUtf8()).object()["findings"].toArray();
+    QStringList kinds;
+    for (const auto& x : findings)
+        kinds << x.toObject()["kind"].toString();
+    QVERIFY2(kinds.contains("connection_leak") && kinds.contains("finalizer_backlog") &&
+                 kinds.contains("global_retention"),
+             qPrintable(kinds.join(",")));
+    QVERIFY(!kinds.contains("connection_churn"));
+    auto first = findings[0].toObject();
+    QCOMPARE(first["severity"].toString(), QString("critical"));
+    QVERIFY(!first["evidence"].toObject()["series"].toObject().isEmpty());
+
+    QCOMPARE(memscopeRun({"annotate", c, "--at", "2026-11-26T16:59:21Z", "<script>alert(1)</script> & deploy"}).code, 0);
+    Run html = memscopeRun({"report", c, "--format", "html"});
+    QCOMPARE(html.code, 0);
+    QVERIFY(html.out.startsWith("<!DOCTYPE html>"));
+    QVERIFY(!html.out.contains("<script"));
+    QVERIFY(html.out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; deploy"));
+    QVERIFY(html.out.count("<svg") >= 4); // finding evidence and key series, inline
+    QVERIFY(!html.out.contains("src=\"http"));
+
+    QString md = m_dir.filePath("post/mortem.md");
+    QDir().mkpath(m_dir.filePath("post"));
+    Run r = memscopeRun({"report", c, "-o", md});
+    QCOMPARE(r.code, 0);
+    QString text = QString::fromStdString(readText(md));
+    QVERIFY(text.contains("## Findings"));
+    QVERIFY(text.contains("TCP connections leak"));
+    QRegularExpression img(R"(!\[[^\]]*\]\((mortem-charts/[^)]+)\))");
+    auto it = img.globalMatch(text);
+    int images = 0;
+    while (it.hasNext()) {
+        QString rel = it.next().captured(1);
+        std::string bytes = readText(m_dir.filePath("post/" + rel));
+        QVERIFY2(bytes.size() > 1000, qPrintable(rel));
+        QVERIFY(bytes.rfind("\x89PNG", 0) == 0 || bytes.rfind("<svg", 0) == 0);
+        ++images;
+    }
+    QVERIFY(images >= 4);
+}
+
+void TestCli::diffTwoFiles() {
+    Run r = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
+                         dataPath("pprof/heap-012-20261126T165941Z.pb.gz"), "--json", "-n", "3"});
+    QCOMPARE(r.code, 0);
+    auto types = QJsonDocument::fromJson(r.out.toUtf8()).object()["sample_types"].toArray();
+    QCOMPARE(types.size(), 4);
+    for (const auto& t : types) {
+        auto o = t.toObject();
+        if (o["sample"].toString() != "inuse_space")
+            continue;
+        auto row = o["rows"].toArray()[0].toObject();
+        QCOMPARE(row["function"].toString(), QString("io.ReadAll"));
+        QCOMPARE(row["delta"].toInteger(), row["new"].toInteger() - row["base"].toInteger());
+    }
+    // Different kinds are refused with a clear message.
+    Run bad = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
+                           QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo/lsof-001-20261126T165901Z.lsofF.zst")});
+    QCOMPARE(bad.code, 2);
+    QVERIFY(bad.err.contains("diff two of a kind"));
+}
+
+void TestCli::retentionAndPathsOnAKnownHeap() {
+    QString dump = m_dir.filePath("known/dump.bin");
+    QDir().mkpath(m_dir.filePath("known"));
+    std::string raw = readText(dataPath("heapdump/heapgraph-dump.bin.zst"));
+    auto in = memscope::openStream(raw);
+    auto bytes = memscope::readAll(*in);
+    QVERIFY(bytes.ok());
+    writeBytes(dump, *bytes);
+    QString c = m_dir.filePath("known.memscope");
+    QCOMPARE(memscopeRun({"import", c, dump}).code, 0);
+    Run roots = memscopeRun({"retention", c, "--json", "-n", "3"});
+    QCOMPARE(roots.code, 0);
+    auto doc = QJsonDocument::fromJson(roots.out.toUtf8()).object();
+    QCOMPARE(doc["finalizers_queued"].toInt(), 50);
+    auto top = doc["rows"].toArray()[0].toObject();
+    QCOMPARE(top["retained_bytes"].toInteger(), qint64(2047 * 64)); // the goroutine's tree
+    Run paths = memscopeRun({"paths", c, "--site", "main.buildTree", "-n", "1", "--json"});
+    QCOMPARE(paths.code, 0);
+    auto obj = QJsonDocument::fromJson(paths.out.toUtf8()).object()["objects"].toArray()[0].toObject();
+    QCOMPARE(obj["retained_bytes"].toInteger(), qint64(2047 * 64));
+    auto steps = obj["paths"].toArray()[0].toArray();
+    QCOMPARE(steps.size(), 2);
+    QCOMPARE(steps[0].toObject()["root_kind"].toString(), QString("frame"));
+    QCOMPARE(memscopeRun({"paths", c, "--object", "0x1"}).code, 1);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chart_svg.h"
+
+#include "capture_time.h"
+#include "format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace memscope {
+
+std::string xmlEscape(const std::string& s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+                out += ' ';
+            else
+                out += c;
+        }
+    }
+    return out;
+}
+
+namespace {
+
+const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+                          "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
+
+std::string fmt(double v) {
+    char b[32];
+    snprintf(b, sizeof b, "%.1f", v);
+    return b;
+}
+
+std::string valueLabel(double v, const std::string& unit) {
+    if (unit == "bytes")
+        return formatValue(int64_t(v), "bytes");
+    char b[32];
+    if (std::fabs(v) >= 1e6)
+        snprintf(b, sizeof b, "%.1fM", v / 1e6);
+    else if (std::fabs(v) >= 1e4)
+        snprintf(b, sizeof b, "%.0fk", v / 1e3);
+    else
+        snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
+    return b;
+}
+
+// A step of 1, 2 or 5 times a power of ten giving about `n` ticks.
+double niceStep(double range, int n) {
+    if (range <= 0)
+        return 1;
+    double raw = range / n, p = std::pow(10, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (raw <= m * p)
+            return m * p;
+    return 10 * p;
+}
+
+} // namespace
+
+std::string renderChartSvg(const ChartSpec& c, int width, int height) {
+    const int left = 78, right = 16, top = 28;
+    const int legendRows = int((c.series.size() + 1) / 2);
+    const int bottom = 36 + 18 * legendRows;
+    const int plotW = width - left - right, plotH = height - top - bottom;
+    int64_t t0 = INT64_MAX, t1 = INT64_MIN;
+    double vmax = 0, vmin = 0;
+    for (const auto& s : c.series)
+        for (const auto& p : s.points) {
+            t0 = std::min(t0, p.timeNs);
+            t1 = std::max(t1, p.timeNs);
+            vmax = std::max(vmax, p.value);
+            vmin = std::min(vmin, p.value);
+        }
+    std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
+                      "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
+                      std::to_string(height) +
+                      "\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n"
+                      "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+                      "<text x=\"" + std::to_string(left) + "\" y=\"17\" font-size=\"13\" font-weight=\"bold\">" +
+                      xmlEscape(c.title) + "</text>\n";
+    if (t0 == INT64_MAX) {
+        out += "<text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top + plotH / 2) +
+               "\">no data</text>\n</svg>\n";
+        return out;
+    }
+    if (t1 == t0)
+        t1 = t0 + 1'000'000'000;
+    double step = niceStep(vmax - vmin, 4);
+    double ymax = std::ceil(vmax / step) * step, ymin = std::floor(vmin / step) * step;
+    if (ymax <= ymin)
+        ymax = ymin + step;
+    auto X = [&](int64_t t) { return left + double(t - t0) / double(t1 - t0) * plotW; };
+    auto Y = [&](double v) { return top + plotH - (v - ymin) / (ymax - ymin) * plotH; };
+    // Grid and value axis.
+    for (double v = ymin; v <= ymax + step / 2; v += step) {
+        std::string y = fmt(Y(v));
+        out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) + "\" y1=\"" + y +
+               "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" + std::to_string(left - 6) + "\" y=\"" +
+               fmt(Y(v) + 4) + "\" text-anchor=\"end\" fill=\"#444\">" + xmlEscape(valueLabel(v, c.unit)) +
+               "</text>\n";
+    }
+    // Time axis: a handful of UTC labels.
+    for (int i = 0; i <= 4; ++i) {
+        int64_t t = t0 + (t1 - t0) * i / 4;
+        std::string iso = formatTimeIso(t); // 2026-11-26T16:59:01.123Z
+        std::string hhmmss = iso.size() >= 19 ? iso.substr(11, 8) : iso;
+        const char* anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
+        out += "<text x=\"" + fmt(X(t)) + "\" y=\"" + std::to_string(top + plotH + 15) + "\" text-anchor=\"" +
+               anchor + "\" fill=\"#444\">" + xmlEscape(hhmmss) + "</text>\n";
+    }
+    out += "<text x=\"" + std::to_string(left + plotW) + "\" y=\"" + std::to_string(top + plotH + 28) +
+           "\" text-anchor=\"end\" fill=\"#666\">time (UTC, " + xmlEscape(formatTimeIso(t0).substr(0, 10)) +
+           ")</text>\n";
+    out += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top) + "\" width=\"" +
+           std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) +
+           "\" fill=\"none\" stroke=\"#999\"/>\n";
+    if (c.markNs >= t0 && c.markNs <= t1 && c.markNs)
+        out += "<line x1=\"" + fmt(X(c.markNs)) + "\" x2=\"" + fmt(X(c.markNs)) + "\" y1=\"" + std::to_string(top) +
+               "\" y2=\"" + std::to_string(top + plotH) + "\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n";
+    for (size_t i = 0; i < c.series.size(); ++i) {
+        const auto& s = c.series[i];
+        const char* colour = kPalette[i % std::size(kPalette)];
+        std::string pts;
+        for (const auto& p : s.points)
+            pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
+        out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) + "\" stroke-width=\"" +
+               (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
+        for (const auto& p : s.points)
+            out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) + "\" r=\"2.5\" fill=\"" +
+                   colour + "\"><title>" + xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
+                                                     formatTimeIso(p.timeNs)) +
+                   "</title></circle>\n";
+        int lx = left + int(i % 2) * (plotW / 2), ly = top + plotH + 40 + 18 * int(i / 2);
+        out += "<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) +
+               "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" + std::to_string(lx + 16) +
+               "\" y=\"" + std::to_string(ly - 4) + "\">" + xmlEscape(s.key()) + "</text>\n";
+    }
+    out += "</svg>\n";
+    return out;
+}
+
+} // namespace memscope

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chart_export.h"
+
+#include "format.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <qcustomplot.h>
+
+#include <cstdlib>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <memory>
+
+namespace memscope::ui {
+
+namespace {
+
+const QColor kColours[] = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
+                           QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf")};
+
+class UnitTicker : public QCPAxisTicker {
+public:
+    explicit UnitTicker(std::string unit) : m_unit(std::move(unit)) {}
+
+protected:
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+        if (m_unit == "bytes")
+            return QString::fromStdString(formatValue(int64_t(tick), "bytes"));
+        return QString::number(tick, 'g', 6);
+    }
+
+private:
+    std::string m_unit;
+};
+
+} // namespace
+
+void ensureApplication() {
+    if (QCoreApplication::instance())
+        return;
+    const char* d = std::getenv("DISPLAY");
+    const char* w = std::getenv("WAYLAND_DISPLAY");
+    if (!std::getenv("QT_QPA_PLATFORM") && !(d && *d) && !(w && *w))
+        setenv("QT_QPA_PLATFORM", "offscreen", 1);
+    if (!std::getenv("XDG_RUNTIME_DIR")) {
+        // Qt wants one; a private folder keeps it quiet.
+        std::string dir = "/tmp/memscope-runtime-" + std::to_string(getuid());
+        mkdir(dir.c_str(), 0700);
+        setenv("XDG_RUNTIME_DIR", dir.c_str(), 1);
+    }
+    static int argc = 1;
+    static char name[] = "memscope";
+    static char* argv[] = {name, nullptr};
+    static std::unique_ptr<QApplication> app(new QApplication(argc, argv));
+}
+
+bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int height) {
+    QCustomPlot plot;
+    plot.resize(width, height);
+    plot.plotLayout()->insertRow(0);
+    auto* title = new QCPTextElement(&plot, QString::fromStdString(chart.title), QFont("sans", 11, QFont::Bold));
+    plot.plotLayout()->addElement(0, 0, title);
+    auto timeTicker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    timeTicker->setDateTimeFormat("HH:mm:ss");
+    timeTicker->setDateTimeSpec(Qt::UTC);
+    plot.xAxis->setTicker(timeTicker);
+    plot.xAxis->setLabel("time (UTC)");
+    plot.yAxis->setTicker(QSharedPointer<UnitTicker>::create(chart.unit));
+    plot.legend->setVisible(true);
+    plot.legend->setFont(QFont("sans", 8));
+    plot.legend->setBrush(QColor(255, 255, 255, 220));
+    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    double ymax = 0;
+    int i = 0;
+    for (const auto& s : chart.series) {
+        auto* g = plot.addGraph();
+        QVector<double> xs, ys;
+        for (const auto& p : s.points) {
+            xs.push_back(double(p.timeNs) / 1e9);
+            ys.push_back(p.value);
+            ymax = std::max(ymax, p.value);
+        }
+        g->setData(xs, ys, true);
+        QColor c = kColours[i++ % std::size(kColours)];
+        g->setPen(QPen(c, i == 1 ? 2.2 : 1.6));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
+        g->setName(QString::fromStdString(s.key()));
+    }
+    plot.rescaleAxes();
+    plot.yAxis->setRange(0, ymax > 0 ? ymax * 1.08 : 1);
+    if (chart.markNs) {
+        auto* line = new QCPItemStraightLine(&plot);
+        double x = double(chart.markNs) / 1e9;
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(QPen(QColor(200, 0, 0), 1, Qt::DashLine));
+    }
+    return plot.savePng(path, width, height);
+}
+
+} // namespace memscope::ui
