@@ -175,9 +175,36 @@ double shareThrough(const Profile& p, const std::string& leaf, bool (*through)(c
     return all > 0 ? via / all : 0;
 }
 
+// Share of a leaf function's inuse bytes whose stacks pass through one of
+// these source lines.
+double shareThroughFrames(const Profile& p, const std::string& leaf,
+                          const std::set<std::pair<std::string, int64_t>>& lines) {
+    int idx = p.sampleIndex("inuse_space");
+    if (idx < 0)
+        return 0;
+    double all = 0, via = 0;
+    for (const auto& s : p.samples) {
+        if (s.locations.empty())
+            continue;
+        const auto& first = p.locations[s.locations[0]];
+        if (first.lines.empty() || p.functions[first.lines[0].function].name != leaf)
+            continue;
+        double v = double(s.values[size_t(idx)]);
+        all += v;
+        bool hit = false;
+        for (uint32_t loc : s.locations)
+            for (const auto& ln : p.locations[loc].lines)
+                hit |= lines.count({p.functions[ln.function].file, ln.line}) > 0;
+        if (hit)
+            via += v;
+    }
+    return all > 0 ? via / all : 0;
+}
+
 bool isHttpClientMachinery(const std::string& fn) {
     return fn.rfind("net/http.(*Transport).", 0) == 0 || fn.rfind("net/http.(*persistConn).", 0) == 0;
 }
+bool isHttpServerConn(const std::string& fn) { return fn.rfind("net/http.(*conn).", 0) == 0; }
 bool isHttpClientEntry(const std::string& fn) {
     return fn.rfind("net/http.(*Client).", 0) == 0 || fn.rfind("net/http.(*Transport).roundTrip", 0) == 0 ||
            fn.rfind("net/http.(*Transport).RoundTrip", 0) == 0;
@@ -235,6 +262,24 @@ private:
         }
         return m_haveHeap ? &m_heap : nullptr;
     }
+    // The heap profile's names for code at file:line. Heap dumps name frames by
+    // physical function, so an inlined allocator shows as its caller there;
+    // the profile resolves inlining, and the line is the same.
+    std::vector<std::string> profileFunctionsAt(const std::string& file, int64_t line) {
+        std::vector<std::string> out;
+        const Profile* p = latestHeap();
+        if (!p || file.empty())
+            return out;
+        for (const auto& loc : p->locations)
+            for (const auto& ln : loc.lines) {
+                const auto& fn = p->functions[ln.function];
+                if (ln.line == line && fn.file == file &&
+                    std::find(out.begin(), out.end(), fn.name) == out.end())
+                    out.push_back(fn.name);
+            }
+        return out;
+    }
+
     Finding make(const std::string& kind, const std::string& severity) {
         Finding f;
         f.kind = kind;
@@ -251,6 +296,8 @@ private:
 
     // ---- sockets per remote host
     void connections() {
+        Finding churn = make("connection_churn", "warning");
+        double churnFrac = 0, churnNew = 0, churnOpen = 0;
         std::vector<std::string> leaking;
         std::vector<const Series*> leakSeries;
         double firstSum = 0, lastSum = 0, rate = 0;
@@ -282,24 +329,43 @@ private:
                 }
             if (steps < 2 || sumFrac / double(steps) < 0.5 || newTotal < 20)
                 continue;
-            Finding f = make("connection_churn", "warning");
-            f.hosts = {host};
-            f.title = "Connections to " + host + " are replaced, not reused";
-            f.summary = "At each capture, " + num(100 * sumFrac / double(steps)) + "% of the TCP connections to " +
-                        host + " on average were new (" + num(newTotal) + " new connections over " +
-                        num(double(steps)) + " intervals) while the number open stayed near " + num(t.last) +
-                        ". Connections are being closed and re-dialed instead of kept alive and reused: "
-                        "typically response bodies not drained and closed, a Transport with keep-alives "
-                        "disabled, or a client made per request and closed. Each new connection costs a "
-                        "handshake, a socket and its goroutines.";
-            f.series = {*s, *fresh};
-            f.snapshots = snapshotsOf(*s);
-            f.numbers = {{"mean_new_fraction", sumFrac / double(steps)}, {"new_connections", newTotal},
-                         {"open_connections_last", t.last}};
-            m_out.push_back(std::move(f));
+            churn.hosts.push_back(host);
+            churn.series.push_back(*s);
+            churn.series.push_back(*fresh);
+            churn.snapshots = snapshotsOf(*s);
+            churnFrac += sumFrac / double(steps);
+            churnNew += newTotal;
+            churnOpen += t.last;
+        }
+        if (!churn.hosts.empty()) {
+            double frac = churnFrac / double(churn.hosts.size());
+            churn.title = "Connections to " + joinList(churn.hosts) + " are replaced, not reused";
+            churn.summary = "At each capture, " + num(100 * frac) + "% of the TCP connections to " +
+                            joinList(churn.hosts) + " on average were new (" + num(churnNew) +
+                            " new connections in all) while the number open held near " + num(churnOpen) +
+                            ". Connections are being closed and dialed again instead of kept alive and reused: "
+                            "typically response bodies not drained and closed, a Transport with keep-alives "
+                            "disabled, or a client made per request and closed. Each new connection costs a "
+                            "handshake, a socket and a goroutine or two, and leaves sockets in TIME_WAIT.";
+            churn.numbers = {{"mean_new_fraction", frac}, {"new_connections", churnNew},
+                             {"open_connections_last", churnOpen}};
+            m_out.push_back(std::move(churn));
         }
         if (leaking.empty())
             return;
+        // When the process itself serves those addresses (a test harness, a
+        // sidecar in-process), the server side of each leaked connection is
+        // here too: its goroutines and buffers are part of this leak.
+        auto fdSnaps = snaps("fds");
+        if (!fdSnaps.empty()) {
+            Stmt q(m_store.db(), "SELECT DISTINCT local_addr FROM fds WHERE snapshot_id = ? AND state = 'LISTEN'");
+            q.bind(1, fdSnaps.back().id);
+            while (q.step())
+                if (std::find(leaking.begin(), leaking.end(), q.text(0)) != leaking.end())
+                    m_serverSideHere = true;
+        }
+        if (m_serverSideHere)
+            m_explainedRoles.insert("http_server_conn");
         Finding f = make("connection_leak", lastSum - firstSum >= 100 ? "critical" : "warning");
         f.hosts = leaking;
         for (const auto* s : leakSeries) {
@@ -326,6 +392,7 @@ private:
                                                     ? "net/http.(*persistConn).readLoop"
                                                     : "net/http.(*persistConn).writeLoop");
                     m_explainedRoles.insert(role);
+                    m_goroutinesGrow = true;
                 }
             }
         }
@@ -509,6 +576,8 @@ private:
                     f.sites.push_back({fr.function, fr.file, fr.line, byBucket[s.bucket],
                                        "sampled objects the finalizer queue holds were allocated here"});
                     m_finalizerSites.insert(fr.function);
+                    for (const auto& name : profileFunctionsAt(fr.file, fr.line))
+                        m_finalizerSites.insert(name);
                 }
         }
         m_out.push_back(std::move(f));
@@ -569,8 +638,15 @@ private:
                 f.sites.push_back({fr.function, fr.file, fr.line, byBucket[site.bucket],
                                    "allocated sampled objects this global retains"});
                 m_globalSites.insert(fr.function);
+                for (const auto& name : profileFunctionsAt(fr.file, fr.line))
+                    m_globalSites.insert(name);
                 if (siteNames.size() < 3)
                     siteNames.push_back(fr.function);
+                for (const auto& line : site.stack) {
+                    Frame u = parseStackLine(line);
+                    if (isUserCode(u.function))
+                        m_globalFrames.insert({u.file, u.line});
+                }
                 for (const auto& line : site.stack) {
                     Frame u = parseStackLine(line);
                     if (isUserCode(u.function) && !u.file.empty()) {
@@ -580,15 +656,34 @@ private:
                         break;
                     }
                 }
-                if (const Series* hs = m_s.find("heap_inuse_bytes", "site", fr.function)) {
+                std::vector<std::string> names = profileFunctionsAt(fr.file, fr.line);
+                names.push_back(fr.function);
+                const Series* hs = nullptr;
+                for (const auto& name : names)
+                    if (!hs)
+                        hs = m_s.find("heap_inuse_bytes", "site", name);
+                if (hs) {
                     Trend ht = trendOf(hs->points);
                     if (ht.last > ht.first && f.series.size() < 4) {
                         f.series.push_back(*hs);
-                        body += " In-use memory allocated at " + fr.function + " grew from " + bytes(ht.first) +
+                        body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " + bytes(ht.first) +
                                 " to " + bytes(ht.last) + " in the heap profiles.";
                     }
                 }
             }
+            // Heap-profile sites reached through the same lines (the profile
+            // resolves inlining that the dump's physical frames hide).
+            if (const Profile* p = latestHeap(); p && f.series.size() < 2)
+                for (const Series* hs : m_s.withLabel("heap_inuse_bytes", "site")) {
+                    Trend ht = trendOf(hs->points);
+                    if (ht.last <= ht.first || f.series.size() >= 3)
+                        continue;
+                    if (shareThroughFrames(*p, hs->labels.at("site"), m_globalFrames) < 0.5)
+                        continue;
+                    f.series.push_back(*hs);
+                    body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " + bytes(ht.first) +
+                            " to " + bytes(ht.last) + " in the heap profiles.";
+                }
             if (!siteNames.empty())
                 body += " Sampled objects under it were allocated at " + joinList(siteNames) + ".";
             if (!named)
@@ -638,6 +733,7 @@ private:
                     }
             if (!role.empty() && m_explainedRoles.count(role))
                 continue; // part of a connection leak already reported
+            m_goroutinesGrow = true;
             Finding f = make("goroutine_leak", t.last - t.first >= 1000 ? "critical" : "warning");
             f.title = "Goroutines running " + entry + " grow without bound";
             f.goroutineGroups = {entry};
@@ -668,7 +764,14 @@ private:
             const std::string& site = s->labels.at("site");
             if (m_globalSites.count(site) || m_finalizerSites.count(site))
                 continue;
+            if (p && !m_globalFrames.empty() && shareThroughFrames(*p, site, m_globalFrames) >= 0.5)
+                continue; // reached through the same code as what the global retains
             if (connectionLeak && p && shareThrough(*p, site, isHttpClientMachinery) >= 0.5)
+                continue;
+            if (connectionLeak && m_serverSideHere && p && shareThrough(*p, site, isHttpServerConn) >= 0.5)
+                continue;
+            // Goroutine stacks and descriptors grow with any goroutine growth already reported.
+            if (m_goroutinesGrow && (site == "runtime.malg" || site == "runtime.allgadd"))
                 continue;
             Finding f = make("heap_growth", "warning");
             f.title = "In-use memory grows at " + site;
@@ -722,6 +825,8 @@ private:
     const SeriesSet& m_s;
     std::vector<Finding> m_out;
     std::set<std::string> m_leakingHosts, m_explainedRoles, m_globalSites, m_finalizerSites;
+    bool m_serverSideHere = false, m_goroutinesGrow = false;
+    std::set<std::pair<std::string, int64_t>> m_globalFrames;
     Profile m_heap;
     int64_t m_heapId = 0;
     bool m_heapLoaded = false, m_haveHeap = false;

@@ -1000,6 +1000,27 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
         if (!nestedAny)
             s.sampledRetainedBytes += dom.retained[v];
     }
+    // A finalizer's own object, when sampled, is "held" by that finalizer's
+    // root too: that is where the objects waiting on it were allocated.
+    {
+        std::vector<uint32_t> finRoot;
+        for (uint32_t r = 0; r < g.roots.size(); ++r)
+            if (g.roots[r].kind == RootKind::Finalizer || g.roots[r].kind == RootKind::QueuedFinalizer)
+                finRoot.push_back(r + 1);
+        for (size_t i = 0; i < d.finalizers.size() && i < finRoot.size(); ++i) {
+            int32_t o = d.finalizers[i].objectIndex;
+            if (o < 0 || bucketOf[size_t(o)] < 0)
+                continue;
+            uint32_t v = g.objectNode(uint32_t(o));
+            if (dom.idom[v] == kNone || rootOf[v] == finRoot[i])
+                continue; // unreachable, or already counted under this root
+            auto& e = edges[{finRoot[i], uint32_t(bucketOf[size_t(o)])}];
+            e.root = finRoot[i];
+            e.bucket = uint32_t(bucketOf[size_t(o)]);
+            e.retainedBytes += dom.retained[v];
+            e.objects++;
+        }
+    }
     for (auto& [b, row] : sites)
         s.sites.push_back(row);
     std::sort(s.sites.begin(), s.sites.end(), [](const auto& a, const auto& b) {

@@ -117,6 +117,30 @@ private slots:
         }
     }
 
+    // Services written for these tests (tests/gen/services): different code and
+    // names from the corpus, one trap each, and a healthy one under load.
+    void eachTrapAloneIsFoundAndNothingElse_data() {
+        QTest::addColumn<QString>("folder");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("transport per call") << "transport" << QStringList{"connection_leak"};
+        QTest::newRow("keep-alives off") << "churn" << QStringList{"connection_churn"};
+        QTest::newRow("slow finalizer") << "finalizer" << QStringList{"finalizer_backlog"};
+        QTest::newRow("unsafe views in a global") << "global" << QStringList{"global_retention"};
+        QTest::newRow("blocked watchers") << "goroutine" << QStringList{"goroutine_leak"};
+        QTest::newRow("healthy under load") << "healthy" << QStringList{};
+    }
+    void eachTrapAloneIsFoundAndNothingElse() {
+        QFETCH(QString, folder);
+        QFETCH(QStringList, expected);
+        QTemporaryDir dir;
+        auto store = importFolder(dir, dataPath("services/" + folder));
+        QVERIFY(store);
+        QStringList kinds;
+        for (const auto& f : detectFindings(*store))
+            kinds << QString::fromStdString(f.kind);
+        QCOMPARE(kinds, expected);
+    }
+
     void healthyServiceIsQuiet() {
         QTemporaryDir dir;
         auto store = importFolder(dir, dataPath("cases/healthy"));

@@ -3,6 +3,8 @@
 #include "workbench.h"
 
 #include "call_tree_model.h"
+#include "findings_panel.h"
+#include "retention_view.h"
 #include "case_store.h"
 #include "format.h"
 #include "import_batch.h"
@@ -31,6 +33,8 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QListWidget>
+#include <QTabWidget>
 #include <QStatusBar>
 #include <QTableView>
 #include <QTreeView>
@@ -53,6 +57,7 @@ CaseOverview loadOverview(const QString& path) {
     }
     o.snapshots = (*store)->snapshots();
     o.series = allSeries(**store);
+    o.findings = detectFindings(**store);
     int heaps = 0;
     for (const auto& s : o.snapshots)
         heaps += s.kind == "heap";
@@ -118,6 +123,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             return;
         }
         m_timeline->setSeries(std::move(o.series));
+        bool anyFindings = !o.findings.empty();
+        m_findings->setFindings(std::move(o.findings));
+        m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size()) : tr("Findings"));
+        if (anyFindings)
+            m_tabs->setCurrentIndex(0);
+        m_retention->setCase(m_casePath, o.snapshots);
         setIdle(o.summary);
         // Open the latest heap snapshot, so the tables are never empty.
         qint64 last = 0;
@@ -206,7 +217,10 @@ MainWindow::~MainWindow() {
 
 void MainWindow::buildCentral() {
     m_timeline = new TimelineView(this);
-    connect(m_timeline, &TimelineView::snapshotClicked, this, &MainWindow::selectSnapshot);
+    connect(m_timeline, &TimelineView::snapshotClicked, this, [this](qint64 id) {
+        selectSnapshot(id);
+        m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
+    });
 
     auto* sitesPanel = new QWidget(this);
     auto* sl = new QVBoxLayout(sitesPanel);
@@ -275,10 +289,21 @@ void MainWindow::buildCentral() {
     m_hsplit->addWidget(sitesPanel);
     m_hsplit->addWidget(treePanel);
     m_hsplit->setSizes({760, 520});
+    m_findings = new FindingsPanel(this);
+    connect(m_findings->list(), &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0 && size_t(row) < m_findings->findings().size())
+            m_timeline->showEvidence(m_findings->findings()[size_t(row)].series);
+    });
+    m_retention = new RetentionView(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(m_findings, tr("Findings"));
+    m_tabs->addTab(m_hsplit, tr("Allocation sites"));
+    m_tabs->addTab(m_retention, tr("Retention (heap dumps)"));
+    m_tabs->setCurrentIndex(1);
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
-    m_vsplit->addWidget(m_hsplit);
-    m_vsplit->setSizes({560, 360});
+    m_vsplit->addWidget(m_tabs);
+    m_vsplit->setSizes({520, 420});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "calltree.h"
+#include "detect.h"
 #include "profile.h"
 #include "series.h"
 #include "top.h"
@@ -22,12 +23,15 @@ class QSplitter;
 class QTableView;
 class QTreeView;
 class QMenu;
+class QTabWidget;
 
 namespace memscope::ui {
 
 class TimelineView;
 class SitesModel;
 class CallTreeModel;
+class FindingsPanel;
+class RetentionView;
 
 // What opening a case loads, off the GUI thread.
 struct CaseOverview {
@@ -36,6 +40,7 @@ struct CaseOverview {
     std::vector<Series> series;
     std::vector<SnapshotInfo> snapshots;
     QString summary;
+    std::vector<Finding> findings;
 };
 
 // One snapshot's profile and its sites for the chosen sample type.
@@ -74,6 +79,9 @@ public:
     QTreeView* callTreeView() const { return m_treeView; }
     CallTreeModel* callTreeModel() const { return m_tree; }
     bool isBusy() const;
+    FindingsPanel* findingsPanel() const { return m_findings; }
+    RetentionView* retentionView() const { return m_retention; }
+    QTabWidget* tabs() const { return m_tabs; }
 
 signals:
     void caseLoaded();
@@ -114,6 +122,9 @@ private:
     QLabel* m_treeTitle = nullptr;
     QCheckBox* m_invert = nullptr;
     QSplitter* m_vsplit = nullptr;
+    QTabWidget* m_tabs = nullptr;
+    FindingsPanel* m_findings = nullptr;
+    RetentionView* m_retention = nullptr;
     QSplitter* m_hsplit = nullptr;
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;

@@ -5,6 +5,7 @@
 #include "format.h"
 
 #include <QLabel>
+#include <QSet>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <cmath>
@@ -106,6 +107,66 @@ void TimelineView::clearPanels() {
     m_panelSeries.clear();
 }
 
+void TimelineView::showEvidence(const std::vector<Series>& evidence) {
+    // Drop the previous evidence panel.
+    for (auto it = m_panels.begin(); it != m_panels.end();)
+        if ((*it)->property("evidence").toBool()) {
+            m_plot->plotLayout()->remove(*it);
+            it = m_panels.erase(it);
+        } else {
+            ++it;
+        }
+    m_plot->plotLayout()->simplify();
+    m_evidence = evidence;
+    QSet<QString> keys, drawn;
+    for (const auto& s : m_evidence)
+        keys.insert(QString::fromStdString(s.key()));
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph* g = m_plot->graph(i);
+        QString key = g->property("seriesKey").toString();
+        drawn.insert(key);
+        QPen pen = g->pen();
+        QColor c = pen.color();
+        bool on = keys.isEmpty() || keys.contains(key);
+        c.setAlpha(on ? 255 : 50);
+        pen.setColor(c);
+        pen.setWidthF(keys.contains(key) ? 3.0 : (on ? 1.5 : 1.0));
+        g->setPen(pen);
+    }
+    std::vector<const Series*> missing;
+    for (const auto& s : m_evidence)
+        if (!drawn.contains(QString::fromStdString(s.key())))
+            missing.push_back(&s);
+    if (!missing.empty()) {
+        bool bytes = missing.front()->unit == "bytes";
+        std::vector<const Series*> same;
+        for (const auto* s : missing)
+            if ((s->unit == "bytes") == bytes)
+                same.push_back(s);
+        addPanel(tr("evidence"), same, bytes);
+        m_panels.back()->setProperty("evidence", true);
+        for (int i = 0; i < m_plot->graphCount(); ++i)
+            if (m_plot->graph(i)->keyAxis()->axisRect() == m_panels.back()) {
+                QPen pen = m_plot->graph(i)->pen();
+                pen.setWidthF(3.0);
+                m_plot->graph(i)->setPen(pen);
+            }
+    }
+    // Time labels under whichever panel is now last.
+    for (auto* rect : m_panels) {
+        rect->axis(QCPAxis::atBottom)->setTickLabels(false);
+        rect->axis(QCPAxis::atBottom)->setLabel(QString());
+    }
+    if (!m_panels.empty()) {
+        m_plot->xAxis->setTickLabels(false);
+        m_plot->xAxis->setLabel(QString());
+        m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
+        m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
+    }
+    m_plot->setMinimumHeight(160 + 70 * int(m_panels.size()));
+    m_plot->replot();
+}
+
 QStringList TimelineView::panelTitles() const {
     QStringList out;
     for (auto* rect : m_panels)
@@ -155,6 +216,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
         QString name = QString::fromStdString(s->key());
         g->setName(name);
+        g->setProperty("seriesKey", name);
     }
     y->setRange(0, std::max(1.0, top * 1.1));
     x->setRange(m_plot->xAxis->range());
@@ -212,6 +274,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, total ? QColor(Qt::white) : c,
                                            total ? 7 : 4));
         g->setName(lineName(s));
+        g->setProperty("seriesKey", QString::fromStdString(s.key()));
     }
     resetZoom();
     auto pick = [&](auto pred) {
@@ -230,7 +293,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
              }), false);
     addPanel(tr("kept by finalizers"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
-    m_plot->setMinimumHeight(220 + 120 * int(m_panels.size()));
+    m_plot->setMinimumHeight(160 + 70 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
     m_plot->xAxis->setTickLabels(!stacked);

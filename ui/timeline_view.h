@@ -33,6 +33,9 @@ public:
     // Pixel position of the i-th point of the main line, for tests and tooling.
     QPoint pointPosition(int i) const;
     const std::vector<Series>& series() const { return m_series; }
+    // Draws a finding's series bold (and the rest faint); series the timeline
+    // does not draw get an "evidence" panel. Empty: back to normal.
+    void showEvidence(const std::vector<Series>& evidence);
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
 
@@ -53,6 +56,7 @@ private:
     QCustomPlot* m_plot;
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
+    std::vector<Series> m_evidence; // kept alive for the evidence panel
     std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;
     std::vector<Series> m_series;

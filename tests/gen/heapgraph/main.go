@@ -1,7 +1,8 @@
 // heapgraph builds a heap whose retention is known exactly, then writes a
 // heap dump of itself. Used to make tests/data/heapgraph-*.
 //
-//	go build -trimpath -ldflags=-w -o heapgraph . && ./heapgraph dump.bin
+//	go build -trimpath -ldflags=-w -o heapgraph . && env -i ./heapgraph dump.bin
+//	zstd -19 dump.bin heapgraph   # tests/data/heapdump/heapgraph-dump.bin.zst, heapgraph.zst
 package main
 
 import (

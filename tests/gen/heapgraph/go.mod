@@ -1,0 +1,3 @@
+module heapgraph
+
+go 1.19
