@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (CMake preset `fuzz`: clang, ASan+UBSan) and runs
+# each for SECONDS (default 60), seeded from tests/data.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]
+# Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing.
+# Findings land in build-fuzz/artifacts/TARGET/; each one found becomes a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-60}
+shift || true
+targets=${*:-pprof heap_text goroutines lsof gctrace json escape heapdump ss framing}
+for p in clang libclang-rt-14-dev zstd; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+    { echo "fuzz: installing $p"; apt-get install -y -qq "$p" >/dev/null; }
+done
+cmake --preset fuzz >/dev/null
+cmake --build build-fuzz -j2 $(for t in $targets; do echo --target fuzz_$t; done) >/dev/null
+seed() { # TARGET FILE...: decoded copies of the test inputs
+  local dir="build-fuzz/corpus/$1"; shift
+  mkdir -p "$dir"
+  for f in "$@"; do
+    [ -f "$f" ] || continue
+    case "$f" in
+      *.zst) zstd -dqc "$f" | head -c 4000000 > "$dir/$(basename "$f" .zst)" ;;
+      *.gz) if [ "$1" = framing ]; then cp "$f" "$dir/"; else gzip -dc "$f" > "$dir/$(basename "$f" .gz)" 2>/dev/null || true; fi ;;
+      *) head -c 4000000 "$f" > "$dir/$(basename "$f")" ;;
+    esac
+  done
+}
+d=tests/data
+seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz
+seed heap_text $d/heaptext/*
+seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001*
+seed lsof $d/lsof/*
+seed gctrace $d/gctrace/*
+seed json $d/metrics/*
+seed escape $d/escape/*
+seed heapdump $d/heapdump/heapdump_tiny_go119.bin
+seed ss $d/ss/*
+mkdir -p build-fuzz/corpus/framing && cp $d/pprof/*.gz $d/services/churn/*.zst build-fuzz/corpus/framing/ 2>/dev/null || true
+status=0
+for t in $targets; do
+  mkdir -p "build-fuzz/artifacts/$t"
+  log="build-fuzz/fuzz_$t.log"
+  if build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
+      -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="build-fuzz/artifacts/$t/" -print_final_stats=1 \
+      >"$log" 2>&1; then
+    echo "fuzz_$t: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs, no findings"
+  else
+    echo "fuzz_$t: FOUND a problem; see $log and build-fuzz/artifacts/$t/"
+    status=1
+  fi
+done
+exit $status

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// libFuzzer entry points, one per decoder: built once per target with
+// -DMEMSCOPE_FUZZ_<NAME>. Every input must end in a value or an Error: never a
+// crash, a hang, a leak or unbounded memory.
+#include "escape_notes.h"
+#include "gctrace.h"
+#include "goroutine_dump.h"
+#include "heap_text.h"
+#include "heapdump.h"
+#include "input.h"
+#include "json_reader.h"
+#include "lsof.h"
+#include "pprof_reader.h"
+#include "ss_parser.h"
+#include "top.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+using namespace memscope;
+
+namespace {
+
+// Decoders read streams; a fuzz input is the decoded text itself, except for
+// the framing targets, which feed the raw bytes to the decompressors.
+[[maybe_unused]] std::unique_ptr<ByteStream> plain(std::string_view s) {
+    DecodeLimits limits;
+    limits.maxDecoded = 64u << 20;
+    return openStream(s, limits);
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    std::string_view in(reinterpret_cast<const char*>(data), size);
+#if defined(MEMSCOPE_FUZZ_PPROF)
+    if (auto p = parsePprof(in)) {
+        for (int i = 0; i < int(p->sampleTypes.size()) && i < 4; ++i)
+            (void)computeTop(*p, i);
+    }
+#elif defined(MEMSCOPE_FUZZ_HEAP_TEXT)
+    auto s = plain(in);
+    (void)parseHeapText(*s);
+#elif defined(MEMSCOPE_FUZZ_GOROUTINES)
+    auto s = plain(in);
+    (void)parseGoroutineDump(*s);
+    auto t = plain(in);
+    (void)parseGoroutineProfileText(*t);
+#elif defined(MEMSCOPE_FUZZ_LSOF)
+    auto s = plain(in);
+    (void)parseLsofText(*s);
+    auto t = plain(in);
+    (void)parseLsofFields(*t);
+#elif defined(MEMSCOPE_FUZZ_GCTRACE)
+    auto s = plain(in);
+    (void)parseGcTrace(*s);
+#elif defined(MEMSCOPE_FUZZ_JSON)
+    (void)visitJsonNumbers(in, [](const std::string&, double) {}, true);
+#elif defined(MEMSCOPE_FUZZ_ESCAPE)
+    auto s = plain(in);
+    (void)parseEscapeNotes(*s);
+#elif defined(MEMSCOPE_FUZZ_HEAPDUMP)
+    auto s = plain(in);
+    if (auto d = readHeapDump(*s, Progress{})) {
+        Dominators dom = computeDominators(d->graph);
+        (void)summarizeHeapDump(*d, dom);
+        if (d->graph.objects() > 0)
+            (void)pathsToRoots(d->graph, 0);
+        if (auto blob = encodeHeapGraph(*d, dom))
+            (void)decodeHeapGraph(*blob);
+    }
+#elif defined(MEMSCOPE_FUZZ_SS)
+    auto s = plain(in);
+    (void)ss::parse(*s);
+#elif defined(MEMSCOPE_FUZZ_FRAMING)
+    // gzip or zstd framing, raw: decode everything under a small cap.
+    DecodeLimits limits;
+    limits.maxDecoded = 16u << 20;
+    auto s = openStream(in, limits);
+    (void)readAll(*s);
+    (void)decodeHeapGraph(in);
+#else
+#error "define one MEMSCOPE_FUZZ_<TARGET>"
+#endif
+    return 0;
+}
