@@ -187,6 +187,9 @@ int cmdImport(const std::vector<std::string>& argv) {
     if (tty)
         std::fprintf(stderr, "\r\033[K");
     int failed = sum.failed + int(missing.size());
+    if (sum.stoppedEarly)
+        std::cout << "stopped: the case could not be written; " << sum.stoppedEarly
+                  << " file(s) not tried (the files imported so far are intact)\n";
     std::cout << sum.imported << " imported, " << sum.duplicate << " duplicate, " << sum.skipped
               << " skipped, " << failed << " failed\n";
     return failed ? kInputFailed : kOk;

@@ -127,11 +127,17 @@ void Db::close() {
     }
 }
 
+namespace {
+const char* const kCannotGrow = " (the case file cannot grow: disk full, quota or file size limit?)";
+}
+
 Status Db::exec(const char* sql) {
     char* msg = nullptr;
-    if (sqlite3_exec(m_db, sql, nullptr, nullptr, &msg) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(m_db, sql, nullptr, nullptr, &msg); rc != SQLITE_OK) {
         std::string m = msg ? msg : "unknown error";
         sqlite3_free(msg);
+        if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
+            m += kCannotGrow;
         return Error{ErrorCode::Database, m, m_path, {}, {}};
     }
     return {};
@@ -148,6 +154,11 @@ int64_t Db::scalar(const char* sql, int64_t fallback) {
 
 Error Db::error(const std::string& context) const {
     std::string msg = m_db ? sqlite3_errmsg(m_db) : "cannot open database";
+    if (m_db) {
+        int code = sqlite3_errcode(m_db) & 0xff;
+        if (code == SQLITE_FULL || code == SQLITE_IOERR)
+            msg += kCannotGrow;
+    }
     return Error{ErrorCode::Database, context + ": " + msg, m_path, {}, {}};
 }
 

@@ -82,11 +82,18 @@ BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& files
                 ++sum.failed;
             break;
         }
+        // The case itself failing to write (full disk) fails every file after
+        // it too: stop, and say so once.
+        bool caseBroken = o.status == ImportStatus::Failed && o.error && o.error->code == ErrorCode::Database;
         if (onOutcome)
             onOutcome(o);
         sum.outcomes.push_back(std::move(o));
         if (sum.cancelled)
             break;
+        if (caseBroken) {
+            sum.stoppedEarly = int(files.size() - i - 1);
+            break;
+        }
     }
     progress(done, total, {});
     return sum;

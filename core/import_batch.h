@@ -17,6 +17,7 @@ void listFiles(const std::vector<std::string>& paths, std::vector<std::string>& 
 struct BatchSummary {
     int imported = 0, duplicate = 0, skipped = 0, failed = 0;
     bool cancelled = false;
+    int stoppedEarly = 0; // files not tried because the case could not be written
     std::vector<ImportOutcome> outcomes;
 };
 
