@@ -12,6 +12,7 @@
 #include "pprof_reader.h"
 #include "report.h"
 #include "top.h"
+#include "chart_svg.h"
 
 #ifdef MEMSCOPE_HAVE_GUI
 #include "chart_export.h"
@@ -448,6 +449,57 @@ int cmdReport(const std::vector<std::string>& argv) {
     return kOk;
 }
 
+} // namespace
+
+int cmdExportChart(const std::vector<std::string>& argv) {
+    Args a = parse(argv, 2, {"--chart", "--from", "--to", "-o"}, {});
+    if (!a.error.empty())
+        return usageError(a.error);
+    if (a.positional.size() != 1 || !a.opt("--chart") || !a.opt("-o"))
+        return usageError("export-chart needs CASE --chart NAME -o FILE");
+    std::string name = *a.opt("--chart");
+    auto names = chartNames();
+    if (std::find(names.begin(), names.end(), name) == names.end())
+        return usageError("--chart is one of heap, gc, goroutines, fds, connections, finalizers");
+    auto store = openCaseFor(a.positional[0]);
+    if (!store)
+        return kInputFailed;
+    ChartSpec chart = namedChart(*store, name);
+    for (auto [opt, field] : {std::pair{"--from", &chart.fromNs}, std::pair{"--to", &chart.toNs}})
+        if (auto v = a.opt(opt)) {
+            auto t = parseTimeArg(*v);
+            if (!t)
+                return usageError(std::string(opt) + " takes ISO 8601 or unix seconds");
+            *field = *t;
+        }
+    if (chart.series.empty()) {
+        std::cerr << "memscope: " << a.positional[0] << ": nothing to draw for " << name << "\n";
+        return kInputFailed;
+    }
+    std::string out = *a.opt("-o");
+#ifdef MEMSCOPE_HAVE_GUI
+    ui::ensureApplication();
+    QString err = ui::saveChart(chart, QString::fromStdString(out));
+    if (!err.isEmpty()) {
+        std::cerr << "memscope: " << err.toStdString() << "\n";
+        return err.contains("must end") ? kUsage : kInputFailed;
+    }
+#else
+    if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
+        return usageError("this build writes charts as .svg only");
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    f << renderChartSvg(chart);
+    if (!f) {
+        std::cerr << "memscope: " << out << ": cannot write\n";
+        return kInputFailed;
+    }
+#endif
+    std::cerr << "wrote " << out << "\n";
+    return kOk;
+}
+
+namespace {
+
 std::string exeDir(const std::string& argv0) {
     std::error_code ec;
     auto self = fs::read_symlink("/proc/self/exe", ec);
@@ -471,8 +523,11 @@ std::string usage() {
            "                                          goroutine groups of a dump, largest first\n"
            "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"
            "                                          what changed between two snapshots of a kind\n"
-           "  memscope annotate CASE (--at TIME | --snapshot ID) [--series KEY] TEXT | --list | --remove ID\n"
-           "                                          notes that reports carry\n"
+           "  memscope annotate CASE (--at TIME | --from TIME --to TIME | --snapshot ID) --text TEXT\n"
+           "                    [--severity info|warning|critical] [--series KEY]   | --remove ID\n"
+           "  memscope annotations CASE [--json]      notes that charts and reports carry\n"
+           "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
+           "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
            "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"
@@ -625,6 +680,10 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return cmdDiff(args);
     if (cmd == "annotate")
         return cmdAnnotate(args);
+    if (cmd == "annotations")
+        return cmdAnnotations(args);
+    if (cmd == "export-chart")
+        return cmdExportChart(args);
     if (cmd == "findings")
         return cmdFindings(args);
     if (cmd == "retention")

@@ -38,6 +38,8 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
 
 int cmdFindings(const std::vector<std::string>& argv);
 int cmdAnnotate(const std::vector<std::string>& argv);
+int cmdAnnotations(const std::vector<std::string>& argv);
+int cmdExportChart(const std::vector<std::string>& argv);
 int cmdRetention(const std::vector<std::string>& argv);
 int cmdPaths(const std::vector<std::string>& argv);
 int cmdDiff(const std::vector<std::string>& argv);

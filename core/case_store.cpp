@@ -1352,12 +1352,18 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
 Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
     if (a.text.empty())
         return makeError(ErrorCode::Usage, "an annotation needs text");
-    Stmt s(m_db, "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns) VALUES(?,?,?,?,?)");
+    Stmt s(m_db, "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns, end_ns, severity)"
+                 " VALUES(?,?,?,?,?,?,?)");
     if (a.targetId)
         s.bind(1, a.targetId);
     else
         s.bindNull(1);
     s.bind(2, a.timeNs).bind(3, a.series).bind(4, a.text).bind(5, nowNs());
+    if (a.endNs)
+        s.bind(6, a.endNs);
+    else
+        s.bindNull(6);
+    s.bind(7, a.severity.empty() ? std::string("info") : a.severity);
     if (auto st = s.exec(); !st)
         return st.error();
     return m_db.lastInsertId();
@@ -1370,9 +1376,10 @@ Status CaseStore::removeAnnotation(int64_t id) {
 
 std::vector<Annotation> CaseStore::annotations() {
     std::vector<Annotation> out;
-    Stmt s(m_db, "SELECT id, COALESCE(target_id, 0), start_ns, ref, text FROM annotations ORDER BY start_ns, id");
+    Stmt s(m_db, "SELECT id, COALESCE(target_id, 0), start_ns, ref, text, COALESCE(end_ns, 0), severity"
+                 " FROM annotations ORDER BY start_ns, id");
     while (s.step())
-        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.text(4)});
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.text(4), s.i64(5), s.text(6)});
     return out;
 }
 

@@ -56,6 +56,8 @@ struct Annotation {
     int64_t timeNs = 0;
     std::string series;
     std::string text;
+    int64_t endNs = 0;             // a range when set
+    std::string severity = "info"; // info, warning, critical
 };
 
 enum class ImportStatus { Imported, Duplicate, Skipped, Failed };

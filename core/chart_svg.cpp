@@ -74,13 +74,20 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     const int plotW = width - left - right, plotH = height - top - bottom;
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
     double vmax = 0, vmin = 0;
+    auto inRange = [&](int64_t t) { return (!c.fromNs || t >= c.fromNs) && (!c.toNs || t <= c.toNs); };
     for (const auto& s : c.series)
         for (const auto& p : s.points) {
+            if (!inRange(p.timeNs))
+                continue;
             t0 = std::min(t0, p.timeNs);
             t1 = std::max(t1, p.timeNs);
             vmax = std::max(vmax, p.value);
             vmin = std::min(vmin, p.value);
         }
+    if (c.fromNs)
+        t0 = c.fromNs;
+    if (c.toNs)
+        t1 = c.toNs;
     std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
                       "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
                       std::to_string(height) +
@@ -132,10 +139,12 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         const char* colour = kPalette[i % std::size(kPalette)];
         std::string pts;
         for (const auto& p : s.points)
-            pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
+            if (inRange(p.timeNs))
+                pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
         out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) + "\" stroke-width=\"" +
                (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
         for (const auto& p : s.points)
+            if (inRange(p.timeNs))
             out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) + "\" r=\"2.5\" fill=\"" +
                    colour + "\"><title>" + xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
                                                      formatTimeIso(p.timeNs)) +
@@ -145,8 +154,64 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
                "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" + std::to_string(lx + 16) +
                "\" y=\"" + std::to_string(ly - 4) + "\">" + xmlEscape(s.key()) + "</text>\n";
     }
+    for (const auto& [t, text] : c.notes) {
+        if (t < t0 || t > t1)
+            continue;
+        out += "<line x1=\"" + fmt(X(t)) + "\" x2=\"" + fmt(X(t)) + "\" y1=\"" + std::to_string(top) + "\" y2=\"" +
+               std::to_string(top + plotH) + "\" stroke=\"#6a1b9a\" stroke-dasharray=\"5 3\"/>\n<text x=\"" +
+               fmt(X(t) + 3) + "\" y=\"" + std::to_string(top + 12) + "\" fill=\"#6a1b9a\">" + xmlEscape(text) +
+               "</text>\n";
+    }
     out += "</svg>\n";
     return out;
+}
+
+std::vector<std::string> chartNames() { return {"heap", "gc", "goroutines", "fds", "connections", "finalizers"}; }
+
+ChartSpec namedChart(CaseStore& store, const std::string& name) {
+    ChartSpec c;
+    c.unit = "count";
+    std::vector<Series> all;
+    auto take = [&](auto pred) {
+        for (auto& s : all)
+            if (pred(s) && c.series.size() < 10)
+                c.series.push_back(std::move(s));
+    };
+    if (name == "heap") {
+        c.title = "Heap in use";
+        c.unit = "bytes";
+        all = heapSeries(store);
+        take([](const Series& s) { return s.metric == "heap_inuse_bytes"; });
+    } else if (name == "gc") {
+        c.title = "GC: live heap and goal";
+        c.unit = "bytes";
+        all = gcSeries(store);
+        take([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; });
+    } else if (name == "goroutines") {
+        c.title = "Goroutines by state";
+        all = goroutineSeries(store);
+        take([](const Series& s) { return !s.labels.count("role") && !s.labels.count("group"); });
+    } else if (name == "fds") {
+        c.title = "Open files by type";
+        all = fdSeries(store);
+        take([](const Series& s) { return s.metric == "fds"; });
+    } else if (name == "connections") {
+        c.title = "Client TCP connections per remote host";
+        all = fdSeries(store);
+        take([](const Series& s) { return s.metric == "tcp_sockets" && s.labels.count("host"); });
+    } else if (name == "finalizers") {
+        c.title = "Finalizers";
+        all = heapDumpSeries(store);
+        for (auto& s : metricSeries(store))
+            all.push_back(std::move(s));
+        take([](const Series& s) {
+            return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
+                   (s.labels.count("name") && s.labels.at("name").find("finaliz") != std::string::npos);
+        });
+    }
+    for (const auto& a : store.annotations())
+        c.notes.push_back({a.timeNs, a.text});
+    return c;
 }
 
 } // namespace memscope

@@ -14,7 +14,16 @@ struct ChartSpec {
     std::string unit; // bytes, count, ...
     std::vector<Series> series;
     int64_t markNs = 0; // a vertical marker (a finding's moment), 0 none
+    // Annotations: a dashed line and its text at each time.
+    std::vector<std::pair<int64_t, std::string>> notes;
+    int64_t fromNs = 0, toNs = 0; // time range to draw; 0 = the data's
 };
+
+// The chart `memscope export-chart` and the workbench draw for a named panel:
+// heap, gc, goroutines, fds, connections, finalizers. Empty series when the
+// case has none of it. Annotations of the case are attached.
+ChartSpec namedChart(CaseStore& store, const std::string& name);
+std::vector<std::string> chartNames();
 
 // Self-contained SVG (no scripts, no external references); every text escaped.
 std::string renderChartSvg(const ChartSpec& chart, int width = 760, int height = 260);

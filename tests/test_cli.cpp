@@ -42,6 +42,7 @@ private slots:
     void leakingServiceEndToEnd();
     void diffTwoFiles();
     void retentionAndPathsOnAKnownHeap();
+    void annotationsAndChartExports();
 
 private:
     QTemporaryDir m_dir;
@@ -270,4 +271,41 @@ void TestCli::retentionAndPathsOnAKnownHeap() {
     QCOMPARE(steps.size(), 2);
     QCOMPARE(steps[0].toObject()["root_kind"].toString(), QString("frame"));
     QCOMPARE(memscopeRun({"paths", c, "--object", "0x1"}).code, 1);
+}
+
+void TestCli::annotationsAndChartExports() {
+    QString c = m_dir.filePath("charts.memscope");
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
+    QCOMPARE(memscopeRun({"annotate", c, "--from", "2026-11-26T16:59:15Z", "--to", "2026-11-26T16:59:25Z",
+                          "--text", "canary <v2> & rollback", "--severity", "warning"})
+                 .code,
+             0);
+    QCOMPARE(memscopeRun({"annotate", c, "--at", "yesterday", "--text", "x"}).code, 2);
+    Run list = memscopeRun({"annotations", c, "--json"});
+    auto notes = QJsonDocument::fromJson(list.out.toUtf8()).object()["annotations"].toArray();
+    QCOMPARE(notes.size(), 1);
+    QCOMPARE(notes[0].toObject()["severity"].toString(), QString("warning"));
+    QCOMPARE(notes[0].toObject()["end"].toString(), QString("2026-11-26T16:59:25Z"));
+    // The same chart in three formats; the SVG carries the note, escaped.
+    for (const char* chart : {"heap", "goroutines", "connections", "finalizers", "fds"}) {
+        QString svg = m_dir.filePath(QString("%1.svg").arg(chart));
+        QCOMPARE(memscopeRun({"export-chart", c, "--chart", chart, "-o", svg}).code, 0);
+        QString text = QString::fromStdString(readText(svg));
+        QVERIFY(text.startsWith("<svg"));
+        QVERIFY2(text.contains("canary &lt;v2&gt; &amp; rollback"), chart);
+        QVERIFY(text.contains("<polyline"));
+    }
+    QString png = m_dir.filePath("conn.png"), pdf = m_dir.filePath("conn.pdf");
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "connections", "-o", png}).code, 0);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "connections", "--from", "2026-11-26T16:59:10Z", "--to",
+                          "2026-11-26T16:59:30Z", "-o", pdf})
+                 .code,
+             0);
+    QVERIFY(readText(png).rfind("\x89PNG", 0) == 0);
+    std::string p = readText(pdf);
+    QVERIFY(p.rfind("%PDF-", 0) == 0);
+    QVERIFY(p.find("%%EOF") != std::string::npos);
+    QVERIFY(p.find("/Type /Page") != std::string::npos);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "nope", "-o", png}).code, 2);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "-o", m_dir.filePath("x.gif")}).code, 2);
 }

@@ -184,6 +184,12 @@ void TestWorkbench::retentionViewShowsDominatorsGraphAndPaths() {
     view->tree()->setCurrentIndex(child);
     QVERIFY(view->pathText().contains("global bss+0x270"));
     QVERIFY(view->pathText().contains("Path 1"));
+    // A note on the timeline, stored in the case.
+    Annotation note;
+    note.timeNs = 1795712360000000000;
+    note.text = "<b>not markup</b>";
+    QVERIFY(m_window->addAnnotation(note));
+    QCOMPARE(m_window->timeline()->annotationCount(), 2); // its line and its label
     if (qEnvironmentVariableIsSet("MEMSCOPE_SHOT"))
         m_window->grab().save(qEnvironmentVariable("MEMSCOPE_SHOT"));
 }

@@ -5,6 +5,7 @@
 
 #include <QApplication>
 #include <QDateTime>
+#include <QFile>
 #include <qcustomplot.h>
 
 #include <cstdlib>
@@ -56,8 +57,9 @@ void ensureApplication() {
     static std::unique_ptr<QApplication> app(new QApplication(argc, argv));
 }
 
-bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int height) {
-    QCustomPlot plot;
+namespace {
+
+void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height) {
     plot.resize(width, height);
     plot.plotLayout()->insertRow(0);
     auto* title = new QCPTextElement(&plot, QString::fromStdString(chart.title), QFont("sans", 11, QFont::Bold));
@@ -89,6 +91,8 @@ bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int he
         g->setName(QString::fromStdString(s.key()));
     }
     plot.rescaleAxes();
+    if (chart.fromNs && chart.toNs)
+        plot.xAxis->setRange(double(chart.fromNs) / 1e9, double(chart.toNs) / 1e9);
     plot.yAxis->setRange(0, ymax > 0 ? ymax * 1.08 : 1);
     if (chart.markNs) {
         auto* line = new QCPItemStraightLine(&plot);
@@ -97,7 +101,52 @@ bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int he
         line->point2->setCoords(x, 1);
         line->setPen(QPen(QColor(200, 0, 0), 1, Qt::DashLine));
     }
+    for (const auto& [t, text] : chart.notes) {
+        double x = double(t) / 1e9;
+        auto* line = new QCPItemStraightLine(&plot);
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(QPen(QColor(106, 27, 154), 1.2, Qt::DashLine));
+        auto* label = new QCPItemText(&plot);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(x, 0.02);
+        label->setText(QString::fromStdString(text));
+        label->setColor(QColor(106, 27, 154));
+        label->setPadding(QMargins(3, 0, 0, 0));
+    }
+    (void)width;
+    (void)height;
+}
+
+} // namespace
+
+bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int height) {
+    QCustomPlot plot;
+    drawChart(plot, chart, width, height);
     return plot.savePng(path, width, height);
+}
+
+QString saveChart(const ChartSpec& chart, const QString& path, int width, int height) {
+    QString lower = path.toLower();
+    if (lower.endsWith(".svg")) {
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return QObject::tr("%1: cannot write").arg(path);
+        f.write(QByteArray::fromStdString(renderChartSvg(chart, width, height)));
+        return f.error() == QFileDevice::NoError ? QString() : QObject::tr("%1: cannot write").arg(path);
+    }
+    QCustomPlot plot;
+    drawChart(plot, chart, width, height);
+    bool ok = false;
+    if (lower.endsWith(".png"))
+        ok = plot.savePng(path, width, height);
+    else if (lower.endsWith(".pdf"))
+        ok = plot.savePdf(path, width, height, QCP::epNoCosmetic, "memscope", QString::fromStdString(chart.title));
+    else
+        return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
+    return ok ? QString() : QObject::tr("%1: cannot write").arg(path);
 }
 
 } // namespace memscope::ui

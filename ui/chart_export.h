@@ -10,6 +10,9 @@ namespace memscope::ui {
 // Draws a report chart with QCustomPlot and saves it as PNG. Needs a
 // QApplication; ensureApplication() makes one for command-line use.
 bool saveChartPng(const ChartSpec& chart, const QString& path, int width = 900, int height = 320);
+// By the file's extension: .png, .pdf (QCustomPlot) or .svg (the report's
+// renderer). Returns an error message, empty on success.
+QString saveChart(const ChartSpec& chart, const QString& path, int width = 900, int height = 320);
 void ensureApplication();
 
 } // namespace memscope::ui

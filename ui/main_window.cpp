@@ -3,6 +3,9 @@
 #include "workbench.h"
 
 #include "call_tree_model.h"
+#include "capture_time.h"
+#include "chart_export.h"
+#include "report.h"
 #include "findings_panel.h"
 #include "retention_view.h"
 #include "case_store.h"
@@ -33,6 +36,8 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QInputDialog>
+#include <qcustomplot.h>
 #include <QListWidget>
 #include <QTabWidget>
 #include <QStatusBar>
@@ -58,6 +63,7 @@ CaseOverview loadOverview(const QString& path) {
     o.snapshots = (*store)->snapshots();
     o.series = allSeries(**store);
     o.findings = detectFindings(**store);
+    o.annotations = (*store)->annotations();
     int heaps = 0;
     for (const auto& s : o.snapshots)
         heaps += s.kind == "heap";
@@ -123,6 +129,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             return;
         }
         m_timeline->setSeries(std::move(o.series));
+        m_timeline->setAnnotations(o.annotations);
         bool anyFindings = !o.findings.empty();
         m_findings->setFindings(std::move(o.findings));
         m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size()) : tr("Findings"));
@@ -217,6 +224,7 @@ MainWindow::~MainWindow() {
 
 void MainWindow::buildCentral() {
     m_timeline = new TimelineView(this);
+    connect(m_timeline, &TimelineView::annotateRequested, this, &MainWindow::annotateAt);
     connect(m_timeline, &TimelineView::snapshotClicked, this, [this](qint64 id) {
         selectSnapshot(id);
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
@@ -333,6 +341,13 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::chooseFolderToImport);
     file->addSeparator();
+    file->addAction(tr("Export &Report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
+    file->addAction(tr("Export &Chart…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
+                    &MainWindow::exportChart);
+    file->addAction(tr("&Annotate…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
+        annotateAt(0);
+    });
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Filter Sites"), QKeySequence::Find, this, [this] {
@@ -350,6 +365,111 @@ void MainWindow::buildMenus() {
                                .arg(QStringLiteral(MEMSCOPE_VERSION)));
     });
     rebuildRecentMenu();
+}
+
+bool MainWindow::addAnnotation(const Annotation& note) {
+    if (m_casePath.isEmpty())
+        return false;
+    auto store = CaseStore::open(m_casePath.toStdString());
+    if (!store) {
+        QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(store.error().toString()));
+        return false;
+    }
+    if (auto id = (*store)->addAnnotation(note); !id) {
+        QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(id.error().toString()));
+        return false;
+    }
+    m_timeline->setAnnotations((*store)->annotations());
+    return true;
+}
+
+void MainWindow::annotateAt(qint64 timeNs) {
+    if (m_casePath.isEmpty())
+        return;
+    if (timeNs == 0) {
+        // From the menu: at the picked snapshot.
+        auto store = CaseStore::open(m_casePath.toStdString(), true);
+        if (store && m_snapshotId)
+            if (auto sn = (*store)->snapshot(m_snapshotId))
+                timeNs = sn->timeNs;
+        if (timeNs == 0)
+            return;
+    }
+    bool ok = false;
+    QString text = QInputDialog::getText(this, tr("Annotate"),
+                                         tr("Note at %1:").arg(QString::fromStdString(formatTimeIso(timeNs))),
+                                         QLineEdit::Normal, QString(), &ok);
+    if (!ok || text.trimmed().isEmpty())
+        return;
+    Annotation note;
+    note.timeNs = timeNs;
+    note.text = text.trimmed().toStdString();
+    addAnnotation(note);
+}
+
+void MainWindow::exportReport() {
+    if (m_casePath.isEmpty())
+        return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QFileInfo(m_casePath).baseName() + "-report.html",
+                                                tr("HTML (*.html);;Markdown with PNG charts (*.md);;JSON (*.json)"));
+    if (path.isEmpty())
+        return;
+    auto store = CaseStore::open(m_casePath.toStdString(), true);
+    if (!store) {
+        QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(store.error().toString()));
+        return;
+    }
+    std::string text;
+    if (path.endsWith(".json")) {
+        text = reportJson(**store);
+    } else if (path.endsWith(".md")) {
+        ReportOptions opts;
+        QFileInfo info(path);
+        QString folder = info.completeBaseName() + "-charts";
+        QDir(info.absolutePath()).mkpath(folder);
+        opts.chartFile = [&](const ChartSpec& chart, const std::string& stem) -> std::string {
+            QString rel = folder + "/" + QString::fromStdString(stem) + ".png";
+            return saveChartPng(chart, info.absolutePath() + "/" + rel) ? rel.toStdString() : std::string();
+        };
+        text = reportMarkdown(**store, opts);
+    } else {
+        text = reportHtml(**store);
+    }
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(text)) < 0) {
+        QMessageBox::warning(this, tr("Export Report"), tr("%1: cannot write").arg(path));
+        return;
+    }
+    setIdle(tr("Wrote %1").arg(path));
+}
+
+void MainWindow::exportChart() {
+    if (m_casePath.isEmpty())
+        return;
+    QStringList names;
+    for (const auto& n : chartNames())
+        names << QString::fromStdString(n);
+    bool ok = false;
+    QString name = QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
+    if (!ok)
+        return;
+    QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"), name + ".png",
+                                                tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
+    if (path.isEmpty())
+        return;
+    auto store = CaseStore::open(m_casePath.toStdString(), true);
+    if (!store)
+        return;
+    ChartSpec chart = namedChart(**store, name.toStdString());
+    // What the timeline shows now: its zoomed range.
+    auto range = m_timeline->plot()->xAxis->range();
+    chart.fromNs = qint64(range.lower * 1e9);
+    chart.toNs = qint64(range.upper * 1e9);
+    QString err = saveChart(chart, path);
+    if (!err.isEmpty())
+        QMessageBox::warning(this, tr("Export Chart"), err);
+    else
+        setIdle(tr("Wrote %1").arg(path));
 }
 
 void MainWindow::rebuildRecentMenu() {

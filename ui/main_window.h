@@ -41,6 +41,7 @@ struct CaseOverview {
     std::vector<SnapshotInfo> snapshots;
     QString summary;
     std::vector<Finding> findings;
+    std::vector<Annotation> annotations;
 };
 
 // One snapshot's profile and its sites for the chosen sample type.
@@ -79,6 +80,8 @@ public:
     QTreeView* callTreeView() const { return m_treeView; }
     CallTreeModel* callTreeModel() const { return m_tree; }
     bool isBusy() const;
+    // Adds a note to the open case and redraws; false when there is no case.
+    bool addAnnotation(const Annotation& note);
     FindingsPanel* findingsPanel() const { return m_findings; }
     RetentionView* retentionView() const { return m_retention; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -108,6 +111,9 @@ private:
     void newCase();
     void chooseFilesToImport();
     void chooseFolderToImport();
+    void exportReport();
+    void exportChart();
+    void annotateAt(qint64 timeNs);
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;

@@ -375,7 +375,50 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
     QToolTip::showText(event->globalPosition().toPoint(), describePoint(i), m_plot);
 }
 
+void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
+    for (auto* item : m_noteItems)
+        m_plot->removeItem(item);
+    m_noteItems.clear();
+    for (const auto& n : notes) {
+        double x = toSeconds(n.timeNs);
+        QColor c = n.severity == "critical" ? QColor(198, 40, 40) : n.severity == "warning" ? QColor(239, 108, 0)
+                                                                                         : QColor(106, 27, 154);
+        if (n.endNs > n.timeNs) {
+            auto* band = new QCPItemRect(m_plot);
+            band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            band->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            band->topLeft->setCoords(x, 0);
+            band->bottomRight->setCoords(toSeconds(n.endNs), 1);
+            QColor fill = c;
+            fill.setAlpha(28);
+            band->setBrush(fill);
+            band->setPen(Qt::NoPen);
+            m_noteItems.push_back(band);
+        }
+        auto* line = new QCPItemStraightLine(m_plot);
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(QPen(c, 1.2, Qt::DashLine));
+        auto* label = new QCPItemText(m_plot);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(x, 0.03);
+        label->setText(QString::fromStdString(n.text)); // plain text, never markup
+        label->setColor(c);
+        label->setPadding(QMargins(3, 0, 0, 0));
+        m_noteItems.push_back(line);
+        m_noteItems.push_back(label);
+    }
+    m_plot->replot();
+}
+
 void TimelineView::onMousePress(QMouseEvent* event) {
+    if (event->button() == Qt::RightButton) {
+        double x = m_plot->xAxis->pixelToCoord(event->position().x());
+        emit annotateRequested(qint64(x * 1e9));
+        return;
+    }
     if (event->button() != Qt::LeftButton)
         return;
     int i = nearestPoint(event->position().x());

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "case_store.h"
 #include "series.h"
 
 #include <QWidget>
@@ -8,6 +9,7 @@
 
 class QCustomPlot;
 class QCPItemStraightLine;
+class QCPAbstractItem;
 class QCPAxisRect;
 class QLabel;
 
@@ -36,11 +38,16 @@ public:
     // Draws a finding's series bold (and the rest faint); series the timeline
     // does not draw get an "evidence" panel. Empty: back to normal.
     void showEvidence(const std::vector<Series>& evidence);
+    // Annotations as dashed markers with their text on the heap chart.
+    void setAnnotations(const std::vector<Annotation>& notes);
+    int annotationCount() const { return int(m_noteItems.size()); }
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
 
 signals:
     void snapshotClicked(qint64 snapshotId);
+    // Right click: the user wants a note at this time (ns since the epoch).
+    void annotateRequested(qint64 timeNs);
 
 private:
     void onMouseMove(QMouseEvent* event);
@@ -57,6 +64,7 @@ private:
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
     std::vector<Series> m_evidence; // kept alive for the evidence panel
+    std::vector<QCPAbstractItem*> m_noteItems;
     std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;
     std::vector<Series> m_series;
