@@ -1121,7 +1121,19 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     } joiner{compressor, stopCompressing};
 
     Writer writer(*this, sourceId, src, opts);
-    if (auto st = importer->import(src, writer, progress); !st) {
+    // Importers report errors as values; an exception escaping one (a bug, or
+    // memory running out) still fails only this file, and the transaction
+    // rolls back.
+    Status imported = [&]() -> Status {
+        try {
+            return importer->import(src, writer, progress);
+        } catch (const std::bad_alloc&) {
+            return makeError(ErrorCode::Limit, "out of memory while reading the file");
+        } catch (const std::exception& ex) {
+            return makeError(ErrorCode::Format, std::string("internal error while reading the file: ") + ex.what());
+        }
+    }();
+    if (auto st = imported; !st) {
         Error e = st.error();
         if (src.compression != Compression::None && e.offset && e.file.empty())
             e.message += std::string(" (offset in the ") + compressionName(src.compression) +

@@ -206,7 +206,10 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         GoFrame f{std::string(fn), {}, 0};
         if (t2 != std::string_view::npos) {
             std::string_view loc = rest.substr(t2);
-            loc = loc.substr(loc.find_first_not_of('\t'));
+            auto start = loc.find_first_not_of('\t');
+            if (start == std::string_view::npos)
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
+            loc = loc.substr(start);
             auto colon = loc.rfind(':');
             if (colon == std::string_view::npos || !parseWholeInt(loc.substr(colon + 1), f.line))
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");

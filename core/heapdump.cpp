@@ -1147,6 +1147,8 @@ public:
     bool take(void* p, size_t n) {
         if (!m_ok || n > m_b.size() - m_pos)
             return m_ok = false;
+        if (n == 0)
+            return true;
         std::memcpy(p, m_b.data() + m_pos, n);
         m_pos += n;
         return true;

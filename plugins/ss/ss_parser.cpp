@@ -98,12 +98,12 @@ Result<FdSnapshot> parse(ByteStream& in) {
                 r.command = std::string(users.substr(q1 + 3, q2 - q1 - 3));
             auto p = users.find("pid=");
             if (p != std::string_view::npos) {
-                auto e = users.find_first_of(",)", p);
+                auto e = std::min(users.find_first_of(",)", p), users.size());
                 std::from_chars(users.data() + p + 4, users.data() + e, r.pid);
             }
             auto f = users.find("fd=");
             if (f != std::string_view::npos) {
-                auto e = users.find_first_of(",)", f);
+                auto e = std::min(users.find_first_of(",)", f), users.size());
                 r.entry.fd = std::string(users.substr(f + 3, e - f - 3));
             }
             break;
