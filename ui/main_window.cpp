@@ -92,6 +92,47 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
     if (r.sampleIndex < 0)
         r.sampleIndex = profile->defaultSampleIndex();
     r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
+    // What changed since the previous capture of the same kind and target.
+    if (auto me = (*store)->snapshot(snapshotId)) {
+        const SnapshotInfo* prev = nullptr;
+        auto line = timeline(**store, me->kind);
+        for (const auto& s : line)
+            if (s.targetId == me->targetId && s.timeNs < me->timeNs)
+                prev = &s;
+        if (prev) {
+            if (auto pp = (*store)->loadProfile(prev->id)) {
+                std::string type = profile->sampleTypes[size_t(r.sampleIndex)].type;
+                int pi = pp->sampleIndex(type);
+                if (pi >= 0) {
+                    TopResult before = computeTop(*pp, pi);
+                    auto base = std::make_shared<std::unordered_map<std::string, int64_t>>();
+                    for (const auto& row : before.rows)
+                        (*base)[row.function] = row.flat;
+                    const TopRow* most = nullptr;
+                    int64_t mostDelta = 0;
+                    for (const auto& row : r.top->rows) {
+                        auto it = base->find(row.function);
+                        int64_t d = row.flat - (it == base->end() ? 0 : it->second);
+                        if (std::llabs(d) > std::llabs(mostDelta)) {
+                            mostDelta = d;
+                            most = &row;
+                        }
+                    }
+                    auto sign = [&](int64_t v) {
+                        return QString::fromStdString((v >= 0 ? "+" : "-") + formatValue(std::llabs(v), r.top->unit));
+                    };
+                    r.changed = QObject::tr("since snapshot %1 (%2): %3")
+                                    .arg(prev->id)
+                                    .arg(QString::fromStdString(formatTimeIso(prev->timeNs)))
+                                    .arg(sign(r.top->total - before.total));
+                    if (most)
+                        r.changed += QObject::tr("; most changed: %1 %2")
+                                         .arg(QString::fromStdString(most->function), sign(mostDelta));
+                    r.previous = std::move(base);
+                }
+            }
+        }
+    }
     r.profile = std::move(profile);
     return r;
 }
@@ -164,13 +205,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                 m_sampleCombo->addItem(QString::fromStdString(t.type));
             m_sampleCombo->setCurrentIndex(r.sampleIndex);
         }
-        m_sites->setResult(r.top);
-        m_sitesView->sortByColumn(SitesModel::Flat, Qt::DescendingOrder);
-        m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions")
+        m_sites->setResult(r.top, r.previous);
+        // With a previous capture, rank by what changed: the drill-down from a spike.
+        m_sitesView->sortByColumn(r.previous ? SitesModel::Delta : SitesModel::Flat, Qt::DescendingOrder);
+        m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions%5")
                                   .arg(r.snapshotId)
                                   .arg(QString::fromStdString(r.top->sample))
                                   .arg(QString::fromStdString(formatValue(r.top->total, r.top->unit)))
-                                  .arg(r.top->rows.size()));
+                                  .arg(r.top->rows.size())
+                                  .arg(r.changed.isEmpty() ? QString() : "; " + r.changed));
         // Keep the call tree on the site the user picked; else show the biggest site's.
         if (m_treeFocus.isEmpty() && !r.top->rows.empty() && r.top->rows.front().flat > 0)
             m_treeFocus = QString::fromStdString(r.top->rows.front().function);

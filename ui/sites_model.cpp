@@ -3,13 +3,16 @@
 
 #include "format.h"
 
+#include <QColor>
+
 namespace memscope::ui {
 
 SitesModel::SitesModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void SitesModel::setResult(std::shared_ptr<const TopResult> result) {
+void SitesModel::setResult(std::shared_ptr<const TopResult> result, std::shared_ptr<const Baseline> previous) {
     beginResetModel();
     m_result = std::move(result);
+    m_previous = std::move(previous);
     endResetModel();
 }
 
@@ -27,6 +30,11 @@ QVariant SitesModel::data(const QModelIndex& index, int role) const {
         return {};
     const TopRow& r = m_result->rows[size_t(index.row())];
     double total = m_result->total ? double(m_result->total) : 1.0;
+    int64_t delta = 0;
+    if (m_previous) {
+        auto it = m_previous->find(r.function);
+        delta = r.flat - (it == m_previous->end() ? 0 : it->second);
+    }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
         case Function:
@@ -37,9 +45,16 @@ QVariant SitesModel::data(const QModelIndex& index, int role) const {
         case FlatPercent: return QString::fromStdString(formatPercent(double(r.flat) / total));
         case Cum: return QString::fromStdString(formatValue(r.cum, m_result->unit));
         case CumPercent: return QString::fromStdString(formatPercent(double(r.cum) / total));
+        case Delta:
+            if (!m_previous)
+                return QString();
+            return (delta > 0 ? QStringLiteral("+") : delta < 0 ? QStringLiteral("-") : QString()) +
+                   QString::fromStdString(formatValue(delta < 0 ? -delta : delta, m_result->unit));
         case File: return QString::fromStdString(r.file);
         }
     }
+    if (role == Qt::ForegroundRole && index.column() == Delta && delta != 0)
+        return QColor(delta > 0 ? QColor(198, 40, 40) : QColor(46, 125, 50));
     if (role == SortRole) {
         switch (index.column()) {
         case Function: return QString::fromStdString(r.function);
@@ -47,6 +62,7 @@ QVariant SitesModel::data(const QModelIndex& index, int role) const {
         case FlatPercent: return qlonglong(r.flat);
         case Cum:
         case CumPercent: return qlonglong(r.cum);
+        case Delta: return qlonglong(delta);
         case File: return QString::fromStdString(r.file);
         }
     }
@@ -70,6 +86,7 @@ QVariant SitesModel::headerData(int section, Qt::Orientation o, int role) const 
     case FlatPercent: return tr("Flat %");
     case Cum: return tr("Cum");
     case CumPercent: return tr("Cum %");
+    case Delta: return tr("Δ flat since previous");
     case File: return tr("File");
     }
     return {};

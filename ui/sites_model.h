@@ -5,6 +5,7 @@
 
 #include <QAbstractTableModel>
 #include <memory>
+#include <unordered_map>
 
 namespace memscope::ui {
 
@@ -13,12 +14,14 @@ namespace memscope::ui {
 class SitesModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Function, Flat, FlatPercent, Cum, CumPercent, File, ColumnCount };
+    enum Column { Function, Flat, FlatPercent, Cum, CumPercent, Delta, File, ColumnCount };
+    // Flat per function at the previous snapshot, for the Delta column.
+    using Baseline = std::unordered_map<std::string, int64_t>;
     // The raw number behind a cell, for sorting.
     static constexpr int SortRole = Qt::UserRole + 1;
 
     explicit SitesModel(QObject* parent = nullptr);
-    void setResult(std::shared_ptr<const TopResult> result);
+    void setResult(std::shared_ptr<const TopResult> result, std::shared_ptr<const Baseline> previous = nullptr);
     std::shared_ptr<const TopResult> result() const { return m_result; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
@@ -28,6 +31,7 @@ public:
 
 private:
     std::shared_ptr<const TopResult> m_result;
+    std::shared_ptr<const Baseline> m_previous;
 };
 
 } // namespace memscope::ui
