@@ -312,7 +312,10 @@ std::vector<ChartSpec> findingCharts(const Finding& f) {
         std::string unit = s.unit.empty() ? "count" : s.unit;
         auto it = std::find_if(out.begin(), out.end(), [&](const ChartSpec& c) { return c.unit == unit; });
         if (it == out.end()) {
-            out.push_back({f.title + (out.empty() ? "" : " (" + unit + ")"), unit, {}, 0});
+            ChartSpec c;
+            c.title = f.title + (out.empty() ? "" : " (" + unit + ")");
+            c.unit = unit;
+            out.push_back(std::move(c));
             it = out.end() - 1;
         }
         it->series.push_back(s);
@@ -325,7 +328,9 @@ std::vector<ChartSpec> keyCharts(CaseStore& store) {
     std::vector<ChartSpec> out;
     auto all = allSeries(store);
     auto pick = [&](const std::string& title, const std::string& unit, auto pred) {
-        ChartSpec c{title, unit, {}, 0};
+        ChartSpec c;
+        c.title = title;
+        c.unit = unit;
         for (const auto& s : all)
             if (pred(s) && c.series.size() < 8)
                 c.series.push_back(s);
