@@ -8,6 +8,7 @@
 #include "timeline_view.h"
 #include "findings_panel.h"
 #include "retention_view.h"
+#include "compare_view.h"
 
 #include <QListWidget>
 #include <QTabWidget>
@@ -34,6 +35,7 @@ private slots:
     void importRunsOffThread();
     void findingsListTheThreeTrapsAndShowEvidence();
     void retentionViewShowsDominatorsGraphAndPaths();
+    void sideBySideRanksWhatChanged();
 
 private:
     QTemporaryDir m_dir;
@@ -197,6 +199,26 @@ void TestWorkbench::retentionViewShowsDominatorsGraphAndPaths() {
     QCOMPARE(m_window->timeline()->annotationCount(), 2); // its line and its label
     if (qEnvironmentVariableIsSet("MEMSCOPE_SHOT"))
         m_window->grab().save(qEnvironmentVariable("MEMSCOPE_SHOT"));
+}
+
+void TestWorkbench::sideBySideRanksWhatChanged() {
+    auto* view = m_window->compareView();
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    for (const char* kind : {"heap", "goroutines", "fds"}) {
+        auto snaps = (*store)->snapshots(kind);
+        QVERIFY(snaps.size() >= 2);
+        QSignalSpy done(view, &CompareView::compared);
+        view->compare(snaps.front().id, snaps.back().id);
+        QVERIFY(done.wait(20000));
+        QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY2(view->model()->rowCount() > 0, kind);
+        QString first = view->table()->model()->index(0, 0).data().toString();
+        if (QString(kind) == "heap")
+            QCOMPARE(first, QString("io.ReadAll")); // grew the most between the first and last capture
+        if (QString(kind) == "goroutines")
+            QVERIFY(first.startsWith("net/http.(*persistConn)"));
+    }
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -8,6 +8,7 @@
 #include "report.h"
 #include "findings_panel.h"
 #include "retention_view.h"
+#include "compare_view.h"
 #include "case_store.h"
 #include "format.h"
 #include "import_batch.h"
@@ -177,6 +178,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (anyFindings)
             m_tabs->setCurrentIndex(0);
         m_retention->setCase(m_casePath, o.snapshots);
+        m_compare->setCase(m_casePath, o.snapshots);
         setIdle(o.summary);
         // Open the latest heap snapshot, so the tables are never empty.
         qint64 last = 0;
@@ -350,6 +352,8 @@ void MainWindow::buildCentral() {
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_hsplit, tr("Allocation sites"));
     m_tabs->addTab(m_retention, tr("Retention (heap dumps)"));
+    m_compare = new CompareView(this);
+    m_tabs->addTab(m_compare, tr("Side by side"));
     m_tabs->setCurrentIndex(1);
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);

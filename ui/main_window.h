@@ -33,6 +33,7 @@ class SitesModel;
 class CallTreeModel;
 class FindingsPanel;
 class RetentionView;
+class CompareView;
 
 // What opening a case loads, off the GUI thread.
 struct CaseOverview {
@@ -88,6 +89,7 @@ public:
     bool addAnnotation(const Annotation& note);
     FindingsPanel* findingsPanel() const { return m_findings; }
     RetentionView* retentionView() const { return m_retention; }
+    CompareView* compareView() const { return m_compare; }
     QTabWidget* tabs() const { return m_tabs; }
 
 signals:
@@ -135,6 +137,7 @@ private:
     QTabWidget* m_tabs = nullptr;
     FindingsPanel* m_findings = nullptr;
     RetentionView* m_retention = nullptr;
+    CompareView* m_compare = nullptr;
     QSplitter* m_hsplit = nullptr;
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
