@@ -156,10 +156,12 @@ private:
                 m_pin -= keep;
             m_end = live;
         }
+        // Grow only as bytes arrive: a length field claiming gigabytes costs
+        // nothing until the input really holds them.
         size_t want = m_pos + need;
-        if (want > m_buf.size())
-            m_buf.resize(std::max<size_t>(want, m_buf.size() * 2));
         while (m_end - m_pos < need) {
+            if (m_end == m_buf.size())
+                m_buf.resize(std::min<size_t>(want, m_buf.size() * 2));
             auto got = m_in.read(m_buf.data() + m_end, m_buf.size() - m_end);
             if (!got) {
                 m_error = got.error();
