@@ -22,4 +22,6 @@ echo "inputs: $base ($(du -h "$base" | cut -f1)), $new ($(du -h "$new" | cut -f1
 for i in 1 2 3; do
   /usr/bin/time -f "memscope diff:               %e s, peak %M KB" build/app/memscope diff "$base" "$new" -n 10 >/dev/null
 done
-/usr/bin/time -f "go tool pprof -top -diff_base: %e s, peak %M KB" go tool pprof -top -diff_base "$base" "$new" >/dev/null 2>&1
+/usr/bin/time -o "$work/pprof-diff.time" -f "go tool pprof -top -diff_base: %e s, peak %M KB" \
+  go tool pprof -top -diff_base "$base" "$new" >/dev/null 2>&1
+cat "$work/pprof-diff.time"
