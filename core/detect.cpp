@@ -151,8 +151,10 @@ userCallersOf(const Profile& p, bool (*from)(const std::string&)) {
     return out;
 }
 
-// Share of a leaf function's inuse bytes whose stacks pass through `through`.
-double shareThrough(const Profile& p, const std::string& leaf, bool (*through)(const std::string&)) {
+// Share of a leaf function's inuse bytes whose stacks hold a frame that
+// `frame(function, line)` accepts.
+template <typename FramePred>
+double shareWhere(const Profile& p, const std::string& leaf, FramePred frame) {
     int idx = p.sampleIndex("inuse_space");
     if (idx < 0)
         return 0;
@@ -168,37 +170,22 @@ double shareThrough(const Profile& p, const std::string& leaf, bool (*through)(c
         bool hit = false;
         for (uint32_t loc : s.locations)
             for (const auto& ln : p.locations[loc].lines)
-                hit |= through(p.functions[ln.function].name);
+                hit = hit || frame(p.functions[ln.function], ln.line);
         if (hit)
             via += v;
     }
     return all > 0 ? via / all : 0;
 }
 
-// Share of a leaf function's inuse bytes whose stacks pass through one of
-// these source lines.
+// ... through a function `through` accepts.
+double shareThrough(const Profile& p, const std::string& leaf, bool (*through)(const std::string&)) {
+    return shareWhere(p, leaf, [&](const Function& f, int64_t) { return through(f.name); });
+}
+
+// ... through one of these source lines.
 double shareThroughFrames(const Profile& p, const std::string& leaf,
                           const std::set<std::pair<std::string, int64_t>>& lines) {
-    int idx = p.sampleIndex("inuse_space");
-    if (idx < 0)
-        return 0;
-    double all = 0, via = 0;
-    for (const auto& s : p.samples) {
-        if (s.locations.empty())
-            continue;
-        const auto& first = p.locations[s.locations[0]];
-        if (first.lines.empty() || p.functions[first.lines[0].function].name != leaf)
-            continue;
-        double v = double(s.values[size_t(idx)]);
-        all += v;
-        bool hit = false;
-        for (uint32_t loc : s.locations)
-            for (const auto& ln : p.locations[loc].lines)
-                hit |= lines.count({p.functions[ln.function].file, ln.line}) > 0;
-        if (hit)
-            via += v;
-    }
-    return all > 0 ? via / all : 0;
+    return shareWhere(p, leaf, [&](const Function& f, int64_t line) { return lines.count({f.file, line}) > 0; });
 }
 
 bool isHttpClientMachinery(const std::string& fn) {

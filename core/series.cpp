@@ -167,6 +167,53 @@ void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTarget
     s.points = std::move(full);
 }
 
+namespace {
+
+// Series filled snapshot by snapshot: points of the same series and snapshot
+// add up, every series carries the target when the case has several, and
+// finish() puts a zero where a snapshot lacked a series.
+class SeriesBuilder {
+public:
+    SeriesBuilder(CaseStore& store, const std::vector<SnapshotInfo>& snaps)
+        : m_snaps(snaps), m_many(store.targets().size() > 1), m_names(targetNames(store)) {}
+
+    void add(const SnapshotInfo& sn, const std::string& metric, const char* unit,
+             std::map<std::string, std::string> labels, double v) {
+        if (m_many)
+            labels["target"] = m_names.at(sn.targetId);
+        Series probe;
+        probe.metric = metric;
+        probe.labels = std::move(labels);
+        probe.unit = unit;
+        auto [it, fresh] = m_byKey.emplace(probe.key(), probe);
+        if (fresh)
+            m_order.push_back(it->first);
+        auto& pts = it->second.points;
+        if (!pts.empty() && pts.back().snapshotId == sn.id)
+            pts.back().value += v;
+        else
+            pts.push_back({sn.timeNs, v, sn.id});
+    }
+
+    std::vector<Series> finish() {
+        std::vector<Series> out;
+        for (const auto& key : m_order) {
+            fillGaps(m_byKey[key], m_snaps, m_many, m_names);
+            out.push_back(std::move(m_byKey[key]));
+        }
+        return out;
+    }
+
+private:
+    const std::vector<SnapshotInfo>& m_snaps;
+    bool m_many;
+    std::map<int64_t, std::string> m_names;
+    std::map<std::string, Series> m_byKey;
+    std::vector<std::string> m_order;
+};
+
+} // namespace
+
 std::string goroutineEntry(const std::vector<std::string>& stack) {
     if (stack.empty())
         return {};
@@ -179,24 +226,9 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     auto snaps = timeline(store, "goroutines");
     if (snaps.empty())
         return out;
-    bool manyTargets = store.targets().size() > 1;
-    const auto targetName = targetNames(store);
-    // key -> series; every series gets a point (0 when absent) at every snapshot.
-    std::map<std::string, Series> byKey;
+    SeriesBuilder b(store, snaps);
     auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
-        if (manyTargets)
-            labels["target"] = targetName.at(sn.targetId);
-        Series probe;
-        probe.metric = "goroutines";
-        probe.labels = labels;
-        auto [it, fresh] = byKey.emplace(probe.key(), probe);
-        if (fresh)
-            it->second.unit = "count";
-        auto& pts = it->second.points;
-        if (!pts.empty() && pts.back().snapshotId == sn.id)
-            pts.back().value += v;
-        else
-            pts.push_back({sn.timeNs, v, sn.id});
+        b.add(sn, "goroutines", "count", std::move(labels), v);
     };
     Stmt q(store.db(), "SELECT state, role, SUM(count) FROM goroutine_groups WHERE snapshot_id = ?"
                        " GROUP BY state, role");
@@ -234,11 +266,7 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
             add(sn, {{"group", e}}, it == byEntry[sn.id].end() ? 0.0 : double(it->second));
         }
     }
-    for (auto& [key, series] : byKey) {
-        fillGaps(series, snaps, manyTargets, targetName);
-        out.push_back(std::move(series));
-    }
-    return out;
+    return b.finish();
 }
 
 std::vector<Series> fdSeries(CaseStore& store) {
@@ -246,23 +274,9 @@ std::vector<Series> fdSeries(CaseStore& store) {
     auto snaps = timeline(store, "fds");
     if (snaps.empty())
         return out;
-    bool manyTargets = store.targets().size() > 1;
-    const auto targetName = targetNames(store);
-    std::map<std::string, Series> byKey;
-    std::vector<std::string> order;
-    auto add = [&](const SnapshotInfo& sn, const char* metric,
-                   std::map<std::string, std::string> labels, double v) {
-        if (manyTargets)
-            labels["target"] = targetName.at(sn.targetId);
-        Series probe;
-        probe.metric = metric;
-        probe.labels = std::move(labels);
-        probe.unit = "count";
-        auto [it, fresh] = byKey.emplace(probe.key(), probe);
-        if (fresh)
-            order.push_back(it->first);
-        it->second.points.push_back({sn.timeNs, v, sn.id});
-    };
+    SeriesBuilder b(store, snaps);
+    auto add = [&](const SnapshotInfo& sn, const char* metric, std::map<std::string, std::string> labels,
+                   double v) { b.add(sn, metric, "count", std::move(labels), v); };
     // Client sockets: TCP with a peer, whose local port is not one the process listens on.
     Stmt total(store.db(), "SELECT count(*) FROM fds WHERE snapshot_id = ?");
     Stmt byType(store.db(), "SELECT type, count(*) FROM fds WHERE snapshot_id = ? GROUP BY type");
@@ -312,11 +326,7 @@ std::vector<Series> fdSeries(CaseStore& store) {
             q->reset();
         }
     }
-    for (const auto& key : order) {
-        fillGaps(byKey[key], snaps, manyTargets, targetName);
-        out.push_back(std::move(byKey[key]));
-    }
-    return out;
+    return b.finish();
 }
 
 std::vector<Series> metricSeries(CaseStore& store) {
@@ -360,23 +370,9 @@ std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
     auto snaps = timeline(store, "heapdump");
     if (snaps.empty())
         return out;
-    bool manyTargets = store.targets().size() > 1;
-    const auto targetName = targetNames(store);
-    std::map<std::string, Series> byKey;
-    std::vector<std::string> order;
+    SeriesBuilder b(store, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
-                   std::map<std::string, std::string> labels, double v) {
-        if (manyTargets)
-            labels["target"] = targetName.at(sn.targetId);
-        Series probe;
-        probe.metric = metric;
-        probe.labels = std::move(labels);
-        probe.unit = unit;
-        auto [it, fresh] = byKey.emplace(probe.key(), probe);
-        if (fresh)
-            order.push_back(it->first);
-        it->second.points.push_back({sn.timeNs, v, sn.id});
-    };
+                   std::map<std::string, std::string> labels, double v) { b.add(sn, metric, unit, std::move(labels), v); };
     // Roots and sites that ever retain the most get their own lines.
     std::map<std::string, int64_t> rootPeak, sitePeak;
     for (const auto& sn : snaps) {
@@ -409,11 +405,7 @@ std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
         for (const auto& name : topRoots)
             add(sn, "retained_bytes", "bytes", {{"root", name}}, double(byRoot[name]));
     }
-    for (const auto& key : order) {
-        fillGaps(byKey[key], snaps, manyTargets, targetName);
-        out.push_back(std::move(byKey[key]));
-    }
-    return out;
+    return b.finish();
 }
 
 std::vector<Series> gcSeries(CaseStore& store) {
