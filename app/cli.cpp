@@ -113,6 +113,15 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path) {
 }
 
 
+int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
+                 int64_t& id) {
+    store = openCaseFor(a.positional.at(0));
+    if (!store)
+        return kInputFailed;
+    id = pickSnapshot(*store, a, kind, what);
+    return id >= 0 ? kOk : id == -2 ? kUsage : kInputFailed;
+}
+
 int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what) {
     if (auto s = a.opt("--snapshot")) {
         char* end = nullptr;
@@ -316,12 +325,10 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("goroutines needs one case file");
-    auto store = openCaseFor(a.positional[0]);
-    if (!store)
-        return kInputFailed;
-    int64_t id = pickSnapshot(*store, a, "goroutines", "goroutine dump");
-    if (id < 0)
-        return id == -2 ? kUsage : kInputFailed;
+    std::unique_ptr<CaseStore> store;
+    int64_t id = 0;
+    if (int rc = openSnapshot(a, "goroutines", "goroutine dump", store, id); rc != kOk)
+        return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);

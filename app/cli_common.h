@@ -36,6 +36,11 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path);
 // -1: none in the case (said on stderr), -2: usage error (said).
 int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
 
+// Opens the case named by the first positional argument and picks a snapshot
+// of `kind` as pickSnapshot does. kOk to go on, else the exit status (said why).
+int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
+                 int64_t& id);
+
 int cmdFindings(const std::vector<std::string>& argv);
 int cmdAnnotate(const std::vector<std::string>& argv);
 int cmdAnnotations(const std::vector<std::string>& argv);

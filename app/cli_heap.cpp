@@ -106,12 +106,10 @@ int cmdRetention(const std::vector<std::string>& argv) {
     std::string by = a.opt("--by").value_or("root");
     if (by != "root" && by != "site" && by != "object" && by != "finalizer")
         return usageError("--by takes site, root, object or finalizer");
-    auto store = openCaseFor(a.positional[0]);
-    if (!store)
-        return kInputFailed;
-    int64_t id = pickSnapshot(*store, a, "heapdump", "heap dump");
-    if (id < 0)
-        return id == -2 ? kUsage : kInputFailed;
+    std::unique_ptr<CaseStore> store;
+    int64_t id = 0;
+    if (int rc = openSnapshot(a, "heapdump", "heap dump", store, id); rc != kOk)
+        return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
@@ -250,12 +248,10 @@ int cmdPaths(const std::vector<std::string>& argv) {
     auto siteArg = a.opt("--site"), objectArg = a.opt("--object");
     if (!siteArg == !objectArg)
         return usageError("paths needs --site FUNCTION or --object ADDR");
-    auto store = openCaseFor(a.positional[0]);
-    if (!store)
-        return kInputFailed;
-    int64_t id = pickSnapshot(*store, a, "heapdump", "heap dump");
-    if (id < 0)
-        return id == -2 ? kUsage : kInputFailed;
+    std::unique_ptr<CaseStore> store;
+    int64_t id = 0;
+    if (int rc = openSnapshot(a, "heapdump", "heap dump", store, id); rc != kOk)
+        return rc;
     long limit = 3;
     if (auto n = a.opt("-n"))
         limit = std::max(1L, std::strtol(n->c_str(), nullptr, 10));
