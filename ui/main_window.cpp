@@ -37,7 +37,9 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
+#include <QGuiApplication>
 #include <QInputDialog>
+#include <QScreen>
 #include <qcustomplot.h>
 #include <QListWidget>
 #include <QTabWidget>
@@ -358,7 +360,7 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
-    m_vsplit->setSizes({520, 420});
+    m_vsplit->setSizes({640, 360});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);
@@ -374,7 +376,10 @@ void MainWindow::buildCentral() {
     statusBar()->addWidget(m_status, 1);
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
-    resize(1280, 860);
+    // Most of the screen: the timeline's panels and the tabs both need room.
+    QRect avail = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry() : QRect();
+    resize(avail.isValid() ? std::min(1500, avail.width() * 9 / 10) : 1280,
+           avail.isValid() ? std::min(1050, avail.height() * 9 / 10) : 860);
 }
 
 void MainWindow::buildMenus() {

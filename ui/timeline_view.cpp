@@ -85,7 +85,7 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_plot->legend->setFont(QFont(font().family(), 8));
     m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
-    m_plot->legend->setWrap(3);
+    m_plot->legend->setWrap(5);
     auto* legendRow = new QCPLayoutGrid;
     m_plot->plotLayout()->addElement(1, 0, legendRow);
     legendRow->setMargins(QMargins(5, 0, 5, 5));
@@ -163,7 +163,7 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
         m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
     }
-    m_plot->setMinimumHeight(160 + 70 * int(m_panels.size()));
+    m_plot->setMinimumHeight(260 + 80 * int(m_panels.size()));
     m_plot->replot();
 }
 
@@ -181,7 +181,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     int row = 1 + int(m_panels.size());
     m_plot->plotLayout()->insertRow(row);
     m_plot->plotLayout()->addElement(row, 0, rect);
-    m_plot->plotLayout()->setRowStretchFactor(row, 0.6);
+    m_plot->plotLayout()->setRowStretchFactor(row, 0.45);
     m_panels.push_back(rect);
     rect->setRangeDrag(Qt::Horizontal);
     rect->setRangeZoom(Qt::Horizontal);
@@ -293,7 +293,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
              }), false);
     addPanel(tr("kept by finalizers"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
-    m_plot->setMinimumHeight(160 + 70 * int(m_panels.size()));
+    m_plot->setMinimumHeight(260 + 80 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
     m_plot->xAxis->setTickLabels(!stacked);
