@@ -716,7 +716,7 @@ public:
                               " ('finalizer', 'queued_finalizer')");
         std::map<std::string, std::string> renamed;
         for (const auto& f : sum.finalizers) {
-            std::string anon = "fn 0x" + [&] { char b[24]; snprintf(b, sizeof b, "%llx", (unsigned long long)f.pc); return std::string(b); }();
+            std::string anon = unnamedFunction(f.pc);
             if (f.function == anon) {
                 known.bind(1, int64_t(f.pc));
                 if (known.step())

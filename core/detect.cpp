@@ -2,6 +2,7 @@
 #include "detect.h"
 
 #include "format.h"
+#include "heapdump.h"
 
 #include <algorithm>
 #include <cmath>
@@ -489,7 +490,7 @@ private:
                 for (size_t j = k; j-- > 0;) {
                     Frame fr = parseStackLine(g.stack[j]);
                     if (packageOf(fr.function) != "runtime") {
-                        if (fn.empty() || fn.rfind("fn 0x", 0) == 0)
+                        if (fn.empty() || isUnnamedFunction(fn))
                             fn = fr.function;
                         if (fr.function == fn) {
                             where = fr.file + ":" + std::to_string(fr.line);

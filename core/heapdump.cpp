@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <deque>
 #include <dirent.h>
 #include <map>
 #include <tuple>
@@ -33,6 +32,12 @@ const char* rootKindName(RootKind k) {
     }
     return "other";
 }
+
+namespace {
+std::string hex(uint64_t v);
+}
+std::string unnamedFunction(uint64_t pc) { return "fn " + hex(pc); }
+bool isUnnamedFunction(std::string_view name) { return name.substr(0, 5) == "fn 0x"; }
 
 bool looksLikeHeapDump(std::string_view head) { return head.substr(0, kHeapDumpMagic.size()) == kHeapDumpMagic; }
 
@@ -294,7 +299,7 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
     std::vector<int32_t> rootFinalizer; // per root: index into d.finalizers, or -1
     std::vector<uint64_t> fieldOffsets;
     std::vector<std::pair<uint64_t, uint64_t>> sampleRaw; // object addr, bucket id
-    std::string name, scratch;
+    std::string name;
     std::unordered_map<uint64_t, std::string> functionAt; // entry PC -> name, from stack frames
     bool sawParams = false;
     uint64_t nextReport = 0;
@@ -520,7 +525,7 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             r.uvarint(); // object pointer type
             if (r.failed())
                 break;
-            addRoot(f.queued ? RootKind::QueuedFinalizer : RootKind::Finalizer, "fn " + hex(f.pc),
+            addRoot(f.queued ? RootKind::QueuedFinalizer : RootKind::Finalizer, unnamedFunction(f.pc),
                     "object " + hex(f.object), -1);
             d.rootAddr.back() = f.pc;
             rootFinalizer.back() = int32_t(d.finalizers.size());
@@ -1035,7 +1040,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
 
     std::map<std::string, HeapDumpSummary::FinalizerRow> fins;
     for (const auto& f : d.finalizers) {
-        std::string fn = f.function.empty() ? "fn " + hex(f.pc) : f.function;
+        std::string fn = f.function.empty() ? unnamedFunction(f.pc) : f.function;
         auto& row = fins[fn];
         row.function = fn;
         row.pc = f.pc;

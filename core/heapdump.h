@@ -148,6 +148,11 @@ struct HeapDump {
     HeapGraph graph;
 };
 
+// What a finalizer's function is called until a symbol or a stack names it:
+// "fn 0x4a5b20", its code PC.
+std::string unnamedFunction(uint64_t pc);
+bool isUnnamedFunction(std::string_view name);
+
 // Reads a whole dump from a decoded stream. Errors carry the decoded offset.
 // `encodedSize` scales progress. Globals come out as "bss+0x40" per pointer
 // slot and finalizers as "fn 0x4a5b20" until applySymbols() names them.

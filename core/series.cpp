@@ -374,7 +374,7 @@ std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
     auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
                    std::map<std::string, std::string> labels, double v) { b.add(sn, metric, unit, std::move(labels), v); };
     // Roots and sites that ever retain the most get their own lines.
-    std::map<std::string, int64_t> rootPeak, sitePeak;
+    std::map<std::string, int64_t> rootPeak;
     for (const auto& sn : snaps) {
         for (const auto& r : store.heapDumpRoots(sn.id, size_t(topN) * 4))
             rootPeak[r.name] = std::max(rootPeak[r.name], r.retainedBytes);
