@@ -93,8 +93,11 @@ Result<std::vector<EscapeNote>> parseEscapeNotes(ByteStream& in) {
             path = package + path.substr(1);
         // -m=2 explanation lines share the position and are indented.
         if (startsWith(msg, "  ") && !out.empty() && out.back().file == path && out.back().line == line) {
+            size_t text = msg.find_first_not_of(' ');
+            if (text == std::string_view::npos)
+                continue; // a line of blanks explains nothing
             auto& d = out.back().detail;
-            d += (d.empty() ? "" : "\n") + std::string(msg.substr(msg.find_first_not_of(' ')));
+            d += (d.empty() ? "" : "\n") + std::string(msg.substr(text));
             continue;
         }
         EscapeNote n;

@@ -4,6 +4,7 @@
 #include "line_reader.h"
 #include "text_util.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <string>
 
@@ -30,11 +31,15 @@ struct Cursor {
         s.remove_prefix(n);
         return true;
     }
+    // Digits only, and within int64: a cycle number past that is not gctrace.
     bool integer(int64_t& v) {
-        double d;
-        if (!num(d))
+        size_t n = 0;
+        while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n])))
+            ++n;
+        auto r = std::from_chars(s.data(), s.data() + n, v);
+        if (n == 0 || r.ec != std::errc())
             return false;
-        v = int64_t(d);
+        s.remove_prefix(n);
         return true;
     }
 };

@@ -51,7 +51,7 @@ constexpr size_t kMaxString = 16u << 20;
 // loop checks once per record.
 class DumpReader {
 public:
-    explicit DumpReader(ByteStream& in) : m_in(in), m_buf(1u << 20) {}
+    explicit DumpReader(ByteStream& in) : m_in(in), m_buf(64u << 10) {}
 
     uint64_t offset() const { return m_base + m_pos; }
     bool failed() const { return m_error.has_value(); }

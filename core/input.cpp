@@ -263,7 +263,7 @@ std::unique_ptr<ByteStream> openStream(std::string_view raw, DecodeLimits limits
 
 Result<std::string> readAll(ByteStream& in) {
     std::string out;
-    size_t chunk = 1 << 20;
+    size_t chunk = 64u << 10;
     for (;;) {
         size_t old = out.size();
         out.resize(old + chunk);

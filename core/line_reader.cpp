@@ -13,9 +13,13 @@ bool LineReader::fill() {
         m_pos = 0;
     }
     size_t old = m_buf.size();
-    size_t chunk = 1 << 20;
+    // Small inputs get a small buffer; a stream that keeps filling it earns a
+    // larger one, up to 1 MiB.
+    size_t chunk = m_chunk;
     m_buf.resize(old + chunk);
     auto got = m_in.read(m_buf.data() + old, chunk);
+    if (got.ok() && *got == chunk && m_chunk < (1u << 20))
+        m_chunk *= 2;
     if (!got.ok()) {
         m_buf.resize(old);
         m_error = got.error();

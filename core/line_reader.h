@@ -28,6 +28,7 @@ private:
     size_t m_maxLine;
     std::string m_buf;
     size_t m_pos = 0;
+    size_t m_chunk = 64u << 10;
     bool m_eof = false;
     uint64_t m_line = 0;
     std::optional<Error> m_error;

@@ -4,6 +4,7 @@
 #include "line_reader.h"
 #include "text_util.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace memscope {
@@ -92,7 +93,7 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
             return errorAtLine(ErrorCode::Format, lines.lineNumber(),
                                "line ends before the NAME column");
         auto t = splitFields(line.substr(0, namePos));
-        if (int(t.size()) <= cType)
+        if (int(t.size()) <= std::max({cType, cPid, cFd, cCmd}))
             return errorAtLine(ErrorCode::Format, lines.lineNumber(), "too few columns");
         int64_t pid = 0;
         std::from_chars(t[size_t(cPid)].data(), t[size_t(cPid)].data() + t[size_t(cPid)].size(), pid);

@@ -2,11 +2,15 @@
 # Builds the libFuzzer targets (CMake preset `fuzz`: clang, ASan+UBSan) and runs
 # each for SECONDS (default 60), seeded from tests/data.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
+# FUZZ_PARALLEL=N runs N targets at a time (default 1). Inputs are capped at
+# FUZZ_MAX_LEN bytes (default 256 KiB), seeds too.
 # Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing.
 # Findings land in build-fuzz/artifacts/TARGET/; each one found becomes a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
+maxlen=${FUZZ_MAX_LEN:-262144}
+parallel=${FUZZ_PARALLEL:-1}
 shift || true
 targets=${*:-pprof heap_text goroutines lsof gctrace json escape heapdump ss framing}
 for p in clang libclang-rt-14-dev zstd; do
@@ -21,9 +25,9 @@ seed() { # TARGET FILE...: decoded copies of the test inputs
   for f in "$@"; do
     [ -f "$f" ] || continue
     case "$f" in
-      *.zst) zstd -dqc "$f" | head -c 4000000 > "$dir/$(basename "$f" .zst)" ;;
-      *.gz) if [ "$1" = framing ]; then cp "$f" "$dir/"; else gzip -dc "$f" > "$dir/$(basename "$f" .gz)" 2>/dev/null || true; fi ;;
-      *) head -c 4000000 "$f" > "$dir/$(basename "$f")" ;;
+      *.zst) zstd -dqc "$f" | head -c "$maxlen" > "$dir/$(basename "$f" .zst)" ;;
+      *.gz) if [ "$1" = framing ]; then cp "$f" "$dir/"; else gzip -dc "$f" 2>/dev/null | head -c "$maxlen" > "$dir/$(basename "$f" .gz)" || true; fi ;;
+      *) head -c "$maxlen" "$f" > "$dir/$(basename "$f")" ;;
     esac
   done
 }
@@ -38,17 +42,32 @@ seed escape $d/escape/*
 seed heapdump $d/heapdump/heapdump_tiny_go119.bin
 seed ss $d/ss/*
 mkdir -p build-fuzz/corpus/framing && cp $d/pprof/*.gz $d/services/churn/*.zst build-fuzz/corpus/framing/ 2>/dev/null || true
-status=0
-for t in $targets; do
+run() { # TARGET: one run; prints one summary line, returns non-zero on a finding
+  local t=$1 log="build-fuzz/fuzz_$1.log" start end rc=0
   mkdir -p "build-fuzz/artifacts/$t"
-  log="build-fuzz/fuzz_$t.log"
-  if build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
-      -rss_limit_mb=2048 -max_len=1048576 -artifact_prefix="build-fuzz/artifacts/$t/" -print_final_stats=1 \
-      >"$log" 2>&1; then
-    echo "fuzz_$t: $(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs, no findings"
+  start=$(date +%s)
+  build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
+      -rss_limit_mb=2048 -max_len="$maxlen" -artifact_prefix="build-fuzz/artifacts/$t/" \
+      -print_final_stats=1 >"$log" 2>&1 || rc=$?
+  end=$(date +%s)
+  local runs
+  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  if [ $rc -eq 0 ]; then
+    echo "fuzz_$t: $runs runs in $((end - start)) s, no findings"
   else
-    echo "fuzz_$t: FOUND a problem; see $log and build-fuzz/artifacts/$t/"
-    status=1
+    echo "fuzz_$t: FOUND a problem after $runs runs; see $log and build-fuzz/artifacts/$t/"
+  fi
+  return $rc
+}
+status=0
+pids=()
+for t in $targets; do
+  run "$t" &
+  pids+=($!)
+  if [ ${#pids[@]} -ge "$parallel" ]; then
+    wait "${pids[0]}" || status=1
+    pids=("${pids[@]:1}")
   fi
 done
+for p in "${pids[@]}"; do wait "$p" || status=1; done
 exit $status

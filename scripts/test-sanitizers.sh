@@ -4,7 +4,7 @@
 # (The workbench test runs in the normal build.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-flags="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
+flags="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=undefined,float-cast-overflow"
 echo "building the sanitizer configuration (log: build-asan/build.log)"
 mkdir -p build-asan
 if ! { cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSCOPE_BUILD_GUI=OFF \

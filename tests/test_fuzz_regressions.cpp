@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Inputs the fuzzers found crashing (tests/data/fuzz/TARGET-HASH): each must
 // now end in a value or an error, whatever the parser.
+#include "escape_notes.h"
+#include "gctrace.h"
 #include "goroutine_dump.h"
 #include "heapdump.h"
 #include "input.h"
+#include "lsof.h"
 #include "ss_parser.h"
 #include "testutil.h"
 
@@ -39,6 +42,15 @@ private slots:
                 if (auto blob = encodeHeapGraph(*d, dom))
                     QVERIFY(decodeHeapGraph(*blob).ok());
             }
+        } else if (target == "escape") {
+            auto r = parseEscapeNotes(*s);
+            QVERIFY(!r.ok() || !r->empty());
+        } else if (target == "gctrace") {
+            (void)parseGcTrace(*s);
+        } else if (target == "lsof") {
+            (void)parseLsofText(*s);
+            auto t = openStream(bytes);
+            (void)parseLsofFields(*t);
         } else if (target == "ss") {
             (void)ss::parse(*s);
         } else {
