@@ -91,6 +91,65 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
     return t;
 }
 
+CallTree diffCallTrees(const CallTree& base, const CallTree& now) {
+    CallTree t;
+    t.sample = now.sample.empty() ? base.sample : now.sample;
+    t.unit = now.unit.empty() ? base.unit : now.unit;
+    t.diff = true;
+    t.total = now.total;
+    t.baseTotal = base.total;
+    t.nodes.push_back(CallTreeNode{});
+    auto copyInto = [&](const CallTree& from, bool isBase) {
+        if (from.nodes.empty())
+            return;
+        // (node in `from`, node in t) pairs, children matched by function name.
+        std::vector<std::pair<int32_t, int32_t>> work{{0, 0}};
+        std::vector<std::map<std::string, int32_t>> byName(t.nodes.size());
+        for (size_t i = 0; i < t.nodes.size(); ++i)
+            for (int32_t c : t.nodes[i].children)
+                byName[i].emplace(t.nodes[size_t(c)].function, c);
+        while (!work.empty()) {
+            auto [src, dst] = work.back();
+            work.pop_back();
+            const auto& sn = from.nodes[size_t(src)];
+            auto& dn = t.nodes[size_t(dst)];
+            (isBase ? dn.base : dn.value) += sn.value;
+            if (!isBase)
+                dn.self += sn.self;
+            for (int32_t c : sn.children) {
+                const auto& cn = from.nodes[size_t(c)];
+                auto& names = byName[size_t(dst)];
+                auto it = names.find(cn.function);
+                int32_t id;
+                if (it != names.end()) {
+                    id = it->second;
+                } else {
+                    id = int32_t(t.nodes.size());
+                    CallTreeNode n;
+                    n.function = cn.function;
+                    n.file = cn.file;
+                    n.parent = dst;
+                    t.nodes.push_back(std::move(n));
+                    t.nodes[size_t(dst)].children.push_back(id);
+                    byName[size_t(dst)].emplace(cn.function, id);
+                    byName.emplace_back(); // after the last use of `names`
+                }
+                work.emplace_back(c, id);
+            }
+        }
+    };
+    copyInto(base, true);
+    copyInto(now, false);
+    for (auto& n : t.nodes)
+        std::sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
+            const auto& na = t.nodes[size_t(a)];
+            const auto& nb = t.nodes[size_t(b)];
+            int64_t wa = std::max(na.value, na.base), wb = std::max(nb.value, nb.base);
+            return wa != wb ? wa > wb : na.function < nb.function;
+        });
+    return t;
+}
+
 std::vector<std::string> foldedStacks(const CallTree& tree) {
     std::vector<std::string> out;
     std::vector<std::pair<int32_t, std::string>> work{{0, ""}};

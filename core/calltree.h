@@ -15,6 +15,7 @@ struct CallTreeNode {
     std::string file;
     int64_t value = 0; // total of the samples that pass through this node
     int64_t self = 0;  // of those, the samples that end here
+    int64_t base = 0;  // in a diff tree: the same path's value in the base profile
     int32_t parent = -1;
     std::vector<int32_t> children; // sorted by value, largest first
 };
@@ -22,6 +23,8 @@ struct CallTreeNode {
 struct CallTree {
     std::string sample, unit;
     int64_t total = 0; // of the samples the tree covers
+    bool diff = false;  // nodes carry `base` as well
+    int64_t baseTotal = 0;
     std::vector<CallTreeNode> nodes;
 };
 
@@ -34,6 +37,11 @@ enum class CallTreeDirection {
 // the focus's innermost occurrence: "who calls the site, and how much".
 CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& focus,
                        CallTreeDirection direction = CallTreeDirection::TopDown);
+
+// The union of two trees' paths: `value` from `now`, `base` from `base`, so a
+// path that shrank or vanished stays in the tree with its base value.
+// Children are ordered by the larger of the two, largest first.
+CallTree diffCallTrees(const CallTree& base, const CallTree& now);
 
 // Folded stacks ("main;handle;io.ReadAll 123"), one line per path, for tests.
 std::vector<std::string> foldedStacks(const CallTree& tree);

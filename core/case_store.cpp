@@ -1564,22 +1564,49 @@ std::vector<GoroutineRecord> CaseStore::goroutineMembers(int64_t snapshotId, int
     return out;
 }
 
+namespace {
+
+// Either path may carry more leading folders than the other.
+bool sameSourceFile(const std::string& f, const std::string& file) {
+    return f == file ||
+           (f.size() > file.size() && f.compare(f.size() - file.size(), file.size(), file) == 0 &&
+            f[f.size() - file.size() - 1] == '/') ||
+           (file.size() > f.size() && file.compare(file.size() - f.size(), f.size(), f) == 0 &&
+            file[file.size() - f.size() - 1] == '/');
+}
+
+} // namespace
+
 std::vector<EscapeNote> CaseStore::escapeNotes(const std::string& file, int64_t line) {
     std::vector<EscapeNote> out;
     Stmt s(m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes WHERE line = ?"
                  " ORDER BY col");
     s.bind(1, line);
-    while (s.step()) {
-        std::string f = s.text(0);
-        // Either path may carry more leading folders than the other.
-        bool match = f == file ||
-                     (f.size() > file.size() && f.compare(f.size() - file.size(), file.size(), file) == 0 &&
-                      f[f.size() - file.size() - 1] == '/') ||
-                     (file.size() > f.size() && file.compare(file.size() - f.size(), f.size(), f) == 0 &&
-                      file[file.size() - f.size() - 1] == '/');
-        if (match)
+    while (s.step())
+        if (std::string f = s.text(0); sameSourceFile(f, file))
             out.push_back({f, s.i64(1), s.i64(2), s.text(3), s.text(4), s.text(5)});
+    return out;
+}
+
+std::vector<EscapeNote> CaseStore::escapeNotesOfFile(const std::string& file) {
+    std::vector<EscapeNote> out;
+    if (file.empty())
+        return out;
+    // The base name narrows the scan; the suffix rule decides.
+    std::string base = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
+    Stmt s(m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes"
+                 " WHERE file = ? OR file LIKE ? ESCAPE '\\' ORDER BY line, col");
+    std::string pattern;
+    for (char c : base) {
+        if (c == '%' || c == '_' || c == '\\')
+            pattern += '\\';
+        pattern += c;
     }
+    s.bind(1, base);
+    s.bind(2, "%/" + pattern);
+    while (s.step())
+        if (std::string f = s.text(0); sameSourceFile(f, file))
+            out.push_back({f, s.i64(1), s.i64(2), s.text(3), s.text(4), s.text(5)});
     return out;
 }
 

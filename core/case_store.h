@@ -154,6 +154,8 @@ public:
     // Escape-analysis notes at a source line; `file` matches by suffix, so
     // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
     std::vector<EscapeNote> escapeNotes(const std::string& file, int64_t line);
+    // Every note of a file (same suffix rule), by line and column.
+    std::vector<EscapeNote> escapeNotesOfFile(const std::string& file);
     // Metric points of one snapshot, by name.
     std::vector<std::pair<std::string, double>> metrics(int64_t snapshotId);
     // The decoded bytes of an imported file.

@@ -2,6 +2,7 @@
 #include "calltree.h"
 #include "input.h"
 #include "pprof_reader.h"
+#include "source.h"
 #include "testutil.h"
 #include "top.h"
 
@@ -24,6 +25,9 @@ private slots:
     void bitFlipsNeverCrash();
     void decompressionBombRefused();
     void callTreeOfSite();
+    void flameTreeAndItsDiff();
+    void functionLinesMatchTop();
+    void sourcePathsStayUnderTheRoot();
 };
 
 void TestPprof::parsesHeapProfileFields() {
@@ -223,6 +227,114 @@ void TestPprof::callTreeOfSite() {
     auto up = buildCallTree(*p, idx, "io.ReadAll", CallTreeDirection::BottomUp);
     QCOMPARE(up.nodes[size_t(up.nodes[0].children[0])].function, std::string("io.ReadAll"));
     QCOMPARE(up.nodes[size_t(up.nodes[0].children[0])].value, int64_t(10045302));
+}
+
+void TestPprof::flameTreeAndItsDiff() {
+    auto a = readPprofFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString());
+    auto b = readPprofFile(dataPath("pprof/heap-012-20261126T165941Z.pb.gz").toStdString());
+    QVERIFY(a.ok() && b.ok());
+    int ia = a->sampleIndex("inuse_space"), ib = b->sampleIndex("inuse_space");
+    CallTree ta = buildCallTree(*a, ia, ""), tb = buildCallTree(*b, ib, "");
+    QCOMPARE(tb.total, computeTop(*b, ib).total);
+    // A flame graph nests: every frame is its own samples plus its callees'.
+    for (const auto& n : tb.nodes) {
+        int64_t kids = 0;
+        for (int32_t c : n.children)
+            kids += tb.nodes[size_t(c)].value;
+        QCOMPARE(n.value, n.self + kids);
+    }
+    CallTree d = diffCallTrees(ta, tb);
+    QVERIFY(d.diff);
+    QCOMPARE(d.nodes[0].value, tb.total);
+    QCOMPARE(d.nodes[0].base, ta.total);
+    QCOMPARE(d.baseTotal, ta.total);
+    // The leaf frames of io.ReadAll add up to its flat value in each profile.
+    auto flatOf = [](const Profile& p, int i, const std::string& f) {
+        for (const auto& r : computeTop(p, i).rows)
+            if (r.function == f)
+                return r.flat;
+        return int64_t(0);
+    };
+    int64_t now = 0, base = 0, vanished = 0;
+    for (const auto& n : d.nodes) {
+        if (n.function == "io.ReadAll" && n.children.empty()) {
+            now += n.value;
+            base += n.base;
+        }
+        int64_t kidsNow = 0, kidsBase = 0;
+        for (int32_t c : n.children) {
+            kidsNow += d.nodes[size_t(c)].value;
+            kidsBase += d.nodes[size_t(c)].base;
+        }
+        QVERIFY(kidsNow <= n.value && kidsBase <= n.base);
+    }
+    QCOMPARE(now, flatOf(*b, ib, "io.ReadAll"));
+    QCOMPARE(base, flatOf(*a, ia, "io.ReadAll"));
+    QVERIFY(now > base);
+    // Backwards, the paths that the last profile has and the first lacks stay
+    // in the tree at zero: a shrinking frame remains visible.
+    for (const auto& n : diffCallTrees(tb, ta).nodes)
+        vanished += n.value == 0 && n.base > 0;
+    QVERIFY(vanished > 0);
+}
+
+void TestPprof::functionLinesMatchTop() {
+    auto p = readPprofFile(dataPath("pprof/heap-012-20261126T165941Z.pb.gz").toStdString());
+    QVERIFY(p.ok());
+    int idx = p->sampleIndex("inuse_space");
+    for (const char* fn : {"main.newRequestState", "main.handleRequest", "io.ReadAll"}) {
+        FunctionLines fl = functionLines(*p, idx, fn);
+        QVERIFY2(!fl.lines.empty(), fn);
+        QVERIFY(fl.file.find(".go") != std::string::npos);
+        int64_t flat = 0, cum = 0;
+        for (const auto& l : fl.lines) {
+            flat += l.flat;
+            cum = std::max(cum, l.cum);
+        }
+        const TopRow* row = nullptr;
+        auto top = computeTop(*p, idx);
+        for (const auto& r : top.rows)
+            if (r.function == fn)
+                row = &r;
+        QVERIFY(row);
+        QCOMPARE(flat, row->flat);
+        QVERIFY(cum <= row->cum);
+    }
+    // The allocation of the request state is one line, as pprof's list shows.
+    FunctionLines state = functionLines(*p, idx, "main.newRequestState");
+    QCOMPARE(state.lines.size(), size_t(1));
+    QCOMPARE(state.lines[0].line, int64_t(95));
+}
+
+void TestPprof::sourcePathsStayUnderTheRoot() {
+    QTemporaryDir dir, outside;
+    QVERIFY(dir.isValid() && outside.isValid());
+    QDir root(dir.path());
+    QVERIFY(root.mkpath("ordersvc/internal") && root.mkpath("gopath/src/example.com/app"));
+    auto touch = [](const QString& path) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("package main\n");
+    };
+    touch(root.filePath("ordersvc/main.go"));
+    touch(root.filePath("gopath/src/example.com/app/x.go"));
+    touch(QDir(outside.path()).filePath("secret.go"));
+    QVERIFY(QFile::link(QDir(outside.path()).filePath("secret.go"), root.filePath("ordersvc/internal/secret.go")));
+    std::string r = QFileInfo(dir.path()).canonicalFilePath().toStdString();
+    std::string want = r + "/ordersvc/main.go";
+    QCOMPARE(resolveSourcePath(r, "ordersvc/main.go").value_or(""), want);
+    QCOMPARE(resolveSourcePath(r, "/home/ci/build/ordersvc/main.go").value_or(""), want);
+    QCOMPARE(resolveSourcePath(r, "./ordersvc/main.go").value_or(""), want);
+    // GOPATH layout: the root is GOPATH, the path a package path.
+    QCOMPARE(resolveSourcePath(r + "/gopath", "example.com/app/x.go").value_or(""),
+             r + "/gopath/src/example.com/app/x.go");
+    // Never outside the root: no "..", no symbolic link out, no root at all.
+    QVERIFY(!resolveSourcePath(r, "../" + QFileInfo(outside.path()).fileName().toStdString() + "/secret.go"));
+    QVERIFY(!resolveSourcePath(r, "ordersvc/internal/secret.go"));
+    QVERIFY(!resolveSourcePath("", "ordersvc/main.go"));
+    QVERIFY(!resolveSourcePath(r, "nothere/missing.go"));
+    auto lines = readSourceLines(want);
+    QVERIFY(lines && lines->size() == 1 && lines->front() == "package main");
 }
 
 QTEST_GUILESS_MAIN(TestPprof)

@@ -9,6 +9,8 @@
 #include "findings_panel.h"
 #include "retention_view.h"
 #include "compare_view.h"
+#include "flame_graph.h"
+#include "source_view.h"
 
 #include <QListWidget>
 #include <QTabWidget>
@@ -31,6 +33,8 @@ private slots:
     void timelineHasOnePointPerHeapSnapshot();
     void clickingAPointFillsTheSitesTable();
     void doubleClickOpensCallTree();
+    void flameGraphZoomsSearchesAndDiffs();
+    void sourceRootShowsTheLines();
     void modelsPassTester();
     void importRunsOffThread();
     void findingsListTheThreeTrapsAndShowEvidence();
@@ -109,6 +113,7 @@ void TestWorkbench::doubleClickOpensCallTree() {
         QVERIFY(view->model()->index(row, SitesModel::Delta).data(SitesModel::SortRole).toLongLong() <=
                 view->model()->index(0, SitesModel::Delta).data(SitesModel::SortRole).toLongLong());
     QSignalSpy tree(m_window.get(), &MainWindow::callTreeLoaded);
+    QSignalSpy source(m_window.get(), &MainWindow::sourceLoaded);
     QRect r = view->visualRect(top);
     // A double click is a press/release followed by the double-click press.
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, r.center());
@@ -121,6 +126,93 @@ void TestWorkbench::doubleClickOpensCallTree() {
     while (model->rowCount(idx) > 0)
         idx = model->index(0, 0, idx);
     QCOMPARE(idx.data().toString(), grown);
+    // The flame graph zooms to the site's widest frame...
+    FlameGraphView* flame = m_window->flameGraph();
+    QVERIFY(flame->tree());
+    QVERIFY(flame->zoomedNode() > 0);
+    QCOMPARE(QString::fromStdString(flame->tree()->nodes[size_t(flame->zoomedNode())].function), grown);
+    // ...and the source pane opens on its hottest line, with the escape note
+    // the build printed for it when there is one.
+    QVERIFY(source.wait(10000) || m_window->sourceView()->model()->content());
+    const SourceContent* c = m_window->sourceView()->model()->content();
+    QVERIFY(c);
+    QCOMPARE(QString::fromStdString(c->values.function), grown);
+    QVERIFY(c->hottest > 0);
+    QCOMPARE(m_window->sourceView()->currentLine(), c->hottest);
+    QVERIFY(!c->problem.isEmpty()); // no source root set: said so, lines still listed
+    QAbstractItemModelTester tester(m_window->sourceView()->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
+void TestWorkbench::flameGraphZoomsSearchesAndDiffs() {
+    FlameGraphView* flame = m_window->flameGraph();
+    QVERIFY(flame->tree());
+    // The demo's last capture has a previous one: the diff tree is shown.
+    QVERIFY(m_window->flameDiffToggle()->isEnabled());
+    QVERIFY(flame->tree()->diff);
+    QVERIFY(flame->tree()->baseTotal > 0);
+    flame->resetZoom();
+    QCOMPARE(flame->zoomedNode(), 0);
+    // A click on a frame zooms to it: it then spans the whole width.
+    const auto& nodes = flame->tree()->nodes;
+    int child = nodes[0].children.front();
+    QRectF before = flame->nodeRect(child);
+    QVERIFY(!before.isEmpty());
+    QCOMPARE(flame->nodeAt(before.center().toPoint()), child);
+    QTest::mouseClick(flame, Qt::LeftButton, {}, before.center().toPoint());
+    QCOMPARE(flame->zoomedNode(), child);
+    QCOMPARE(flame->nodeRect(child).width(), double(flame->width()));
+    QTest::keyClick(flame, Qt::Key_Escape);
+    QCOMPARE(flame->zoomedNode(), 0);
+    // Search: the highlighted share is what the frames hold, counted once.
+    double share = flame->setSearch("io.ReadAll");
+    QVERIFY(flame->matchCount() > 0);
+    QVERIFY(share > 0.1 && share < 1.0);
+    flame->setSearch(QString());
+    QCOMPARE(flame->matchCount(), 0);
+    // Without the diff, the plain tree of the snapshot.
+    m_window->flameDiffToggle()->setChecked(false);
+    QVERIFY(!m_window->flameGraph()->tree()->diff);
+    m_window->flameDiffToggle()->setChecked(true);
+    QVERIFY(m_window->flameGraph()->tree()->diff);
+}
+
+void TestWorkbench::sourceRootShowsTheLines() {
+    // A service of our own whose source is in the tree: with the source root
+    // set, the site's lines come with their text and escape notes.
+    QString path = m_dir.filePath("global.memscope");
+    {
+        auto store = CaseStore::open(path.toStdString());
+        QVERIFY(store.ok());
+        std::vector<std::string> files, missing;
+        listFiles({MEMSCOPE_TEST_DATA "/services/global"}, files, missing);
+        QCOMPARE(importBatch(**store, files, {}, {}).failed, 0);
+    }
+    MainWindow w;
+    QSignalSpy loaded(&w, &MainWindow::caseLoaded);
+    w.openCase(path);
+    QVERIFY(loaded.wait(20000));
+    QTRY_VERIFY_WITH_TIMEOUT(w.sitesModel()->result() != nullptr, 10000);
+    w.setSourceRoot(MEMSCOPE_SOURCE_DIR "/tests/gen/services");
+    QSignalSpy source(&w, &MainWindow::sourceLoaded);
+    w.showCallTree("main.remember");
+    QVERIFY(source.wait(10000));
+    const SourceContent* c = w.sourceView()->model()->content();
+    QVERIFY(c);
+    QVERIFY2(c->problem.isEmpty(), qPrintable(c->problem));
+    QVERIFY(c->resolvedPath.endsWith("tests/gen/services/main.go"));
+    // `big := make([]byte, 64<<10)` is the line that holds the memory.
+    QCOMPARE(c->hottest, int64_t(98));
+    int row = w.sourceView()->model()->rowOfLine(98);
+    QVERIFY(row >= 0);
+    auto* m = w.sourceView()->model();
+    QVERIFY(m->index(row, SourceLinesModel::Text).data().toString().contains("make([]byte, 64<<10)"));
+    QVERIFY(m->index(row, SourceLinesModel::Flat).data(Qt::UserRole).toLongLong() > 100 << 20);
+    QVERIFY(m->index(row, SourceLinesModel::Notes).data().toString().contains("escapes to heap"));
+    QCOMPARE(w.sourceView()->currentLine(), int64_t(98));
+    // Lines around the function come too, with their text.
+    QVERIFY(m->rowCount() >= 5);
+    QVERIFY(w.flameGraph()->focusFunction("main.remember"));
 }
 
 void TestWorkbench::modelsPassTester() {
@@ -214,8 +306,17 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
         QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY2(view->model()->rowCount() > 0, kind);
         QString first = view->table()->model()->index(0, 0).data().toString();
-        if (QString(kind) == "heap")
+        if (QString(kind) == "heap") {
             QCOMPARE(first, QString("io.ReadAll")); // grew the most between the first and last capture
+            // The diff flame graph follows the table's row.
+            FlameGraphView* flame = view->flameGraph();
+            QVERIFY(flame->tree() && flame->tree()->diff);
+            view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
+            QVERIFY(flame->zoomedNode() > 0);
+            QCOMPARE(flame->tree()->nodes[size_t(flame->zoomedNode())].function, std::string("io.ReadAll"));
+        } else {
+            QVERIFY(!view->flameGraph()->tree());
+        }
         if (QString(kind) == "goroutines")
             QVERIFY(first.startsWith("net/http.(*persistConn)"));
     }

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare_view.h"
 
+#include "calltree.h"
 #include "diff.h"
+#include "flame_graph.h"
 #include "format.h"
 
 #include <QComboBox>
@@ -9,6 +11,8 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
+#include <QSplitter>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -49,7 +53,8 @@ struct Job {
     std::string kind;
 };
 
-QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, QString* summary) {
+QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, QString* summary,
+                                        std::shared_ptr<const CallTree>* flame) {
     QList<QList<QStandardItem*>> rows;
     auto store = CaseStore::open(job.path.toStdString(), true);
     if (!store) {
@@ -98,6 +103,9 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         std::string sample = b->sampleIndex("inuse_space") >= 0 ? "inuse_space"
                                                                  : b->sampleTypes[size_t(b->defaultSampleIndex())].type;
         auto diffs = diffProfiles(*a, *b, sample);
+        if (int ia = a->sampleIndex(sample), ib = b->sampleIndex(sample); ia >= 0 && ib >= 0)
+            *flame = std::make_shared<const CallTree>(
+                diffCallTrees(buildCallTree(*a, ia, ""), buildCallTree(*b, ib, "")));
         *headers = {QObject::tr("Function"), QObject::tr("Δ %"), QObject::tr("Base flat"), QObject::tr("New flat"),
                     QObject::tr("Δ flat"), QObject::tr("Δ cum")};
         if (!diffs.empty()) {
@@ -163,11 +171,23 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     bar->addWidget(m_new);
     bar->addWidget(go);
     bar->addStretch(1);
+    // The diff flame graph of two heap profiles, in step with the table: a
+    // picked row zooms to that function's widest frame.
+    m_flame = new FlameGraphView(this);
+    m_flame->clear(tr("Compare two heap profiles to see their diff flame graph"));
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_flame);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    m_split = new QSplitter(Qt::Horizontal, this);
+    m_split->addWidget(m_table);
+    m_split->addWidget(scroll);
+    m_split->setSizes({620, 620});
     auto* l = new QVBoxLayout(this);
     l->setContentsMargins(4, 4, 4, 4);
     l->addLayout(bar);
     l->addWidget(m_summary);
-    l->addWidget(m_table, 1);
+    l->addWidget(m_split, 1);
     connect(m_kind, &QComboBox::currentIndexChanged, this, [this] { fillPickers(); });
     connect(go, &QPushButton::clicked, this, [this] { run(); });
     connect(swap, &QPushButton::clicked, this, [this] {
@@ -183,7 +203,10 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         m_model->setHorizontalHeaderLabels(m_headers);
         m_table->sortByColumn(4, Qt::DescendingOrder);
         m_table->resizeColumnToContents(0);
-        emit compared();
+    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
+        if (idx.isValid() && m_flame->tree())
+            m_flame->focusFunction(idx.siblingAtColumn(0).data().toString().section(" (", 0, 0));
     });
 }
 
@@ -235,13 +258,20 @@ void CompareView::run() {
     m_summary->setText(tr("Comparing…"));
     auto headers = std::make_shared<QStringList>();
     auto summary = std::make_shared<QString>();
-    m_watcher.setFuture(QtConcurrent::run([job, headers, summary] { return computeRows(job, headers.get(), summary.get()); }));
+    auto flame = std::make_shared<std::shared_ptr<const CallTree>>();
+    m_watcher.setFuture(QtConcurrent::run(
+        [job, headers, summary, flame] { return computeRows(job, headers.get(), summary.get(), flame.get()); }));
     // The headers and summary arrive with the rows.
     connect(&m_watcher, &QFutureWatcher<QList<QList<QStandardItem*>>>::finished, this,
-            [this, headers, summary] {
+            [this, headers, summary, flame] {
+                if (*flame)
+                    m_flame->setTree(*flame);
+                else
+                    m_flame->clear(tr("The diff flame graph is drawn for heap profiles"));
                 m_headers = *headers;
                 m_summary->setText(*summary);
                 m_model->setHorizontalHeaderLabels(m_headers);
+                emit compared();
             },
             Qt::SingleShotConnection);
 }

@@ -11,8 +11,11 @@ class QComboBox;
 class QLabel;
 class QTableView;
 class QSortFilterProxyModel;
+class QSplitter;
 
 namespace memscope::ui {
+
+class FlameGraphView;
 
 // Side by side: any two snapshots of a kind (heap profiles, goroutine dumps,
 // socket snapshots, heap dumps), ranked by what changed between them.
@@ -25,6 +28,7 @@ public:
     void compare(qint64 base, qint64 now);
     QStandardItemModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
+    FlameGraphView* flameGraph() const { return m_flame; }
 
 signals:
     void compared();
@@ -39,6 +43,8 @@ private:
     QTableView* m_table = nullptr;
     QStandardItemModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
+    FlameGraphView* m_flame = nullptr;
+    QSplitter* m_split = nullptr;
     QFutureWatcher<QList<QList<QStandardItem*>>> m_watcher;
     QStringList m_headers;
 };

@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "flame_graph.h"
+#include "source_view.h"
 #include "main_window.h"
 #include "workbench.h"
 
@@ -38,6 +40,8 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QGuiApplication>
+#include <QScrollArea>
+#include <QFileDialog>
 #include <QInputDialog>
 #include <QScreen>
 #include <qcustomplot.h>
@@ -75,6 +79,21 @@ CaseOverview loadOverview(const QString& path) {
                     .arg(o.snapshots.size())
                     .arg(heaps);
     return o;
+}
+
+// The flame graph's trees for the chosen sample type: the snapshot's, and its
+// diff against the previous capture when that has the same type.
+void fillFlames(SnapshotSites& r) {
+    if (!r.profile || r.sampleIndex < 0)
+        return;
+    auto now = std::make_shared<const CallTree>(buildCallTree(*r.profile, r.sampleIndex, ""));
+    r.flame = now;
+    if (r.previousProfile) {
+        int pi = r.previousProfile->sampleIndex(r.profile->sampleTypes[size_t(r.sampleIndex)].type);
+        if (pi >= 0)
+            r.flameDiff = std::make_shared<const CallTree>(
+                diffCallTrees(buildCallTree(*r.previousProfile, pi, ""), *now));
+    }
 }
 
 SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample) {
@@ -132,11 +151,13 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
                         r.changed += QObject::tr("; most changed: %1 %2")
                                          .arg(QString::fromStdString(most->function), sign(mostDelta));
                     r.previous = std::move(base);
+                    r.previousProfile = std::make_shared<const Profile>(std::move(*pp));
                 }
             }
         }
     }
     r.profile = std::move(profile);
+    fillFlames(r);
     return r;
 }
 
@@ -202,6 +223,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             return;
         }
         m_profile = r.profile;
+        m_previousProfile = r.previousProfile;
+        m_flameTree = r.flame;
+        m_flameDiffTree = r.flameDiff;
+        showFlame();
         {
             QSignalBlocker block(m_sampleCombo);
             m_sampleCombo->clear();
@@ -219,10 +244,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                   .arg(r.top->rows.size())
                                   .arg(r.changed.isEmpty() ? QString() : "; " + r.changed));
         // Keep the call tree on the site the user picked; else show the biggest site's.
-        if (m_treeFocus.isEmpty() && !r.top->rows.empty() && r.top->rows.front().flat > 0)
+        if (m_treeFocus.isEmpty() && !r.top->rows.empty() && r.top->rows.front().flat > 0) {
             m_treeFocus = QString::fromStdString(r.top->rows.front().function);
+            m_focusPicked = false; // ours, not the user's: the flame graph stays whole
+        }
         if (!m_treeFocus.isEmpty())
-            showCallTree(m_treeFocus);
+            showCallTree(m_treeFocus, m_focusPicked);
         emit sitesLoaded();
     });
     connect(&m_treeWatcher, &QFutureWatcher<std::shared_ptr<const CallTree>>::finished, this, [this] {
@@ -233,6 +260,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         m_treeTitle->setText(tr("Call tree of %1 — %2 through it")
                                  .arg(m_treeFocus, QString::fromStdString(formatValue(tree->total, tree->unit))));
         emit callTreeLoaded();
+    });
+    connect(&m_sourceWatcher, &QFutureWatcher<std::shared_ptr<const SourceContent>>::finished, this, [this] {
+        m_source->setContent(m_sourceWatcher.result());
+        emit sourceLoaded();
     });
     connect(&m_importWatcher, &QFutureWatcher<ImportReport>::progressValueChanged, this,
             [this](int v) { m_progress->setValue(v); });
@@ -258,6 +289,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     restoreGeometry(settings.value("window/geometry").toByteArray());
     m_vsplit->restoreState(settings.value("window/vsplit").toByteArray());
     m_hsplit->restoreState(settings.value("window/hsplit").toByteArray());
+    m_detailSplit->restoreState(settings.value("window/detailsplit").toByteArray());
     setIdle(tr("Open a case (Ctrl+O) or import captures (Ctrl+I)"));
 }
 
@@ -267,6 +299,7 @@ MainWindow::~MainWindow() {
     m_overviewWatcher.waitForFinished();
     m_sitesWatcher.waitForFinished();
     m_treeWatcher.waitForFinished();
+    m_sourceWatcher.waitForFinished();
 }
 
 void MainWindow::buildCentral() {
@@ -339,11 +372,58 @@ void MainWindow::buildCentral() {
     tl->addWidget(m_treeTitle);
     tl->addWidget(m_invert);
     tl->addWidget(m_treeView, 1);
+    connect(m_treeView, &QTreeView::doubleClicked, this, [this](const QModelIndex& idx) {
+        QString fn = idx.siblingAtColumn(CallTreeModel::Function).data().toString();
+        if (!fn.isEmpty())
+            showSource(fn);
+    });
+
+    // The flame graph of the snapshot (or of its change since the previous).
+    auto* flamePanel = new QWidget(this);
+    auto* fl = new QVBoxLayout(flamePanel);
+    fl->setContentsMargins(4, 4, 4, 4);
+    auto* fbar = new QHBoxLayout;
+    m_flameSearch = new QLineEdit(this);
+    m_flameSearch->setPlaceholderText(tr("Highlight functions"));
+    m_flameSearch->setClearButtonEnabled(true);
+    m_flameDiff = new QCheckBox(tr("Change since previous capture"), this);
+    m_flameDiff->setChecked(true);
+    m_flameDiff->setToolTip(tr("Colour frames by their change: red grew, blue shrank; a frame that shrank keeps its "
+                               "old width"));
+    auto* reset = new QPushButton(tr("Reset zoom"), this);
+    reset->setToolTip(tr("Esc in the flame graph; Backspace zooms out one level"));
+    m_flameInfo = new QLabel(this);
+    m_flameInfo->setTextFormat(Qt::PlainText);
+    fbar->addWidget(m_flameSearch, 1);
+    fbar->addWidget(m_flameDiff);
+    fbar->addWidget(reset);
+    m_flame = new FlameGraphView(this);
+    m_flame->setToolTip(QString());
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(m_flame);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    fl->addLayout(fbar);
+    fl->addWidget(m_flameInfo);
+    fl->addWidget(scroll, 1);
+    connect(reset, &QPushButton::clicked, m_flame, &FlameGraphView::resetZoom);
+    connect(m_flameDiff, &QCheckBox::toggled, this, [this] { showFlame(); });
+    connect(m_flameSearch, &QLineEdit::textChanged, this, [this] { showFlame(); });
+    connect(m_flame, &FlameGraphView::functionActivated, this, [this](const QString& fn) { showSource(fn); });
+
+    m_detailTabs = new QTabWidget(this);
+    m_detailTabs->addTab(flamePanel, tr("Flame graph"));
+    m_detailTabs->addTab(treePanel, tr("Call tree"));
+    m_source = new SourceView(this);
+    m_detailSplit = new QSplitter(Qt::Vertical, this);
+    m_detailSplit->addWidget(m_detailTabs);
+    m_detailSplit->addWidget(m_source);
+    m_detailSplit->setSizes({300, 200});
 
     m_hsplit = new QSplitter(Qt::Horizontal, this);
     m_hsplit->addWidget(sitesPanel);
-    m_hsplit->addWidget(treePanel);
-    m_hsplit->setSizes({760, 520});
+    m_hsplit->addWidget(m_detailSplit);
+    m_hsplit->setSizes({640, 760});
     m_findings = new FindingsPanel(this);
     connect(m_findings->list(), &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && size_t(row) < m_findings->findings().size())
@@ -360,7 +440,7 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
-    m_vsplit->setSizes({640, 360});
+    m_vsplit->setSizes({560, 440});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);
@@ -409,6 +489,8 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), m_timeline,
                     &TimelineView::resetZoom);
     view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
+    view->addSeparator();
+    view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::chooseSourceRoot);
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About memscope"), this, [this] {
         QMessageBox::about(this, tr("About memscope"),
@@ -545,9 +627,16 @@ void MainWindow::addRecent(const QString& path) {
 }
 
 void MainWindow::openCase(const QString& path) {
+    m_sourceRoot = QSettings().value("sourceRoot/" + QFileInfo(path).absoluteFilePath()).toString();
     m_casePath = path;
     m_snapshotId = 0;
     m_profile.reset();
+    m_previousProfile.reset();
+    m_flameTree.reset();
+    m_flameDiffTree.reset();
+    showFlame();
+    m_source->setContent(nullptr);
+    m_source->setMessage(tr("Double-click a frame or a site to see its source lines"));
     m_treeFocus.clear();
     m_sites->setResult(nullptr);
     m_tree->setTree(nullptr);
@@ -579,19 +668,32 @@ void MainWindow::recomputeSites() {
     if (!m_profile)
         return;
     auto profile = m_profile;
+    auto previous = m_previousProfile;
     qint64 id = m_snapshotId;
     int idx = m_sampleCombo->currentIndex();
-    m_sitesWatcher.setFuture(QtConcurrent::run([profile, id, idx] {
+    m_sitesWatcher.setFuture(QtConcurrent::run([profile, previous, id, idx] {
         SnapshotSites r;
         r.snapshotId = id;
         r.profile = profile;
+        r.previousProfile = previous;
         r.sampleIndex = idx;
         r.top = std::make_shared<const TopResult>(computeTop(*profile, idx));
+        if (previous) {
+            int pi = previous->sampleIndex(profile->sampleTypes[size_t(idx)].type);
+            if (pi >= 0) {
+                auto base = std::make_shared<std::unordered_map<std::string, int64_t>>();
+                for (const auto& row : computeTop(*previous, pi).rows)
+                    (*base)[row.function] = row.flat;
+                r.previous = std::move(base);
+            }
+        }
+        fillFlames(r);
         return r;
     }));
 }
 
-void MainWindow::showCallTree(const QString& function) {
+void MainWindow::showCallTree(const QString& function, bool picked) {
+    m_focusPicked = picked;
     if (!m_profile)
         return;
     m_treeFocus = function;
@@ -600,6 +702,10 @@ void MainWindow::showCallTree(const QString& function) {
     auto dir = m_invert->isChecked() ? CallTreeDirection::BottomUp : CallTreeDirection::TopDown;
     std::string focus = function.toStdString();
     m_treeTitle->setText(tr("Building the call tree of %1…").arg(function));
+    if (picked) {
+        m_flame->focusFunction(function);
+        showSource(function);
+    }
     m_treeWatcher.setFuture(QtConcurrent::run([profile, idx, focus, dir] {
         return std::make_shared<const CallTree>(buildCallTree(*profile, idx, focus, dir));
     }));
@@ -607,7 +713,50 @@ void MainWindow::showCallTree(const QString& function) {
 
 bool MainWindow::isBusy() const {
     return m_importWatcher.isRunning() || m_overviewWatcher.isRunning() ||
-           m_sitesWatcher.isRunning() || m_treeWatcher.isRunning();
+           m_sitesWatcher.isRunning() || m_treeWatcher.isRunning() || m_sourceWatcher.isRunning();
+}
+
+void MainWindow::showFlame() {
+    bool diff = m_flameDiff->isChecked() && m_flameDiffTree;
+    m_flameDiff->setEnabled(m_flameDiffTree != nullptr);
+    auto tree = diff ? m_flameDiffTree : m_flameTree;
+    if (!tree) {
+        m_flame->clear(tr("Pick a snapshot on the timeline to see its flame graph"));
+        m_flameInfo->clear();
+        return;
+    }
+    m_flame->setTree(tree);
+    if (m_focusPicked && !m_treeFocus.isEmpty())
+        m_flame->focusFunction(m_treeFocus);
+    double share = m_flame->setSearch(m_flameSearch->text());
+    m_flameInfo->setText(m_flameSearch->text().isEmpty()
+                             ? (diff ? tr("red grew, blue shrank since the previous capture") : QString())
+                             : tr("%1 frames match, %2% of the total").arg(m_flame->matchCount()).arg(share * 100, 0, 'f', 1));
+}
+
+void MainWindow::showSource(const QString& function) {
+    if (!m_profile || function.isEmpty())
+        return;
+    m_source->setMessage(tr("Reading the lines of %1…").arg(function));
+    m_sourceWatcher.setFuture(QtConcurrent::run([path = m_casePath, profile = m_profile,
+                                                 idx = m_sampleCombo->currentIndex(), function, root = m_sourceRoot] {
+        return std::make_shared<const SourceContent>(loadSourceContent(path, profile, idx, function, root));
+    }));
+}
+
+void MainWindow::setSourceRoot(const QString& dir) {
+    m_sourceRoot = dir;
+    if (!m_casePath.isEmpty())
+        QSettings().setValue("sourceRoot/" + QFileInfo(m_casePath).absoluteFilePath(), dir);
+    if (const auto* c = m_source->model()->content())
+        showSource(QString::fromStdString(c->values.function));
+}
+
+void MainWindow::chooseSourceRoot() {
+    QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Source root: the module (or GOPATH) the profiled binary was built from"), m_sourceRoot);
+    if (!dir.isEmpty())
+        setSourceRoot(dir);
 }
 
 bool MainWindow::ensureCase() {
@@ -734,6 +883,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/vsplit", m_vsplit->saveState());
     settings.setValue("window/hsplit", m_hsplit->saveState());
+    settings.setValue("window/detailsplit", m_detailSplit->saveState());
     QMainWindow::closeEvent(event);
 }
 

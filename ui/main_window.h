@@ -34,6 +34,9 @@ class CallTreeModel;
 class FindingsPanel;
 class RetentionView;
 class CompareView;
+class FlameGraphView;
+class SourceView;
+struct SourceContent;
 
 // What opening a case loads, off the GUI thread.
 struct CaseOverview {
@@ -56,6 +59,10 @@ struct SnapshotSites {
     // The same sample type at the previous snapshot of the target: what changed.
     std::shared_ptr<const std::unordered_map<std::string, int64_t>> previous;
     QString changed; // one line: "since 16:59:38: +3.2MB; most: io.ReadAll +2.1MB"
+    std::shared_ptr<const Profile> previousProfile;
+    // The whole top-down tree for the flame graph, and its diff against the
+    // previous capture (null without one).
+    std::shared_ptr<const CallTree> flame, flameDiff;
 };
 
 struct ImportReport {
@@ -76,7 +83,14 @@ public:
     void importPaths(const QStringList& paths);
     void selectSnapshot(qint64 snapshotId);
     // Opens the call tree of a site (function name) in the current snapshot.
-    void showCallTree(const QString& function);
+    // `picked`: the user chose it, so the flame graph zooms to it and the
+    // source pane follows.
+    void showCallTree(const QString& function, bool picked = true);
+    // Opens a function's source lines (values, text under the source root,
+    // escape notes) in the source pane.
+    void showSource(const QString& function);
+    void setSourceRoot(const QString& dir);
+    QString sourceRoot() const { return m_sourceRoot; }
 
     QString casePath() const { return m_casePath; }
     TimelineView* timeline() const { return m_timeline; }
@@ -91,11 +105,15 @@ public:
     RetentionView* retentionView() const { return m_retention; }
     CompareView* compareView() const { return m_compare; }
     QTabWidget* tabs() const { return m_tabs; }
+    FlameGraphView* flameGraph() const { return m_flame; }
+    SourceView* sourceView() const { return m_source; }
+    QCheckBox* flameDiffToggle() const { return m_flameDiff; }
 
 signals:
     void caseLoaded();
     void sitesLoaded();
     void callTreeLoaded();
+    void sourceLoaded();
     void importFinished();
 
 protected:
@@ -120,6 +138,8 @@ private:
     void exportReport();
     void exportChart();
     void annotateAt(qint64 timeNs);
+    void showFlame();
+    void chooseSourceRoot();
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
@@ -143,6 +163,16 @@ private:
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
+    FlameGraphView* m_flame = nullptr;
+    QLineEdit* m_flameSearch = nullptr;
+    QCheckBox* m_flameDiff = nullptr;
+    QLabel* m_flameInfo = nullptr;
+    QTabWidget* m_detailTabs = nullptr;
+    QSplitter* m_detailSplit = nullptr;
+    SourceView* m_source = nullptr;
+    QString m_sourceRoot;
+    std::shared_ptr<const CallTree> m_flameTree, m_flameDiffTree;
+    std::shared_ptr<const Profile> m_previousProfile;
 
     // Background work. A watcher follows only the latest future, so a result
     // that a newer request overtook is dropped.
@@ -150,11 +180,13 @@ private:
     QFutureWatcher<SnapshotSites> m_sitesWatcher;
     QFutureWatcher<std::shared_ptr<const CallTree>> m_treeWatcher;
     QFutureWatcher<ImportReport> m_importWatcher;
+    QFutureWatcher<std::shared_ptr<const SourceContent>> m_sourceWatcher;
     std::stop_source m_importStop;
 
     std::shared_ptr<const Profile> m_profile;
     qint64 m_snapshotId = 0;
     QString m_treeFocus;
+    bool m_focusPicked = false;
 };
 
 } // namespace memscope::ui
