@@ -1577,6 +1577,18 @@ bool sameSourceFile(const std::string& f, const std::string& file) {
 
 } // namespace
 
+std::vector<CaseStore::SocketRow> CaseStore::tcpSockets(int64_t snapshotId) {
+    std::vector<SocketRow> out;
+    Stmt s(m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state,"
+                 " local_port NOT IN (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN')"
+                 " FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP' ORDER BY remote_addr, remote_port, local_port");
+    s.bind(1, snapshotId);
+    while (s.step())
+        out.push_back({s.text(0), s.text(1), s.text(3), s.text(5), s.i64(2), s.i64(4),
+                       s.i64(6) != 0 && !s.text(3).empty()});
+    return out;
+}
+
 std::vector<EscapeNote> CaseStore::escapeNotes(const std::string& file, int64_t line) {
     std::vector<EscapeNote> out;
     Stmt s(m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes WHERE line = ?"

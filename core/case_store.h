@@ -109,6 +109,14 @@ public:
     std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
     std::vector<GoroutineRecord> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
+    // TCP sockets of an fd snapshot. `client`: its local port is not one the
+    // process listens on, so the remote end is a host it called.
+    struct SocketRow {
+        std::string fd, localAddr, remoteAddr, state;
+        int64_t localPort = 0, remotePort = 0;
+        bool client = false;
+    };
+    std::vector<SocketRow> tcpSockets(int64_t snapshotId);
     // ---- annotations
     Result<int64_t> addAnnotation(const Annotation& a);
     Status removeAnnotation(int64_t id);

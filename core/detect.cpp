@@ -50,6 +50,22 @@ bool steadyGrowth(const Trend& t, double minIncrease, double minRatio) {
 
 int severityRank(const std::string& s) { return s == "critical" ? 0 : s == "warning" ? 1 : 2; }
 
+static std::string packageOf(const std::string& fn) {
+    size_t slash = fn.rfind('/');
+    size_t dot = fn.find('.', slash == std::string::npos ? 0 : slash);
+    return dot == std::string::npos ? fn : fn.substr(0, dot);
+}
+// Standard library packages have no dot in their first path element; a
+// program's own are `main` or module paths with a domain.
+bool isUserCode(const std::string& fn) {
+    std::string pkg = packageOf(fn);
+    if (pkg == "main" || pkg.rfind("main.", 0) == 0)
+        return true;
+    std::string first = pkg.substr(0, pkg.find('/'));
+    return first.find('.') != std::string::npos;
+}
+
+
 namespace {
 
 std::string num(double v) {
@@ -82,21 +98,6 @@ std::string joinList(const std::vector<std::string>& v, size_t max = 6) {
 }
 
 // "net/http.(*Transport).dialConn" -> "net/http"; "main.main.func1" -> "main".
-std::string packageOf(const std::string& fn) {
-    size_t slash = fn.rfind('/');
-    size_t dot = fn.find('.', slash == std::string::npos ? 0 : slash);
-    return dot == std::string::npos ? fn : fn.substr(0, dot);
-}
-// Standard library packages have no dot in their first path element; a
-// program's own are `main` or module paths with a domain.
-bool isUserCode(const std::string& fn) {
-    std::string pkg = packageOf(fn);
-    if (pkg == "main" || pkg.rfind("main.", 0) == 0)
-        return true;
-    std::string first = pkg.substr(0, pkg.find('/'));
-    return first.find('.') != std::string::npos;
-}
-
 // A case's series for one target (all of them when there is one target).
 struct SeriesSet {
     std::vector<const Series*> all;

@@ -9,7 +9,9 @@
 #include "findings_panel.h"
 #include "retention_view.h"
 #include "compare_view.h"
+#include "connections_view.h"
 #include "flame_graph.h"
+#include "goroutines_view.h"
 #include "source_view.h"
 
 #include <QListWidget>
@@ -35,6 +37,8 @@ private slots:
     void doubleClickOpensCallTree();
     void flameGraphZoomsSearchesAndDiffs();
     void sourceRootShowsTheLines();
+    void goroutinesViewGroupsFiltersAndCallsOut();
+    void connectionsViewPerHost();
     void modelsPassTester();
     void importRunsOffThread();
     void findingsListTheThreeTrapsAndShowEvidence();
@@ -320,6 +324,66 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
         if (QString(kind) == "goroutines")
             QVERIFY(first.startsWith("net/http.(*persistConn)"));
     }
+}
+
+void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
+    GoroutinesView* view = m_window->goroutinesView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 10000);
+    QAbstractItemModelTester tester(view->filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // The last demo dump: 3509 goroutines, the leaked connection loops first.
+    int64_t total = 0;
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        total += view->model()->index(r, GoroutinesView::Count).data(GoroutinesView::kSortRole).toLongLong();
+    QCOMPARE(total, int64_t(3509));
+    QCOMPARE(view->table()->model()->index(0, GoroutinesView::Count).data().toString(), QString("1752"));
+    QVERIFY(view->callout().contains("finalizer goroutine, running user code"));
+    QVERIFY(view->callout().contains("3504 net/http client connection goroutines"));
+    // Filters: by state, by a function anywhere in the stack, by wait.
+    view->filter()->setState("select");
+    QCOMPARE(view->table()->model()->rowCount(), 1);
+    view->filter()->setState(QString());
+    view->filter()->setFunction("releaseRequestState");
+    QCOMPARE(view->table()->model()->rowCount(), 1);
+    QVERIFY(view->table()->model()->index(0, GoroutinesView::Role).data().toString().startsWith("finalizer goroutine"));
+    // The stack of the picked group, and its link to the allocation sites.
+    view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
+    QVERIFY(view->stackView()->toPlainText().contains("main.releaseRequestState"));
+    QSignalSpy sites(view, &GoroutinesView::sitesRequested);
+    view->findChild<QPushButton*>()->click();
+    QCOMPARE(sites.count(), 1);
+    QCOMPARE(sites.at(0).at(0).toString(), QString("main.releaseRequestState"));
+    QCOMPARE(m_window->tabs()->currentIndex(), 1);
+    view->filter()->setFunction(QString());
+    view->filter()->setMinWait(1);
+    QCOMPARE(view->table()->model()->rowCount(), 0); // the demo ran 40 s: nobody waited a minute
+    view->filter()->setMinWait(0);
+}
+
+void TestWorkbench::connectionsViewPerHost() {
+    ConnectionsView* view = m_window->connectionsView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->hosts()->rowCount() > 0, 10000);
+    QAbstractItemModelTester tester(view->hosts(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    // Three hosts, 1760 client sockets at the last capture, all established.
+    QCOMPARE(view->hosts()->rowCount(), 3);
+    int64_t total = 0, est = 0;
+    for (int r = 0; r < 3; ++r) {
+        total += view->hosts()->index(r, ConnectionsView::Sockets).data(ConnectionsView::kSortRole).toLongLong();
+        est += view->hosts()->index(r, ConnectionsView::Established).data(ConnectionsView::kSortRole).toLongLong();
+        QVERIFY(view->hosts()->index(r, ConnectionsView::Opened).data(ConnectionsView::kSortRole).toLongLong() > 0);
+    }
+    QCOMPARE(total, int64_t(1760));
+    QCOMPARE(est, total);
+    QCOMPARE(view->plot()->graphCount(), 3); // one line per host over time
+    QCOMPARE(view->plot()->graph(0)->dataCount(), 12);
+    QSignalSpy shown(view, &ConnectionsView::hostShown);
+    view->hostTable()->setCurrentIndex(view->hostTable()->model()->index(0, 0));
+    QCOMPARE(shown.count(), 1);
+    QString host = view->hostTable()->model()->index(0, 0).data().toString();
+    int64_t n = view->hostTable()->model()->index(0, ConnectionsView::Sockets).data(ConnectionsView::kSortRole).toLongLong();
+    QCOMPARE(int64_t(view->sockets()->rowCount()), n);
+    QVERIFY(view->serving()->toPlainText().contains("1752 net/http client read loops"));
+    for (int r = 0; r < view->sockets()->rowCount(); ++r)
+        QVERIFY(view->sockets()->index(r, 2).data().toString().startsWith(host + ":"));
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "connections_view.h"
 #include "flame_graph.h"
+#include "goroutines_view.h"
 #include "source_view.h"
 #include "main_window.h"
 #include "workbench.h"
@@ -193,6 +195,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             m_casePath.clear();
             return;
         }
+        m_connections->setCase(m_casePath, o.snapshots, o.series);
         m_timeline->setSeries(std::move(o.series));
         m_timeline->setAnnotations(o.annotations);
         bool anyFindings = !o.findings.empty();
@@ -202,6 +205,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             m_tabs->setCurrentIndex(0);
         m_retention->setCase(m_casePath, o.snapshots);
         m_compare->setCase(m_casePath, o.snapshots);
+        m_goroutines->setCase(m_casePath, o.snapshots);
+
         setIdle(o.summary);
         // Open the latest heap snapshot, so the tables are never empty.
         qint64 last = 0;
@@ -433,6 +438,14 @@ void MainWindow::buildCentral() {
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_hsplit, tr("Allocation sites"));
+    m_goroutines = new GoroutinesView(this);
+    connect(m_goroutines, &GoroutinesView::sitesRequested, this, [this](const QString& fn) {
+        m_filter->setText(fn);
+        m_tabs->setCurrentWidget(m_hsplit);
+    });
+    m_tabs->addTab(m_goroutines, tr("Goroutines"));
+    m_connections = new ConnectionsView(this);
+    m_tabs->addTab(m_connections, tr("Connections"));
     m_tabs->addTab(m_retention, tr("Retention (heap dumps)"));
     m_compare = new CompareView(this);
     m_tabs->addTab(m_compare, tr("Side by side"));
@@ -440,7 +453,7 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
-    m_vsplit->setSizes({560, 440});
+    m_vsplit->setSizes({600, 400});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);

@@ -35,6 +35,8 @@ class FindingsPanel;
 class RetentionView;
 class CompareView;
 class FlameGraphView;
+class GoroutinesView;
+class ConnectionsView;
 class SourceView;
 struct SourceContent;
 
@@ -106,6 +108,8 @@ public:
     CompareView* compareView() const { return m_compare; }
     QTabWidget* tabs() const { return m_tabs; }
     FlameGraphView* flameGraph() const { return m_flame; }
+    GoroutinesView* goroutinesView() const { return m_goroutines; }
+    ConnectionsView* connectionsView() const { return m_connections; }
     SourceView* sourceView() const { return m_source; }
     QCheckBox* flameDiffToggle() const { return m_flameDiff; }
 
@@ -164,6 +168,8 @@ private:
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     FlameGraphView* m_flame = nullptr;
+    GoroutinesView* m_goroutines = nullptr;
+    ConnectionsView* m_connections = nullptr;
     QLineEdit* m_flameSearch = nullptr;
     QCheckBox* m_flameDiff = nullptr;
     QLabel* m_flameInfo = nullptr;

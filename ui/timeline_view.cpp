@@ -163,7 +163,7 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
         m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
     }
-    m_plot->setMinimumHeight(200 + 70 * int(m_panels.size()));
+    m_plot->setMinimumHeight(220 + 72 * int(m_panels.size()));
     m_plot->replot();
 }
 
@@ -293,7 +293,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
              }), false);
     addPanel(tr("kept by finalizers"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
-    m_plot->setMinimumHeight(200 + 70 * int(m_panels.size()));
+    m_plot->setMinimumHeight(220 + 72 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
     m_plot->xAxis->setTickLabels(!stacked);
