@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import_batch.h"
 
+#include "gctrace.h"
+#include "input.h"
+
 #include <algorithm>
 #include <filesystem>
 
@@ -40,10 +43,23 @@ void listFiles(const std::vector<std::string>& paths, std::vector<std::string>& 
         collect(p, files, missing, 0);
 }
 
-BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& files,
+namespace {
+
+bool isGcTraceFile(const std::string& path) {
+    auto f = MappedFile::open(path);
+    return f.ok() && looksLikeGcTrace(peekDecoded((*f)->bytes(), 4096));
+}
+
+} // namespace
+
+BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& given,
                          const ImportOptions& opts, const Progress& progress,
                          const std::function<void(const ImportOutcome&)>& onOutcome) {
     BatchSummary sum;
+    // GC traces go last: their cycles are placed on wall time from the
+    // memstats (LastGC, NumGC) of the same capture set, so those come first.
+    std::vector<std::string> files = given;
+    std::stable_partition(files.begin(), files.end(), [](const std::string& f) { return !isGcTraceFile(f); });
     std::error_code ec;
     const auto self = fs::weakly_canonical(store.path(), ec);
     std::vector<uint64_t> sizes;

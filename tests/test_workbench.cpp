@@ -39,6 +39,7 @@ private slots:
     void sourceRootShowsTheLines();
     void goroutinesViewGroupsFiltersAndCallsOut();
     void connectionsViewPerHost();
+    void dragPicksARange();
     void modelsPassTester();
     void importRunsOffThread();
     void findingsListTheThreeTrapsAndShowEvidence();
@@ -79,7 +80,7 @@ void TestWorkbench::timelineHasOnePointPerHeapSnapshot() {
     // goroutine dumps and socket snapshots the demo ships.
     QVERIFY(m_window->timeline()->plot()->graphCount() >= 2);
     QCOMPARE(m_window->timeline()->panelTitles(),
-             (QStringList{"goroutines", "sockets/host", "finalizers", "kept by finalizers"}));
+             (QStringList{"GC live/goal", "goroutines", "sockets/host", "finalizers", "kept by finalizers"}));
 }
 
 void TestWorkbench::clickingAPointFillsTheSitesTable() {
@@ -384,6 +385,38 @@ void TestWorkbench::connectionsViewPerHost() {
     QVERIFY(view->serving()->toPlainText().contains("1752 net/http client read loops"));
     for (int r = 0; r < view->sockets()->rowCount(); ++r)
         QVERIFY(view->sockets()->index(r, 2).data().toString().startsWith(host + ":"));
+}
+
+void TestWorkbench::dragPicksARange() {
+    auto* tl = m_window->timeline();
+    QSignalSpy range(tl, &TimelineView::rangePicked);
+    QSignalSpy sites(m_window.get(), &MainWindow::sitesLoaded);
+    // Drag from the second point to the fifth: a range of four captures.
+    QPoint a = tl->pointPosition(1), b = tl->pointPosition(4);
+    QTest::mousePress(tl->plot(), Qt::LeftButton, {}, a);
+    for (int step = 1; step <= 4; ++step) {
+        QPoint p = a + (b - a) * step / 4;
+        QMouseEvent move(QEvent::MouseMove, p, tl->plot()->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, {});
+        QCoreApplication::sendEvent(tl->plot(), &move);
+    }
+    QTest::mouseRelease(tl->plot(), Qt::LeftButton, {}, b);
+    QCOMPARE(range.count(), 1);
+    qint64 first = range.at(0).at(0).toLongLong(), last = range.at(0).at(1).toLongLong();
+    QVERIFY(first != last);
+    QVERIFY(sites.wait(10000));
+    // What changed is measured across the range: the diff flame graph's base
+    // is the range's first capture.
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    auto base = (*store)->loadProfile(first);
+    QVERIFY(base.ok());
+    QCOMPARE(m_window->flameGraph()->tree()->baseTotal, computeTop(*base, base->sampleIndex("inuse_space")).total);
+    QCOMPARE(m_window->sitesModel()->result()->total,
+             computeTop(*(*store)->loadProfile(last), base->sampleIndex("inuse_space")).total);
+    // A range with one capture in it picks nothing.
+    QPoint p = tl->pointPosition(2);
+    QVERIFY(!tl->pickRange(int64_t(tl->plot()->xAxis->pixelToCoord(p.x() - 1) * 1e9),
+                           int64_t(tl->plot()->xAxis->pixelToCoord(p.x() + 1) * 1e9)));
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -98,7 +98,7 @@ void fillFlames(SnapshotSites& r) {
     }
 }
 
-SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample) {
+SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample, qint64 baseId) {
     SnapshotSites r;
     r.snapshotId = snapshotId;
     auto store = CaseStore::open(path.toStdString(), /*readOnly=*/true);
@@ -120,9 +120,14 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
     if (auto me = (*store)->snapshot(snapshotId)) {
         const SnapshotInfo* prev = nullptr;
         auto line = timeline(**store, me->kind);
-        for (const auto& s : line)
-            if (s.targetId == me->targetId && s.timeNs < me->timeNs)
-                prev = &s;
+        // A picked range compares its ends; a point, with the capture before it.
+        std::optional<SnapshotInfo> base = baseId ? (*store)->snapshot(baseId) : std::nullopt;
+        if (base)
+            prev = &*base;
+        else
+            for (const auto& s : line)
+                if (s.targetId == me->targetId && s.timeNs < me->timeNs)
+                    prev = &s;
         if (prev) {
             if (auto pp = (*store)->loadProfile(prev->id)) {
                 std::string type = profile->sampleTypes[size_t(r.sampleIndex)].type;
@@ -313,6 +318,10 @@ void MainWindow::buildCentral() {
     connect(m_timeline, &TimelineView::snapshotClicked, this, [this](qint64 id) {
         selectSnapshot(id);
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
+    });
+    connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64, qint64) {
+        selectSnapshot(last, first); // what changed across the range
+        m_tabs->setCurrentIndex(1);
     });
 
     auto* sitesPanel = new QWidget(this);
@@ -667,14 +676,14 @@ void MainWindow::refreshOverview() {
     m_overviewWatcher.setFuture(QtConcurrent::run(loadOverview, m_casePath));
 }
 
-void MainWindow::selectSnapshot(qint64 snapshotId) {
+void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     if (m_casePath.isEmpty())
         return;
     m_snapshotId = snapshotId;
     m_timeline->markSnapshot(snapshotId);
     m_sitesTitle->setText(tr("Loading snapshot %1…").arg(snapshotId));
     QString sample = m_sampleCombo->currentText();
-    m_sitesWatcher.setFuture(QtConcurrent::run(loadSites, m_casePath, snapshotId, sample));
+    m_sitesWatcher.setFuture(QtConcurrent::run(loadSites, m_casePath, snapshotId, sample, baseSnapshotId));
 }
 
 void MainWindow::recomputeSites() {

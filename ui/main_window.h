@@ -83,7 +83,9 @@ public:
     // caseLoaded() fires when the timeline is filled.
     void openCase(const QString& path);
     void importPaths(const QStringList& paths);
-    void selectSnapshot(qint64 snapshotId);
+    // Opens a heap snapshot; "what changed" compares it with `baseSnapshotId`
+    // (a range's start), else with the capture before it.
+    void selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId = 0);
     // Opens the call tree of a site (function name) in the current snapshot.
     // `picked`: the user chose it, so the flame graph zooms to it and the
     // source pane follows.

@@ -94,6 +94,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &TimelineView::onMouseRelease);
+    m_plot->setToolTip(QString());
 }
 
 void TimelineView::clear() { setSeries({}); }
@@ -226,6 +228,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
     clearPanels();
     m_plot->clearItems();
     m_cursor = nullptr;
+    m_range = nullptr;
     m_series.clear();
     m_main = -1;
     // In-use bytes go on the main chart: the total and the per-site lines;
@@ -236,7 +239,8 @@ void TimelineView::setSeries(std::vector<Series> series) {
         else if ((s.metric == "goroutines" && !s.labels.count("state") && !s.labels.count("group")) ||
                  (s.metric == "tcp_sockets" && s.labels.count("host")) ||
                  s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
-                 s.metric == "finalizer_retained_bytes" ||
+                 s.metric == "finalizer_retained_bytes" || s.metric == "gc_heap_live_bytes" ||
+                 s.metric == "gc_heap_goal_bytes" ||
                  ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
                   s.labels.at("name").find("finaliz") != std::string::npos))
             m_panelSeries.push_back(std::move(s));
@@ -284,6 +288,9 @@ void TimelineView::setSeries(std::vector<Series> series) {
                 out.push_back(&s);
         return out;
     };
+    addPanel(tr("GC live/goal"),
+             pick([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; }),
+             true);
     addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }), false);
     addPanel(tr("sockets/host"),
              pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
@@ -367,6 +374,25 @@ QString TimelineView::describePoint(int i) const {
 }
 
 void TimelineView::onMouseMove(QMouseEvent* event) {
+    if (m_pressX >= 0 && (event->buttons() & Qt::LeftButton) && !(event->modifiers() & Qt::ControlModifier)) {
+        if (std::fabs(event->position().x() - m_pressX) > 6) {
+            // A drag picks a range: drawn as a band over the heap chart.
+            if (!m_range) {
+                m_range = new QCPItemRect(m_plot);
+                m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+                m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+                m_range->setBrush(QColor(0, 114, 178, 40));
+                m_range->setPen(QPen(QColor(0, 114, 178, 140)));
+            }
+            double a = m_plot->xAxis->pixelToCoord(m_pressX), b = m_plot->xAxis->pixelToCoord(event->position().x());
+            m_range->topLeft->setCoords(std::min(a, b), 0);
+            m_range->bottomRight->setCoords(std::max(a, b), 1);
+            m_range->setVisible(true);
+            m_dragging = true;
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return;
+    }
     int i = nearestPoint(event->position().x());
     if (i < 0) {
         QToolTip::hideText();
@@ -421,12 +447,68 @@ void TimelineView::onMousePress(QMouseEvent* event) {
     }
     if (event->button() != Qt::LeftButton)
         return;
-    int i = nearestPoint(event->position().x());
+    // Ctrl+drag pans; a plain drag picks a range, a click a snapshot.
+    bool pan = event->modifiers() & Qt::ControlModifier;
+    m_plot->setInteraction(QCP::iRangeDrag, pan);
+    m_pressX = pan ? -1 : event->position().x();
+    m_dragging = false;
+}
+
+void TimelineView::onMouseRelease(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || m_pressX < 0)
+        return;
+    double from = m_pressX, to = event->position().x();
+    bool dragged = m_dragging;
+    m_pressX = -1;
+    m_dragging = false;
+    m_plot->setInteraction(QCP::iRangeDrag, true);
+    if (dragged) {
+        pickRange(int64_t(m_plot->xAxis->pixelToCoord(std::min(from, to)) * 1e9),
+                  int64_t(m_plot->xAxis->pixelToCoord(std::max(from, to)) * 1e9));
+        return;
+    }
+    int i = nearestPoint(to);
     if (i < 0)
         return;
+    if (m_range) {
+        m_range->setVisible(false);
+        m_plot->replot();
+    }
     int64_t id = m_series[size_t(m_main)].points[size_t(i)].snapshotId;
     markSnapshot(id);
     emit snapshotClicked(id);
+}
+
+bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
+    if (m_main < 0)
+        return false;
+    int64_t first = 0, last = 0;
+    for (const auto& p : m_series[size_t(m_main)].points)
+        if (p.timeNs >= fromNs && p.timeNs <= toNs) {
+            if (!first)
+                first = p.snapshotId;
+            last = p.snapshotId;
+        }
+    if (!first || first == last) {
+        if (m_range) {
+            m_range->setVisible(false);
+            m_plot->replot();
+        }
+        return false;
+    }
+    if (!m_range) {
+        m_range = new QCPItemRect(m_plot);
+        m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->setBrush(QColor(0, 114, 178, 40));
+        m_range->setPen(QPen(QColor(0, 114, 178, 140)));
+    }
+    m_range->topLeft->setCoords(double(fromNs) / 1e9, 0);
+    m_range->bottomRight->setCoords(double(toNs) / 1e9, 1);
+    m_range->setVisible(true);
+    markSnapshot(last);
+    emit rangePicked(first, last, fromNs, toNs);
+    return true;
 }
 
 void TimelineView::markSnapshot(int64_t snapshotId) {

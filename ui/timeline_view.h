@@ -9,6 +9,7 @@
 
 class QCustomPlot;
 class QCPItemStraightLine;
+class QCPItemRect;
 class QCPAbstractItem;
 class QCPAxisRect;
 class QLabel;
@@ -43,15 +44,21 @@ public:
     int annotationCount() const { return int(m_noteItems.size()); }
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
+    // Picks the heap snapshots in a time range as a drag does; false when
+    // fewer than two fall inside.
+    bool pickRange(int64_t fromNs, int64_t toNs);
 
 signals:
     void snapshotClicked(qint64 snapshotId);
     // Right click: the user wants a note at this time (ns since the epoch).
     void annotateRequested(qint64 timeNs);
+    // A drag over the timeline: the first and last heap snapshots inside it.
+    void rangePicked(qint64 firstSnapshot, qint64 lastSnapshot, qint64 fromNs, qint64 toNs);
 
 private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
+    void onMouseRelease(QMouseEvent* event);
     // The snapshot under a pixel x, or -1 when nothing is near.
     int nearestPoint(double pixelX) const;
     QString describePoint(int i) const;
@@ -67,6 +74,9 @@ private:
     std::vector<QCPAbstractItem*> m_noteItems;
     std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;
+    QCPItemRect* m_range = nullptr;
+    double m_pressX = -1;
+    bool m_dragging = false;
     std::vector<Series> m_series;
     int m_main = -1; // index into m_series of the total in-use line
 };
