@@ -11,6 +11,8 @@
 #include "compare_view.h"
 #include "connections_view.h"
 #include "flame_graph.h"
+#include "annotations_view.h"
+#include "table_copy.h"
 #include "goroutines_view.h"
 #include "source_view.h"
 
@@ -40,6 +42,8 @@ private slots:
     void goroutinesViewGroupsFiltersAndCallsOut();
     void connectionsViewPerHost();
     void dragPicksARange();
+    void annotationsUndoRedoEditDelete();
+    void tablesCopyAndDarkTheme();
     void modelsPassTester();
     void importRunsOffThread();
     void findingsListTheThreeTrapsAndShowEvidence();
@@ -354,6 +358,13 @@ void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
     QCOMPARE(sites.count(), 1);
     QCOMPARE(sites.at(0).at(0).toString(), QString("main.releaseRequestState"));
     QCOMPARE(m_window->tabs()->currentIndex(), 1);
+    QLineEdit* siteFilter = nullptr;
+    for (auto* e : m_window->findChildren<QLineEdit*>())
+        if (e->placeholderText().startsWith("Filter functions"))
+            siteFilter = e;
+    QVERIFY(siteFilter);
+    QCOMPARE(siteFilter->text(), QString("main.releaseRequestState"));
+    siteFilter->clear();
     view->filter()->setFunction(QString());
     view->filter()->setMinWait(1);
     QCOMPARE(view->table()->model()->rowCount(), 0); // the demo ran 40 s: nobody waited a minute
@@ -417,6 +428,96 @@ void TestWorkbench::dragPicksARange() {
     QPoint p = tl->pointPosition(2);
     QVERIFY(!tl->pickRange(int64_t(tl->plot()->xAxis->pixelToCoord(p.x() - 1) * 1e9),
                            int64_t(tl->plot()->xAxis->pixelToCoord(p.x() + 1) * 1e9)));
+}
+
+void TestWorkbench::annotationsUndoRedoEditDelete() {
+    auto* notes = m_window->annotationsView();
+    auto* undo = m_window->undoStack();
+    auto stored = [this] {
+        auto store = CaseStore::open(m_demo.toStdString(), true);
+        return store ? (*store)->annotations() : std::vector<Annotation>{};
+    };
+    size_t before = stored().size();
+    QCOMPARE(size_t(notes->model()->rowCount()), before);
+    Annotation note;
+    note.timeNs = 1795712360000000000;
+    note.endNs = note.timeNs + 5000000000;
+    note.text = "deploy <b>v2</b>";
+    note.severity = "warning";
+    QVERIFY(m_window->addAnnotation(note));
+    QCOMPARE(stored().size(), before + 1);
+    QCOMPARE(size_t(notes->model()->rowCount()), before + 1);
+    int timelineItems = m_window->timeline()->annotationCount();
+    undo->undo();
+    QCOMPARE(stored().size(), before);
+    QVERIFY(m_window->timeline()->annotationCount() < timelineItems);
+    undo->redo();
+    QCOMPARE(stored().size(), before + 1);
+    // Edit: the text changes, and undo brings the old text back.
+    Annotation live;
+    for (const auto& n : stored())
+        if (n.text == note.text)
+            live = n;
+    QVERIFY(live.id > 0);
+    Annotation edited = live;
+    edited.text = "deploy v2 (rolled back)";
+    m_window->replaceAnnotation(live, edited);
+    auto texts = [&] {
+        QStringList t;
+        for (const auto& n : stored())
+            t << QString::fromStdString(n.text);
+        return t;
+    };
+    QVERIFY(texts().contains("deploy v2 (rolled back)") && !texts().contains("deploy <b>v2</b>"));
+    undo->undo();
+    QVERIFY(!texts().contains("deploy v2 (rolled back)") && texts().contains("deploy <b>v2</b>"));
+    // Delete through the view's signal, then undo it: the note is back whole.
+    notes->setAnnotations(stored());
+    int row = -1;
+    for (int r = 0; r < notes->model()->rowCount(); ++r)
+        if (notes->model()->index(r, AnnotationsView::Text).data().toString() == "deploy <b>v2</b>")
+            row = r;
+    QVERIFY(row >= 0);
+    QCOMPARE(notes->model()->index(row, AnnotationsView::Severity).data().toString(), QString("warning"));
+    QVERIFY(!notes->model()->index(row, AnnotationsView::Until).data().toString().isEmpty());
+    notes->table()->selectRow(row);
+    QVERIFY(notes->current());
+    emit notes->deleteRequested(*notes->current());
+    QVERIFY(!texts().contains("deploy <b>v2</b>"));
+    undo->undo();
+    QVERIFY(texts().contains("deploy <b>v2</b>"));
+    auto back = stored();
+    auto it = std::find_if(back.begin(), back.end(), [](const Annotation& n) { return n.text == "deploy <b>v2</b>"; });
+    QVERIFY(it != back.end());
+    QCOMPARE(it->endNs, note.endNs);
+    QCOMPARE(it->severity, std::string("warning"));
+    // Leave the case as it was.
+    while (undo->canUndo())
+        undo->undo();
+    QCOMPARE(stored().size(), before);
+}
+
+void TestWorkbench::tablesCopyAndDarkTheme() {
+    QTableView* view = m_window->sitesView();
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 10000);
+    view->selectRow(0);
+    QString text = selectedRowsText(view);
+    QStringList lines = text.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QVERIFY(lines[0].startsWith("Function\tFlat"));
+    QCOMPARE(lines[1].section('\t', 0, 0), view->model()->index(0, 0).data().toString());
+    // Every table and tree of the window has Copy.
+    for (auto* v : m_window->findChildren<QAbstractItemView*>()) {
+        bool has = false;
+        for (auto* a : v->actions())
+            has = has || a->shortcut() == QKeySequence(QKeySequence::Copy);
+        QVERIFY2(has, qPrintable(v->objectName() + " " + v->metaObject()->className()));
+    }
+    m_window->setDarkTheme(true);
+    QVERIFY(m_window->timeline()->plot()->axisRect()->backgroundBrush().color().lightness() < 80);
+    QVERIFY(qApp->palette().color(QPalette::Base).lightness() < 80);
+    m_window->setDarkTheme(false);
+    QVERIFY(qApp->palette().color(QPalette::Base).lightness() > 200);
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -149,4 +149,24 @@ QString saveChart(const ChartSpec& chart, const QString& path, int width, int he
     return ok ? QString() : QObject::tr("%1: cannot write").arg(path);
 }
 
+void stylePlot(QCustomPlot* plot, const QPalette& palette) {
+    QColor text = palette.color(QPalette::Text), base = palette.color(QPalette::Base);
+    QColor grid = palette.color(QPalette::Mid);
+    plot->setBackground(base);
+    for (auto* rect : plot->axisRects()) {
+        rect->setBackground(base);
+        for (auto* axis : rect->axes()) {
+            axis->setBasePen(QPen(text, 1));
+            axis->setTickPen(QPen(text, 1));
+            axis->setSubTickPen(QPen(text, 1));
+            axis->setTickLabelColor(text);
+            axis->setLabelColor(text);
+            axis->grid()->setPen(QPen(grid, 0, Qt::DotLine));
+        }
+    }
+    plot->legend->setBrush(base);
+    plot->legend->setTextColor(text);
+    plot->replot();
+}
+
 } // namespace memscope::ui

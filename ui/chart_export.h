@@ -3,7 +3,10 @@
 
 #include "chart_svg.h"
 
+#include <QPalette>
 #include <QString>
+
+class QCustomPlot;
 
 namespace memscope::ui {
 
@@ -14,5 +17,9 @@ bool saveChartPng(const ChartSpec& chart, const QString& path, int width = 900, 
 // renderer). Returns an error message, empty on success.
 QString saveChart(const ChartSpec& chart, const QString& path, int width = 900, int height = 320);
 void ensureApplication();
+
+// Colours a chart's background, axes, grid and legend from a palette (the
+// light or the dark theme).
+void stylePlot(QCustomPlot* plot, const QPalette& palette);
 
 } // namespace memscope::ui

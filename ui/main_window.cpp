@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include "annotations_view.h"
+#include "table_copy.h"
 #include "connections_view.h"
 #include "flame_graph.h"
 #include "goroutines_view.h"
@@ -43,6 +45,7 @@
 #include <QSplitter>
 #include <QGuiApplication>
 #include <QScrollArea>
+#include <QUndoStack>
 #include <QFileDialog>
 #include <QInputDialog>
 #include <QScreen>
@@ -187,8 +190,11 @@ protected:
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("memscope"));
     setAcceptDrops(true);
+    m_undo = new QUndoStack(this);
     buildCentral();
     buildMenus();
+    if (QSettings().value("view/dark").toBool())
+        applyTheme(true);
 
     connect(&m_overviewWatcher, &QFutureWatcher<CaseOverview>::finished, this, [this] {
         CaseOverview o = m_overviewWatcher.result();
@@ -202,7 +208,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         }
         m_connections->setCase(m_casePath, o.snapshots, o.series);
         m_timeline->setSeries(std::move(o.series));
+        if (m_dark)
+            applyTheme(true); // the new panels too
         m_timeline->setAnnotations(o.annotations);
+        m_notes->setAnnotations(o.annotations);
+        m_tabs->setTabText(m_tabs->indexOf(m_notes), o.annotations.empty()
+                                                         ? tr("Annotations")
+                                                         : tr("Annotations (%1)").arg(o.annotations.size()));
         bool anyFindings = !o.findings.empty();
         m_findings->setFindings(std::move(o.findings));
         m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size()) : tr("Findings"));
@@ -316,10 +328,13 @@ void MainWindow::buildCentral() {
     m_timeline = new TimelineView(this);
     connect(m_timeline, &TimelineView::annotateRequested, this, &MainWindow::annotateAt);
     connect(m_timeline, &TimelineView::snapshotClicked, this, [this](qint64 id) {
+        m_rangeFromNs = m_rangeToNs = 0;
         selectSnapshot(id);
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
     });
-    connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64, qint64) {
+    connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64 fromNs, qint64 toNs) {
+        m_rangeFromNs = fromNs;
+        m_rangeToNs = toNs;
         selectSnapshot(last, first); // what changed across the range
         m_tabs->setCurrentIndex(1);
     });
@@ -456,9 +471,37 @@ void MainWindow::buildCentral() {
     m_connections = new ConnectionsView(this);
     m_tabs->addTab(m_connections, tr("Connections"));
     m_tabs->addTab(m_retention, tr("Retention (heap dumps)"));
+    m_notes = new AnnotationsView(this);
+    connect(m_notes, &AnnotationsView::addRequested, this, [this] { annotateAt(0); });
+    connect(m_notes, &AnnotationsView::editRequested, this, [this](const Annotation& before) {
+        Annotation after = before;
+        if (editNoteDialog(this, tr("Edit note"), after))
+            replaceAnnotation(before, after);
+    });
+    connect(m_notes, &AnnotationsView::deleteRequested, this, [this](const Annotation& note) {
+        m_undo->push(new NoteCommand(noteOps(), note, std::nullopt));
+    });
     m_compare = new CompareView(this);
     m_tabs->addTab(m_compare, tr("Side by side"));
+    m_tabs->addTab(m_notes, tr("Annotations"));
     m_tabs->setCurrentIndex(1);
+    // Site actions (right-click), then Copy on every table and tree.
+    m_sitesView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto siteAction = [this](const QString& text, auto fn) {
+        auto* a = new QAction(text, m_sitesView);
+        connect(a, &QAction::triggered, this, [this, fn] {
+            QModelIndex idx = m_sitesProxy->mapToSource(m_sitesView->currentIndex());
+            if (auto r = m_sites->result(); r && idx.isValid())
+                fn(QString::fromStdString(r->rows[size_t(idx.row())].function));
+        });
+        m_sitesView->addAction(a);
+    };
+    siteAction(tr("Open Call Tree and Flame Graph"), [this](const QString& f) { showCallTree(f); });
+    siteAction(tr("Show Source"), [this](const QString& f) { showSource(f); });
+    siteAction(tr("Annotate This Site…"), [this](const QString& f) { annotateSite(f); });
+    for (auto* v : findChildren<QAbstractItemView*>())
+        enableCopy(v);
+
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
@@ -503,6 +546,13 @@ void MainWindow::buildMenus() {
     });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    QAction* undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction* redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("Filter Sites"), QKeySequence::Find, this, [this] {
         m_filter->setFocus();
@@ -513,6 +563,23 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
     view->addSeparator();
     view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), this, &MainWindow::chooseSourceRoot);
+    view->addSeparator();
+    // Alt+1.. goes to each tab.
+    for (int i = 0; i < m_tabs->count() && i < 9; ++i) {
+        QString name = m_tabs->tabText(i).section(" (", 0, 0);
+        view->addAction(tr("Go to %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
+                        [this, i] { m_tabs->setCurrentIndex(i); });
+    }
+    view->addAction(tr("Go to Timeline"), QKeySequence(Qt::ALT | Qt::Key_0), this, [this] { m_timeline->setFocus(); });
+    view->addSeparator();
+    QAction* dark = view->addAction(tr("&Dark Theme"));
+    dark->setCheckable(true);
+    dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    dark->setChecked(QSettings().value("view/dark").toBool());
+    connect(dark, &QAction::toggled, this, [this](bool on) {
+        QSettings().setValue("view/dark", on);
+        applyTheme(on);
+    });
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About memscope"), this, [this] {
         QMessageBox::about(this, tr("About memscope"),
@@ -523,44 +590,95 @@ void MainWindow::buildMenus() {
     rebuildRecentMenu();
 }
 
+NoteOps MainWindow::noteOps() {
+    NoteOps ops;
+    ops.add = [this](const Annotation& note) -> int64_t {
+        auto store = CaseStore::open(m_casePath.toStdString());
+        if (!store) {
+            QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(store.error().toString()));
+            return 0;
+        }
+        auto id = (*store)->addAnnotation(note);
+        if (!id) {
+            QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(id.error().toString()));
+            return 0;
+        }
+        refreshAnnotations(**store);
+        return *id;
+    };
+    ops.remove = [this](int64_t id) {
+        auto store = CaseStore::open(m_casePath.toStdString());
+        if (!store)
+            return false;
+        bool ok = (*store)->removeAnnotation(id).ok();
+        refreshAnnotations(**store);
+        return ok;
+    };
+    return ops;
+}
+
+void MainWindow::refreshAnnotations(CaseStore& store) {
+    auto notes = store.annotations();
+    m_timeline->setAnnotations(notes);
+    m_notes->setAnnotations(notes);
+    m_tabs->setTabText(m_tabs->indexOf(m_notes),
+                       notes.empty() ? tr("Annotations") : tr("Annotations (%1)").arg(notes.size()));
+}
+
 bool MainWindow::addAnnotation(const Annotation& note) {
     if (m_casePath.isEmpty())
         return false;
-    auto store = CaseStore::open(m_casePath.toStdString());
-    if (!store) {
-        QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(store.error().toString()));
+    auto* cmd = new NoteCommand(noteOps(), std::nullopt, note);
+    m_undo->push(cmd);
+    if (cmd->failed()) {
+        m_undo->undo();
         return false;
     }
-    if (auto id = (*store)->addAnnotation(note); !id) {
-        QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(id.error().toString()));
-        return false;
-    }
-    m_timeline->setAnnotations((*store)->annotations());
     return true;
 }
 
 void MainWindow::annotateAt(qint64 timeNs) {
     if (m_casePath.isEmpty())
         return;
-    if (timeNs == 0) {
+    Annotation note;
+    if (timeNs == 0 && m_rangeToNs > m_rangeFromNs) {
+        // From the menu with a range picked: a note on the range.
+        note.timeNs = m_rangeFromNs;
+        note.endNs = m_rangeToNs;
+    } else if (timeNs == 0) {
         // From the menu: at the picked snapshot.
         auto store = CaseStore::open(m_casePath.toStdString(), true);
         if (store && m_snapshotId)
             if (auto sn = (*store)->snapshot(m_snapshotId))
-                timeNs = sn->timeNs;
-        if (timeNs == 0)
+                note.timeNs = sn->timeNs;
+        if (note.timeNs == 0)
             return;
+    } else {
+        note.timeNs = timeNs;
     }
-    bool ok = false;
-    QString text = QInputDialog::getText(this, tr("Annotate"),
-                                         tr("Note at %1:").arg(QString::fromStdString(formatTimeIso(timeNs))),
-                                         QLineEdit::Normal, QString(), &ok);
-    if (!ok || text.trimmed().isEmpty())
+    if (editNoteDialog(this, tr("Annotate"), note))
+        addAnnotation(note);
+}
+
+void MainWindow::replaceAnnotation(const Annotation& before, const Annotation& after) {
+    if (!m_casePath.isEmpty())
+        m_undo->push(new NoteCommand(noteOps(), before, after));
+}
+
+void MainWindow::annotateSite(const QString& function) {
+    if (m_casePath.isEmpty() || !m_snapshotId)
+        return;
+    auto store = CaseStore::open(m_casePath.toStdString(), true);
+    if (!store)
+        return;
+    auto sn = (*store)->snapshot(m_snapshotId);
+    if (!sn)
         return;
     Annotation note;
-    note.timeNs = timeNs;
-    note.text = text.trimmed().toStdString();
-    addAnnotation(note);
+    note.timeNs = sn->timeNs;
+    note.series = "heap_inuse_bytes{site=" + function.toStdString() + "}";
+    if (editNoteDialog(this, tr("Annotate a site"), note))
+        addAnnotation(note);
 }
 
 void MainWindow::exportReport() {
@@ -651,6 +769,8 @@ void MainWindow::addRecent(const QString& path) {
 void MainWindow::openCase(const QString& path) {
     m_sourceRoot = QSettings().value("sourceRoot/" + QFileInfo(path).absoluteFilePath()).toString();
     m_casePath = path;
+    m_undo->clear();
+    m_rangeFromNs = m_rangeToNs = 0;
     m_snapshotId = 0;
     m_profile.reset();
     m_previousProfile.reset();
@@ -731,6 +851,34 @@ void MainWindow::showCallTree(const QString& function, bool picked) {
     m_treeWatcher.setFuture(QtConcurrent::run([profile, idx, focus, dir] {
         return std::make_shared<const CallTree>(buildCallTree(*profile, idx, focus, dir));
     }));
+}
+
+void MainWindow::applyTheme(bool dark) {
+    QApplication::setStyle("Fusion");
+    QPalette p = QApplication::style()->standardPalette();
+    if (dark) {
+        p.setColor(QPalette::Window, QColor(45, 45, 48));
+        p.setColor(QPalette::WindowText, QColor(225, 225, 225));
+        p.setColor(QPalette::Base, QColor(30, 30, 32));
+        p.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
+        p.setColor(QPalette::Text, QColor(225, 225, 225));
+        p.setColor(QPalette::Button, QColor(55, 55, 60));
+        p.setColor(QPalette::ButtonText, QColor(225, 225, 225));
+        p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
+        p.setColor(QPalette::ToolTipText, QColor(235, 235, 235));
+        p.setColor(QPalette::Highlight, QColor(42, 130, 218));
+        p.setColor(QPalette::HighlightedText, Qt::white);
+        p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
+        p.setColor(QPalette::Mid, QColor(90, 90, 95));
+        p.setColor(QPalette::Link, QColor(100, 170, 255));
+        p.setColor(QPalette::Disabled, QPalette::Text, QColor(130, 130, 130));
+        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(130, 130, 130));
+        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(130, 130, 130));
+    }
+    QApplication::setPalette(p);
+    for (auto* plot : findChildren<QCustomPlot*>())
+        stylePlot(plot, p);
+    m_dark = dark;
 }
 
 bool MainWindow::isBusy() const {

@@ -25,6 +25,7 @@ class QTableView;
 class QTreeView;
 class QMenu;
 class QTabWidget;
+class QUndoStack;
 
 namespace memscope::ui {
 
@@ -35,6 +36,8 @@ class FindingsPanel;
 class RetentionView;
 class CompareView;
 class FlameGraphView;
+class AnnotationsView;
+struct NoteOps;
 class GoroutinesView;
 class ConnectionsView;
 class SourceView;
@@ -105,6 +108,13 @@ public:
     bool isBusy() const;
     // Adds a note to the open case and redraws; false when there is no case.
     bool addAnnotation(const Annotation& note);
+    // Opens the note dialog for a site of the picked snapshot.
+    void annotateSite(const QString& function);
+    // Edits a note (one undoable step).
+    void replaceAnnotation(const Annotation& before, const Annotation& after);
+    QUndoStack* undoStack() const { return m_undo; }
+    void setDarkTheme(bool dark) { applyTheme(dark); }
+    AnnotationsView* annotationsView() const { return m_notes; }
     FindingsPanel* findingsPanel() const { return m_findings; }
     RetentionView* retentionView() const { return m_retention; }
     CompareView* compareView() const { return m_compare; }
@@ -145,6 +155,9 @@ private:
     void exportChart();
     void annotateAt(qint64 timeNs);
     void showFlame();
+    void applyTheme(bool dark);
+    NoteOps noteOps();
+    void refreshAnnotations(CaseStore& store);
     void chooseSourceRoot();
 
     QString m_casePath;
@@ -170,6 +183,10 @@ private:
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
     FlameGraphView* m_flame = nullptr;
+    AnnotationsView* m_notes = nullptr;
+    QUndoStack* m_undo = nullptr;
+    qint64 m_rangeFromNs = 0, m_rangeToNs = 0;
+    bool m_dark = false;
     GoroutinesView* m_goroutines = nullptr;
     ConnectionsView* m_connections = nullptr;
     QLineEdit* m_flameSearch = nullptr;

@@ -113,6 +113,10 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
     // Drop the previous evidence panel.
     for (auto it = m_panels.begin(); it != m_panels.end();)
         if ((*it)->property("evidence").toBool()) {
+            // Its lines go with it: a graph whose axes are gone cannot draw.
+            for (int g = m_plot->graphCount() - 1; g >= 0; --g)
+                if (m_plot->graph(g)->keyAxis() && m_plot->graph(g)->keyAxis()->axisRect() == *it)
+                    m_plot->removeGraph(g);
             m_plot->plotLayout()->remove(*it);
             it = m_panels.erase(it);
         } else {
