@@ -84,7 +84,7 @@ void TestWorkbench::timelineHasOnePointPerHeapSnapshot() {
     // goroutine dumps and socket snapshots the demo ships.
     QVERIFY(m_window->timeline()->plot()->graphCount() >= 2);
     QCOMPARE(m_window->timeline()->panelTitles(),
-             (QStringList{"GC live/goal", "goroutines", "sockets/host", "finalizers", "kept by finalizers"}));
+             (QStringList{"GC heap", "goroutines", "sockets", "finalizers", "fin. kept"}));
 }
 
 void TestWorkbench::clickingAPointFillsTheSitesTable() {

@@ -505,7 +505,7 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
-    m_vsplit->setSizes({600, 400});
+    m_vsplit->setSizes({620, 380});
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);

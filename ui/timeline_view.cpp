@@ -91,6 +91,7 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     legendRow->setMargins(QMargins(5, 0, 5, 5));
     legendRow->addElement(0, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->plotLayout()->setRowStretchFactor(0, 1.6); // the heap chart leads
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
@@ -169,7 +170,7 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
         m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
     }
-    m_plot->setMinimumHeight(220 + 72 * int(m_panels.size()));
+    m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     m_plot->replot();
 }
 
@@ -187,7 +188,8 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     int row = 1 + int(m_panels.size());
     m_plot->plotLayout()->insertRow(row);
     m_plot->plotLayout()->addElement(row, 0, rect);
-    m_plot->plotLayout()->setRowStretchFactor(row, 0.45);
+    m_plot->plotLayout()->setRowStretchFactor(row, 0.4);
+    rect->setMinimumSize(50, 30); // the stretch factors decide, not the default minimum
     m_panels.push_back(rect);
     rect->setRangeDrag(Qt::Horizontal);
     rect->setRangeZoom(Qt::Horizontal);
@@ -196,8 +198,11 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     x->setTicker(m_plot->xAxis->ticker());
     x->setTickLabels(false);
     y->setLabel(title);
-    if (bytes)
-        y->setTicker(m_plot->yAxis->ticker());
+    // Few ticks: a panel is short.
+    QSharedPointer<QCPAxisTicker> ticker = bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<ByteTicker>::create())
+                                                 : QSharedPointer<QCPAxisTicker>::create();
+    ticker->setTickCount(3);
+    y->setTicker(ticker);
     // One time axis for every panel.
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
@@ -206,8 +211,20 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     auto* margins = new QCPMarginGroup(m_plot);
     m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
     rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    static int colour = 0;
+    int colour = int(m_panels.size()) * 3;
     double top = 0;
+    // Each panel names its own lines, in a small legend inside it; the legend
+    // under the chart is the heap's.
+    auto* legend = new QCPLegend;
+    rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignLeft);
+    legend->setLayer("legend");
+    legend->setFont(QFont(font().family(), 7));
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(6);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(QColor(255, 255, 255, 190));
+    legend->setMargins(QMargins(3, 1, 3, 1));
+    legend->setIconSize(14, 8);
     for (const Series* s : lines) {
         QCPGraph* g = m_plot->addGraph(x, y);
         QVector<double> xs, ys;
@@ -221,8 +238,13 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
         g->setPen(QPen(c, 1.5));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
         QString name = QString::fromStdString(s->key());
-        g->setName(name);
+        QStringList values;
+        for (const auto& [k, v] : s->labels)
+            values << QString::fromStdString(v);
+        g->setName(values.isEmpty() ? QString::fromStdString(s->metric) : values.join(' '));
         g->setProperty("seriesKey", name);
+        g->removeFromLegend(m_plot->legend);
+        g->addToLegend(legend);
     }
     y->setRange(0, std::max(1.0, top * 1.1));
     x->setRange(m_plot->xAxis->range());
@@ -292,19 +314,19 @@ void TimelineView::setSeries(std::vector<Series> series) {
                 out.push_back(&s);
         return out;
     };
-    addPanel(tr("GC live/goal"),
+    addPanel(tr("GC heap"),
              pick([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; }),
              true);
     addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }), false);
-    addPanel(tr("sockets/host"),
+    addPanel(tr("sockets"),
              pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
     addPanel(tr("finalizers"), pick([](const Series& s) {
                  return s.metric == "runtime" || s.metric == "expvar" || s.metric == "finalizers_registered" ||
                         s.metric == "finalizers_queued";
              }), false);
-    addPanel(tr("kept by finalizers"),
+    addPanel(tr("fin. kept"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
-    m_plot->setMinimumHeight(220 + 72 * int(m_panels.size()));
+    m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
     m_plot->xAxis->setTickLabels(!stacked);
