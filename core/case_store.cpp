@@ -1018,6 +1018,10 @@ Status CaseStore::initSchema(bool readOnly) {
     return {};
 }
 
+namespace {
+constexpr size_t kDeferShaBytes = 8u << 20;
+}
+
 int CaseStore::schemaVersion() { return int(m_db.scalar("PRAGMA user_version")); }
 
 ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions& opts,
@@ -1041,8 +1045,17 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     src.compression = detectCompression(raw.substr(0, 4));
     src.head = peekDecoded(raw, 64 << 10);
 
-    std::string sha = Sha256::hex(raw);
-    {
+    // A large file's checksum is taken on the compressor's core while this one
+    // parses, and the duplicate check waits until then; unless a file of the
+    // same size is already in the case: a likely duplicate, checked first.
+    bool deferSha = false;
+    if (raw.size() >= kDeferShaBytes) {
+        Stmt same(m_db, "SELECT 1 FROM sources WHERE size = ?");
+        same.bind(1, int64_t(raw.size()));
+        deferSha = !same.step();
+    }
+    std::string sha = deferSha ? std::string() : Sha256::hex(raw);
+    if (!deferSha) {
         Stmt dup(m_db, "SELECT format FROM sources WHERE sha256 = ?");
         dup.bind(1, sha);
         if (dup.step()) {
@@ -1071,7 +1084,9 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
         return fail(tx.begun().error());
     Stmt ins(m_db, "INSERT INTO sources(name, path, size, sha256, format, compression, mtime_ns, "
                    "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
-    ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size())).bind(4, sha);
+    // Until its checksum is known, a row's sha256 is a unique placeholder.
+    ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size()));
+    ins.bind(4, deferSha ? "pending:" + std::to_string(nowNs()) + ":" + path : sha);
     ins.bind(5, out.format).bind(6, compressionName(src.compression));
     ins.bind(7, src.file->mtimeNs()).bind(8, nowNs());
     if (auto st = ins.exec(); !st)
@@ -1085,6 +1100,8 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     std::optional<Error> compressError;
     int64_t decoded = 0;
     std::thread compressor([&] {
+        if (deferSha)
+            sha = Sha256::hex(raw);
         auto stream = src.open();
         std::string chunk(kChunk, '\0');
         for (;;) {
@@ -1145,6 +1162,18 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     compressor.join();
     if (compressError)
         return fail(*compressError);
+    if (deferSha) {
+        Stmt dup(m_db, "SELECT format FROM sources WHERE sha256 = ? AND id <> ?");
+        dup.bind(1, sha).bind(2, sourceId);
+        if (dup.step()) {
+            out.status = ImportStatus::Duplicate; // the transaction rolls back
+            out.format = dup.text(0);
+            return out;
+        }
+        Stmt set(m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
+        if (auto st = set.bind(1, sha).bind(2, sourceId).exec(); !st)
+            return fail(st.error());
+    }
     Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
     for (size_t seq = 0; seq < chunks.size(); ++seq)
         if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, chunks[seq]).exec(); !st)

@@ -27,6 +27,7 @@ private slots:
     void heapSeriesOnePointPerSnapshot();
     void sourceBytesAreKept();
     void sha256Vectors();
+    void largeFileChecksumTakenAlongside();
 
 private:
     QString casePath(const char* name) { return m_dir.filePath(name); }
@@ -233,6 +234,33 @@ void TestStore::sourceBytesAreKept() {
     auto bytes = (*s)->sourceBytes(sn->sourceId);
     QVERIFY(bytes.ok());
     QCOMPARE(*bytes, readText(dataPath("pprof/heap_go119.pb")));
+}
+
+void TestStore::largeFileChecksumTakenAlongside() {
+    // A dump past 8 MiB: its checksum is taken while it parses, then stored.
+    std::string one = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
+    std::string big;
+    while (big.size() < (9u << 20))
+        big += one + "\n";
+    QString a = casePath("big-a.txt"), b = casePath("big-b.txt");
+    for (const QString& f : {a, b}) {
+        QFile out(f);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        QCOMPARE(out.write(big.data(), qint64(big.size())), qint64(big.size()));
+    }
+    auto s = CaseStore::open(casePath("big.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto first = (*s)->importFile(a.toStdString(), {}, {});
+    QCOMPARE(first.status, ImportStatus::Imported);
+    auto sources = (*s)->sources();
+    QCOMPARE(sources.size(), size_t(1));
+    QCOMPARE(sources[0].sha256, Sha256::hex(big));
+    // The same bytes under another name are the same capture.
+    auto second = (*s)->importFile(b.toStdString(), {}, {});
+    QCOMPARE(second.status, ImportStatus::Duplicate);
+    QCOMPARE((*s)->sources().size(), size_t(1));
+    auto bytes = (*s)->sourceBytes(sources[0].id);
+    QVERIFY(bytes.ok() && *bytes == big);
 }
 
 void TestStore::sha256Vectors() {
