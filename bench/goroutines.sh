@@ -22,7 +22,8 @@ for i in 1 2 3; do
   rm -f "$work/bench.memscope"*
   /usr/bin/time -f "memscope import:         %e s, peak %M KB" build/app/memscope import "$work/bench.memscope" "$dump" >/dev/null
 done
-build/app/memscope goroutines "$work/bench.memscope" -n 0 | head -1
+build/app/memscope goroutines "$work/bench.memscope" -n 0 >"$work/groups.txt"
+head -1 "$work/groups.txt"
 for i in 1 2; do
   /usr/bin/time -f "panicparse -aggressive: %e s, peak %M KB" panicparse -aggressive -no-color "$dump" >/dev/null 2>"$work/pp.err" || true
   tail -1 "$work/pp.err"
