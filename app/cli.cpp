@@ -458,16 +458,79 @@ int cmdReport(const std::vector<std::string>& argv) {
 
 } // namespace
 
+// export-chart --chart flame: a heap snapshot's flame graph, or the diff of
+// two with --base.
+int exportFlame(const Args& a) {
+    std::unique_ptr<CaseStore> store;
+    int64_t id = 0;
+    if (int st = openSnapshot(a, "heap", "heap profile", store, id); st != kOk)
+        return st;
+    auto p = store->loadProfile(id);
+    if (!p) {
+        std::cerr << "memscope: " << p.error().toString() << "\n";
+        return kInputFailed;
+    }
+    std::string sample = a.opt("--sample") ? *a.opt("--sample")
+                         : p->sampleIndex("inuse_space") >= 0 ? "inuse_space"
+                                                              : p->sampleTypes[size_t(p->defaultSampleIndex())].type;
+    int idx = p->sampleIndex(sample);
+    if (idx < 0)
+        return usageError("snapshot " + std::to_string(id) + " has no sample type " + sample);
+    CallTree tree = buildCallTree(*p, idx, "");
+    std::string title = "flame graph of snapshot " + std::to_string(id);
+    if (auto b = a.opt("--base")) {
+        char* end = nullptr;
+        int64_t baseId = std::strtoll(b->c_str(), &end, 10);
+        auto sn = end && *end == 0 ? store->snapshot(baseId) : std::nullopt;
+        if (!sn || sn->kind != "heap")
+            return usageError("--base " + *b + " is not a heap profile");
+        auto bp = store->loadProfile(baseId);
+        if (!bp) {
+            std::cerr << "memscope: " << bp.error().toString() << "\n";
+            return kInputFailed;
+        }
+        int bi = bp->sampleIndex(sample);
+        if (bi < 0)
+            return usageError("snapshot " + *b + " has no sample type " + sample);
+        tree = diffCallTrees(buildCallTree(*bp, bi, ""), tree);
+        title = "change from snapshot " + *b + " to " + std::to_string(id);
+    }
+    std::string out = *a.opt("-o");
+#ifdef MEMSCOPE_HAVE_GUI
+    ui::ensureApplication();
+    QString err = ui::saveFlameGraph(tree, QString::fromStdString(title), QString::fromStdString(out));
+    if (!err.isEmpty()) {
+        std::cerr << "memscope: " << err.toStdString() << "\n";
+        return err.contains("must end") ? kUsage : kInputFailed;
+    }
+#else
+    if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
+        return usageError("this build writes charts as .svg only");
+    std::ofstream f(out, std::ios::binary | std::ios::trunc);
+    f << renderFlameSvg(tree, title);
+    if (!f) {
+        std::cerr << "memscope: " << out << ": cannot write\n";
+        return kInputFailed;
+    }
+#endif
+    std::cerr << "wrote " << out << "\n";
+    return kOk;
+}
+
 int cmdExportChart(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--chart", "--from", "--to", "-o"}, {});
+    Args a = parse(argv, 2, {"--chart", "--from", "--to", "-o", "--snapshot", "--base", "--sample"}, {});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1 || !a.opt("--chart") || !a.opt("-o"))
         return usageError("export-chart needs CASE --chart NAME -o FILE");
     std::string name = *a.opt("--chart");
+    if (name == "flame")
+        return exportFlame(a);
+    if (a.opt("--snapshot") || a.opt("--base") || a.opt("--sample"))
+        return usageError("--snapshot, --base and --sample are for --chart flame");
     auto names = chartNames();
     if (std::find(names.begin(), names.end(), name) == names.end())
-        return usageError("--chart is one of heap, gc, goroutines, fds, connections, finalizers");
+        return usageError("--chart is one of heap, gc, goroutines, fds, connections, finalizers, flame");
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
@@ -535,6 +598,8 @@ std::string usage() {
            "  memscope annotations CASE [--json]      notes that charts and reports carry\n"
            "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
            "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
+           "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
+           "                                          a heap profile's flame graph, or its change since --base\n"
            "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"

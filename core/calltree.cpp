@@ -4,6 +4,7 @@
 #include "top.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 namespace memscope {
@@ -148,6 +149,43 @@ CallTree diffCallTrees(const CallTree& base, const CallTree& now) {
             return wa != wb ? wa > wb : na.function < nb.function;
         });
     return t;
+}
+
+FlameLayout layoutFlame(const CallTree& tree) {
+    FlameLayout l;
+    size_t n = tree.nodes.size();
+    l.x.assign(n, 0);
+    l.width.assign(n, 0);
+    l.depth.assign(n, 0);
+    // Children come after their parents: a reverse sweep sees them first.
+    for (size_t i = n; i-- > 0;) {
+        const auto& nd = tree.nodes[i];
+        double own = double(std::llabs(nd.value));
+        if (tree.diff) {
+            own = std::max(own, double(std::llabs(nd.base)));
+            l.maxDelta = std::max(l.maxDelta, std::fabs(double(nd.value - nd.base)));
+        }
+        double kids = 0;
+        for (int32_t c : nd.children)
+            kids += l.width[size_t(c)];
+        l.width[i] = std::max(own, kids);
+    }
+    for (size_t i = 0; i < n; ++i) {
+        double x = l.x[i];
+        for (int32_t c : tree.nodes[i].children) {
+            l.x[size_t(c)] = x;
+            l.depth[size_t(c)] = l.depth[i] + 1;
+            l.maxDepth = std::max(l.maxDepth, l.depth[size_t(c)]);
+            x += l.width[size_t(c)];
+        }
+    }
+    double total = n ? l.width[0] : 0;
+    if (total > 0)
+        for (size_t i = 0; i < n; ++i) {
+            l.x[i] /= total;
+            l.width[i] /= total;
+        }
+    return l;
 }
 
 std::vector<std::string> foldedStacks(const CallTree& tree) {

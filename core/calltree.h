@@ -43,6 +43,18 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
 // Children are ordered by the larger of the two, largest first.
 CallTree diffCallTrees(const CallTree& base, const CallTree& now);
 
+// Where each node of a tree sits in a flame graph: x and width as shares of
+// the root's width, and depth (root 0). A node is as wide as its value (in a
+// diff tree, the larger of value and base) and at least its children, so
+// frames always nest.
+struct FlameLayout {
+    std::vector<double> x, width;
+    std::vector<int> depth;
+    int maxDepth = 0;
+    double maxDelta = 0; // the largest |value - base| of a diff tree
+};
+FlameLayout layoutFlame(const CallTree& tree);
+
 // Folded stacks ("main;handle;io.ReadAll 123"), one line per path, for tests.
 std::vector<std::string> foldedStacks(const CallTree& tree);
 

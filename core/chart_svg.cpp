@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 namespace memscope {
 
@@ -212,6 +213,78 @@ ChartSpec namedChart(CaseStore& store, const std::string& name) {
     for (const auto& a : store.annotations())
         c.notes.push_back({a.timeNs, a.text});
     return c;
+}
+
+std::string renderFlameSvg(const CallTree& tree, const std::string& title, int width) {
+    FlameLayout l = layoutFlame(tree);
+    const int row = 17, top = 34;
+    int height = top + (l.maxDepth + 1) * row + 8;
+    std::ostringstream o;
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
+      << "\" viewBox=\"0 0 " << width << " " << height << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+    o << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
+    std::string subtitle = tree.diff ? "red grew, blue shrank; " + formatValue(tree.baseTotal, tree.unit) + " \xe2\x86\x92 " +
+                                           formatValue(tree.total, tree.unit)
+                                     : formatValue(tree.total, tree.unit);
+    o << "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xmlEscape(title) << "</text>";
+    o << "<text x=\"" << width - 8 << "\" y=\"20\" text-anchor=\"end\" fill=\"#555\">"
+      << xmlEscape(tree.sample + ": " + subtitle) << "</text>\n";
+    auto fnv = [](const std::string& s) {
+        uint32_t h = 2166136261u;
+        for (unsigned char c : s)
+            h = (h ^ c) * 16777619u;
+        return h;
+    };
+    const double w = width - 16;
+    for (size_t i = 0; i < tree.nodes.size(); ++i) {
+        double px = 8 + l.x[i] * w, pw = l.width[i] * w;
+        if (pw < 0.3)
+            continue;
+        const auto& nd = tree.nodes[i];
+        std::string fill;
+        char buf[16];
+        if (i == 0) {
+            fill = "#b0b0b0";
+        } else if (tree.diff) {
+            double d = double(nd.value - nd.base);
+            double t = l.maxDelta > 0 ? std::clamp(std::sqrt(std::fabs(d) / l.maxDelta), 0.12, 1.0) : 0;
+            int k = int(255 - t * 170);
+            if (d > 0)
+                std::snprintf(buf, sizeof buf, "#ff%02x%02x", k, k);
+            else if (d < 0)
+                std::snprintf(buf, sizeof buf, "#%02x%02xff", k, std::min(255, k + 30));
+            else
+                std::snprintf(buf, sizeof buf, "#c8c8c8");
+            fill = buf;
+        } else {
+            std::string pkg = nd.function.substr(0, nd.function.find('.'));
+            uint32_t h = fnv(pkg);
+            std::snprintf(buf, sizeof buf, "#%02x%02x%02x", 230 + int(h % 25), 90 + int((h >> 8) % 120),
+                          40 + int((h >> 16) % 50));
+            fill = buf;
+        }
+        std::string name = i == 0 ? "all" : nd.function;
+        std::string tip = name + "\n" + formatValue(nd.value, tree.unit);
+        if (tree.diff)
+            tip += " (base " + formatValue(nd.base, tree.unit) + ")";
+        double y = top + l.depth[i] * row;
+        o << "<g><title>" << xmlEscape(tip) << "</title><rect x=\"" << px << "\" y=\"" << y << "\" width=\""
+          << std::max(0.3, pw - 0.5) << "\" height=\"" << row - 1 << "\" fill=\"" << fill << "\"/>";
+        size_t fits = pw > 24 ? size_t((pw - 6) / 6.2) : 0; // about 6 px a character
+        if (fits >= 3) {
+            std::string label = name;
+            if (label.size() > fits) {
+                size_t cut = fits - 2;
+                while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xc0) == 0x80)
+                    --cut; // not inside a UTF-8 sequence
+                label = label.substr(0, cut) + "..";
+            }
+            o << "<text x=\"" << px + 3 << "\" y=\"" << y + row - 5 << "\">" << xmlEscape(label) << "</text>";
+        }
+        o << "</g>\n";
+    }
+    o << "</svg>\n";
+    return o.str();
 }
 
 } // namespace memscope

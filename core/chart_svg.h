@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "calltree.h"
 #include "series.h"
 
 #include <string>
@@ -27,6 +28,10 @@ std::vector<std::string> chartNames();
 
 // Self-contained SVG (no scripts, no external references); every text escaped.
 std::string renderChartSvg(const ChartSpec& chart, int width = 760, int height = 260);
+
+// A flame graph (callers on top) of a call tree, every frame with a <title>
+// tooltip; a diff tree is coloured by change (red grew, blue shrank).
+std::string renderFlameSvg(const CallTree& tree, const std::string& title, int width = 1200);
 
 // &, <, >, " and ' escaped for XML and HTML.
 std::string xmlEscape(const std::string& s);

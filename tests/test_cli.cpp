@@ -7,6 +7,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QXmlStreamReader>
 #include <QtTest>
 
 using namespace memscope::test;
@@ -315,4 +316,52 @@ void TestCli::annotationsAndChartExports() {
 #endif
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "nope", "-o", png}).code, 2);
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "-o", m_dir.filePath("x.gif")}).code, 2);
+
+    // Flame graphs: the last heap profile's, and its change since the first.
+    Run info = memscopeRun({"info", c, "--json"});
+    QList<qint64> heaps;
+    for (const auto& v : QJsonDocument::fromJson(info.out.toUtf8()).object()["snapshots"].toArray())
+        if (v.toObject()["kind"].toString() == "heap")
+            heaps << v.toObject()["id"].toInteger();
+    QCOMPARE(heaps.size(), 12);
+    QString flame = m_dir.filePath("flame.svg"), diff = m_dir.filePath("flame-diff.svg");
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "-o", flame}).code, 0);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", QString::number(heaps.front()), "-o", diff})
+                 .code,
+             0);
+    for (const QString& f : {flame, diff}) {
+        QFile file(f);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&file);
+        int rects = 0;
+        QStringList titles, fills;
+        while (!xml.atEnd()) {
+            if (xml.readNext() != QXmlStreamReader::StartElement)
+                continue;
+            if (xml.name() == QLatin1String("rect")) {
+                ++rects;
+                fills << xml.attributes().value("fill").toString();
+            } else if (xml.name() == QLatin1String("title")) {
+                titles << xml.readElementText();
+            }
+        }
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+        QVERIFY(rects > 20);
+        QVERIFY(std::any_of(titles.begin(), titles.end(), [](const QString& t) { return t.startsWith("io.ReadAll\n"); }));
+        // The diff is red where memory grew.
+        bool red = std::any_of(fills.begin(), fills.end(), [](const QString& c) { return c.startsWith("#ff") && c != "#ffffff"; });
+        if (f == diff)
+            QVERIFY(red);
+    }
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", "999999", "-o", flame}).code, 2);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--base", "1", "-o", flame}).code, 2);
+#ifdef MEMSCOPE_HAVE_GUI
+    QString flamePng = m_dir.filePath("flame.png"), flamePdf = m_dir.filePath("flame.pdf");
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "-o", flamePng}).code, 0);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", QString::number(heaps.front()), "-o", flamePdf})
+                 .code,
+             0);
+    QVERIFY(readText(flamePng).rfind("\x89PNG", 0) == 0);
+    QVERIFY(readText(flamePdf).rfind("%PDF-", 0) == 0);
+#endif
 }

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "chart_export.h"
 
+#include "flame_graph.h"
 #include "format.h"
 
 #include <QApplication>
 #include <QDateTime>
 #include <QFile>
+#include <QPainter>
+#include <QStyle>
+#include <QPdfWriter>
 #include <qcustomplot.h>
 
 #include <cstdlib>
@@ -147,6 +151,42 @@ QString saveChart(const ChartSpec& chart, const QString& path, int width, int he
     else
         return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
     return ok ? QString() : QObject::tr("%1: cannot write").arg(path);
+}
+
+QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path, int width) {
+    QString lower = path.toLower();
+    if (lower.endsWith(".svg")) {
+        QFile f(path);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return QObject::tr("%1: cannot write").arg(path);
+        f.write(QByteArray::fromStdString(renderFlameSvg(tree, title.toStdString(), width)));
+        return f.error() == QFileDevice::NoError ? QString() : QObject::tr("%1: cannot write").arg(path);
+    }
+    if (!lower.endsWith(".png") && !lower.endsWith(".pdf"))
+        return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
+    FlameGraphView view;
+    view.setTree(std::make_shared<const CallTree>(tree));
+    view.resize(width, view.sizeHint().height());
+    view.setPalette(QApplication::style() ? QApplication::style()->standardPalette() : view.palette());
+    if (lower.endsWith(".png")) {
+        QImage image(view.size() * 2, QImage::Format_ARGB32);
+        image.setDevicePixelRatio(2);
+        image.fill(Qt::white);
+        view.render(&image);
+        return image.save(path, "PNG") ? QString() : QObject::tr("%1: cannot write").arg(path);
+    }
+    QPdfWriter pdf(path);
+    pdf.setTitle(title);
+    pdf.setCreator("memscope");
+    pdf.setPageSize(QPageSize(QSizeF(view.width(), view.height()), QPageSize::Point));
+    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+    pdf.setResolution(72);
+    QPainter painter;
+    if (!painter.begin(&pdf))
+        return QObject::tr("%1: cannot write").arg(path);
+    view.render(&painter);
+    painter.end();
+    return QFile::exists(path) ? QString() : QObject::tr("%1: cannot write").arg(path);
 }
 
 void stylePlot(QCustomPlot* plot, const QPalette& palette) {

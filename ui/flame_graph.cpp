@@ -47,39 +47,21 @@ void FlameGraphView::setTree(std::shared_ptr<const CallTree> tree) {
 
 void FlameGraphView::layoutTree() {
     size_t n = m_tree ? m_tree->nodes.size() : 0;
-    m_width.assign(n, 0);
-    m_x.assign(n, 0);
-    m_depth.assign(n, 0);
     m_match.assign(n, 0);
-    m_maxDepth = 0;
-    m_maxDelta = 0;
-    if (!n)
+    if (!n) {
+        m_width.clear();
+        m_x.clear();
+        m_depth.clear();
+        m_maxDepth = 0;
+        m_maxDelta = 0;
         return;
-    const auto& nodes = m_tree->nodes;
-    // Children are appended after their parents, so a reverse sweep sees every
-    // child before its parent: width = own value (or base), at least the
-    // children's sum, so that diff frames nest.
-    for (size_t i = n; i-- > 0;) {
-        const auto& nd = nodes[i];
-        double own = double(std::llabs(nd.value));
-        if (m_tree->diff)
-            own = std::max(own, double(std::llabs(nd.base)));
-        double kids = 0;
-        for (int32_t c : nd.children)
-            kids += m_width[size_t(c)];
-        m_width[i] = std::max(own, kids);
-        if (m_tree->diff)
-            m_maxDelta = std::max(m_maxDelta, std::fabs(double(nd.value - nd.base)));
     }
-    for (size_t i = 0; i < n; ++i) {
-        double x = m_x[i];
-        for (int32_t c : nodes[i].children) {
-            m_x[size_t(c)] = x;
-            m_depth[size_t(c)] = m_depth[i] + 1;
-            m_maxDepth = std::max(m_maxDepth, m_depth[size_t(c)]);
-            x += m_width[size_t(c)];
-        }
-    }
+    FlameLayout l = layoutFlame(*m_tree);
+    m_x = std::move(l.x);
+    m_width = std::move(l.width);
+    m_depth = std::move(l.depth);
+    m_maxDepth = l.maxDepth;
+    m_maxDelta = l.maxDelta;
 }
 
 void FlameGraphView::zoomTo(int node) {

@@ -426,6 +426,26 @@ void MainWindow::buildCentral() {
     fbar->addWidget(m_flameSearch, 1);
     fbar->addWidget(m_flameDiff);
     fbar->addWidget(reset);
+    auto* exportFlame = new QPushButton(tr("Export…"), this);
+    exportFlame->setToolTip(tr("Save this flame graph as SVG, PNG or PDF"));
+    fbar->addWidget(exportFlame);
+    connect(exportFlame, &QPushButton::clicked, this, [this] {
+        const CallTree* tree = m_flame->tree();
+        if (!tree)
+            return;
+        QString path = QFileDialog::getSaveFileName(this, tr("Export Flame Graph"),
+                                                    QFileInfo(m_casePath).baseName() + "-flame.svg",
+                                                    tr("SVG (*.svg);;PNG (*.png);;PDF (*.pdf)"));
+        if (path.isEmpty())
+            return;
+        QString title = tree->diff ? tr("Change up to snapshot %1").arg(m_snapshotId)
+                                   : tr("Snapshot %1").arg(m_snapshotId);
+        QString err = saveFlameGraph(*tree, title, path);
+        if (!err.isEmpty())
+            QMessageBox::warning(this, tr("Export Flame Graph"), err);
+        else
+            m_status->setText(tr("Wrote %1").arg(path));
+    });
     m_flame = new FlameGraphView(this);
     m_flame->setToolTip(QString());
     auto* scroll = new QScrollArea(this);
