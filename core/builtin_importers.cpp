@@ -49,7 +49,20 @@ public:
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
-        return sink.addProfile(*id, *profile);
+        if (auto st = sink.addProfile(*id, *profile); !st)
+            return st;
+        if (draft.kind != "goroutine_profile")
+            return {};
+        // A goroutine profile is a goroutine dump too: its groups go where the
+        // text dumps' go, so the goroutine views and series see them.
+        GoroutineDump dump = goroutinesFromProfile(*profile);
+        if (dump.groups.empty())
+            return {};
+        draft.kind = "goroutines";
+        auto gid = sink.addSnapshot(draft);
+        if (!gid)
+            return gid.error();
+        return sink.addGoroutines(*gid, dump);
     }
 };
 

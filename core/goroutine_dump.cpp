@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -131,7 +132,79 @@ FrameRole frameRole(const std::string& fn) {
 
 bool isRuntime(const std::string& fn) { return startsWith(fn, "runtime."); }
 
+// A group's role from its frames' roles. The finalizer goroutine runs a
+// finalizer when a frame inside runtime.runfinq is not the runtime's (text
+// profiles drop the runtime frames on top, protos keep them).
+void assignRole(GoroutineGroup& g, const GoroutineDump& dump, const std::vector<uint8_t>& roles) {
+    bool runfinq = false, userInside = false;
+    for (uint32_t f : g.frames) {
+        switch (roles[f]) {
+        case kRunfinq: runfinq = true; break;
+        case kReadLoop: g.role = GoroutineRole::HttpClientRead; break;
+        case kWriteLoop: g.role = GoroutineRole::HttpClientWrite; break;
+        case kServe: g.role = GoroutineRole::HttpServerConn; break;
+        default:
+            if (!runfinq && !isRuntime(dump.frames[f].function))
+                userInside = true;
+            break;
+        }
+    }
+    if (runfinq)
+        g.role = userInside ? GoroutineRole::FinalizerRunning : GoroutineRole::FinalizerIdle;
+}
+
 } // namespace
+
+GoroutineDump goroutinesFromProfile(const Profile& p) {
+    GoroutineDump dump;
+    int idx = p.sampleIndex("goroutine");
+    if (idx < 0)
+        idx = p.defaultSampleIndex();
+    if (idx < 0)
+        return dump;
+    std::unordered_map<std::string, uint32_t> frameIndex;
+    std::vector<uint8_t> roles;
+    std::map<std::vector<uint32_t>, size_t> groupOf; // same stack and labels: one group
+    for (const auto& s : p.samples) {
+        if (size_t(idx) >= s.values.size() || s.values[size_t(idx)] <= 0)
+            continue;
+        GoroutineGroup g;
+        for (uint32_t loc : s.locations) {
+            if (loc >= p.locations.size())
+                continue;
+            for (const auto& ln : p.locations[loc].lines) { // innermost (inlined) first
+                if (ln.function >= p.functions.size())
+                    continue;
+                const Function& fn = p.functions[ln.function];
+                std::string key = fn.name + '\n' + fn.file + ':' + std::to_string(ln.line);
+                auto [it, fresh] = frameIndex.emplace(key, uint32_t(dump.frames.size()));
+                if (fresh) {
+                    roles.push_back(frameRole(fn.name));
+                    dump.frames.push_back({fn.name, fn.file, ln.line});
+                }
+                g.frames.push_back(it->second);
+            }
+        }
+        std::string labels;
+        for (const auto& l : s.labels)
+            labels += (labels.empty() ? "" : " ") + l.key + "=" + (l.isNum ? std::to_string(l.num) : l.str);
+        g.state = labels.empty() ? "-" : "label " + labels;
+        std::vector<uint32_t> key = g.frames;
+        key.push_back(UINT32_MAX);
+        for (char c : g.state)
+            key.push_back(uint8_t(c));
+        g.count = s.values[size_t(idx)];
+        auto [at, fresh] = groupOf.emplace(std::move(key), dump.groups.size());
+        if (!fresh) {
+            dump.groups[at->second].count += g.count;
+            continue;
+        }
+        assignRole(g, dump, roles);
+        g.exactVariants = 1;
+        dump.groups.push_back(std::move(g));
+    }
+    return dump;
+}
 
 bool looksLikeGoroutineProfileText(std::string_view head) {
     return startsWith(head, "goroutine profile: total ");
@@ -156,21 +229,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         if (!open)
             return;
         open = false;
-        bool runfinq = false;
-        for (uint32_t f : cur.frames) {
-            switch (roles[f]) {
-            case kRunfinq: runfinq = true; break;
-            case kReadLoop: cur.role = GoroutineRole::HttpClientRead; break;
-            case kWriteLoop: cur.role = GoroutineRole::HttpClientWrite; break;
-            case kServe: cur.role = GoroutineRole::HttpServerConn; break;
-            default: break;
-            }
-        }
-        // runfinq shows only below a user frame here: it is running a finalizer.
-        if (runfinq)
-            cur.role = !cur.frames.empty() && isRuntime(dump.frames[cur.frames.front()].function)
-                           ? GoroutineRole::FinalizerIdle
-                           : GoroutineRole::FinalizerRunning;
+        assignRole(cur, dump, roles);
         cur.exactVariants = 1;
         sum += cur.count;
         dump.groups.push_back(std::move(cur));

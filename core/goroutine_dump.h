@@ -2,6 +2,7 @@
 #pragma once
 
 #include "input.h"
+#include "profile.h"
 #include "progress.h"
 #include "result.h"
 
@@ -67,6 +68,12 @@ bool looksLikeGoroutineProfileText(std::string_view head);
 Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in);
 
 // debug=2 dumps and the tracebacks of panics, fatal errors and SIGQUIT.
+// A goroutine profile (profile.proto, /debug/pprof/goroutine) as groups: one
+// per sample, its value the count, its stack from the locations' lines. The
+// proto carries no states or wait times; pprof labels, when present, become
+// the state ("label k=v").
+GoroutineDump goroutinesFromProfile(const Profile& p);
+
 bool looksLikeGoroutineDump(std::string_view head);
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress = {});
 

@@ -73,8 +73,10 @@ void TestCli::infoJson() {
     QCOMPARE(kinds["heap"].toObject()["count"].toInt(), 7);
     QCOMPARE(kinds["goroutine_profile"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["allocs"].toObject()["count"].toInt(), 1);
+    // Each goroutine profile is a goroutine snapshot too.
+    QCOMPARE(kinds["goroutines"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["heap"].toObject()["time_sources"].toObject()["data"].toInt(), 7);
-    QVERIFY(doc["snapshots"].toArray().size() == 10);
+    QVERIFY(doc["snapshots"].toArray().size() == 12);
     for (const auto& v : doc["snapshots"].toArray()) {
         auto sn = v.toObject();
         if (sn["source"].toString() == "heap_go119.pb.gz")
@@ -128,7 +130,7 @@ void TestCli::reportJsonHasHeapSeries() {
     Run r = memscopeRun({"report", caseFile(), "--format", "json"});
     QCOMPARE(r.code, 0);
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QCOMPARE(doc["snapshots"].toArray().size(), 10);
+    QCOMPARE(doc["snapshots"].toArray().size(), 12);
     auto series = doc["series"].toObject();
     // Two programs in the data (memdemo, leakyapp): series carry a target label.
     auto inuse = series["heap_inuse_bytes{target=leakyapp}"].toArray();

@@ -2,6 +2,7 @@
 #include "case_store.h"
 #include "goroutine_dump.h"
 #include "input.h"
+#include "pprof_reader.h"
 #include "series.h"
 #include "testutil.h"
 
@@ -46,6 +47,7 @@ private slots:
     void brokenInputs();
     void debug1MatchesDebug2();
     void storedGroupsAndSeries();
+    void profileProtoAsGroups();
 };
 
 void TestGoroutines::debug1MatchesDebug2() {
@@ -237,6 +239,44 @@ void TestGoroutines::storedGroupsAndSeries() {
             QCOMPARE(size_t(series.points[0].value), parsed.value->goroutines.size());
         }
     QVERIFY(total);
+}
+
+void TestGoroutines::profileProtoAsGroups() {
+    // The proto of the same process as the debug=1 text: the same groups.
+    auto p = readPprofFile(dataPath("pprof/goroutine_go119.pb.gz").toStdString());
+    QVERIFY(p.ok());
+    GoroutineDump fromProto = goroutinesFromProfile(*p);
+    std::string text = readText(dataPath("goroutines/goroutine_debug1_go119.txt"));
+    auto s = openStream(text);
+    auto d1 = parseGoroutineProfileText(*s);
+    QVERIFY(d1.ok());
+    auto total = [](const GoroutineDump& d) {
+        int64_t n = 0;
+        for (const auto& g : d.groups)
+            n += g.count;
+        return n;
+    };
+    QCOMPARE(total(fromProto), total(*d1));
+    QCOMPARE(fromProto.groups.size(), d1->groups.size());
+    for (auto role : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite, GoroutineRole::FinalizerRunning})
+        QCOMPARE(countRole(fromProto, role), countRole(*d1, role));
+    // Imported, a goroutine profile is also a goroutine snapshot.
+    QTemporaryDir dir;
+    auto store = CaseStore::open(dir.filePath("p.memscope").toStdString());
+    QVERIFY(store.ok());
+    auto o = (*store)->importFile(dataPath("pprof/goroutine-final.pb.gz").toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Imported);
+    QCOMPARE(o.snapshotIds.size(), size_t(2));
+    auto dumps = (*store)->snapshots("goroutines");
+    QCOMPARE(dumps.size(), size_t(1));
+    int64_t sum = 0, readLoops = 0;
+    for (const auto& g : (*store)->goroutineGroups(dumps[0].id)) {
+        sum += g.count;
+        if (g.role == "http_client_readloop")
+            readLoops += g.count;
+    }
+    QCOMPARE(sum, int64_t(4725));
+    QCOMPARE(readLoops, int64_t(2360));
 }
 
 QTEST_GUILESS_MAIN(TestGoroutines)
