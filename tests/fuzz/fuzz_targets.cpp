@@ -2,6 +2,8 @@
 // libFuzzer entry points, one per decoder: built once per target with
 // -DMEMSCOPE_FUZZ_<NAME>. Every input must end in a value or an Error: never a
 // crash, a hang, a leak or unbounded memory.
+#include "calltree.h"
+#include "chart_svg.h"
 #include "escape_notes.h"
 #include "gctrace.h"
 #include "goroutine_dump.h"
@@ -11,6 +13,7 @@
 #include "json_reader.h"
 #include "lsof.h"
 #include "pprof_reader.h"
+#include "source.h"
 #include "ss_parser.h"
 #include "top.h"
 
@@ -38,6 +41,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (auto p = parsePprof(in)) {
         for (int i = 0; i < int(p->sampleTypes.size()) && i < 4; ++i)
             (void)computeTop(*p, i);
+        // What the workbench builds from a profile: the flame graph (and a
+        // diff of the profile with itself), source lines, goroutine groups.
+        if (!p->sampleTypes.empty()) {
+            CallTree t = buildCallTree(*p, 0, "");
+            (void)renderFlameSvg(diffCallTrees(t, t), "fuzz");
+            if (!p->functions.empty())
+                (void)functionLines(*p, 0, p->functions.front().name);
+        }
+        (void)goroutinesFromProfile(*p);
     }
 #elif defined(MEMSCOPE_FUZZ_HEAP_TEXT)
     auto s = plain(in);
