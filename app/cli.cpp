@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <unistd.h>
 
@@ -458,6 +459,31 @@ int cmdReport(const std::vector<std::string>& argv) {
 
 } // namespace
 
+// Writes a chart to `out`: through `save` (the workbench's renderers: PNG,
+// PDF, SVG) when the build has them, else as SVG only. `save` returns an
+// error message, empty on success.
+int writeChart(const std::string& out, const std::function<std::string()>& svg,
+               const std::function<std::string(const std::string&)>& save) {
+    if (save) {
+        std::string err = save(out);
+        if (!err.empty()) {
+            std::cerr << "memscope: " << err << "\n";
+            return err.find("must end") != std::string::npos ? kUsage : kInputFailed;
+        }
+    } else {
+        if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
+            return usageError("this build writes charts as .svg only");
+        std::ofstream f(out, std::ios::binary | std::ios::trunc);
+        f << svg();
+        if (!f) {
+            std::cerr << "memscope: " << out << ": cannot write\n";
+            return kInputFailed;
+        }
+    }
+    std::cerr << "wrote " << out << "\n";
+    return kOk;
+}
+
 // export-chart --chart flame: a heap snapshot's flame graph, or the diff of
 // two with --base.
 int exportFlame(const Args& a) {
@@ -495,26 +521,14 @@ int exportFlame(const Args& a) {
         tree = diffCallTrees(buildCallTree(*bp, bi, ""), tree);
         title = "change from snapshot " + *b + " to " + std::to_string(id);
     }
-    std::string out = *a.opt("-o");
+    std::function<std::string(const std::string&)> save;
 #ifdef MEMSCOPE_HAVE_GUI
-    ui::ensureApplication();
-    QString err = ui::saveFlameGraph(tree, QString::fromStdString(title), QString::fromStdString(out));
-    if (!err.isEmpty()) {
-        std::cerr << "memscope: " << err.toStdString() << "\n";
-        return err.contains("must end") ? kUsage : kInputFailed;
-    }
-#else
-    if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
-        return usageError("this build writes charts as .svg only");
-    std::ofstream f(out, std::ios::binary | std::ios::trunc);
-    f << renderFlameSvg(tree, title);
-    if (!f) {
-        std::cerr << "memscope: " << out << ": cannot write\n";
-        return kInputFailed;
-    }
+    save = [&](const std::string& path) {
+        ui::ensureApplication();
+        return ui::saveFlameGraph(tree, QString::fromStdString(title), QString::fromStdString(path)).toStdString();
+    };
 #endif
-    std::cerr << "wrote " << out << "\n";
-    return kOk;
+    return writeChart(*a.opt("-o"), [&] { return renderFlameSvg(tree, title); }, save);
 }
 
 int cmdExportChart(const std::vector<std::string>& argv) {
@@ -546,26 +560,14 @@ int cmdExportChart(const std::vector<std::string>& argv) {
         std::cerr << "memscope: " << a.positional[0] << ": nothing to draw for " << name << "\n";
         return kInputFailed;
     }
-    std::string out = *a.opt("-o");
+    std::function<std::string(const std::string&)> save;
 #ifdef MEMSCOPE_HAVE_GUI
-    ui::ensureApplication();
-    QString err = ui::saveChart(chart, QString::fromStdString(out));
-    if (!err.isEmpty()) {
-        std::cerr << "memscope: " << err.toStdString() << "\n";
-        return err.contains("must end") ? kUsage : kInputFailed;
-    }
-#else
-    if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
-        return usageError("this build writes charts as .svg only");
-    std::ofstream f(out, std::ios::binary | std::ios::trunc);
-    f << renderChartSvg(chart);
-    if (!f) {
-        std::cerr << "memscope: " << out << ": cannot write\n";
-        return kInputFailed;
-    }
+    save = [&](const std::string& path) {
+        ui::ensureApplication();
+        return ui::saveChart(chart, QString::fromStdString(path)).toStdString();
+    };
 #endif
-    std::cerr << "wrote " << out << "\n";
-    return kOk;
+    return writeChart(*a.opt("-o"), [&] { return renderChartSvg(chart); }, save);
 }
 
 namespace {

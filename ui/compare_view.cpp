@@ -4,6 +4,7 @@
 #include "calltree.h"
 #include "diff.h"
 #include "flame_graph.h"
+#include "snapshot_picker.h"
 #include "format.h"
 
 #include <QComboBox>
@@ -227,12 +228,8 @@ void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& 
 
 void CompareView::fillPickers() {
     std::string kind = m_kind->currentText().toStdString();
-    for (auto* c : {m_base, m_new}) {
-        c->clear();
-        for (const auto& s : m_snapshots)
-            if (s.kind == kind)
-                c->addItem(QStringLiteral("%1  %2").arg(s.id).arg(QString::fromStdString(s.sourceName)), qlonglong(s.id));
-    }
+    for (auto* c : {m_base, m_new})
+        fillSnapshotPicker(c, m_snapshots, kind);
     if (m_new->count() > 0) {
         m_base->setCurrentIndex(0);
         m_new->setCurrentIndex(m_new->count() - 1);

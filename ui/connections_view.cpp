@@ -2,6 +2,7 @@
 #include "connections_view.h"
 
 #include "capture_time.h"
+#include "snapshot_picker.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -191,14 +192,7 @@ void ConnectionsView::setCase(const QString& path, const std::vector<SnapshotInf
         if ((s.metric == "tcp_sockets" || s.metric == "tcp_sockets_new") && s.labels.count("host"))
             m_series.push_back(s);
     QSignalBlocker block(m_snapshot);
-    m_snapshot->clear();
-    for (const auto& s : snapshots)
-        if (s.kind == "fds")
-            m_snapshot->addItem(QStringLiteral("%1  %2  %3")
-                                    .arg(s.id)
-                                    .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
-                                         QString::fromStdString(s.sourceName)),
-                                qlonglong(s.id));
+    fillSnapshotPicker(m_snapshot, snapshots, "fds");
     m_hosts->clear();
     m_sockets->clear();
     m_serving->clear();

@@ -2,6 +2,7 @@
 #include "goroutines_view.h"
 
 #include "capture_time.h"
+#include "snapshot_picker.h"
 #include "detect.h"
 
 #include <QComboBox>
@@ -237,14 +238,7 @@ QString GoroutinesView::callout() const {
 void GoroutinesView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
     m_casePath = path;
     QSignalBlocker block(m_snapshot);
-    m_snapshot->clear();
-    for (const auto& s : snapshots)
-        if (s.kind == "goroutines")
-            m_snapshot->addItem(QStringLiteral("%1  %2  %3")
-                                    .arg(s.id)
-                                    .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
-                                         QString::fromStdString(s.sourceName)),
-                                qlonglong(s.id));
+    fillSnapshotPicker(m_snapshot, snapshots, "goroutines");
     m_model->clear();
     m_stack->clear();
     if (m_snapshot->count() > 0) {
