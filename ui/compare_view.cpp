@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "compare_view.h"
 
+#include "sort_proxy.h"
 #include "calltree.h"
 #include "diff.h"
 #include "flame_graph.h"
@@ -127,19 +128,6 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
     return rows;
 }
 
-class SortProxy : public QSortFilterProxyModel {
-public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
-
-protected:
-    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override {
-        QVariant x = a.data(kSortRole), y = b.data(kSortRole);
-        if (x.typeId() == QMetaType::QString)
-            return QString::localeAwareCompare(x.toString(), y.toString()) < 0;
-        return x.toDouble() < y.toDouble();
-    }
-};
-
 } // namespace
 
 CompareView::CompareView(QWidget* parent) : QWidget(parent) {
@@ -154,7 +142,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     auto* go = new QPushButton(tr("Compare"), this);
     m_summary = new QLabel(tr("Pick two snapshots of a kind to compare."), this);
     m_model = new QStandardItemModel(this);
-    m_proxy = new SortProxy(this);
+    m_proxy = new RoleSortProxy(kSortRole, this);
     m_proxy->setSourceModel(m_model);
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);

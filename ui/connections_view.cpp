@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "connections_view.h"
 
+#include "sort_proxy.h"
 #include "capture_time.h"
 #include "snapshot_picker.h"
 
@@ -23,19 +24,6 @@
 namespace memscope::ui {
 
 namespace {
-
-class SortProxy : public QSortFilterProxyModel {
-public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
-
-protected:
-    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override {
-        QVariant x = a.data(ConnectionsView::kSortRole), y = b.data(ConnectionsView::kSortRole);
-        if (x.typeId() == QMetaType::QString)
-            return QString::localeAwareCompare(x.toString(), y.toString()) < 0;
-        return x.toLongLong() < y.toLongLong();
-    }
-};
 
 QStandardItem* cell(const QString& text, const QVariant& sort) {
     auto* i = new QStandardItem(text);
@@ -74,19 +62,16 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
     m_hosts = new QStandardItemModel(this);
-    m_hostProxy = new SortProxy(this);
+    m_hostProxy = new RoleSortProxy(kSortRole, this);
     m_hostProxy->setSourceModel(m_hosts);
     m_hostTable = new QTableView(this);
     m_hostTable->setModel(m_hostProxy);
     m_hostTable->setSortingEnabled(true);
-    m_hostTable->verticalHeader()->hide();
-    m_hostTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_hostTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    setUpRowTable(m_hostTable);
     m_sockets = new QStandardItemModel(this);
     m_socketTable = new QTableView(this);
     m_socketTable->setModel(m_sockets);
-    m_socketTable->verticalHeader()->hide();
-    m_socketTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRowTable(m_socketTable);
     m_socketTable->horizontalHeader()->setStretchLastSection(true);
     m_serving = new QPlainTextEdit(this);
     m_serving->setReadOnly(true);

@@ -72,13 +72,6 @@ bool GoroutineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const
     return true;
 }
 
-bool GoroutineFilter::lessThan(const QModelIndex& a, const QModelIndex& b) const {
-    QVariant x = a.data(GoroutinesView::kSortRole), y = b.data(GoroutinesView::kSortRole);
-    if (x.typeId() == QMetaType::QString || y.typeId() == QMetaType::QString)
-        return QString::localeAwareCompare(x.toString(), y.toString()) < 0;
-    return x.toLongLong() < y.toLongLong();
-}
-
 GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
     m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -95,16 +88,13 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
     m_model = new QStandardItemModel(this);
-    m_filter = new GoroutineFilter(this);
+    m_filter = new GoroutineFilter(kSortRole, this);
     m_filter->setSourceModel(m_model);
     m_table = new QTableView(this);
     m_table->setModel(m_filter);
     m_table->setSortingEnabled(true);
-    m_table->verticalHeader()->hide();
-    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    setUpRowTable(m_table);
     m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->setWordWrap(false);
     m_stack = new QPlainTextEdit(this);
     m_stack->setReadOnly(true);
     m_stack->setLineWrapMode(QPlainTextEdit::NoWrap);

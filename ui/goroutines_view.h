@@ -2,9 +2,9 @@
 #pragma once
 
 #include "case_store.h"
+#include "sort_proxy.h"
 
 #include <QFutureWatcher>
-#include <QSortFilterProxyModel>
 #include <QStandardItemModel>
 #include <QWidget>
 
@@ -19,17 +19,16 @@ namespace memscope::ui {
 
 // Goroutine groups of a dump, filtered by state, a function anywhere in the
 // stack and a minimum wait.
-class GoroutineFilter : public QSortFilterProxyModel {
+class GoroutineFilter : public RoleSortProxy {
     Q_OBJECT
 public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
+    using RoleSortProxy::RoleSortProxy;
     void setState(const QString& state);
     void setFunction(const QString& text);
     void setMinWait(int minutes);
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
-    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override;
 
 private:
     QString m_state, m_function;

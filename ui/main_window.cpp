@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "annotations_view.h"
+#include "sort_proxy.h"
 #include "table_copy.h"
 #include "connections_view.h"
 #include "flame_graph.h"
@@ -170,20 +171,6 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
     fillFlames(r);
     return r;
 }
-
-// Sort by the raw numbers behind the cells, not their text.
-class NumericSortProxy : public QSortFilterProxyModel {
-public:
-    using QSortFilterProxyModel::QSortFilterProxyModel;
-
-protected:
-    bool lessThan(const QModelIndex& a, const QModelIndex& b) const override {
-        QVariant va = a.data(SitesModel::SortRole), vb = b.data(SitesModel::SortRole);
-        if (va.typeId() == QMetaType::LongLong && vb.typeId() == QMetaType::LongLong)
-            return va.toLongLong() < vb.toLongLong();
-        return QString::localeAwareCompare(va.toString(), vb.toString()) < 0;
-    }
-};
 
 } // namespace
 
@@ -356,7 +343,7 @@ void MainWindow::buildCentral() {
     bar->addWidget(m_sampleCombo);
     bar->addWidget(m_filter, 1);
     m_sites = new SitesModel(this);
-    m_sitesProxy = new NumericSortProxy(this);
+    m_sitesProxy = new RoleSortProxy(SitesModel::SortRole, this);
     m_sitesProxy->setSourceModel(m_sites);
     m_sitesProxy->setFilterKeyColumn(SitesModel::Function);
     m_sitesProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
