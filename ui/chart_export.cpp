@@ -206,6 +206,15 @@ void stylePlot(QCustomPlot* plot, const QPalette& palette) {
     }
     plot->legend->setBrush(base);
     plot->legend->setTextColor(text);
+    // The panels' own legends sit inside their axis rects.
+    QColor inset = base;
+    inset.setAlpha(200);
+    for (auto* rect : plot->axisRects())
+        for (int i = 0; i < rect->insetLayout()->elementCount(); ++i)
+            if (auto* legend = qobject_cast<QCPLegend*>(rect->insetLayout()->elementAt(i))) {
+                legend->setBrush(inset);
+                legend->setTextColor(text);
+            }
     plot->replot();
 }
 

@@ -402,7 +402,8 @@ void MainWindow::buildCentral() {
     m_flameSearch = new QLineEdit(this);
     m_flameSearch->setPlaceholderText(tr("Highlight functions"));
     m_flameSearch->setClearButtonEnabled(true);
-    m_flameDiff = new QCheckBox(tr("Change since previous capture"), this);
+    m_flameSearch->setMinimumWidth(140);
+    m_flameDiff = new QCheckBox(tr("Diff vs previous"), this);
     m_flameDiff->setChecked(true);
     m_flameDiff->setToolTip(tr("Colour frames by their change: red grew, blue shrank; a frame that shrank keeps its "
                                "old width"));
