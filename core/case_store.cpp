@@ -1327,36 +1327,67 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     }
 
     // Rebuild locations: a run of inlined frames closed by a physical one.
-    std::map<std::vector<int64_t>, uint32_t> locationIndex;
+    // From a given stack node the run upwards is always the same, so each is
+    // resolved once and a stack is a walk from run to run.
+    struct VecHash {
+        size_t operator()(const std::vector<int64_t>& v) const {
+            uint64_t h = 0x9e3779b97f4a7c15ull ^ v.size();
+            for (int64_t x : v)
+                h = (h ^ uint64_t(x)) * 0xff51afd7ed558ccdull, h ^= h >> 32;
+            return size_t(h);
+        }
+    };
+    struct Run {
+        bool closed = false; // false: inlined frames up to the root, no location
+        uint32_t location = 0;
+        int64_t next = 0; // the node above the run
+    };
+    std::unordered_map<std::vector<int64_t>, uint32_t, VecHash> locationIndex;
+    std::unordered_map<int64_t, Run> runFrom; // run's leaf-side node -> run
+    std::vector<int64_t> run;
+    auto runAt = [&](int64_t start) -> const Run& {
+        auto it = runFrom.find(start);
+        if (it != runFrom.end())
+            return it->second;
+        Run r;
+        run.clear();
+        for (int64_t n = start; n != 0;) {
+            auto nit = nodes.find(n);
+            if (nit == nodes.end())
+                break;
+            const FrameRow& fr = frames[nit->second.frame];
+            run.push_back(nit->second.frame);
+            n = nit->second.parent;
+            if (!fr.inlined) {
+                auto [lit, fresh] = locationIndex.emplace(run, uint32_t(p.locations.size()));
+                if (fresh) {
+                    Location loc;
+                    for (int64_t fid : run) {
+                        const FrameRow& row = frames[fid];
+                        loc.address = row.address;
+                        if (row.function != 0)
+                            loc.lines.push_back({functionIndex[row.function], row.line});
+                    }
+                    p.locations.push_back(std::move(loc));
+                }
+                r = Run{true, lit->second, n};
+                break;
+            }
+        }
+        return runFrom.emplace(start, r).first->second;
+    };
     std::unordered_map<int64_t, std::vector<uint32_t>> stackLocations; // leaf node -> leaf-first
     auto locationsOf = [&](int64_t leaf) -> const std::vector<uint32_t>& {
         auto it = stackLocations.find(leaf);
         if (it != stackLocations.end())
             return it->second;
         std::vector<uint32_t> locs;
-        std::vector<int64_t> run;
         for (int64_t n = leaf; n != 0;) {
-            auto nit = nodes.find(n);
-            if (nit == nodes.end())
+            const Run& r = runAt(n);
+            if (!r.closed)
                 break;
-            const FrameRow& fr = frames[nit->second.frame];
-            run.push_back(nit->second.frame);
-            if (!fr.inlined) {
-                auto [lit, fresh] = locationIndex.emplace(run, uint32_t(p.locations.size()));
-                if (fresh) {
-                    Location loc;
-                    for (int64_t fid : run) {
-                        const FrameRow& r = frames[fid];
-                        loc.address = r.address;
-                        if (r.function != 0)
-                            loc.lines.push_back({functionIndex[r.function], r.line});
-                    }
-                    p.locations.push_back(std::move(loc));
-                }
-                locs.push_back(lit->second);
-                run.clear();
-            }
-            n = nit->second.parent;
+            locs.push_back(r.location);
+            n = r.next;
         }
         return stackLocations.emplace(leaf, std::move(locs)).first->second;
     };
