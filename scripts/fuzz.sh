@@ -51,7 +51,7 @@ run() { # TARGET: one run; prints one summary line, returns non-zero on a findin
       -print_final_stats=1 >"$log" 2>&1 || rc=$?
   end=$(date +%s)
   local runs
-  runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
+  runs=$(grep -ao 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   if [ $rc -eq 0 ]; then
     echo "fuzz_$t: $runs runs in $((end - start)) s, no findings"
   else
