@@ -403,17 +403,8 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
     if (m_pressX >= 0 && (event->buttons() & Qt::LeftButton) && !(event->modifiers() & Qt::ControlModifier)) {
         if (std::fabs(event->position().x() - m_pressX) > 6) {
             // A drag picks a range: drawn as a band over the heap chart.
-            if (!m_range) {
-                m_range = new QCPItemRect(m_plot);
-                m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-                m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-                m_range->setBrush(QColor(0, 114, 178, 40));
-                m_range->setPen(QPen(QColor(0, 114, 178, 140)));
-            }
             double a = m_plot->xAxis->pixelToCoord(m_pressX), b = m_plot->xAxis->pixelToCoord(event->position().x());
-            m_range->topLeft->setCoords(std::min(a, b), 0);
-            m_range->bottomRight->setCoords(std::max(a, b), 1);
-            m_range->setVisible(true);
+            showRangeBand(std::min(a, b), std::max(a, b));
             m_dragging = true;
             m_plot->replot(QCustomPlot::rpQueuedReplot);
         }
@@ -505,6 +496,19 @@ void TimelineView::onMouseRelease(QMouseEvent* event) {
     emit snapshotClicked(id);
 }
 
+void TimelineView::showRangeBand(double fromSec, double toSec) {
+    if (!m_range) {
+        m_range = new QCPItemRect(m_plot);
+        m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->setBrush(QColor(0, 114, 178, 40));
+        m_range->setPen(QPen(QColor(0, 114, 178, 140)));
+    }
+    m_range->topLeft->setCoords(fromSec, 0);
+    m_range->bottomRight->setCoords(toSec, 1);
+    m_range->setVisible(true);
+}
+
 bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
     if (m_main < 0)
         return false;
@@ -522,16 +526,7 @@ bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
         }
         return false;
     }
-    if (!m_range) {
-        m_range = new QCPItemRect(m_plot);
-        m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        m_range->setBrush(QColor(0, 114, 178, 40));
-        m_range->setPen(QPen(QColor(0, 114, 178, 140)));
-    }
-    m_range->topLeft->setCoords(double(fromNs) / 1e9, 0);
-    m_range->bottomRight->setCoords(double(toNs) / 1e9, 1);
-    m_range->setVisible(true);
+    showRangeBand(toSeconds(fromNs), toSeconds(toNs));
     markSnapshot(last);
     emit rangePicked(first, last, fromNs, toNs);
     return true;

@@ -59,6 +59,8 @@ private:
     void onMouseMove(QMouseEvent* event);
     void onMousePress(QMouseEvent* event);
     void onMouseRelease(QMouseEvent* event);
+    // The picked range's band over the charts (created on first use).
+    void showRangeBand(double fromSec, double toSec);
     // The snapshot under a pixel x, or -1 when nothing is near.
     int nearestPoint(double pixelX) const;
     QString describePoint(int i) const;
