@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "goroutine_dump.h"
 
+#include "intern_table.h"
 #include "line_reader.h"
 #include "text_util.h"
 
@@ -28,13 +29,14 @@ namespace {
 
 struct Header {
     int64_t id = 0;
-    std::string state;
+    std::string_view state; // the line's text, or `joined` when parts were joined
     int64_t minutes = -1;
     bool locked = false;
+    bool joined = false;
 };
 
 // goroutine <id>[ gp=0x.. m=..[ mp=0x..]] [<status>[ (scan)][, N minutes][, locked to thread]]:
-bool parseHeader(std::string_view line, Header& h) {
+bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     if (!startsWith(line, "goroutine ") || line.size() < 14 || line.substr(line.size() - 2) != "]:")
         return false;
     std::string_view rest = line.substr(10);
@@ -46,14 +48,14 @@ bool parseHeader(std::string_view line, Header& h) {
         return false;
     std::string_view inside = rest.substr(open + 2, rest.size() - open - 4);
     // Split at ", " for the minutes and locked parts (wait reasons hold no commas).
-    std::string state;
+    std::string_view state;
     size_t pos = 0;
     bool first = true;
     while (pos <= inside.size()) {
         size_t comma = inside.find(", ", pos);
         std::string_view part = inside.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
         if (first) {
-            state = std::string(part);
+            state = part;
             first = false;
         } else if (part == "locked to thread") {
             h.locked = true;
@@ -62,32 +64,46 @@ bool parseHeader(std::string_view line, Header& h) {
             if (parseWholeInt(part.substr(0, part.size() - 8), m))
                 h.minutes = m;
         } else {
-            state += ", " + std::string(part); // e.g. labels in newer Go; keep them
+            if (!h.joined)
+                joined.assign(state);
+            h.joined = true;
+            joined += ", "; // e.g. labels in newer Go; keep them
+            joined += part;
+            state = joined;
         }
         if (comma == std::string_view::npos)
             break;
         pos = comma + 2;
     }
     if (state.size() > 7 && state.substr(state.size() - 7) == " (scan)")
-        state.resize(state.size() - 7);
-    h.state = std::move(state);
+        state.remove_suffix(7);
+    h.state = state;
     return true;
 }
 
-// "\t<file>:<line>[ +0x..][ fp=.. sp=.. pc=..]"; the file may hold spaces and colons.
+// A frame's file line up to its line number: "\t<file>:<line>", without the
+// " +0x.." and " fp=.. sp=.. pc=.." that may follow. The file may hold spaces
+// and colons; what follows the line number holds no colon.
+std::string_view fileLineKey(std::string_view line) {
+    size_t colon = line.rfind(':');
+    if (colon == std::string_view::npos)
+        return line;
+    size_t end = colon + 1;
+    while (end < line.size() && line[end] >= '0' && line[end] <= '9')
+        ++end;
+    return line.substr(0, end);
+}
+
 bool parseFileLine(std::string_view line, std::string& file, int64_t& lineNo) {
     if (line.empty() || line[0] != '\t')
         return false;
-    line.remove_prefix(1);
-    size_t cut = line.find(" +0x");
-    if (cut == std::string_view::npos)
-        cut = line.find(" fp=");
-    if (cut != std::string_view::npos)
-        line = line.substr(0, cut);
-    size_t colon = line.rfind(':');
-    if (colon == std::string_view::npos || !parseWholeInt(line.substr(colon + 1), lineNo))
+    std::string_view key = fileLineKey(line);
+    if (key.size() < line.size() && line[key.size()] != ' ')
         return false;
-    file = std::string(line.substr(0, colon));
+    size_t colon = key.rfind(':');
+    if (colon == std::string_view::npos || !parseWholeInt(key.substr(colon + 1), lineNo))
+        return false;
+    file = std::string(key.substr(1, colon - 1));
     return true;
 }
 
@@ -108,13 +124,6 @@ bool splitCall(std::string_view line, std::string_view& fn, std::string_view& ar
     }
     return false;
 }
-
-// Lookups by string_view into maps keyed by std::string: no allocation unless new.
-struct ViewHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
-};
-using ViewMap = std::unordered_map<std::string, uint32_t, ViewHash, std::equal_to<>>;
 
 // What a frame's function says about its goroutine's job (see GoroutineRole).
 enum FrameRole : uint8_t { kNoRole, kRunfinq, kReadLoop, kWriteLoop, kServe };
@@ -297,7 +306,8 @@ bool looksLikeGoroutineDump(std::string_view head) {
     bool found = false;
     forEachLine(head, 64, [&](std::string_view line, int i) {
         Header h;
-        if (parseHeader(line, h)) {
+        std::string joined;
+        if (parseHeader(line, h, joined)) {
             found = true;
             return false;
         }
@@ -311,46 +321,52 @@ bool looksLikeGoroutineDump(std::string_view head) {
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
     GoroutineDump dump;
     LineReader lines(in);
-    // Frames interned by their raw text: "function\n<file line as printed, up to +0x>".
-    ViewMap frameIndex;
+    // When the lines stay valid (a plain file in memory) the parser keeps
+    // views of them; else what must outlive a line is copied to a store.
+    const bool stable = lines.stableLines();
+    auto keep = [stable](std::string_view v, std::string& store) -> std::string_view {
+        if (stable)
+            return v;
+        store.assign(v);
+        return store;
+    };
+    // Frames interned by their raw text: the function, and the file line as
+    // printed up to the line number.
+    InternTable frameIndex;
     std::vector<uint8_t> roles;
-    std::string scratch;
     // Returns the frame index, or -1 when the file line does not parse.
     auto intern = [&](std::string_view function, std::string_view fileLine) -> int64_t {
-        size_t cut = fileLine.find(" +0x");
-        if (cut == std::string_view::npos)
-            cut = fileLine.find(" fp=");
-        std::string_view key = fileLine.substr(0, cut);
-        scratch.assign(function);
-        scratch += '\n';
-        scratch.append(key);
-        auto it = frameIndex.find(std::string_view(scratch));
-        if (it != frameIndex.end())
-            return it->second;
+        std::string_view key = fileLineKey(fileLine);
+        if (auto id = frameIndex.find(function, key))
+            return *id;
         GoFrame f{std::string(function), {}, 0};
         if (!parseFileLine(fileLine, f.file, f.line))
             return -1;
-        uint32_t id = uint32_t(dump.frames.size());
+        uint32_t id = frameIndex.add(function, key);
         roles.push_back(frameRole(f.function));
         dump.frames.push_back(std::move(f));
-        frameIndex.emplace(scratch, id);
         return id;
     };
-    ViewMap groupIndex;
+    InternTable groupIndex;
     std::string groupKey;
     std::unordered_set<uint64_t> exactSeen; // hash of (group, arguments)
 
     // The goroutine being read.
     bool open = false;
     Header h;
+    std::string headerJoined, stateStore;
     std::vector<uint32_t> frames;
-    std::string argsKey;
+    uint64_t argsHash = 0; // of the argument lists, frame by frame
     int32_t createdBy = -1;
     int64_t parentId = 0;
     bool elided = false;
-    std::string pendingFunction, pendingArgs; // a call line waiting for its file line
+    // A call line waiting for its file line.
+    bool pending = false;
+    std::string_view pendingFunction, pendingArgs;
+    std::string pendingFunctionStore, pendingArgsStore;
     bool expectCreatorFile = false;
-    std::string creatorFunction;
+    std::string_view creatorFunction;
+    std::string creatorStore;
     uint64_t headerLine = 0;
     size_t skipped = 0;
 
@@ -358,13 +374,13 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         if (!open)
             return;
         open = false;
-        if (!pendingFunction.empty() || expectCreatorFile) {
+        if (pending || expectCreatorFile) {
             dump.truncated = true;
             dump.warnings.push_back("the dump ends inside goroutine " + std::to_string(h.id) +
                                     " (line " + std::to_string(headerLine) +
                                     "): cut off, as the runtime does past 64 MiB; its last frame "
                                     "is dropped");
-            pendingFunction.clear();
+            pending = false;
             expectCreatorFile = false;
         }
         GoroutineRole role = GoroutineRole::None;
@@ -387,23 +403,23 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             // goroutine nobody created is the finalizer goroutine running it.
             role = GoroutineRole::FinalizerRunning;
         }
-        groupKey.assign(h.state);
-        groupKey += '\n';
+        groupKey.clear();
         groupKey += char(role);
         groupKey.append(reinterpret_cast<const char*>(&createdBy), sizeof createdBy);
         groupKey.append(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(uint32_t));
-        auto it = groupIndex.find(std::string_view(groupKey));
-        bool fresh = it == groupIndex.end();
-        if (fresh) {
-            it = groupIndex.emplace(groupKey, uint32_t(dump.groups.size())).first;
+        uint32_t gi;
+        if (auto found = groupIndex.find(groupKey, h.state)) {
+            gi = *found;
+        } else {
+            gi = groupIndex.add(groupKey, h.state);
             GoroutineGroup g;
             g.frames = frames;
             g.createdBy = createdBy;
-            g.state = h.state;
+            g.state = std::string(h.state);
             g.role = role;
             dump.groups.push_back(std::move(g));
         }
-        GoroutineGroup& g = dump.groups[it->second];
+        GoroutineGroup& g = dump.groups[gi];
         ++g.count;
         g.lockedToThread += h.locked;
         g.framesElided = g.framesElided || elided;
@@ -411,10 +427,9 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             g.minWaitMinutes = g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
             g.maxWaitMinutes = std::max(g.maxWaitMinutes, h.minutes);
         }
-        uint64_t exact = std::hash<std::string_view>()(argsKey) * 0x9E3779B97F4A7C15ULL ^ it->second;
-        if (exactSeen.insert(exact).second)
+        if (exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&gi), sizeof gi}, argsHash)).second)
             ++g.exactVariants;
-        dump.goroutines.push_back({h.id, it->second, h.minutes, parentId, h.locked});
+        dump.goroutines.push_back({h.id, gi, h.minutes, parentId, h.locked});
     };
 
     std::string_view line;
@@ -427,13 +442,17 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
                 return makeError(ErrorCode::Cancelled, "cancelled");
         }
         Header nh;
-        if (startsWith(line, "goroutine ") && parseHeader(line, nh)) {
+        if (startsWith(line, "goroutine ") && parseHeader(line, nh, headerJoined)) {
             close();
             open = true;
             h = nh;
+            if (!stable || h.joined) {
+                stateStore.assign(h.state);
+                h.state = stateStore;
+            }
             headerLine = lines.lineNumber();
             frames.clear();
-            argsKey.clear();
+            argsHash = 0;
             createdBy = -1;
             parentId = 0;
             elided = false;
@@ -455,16 +474,14 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             expectCreatorFile = false;
             continue;
         }
-        if (!pendingFunction.empty()) {
+        if (pending) {
+            pending = false;
             int64_t id = intern(pendingFunction, line);
             if (id >= 0) {
                 frames.push_back(uint32_t(id));
-                argsKey += pendingArgs;
-                argsKey += '\n';
-                pendingFunction.clear();
+                argsHash = hashBytes(pendingArgs, argsHash);
                 continue;
             }
-            pendingFunction.clear();
             ++skipped;
         }
         if (startsWith(line, "created by ")) {
@@ -476,7 +493,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
                     parentId = parent;
                 rest = rest.substr(0, in);
             }
-            creatorFunction.assign(rest);
+            creatorFunction = keep(rest, creatorStore);
             expectCreatorFile = true;
             continue;
         }
@@ -486,8 +503,9 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         }
         std::string_view fn, args;
         if (line[0] != '\t' && splitCall(line, fn, args)) {
-            pendingFunction.assign(fn);
-            pendingArgs.assign(args);
+            pendingFunction = keep(fn, pendingFunctionStore);
+            pendingArgs = keep(args, pendingArgsStore);
+            pending = true;
             continue;
         }
         ++skipped; // register dumps, "goroutine running on other thread", cgo lines

@@ -95,6 +95,7 @@ public:
     }
     uint64_t position() const override { return m_pos; }
     uint64_t decodedSoFar() const override { return m_pos; }
+    std::optional<std::string_view> inPlace() const override { return m_raw.substr(m_pos); }
 
 private:
     std::string_view m_raw;

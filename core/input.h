@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -43,6 +44,10 @@ public:
     virtual Result<size_t> read(char* buf, size_t n) = 0;
     virtual uint64_t position() const = 0;
     virtual uint64_t decodedSoFar() const = 0;
+    // The stream's unread bytes, when they are plain and already in memory
+    // that outlives the stream (a mapped, uncompressed file); else nothing.
+    // Readers may then work on the bytes in place instead of copying them.
+    virtual std::optional<std::string_view> inPlace() const { return std::nullopt; }
 };
 
 // The largest decoded size we accept, by default: a multiple of the encoded

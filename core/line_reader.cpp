@@ -32,7 +32,22 @@ bool LineReader::fill() {
     return *got > 0;
 }
 
-bool LineReader::next(std::string_view& line) {
+bool LineReader::tooLong() {
+    m_error = errorAtLine(ErrorCode::Limit, m_line, "line longer than " + std::to_string(m_maxLine) + " bytes");
+    return false;
+}
+
+bool LineReader::emit(const char* start, size_t len, std::string_view& line) {
+    ++m_line;
+    if (len > m_maxLine)
+        return tooLong();
+    line = std::string_view(start, len);
+    if (!line.empty() && line.back() == '\r')
+        line.remove_suffix(1);
+    return true;
+}
+
+bool LineReader::nextBuffered(std::string_view& line) {
     if (m_error)
         return false;
     for (;;) {
@@ -42,16 +57,7 @@ bool LineReader::next(std::string_view& line) {
         if (nl) {
             size_t len = size_t(static_cast<const char*>(nl) - start);
             m_pos += len + 1;
-            ++m_line;
-            if (len > m_maxLine) {
-                m_error = errorAtLine(ErrorCode::Limit, m_line,
-                                      "line longer than " + std::to_string(m_maxLine) + " bytes");
-                return false;
-            }
-            line = std::string_view(start, len);
-            if (!line.empty() && line.back() == '\r')
-                line.remove_suffix(1);
-            return true;
+            return emit(start, len, line);
         }
         if (avail > m_maxLine) {
             m_error = errorAtLine(ErrorCode::Limit, m_line + 1,
@@ -64,12 +70,9 @@ bool LineReader::next(std::string_view& line) {
             if (m_pos >= m_buf.size())
                 return false;
             // Last line without a newline.
-            line = std::string_view(m_buf.data() + m_pos, m_buf.size() - m_pos);
+            size_t len = m_buf.size() - m_pos;
             m_pos = m_buf.size();
-            ++m_line;
-            if (!line.empty() && line.back() == '\r')
-                line.remove_suffix(1);
-            return true;
+            return emit(m_buf.data() + m_buf.size() - len, len, line);
         }
     }
 }

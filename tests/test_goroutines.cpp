@@ -48,6 +48,7 @@ private slots:
     void debug1MatchesDebug2();
     void storedGroupsAndSeries();
     void profileProtoAsGroups();
+    void inPlaceAndStreamedAgree();
 };
 
 void TestGoroutines::debug1MatchesDebug2() {
@@ -277,6 +278,63 @@ void TestGoroutines::profileProtoAsGroups() {
     }
     QCOMPARE(sum, int64_t(4725));
     QCOMPARE(readLoops, int64_t(2360));
+}
+
+
+// A plain dump is split in place; a compressed one is decoded into a buffer
+// that each line overwrites. Both readings must come out the same.
+void TestGoroutines::inPlaceAndStreamedAgree() {
+    std::string corpus = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
+    std::string labelled =
+        "goroutine 9 [chan receive, 2 minutes, locked to thread, job=7]:\n"
+        "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n\n"
+        "goroutine 10 [chan receive (scan), job=8]:\n"
+        "main.worker(0x2)\n\t/src/app/main.go:42 +0x1d\n"
+        "created by main.start\n\t/src/app/main.go:30 +0x65\n\n"
+        "goroutine 11 [chan receive, job=7]:\n"
+        "main.worker(0x3)\n\t/src/app/main.go:42 +0x1d fp=0xc000 sp=0xc000 pc=0x4a\n";
+    for (const std::string& text : {corpus, labelled, corpus.substr(0, corpus.find("\n\t", corpus.size() / 3))}) {
+        auto plainStream = openStream(text);
+        auto plain = parseGoroutineDump(*plainStream);
+        auto packed = zstdCompress(text);
+        QVERIFY(packed.ok());
+        auto zstdStream = openStream(*packed);
+        auto streamed = parseGoroutineDump(*zstdStream);
+        QVERIFY(plain.ok() && streamed.ok());
+        const GoroutineDump &a = *plain, &b = *streamed;
+        QCOMPARE(a.groups.size(), b.groups.size());
+        QVERIFY(a.groups.size() >= 2);
+        for (size_t i = 0; i < a.groups.size(); ++i) {
+            QCOMPARE(a.groups[i].state, b.groups[i].state);
+            QCOMPARE(a.groups[i].frames, b.groups[i].frames);
+            QCOMPARE(a.groups[i].count, b.groups[i].count);
+            QCOMPARE(a.groups[i].exactVariants, b.groups[i].exactVariants);
+            QCOMPARE(int(a.groups[i].role), int(b.groups[i].role));
+            QCOMPARE(a.groups[i].createdBy, b.groups[i].createdBy);
+        }
+        QCOMPARE(a.frames.size(), b.frames.size());
+        for (size_t i = 0; i < a.frames.size(); ++i) {
+            QCOMPARE(a.frames[i].function, b.frames[i].function);
+            QCOMPARE(a.frames[i].file, b.frames[i].file);
+            QCOMPARE(a.frames[i].line, b.frames[i].line);
+        }
+        QCOMPARE(a.goroutines.size(), b.goroutines.size());
+        QCOMPARE(a.warnings, b.warnings);
+        QCOMPARE(a.truncated, b.truncated);
+    }
+    // The labelled states: joined after the minutes and lock are taken out,
+    // "(scan)" dropped only at the end; the fp= line interns with the plain one.
+    auto s = openStream(labelled);
+    auto d = parseGoroutineDump(*s);
+    QVERIFY(d.ok());
+    QCOMPARE(d->groups.size(), size_t(2));
+    QCOMPARE(d->groups[0].state, std::string("chan receive, job=7"));
+    QCOMPARE(d->groups[0].count, int64_t(2));
+    QCOMPARE(d->groups[0].exactVariants, int64_t(2));
+    QCOMPARE(d->groups[0].minWaitMinutes, int64_t(2));
+    QCOMPARE(d->groups[0].lockedToThread, int64_t(1));
+    QCOMPARE(d->groups[1].state, std::string("chan receive (scan), job=8"));
+    QCOMPARE(d->frames.size(), size_t(2)); // main.worker at main.go:42, and the creator
 }
 
 QTEST_GUILESS_MAIN(TestGoroutines)
