@@ -14,9 +14,7 @@
 #include "top.h"
 #include "chart_svg.h"
 
-#ifdef MEMSCOPE_HAVE_GUI
-#include "chart_export.h"
-#endif
+#include "gui_loader.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -408,22 +406,23 @@ int cmdReport(const std::vector<std::string>& argv) {
         opts.chartFile = [dir, folder, &chartError](const ChartSpec& chart, const std::string& stem) -> std::string {
             std::error_code ec;
             fs::create_directories(dir / folder, ec);
-#ifdef MEMSCOPE_HAVE_GUI
-            ui::ensureApplication();
-            std::string rel = folder + "/" + stem + ".png";
-            if (!ui::saveChartPng(chart, QString::fromStdString((dir / rel).string()))) {
-                chartError = (dir / rel).string();
-                return {};
+            // PNG when the workbench module is there to draw it, else SVG.
+            std::string unused;
+            const gui::Api* gui = guiApi(unused);
+            std::string rel = folder + "/" + stem + (gui ? ".png" : ".svg");
+            if (gui) {
+                if (!gui->saveChart(chart, (dir / rel).string()).empty()) {
+                    chartError = (dir / rel).string();
+                    return {};
+                }
+            } else {
+                std::ofstream f(dir / rel, std::ios::binary | std::ios::trunc);
+                f << renderChartSvg(chart);
+                if (!f) {
+                    chartError = (dir / rel).string();
+                    return {};
+                }
             }
-#else
-            std::string rel = folder + "/" + stem + ".svg";
-            std::ofstream f(dir / rel, std::ios::binary | std::ios::trunc);
-            f << renderChartSvg(chart);
-            if (!f) {
-                chartError = (dir / rel).string();
-                return {};
-            }
-#endif
             return rel;
         };
     }
@@ -462,21 +461,30 @@ int cmdReport(const std::vector<std::string>& argv) {
 // Writes a chart to `out`: through `save` (the workbench's renderers: PNG,
 // PDF, SVG) when the build has them, else as SVG only. `save` returns an
 // error message, empty on success.
+// .svg is written here; .png and .pdf are drawn by the workbench module.
 int writeChart(const std::string& out, const std::function<std::string()>& svg,
-               const std::function<std::string(const std::string&)>& save) {
-    if (save) {
-        std::string err = save(out);
-        if (!err.empty()) {
-            std::cerr << "memscope: " << err << "\n";
-            return err.find("must end") != std::string::npos ? kUsage : kInputFailed;
-        }
-    } else {
-        if (out.size() < 4 || out.substr(out.size() - 4) != ".svg")
-            return usageError("this build writes charts as .svg only");
+               const std::function<std::string(const gui::Api&, const std::string&)>& draw) {
+    std::string ext = fs::path(out).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    if (ext != ".svg" && ext != ".png" && ext != ".pdf")
+        return usageError(out + ": the file name must end in .png, .svg or .pdf");
+    if (ext == ".svg") {
         std::ofstream f(out, std::ios::binary | std::ios::trunc);
         f << svg();
         if (!f) {
             std::cerr << "memscope: " << out << ": cannot write\n";
+            return kInputFailed;
+        }
+    } else {
+        std::string why;
+        const gui::Api* gui = guiApi(why);
+        if (!gui) {
+            std::cerr << "memscope: " << out << ": PNG and PDF are drawn by the workbench, and " << why
+                      << "; write .svg instead\n";
+            return kInputFailed;
+        }
+        if (std::string err = draw(*gui, out); !err.empty()) {
+            std::cerr << "memscope: " << err << "\n";
             return kInputFailed;
         }
     }
@@ -521,14 +529,8 @@ int exportFlame(const Args& a) {
         tree = diffCallTrees(buildCallTree(*bp, bi, ""), tree);
         title = "change from snapshot " + *b + " to " + std::to_string(id);
     }
-    std::function<std::string(const std::string&)> save;
-#ifdef MEMSCOPE_HAVE_GUI
-    save = [&](const std::string& path) {
-        ui::ensureApplication();
-        return ui::saveFlameGraph(tree, QString::fromStdString(title), QString::fromStdString(path)).toStdString();
-    };
-#endif
-    return writeChart(*a.opt("-o"), [&] { return renderFlameSvg(tree, title); }, save);
+    return writeChart(*a.opt("-o"), [&] { return renderFlameSvg(tree, title); },
+                      [&](const gui::Api& gui, const std::string& path) { return gui.saveFlameGraph(tree, title, path); });
 }
 
 int cmdExportChart(const std::vector<std::string>& argv) {
@@ -560,14 +562,8 @@ int cmdExportChart(const std::vector<std::string>& argv) {
         std::cerr << "memscope: " << a.positional[0] << ": nothing to draw for " << name << "\n";
         return kInputFailed;
     }
-    std::function<std::string(const std::string&)> save;
-#ifdef MEMSCOPE_HAVE_GUI
-    save = [&](const std::string& path) {
-        ui::ensureApplication();
-        return ui::saveChart(chart, QString::fromStdString(path)).toStdString();
-    };
-#endif
-    return writeChart(*a.opt("-o"), [&] { return renderChartSvg(chart); }, save);
+    return writeChart(*a.opt("-o"), [&] { return renderChartSvg(chart); },
+                      [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
 }
 
 namespace {

@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // memscope: the workbench, and the same binary's subcommands for headless use.
 #include "cli.h"
+#include "gui_loader.h"
 
 #include <iostream>
 #include <string>
 #include <vector>
-
-#ifdef MEMSCOPE_HAVE_GUI
-#include "workbench.h"
-#endif
 
 int main(int argc, char** argv) {
     std::vector<std::string> args(argv, argv + argc);
@@ -29,16 +26,16 @@ int main(int argc, char** argv) {
         std::cerr << "memscope: unknown option " << args[1] << "\n\n" << memscope::cli::usage();
         return 2;
     }
-#ifdef MEMSCOPE_HAVE_GUI
+    std::string why;
+    const memscope::gui::Api* gui = memscope::cli::guiApi(why);
+    if (!gui) {
+        std::cerr << "memscope: " << why << "; use the subcommands.\n\n" << memscope::cli::usage();
+        return 2;
+    }
     if (memscope::cli::headless()) {
         std::cerr << "memscope: no display found (DISPLAY/WAYLAND_DISPLAY unset).\n"
                      "Use the subcommands (memscope --help), or run under xvfb-run.\n";
         return 2;
     }
-    return memscope::ui::runWorkbench(argc, argv, QString::fromStdString(casePath));
-#else
-    std::cerr << "memscope: this build has no workbench; use the subcommands.\n\n"
-              << memscope::cli::usage();
-    return 2;
-#endif
+    return gui->runWorkbench(argc, argv, casePath);
 }
