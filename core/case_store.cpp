@@ -5,6 +5,7 @@
 #include "sha256.h"
 
 #include <algorithm>
+#include <functional>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -950,6 +951,9 @@ Status CaseStore::initSchema(bool readOnly) {
     }
     int64_t objects = probe.i64(0);
     probe.reset();
+    // WAL with NORMAL sync: commits append to the log without waiting on the
+    // disk; checkpoints sync. Set first, so a new case's schema commits so too.
+    (void)m_db.exec("PRAGMA synchronous=NORMAL");
     int64_t appId = m_db.scalar("PRAGMA application_id");
     int64_t version = m_db.scalar("PRAGMA user_version");
     if (objects == 0) {
@@ -1014,7 +1018,7 @@ Status CaseStore::initSchema(bool readOnly) {
                 return st;
         }
     }
-    (void)m_db.exec("PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;");
+    (void)m_db.exec("PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
     return {};
 }
 
@@ -1282,114 +1286,158 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     }
 
     // Stack nodes, frames and functions of this snapshot, resolved once each.
-    struct Node { int64_t parent, frame; };
+    // The nodes are the leaves its samples name and all their ancestors. The
+    // case's stack trie is shared by its profiles: when it is not much larger
+    // than the leaves, one scan of it is cheaper than a lookup per node.
+    struct Node {
+        int64_t parent, frameId;
+        uint32_t frame = 0;      // index into `frames`
+        int8_t run = -1;         // the run starting here: -1 not yet resolved, 0 inlined
+                                 // frames up to the root (no location), 1 closed
+        uint32_t location = 0;   // of a closed run
+        Node* above = nullptr;   // the node above a closed run, if any
+    };
     std::unordered_map<int64_t, Node> nodes;
     {
-        Stmt s(m_db, "WITH RECURSIVE up(id) AS ("
-                     " SELECT DISTINCT stack_id FROM samples WHERE snapshot_id = ?"
-                     " UNION SELECT st.parent_id FROM stacks st JOIN up ON st.id = up.id"
-                     "  WHERE st.parent_id <> 0)"
-                     " SELECT st.id, st.parent_id, st.frame_id FROM stacks st JOIN up ON st.id = up.id");
-        s.bind(1, snapshotId);
-        while (s.step())
-            nodes.emplace(s.i64(0), Node{s.i64(1), s.i64(2)});
-        if (!s.status())
-            return s.status().error();
+        std::vector<int64_t> leaves;
+        Stmt l(m_db, "SELECT DISTINCT stack_id FROM samples WHERE snapshot_id = ?");
+        l.bind(1, snapshotId);
+        while (l.step())
+            leaves.push_back(l.i64(0));
+        if (!l.status())
+            return l.status().error();
+        int64_t maxId = m_db.scalar("SELECT COALESCE(max(id), 0) FROM stacks");
+        struct Link { int64_t parent, frameId; };
+        std::function<std::optional<Link>(int64_t)> lookup;
+        std::vector<Link> all;
+        Stmt one(m_db, "SELECT parent_id, frame_id FROM stacks WHERE id = ?");
+        if (maxId >= 0 && uint64_t(maxId) <= 16 * leaves.size() + 4096) {
+            all.assign(size_t(maxId) + 1, Link{-1, -1});
+            Stmt scan(m_db, "SELECT id, parent_id, frame_id FROM stacks");
+            while (scan.step())
+                if (int64_t id = scan.i64(0); id >= 0 && id <= maxId)
+                    all[size_t(id)] = Link{scan.i64(1), scan.i64(2)};
+            if (!scan.status())
+                return scan.status().error();
+            lookup = [&](int64_t id) -> std::optional<Link> {
+                if (id < 0 || id > maxId || all[size_t(id)].parent < 0)
+                    return std::nullopt;
+                return all[size_t(id)];
+            };
+        } else {
+            lookup = [&](int64_t id) -> std::optional<Link> {
+                one.bind(1, id);
+                std::optional<Link> n;
+                if (one.step())
+                    n = Link{one.i64(0), one.i64(1)};
+                one.reset();
+                return n;
+            };
+        }
+        nodes.reserve(leaves.size() * 4);
+        for (int64_t n : leaves)
+            while (n != 0 && !nodes.count(n)) {
+                auto link = lookup(n);
+                if (!link)
+                    break;
+                nodes.emplace(n, Node{link->parent, link->frameId});
+                n = link->parent;
+            }
     }
     struct FrameRow { int64_t function, line; bool inlined; uint64_t address; };
-    std::unordered_map<int64_t, FrameRow> frames;
-    std::unordered_map<int64_t, uint32_t> functionIndex;
+    std::vector<FrameRow> frames;
     {
-        Stmt f(m_db, "SELECT id, function_id, line, inlined, address FROM frames WHERE id = ?");
+        std::unordered_map<int64_t, uint32_t> frameIndex, functionIndex;
+        Stmt f(m_db, "SELECT function_id, line, inlined, address FROM frames WHERE id = ?");
         Stmt fn(m_db, "SELECT n.value, sn.value, fl.value, fu.start_line FROM functions fu"
                       " JOIN strings n ON n.id = fu.name_id JOIN strings sn ON sn.id = fu.system_name_id"
                       " JOIN strings fl ON fl.id = fu.file_id WHERE fu.id = ?");
-        for (const auto& [id, node] : nodes) {
-            if (frames.count(node.frame))
+        for (auto& [id, node] : nodes) {
+            if (auto it = frameIndex.find(node.frameId); it != frameIndex.end()) {
+                node.frame = it->second;
                 continue;
-            f.bind(1, node.frame);
+            }
+            f.bind(1, node.frameId);
             if (!f.step())
                 return Error{ErrorCode::Database, "case is inconsistent: missing frame " +
-                                                      std::to_string(node.frame), m_path, {}, {}};
-            FrameRow row{f.i64(1), f.i64(2), f.i64(3) != 0, uint64_t(f.i64(4))};
+                                                      std::to_string(node.frameId), m_path, {}, {}};
+            FrameRow row{f.i64(0), f.i64(1), f.i64(2) != 0, uint64_t(f.i64(3))};
             f.reset();
-            frames.emplace(node.frame, row);
-            if (row.function != 0 && !functionIndex.count(row.function)) {
-                fn.bind(1, row.function);
-                if (!fn.step())
-                    return Error{ErrorCode::Database, "case is inconsistent: missing function " +
-                                                          std::to_string(row.function), m_path, {}, {}};
-                functionIndex.emplace(row.function, uint32_t(p.functions.size()));
-                p.functions.push_back({fn.text(0), fn.text(1), fn.text(2), fn.i64(3)});
-                fn.reset();
+            if (row.function != 0) {
+                auto [fit, fresh] = functionIndex.emplace(row.function, uint32_t(p.functions.size()));
+                if (fresh) {
+                    fn.bind(1, row.function);
+                    if (!fn.step())
+                        return Error{ErrorCode::Database, "case is inconsistent: missing function " +
+                                                              std::to_string(row.function), m_path, {}, {}};
+                    p.functions.push_back({fn.text(0), fn.text(1), fn.text(2), fn.i64(3)});
+                    fn.reset();
+                }
+                row.function = fit->second; // now an index into p.functions
+            } else {
+                row.function = -1;
             }
+            node.frame = uint32_t(frames.size());
+            frameIndex.emplace(node.frameId, node.frame);
+            frames.push_back(row);
         }
     }
 
     // Rebuild locations: a run of inlined frames closed by a physical one.
     // From a given stack node the run upwards is always the same, so each is
-    // resolved once and a stack is a walk from run to run.
+    // resolved once, and a stack is a walk from run to run.
     struct VecHash {
-        size_t operator()(const std::vector<int64_t>& v) const {
+        size_t operator()(const std::vector<uint32_t>& v) const {
             uint64_t h = 0x9e3779b97f4a7c15ull ^ v.size();
-            for (int64_t x : v)
-                h = (h ^ uint64_t(x)) * 0xff51afd7ed558ccdull, h ^= h >> 32;
+            for (uint32_t x : v)
+                h = (h ^ x) * 0xff51afd7ed558ccdull, h ^= h >> 32;
             return size_t(h);
         }
     };
-    struct Run {
-        bool closed = false; // false: inlined frames up to the root, no location
-        uint32_t location = 0;
-        int64_t next = 0; // the node above the run
+    std::vector<int64_t> frameLocation(frames.size(), -1); // runs of one frame, the usual case
+    std::unordered_map<std::vector<uint32_t>, uint32_t, VecHash> runLocation;
+    std::vector<uint32_t> run;
+    auto locationOf = [&]() -> uint32_t {
+        int64_t* single = run.size() == 1 ? &frameLocation[run[0]] : nullptr;
+        if (single && *single >= 0)
+            return uint32_t(*single);
+        if (!single)
+            if (auto it = runLocation.find(run); it != runLocation.end())
+                return it->second;
+        Location loc;
+        for (uint32_t fi : run) {
+            loc.address = frames[fi].address;
+            if (frames[fi].function >= 0)
+                loc.lines.push_back({uint32_t(frames[fi].function), frames[fi].line});
+        }
+        uint32_t id = uint32_t(p.locations.size());
+        p.locations.push_back(std::move(loc));
+        if (single)
+            *single = id;
+        else
+            runLocation.emplace(run, id);
+        return id;
     };
-    std::unordered_map<std::vector<int64_t>, uint32_t, VecHash> locationIndex;
-    std::unordered_map<int64_t, Run> runFrom; // run's leaf-side node -> run
-    std::vector<int64_t> run;
-    auto runAt = [&](int64_t start) -> const Run& {
-        auto it = runFrom.find(start);
-        if (it != runFrom.end())
-            return it->second;
-        Run r;
+    auto resolve = [&](Node& start) {
+        if (start.run >= 0)
+            return;
         run.clear();
-        for (int64_t n = start; n != 0;) {
-            auto nit = nodes.find(n);
-            if (nit == nodes.end())
-                break;
-            const FrameRow& fr = frames[nit->second.frame];
-            run.push_back(nit->second.frame);
-            n = nit->second.parent;
-            if (!fr.inlined) {
-                auto [lit, fresh] = locationIndex.emplace(run, uint32_t(p.locations.size()));
-                if (fresh) {
-                    Location loc;
-                    for (int64_t fid : run) {
-                        const FrameRow& row = frames[fid];
-                        loc.address = row.address;
-                        if (row.function != 0)
-                            loc.lines.push_back({functionIndex[row.function], row.line});
-                    }
-                    p.locations.push_back(std::move(loc));
-                }
-                r = Run{true, lit->second, n};
-                break;
+        start.run = 0;
+        for (Node* n = &start;;) {
+            run.push_back(n->frame);
+            if (!frames[n->frame].inlined) {
+                start.run = 1;
+                start.location = locationOf();
+                if (n->parent != 0)
+                    if (auto it = nodes.find(n->parent); it != nodes.end())
+                        start.above = &it->second;
+                return;
             }
+            auto it = n->parent != 0 ? nodes.find(n->parent) : nodes.end();
+            if (it == nodes.end())
+                return;
+            n = &it->second;
         }
-        return runFrom.emplace(start, r).first->second;
-    };
-    std::unordered_map<int64_t, std::vector<uint32_t>> stackLocations; // leaf node -> leaf-first
-    auto locationsOf = [&](int64_t leaf) -> const std::vector<uint32_t>& {
-        auto it = stackLocations.find(leaf);
-        if (it != stackLocations.end())
-            return it->second;
-        std::vector<uint32_t> locs;
-        for (int64_t n = leaf; n != 0;) {
-            const Run& r = runAt(n);
-            if (!r.closed)
-                break;
-            locs.push_back(r.location);
-            n = r.next;
-        }
-        return stackLocations.emplace(leaf, std::move(locs)).first->second;
     };
 
     Stmt s(m_db, "SELECT stack_id, v0, v1, v2, v3, more, labels FROM samples WHERE snapshot_id = ?"
@@ -1398,8 +1446,13 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     size_t nTypes = p.sampleTypes.size();
     while (s.step()) {
         Sample smp = p.newSample();
-        const auto& locs = locationsOf(s.i64(0));
-        smp.locations.assign(locs.begin(), locs.end());
+        auto leaf = nodes.find(s.i64(0));
+        for (Node* n = leaf == nodes.end() ? nullptr : &leaf->second; n; n = n->above) {
+            resolve(*n);
+            if (n->run != 1)
+                break;
+            smp.locations.push_back(n->location);
+        }
         for (size_t i = 0; i < nTypes && i < 4; ++i)
             smp.values.push_back(s.i64(int(1 + i)));
         if (nTypes > 4) {
@@ -1639,13 +1692,12 @@ bool sameSourceFile(const std::string& f, const std::string& file) {
 
 std::vector<CaseStore::SocketRow> CaseStore::tcpSockets(int64_t snapshotId) {
     std::vector<SocketRow> out;
-    Stmt s(m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state,"
-                 " local_port NOT IN (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN')"
-                 " FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP' ORDER BY remote_addr, remote_port, local_port");
+    Stmt s(m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state, " + kClientSocketSql +
+                     " FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+                     " ORDER BY remote_addr, remote_port, local_port");
     s.bind(1, snapshotId);
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(3), s.text(5), s.i64(2), s.i64(4),
-                       s.i64(6) != 0 && !s.text(3).empty()});
+        out.push_back({s.text(0), s.text(1), s.text(3), s.text(5), s.i64(2), s.i64(4), s.i64(6) != 0});
     return out;
 }
 

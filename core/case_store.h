@@ -16,6 +16,14 @@
 
 namespace memscope {
 
+// The SQL test for a client socket among the `fds` rows of the snapshot bound
+// as ?1: TCP with a peer, on a local port the process does not listen on (a
+// server's accepted connections keep its listening port), so the peer is a
+// host the process called.
+inline const std::string kClientSocketSql =
+    "(protocol = 'TCP' AND remote_addr <> '' AND local_port NOT IN"
+    " (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN'))";
+
 constexpr int kSchemaVersion = 8;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;

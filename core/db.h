@@ -19,6 +19,7 @@ class Stmt {
 public:
     Stmt() = default;
     Stmt(Db& db, const char* sql);
+    Stmt(Db& db, const std::string& sql) : Stmt(db, sql.c_str()) {}
     ~Stmt();
     Stmt(Stmt&& o) noexcept;
     Stmt& operator=(Stmt&& o) noexcept;

@@ -99,8 +99,7 @@ std::vector<SocketDiffRow> diffSockets(CaseStore& store, int64_t base, int64_t n
     auto load = [&](int64_t id) {
         std::set<Conn> s;
         Stmt q(store.db(), "SELECT remote_addr, local_port, remote_port, state FROM fds WHERE snapshot_id = ?1"
-                           " AND protocol = 'TCP' AND remote_addr <> '' AND local_port NOT IN"
-                           " (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN')");
+                           " AND " + kClientSocketSql);
         q.bind(1, id);
         while (q.step())
             s.insert({q.text(0), q.i64(1), q.i64(2), q.text(3)});

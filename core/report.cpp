@@ -80,9 +80,8 @@ void writeCounts(JsonWriter& w, CaseStore& store, const SnapshotInfo& s) {
     } else if (s.kind == "fds") {
         w.field("fds", one("SELECT count(*) FROM fds WHERE snapshot_id = ?"));
         w.field("tcp_sockets", one("SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'"));
-        Stmt q(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
-                           " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
-                           "  WHERE snapshot_id = ?1 AND state = 'LISTEN') GROUP BY remote_addr");
+        Stmt q(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql +
+                               " GROUP BY remote_addr");
         q.bind(1, s.id);
         w.key("tcp_sockets_per_host").beginObject();
         while (q.step())

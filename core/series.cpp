@@ -277,21 +277,17 @@ std::vector<Series> fdSeries(CaseStore& store) {
     SeriesBuilder b(store, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, std::map<std::string, std::string> labels,
                    double v) { b.add(sn, metric, "count", std::move(labels), v); };
-    // Client sockets: TCP with a peer, whose local port is not one the process listens on.
+    // Client sockets (kClientSocketSql).
     Stmt total(store.db(), "SELECT count(*) FROM fds WHERE snapshot_id = ?");
     Stmt byType(store.db(), "SELECT type, count(*) FROM fds WHERE snapshot_id = ? GROUP BY type");
     Stmt byState(store.db(), "SELECT state, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
                              " AND state <> '' GROUP BY state");
-    Stmt byHost(store.db(),
-                "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
-                " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
-                "  WHERE snapshot_id = ?1 AND state = 'LISTEN') GROUP BY remote_addr");
+    Stmt byHost(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql +
+                                " GROUP BY remote_addr");
     // Client sockets by identity, to count the ones new since the previous
     // snapshot of the same target (connection churn).
     Stmt conns(store.db(),
-               "SELECT remote_addr, local_port, remote_port FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
-               " AND remote_addr <> '' AND local_port NOT IN (SELECT local_port FROM fds"
-               "  WHERE snapshot_id = ?1 AND state = 'LISTEN')");
+               "SELECT remote_addr, local_port, remote_port FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql);
     std::map<int64_t, std::set<std::tuple<std::string, int64_t, int64_t>>> previous; // by target
     std::map<int64_t, bool> havePrevious;
     for (const auto& sn : snaps) {
