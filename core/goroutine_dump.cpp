@@ -432,9 +432,19 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         dump.goroutines.push_back({h.id, gi, h.minutes, parentId, h.locked});
     };
 
+    // The runtime writes a debug=2 dump into a buffer it stops growing at
+    // 64 MiB: a dump of exactly that size was cut there, most likely mid-line.
+    constexpr uint64_t kRuntimeCap = 64ull << 20;
+    bool cutAtCap = false;
     std::string_view line;
     uint64_t lastReport = 0;
     while (lines.next(line)) {
+        if (!lines.lastLineTerminated() && lines.decodedBytes() == kRuntimeCap) {
+            // The cut line is dropped; a frame or creator waiting for it is
+            // reported by close() as cut off.
+            cutAtCap = true;
+            break;
+        }
         if (lines.bytesRead() - lastReport > (8u << 20)) {
             lastReport = lines.bytesRead();
             progress(lastReport, 0, "goroutines");
@@ -516,6 +526,15 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     if (dump.goroutines.empty())
         return errorAtLine(ErrorCode::Format, lines.lineNumber(),
                            "no goroutine found: not a goroutine dump");
+    if (cutAtCap || lines.decodedBytes() == kRuntimeCap) {
+        dump.truncated = true;
+        dump.warnings.push_back("the dump is exactly 64 MiB, where the runtime stops writing: it holds the first " +
+                                std::to_string(dump.goroutines.size()) + " goroutines, and the rest are missing" +
+                                (cutAtCap ? "; its cut last line is dropped" : ""));
+    } else if (!lines.lastLineTerminated()) {
+        dump.warnings.push_back("the file ends without a newline: its last line (" +
+                                std::to_string(lines.lineNumber()) + ") may be cut off");
+    }
     if (skipped)
         dump.warnings.push_back(std::to_string(skipped) + " lines were not understood and skipped");
     return dump;

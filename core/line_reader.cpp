@@ -57,6 +57,7 @@ bool LineReader::nextBuffered(std::string_view& line) {
         if (nl) {
             size_t len = size_t(static_cast<const char*>(nl) - start);
             m_pos += len + 1;
+            m_consumed += len + 1;
             return emit(start, len, line);
         }
         if (avail > m_maxLine) {
@@ -70,7 +71,9 @@ bool LineReader::nextBuffered(std::string_view& line) {
             if (m_pos >= m_buf.size())
                 return false;
             // Last line without a newline.
+            m_terminated = false;
             size_t len = m_buf.size() - m_pos;
+            m_consumed += len;
             m_pos = m_buf.size();
             return emit(m_buf.data() + m_buf.size() - len, len, line);
         }

@@ -31,6 +31,8 @@ public:
         const void* nl = std::memchr(start, '\n', avail);
         size_t len = nl ? size_t(static_cast<const char*>(nl) - start) : avail;
         m_pos += nl ? len + 1 : len;
+        m_consumed += nl ? len + 1 : len;
+        m_terminated = nl != nullptr;
         ++m_line;
         if (len > m_maxLine)
             return tooLong();
@@ -42,6 +44,11 @@ public:
     uint64_t lineNumber() const { return m_line; }
     const std::optional<Error>& error() const { return m_error; }
     uint64_t bytesRead() const { return m_inPlace ? m_base + m_pos : m_in.position(); }
+    // Decoded bytes of the lines returned so far, newlines included.
+    uint64_t decodedBytes() const { return m_consumed; }
+    // Whether the line last returned ended in a newline; false for a last
+    // line the stream cut off.
+    bool lastLineTerminated() const { return m_terminated; }
     // Whether every line's view stays valid after the next call.
     bool stableLines() const { return m_inPlace.has_value(); }
 
@@ -59,6 +66,8 @@ private:
     size_t m_chunk = 64u << 10;
     bool m_eof = false;
     uint64_t m_line = 0;
+    bool m_terminated = true;
+    uint64_t m_consumed = 0;
     std::optional<Error> m_error;
 };
 

@@ -7,7 +7,9 @@
 #include "testutil.h"
 
 #include <QtTest>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 using namespace memscope;
 using namespace memscope::test;
@@ -43,6 +45,7 @@ private slots:
     void fatalErrorPreamble();
     void countsMatchHeaders();
     void truncatedDumpWarns();
+    void cutAtTheRuntimeCap();
     void newerGoVariants();
     void brokenInputs();
     void debug1MatchesDebug2();
@@ -335,6 +338,55 @@ void TestGoroutines::inPlaceAndStreamedAgree() {
     QCOMPARE(d->groups[0].lockedToThread, int64_t(1));
     QCOMPARE(d->groups[1].state, std::string("chan receive (scan), job=8"));
     QCOMPARE(d->frames.size(), size_t(2)); // main.worker at main.go:42, and the creator
+}
+
+// The runtime stops a debug=2 dump at 64 MiB, usually mid-line, with no
+// newline at the end. Such a dump imports with the cut line dropped and says
+// goroutines are missing; a short file merely missing its last newline keeps
+// its last line and says it may be cut.
+void TestGoroutines::cutAtTheRuntimeCap() {
+    std::string block = readText(dataPath("goroutines/goroutine_debug2_go119.txt"));
+    if (block.back() != '\n')
+        block += '\n';
+    block += '\n';
+    // Whole goroutines, blank lines (harmless between goroutines) to make
+    // the size come out right, and the start of one more goroutine that
+    // stops inside the line number of a frame's file line.
+    const size_t cap = 64u << 20;
+    size_t prefix = block.find(".go:") + 5;
+    QVERIFY(prefix > 5);
+    size_t whole = (cap - prefix) / block.size();
+    std::string dumpText;
+    dumpText.reserve(cap);
+    for (size_t i = 0; i < whole; ++i)
+        dumpText += block;
+    dumpText.append(cap - prefix - dumpText.size(), '\n');
+    dumpText += block.substr(0, prefix);
+    QCOMPARE(dumpText.size(), size_t(cap));
+    auto p = parse(dumpText);
+    QVERIFY(p.value.ok());
+    QVERIFY(p.value->truncated);
+    bool capWarning = false;
+    for (const auto& w : p.value->warnings)
+        capWarning = capWarning || QString::fromStdString(w).contains("exactly 64 MiB");
+    QVERIFY(capWarning);
+    // Every frame read is one of the block's: none from the cut line.
+    auto whole1 = parse(block);
+    QVERIFY(whole1.value.ok());
+    std::set<std::tuple<std::string, std::string, int64_t>> real;
+    for (const auto& f : whole1.value->frames)
+        real.insert({f.function, f.file, f.line});
+    for (const auto& f : p.value->frames)
+        QVERIFY2(real.count({f.function, f.file, f.line}), (f.file + ":" + std::to_string(f.line)).c_str());
+    QCOMPARE(p.value->goroutines.size() % whole1.value->goroutines.size(), size_t(1)); // the cut one counts
+
+    std::string small = block.substr(0, block.find_last_not_of('\n') + 1); // no final newline
+    auto q = parse(small);
+    QVERIFY(q.value.ok());
+    QVERIFY(!q.value->truncated);
+    QVERIFY(QString::fromStdString(q.value->warnings.back()).contains("ends without a newline"));
+    auto full = parse(block);
+    QCOMPARE(q.value->frames.size(), full.value->frames.size());
 }
 
 QTEST_GUILESS_MAIN(TestGoroutines)
