@@ -168,23 +168,39 @@ QString saveFlameGraph(const CallTree& tree, const QString& title, const QString
     view.setTree(std::make_shared<const CallTree>(tree));
     view.resize(width, view.sizeHint().height());
     view.setPalette(QApplication::style() ? QApplication::style()->standardPalette() : view.palette());
+    // A title line above the frames, as the SVG has.
+    const int titleHeight = title.isEmpty() ? 0 : 28;
+    const QSize size(view.width(), view.height() + titleHeight);
+    auto draw = [&](QPainter& painter) {
+        if (titleHeight) {
+            QFont font = painter.font();
+            font.setBold(true);
+            font.setPointSizeF(11);
+            painter.setFont(font);
+            painter.setPen(Qt::black);
+            painter.drawText(QRect(8, 0, size.width() - 16, titleHeight), Qt::AlignLeft | Qt::AlignVCenter, title);
+        }
+        view.render(&painter, QPoint(0, titleHeight));
+    };
     if (lower.endsWith(".png")) {
-        QImage image(view.size() * 2, QImage::Format_ARGB32);
+        QImage image(size * 2, QImage::Format_ARGB32);
         image.setDevicePixelRatio(2);
         image.fill(Qt::white);
-        view.render(&image);
+        QPainter painter(&image);
+        draw(painter);
+        painter.end();
         return image.save(path, "PNG") ? QString() : QObject::tr("%1: cannot write").arg(path);
     }
     QPdfWriter pdf(path);
     pdf.setTitle(title);
     pdf.setCreator("memscope");
-    pdf.setPageSize(QPageSize(QSizeF(view.width(), view.height()), QPageSize::Point));
+    pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
     pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
     pdf.setResolution(72);
     QPainter painter;
     if (!painter.begin(&pdf))
         return QObject::tr("%1: cannot write").arg(path);
-    view.render(&painter);
+    draw(painter);
     painter.end();
     return QFile::exists(path) ? QString() : QObject::tr("%1: cannot write").arg(path);
 }
