@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -123,6 +124,52 @@ bool splitCall(std::string_view line, std::string_view& fn, std::string_view& ar
         }
     }
     return false;
+}
+
+// The shape of a log line's prefix, for tracebacks kept in logs (container
+// logs with timestamps, journald): its text with each run of digits standing
+// for any run of digits, so times and pids may change from line to line.
+class PrefixShape {
+public:
+    explicit PrefixShape(std::string_view sample) : m_text(sample) {}
+    // The prefix's length at the start of `line`, or npos when it has another shape.
+    size_t match(std::string_view line) const {
+        size_t i = 0, j = 0;
+        while (i < m_text.size()) {
+            if (isDigit(m_text[i])) {
+                while (i < m_text.size() && isDigit(m_text[i]))
+                    ++i;
+                size_t start = j;
+                while (j < line.size() && isDigit(line[j]))
+                    ++j;
+                if (j == start)
+                    return std::string_view::npos;
+            } else {
+                if (j >= line.size() || line[j] != m_text[i])
+                    return std::string_view::npos;
+                ++i, ++j;
+            }
+        }
+        return j;
+    }
+    std::string_view strip(std::string_view line) const {
+        size_t k = match(line);
+        return k == std::string_view::npos ? line : line.substr(k);
+    }
+
+private:
+    static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+    std::string m_text;
+};
+
+// A goroutine header after a log prefix: the prefix's length, or npos.
+size_t prefixedHeader(std::string_view line) {
+    size_t at = line.find("goroutine ");
+    if (at == 0 || at == std::string_view::npos)
+        return std::string_view::npos;
+    Header h;
+    std::string joined;
+    return parseHeader(line.substr(at), h, joined) ? at : std::string_view::npos;
 }
 
 // What a frame's function says about its goroutine's job (see GoroutineRole).
@@ -315,6 +362,24 @@ bool looksLikeGoroutineDump(std::string_view head) {
                startsWith(line, "SIGQUIT") || startsWith(line, "runtime: ") ||
                startsWith(line, "fatal: ");
     });
+    if (found)
+        return true;
+    // A traceback inside a log: a prefixed header followed by a call line
+    // with the same prefix.
+    std::optional<PrefixShape> shape;
+    forEachLine(head, 100000, [&](std::string_view line, int) {
+        if (shape) {
+            std::string_view fn, args;
+            std::string_view rest = shape->strip(line);
+            found = rest.size() < line.size() && !rest.empty() && rest[0] != '\t' && splitCall(rest, fn, args);
+            if (found)
+                return false;
+            shape.reset();
+        }
+        if (size_t at = prefixedHeader(line); at != std::string_view::npos)
+            shape.emplace(line.substr(0, at));
+        return true;
+    });
     return found;
 }
 
@@ -350,6 +415,8 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     InternTable groupIndex;
     std::string groupKey;
     std::unordered_set<uint64_t> exactSeen; // hash of (group, arguments)
+
+    bool crashReport = false; // a panic, fatal error or SIGQUIT traceback, not a debug=2 dump
 
     // The goroutine being read.
     bool open = false;
@@ -398,7 +465,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             role = h.state == "finalizer wait" ? GoroutineRole::FinalizerIdle
                                                : GoroutineRole::FinalizerRunning;
         } else if (createdBy < 0 && h.id != 1 && !frames.empty() && !elided &&
-                   !isRuntime(dump.frames[frames.back()].function) && dump.preamble.empty()) {
+                   !isRuntime(dump.frames[frames.back()].function) && !crashReport) {
             // debug=2 hides runfinq: a user function at the bottom of a
             // goroutine nobody created is the finalizer goroutine running it.
             role = GoroutineRole::FinalizerRunning;
@@ -436,6 +503,20 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     // 64 MiB: a dump of exactly that size was cut there, most likely mid-line.
     constexpr uint64_t kRuntimeCap = 64ull << 20;
     bool cutAtCap = false;
+    std::optional<PrefixShape> prefix; // of a traceback kept in a log
+    // What comes before the first goroutine ("panic: ...", "SIGQUIT: quit"):
+    // its last 4 KiB, as a log may hold much else before.
+    auto addPreamble = [&](std::string_view l) {
+        crashReport = crashReport || startsWith(l, "panic: ") || startsWith(l, "fatal error: ") ||
+                      startsWith(l, "SIGQUIT") || startsWith(l, "runtime: ") || startsWith(l, "fatal: ");
+        if (!dump.preamble.empty())
+            dump.preamble += '\n';
+        dump.preamble.append(l.substr(0, 4096));
+        if (dump.preamble.size() > 4096) {
+            size_t cut = dump.preamble.find('\n', dump.preamble.size() - 4096);
+            dump.preamble.erase(0, cut == std::string::npos ? dump.preamble.size() - 4096 : cut + 1);
+        }
+    };
     std::string_view line;
     uint64_t lastReport = 0;
     while (lines.next(line)) {
@@ -450,6 +531,22 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             progress(lastReport, 0, "goroutines");
             if (progress.cancelled())
                 return makeError(ErrorCode::Cancelled, "cancelled");
+        }
+        if (prefix) {
+            line = prefix->strip(line);
+        } else if (!open && dump.goroutines.empty()) {
+            // The first header decides: a prefix before it is a log's, taken
+            // off every line of its shape from here on (and off the preamble).
+            if (size_t at = prefixedHeader(line); at != std::string_view::npos) {
+                prefix.emplace(line.substr(0, at));
+                line.remove_prefix(at);
+                std::string raw = std::move(dump.preamble);
+                dump.preamble.clear();
+                forEachLine(raw, INT32_MAX, [&](std::string_view l, int) {
+                    addPreamble(prefix->strip(l));
+                    return true;
+                });
+            }
         }
         Header nh;
         if (startsWith(line, "goroutine ") && parseHeader(line, nh, headerJoined)) {
@@ -469,8 +566,8 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             continue;
         }
         if (!open) {
-            if (dump.goroutines.empty() && !line.empty() && dump.preamble.size() < 4096)
-                dump.preamble += (dump.preamble.empty() ? "" : "\n") + std::string(line);
+            if (dump.goroutines.empty() && !line.empty())
+                addPreamble(line);
             continue;
         }
         if (line.empty()) {

@@ -46,6 +46,7 @@ private slots:
     void countsMatchHeaders();
     void truncatedDumpWarns();
     void cutAtTheRuntimeCap();
+    void tracebackInALog();
     void newerGoVariants();
     void brokenInputs();
     void debug1MatchesDebug2();
@@ -387,6 +388,59 @@ void TestGoroutines::cutAtTheRuntimeCap() {
     QVERIFY(QString::fromStdString(q.value->warnings.back()).contains("ends without a newline"));
     auto full = parse(block);
     QCOMPARE(q.value->frames.size(), full.value->frames.size());
+}
+
+// Tracebacks often survive only in logs, each line behind a prefix whose
+// digits change: container logs (RFC 3339 time, stream, tag) or journald.
+// The same traceback reads the same with the prefixes as without them.
+void TestGoroutines::tracebackInALog() {
+    for (const char* sample : {"goroutines/fatal_deadlock_go119.txt", "goroutines/goroutine_debug2_go119.txt"}) {
+    std::string plain = readText(dataPath(sample));
+    auto want = parse(plain);
+    QVERIFY(want.value.ok());
+    const bool fatal = plain.rfind("fatal error", 0) == 0;
+    auto prefixed = [&](bool container) {
+        std::string out;
+        for (int i = 0; i < 40; ++i) // the service's own log lines first
+            out += container ? "2026-11-26T16:59:0" + std::to_string(i % 10) + ".5" + std::to_string(i) + "Z stdout F request " + std::to_string(i) + " served\n"
+                             : "Nov 26 16:59:0" + std::to_string(i % 10) + " web-1 leakyapp[4242]: request " + std::to_string(i) + " served\n";
+        std::istringstream in(plain);
+        int n = 0;
+        for (std::string line; std::getline(in, line); ++n) {
+            std::string digits = std::to_string(1000 + n * 37); // a varying fraction or pid
+            out += container ? "2026-11-26T16:59:09." + digits + "Z stderr F " + line + "\n"
+                             : "Nov 26 16:59:" + std::to_string(10 + n % 50) + " web-1 leakyapp[4242]: " + line + "\n";
+        }
+        return out;
+    };
+    for (bool container : {true, false}) {
+        std::string text = prefixed(container);
+        QVERIFY(looksLikeGoroutineDump(text.substr(0, 65536)));
+        auto got = parse(text);
+        QVERIFY(got.value.ok());
+        const GoroutineDump &a = *want.value, &b = *got.value;
+        QCOMPARE(b.goroutines.size(), a.goroutines.size());
+        QCOMPARE(b.groups.size(), a.groups.size());
+        for (size_t i = 0; i < a.groups.size(); ++i) {
+            QCOMPARE(b.groups[i].state, a.groups[i].state);
+            QCOMPARE(b.groups[i].frames, a.groups[i].frames);
+            QCOMPARE(b.groups[i].count, a.groups[i].count);
+            QCOMPARE(int(b.groups[i].role), int(a.groups[i].role)); // a log's lines are no crash report
+        }
+        QCOMPARE(b.frames.size(), a.frames.size());
+        for (size_t i = 0; i < a.frames.size(); ++i) {
+            QCOMPARE(b.frames[i].function, a.frames[i].function);
+            QCOMPARE(b.frames[i].file, a.frames[i].file);
+        }
+        // The preamble ends with the fatal error, its prefix gone.
+        if (fatal)
+            QVERIFY2(QString::fromStdString(b.preamble).contains("fatal error: all goroutines are asleep"), b.preamble.c_str());
+        QVERIFY(b.preamble.find("stderr F") == std::string::npos && b.preamble.find("leakyapp[") == std::string::npos);
+    }
+    }
+    // A log that merely mentions a goroutine is not a dump.
+    QVERIFY(!looksLikeGoroutineDump("Nov 26 16:59:01 web-1 app[1]: goroutine 7 [running]:\n"
+                                    "Nov 26 16:59:01 web-1 app[1]: request served\n"));
 }
 
 QTEST_GUILESS_MAIN(TestGoroutines)
