@@ -55,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto s = plain(in);
     (void)parseHeapText(*s);
 #elif defined(MEMSCOPE_FUZZ_GOROUTINES)
+    (void)looksLikeGoroutineDump(in); // with the search for a log's prefixed traceback
+    (void)looksLikeGoroutineProfileText(in);
     auto s = plain(in);
     (void)parseGoroutineDump(*s);
     auto t = plain(in);
