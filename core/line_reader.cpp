@@ -37,16 +37,6 @@ bool LineReader::tooLong() {
     return false;
 }
 
-bool LineReader::emit(const char* start, size_t len, std::string_view& line) {
-    ++m_line;
-    if (len > m_maxLine)
-        return tooLong();
-    line = std::string_view(start, len);
-    if (!line.empty() && line.back() == '\r')
-        line.remove_suffix(1);
-    return true;
-}
-
 bool LineReader::nextBuffered(std::string_view& line) {
     if (m_error)
         return false;

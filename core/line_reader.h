@@ -31,21 +31,14 @@ public:
         const void* nl = std::memchr(start, '\n', avail);
         size_t len = nl ? size_t(static_cast<const char*>(nl) - start) : avail;
         m_pos += nl ? len + 1 : len;
-        m_consumed += nl ? len + 1 : len;
         m_terminated = nl != nullptr;
-        ++m_line;
-        if (len > m_maxLine)
-            return tooLong();
-        line = std::string_view(start, len);
-        if (len && start[len - 1] == '\r')
-            line.remove_suffix(1);
-        return true;
+        return emit(start, len, line);
     }
     uint64_t lineNumber() const { return m_line; }
     const std::optional<Error>& error() const { return m_error; }
     uint64_t bytesRead() const { return m_inPlace ? m_base + m_pos : m_in.position(); }
     // Decoded bytes of the lines returned so far, newlines included.
-    uint64_t decodedBytes() const { return m_consumed; }
+    uint64_t decodedBytes() const { return m_inPlace ? m_pos : m_consumed; }
     // Whether the line last returned ended in a newline; false for a last
     // line the stream cut off.
     bool lastLineTerminated() const { return m_terminated; }
@@ -55,7 +48,16 @@ public:
 private:
     bool nextBuffered(std::string_view& line);
     bool fill();
-    bool emit(const char* start, size_t len, std::string_view& line);
+    // Counts the line and hands it out without its "\r".
+    bool emit(const char* start, size_t len, std::string_view& line) {
+        ++m_line;
+        if (len > m_maxLine)
+            return tooLong();
+        line = std::string_view(start, len);
+        if (len && start[len - 1] == '\r')
+            line.remove_suffix(1);
+        return true;
+    }
     bool tooLong();
     ByteStream& m_in;
     size_t m_maxLine;
@@ -67,7 +69,7 @@ private:
     bool m_eof = false;
     uint64_t m_line = 0;
     bool m_terminated = true;
-    uint64_t m_consumed = 0;
+    uint64_t m_consumed = 0; // decodedBytes() when buffered
     std::optional<Error> m_error;
 };
 
