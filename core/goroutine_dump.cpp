@@ -85,7 +85,7 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
 // A frame's file line up to its line number: "\t<file>:<line>", without the
 // " +0x.." and " fp=.. sp=.. pc=.." that may follow. The file may hold spaces
 // and colons; what follows the line number holds no colon.
-std::string_view fileLineKey(std::string_view line) {
+[[gnu::always_inline]] inline std::string_view fileLineKey(std::string_view line) {
     size_t colon = line.rfind(':');
     if (colon == std::string_view::npos)
         return line;
@@ -188,6 +188,37 @@ FrameRole frameRole(const std::string& fn) {
 
 bool isRuntime(const std::string& fn) { return startsWith(fn, "runtime."); }
 
+// A dump's frames, each stored once, with the role its function names. A
+// frame is keyed by its function and its location as the input printed it.
+struct FrameTable {
+    InternTable index;
+    std::vector<uint8_t> roles; // by frame index
+
+    // The frame's index; for a new key, make() builds the frame or returns
+    // nothing when the text does not parse (then -1, and nothing is kept).
+    template <typename Make>
+    int64_t intern(GoroutineDump& dump, std::string_view function, std::string_view location, Make make) {
+        if (auto id = index.find(function, location))
+            return *id;
+        std::optional<GoFrame> f = make();
+        if (!f)
+            return -1;
+        roles.push_back(frameRole(f->function));
+        dump.frames.push_back(std::move(*f));
+        return index.add(function, location);
+    }
+    // The same, for a frame already parsed: keyed by "file:line".
+    uint32_t intern(GoroutineDump& dump, const GoFrame& f) {
+        m_location.assign(f.file);
+        m_location += ':';
+        m_location += std::to_string(f.line);
+        return uint32_t(intern(dump, f.function, m_location, [&] { return std::optional<GoFrame>(f); }));
+    }
+
+private:
+    std::string m_location;
+};
+
 // A group's role from its frames' roles. The finalizer goroutine runs a
 // finalizer when a frame inside runtime.runfinq is not the runtime's (text
 // profiles drop the runtime frames on top, protos keep them).
@@ -218,8 +249,7 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
         idx = p.defaultSampleIndex();
     if (idx < 0)
         return dump;
-    std::unordered_map<std::string, uint32_t> frameIndex;
-    std::vector<uint8_t> roles;
+    FrameTable frames;
     std::map<std::vector<uint32_t>, size_t> groupOf; // same stack and labels: one group
     for (const auto& s : p.samples) {
         if (size_t(idx) >= s.values.size() || s.values[size_t(idx)] <= 0)
@@ -232,13 +262,7 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
                 if (ln.function >= p.functions.size())
                     continue;
                 const Function& fn = p.functions[ln.function];
-                std::string key = fn.name + '\n' + fn.file + ':' + std::to_string(ln.line);
-                auto [it, fresh] = frameIndex.emplace(key, uint32_t(dump.frames.size()));
-                if (fresh) {
-                    roles.push_back(frameRole(fn.name));
-                    dump.frames.push_back({fn.name, fn.file, ln.line});
-                }
-                g.frames.push_back(it->second);
+                g.frames.push_back(frames.intern(dump, GoFrame{fn.name, fn.file, ln.line}));
             }
         }
         std::string labels;
@@ -255,7 +279,7 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
             dump.groups[at->second].count += g.count;
             continue;
         }
-        assignRole(g, dump, roles);
+        assignRole(g, dump, frames.roles);
         g.exactVariants = 1;
         dump.groups.push_back(std::move(g));
     }
@@ -276,8 +300,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
     int64_t total = 0;
     if (!parseWholeInt(line.substr(25), total) || total < 0)
         return errorAtLine(ErrorCode::Format, 1, "malformed total");
-    std::unordered_map<std::string, uint32_t> frameIndex;
-    std::vector<uint8_t> roles;
+    FrameTable frames;
     GoroutineGroup cur;
     bool open = false;
     int64_t sum = 0;
@@ -285,7 +308,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         if (!open)
             return;
         open = false;
-        assignRole(cur, dump, roles);
+        assignRole(cur, dump, frames.roles);
         cur.exactVariants = 1;
         sum += cur.count;
         dump.groups.push_back(std::move(cur));
@@ -330,13 +353,7 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
             f.file = std::string(loc.substr(0, colon));
         }
-        std::string key = f.function + '\n' + f.file + ':' + std::to_string(f.line);
-        auto [it, fresh] = frameIndex.emplace(key, uint32_t(dump.frames.size()));
-        if (fresh) {
-            roles.push_back(frameRole(f.function));
-            dump.frames.push_back(std::move(f));
-        }
-        cur.frames.push_back(it->second);
+        cur.frames.push_back(frames.intern(dump, f));
     }
     if (lines.error())
         return *lines.error();
@@ -395,22 +412,18 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         store.assign(v);
         return store;
     };
-    // Frames interned by their raw text: the function, and the file line as
+    // Frames keyed by their raw text: the function, and the file line as
     // printed up to the line number.
-    InternTable frameIndex;
-    std::vector<uint8_t> roles;
+    FrameTable frameTable;
+    const std::vector<uint8_t>& roles = frameTable.roles;
     // Returns the frame index, or -1 when the file line does not parse.
     auto intern = [&](std::string_view function, std::string_view fileLine) -> int64_t {
-        std::string_view key = fileLineKey(fileLine);
-        if (auto id = frameIndex.find(function, key))
-            return *id;
-        GoFrame f{std::string(function), {}, 0};
-        if (!parseFileLine(fileLine, f.file, f.line))
-            return -1;
-        uint32_t id = frameIndex.add(function, key);
-        roles.push_back(frameRole(f.function));
-        dump.frames.push_back(std::move(f));
-        return id;
+        return frameTable.intern(dump, function, fileLineKey(fileLine), [&]() -> std::optional<GoFrame> {
+            GoFrame f{std::string(function), {}, 0};
+            if (!parseFileLine(fileLine, f.file, f.line))
+                return std::nullopt;
+            return f;
+        });
     };
     InternTable groupIndex;
     std::string groupKey;

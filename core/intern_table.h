@@ -44,7 +44,7 @@ inline uint64_t hashBytes(std::string_view s, uint64_t seed = 0) {
 // Open addressing with linear probing; the keys live in one arena.
 class InternTable {
 public:
-    std::optional<uint32_t> find(std::string_view a, std::string_view b = {}) const {
+    [[gnu::always_inline]] std::optional<uint32_t> find(std::string_view a, std::string_view b = {}) const {
         if (m_slots.empty())
             return std::nullopt;
         uint64_t h = hashOf(a, b);
