@@ -566,8 +566,6 @@ int cmdExportChart(const std::vector<std::string>& argv) {
                       [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
 }
 
-namespace {
-
 std::string exeDir(const std::string& argv0) {
     std::error_code ec;
     auto self = fs::read_symlink("/proc/self/exe", ec);
@@ -575,8 +573,6 @@ std::string exeDir(const std::string& argv0) {
         self = fs::absolute(argv0, ec);
     return self.parent_path().string();
 }
-
-} // namespace
 
 std::string usage() {
     return "usage:\n"

@@ -26,6 +26,9 @@ struct Args {
 Args parse(const std::vector<std::string>& in, size_t from,
            const std::vector<std::string>& withValue, const std::vector<std::string>& flags);
 
+// The folder of the running executable (argv0 when /proc cannot say).
+std::string exeDir(const std::string& argv0 = {});
+
 // Prints msg and the usage on stderr; returns kUsage.
 int usageError(const std::string& msg);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui_loader.h"
 
+#include "cli_common.h"
+
 #include <dlfcn.h>
 
 #include <cstdlib>
@@ -28,7 +30,7 @@ const gui::Api* load(std::string& error) {
     if (const char* env = std::getenv("MEMSCOPE_GUI_MODULE"); env && *env)
         candidates.emplace_back(env);
     std::error_code ec;
-    fs::path exe = fs::read_symlink("/proc/self/exe", ec).parent_path();
+    fs::path exe = exeDir();
     candidates.push_back(exe / "../lib/memscope" / kModuleName);                         // build tree
     candidates.push_back(exe / ".." / MEMSCOPE_LIBDIR / "memscope" / kModuleName);       // install
     std::string tried;
