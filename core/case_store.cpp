@@ -5,7 +5,6 @@
 #include "sha256.h"
 
 #include <algorithm>
-#include <functional>
 #include <atomic>
 #include <chrono>
 #include <thread>
@@ -1308,41 +1307,42 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
             return l.status().error();
         int64_t maxId = m_db.scalar("SELECT COALESCE(max(id), 0) FROM stacks");
         struct Link { int64_t parent, frameId; };
-        std::function<std::optional<Link>(int64_t)> lookup;
-        std::vector<Link> all;
-        Stmt one(m_db, "SELECT parent_id, frame_id FROM stacks WHERE id = ?");
+        // Walks up from each leaf until a node already gathered or the root.
+        auto gather = [&](auto lookup) {
+            nodes.reserve(leaves.size() * 4);
+            for (int64_t n : leaves)
+                while (n != 0 && !nodes.count(n)) {
+                    std::optional<Link> link = lookup(n);
+                    if (!link)
+                        break;
+                    nodes.emplace(n, Node{link->parent, link->frameId});
+                    n = link->parent;
+                }
+        };
         if (maxId >= 0 && uint64_t(maxId) <= 16 * leaves.size() + 4096) {
-            all.assign(size_t(maxId) + 1, Link{-1, -1});
+            std::vector<Link> all(size_t(maxId) + 1, Link{-1, -1});
             Stmt scan(m_db, "SELECT id, parent_id, frame_id FROM stacks");
             while (scan.step())
                 if (int64_t id = scan.i64(0); id >= 0 && id <= maxId)
                     all[size_t(id)] = Link{scan.i64(1), scan.i64(2)};
             if (!scan.status())
                 return scan.status().error();
-            lookup = [&](int64_t id) -> std::optional<Link> {
+            gather([&](int64_t id) -> std::optional<Link> {
                 if (id < 0 || id > maxId || all[size_t(id)].parent < 0)
                     return std::nullopt;
                 return all[size_t(id)];
-            };
+            });
         } else {
-            lookup = [&](int64_t id) -> std::optional<Link> {
+            Stmt one(m_db, "SELECT parent_id, frame_id FROM stacks WHERE id = ?");
+            gather([&](int64_t id) -> std::optional<Link> {
                 one.bind(1, id);
                 std::optional<Link> n;
                 if (one.step())
                     n = Link{one.i64(0), one.i64(1)};
                 one.reset();
                 return n;
-            };
+            });
         }
-        nodes.reserve(leaves.size() * 4);
-        for (int64_t n : leaves)
-            while (n != 0 && !nodes.count(n)) {
-                auto link = lookup(n);
-                if (!link)
-                    break;
-                nodes.emplace(n, Node{link->parent, link->frameId});
-                n = link->parent;
-            }
     }
     struct FrameRow { int64_t function, line; bool inlined; uint64_t address; };
     std::vector<FrameRow> frames;
