@@ -170,6 +170,12 @@ int cmdImport(const std::vector<std::string>& argv) {
             std::fprintf(stderr, "\r\033[K%3d%%  %s", int(100 * double(done) / double(total)),
                          what.substr(0, 100).c_str());
         };
+    else // scripts still hear once per file why nothing moves
+        progress.report = [last = std::string()](uint64_t, uint64_t, const std::string& what) mutable {
+            if (what.ends_with(kWaitingForCase) && what != last)
+                std::fprintf(stderr, "memscope: %s\n", what.c_str());
+            last = what;
+        };
     BatchSummary sum = importBatch(**store, files, opts, progress, [tty](const ImportOutcome& o) {
         if (tty)
             std::fprintf(stderr, "\r\033[K");

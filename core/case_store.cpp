@@ -284,6 +284,27 @@ CREATE TABLE heapdump_finalizers(
   retained_bytes INTEGER NOT NULL);
 CREATE INDEX heapdump_finalizers_by_snapshot ON heapdump_finalizers(snapshot_id);
 )SQL",
+    // 9: identical bytes captured at another time are a capture of their own,
+    // so a checksum no longer names one source: sources lose their UNIQUE
+    // sha256 (the bytes are kept once, by the first source that has them).
+    R"SQL(
+CREATE TABLE sources_v9(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  path TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,
+  format TEXT NOT NULL,
+  compression TEXT NOT NULL,
+  mtime_ns INTEGER NOT NULL,
+  imported_at_ns INTEGER NOT NULL,
+  decoded_size INTEGER NOT NULL);
+INSERT INTO sources_v9 SELECT id, name, path, size, sha256, format, compression, mtime_ns,
+  imported_at_ns, decoded_size FROM sources;
+DROP TABLE sources;
+ALTER TABLE sources_v9 RENAME TO sources;
+CREATE INDEX sources_by_sha256 ON sources(sha256);
+)SQL",
 };
 
 void putVarint(std::string& out, uint64_t v) {
@@ -1023,6 +1044,47 @@ Status CaseStore::initSchema(bool readOnly) {
 
 namespace {
 constexpr size_t kDeferShaBytes = 8u << 20;
+
+// The capture time a file would get when its data has none.
+std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::string& name, int64_t mtimeNs) {
+    if (timeSource == "filename")
+        return timeFromFileName(name);
+    if (timeSource == "mtime")
+        return mtimeNs;
+    return std::nullopt;
+}
+} // namespace
+
+std::optional<std::string> CaseStore::sameCapture(const std::string& sha, const SourceFile& src,
+                                                  const ImportOptions& opts) {
+    // Per earlier source with these bytes: does every snapshot's time come out
+    // the same for this file, for the same program?
+    Stmt q(m_db, "SELECT so.id, so.format, so.name, so.mtime_ns, sn.time_source, t.name FROM sources so"
+                 " JOIN snapshots sn ON sn.source_id = so.id JOIN targets t ON t.id = sn.target_id"
+                 " WHERE so.sha256 = ? ORDER BY so.id");
+    q.bind(1, sha);
+    int64_t current = 0;
+    bool same = false;
+    std::string format;
+    auto verdict = [&]() -> bool { return current != 0 && same; };
+    while (q.step()) {
+        if (q.i64(0) != current) {
+            if (verdict())
+                return format;
+            current = q.i64(0);
+            format = q.text(1);
+            same = true;
+        }
+        std::string timeSource = q.text(4);
+        if (timeSource == "filename" || timeSource == "mtime")
+            same = same && fallbackTime(timeSource, q.text(2), q.i64(3)) ==
+                               fallbackTime(timeSource, src.name, src.file->mtimeNs());
+        if (!opts.targetName.empty() && q.text(5) != opts.targetName)
+            same = false;
+    }
+    if (verdict())
+        return format;
+    return std::nullopt;
 }
 
 int CaseStore::schemaVersion() { return int(m_db.scalar("PRAGMA user_version")); }
@@ -1058,12 +1120,14 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
         deferSha = !same.step();
     }
     std::string sha = deferSha ? std::string() : Sha256::hex(raw);
+    // Identical bytes are the same capture only at the same time for the same
+    // program: a quiet service's lsof output saved twice is two time points.
+    // Where an earlier copy's time came from its name or mtime, compare those
+    // without parsing; otherwise the snapshots are compared after parsing.
     if (!deferSha) {
-        Stmt dup(m_db, "SELECT format FROM sources WHERE sha256 = ?");
-        dup.bind(1, sha);
-        if (dup.step()) {
+        if (auto dup = sameCapture(sha, src, opts)) {
             out.status = ImportStatus::Duplicate;
-            out.format = dup.text(0);
+            out.format = *dup;
             return out;
         }
     }
@@ -1166,19 +1230,41 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     if (compressError)
         return fail(*compressError);
     if (deferSha) {
-        Stmt dup(m_db, "SELECT format FROM sources WHERE sha256 = ? AND id <> ?");
-        dup.bind(1, sha).bind(2, sourceId);
-        if (dup.step()) {
-            out.status = ImportStatus::Duplicate; // the transaction rolls back
-            out.format = dup.text(0);
-            return out;
-        }
         Stmt set(m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
         if (auto st = set.bind(1, sha).bind(2, sourceId).exec(); !st)
             return fail(st.error());
     }
+    // The same bytes already in the case: the same capture when every
+    // snapshot matches one of theirs in kind, time and program (the
+    // transaction rolls back); else a new time point sharing their bytes.
+    bool bytesKept = false;
+    {
+        Stmt earlier(m_db, "SELECT id, format FROM sources WHERE sha256 = ?1 AND id <> ?2 ORDER BY id");
+        earlier.bind(1, sha).bind(2, sourceId);
+        Stmt unmatched(m_db, R"SQL(
+SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
+          (SELECT 1 FROM snapshots b WHERE b.source_id = ?2 AND b.kind = a.kind
+             AND b.time_ns = a.time_ns AND b.target_id = a.target_id))
+     + (SELECT count(*) FROM snapshots b WHERE b.source_id = ?2 AND NOT EXISTS
+          (SELECT 1 FROM snapshots a WHERE a.source_id = ?1 AND b.kind = a.kind
+             AND b.time_ns = a.time_ns AND b.target_id = a.target_id)))SQL");
+        while (earlier.step()) {
+            bytesKept = true;
+            unmatched.bind(1, sourceId).bind(2, earlier.i64(0));
+            if (!unmatched.step())
+                return fail(unmatched.status() ? m_db.error("comparing snapshots") : unmatched.status().error());
+            if (unmatched.i64(0) == 0) {
+                out.status = ImportStatus::Duplicate;
+                out.format = earlier.text(1);
+                return out;
+            }
+            unmatched.reset();
+        }
+        if (!earlier.status())
+            return fail(earlier.status().error());
+    }
     Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
-    for (size_t seq = 0; seq < chunks.size(); ++seq)
+    for (size_t seq = 0; seq < chunks.size() && !bytesKept; ++seq)
         if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, chunks[seq]).exec(); !st)
             return fail(st.error());
     Stmt size(m_db, "UPDATE sources SET decoded_size = ? WHERE id = ?");
@@ -1745,7 +1831,10 @@ std::vector<std::pair<std::string, double>> CaseStore::metrics(int64_t snapshotI
 
 Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
     std::string out;
-    Stmt s(m_db, "SELECT data FROM source_chunks WHERE source_id = ? ORDER BY seq");
+    // Identical bytes are kept once, by the first source that has them.
+    Stmt s(m_db, "SELECT data FROM source_chunks WHERE source_id = (SELECT min(o.id) FROM sources o"
+                 " JOIN sources me ON me.id = ?1 AND o.sha256 = me.sha256"
+                 " WHERE EXISTS (SELECT 1 FROM source_chunks c WHERE c.source_id = o.id)) ORDER BY seq");
     s.bind(1, sourceId);
     while (s.step()) {
         auto part = zstdDecompress(s.blob(0), kChunk);

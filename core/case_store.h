@@ -24,7 +24,7 @@ inline const std::string kClientSocketSql =
     "(protocol = 'TCP' AND remote_addr <> '' AND local_port NOT IN"
     " (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN'))";
 
-constexpr int kSchemaVersion = 8;
+constexpr int kSchemaVersion = 9;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -184,6 +184,10 @@ private:
     // "function file:line" of a stack, leaf first.
     std::vector<std::string> stackText(int64_t stackId);
     Status initSchema(bool readOnly);
+    // The format of a source holding these bytes captured at the time and for
+    // the program this file would get: the same capture, imported already.
+    std::optional<std::string> sameCapture(const std::string& sha, const SourceFile& src,
+                                           const ImportOptions& opts);
     class Writer;
     friend class Writer;
 

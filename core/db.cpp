@@ -138,7 +138,8 @@ Status Db::exec(const char* sql) {
         sqlite3_free(msg);
         if ((rc & 0xff) == SQLITE_FULL || (rc & 0xff) == SQLITE_IOERR)
             m += kCannotGrow;
-        return Error{ErrorCode::Database, m, m_path, {}, {}};
+        bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+        return Error{busy ? ErrorCode::Busy : ErrorCode::Database, m, m_path, {}, {}};
     }
     return {};
 }
@@ -154,12 +155,15 @@ int64_t Db::scalar(const char* sql, int64_t fallback) {
 
 Error Db::error(const std::string& context) const {
     std::string msg = m_db ? sqlite3_errmsg(m_db) : "cannot open database";
+    ErrorCode kind = ErrorCode::Database;
     if (m_db) {
         int code = sqlite3_errcode(m_db) & 0xff;
         if (code == SQLITE_FULL || code == SQLITE_IOERR)
             msg += kCannotGrow;
+        if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+            kind = ErrorCode::Busy;
     }
-    return Error{ErrorCode::Database, context + ": " + msg, m_path, {}, {}};
+    return Error{kind, context + ": " + msg, m_path, {}, {}};
 }
 
 Transaction::Transaction(Db& db) : m_db(db) { m_begun = db.exec("BEGIN IMMEDIATE"); }

@@ -86,6 +86,13 @@ BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& given
         };
         progress(done, total, files[i]);
         ImportOutcome o = store.importFile(files[i], opts, inner);
+        // Another import holds the case's write lock past the busy wait: wait
+        // for it, file by file, saying so, until it ends or we are cancelled.
+        while (o.status == ImportStatus::Failed && o.error && o.error->code == ErrorCode::Busy &&
+               !progress.cancelled()) {
+            progress(done, total, files[i] + ": " + kWaitingForCase);
+            o = store.importFile(files[i], opts, inner);
+        }
         done += sizes[i];
         switch (o.status) {
         case ImportStatus::Imported: ++sum.imported; break;

@@ -14,6 +14,10 @@ namespace memscope {
 void listFiles(const std::vector<std::string>& paths, std::vector<std::string>& files,
                std::vector<std::string>& missing);
 
+// What the progress line says while another process holds the case's write
+// lock: the batch waits for it, file by file, instead of giving up.
+inline constexpr const char* kWaitingForCase = "waiting, another process is writing the case";
+
 struct BatchSummary {
     int imported = 0, duplicate = 0, skipped = 0, failed = 0;
     bool cancelled = false;

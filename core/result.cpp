@@ -12,6 +12,7 @@ const char* errorCodeName(ErrorCode code) {
     case ErrorCode::Limit: return "limit";
     case ErrorCode::Cancelled: return "cancelled";
     case ErrorCode::Database: return "database";
+    case ErrorCode::Busy: return "busy";
     case ErrorCode::Usage: return "usage";
     }
     return "error";

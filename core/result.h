@@ -17,6 +17,7 @@ enum class ErrorCode {
     Limit,        // a size or count over what we accept
     Cancelled,    // the user asked us to stop
     Database,     // SQLite said no
+    Busy,         // another process is writing the case (its lock outlasted the wait)
     Usage,        // the caller asked for something that does not exist
 };
 

@@ -5,12 +5,27 @@
 #include "pprof_reader.h"
 #include "series.h"
 #include "sha256.h"
+#include "capture_time.h"
 #include "testutil.h"
 
 #include <QtTest>
 
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <atomic>
+#include <set>
+#include <chrono>
+#include <thread>
+
 using namespace memscope;
 using namespace memscope::test;
+
+namespace {
+void setMtime(const QString& path, int64_t unixSeconds) {
+    struct timeval tv[2] = {{time_t(unixSeconds), 0}, {time_t(unixSeconds), 0}};
+    QVERIFY(utimes(path.toLocal8Bit().constData(), tv) == 0);
+}
+} // namespace
 
 class TestStore : public QObject {
     Q_OBJECT
@@ -28,6 +43,9 @@ private slots:
     void sourceBytesAreKept();
     void sha256Vectors();
     void largeFileChecksumTakenAlongside();
+    void identicalBytesAtAnotherTime();
+    void migratesVersion8Sources();
+    void secondImportWaitsForTheLock();
 
 private:
     QString casePath(const char* name) { return m_dir.filePath(name); }
@@ -247,6 +265,8 @@ void TestStore::largeFileChecksumTakenAlongside() {
         QFile out(f);
         QVERIFY(out.open(QIODevice::WriteOnly));
         QCOMPARE(out.write(big.data(), qint64(big.size())), qint64(big.size()));
+        out.close();
+        setMtime(f, 1795000000); // both timed by their mtime: the same instant
     }
     auto s = CaseStore::open(casePath("big.memscope").toStdString());
     QVERIFY(s.ok());
@@ -255,7 +275,7 @@ void TestStore::largeFileChecksumTakenAlongside() {
     auto sources = (*s)->sources();
     QCOMPARE(sources.size(), size_t(1));
     QCOMPARE(sources[0].sha256, Sha256::hex(big));
-    // The same bytes under another name are the same capture.
+    // The same bytes under another name, at the same time, are the same capture.
     auto second = (*s)->importFile(b.toStdString(), {}, {});
     QCOMPARE(second.status, ImportStatus::Duplicate);
     QCOMPARE((*s)->sources().size(), size_t(1));
@@ -283,6 +303,149 @@ void TestStore::sha256Vectors() {
         }
         QVERIFY(fast.finish() == portable.finish());
     }
+}
+
+
+
+void TestStore::identicalBytesAtAnotherTime() {
+    auto s = CaseStore::open(casePath("same-bytes.memscope").toStdString());
+    QVERIFY(s.ok());
+    const std::string lsof = readText(dataPath("lsof/lsof-004-20261126T165909Z.txt"));
+    // A quiet service's lsof output, saved at three times: named by time, and
+    // unnamed with two mtimes. Each is a time point of its own.
+    QString named1 = m_dir.filePath("lsof-20261126T170000Z.txt");
+    QString named2 = m_dir.filePath("lsof-20261126T170100Z.txt");
+    QString plain1 = m_dir.filePath("a/lsof.txt"), plain2 = m_dir.filePath("b/lsof.txt");
+    QVERIFY(QDir(m_dir.path()).mkpath("a") && QDir(m_dir.path()).mkpath("b"));
+    for (const auto& f : {named1, named2, plain1, plain2})
+        writeBytes(f, lsof);
+    setMtime(plain1, 1795000000);
+    setMtime(plain2, 1795000600);
+    std::vector<int64_t> ids;
+    for (const auto& f : {named1, named2, plain1, plain2}) {
+        auto o = (*s)->importFile(f.toStdString(), {}, {});
+        QVERIFY2(o.status == ImportStatus::Imported, qPrintable(f));
+        QCOMPARE(o.snapshotIds.size(), size_t(1));
+        ids.push_back(o.snapshotIds[0]);
+    }
+    auto fds = (*s)->snapshots("fds");
+    QCOMPARE(fds.size(), size_t(4));
+    std::set<int64_t> times;
+    for (const auto& sn : fds)
+        times.insert(sn.timeNs);
+    QCOMPARE(times.size(), size_t(4));
+    QVERIFY(times.count(*timeFromFileName("20261126T170100Z")));
+    QVERIFY(times.count(int64_t(1795000600) * 1000000000));
+    // Every time point is on the series.
+    const Series* total = nullptr;
+    auto series = fdSeries(**s);
+    for (const auto& x : series)
+        if (x.key() == "fds")
+            total = &x;
+    QVERIFY(total);
+    QCOMPARE(total->points.size(), size_t(4));
+
+    // The same file again, by any of its names, is a no-op...
+    for (const auto& f : {named1, plain2})
+        QCOMPARE((*s)->importFile(f.toStdString(), {}, {}).status, ImportStatus::Duplicate);
+    // ... and a copy whose time still comes out the same is too.
+    QString copy = m_dir.filePath("c/lsof-20261126T170100Z.txt");
+    QVERIFY(QDir(m_dir.path()).mkpath("c"));
+    writeBytes(copy, lsof);
+    QCOMPARE((*s)->importFile(copy.toStdString(), {}, {}).status, ImportStatus::Duplicate);
+    // The same bytes for another program are that program's capture.
+    ImportOptions other;
+    other.targetName = "other";
+    QCOMPARE((*s)->importFile(named1.toStdString(), other, {}).status, ImportStatus::Imported);
+    QCOMPARE((*s)->importFile(named1.toStdString(), other, {}).status, ImportStatus::Duplicate);
+
+    // The bytes are kept once, and every source reads them back.
+    QCOMPARE((*s)->db().scalar("SELECT count(DISTINCT source_id) FROM source_chunks"), int64_t(1));
+    for (const auto& src : (*s)->sources()) {
+        auto bytes = (*s)->sourceBytes(src.id);
+        QVERIFY(bytes.ok());
+        QVERIFY(*bytes == lsof);
+    }
+
+    // A profile carries its own time: the same bytes under another name and
+    // mtime are the same capture.
+    auto pb = readText(dataPath("pprof/heap_go119.pb.gz"));
+    QString p1 = m_dir.filePath("heap-a.pb.gz"), p2 = m_dir.filePath("heap-b.pb.gz");
+    writeBytes(p1, pb);
+    writeBytes(p2, pb);
+    setMtime(p2, 1795000000);
+    QCOMPARE((*s)->importFile(p1.toStdString(), {}, {}).status, ImportStatus::Imported);
+    QCOMPARE((*s)->importFile(p2.toStdString(), {}, {}).status, ImportStatus::Duplicate);
+}
+
+void TestStore::migratesVersion8Sources() {
+    // A version-8 case: sources.sha256 was UNIQUE. Migrating keeps every row
+    // and lets identical bytes at another time in.
+    QString path = casePath("v8.memscope");
+    QString named1 = m_dir.filePath("lsof-20261126T170000Z.txt");
+    writeBytes(named1, readText(dataPath("lsof/lsof-004-20261126T165909Z.txt")));
+    {
+        auto s = CaseStore::open(path.toStdString());
+        QVERIFY(s.ok());
+        QCOMPARE((*s)->importFile(named1.toStdString(), {}, {}).status, ImportStatus::Imported);
+        Db& db = (*s)->db();
+        QVERIFY(db.exec("PRAGMA foreign_keys=OFF; DROP INDEX sources_by_sha256;"
+                        "CREATE TABLE sources_v8(id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
+                        " size INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL,"
+                        " compression TEXT NOT NULL, mtime_ns INTEGER NOT NULL, imported_at_ns INTEGER NOT NULL,"
+                        " decoded_size INTEGER NOT NULL);"
+                        "INSERT INTO sources_v8 SELECT * FROM sources; DROP TABLE sources;"
+                        "ALTER TABLE sources_v8 RENAME TO sources; PRAGMA user_version=8;")
+                    .ok());
+    }
+    auto s = CaseStore::open(path.toStdString());
+    QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());
+    QCOMPARE((*s)->schemaVersion(), kSchemaVersion);
+    QCOMPARE((*s)->sources().size(), size_t(1));
+    QCOMPARE((*s)->snapshots("fds").size(), size_t(1));
+    QString named2 = m_dir.filePath("lsof-20261126T170100Z.txt");
+    writeBytes(named2, readText(named1));
+    QCOMPARE((*s)->importFile(named2.toStdString(), {}, {}).status, ImportStatus::Imported);
+    QCOMPARE((*s)->snapshots("fds").size(), size_t(2));
+    auto bytes = (*s)->sourceBytes((*s)->sources().back().id);
+    QVERIFY(bytes.ok() && *bytes == readText(named1));
+}
+
+void TestStore::secondImportWaitsForTheLock() {
+    // Another process's import holds the write lock past SQLite's busy wait:
+    // the batch waits for it, file by file, and says so; nothing is given up.
+    QString path = casePath("locked.memscope");
+    { QVERIFY(CaseStore::open(path.toStdString()).ok()); }
+    auto holder = CaseStore::open(path.toStdString());
+    auto importer = CaseStore::open(path.toStdString());
+    QVERIFY(holder.ok() && importer.ok());
+    std::atomic<bool> waiting{false}, locked{false};
+    std::thread lock([&] {
+        Transaction tx((*holder)->db());
+        QVERIFY(tx.begun().ok());
+        (void)(*holder)->db().exec("INSERT INTO meta VALUES('held', '1')");
+        locked = true;
+        // Past the 10 s busy timeout, then until the importer says it waits.
+        for (int i = 0; i < 300 && !waiting; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        QVERIFY(tx.commit().ok());
+    });
+    std::vector<std::string> files = {dataPath("lsof/lsof-004-20261126T165909Z.txt").toStdString(),
+                                      dataPath("pprof/heap_go119.pb.gz").toStdString()};
+    Progress progress;
+    progress.report = [&](uint64_t, uint64_t, const std::string& what) {
+        if (what.find(kWaitingForCase) != std::string::npos)
+            waiting = true;
+    };
+    while (!locked)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto sum = importBatch(**importer, files, {}, progress);
+    lock.join();
+    QVERIFY(waiting);
+    QCOMPARE(sum.imported, 2);
+    QCOMPARE(sum.failed, 0);
+    QCOMPARE(sum.stoppedEarly, 0);
+    QCOMPARE((*importer)->db().scalar("SELECT count(*) FROM meta WHERE key = 'held'"), int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestStore)
