@@ -2,6 +2,7 @@
 #include "case_store.h"
 
 #include "capture_time.h"
+#include "pprof_reader.h"
 #include "sha256.h"
 
 #include <algorithm>
@@ -1332,6 +1333,32 @@ std::vector<SampleTypeTotal> CaseStore::sampleTypes(int64_t snapshotId) {
 }
 
 Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
+    // A profile.proto is kept whole with its source: decoding it again is
+    // cheaper than rebuilding it from the shared stack trie, and gives the
+    // same profile. Other profile formats are rebuilt from the rows.
+    if (auto sn = snapshot(snapshotId)) {
+        Stmt f(m_db, "SELECT format FROM sources WHERE id = ?");
+        f.bind(1, sn->sourceId);
+        bool pprof = f.step() && f.text(0) == "pprof";
+        Stmt meta(m_db, "SELECT 1 FROM profile_meta WHERE snapshot_id = ?");
+        meta.bind(1, snapshotId);
+        if (pprof && meta.step()) {
+            auto bytes = sourceBytes(sn->sourceId);
+            if (!bytes)
+                return bytes.error();
+            auto p = parsePprof(*bytes);
+            if (!p)
+                return p.error().withFile(m_path + " (source " + std::to_string(sn->sourceId) + ", " +
+                                          sn->sourceName + ")");
+            p->timeNanos = sn->timeNs;
+            p->durationNanos = sn->durationNs;
+            return p;
+        }
+    }
+    return loadProfileFromRows(snapshotId);
+}
+
+Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     Profile p;
     {
         Stmt m(m_db, "SELECT period, period_type, period_unit, default_sample, drop_frames, "

@@ -105,8 +105,11 @@ public:
     std::vector<SnapshotInfo> snapshots(const std::string& kind = {});
     std::optional<SnapshotInfo> snapshot(int64_t id);
     std::vector<SampleTypeTotal> sampleTypes(int64_t snapshotId);
-    // A snapshot's profile, rebuilt from the interned rows.
+    // A snapshot's profile: a profile.proto decoded again from its kept
+    // bytes, any other format rebuilt from the interned rows.
     Result<Profile> loadProfile(int64_t snapshotId);
+    // Always from the interned rows (the stack trie).
+    Result<Profile> loadProfileFromRows(int64_t snapshotId);
     // Goroutine groups of a goroutine-dump snapshot, largest first.
     struct GoroutineGroupRow {
         int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;

@@ -100,16 +100,20 @@ void TestStore::roundTripMatchesFile() {
             id = sn.id;
     QVERIFY(id > 0);
     auto original = readPprofFile(path);
-    auto loaded = (*s)->loadProfile(id);
-    QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().toString().c_str());
-    QCOMPARE(loaded->samples.size(), original->samples.size());
-    QCOMPARE(loaded->period, original->period);
-    QCOMPARE(loaded->defaultSampleType, original->defaultSampleType);
-    for (size_t i = 0; i < original->sampleTypes.size(); ++i)
-        QCOMPARE(renderTop(computeTop(*loaded, int(i))), renderTop(computeTop(*original, int(i))));
-    for (size_t i = 0; i < original->samples.size(); ++i) {
-        QVERIFY(loaded->samples[i].values == original->samples[i].values);
-        QCOMPARE(loaded->samples[i].labels.size(), original->samples[i].labels.size());
+    // Both ways back: the kept bytes decoded again, and the interned rows.
+    for (bool fromRows : {false, true}) {
+        auto loaded = fromRows ? (*s)->loadProfileFromRows(id) : (*s)->loadProfile(id);
+        QVERIFY2(loaded.ok(), loaded.ok() ? "" : loaded.error().toString().c_str());
+        QCOMPARE(loaded->samples.size(), original->samples.size());
+        QCOMPARE(loaded->period, original->period);
+        QCOMPARE(loaded->defaultSampleType, original->defaultSampleType);
+        QCOMPARE(loaded->timeNanos, (*s)->snapshot(id)->timeNs);
+        for (size_t i = 0; i < original->sampleTypes.size(); ++i)
+            QCOMPARE(renderTop(computeTop(*loaded, int(i))), renderTop(computeTop(*original, int(i))));
+        for (size_t i = 0; i < original->samples.size(); ++i) {
+            QVERIFY(loaded->samples[i].values == original->samples[i].values);
+            QCOMPARE(loaded->samples[i].labels.size(), original->samples[i].labels.size());
+        }
     }
 }
 
