@@ -3,7 +3,8 @@
 // gendump parks many goroutines in varied states and stacks, then writes a
 // goroutine dump (debug=2) for memscope's import benchmark.
 //
-//	GO111MODULE=off go run . -n 70000 -o big-goroutines.txt
+//	go run . -n 70000 -o big-goroutines.txt
+//	go run . -n 40000 -deep -o deep-goroutines.txt   (stacks of 50-100 frames, many groups)
 package main
 
 import (
@@ -39,9 +40,26 @@ func descend(depth int, park func()) {
 
 func descendAlt(depth int, park func()) { descend(depth, park) }
 
+// A path of depth frames picked by the bits of pattern: each pattern and depth
+// is a group of its own.
+func pathA(depth int, pattern uint32, park func()) {
+	if depth == 0 {
+		park()
+		return
+	}
+	if pattern&1 == 0 {
+		pathA(depth-1, pattern>>1|pattern<<31, park)
+		return
+	}
+	pathB(depth-1, pattern>>1|pattern<<31, park)
+}
+
+func pathB(depth int, pattern uint32, park func()) { pathA(depth, pattern, park) }
+
 func main() {
 	n := flag.Int("n", 70000, "goroutines to park")
 	out := flag.String("o", "big-goroutines.txt", "dump file")
+	deep := flag.Bool("deep", false, "stacks of 50-100 frames in about 2,000 distinct groups")
 	flag.Parse()
 	r := rand.New(rand.NewSource(1))
 
@@ -90,11 +108,20 @@ func main() {
 			kind = r.Intn(7) // sockets are costly: keep them to a few hundred
 		}
 		depth := 2 + r.Intn(9)
+		pattern := uint32(0)
+		if *deep {
+			depth = 50 + r.Intn(51)
+			pattern = uint32(r.Intn(40)) * 0x9e3779b1
+		}
 		started.Add(1)
-		go func(park func(), depth int) {
+		go func(park func(), depth int, pattern uint32) {
 			started.Done()
+			if *deep {
+				pathA(depth, pattern, park)
+				return
+			}
 			descend(depth, park)
-		}(parks[kind], depth)
+		}(parks[kind], depth, pattern)
 	}
 	started.Wait()
 	time.Sleep(500 * time.Millisecond) // let them park

@@ -1,0 +1,3 @@
+module memscope/bench/gendump
+
+go 1.22
