@@ -2,6 +2,7 @@
 #include "case_store.h"
 
 #include "capture_time.h"
+#include "chunk_compressor.h"
 #include "pprof_reader.h"
 #include "sha256.h"
 
@@ -1162,48 +1163,34 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     int64_t sourceId = m_db.lastInsertId();
 
     // Keep the decoded bytes, so the case stands on its own: compressed on
-    // another core while the importer parses, written after it.
-    std::atomic<bool> stopCompressing{false};
-    std::vector<std::string> chunks;
-    std::optional<Error> compressError;
-    int64_t decoded = 0;
-    std::thread compressor([&] {
+    // another core while the importer parses, and on both once it is done.
+    // Bytes the case holds already are not kept again; a large file's
+    // checksum is taken first on the other core.
+    bool bytesKnown = false;
+    if (!deferSha) {
+        Stmt have(m_db, "SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?");
+        bytesKnown = have.bind(1, sha).bind(2, sourceId).step();
+    }
+    auto stream = src.open();
+    std::string_view plain;
+    if (auto whole = stream->inPlace())
+        plain = *whole;
+    ChunkCompressor compressor(plain, plain.empty() ? std::move(stream) : nullptr, kChunk);
+    std::thread helper([&] {
         if (deferSha)
             sha = Sha256::hex(raw);
-        auto stream = src.open();
-        std::string chunk(kChunk, '\0');
-        for (;;) {
-            size_t have = 0;
-            while (have < kChunk) {
-                auto got = stream->read(chunk.data() + have, kChunk - have);
-                if (!got) {
-                    compressError = got.error();
-                    return;
-                }
-                if (*got == 0)
-                    break;
-                have += *got;
-            }
-            if (have == 0 || stopCompressing)
-                return;
-            auto z = zstdCompress(std::string_view(chunk.data(), have));
-            if (!z) {
-                compressError = z.error();
-                return;
-            }
-            chunks.push_back(std::move(*z));
-            decoded += int64_t(have);
-        }
+        if (!bytesKnown)
+            compressor.work();
     });
     struct Joiner {
         std::thread& t;
-        std::atomic<bool>& stop;
+        ChunkCompressor& c;
         ~Joiner() {
-            stop = true;
+            c.stop();
             if (t.joinable())
                 t.join();
         }
-    } joiner{compressor, stopCompressing};
+    } joiner{helper, compressor};
 
     Writer writer(*this, sourceId, src, opts);
     // Importers report errors as values; an exception escaping one (a bug, or
@@ -1227,9 +1214,9 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     }
     if (writer.snapshotIds.empty())
         return fail(makeError(ErrorCode::Format, "no snapshot found in the file"));
-    compressor.join();
-    if (compressError)
-        return fail(*compressError);
+    if (!bytesKnown)
+        compressor.work();
+    helper.join();
     if (deferSha) {
         Stmt set(m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
         if (auto st = set.bind(1, sha).bind(2, sourceId).exec(); !st)
@@ -1264,10 +1251,23 @@ SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
         if (!earlier.status())
             return fail(earlier.status().error());
     }
-    Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
-    for (size_t seq = 0; seq < chunks.size() && !bytesKept; ++seq)
-        if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, chunks[seq]).exec(); !st)
-            return fail(st.error());
+    int64_t decoded = 0;
+    if (!bytesKept) {
+        if (bytesKnown) // the same bytes, gone from the case since the check above
+            compressor.work();
+        auto chunks = compressor.take();
+        if (!chunks)
+            return fail(chunks.error());
+        Stmt blob(m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
+        for (size_t seq = 0; seq < chunks->size(); ++seq)
+            if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, (*chunks)[seq]).exec(); !st)
+                return fail(st.error());
+        decoded = compressor.decodedBytes();
+    } else {
+        Stmt size(m_db, "SELECT decoded_size FROM sources WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1");
+        if (size.bind(1, sha).bind(2, sourceId).step())
+            decoded = size.i64(0);
+    }
     Stmt size(m_db, "UPDATE sources SET decoded_size = ? WHERE id = ?");
     if (auto st = size.bind(1, decoded).bind(2, sourceId).exec(); !st)
         return fail(st.error());
