@@ -279,7 +279,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(&m_importWatcher, &QFutureWatcher<ImportReport>::progressTextChanged, this,
             [this](const QString& t) { m_status->setText(t); });
     connect(&m_importWatcher, &QFutureWatcher<ImportReport>::finished, this, [this] {
-        ImportReport r = m_importWatcher.result();
+        // The job always reports, cancelled or not (Cancel asks it to stop
+        // and it stops between files or inside one); a future without a
+        // result is still read as a cancelled import, never dereferenced.
+        ImportReport r;
+        if (m_importWatcher.future().resultCount() > 0)
+            r = m_importWatcher.result();
+        else
+            r.cancelled = true;
         QString msg = tr("Import %1: %2 imported, %3 duplicate, %4 skipped, %5 failed")
                           .arg(r.cancelled ? tr("cancelled") : tr("done"))
                           .arg(r.imported)
@@ -522,8 +529,9 @@ void MainWindow::buildCentral() {
     m_progress->setMaximumWidth(240);
     m_cancel = new QPushButton(tr("Cancel"), this);
     connect(m_cancel, &QPushButton::clicked, this, [this] {
+        // Only the stop token: cancelling the future itself would drop the
+        // job's report, which the finished handler reads.
         m_importStop.request_stop();
-        m_importWatcher.cancel();
         m_status->setText(tr("Cancelling…"));
     });
     statusBar()->addWidget(m_status, 1);
