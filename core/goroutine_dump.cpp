@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "goroutine_dump.h"
 
+#include "input.h"
 #include "intern_table.h"
 #include "line_reader.h"
 #include "text_util.h"
@@ -9,6 +10,7 @@
 #include <charconv>
 #include <map>
 #include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -400,8 +402,43 @@ bool looksLikeGoroutineDump(std::string_view head) {
     return found;
 }
 
-Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
+namespace {
+
+// The runtime writes a debug=2 dump into a buffer it stops growing at
+// 64 MiB: a dump of exactly that size was cut there, most likely mid-line.
+constexpr uint64_t kRuntimeCap = 64ull << 20;
+// From this size on, a dump in memory is parsed in two halves at once.
+constexpr size_t kParallelBytes = 4u << 20;
+
+// A line before the first goroutine that makes the dump a crash report.
+bool isCrashLine(std::string_view l) {
+    return startsWith(l, "panic: ") || startsWith(l, "fatal error: ") || startsWith(l, "SIGQUIT") ||
+           startsWith(l, "runtime: ") || startsWith(l, "fatal: ");
+}
+
+// How one part of a dump is read: its place in the file, and what the
+// part before it decided.
+struct PartContext {
+    bool crashReport = false;    // the preamble said panic, fatal error or SIGQUIT
+    bool findPrefix = true;      // the first header may carry a log prefix
+    bool keepExactPairs = false; // list (group, argument hash) pairs for a merge
+    uint64_t lineBase = 0;       // lines before the part
+    uint64_t byteBase = 0;       // decoded bytes before the part
+};
+
+struct DumpPart {
     GoroutineDump dump;
+    std::unordered_set<uint64_t> exactSeen;
+    std::vector<std::pair<uint32_t, uint64_t>> exactPairs;
+    bool cutAtCap = false;
+    bool lastTerminated = true;
+    uint64_t lastLine = 0, endByte = 0;
+    size_t skipped = 0;
+};
+
+Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartContext& ctx) {
+    DumpPart part;
+    GoroutineDump& dump = part.dump;
     LineReader lines(in);
     // When the lines stay valid (a plain file in memory) the parser keeps
     // views of them; else what must outlive a line is copied to a store.
@@ -427,9 +464,9 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     };
     InternTable groupIndex;
     std::string groupKey;
-    std::unordered_set<uint64_t> exactSeen; // hash of (group, arguments)
+    std::unordered_set<uint64_t>& exactSeen = part.exactSeen; // hash of (group, arguments)
 
-    bool crashReport = false; // a panic, fatal error or SIGQUIT traceback, not a debug=2 dump
+    bool crashReport = ctx.crashReport; // a panic, fatal error or SIGQUIT traceback, not a debug=2 dump
 
     // The goroutine being read.
     bool open = false;
@@ -507,21 +544,20 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
             g.minWaitMinutes = g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
             g.maxWaitMinutes = std::max(g.maxWaitMinutes, h.minutes);
         }
-        if (exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&gi), sizeof gi}, argsHash)).second)
+        if (exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&gi), sizeof gi}, argsHash)).second) {
             ++g.exactVariants;
+            if (ctx.keepExactPairs)
+                part.exactPairs.emplace_back(gi, argsHash);
+        }
         dump.goroutines.push_back({h.id, gi, h.minutes, parentId, h.locked});
     };
 
-    // The runtime writes a debug=2 dump into a buffer it stops growing at
-    // 64 MiB: a dump of exactly that size was cut there, most likely mid-line.
-    constexpr uint64_t kRuntimeCap = 64ull << 20;
-    bool cutAtCap = false;
+    bool& cutAtCap = part.cutAtCap;
     std::optional<PrefixShape> prefix; // of a traceback kept in a log
     // What comes before the first goroutine ("panic: ...", "SIGQUIT: quit"):
     // its last 4 KiB, as a log may hold much else before.
     auto addPreamble = [&](std::string_view l) {
-        crashReport = crashReport || startsWith(l, "panic: ") || startsWith(l, "fatal error: ") ||
-                      startsWith(l, "SIGQUIT") || startsWith(l, "runtime: ") || startsWith(l, "fatal: ");
+        crashReport = crashReport || isCrashLine(l);
         if (!dump.preamble.empty())
             dump.preamble += '\n';
         dump.preamble.append(l.substr(0, 4096));
@@ -533,7 +569,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     std::string_view line;
     uint64_t lastReport = 0;
     while (lines.next(line)) {
-        if (!lines.lastLineTerminated() && lines.decodedBytes() == kRuntimeCap) {
+        if (!lines.lastLineTerminated() && ctx.byteBase + lines.decodedBytes() == kRuntimeCap) {
             // The cut line is dropped; a frame or creator waiting for it is
             // reported by close() as cut off.
             cutAtCap = true;
@@ -541,13 +577,13 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         }
         if (lines.bytesRead() - lastReport > (8u << 20)) {
             lastReport = lines.bytesRead();
-            progress(lastReport, 0, "goroutines");
+            progress(ctx.byteBase + lastReport, 0, "goroutines");
             if (progress.cancelled())
                 return makeError(ErrorCode::Cancelled, "cancelled");
         }
         if (prefix) {
             line = prefix->strip(line);
-        } else if (!open && dump.goroutines.empty()) {
+        } else if (ctx.findPrefix && !open && dump.goroutines.empty()) {
             // The first header decides: a prefix before it is a log's, taken
             // off every line of its shape from here on (and off the preamble).
             if (size_t at = prefixedHeader(line); at != std::string_view::npos) {
@@ -570,7 +606,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
                 stateStore.assign(h.state);
                 h.state = stateStore;
             }
-            headerLine = lines.lineNumber();
+            headerLine = ctx.lineBase + lines.lineNumber();
             frames.clear();
             argsHash = 0;
             createdBy = -1;
@@ -633,21 +669,155 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     if (lines.error())
         return *lines.error();
     close();
+    part.skipped = skipped;
+    part.endByte = ctx.byteBase + lines.decodedBytes();
+    part.lastTerminated = lines.lastLineTerminated();
+    part.lastLine = ctx.lineBase + lines.lineNumber();
+    return part;
+}
+
+// The goroutines of `b`, parsed after those of `a`, added to `a` as if one
+// parse had read both: frames and groups first seen in `b` come after a's,
+// in b's order, and argument lists seen in both count once.
+void mergePart(DumpPart& a, DumpPart&& b) {
+    GoroutineDump& d = a.dump;
+    std::unordered_map<std::string, uint32_t> frameOf;
+    auto frameKey = [](const GoFrame& f) { return f.function + '\0' + f.file + ':' + std::to_string(f.line); };
+    for (size_t i = 0; i < d.frames.size(); ++i)
+        frameOf.emplace(frameKey(d.frames[i]), uint32_t(i));
+    std::vector<uint32_t> frameMap(b.dump.frames.size());
+    for (size_t i = 0; i < b.dump.frames.size(); ++i) {
+        auto [it, fresh] = frameOf.emplace(frameKey(b.dump.frames[i]), uint32_t(d.frames.size()));
+        if (fresh)
+            d.frames.push_back(std::move(b.dump.frames[i]));
+        frameMap[i] = it->second;
+    }
+    auto groupKey = [](const GoroutineGroup& g) {
+        std::string k(1, char(g.role));
+        k.append(reinterpret_cast<const char*>(&g.createdBy), sizeof g.createdBy);
+        k.append(reinterpret_cast<const char*>(g.frames.data()), g.frames.size() * sizeof(uint32_t));
+        return k + '\0' + g.state;
+    };
+    std::unordered_map<std::string, uint32_t> groupOf;
+    for (size_t i = 0; i < d.groups.size(); ++i)
+        groupOf.emplace(groupKey(d.groups[i]), uint32_t(i));
+    std::vector<uint32_t> groupMap(b.dump.groups.size());
+    for (size_t i = 0; i < b.dump.groups.size(); ++i) {
+        GoroutineGroup& g = b.dump.groups[i];
+        for (auto& f : g.frames)
+            f = frameMap[f];
+        if (g.createdBy >= 0)
+            g.createdBy = int32_t(frameMap[size_t(g.createdBy)]);
+        auto [it, fresh] = groupOf.emplace(groupKey(g), uint32_t(d.groups.size()));
+        groupMap[i] = it->second;
+        if (fresh) {
+            g.exactVariants = 0; // counted below, against a's argument lists
+            d.groups.push_back(std::move(g));
+            continue;
+        }
+        GoroutineGroup& into = d.groups[it->second];
+        into.count += g.count;
+        into.lockedToThread += g.lockedToThread;
+        into.framesElided = into.framesElided || g.framesElided;
+        if (g.minWaitMinutes >= 0)
+            into.minWaitMinutes = into.minWaitMinutes < 0 ? g.minWaitMinutes
+                                                          : std::min(into.minWaitMinutes, g.minWaitMinutes);
+        into.maxWaitMinutes = std::max(into.maxWaitMinutes, g.maxWaitMinutes);
+    }
+    for (auto [gi, args] : b.exactPairs) {
+        uint32_t to = groupMap[gi];
+        if (a.exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&to), sizeof to}, args)).second)
+            ++d.groups[to].exactVariants;
+    }
+    for (auto& r : b.dump.goroutines) {
+        r.group = groupMap[r.group];
+        d.goroutines.push_back(r);
+    }
+    d.truncated = d.truncated || b.dump.truncated;
+    for (auto& w : b.dump.warnings)
+        d.warnings.push_back(std::move(w));
+    a.cutAtCap = b.cutAtCap;
+    a.skipped += b.skipped;
+    a.endByte = b.endByte;
+    a.lastTerminated = b.lastTerminated;
+    a.lastLine = b.lastLine;
+}
+
+// The dump whole: what a part cannot know until the end.
+Result<GoroutineDump> finish(DumpPart&& part) {
+    GoroutineDump& dump = part.dump;
     if (dump.goroutines.empty())
-        return errorAtLine(ErrorCode::Format, lines.lineNumber(),
-                           "no goroutine found: not a goroutine dump");
-    if (cutAtCap || lines.decodedBytes() == kRuntimeCap) {
+        return errorAtLine(ErrorCode::Format, part.lastLine, "no goroutine found: not a goroutine dump");
+    if (part.cutAtCap || part.endByte == kRuntimeCap) {
         dump.truncated = true;
         dump.warnings.push_back("the dump is exactly 64 MiB, where the runtime stops writing: it holds the first " +
                                 std::to_string(dump.goroutines.size()) + " goroutines, and the rest are missing" +
-                                (cutAtCap ? "; its cut last line is dropped" : ""));
-    } else if (!lines.lastLineTerminated()) {
+                                (part.cutAtCap ? "; its cut last line is dropped" : ""));
+    } else if (!part.lastTerminated) {
         dump.warnings.push_back("the file ends without a newline: its last line (" +
-                                std::to_string(lines.lineNumber()) + ") may be cut off");
+                                std::to_string(part.lastLine) + ") may be cut off");
     }
-    if (skipped)
-        dump.warnings.push_back(std::to_string(skipped) + " lines were not understood and skipped");
-    return dump;
+    if (part.skipped)
+        dump.warnings.push_back(std::to_string(part.skipped) + " lines were not understood and skipped");
+    return std::move(dump);
+}
+
+} // namespace
+
+Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
+    // A large dump in memory is parsed in two halves on two cores, split
+    // where a goroutine starts, when its first goroutine has no log prefix
+    // (the first header decides the prefix for every line after it).
+    std::optional<std::string_view> whole = in.inPlace();
+    size_t split = std::string_view::npos;
+    PartContext second;
+    if (whole && whole->size() >= kParallelBytes) {
+        split = whole->find("\n\ngoroutine ", whole->size() / 2);
+        bool plainStart = false;
+        forEachLine(whole->substr(0, split == std::string_view::npos ? 0 : split), INT32_MAX,
+                    [&](std::string_view line, int) {
+                        Header h;
+                        std::string joined;
+                        if (startsWith(line, "goroutine ") && parseHeader(line, h, joined)) {
+                            plainStart = true;
+                            return false;
+                        }
+                        if (prefixedHeader(line) != std::string_view::npos)
+                            return false;
+                        second.crashReport = second.crashReport || isCrashLine(line);
+                        return true;
+                    });
+        if (!plainStart)
+            split = std::string_view::npos;
+    }
+    if (split == std::string_view::npos) {
+        auto part = parsePart(in, progress, {});
+        if (!part)
+            return part.error();
+        return finish(std::move(*part));
+    }
+    split += 2; // after the blank line that ends the goroutine before
+    std::string_view first = whole->substr(0, split), rest = whole->substr(split);
+    second.findPrefix = false;
+    second.keepExactPairs = true;
+    second.byteBase = split;
+    second.lineBase = uint64_t(std::count(first.begin(), first.end(), '\n'));
+    Progress quiet;
+    quiet.stop = progress.stop;
+    std::optional<Result<DumpPart>> tail;
+    std::thread helper([&] {
+        auto s = openStream(rest);
+        tail.emplace(parsePart(*s, quiet, second));
+    });
+    auto s = openStream(first);
+    auto head = parsePart(*s, progress, {});
+    helper.join();
+    if (!head)
+        return head.error();
+    if (!*tail)
+        return tail->error();
+    mergePart(*head, std::move(**tail));
+    return finish(std::move(*head));
 }
 
 } // namespace memscope

@@ -53,6 +53,7 @@ private slots:
     void storedGroupsAndSeries();
     void profileProtoAsGroups();
     void inPlaceAndStreamedAgree();
+    void halvesOnTwoCoresAgreeWithOneParse();
 };
 
 void TestGoroutines::debug1MatchesDebug2() {
@@ -339,6 +340,70 @@ void TestGoroutines::inPlaceAndStreamedAgree() {
     QCOMPARE(d->groups[0].lockedToThread, int64_t(1));
     QCOMPARE(d->groups[1].state, std::string("chan receive (scan), job=8"));
     QCOMPARE(d->frames.size(), size_t(2)); // main.worker at main.go:42, and the creator
+}
+
+// A dump of 4 MiB or more in memory is parsed in two halves at once and
+// merged; the result is what one parse in order gives: frames and groups in
+// first-seen order, counts, waits, locks and argument variants summed across
+// the halves, groups seen only in the second half, line numbers in warnings.
+void TestGoroutines::halvesOnTwoCoresAgreeWithOneParse() {
+    std::string corpus = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
+    std::string other = readText(dataPath("goroutines/goroutine_debug2_go119.txt"));
+    std::string waits =
+        "goroutine 9 [chan receive, 2 minutes, locked to thread]:\n"
+        "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n\n"
+        "goroutine 10 [chan receive, 7 minutes]:\n"
+        "main.worker(0x2)\n\t/src/app/main.go:42 +0x1d\n"
+        "created by main.start\n\t/src/app/main.go:30 +0x65\n\n";
+    std::string onlyLate = "goroutine 77 [select, 9 minutes]:\n"
+                           "main.late(...)\n\t/src/app/late.go:5\n"
+                           "...additional frames elided...\n\n"
+                           "goroutine 78 [running]:\nnot a frame\n\n";
+    std::string text;
+    while (text.size() < (5u << 20))
+        text += corpus + "\n" + waits;
+    text += other + "\n" + onlyLate + waits + corpus;
+    for (const std::string& input : {text, "SIGQUIT: quit\nPC=0x0 m=0 sigcode=0\n\n" + text}) {
+        auto plainStream = openStream(input);
+        QVERIFY(plainStream->inPlace().has_value());
+        auto plain = parseGoroutineDump(*plainStream);
+        auto packed = zstdCompress(input);
+        QVERIFY(packed.ok());
+        auto zstdStream = openStream(*packed);
+        QVERIFY(!zstdStream->inPlace().has_value());
+        auto streamed = parseGoroutineDump(*zstdStream);
+        QVERIFY(plain.ok() && streamed.ok());
+        const GoroutineDump &a = *plain, &b = *streamed;
+        QCOMPARE(a.groups.size(), b.groups.size());
+        QVERIFY(a.groups.size() >= 10);
+        for (size_t i = 0; i < a.groups.size(); ++i) {
+            QCOMPARE(a.groups[i].state, b.groups[i].state);
+            QCOMPARE(a.groups[i].frames, b.groups[i].frames);
+            QCOMPARE(a.groups[i].count, b.groups[i].count);
+            QCOMPARE(a.groups[i].exactVariants, b.groups[i].exactVariants);
+            QCOMPARE(a.groups[i].lockedToThread, b.groups[i].lockedToThread);
+            QCOMPARE(a.groups[i].minWaitMinutes, b.groups[i].minWaitMinutes);
+            QCOMPARE(a.groups[i].maxWaitMinutes, b.groups[i].maxWaitMinutes);
+            QCOMPARE(a.groups[i].framesElided, b.groups[i].framesElided);
+            QCOMPARE(int(a.groups[i].role), int(b.groups[i].role));
+            QCOMPARE(a.groups[i].createdBy, b.groups[i].createdBy);
+        }
+        QCOMPARE(a.frames.size(), b.frames.size());
+        for (size_t i = 0; i < a.frames.size(); ++i) {
+            QCOMPARE(a.frames[i].function, b.frames[i].function);
+            QCOMPARE(a.frames[i].line, b.frames[i].line);
+        }
+        QCOMPARE(a.goroutines.size(), b.goroutines.size());
+        for (size_t i = 0; i < a.goroutines.size(); ++i) {
+            QCOMPARE(a.goroutines[i].id, b.goroutines[i].id);
+            QCOMPARE(a.goroutines[i].group, b.goroutines[i].group);
+            QCOMPARE(a.goroutines[i].waitMinutes, b.goroutines[i].waitMinutes);
+            QCOMPARE(a.goroutines[i].parentId, b.goroutines[i].parentId);
+        }
+        QCOMPARE(a.warnings, b.warnings);
+        QVERIFY(!a.warnings.empty()); // the skipped line, counted in the second half
+        QCOMPARE(a.preamble, b.preamble);
+    }
 }
 
 // The runtime stops a debug=2 dump at 64 MiB, usually mid-line, with no
