@@ -922,9 +922,14 @@ private:
             m_findStack = m_db.prepare("SELECT id FROM stacks WHERE parent_id = ? AND frame_id = ?");
             m_addStack = m_db.prepare("INSERT INTO stacks(parent_id, frame_id) VALUES(?,?)");
         }
+        if (m_firstNewStack < 0)
+            m_firstNewStack = m_db.scalar("SELECT COALESCE(max(id), 0) + 1 FROM stacks");
+        // A node this import made has no children in the case but those it
+        // made too, which the cache holds: no lookup needed below it.
         int64_t id;
-        m_findStack.bind(1, parent).bind(2, frame);
-        if (m_findStack.step()) {
+        if (parent < m_firstNewStack)
+            m_findStack.bind(1, parent).bind(2, frame);
+        if (parent < m_firstNewStack && m_findStack.step()) {
             id = m_findStack.i64(0);
             m_findStack.reset();
         } else {
@@ -945,6 +950,7 @@ private:
     std::map<FunctionKey, int64_t> m_functions;
     std::map<FrameKey, int64_t> m_frames;
     std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> m_stacks;
+    int64_t m_firstNewStack = -1; // stack ids from here on were made by this import
     Stmt m_addMetric;
     Stmt m_findString, m_addString, m_findFunction, m_addFunction, m_findFrame, m_addFrame,
         m_findStack, m_addStack;
