@@ -355,6 +355,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
                 w.field("min_wait_minutes", g.minWait).field("max_wait_minutes", g.maxWait);
             if (g.locked)
                 w.field("locked_to_thread", g.locked);
+            if (g.leaked)
+                w.field("leaked", true);
             w.field("exact_variants", g.exactVariants);
             if (!g.createdBy.empty())
                 w.field("created_by", g.createdBy);
@@ -376,6 +378,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
             std::cout << " [" << g.minWait << "~" << g.maxWait << " minutes]";
         if (g.locked)
             std::cout << " [locked]";
+        if (g.leaked)
+            std::cout << " [leaked, says the runtime]";
         if (!g.role.empty())
             std::cout << "  <" << g.role << ">";
         std::cout << "\n";

@@ -289,6 +289,7 @@ CREATE INDEX heapdump_finalizers_by_snapshot ON heapdump_finalizers(snapshot_id)
     // 9: identical bytes captured at another time are a capture of their own,
     // so a checksum no longer names one source: sources lose their UNIQUE
     // sha256 (the bytes are kept once, by the first source that has them).
+    // Goroutine groups keep the runtime's leak verdict (Go 1.26+).
     R"SQL(
 CREATE TABLE sources_v9(
   id INTEGER PRIMARY KEY,
@@ -306,6 +307,7 @@ INSERT INTO sources_v9 SELECT id, name, path, size, sha256, format, compression,
 DROP TABLE sources;
 ALTER TABLE sources_v9 RENAME TO sources;
 CREATE INDEX sources_by_sha256 ON sources(sha256);
+ALTER TABLE goroutine_groups ADD COLUMN leaked INTEGER NOT NULL DEFAULT 0;
 )SQL",
 };
 
@@ -575,7 +577,7 @@ public:
         std::vector<std::vector<const GoroutineRecord*>> members(dump.groups.size());
         for (const auto& g : dump.goroutines)
             members[g.group].push_back(&g);
-        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         std::string packed;
         for (size_t g = 0; g < dump.groups.size(); ++g) {
             const GoroutineGroup& gr = dump.groups[g];
@@ -603,6 +605,7 @@ public:
                 prev = r->id;
             }
             grp.bindBlob(13, packed);
+            grp.bind(14, int64_t(gr.leaked));
             if (auto st = grp.exec(); !st)
                 return st;
         }
@@ -1743,7 +1746,7 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
 std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
-                 " state, role, stack_id, created_by_frame FROM goroutine_groups"
+                 " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
                  " WHERE snapshot_id = ? ORDER BY count DESC, idx");
     Stmt frame(m_db, "SELECT n.value, fl.value, f.line FROM frames f"
                      " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
@@ -1760,6 +1763,7 @@ std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t sna
         r.state = s.text(6);
         r.role = s.text(7);
         r.stack = stackText(s.i64(8));
+        r.leaked = s.i64(10) != 0;
         if (int64_t cf = s.i64(9)) {
             frame.bind(1, cf);
             if (frame.step())

@@ -114,6 +114,7 @@ public:
     struct GoroutineGroupRow {
         int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;
         std::string state, role;
+        bool leaked = false; // the runtime said so (goroutineleak profile)
         std::vector<std::string> stack; // "function file:line", innermost first
         std::string createdBy;
     };

@@ -36,20 +36,38 @@ struct Header {
     int64_t minutes = -1;
     bool locked = false;
     bool joined = false;
+    bool leaked = false;          // Go 1.26+ goroutine leak profile: "[chan send (leaked)]"
+    std::string_view labels;      // tracebacklabels: the text between the braces
 };
 
-// goroutine <id>[ gp=0x.. m=..[ mp=0x..]] [<status>[ (scan)][, N minutes][, locked to thread]]:
+// goroutine <id>[ gp=0x.. m=..[ mp=0x..]] [<status>[ (leaked)][ (scan)][ (durable)][, N minutes]
+//     [, locked to thread][, synctest bubble N][ labels:{"k": "v", ...}]]:
+// and Go 1.27's labels after the brackets: ... [<status>...] {k: v, ...}:
 bool parseHeader(std::string_view line, Header& h, std::string& joined) {
-    if (!startsWith(line, "goroutine ") || line.size() < 14 || line.substr(line.size() - 2) != "]:")
+    if (!startsWith(line, "goroutine ") || line.size() < 14 || line.back() != ':')
         return false;
     std::string_view rest = line.substr(10);
+    rest.remove_suffix(1); // ':'
+    if (rest.back() == '}') { // labels after the status
+        size_t brace = rest.rfind("] {");
+        if (brace == std::string_view::npos)
+            return false;
+        h.labels = rest.substr(brace + 3, rest.size() - brace - 4);
+        rest = rest.substr(0, brace + 1);
+    }
+    if (rest.empty() || rest.back() != ']')
+        return false;
     size_t sp = rest.find(' ');
     if (sp == std::string_view::npos || !parseWholeInt(rest.substr(0, sp), h.id))
         return false;
     size_t open = rest.find(" [");
     if (open == std::string_view::npos)
         return false;
-    std::string_view inside = rest.substr(open + 2, rest.size() - open - 4);
+    std::string_view inside = rest.substr(open + 2, rest.size() - open - 3);
+    if (size_t at = inside.rfind(" labels:{"); at != std::string_view::npos && inside.back() == '}') {
+        h.labels = inside.substr(at + 9, inside.size() - at - 10);
+        inside = inside.substr(0, at);
+    }
     // Split at ", " for the minutes and locked parts (wait reasons hold no commas).
     std::string_view state;
     size_t pos = 0;
@@ -62,10 +80,9 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
             first = false;
         } else if (part == "locked to thread") {
             h.locked = true;
-        } else if (part.size() > 8 && part.substr(part.size() - 8) == " minutes") {
-            int64_t m;
-            if (parseWholeInt(part.substr(0, part.size() - 8), m))
-                h.minutes = m;
+        } else if (part.size() > 8 && part.substr(part.size() - 8) == " minutes" &&
+                   parseWholeInt(part.substr(0, part.size() - 8), h.minutes)) {
+        } else if (startsWith(part, "synctest bubble ")) {
         } else {
             if (!h.joined)
                 joined.assign(state);
@@ -78,8 +95,17 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
             break;
         pos = comma + 2;
     }
-    if (state.size() > 7 && state.substr(state.size() - 7) == " (scan)")
-        state.remove_suffix(7);
+    // Annotations after the wait reason, in the order the runtime prints them.
+    auto dropSuffix = [&](std::string_view suffix) {
+        if (state.size() > suffix.size() && state.substr(state.size() - suffix.size()) == suffix) {
+            state.remove_suffix(suffix.size());
+            return true;
+        }
+        return false;
+    };
+    dropSuffix(" (durable)");
+    dropSuffix(" (scan)");
+    h.leaked = dropSuffix(" (leaked)");
     h.state = state;
     return true;
 }
@@ -97,16 +123,26 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     return line.substr(0, end);
 }
 
+// `line` without its indent (the runtime's tab, or spaces after a paste or
+// in journald), or nothing when it is not indented.
+std::optional<std::string_view> indented(std::string_view line) {
+    size_t i = 0;
+    while (i < line.size() && (line[i] == '\t' || line[i] == ' '))
+        ++i;
+    if (i == 0 || i == line.size())
+        return std::nullopt;
+    return line.substr(i);
+}
+
+// A frame's file line, its indent taken off: "<file>:<line>[ +0x..]".
 bool parseFileLine(std::string_view line, std::string& file, int64_t& lineNo) {
-    if (line.empty() || line[0] != '\t')
-        return false;
     std::string_view key = fileLineKey(line);
     if (key.size() < line.size() && line[key.size()] != ' ')
         return false;
     size_t colon = key.rfind(':');
-    if (colon == std::string_view::npos || !parseWholeInt(key.substr(colon + 1), lineNo))
+    if (colon == std::string_view::npos || colon == 0 || !parseWholeInt(key.substr(colon + 1), lineNo))
         return false;
-    file = std::string(key.substr(1, colon - 1));
+    file = std::string(key.substr(0, colon));
     return true;
 }
 
@@ -177,7 +213,7 @@ size_t prefixedHeader(std::string_view line) {
 // What a frame's function says about its goroutine's job (see GoroutineRole).
 enum FrameRole : uint8_t { kNoRole, kRunfinq, kReadLoop, kWriteLoop, kServe };
 FrameRole frameRole(const std::string& fn) {
-    if (fn == "runtime.runfinq")
+    if (fn == "runtime.runfinq" || fn == "runtime.runFinalizers") // Go 1.25+ names it runFinalizers
         return kRunfinq;
     if (fn == "net/http.(*persistConn).readLoop")
         return kReadLoop;
@@ -383,6 +419,22 @@ bool looksLikeGoroutineDump(std::string_view head) {
     });
     if (found)
         return true;
+    // A header followed by a call line anywhere: after a program's own log
+    // lines, a shell prompt, a terminal's "^\SIGQUIT: quit" echo.
+    bool afterHeader = false;
+    forEachLine(head, 100000, [&](std::string_view line, int) {
+        std::string_view fn, args;
+        if (afterHeader && !indented(line) && splitCall(line, fn, args)) {
+            found = true;
+            return false;
+        }
+        Header h;
+        std::string joined;
+        afterHeader = parseHeader(line, h, joined);
+        return true;
+    });
+    if (found)
+        return true;
     // A traceback inside a log: a prefixed header followed by a call line
     // with the same prefix.
     std::optional<PrefixShape> shape;
@@ -412,8 +464,13 @@ constexpr size_t kParallelBytes = 4u << 20;
 
 // A line before the first goroutine that makes the dump a crash report.
 bool isCrashLine(std::string_view l) {
-    return startsWith(l, "panic: ") || startsWith(l, "fatal error: ") || startsWith(l, "SIGQUIT") ||
-           startsWith(l, "runtime: ") || startsWith(l, "fatal: ");
+    if (startsWith(l, "^\\")) // a terminal's echo of Ctrl+\ before "SIGQUIT: quit"
+        l.remove_prefix(2);
+    // "SIGQUIT: quit", "SIGABRT: abort", "SIGSEGV: segmentation violation", ...
+    bool signal = startsWith(l, "SIG") && l.size() > 5 && l.find(':') != std::string_view::npos &&
+                  l.find(':') <= 8;
+    return signal || startsWith(l, "panic: ") || startsWith(l, "fatal error: ") ||
+           startsWith(l, "runtime: ") || startsWith(l, "fatal: ") || startsWith(l, "unexpected fault address");
 }
 
 // How one part of a dump is read: its place in the file, and what the
@@ -482,6 +539,7 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
     std::string_view pendingFunction, pendingArgs;
     std::string pendingFunctionStore, pendingArgsStore;
     bool expectCreatorFile = false;
+    bool inAncestry = false; // after "[originating from goroutine N]:"
     std::string_view creatorFunction;
     std::string creatorStore;
     uint64_t headerLine = 0;
@@ -522,6 +580,7 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         }
         groupKey.clear();
         groupKey += char(role);
+        groupKey += char(h.leaked);
         groupKey.append(reinterpret_cast<const char*>(&createdBy), sizeof createdBy);
         groupKey.append(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(uint32_t));
         uint32_t gi;
@@ -534,6 +593,7 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             g.createdBy = createdBy;
             g.state = std::string(h.state);
             g.role = role;
+            g.leaked = h.leaked;
             dump.groups.push_back(std::move(g));
         }
         GoroutineGroup& g = dump.groups[gi];
@@ -612,6 +672,7 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             createdBy = -1;
             parentId = 0;
             elided = false;
+            inAncestry = false;
             continue;
         }
         if (!open) {
@@ -623,22 +684,34 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             close();
             continue;
         }
-        if (expectCreatorFile) {
-            int64_t id = intern(creatorFunction, line);
-            if (id >= 0)
-                createdBy = int32_t(id);
-            expectCreatorFile = false;
+        std::optional<std::string_view> fileLine = indented(line);
+        if (inAncestry) {
+            // GODEBUG=tracebackancestors: the stacks of the goroutines that
+            // created this one, as they were then. Ancestry, not this
+            // goroutine's frames or creator.
             continue;
+        }
+        if (expectCreatorFile) {
+            expectCreatorFile = false;
+            if (fileLine) {
+                if (int64_t id = intern(creatorFunction, *fileLine); id >= 0)
+                    createdBy = int32_t(id);
+                continue;
+            }
         }
         if (pending) {
             pending = false;
-            int64_t id = intern(pendingFunction, line);
+            int64_t id = fileLine ? intern(pendingFunction, *fileLine) : -1;
             if (id >= 0) {
                 frames.push_back(uint32_t(id));
                 argsHash = hashBytes(pendingArgs, argsHash);
                 continue;
             }
             ++skipped;
+        }
+        if (startsWith(line, "[originating from goroutine ")) {
+            inAncestry = true;
+            continue;
         }
         if (startsWith(line, "created by ")) {
             std::string_view rest = line.substr(11);
@@ -658,7 +731,7 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             continue;
         }
         std::string_view fn, args;
-        if (line[0] != '\t' && splitCall(line, fn, args)) {
+        if (!fileLine && splitCall(line, fn, args)) {
             pendingFunction = keep(fn, pendingFunctionStore);
             pendingArgs = keep(args, pendingArgsStore);
             pending = true;
@@ -694,6 +767,7 @@ void mergePart(DumpPart& a, DumpPart&& b) {
     }
     auto groupKey = [](const GoroutineGroup& g) {
         std::string k(1, char(g.role));
+        k += char(g.leaked);
         k.append(reinterpret_cast<const char*>(&g.createdBy), sizeof g.createdBy);
         k.append(reinterpret_cast<const char*>(g.frames.data()), g.frames.size() * sizeof(uint32_t));
         return k + '\0' + g.state;

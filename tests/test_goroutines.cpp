@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <QtTest>
+#include <map>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -54,6 +55,7 @@ private slots:
     void profileProtoAsGroups();
     void inPlaceAndStreamedAgree();
     void halvesOnTwoCoresAgreeWithOneParse();
+    void dumpsAsTheFieldHandsThemOver();
 };
 
 void TestGoroutines::debug1MatchesDebug2() {
@@ -404,6 +406,99 @@ void TestGoroutines::halvesOnTwoCoresAgreeWithOneParse() {
         QVERIFY(!a.warnings.empty()); // the skipped line, counted in the second half
         QCOMPARE(a.preamble, b.preamble);
     }
+}
+
+// Samples written from the runtime's printing code (traceback.go's
+// goroutineheader, printAncestorTraceback; mfinal.go, mcleanup.go) in the
+// shapes people paste them: after other text, indented with spaces, with
+// the annotations newer runtimes add to the header.
+void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
+    const std::string worker = "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n"
+                               "created by main.start in goroutine 1\n\t/src/app/main.go:30 +0x65\n";
+    // Any text before the dump: a program's log, a shell prompt, the
+    // terminal's echo of Ctrl+\. It is kept as the preamble.
+    for (const std::string& before : {std::string("hello\n"), std::string("$ ./server\nlistening on :8080\n^\\SIGQUIT: quit\nPC=0x46d3a1 m=0 sigcode=128\n\n"),
+                                      std::string("SIGABRT: abort\nPC=0x46d3a1 m=0 sigcode=0\n\n")}) {
+        std::string text = before + "goroutine 7 [chan receive]:\n" + worker + "\n";
+        QVERIFY2(looksLikeGoroutineDump(text), before.c_str());
+        auto d = parse(text);
+        QVERIFY(d.value.ok());
+        QCOMPARE(d.value->goroutines.size(), size_t(1));
+        QCOMPARE(d.value->groups[0].frames.size(), size_t(1));
+        QVERIFY(d.value->preamble.find(before.substr(0, 5)) != std::string::npos);
+    }
+    // A crash report: the signal line before the first goroutine makes the
+    // bottom user frame of a creator-less goroutine no finalizer.
+    auto abort = parse("SIGABRT: abort\nPC=0x0 m=0 sigcode=0\n\ngoroutine 5 [select]:\nmain.loop()\n\t/a.go:3 +0x1\n\n");
+    QVERIFY(abort.value.ok());
+    QCOMPARE(int(abort.value->groups[0].role), int(GoroutineRole::None));
+
+    // Frames indented with spaces (journald, a paste): the same frames.
+    std::string spaced = "goroutine 7 [chan receive]:\nmain.worker(0x1)\n    /src/app/main.go:42 +0x1d\n"
+                         "created by main.start in goroutine 1\n        /src/app/main.go:30 +0x65\n\n";
+    auto sp = parse(spaced);
+    auto tab = parse("goroutine 7 [chan receive]:\n" + worker + "\n");
+    QVERIFY(sp.value.ok() && tab.value.ok());
+    QCOMPARE(sp.value->groups[0].frames.size(), size_t(1));
+    QCOMPARE(sp.value->frames[0].file, std::string("/src/app/main.go"));
+    QCOMPARE(sp.value->frames[0].line, int64_t(42));
+    QCOMPARE(sp.value->groups[0].createdBy, tab.value->groups[0].createdBy);
+    QVERIFY(sp.value->warnings.empty());
+
+    // GODEBUG=tracebackancestors: the ancestors' stacks are not this
+    // goroutine's frames, and their creator is not its creator.
+    auto anc = parse("goroutine 9 [chan receive]:\n" + worker +
+                     "[originating from goroutine 1]:\nmain.main(...)\n\t/src/app/main.go:12 +0x2f\n"
+                     "created by main.init in goroutine 0\n\t/src/app/init.go:3 +0x1\n\n");
+    QVERIFY(anc.value.ok());
+    QCOMPARE(anc.value->groups[0].frames.size(), size_t(1));
+    QCOMPARE(anc.value->frames[size_t(anc.value->groups[0].createdBy)].function, std::string("main.start"));
+    QCOMPARE(anc.value->goroutines[0].parentId, int64_t(1));
+
+    // Go 1.25+ runs finalizers in runtime.runFinalizers.
+    auto fin = parse("goroutine 3 [finalizer wait]:\nruntime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+                     "\t/usr/local/go/src/runtime/proc.go:460 +0xce\nruntime.runFinalizers()\n"
+                     "\t/usr/local/go/src/runtime/mfinal.go:210 +0x107\ncreated by runtime.createfing in goroutine 1\n"
+                     "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n"
+                     "goroutine 4 [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\n"
+                     "main.(*conn).Close(0xc000010000)\n\t/src/app/main.go:77 +0x25\nruntime.runFinalizers()\n"
+                     "\t/usr/local/go/src/runtime/mfinal.go:255 +0x211\ncreated by runtime.createfing in goroutine 1\n"
+                     "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n");
+    QVERIFY(fin.value.ok());
+    QCOMPARE(int(fin.value->groups[0].role), int(GoroutineRole::FinalizerIdle));
+    QCOMPARE(int(fin.value->groups[1].role), int(GoroutineRole::FinalizerRunning));
+
+    // Header annotations: leak verdict, scan, durable, minutes, lock,
+    // synctest bubble, and labels inside (Go 1.26 tracebacklabels=1) or after
+    // (Go 1.27) the brackets. None of them is part of the state.
+    auto ann = parse("goroutine 20 [chan send (leaked), 3 minutes]:\n" + worker + "\n"
+                     "goroutine 21 [chan send (leaked) (scan), 5 minutes]:\n" + worker + "\n"
+                     "goroutine 22 [chan receive (durable), synctest bubble 4]:\n" + worker + "\n"
+                     "goroutine 23 [chan receive, locked to thread labels:{\"job\": \"a, b\", \"n\": \"1\"}]:\n" + worker + "\n"
+                     "goroutine 24 [chan receive] {test.iter: 0, test.name: X}:\n" + worker + "\n"
+                     "goroutine 25 gp=0xc000007a40 m=nil [chan receive, 1 minutes]:\n" + worker + "\n");
+    QVERIFY(ann.value.ok());
+    QCOMPARE(ann.value->goroutines.size(), size_t(6));
+    std::map<std::string, int64_t> byState;
+    int64_t leaked = 0;
+    for (const auto& g : ann.value->groups) {
+        byState[g.state + (g.leaked ? " leaked" : "")] += g.count;
+        leaked += g.leaked ? g.count : 0;
+    }
+    QCOMPARE(leaked, int64_t(2));
+    QCOMPARE(byState["chan send leaked"], int64_t(2));
+    QCOMPARE(byState["chan receive"], int64_t(4));
+    QCOMPARE(ann.value->goroutines[3].locked, true);
+    QCOMPARE(ann.value->goroutines[0].waitMinutes, int64_t(3));
+
+    // Elided frames, both ways the runtime says so.
+    auto el = parse("goroutine 30 [running]:\nmain.deep(...)\n\t/a.go:1\n...12 frames elided...\n"
+                    "main.top()\n\t/a.go:9 +0x1\n\n"
+                    "goroutine 31 [running]:\nmain.deep(...)\n\t/a.go:1\n...additional frames elided...\n\n");
+    QVERIFY(el.value.ok());
+    QVERIFY(el.value->groups[0].framesElided && el.value->groups[1].framesElided);
+    QCOMPARE(el.value->groups[0].frames.size(), size_t(2));
+    QVERIFY(el.value->warnings.empty());
 }
 
 // The runtime stops a debug=2 dump at 64 MiB, usually mid-line, with no

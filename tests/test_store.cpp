@@ -394,6 +394,7 @@ void TestStore::migratesVersion8Sources() {
         QCOMPARE((*s)->importFile(named1.toStdString(), {}, {}).status, ImportStatus::Imported);
         Db& db = (*s)->db();
         QVERIFY(db.exec("PRAGMA foreign_keys=OFF; DROP INDEX sources_by_sha256;"
+                        "ALTER TABLE goroutine_groups DROP COLUMN leaked;"
                         "CREATE TABLE sources_v8(id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
                         " size INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL,"
                         " compression TEXT NOT NULL, mtime_ns INTEGER NOT NULL, imported_at_ns INTEGER NOT NULL,"
