@@ -2,6 +2,8 @@
 // The importers memscope ships with: one small class per capture format, each
 // delegating to its parser; registerBuiltinImporters() hands them to the registry.
 #include "builtin_importers.h"
+
+#include "legacy_cpu.h"
 #include "elf_symbols.h"
 #include "importer.h"
 #include "heap_text.h"
@@ -325,9 +327,35 @@ public:
     }
 };
 
+// The legacy binary CPU profile, read the way go tool pprof reads it.
+class LegacyCpuImporter final : public Importer {
+public:
+    std::string format() const override { return "pprof_legacy_cpu"; }
+    std::string description() const override {
+        return "legacy binary CPU profile (Go before 1.9, gperftools), unsymbolized";
+    }
+    int sniff(std::string_view head) const override { return looksLikeLegacyCpuProfile(head) ? 55 : 0; }
+    Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
+        auto stream = src.open();
+        auto data = readAll(*stream);
+        if (!data)
+            return data.error();
+        auto profile = parseLegacyCpuProfile(*data);
+        if (!profile)
+            return profile.error();
+        SnapshotDraft draft;
+        draft.kind = profile->kind();
+        auto id = sink.addSnapshot(draft);
+        if (!id)
+            return id.error();
+        return sink.addProfile(*id, *profile);
+    }
+};
+
 void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<HeapDumpImporter>());
     registry.add(std::make_unique<PprofImporter>());
+    registry.add(std::make_unique<LegacyCpuImporter>());
     registry.add(std::make_unique<HeapTextImporter>());
     registry.add(std::make_unique<GoroutineDumpImporter>(false));
     registry.add(std::make_unique<GoroutineDumpImporter>(true));

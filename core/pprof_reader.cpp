@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pprof_reader.h"
 
+#include "legacy_cpu.h"
+
 #include "heap_text.h"
 #include "input.h"
 #include "proto/profile.pb.h"
@@ -394,9 +396,16 @@ Result<Profile> readProfileFile(const std::string& path) {
             return parsed.error().withFile(path);
         return std::move(parsed->profile);
     }
+    if (looksLikeLegacyCpuProfile(head)) {
+        auto data = readAll(*openStream((*file)->bytes()));
+        if (!data)
+            return data.error().withFile(path);
+        auto parsed = parseLegacyCpuProfile(*data);
+        return parsed ? std::move(parsed) : Result<Profile>(parsed.error().withFile(path));
+    }
     auto p = readPprofFile(path);
     if (!p && p.error().offset == 0 && !looksLikePprof(head, true))
-        return Error{ErrorCode::Unsupported, "not a profile memscope reads (profile.proto or heap text)",
+        return Error{ErrorCode::Unsupported, "not a profile memscope reads (profile.proto, heap text or legacy CPU)",
                      path, 0, {}};
     return p;
 }

@@ -2,6 +2,7 @@
 #include "calltree.h"
 #include "input.h"
 #include "pprof_reader.h"
+#include "legacy_cpu.h"
 #include "source.h"
 #include "testutil.h"
 #include "top.h"
@@ -14,6 +15,7 @@ using namespace memscope::test;
 class TestPprof : public QObject {
     Q_OBJECT
 private slots:
+    void legacyCpuProfile();
     void parsesHeapProfileFields();
     void allocsDefaultSampleType();
     void goroutineProfileLabels();
@@ -335,6 +337,58 @@ void TestPprof::sourcePathsStayUnderTheRoot() {
     QVERIFY(!resolveSourcePath(r, "nothere/missing.go"));
     auto lines = readSourceLines(want);
     QVERIFY(lines && lines->size() == 1 && lines->front() == "package main");
+}
+
+
+namespace {
+// Words of a legacy CPU profile, `size` bytes each, in either byte order.
+std::string legacyWords(const std::vector<uint64_t>& words, size_t size, bool big) {
+    std::string out;
+    for (uint64_t w : words)
+        for (size_t b = 0; b < size; ++b)
+            out += char(uint8_t(w >> (8 * (big ? size - 1 - b : b))));
+    return out;
+}
+} // namespace
+
+void TestPprof::legacyCpuProfile() {
+    // Header (0, 3, 0, 10000 µs, 0), two records, the trailer, then maps.
+    std::vector<uint64_t> words = {0, 3, 0, 10000, 0,
+                                   2, 3, 0x401000, 0x402005, 0x403009,
+                                   1, 2, 0x401010, 0x402005,
+                                   0, 1, 0};
+    const std::string maps = "00400000-00500000 r-xp 00000000 fc:01 123 /usr/bin/app\n"
+                             "7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n";
+    for (auto [size, big] : {std::pair<size_t, bool>{8, false}, {4, true}}) {
+        std::string data = legacyWords(words, size, big) + maps;
+        QVERIFY(looksLikeLegacyCpuProfile(data.substr(0, 64)));
+        auto p = parseLegacyCpuProfile(data);
+        QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+        QCOMPARE(p->samples.size(), size_t(2));
+        QCOMPARE(p->period, int64_t(10000000));
+        QCOMPARE(p->sampleTypes[1].type, std::string("cpu"));
+        QCOMPARE(p->samples[0].values[1], int64_t(20000000));
+        // Return addresses are looked up at the call: one below.
+        QCOMPARE(p->locations[p->samples[0].locations[1]].address, uint64_t(0x402004));
+        QCOMPARE(p->samples[0].locations[1], p->samples[1].locations[1]);
+        QCOMPARE(p->mappings.size(), size_t(1)); // code mappings only
+        QCOMPARE(p->mappings[0].file, std::string("/usr/bin/app"));
+        auto top = computeTop(*p, 1);
+        QCOMPARE(top.total, int64_t(30000000));
+        QCOMPARE(top.rows.size(), size_t(1));
+        QCOMPARE(top.rows[0].function, std::string("[app]"));
+    }
+    // Cut before the trailer, or a record longer than the file: errors at
+    // the record's offset.
+    std::vector<uint64_t> cut(words.begin(), words.end() - 3);
+    auto noTrailer = parseLegacyCpuProfile(legacyWords(cut, 8, false));
+    QVERIFY(!noTrailer.ok());
+    QCOMPARE(noTrailer.error().offset.value_or(0), uint64_t(14 * 8));
+    std::vector<uint64_t> longRecord = {0, 3, 0, 10000, 0, 1, 1000, 0x401000};
+    auto tooLong = parseLegacyCpuProfile(legacyWords(longRecord, 8, false));
+    QVERIFY(!tooLong.ok());
+    QCOMPARE(tooLong.error().offset.value_or(0), uint64_t(5 * 8));
+    QVERIFY(!looksLikeLegacyCpuProfile(std::string(64, '\0')));
 }
 
 QTEST_GUILESS_MAIN(TestPprof)
