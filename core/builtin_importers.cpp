@@ -3,6 +3,8 @@
 // delegating to its parser; registerBuiltinImporters() hands them to the registry.
 #include "builtin_importers.h"
 
+#include <algorithm>
+
 #include "legacy_cpu.h"
 #include "elf_symbols.h"
 #include "importer.h"
@@ -112,11 +114,50 @@ public:
     }
     Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
         auto stream = src.open();
-        auto dump = m_aggregated ? parseGoroutineProfileText(*stream) : parseGoroutineDump(*stream, progress);
+        if (m_aggregated)
+            return store(sink, parseGoroutineProfileText(*stream), {});
+        // Each dump in the text is a snapshot of its own.
+        std::string decoded;
+        std::string_view text;
+        if (auto whole = stream->inPlace()) {
+            text = *whole;
+        } else {
+            auto all = readAll(*stream);
+            if (!all)
+                return all.error();
+            decoded = std::move(*all);
+            text = decoded;
+        }
+        int n = 0;
+        for (uint64_t at = 0; at < text.size();) {
+            uint64_t from = at;
+            auto dump = parseNextGoroutineDump(text, at, progress);
+            if (!dump && n > 0 && dump.error().code == ErrorCode::Format &&
+                dump.error().message.find("no goroutine found") != std::string::npos)
+                break; // a report's first lines with no goroutines after them
+            if (!dump) {
+                Error e = dump.error();
+                if (e.offset)
+                    *e.offset += from;
+                if (e.line)
+                    *e.line += uint64_t(std::count(text.data(), text.data() + from, '\n'));
+                return e;
+            }
+            ++n;
+            bool more = at < text.size();
+            std::string where = n > 1 || more ? "dump " + std::to_string(n) + ": " : "";
+            if (auto st = store(sink, std::move(dump), where); !st)
+                return st;
+        }
+        return {};
+    }
+
+private:
+    static Status store(ImportSink& sink, Result<GoroutineDump> dump, const std::string& where) {
         if (!dump)
             return dump.error();
         for (const auto& w : dump->warnings)
-            sink.warn(w);
+            sink.warn(where + w);
         SnapshotDraft draft;
         draft.kind = "goroutines";
         auto id = sink.addSnapshot(draft);
@@ -125,7 +166,6 @@ public:
         return sink.addGoroutines(*id, *dump);
     }
 
-private:
     bool m_aggregated;
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <thread>
@@ -473,18 +474,32 @@ bool isCrashLine(std::string_view l) {
            startsWith(l, "runtime: ") || startsWith(l, "fatal: ") || startsWith(l, "unexpected fault address");
 }
 
+// A line that starts another crash report once goroutines were read: the
+// next dump in a log holding several.
+bool startsReport(std::string_view l) {
+    switch (l.empty() ? '\0' : l[0]) {
+    case 'p': return startsWith(l, "panic: ");
+    case 'f': return startsWith(l, "fatal error: ");
+    case 'S':
+    case '^': return isCrashLine(l) && (startsWith(l, "SIG") || startsWith(l, "^\\SIG"));
+    default: return false;
+    }
+}
+
 // How one part of a dump is read: its place in the file, and what the
 // part before it decided.
 struct PartContext {
     bool crashReport = false;    // the preamble said panic, fatal error or SIGQUIT
     bool findPrefix = true;      // the first header may carry a log prefix
     bool keepExactPairs = false; // list (group, argument hash) pairs for a merge
+    bool stopAtReport = false;   // end the dump where a crash report starts after goroutines
     uint64_t lineBase = 0;       // lines before the part
     uint64_t byteBase = 0;       // decoded bytes before the part
 };
 
 struct DumpPart {
     GoroutineDump dump;
+    std::optional<uint64_t> nextReport; // decoded offset where another dump starts
     std::unordered_set<uint64_t> exactSeen;
     std::vector<std::pair<uint32_t, uint64_t>> exactPairs;
     bool cutAtCap = false;
@@ -628,7 +643,10 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
     };
     std::string_view line;
     uint64_t lastReport = 0;
+    uint64_t lineEnd = 0; // decoded bytes up to the end of the line before
     while (lines.next(line)) {
+        const uint64_t lineStart = lineEnd;
+        lineEnd = lines.decodedBytes();
         if (!lines.lastLineTerminated() && ctx.byteBase + lines.decodedBytes() == kRuntimeCap) {
             // The cut line is dropped; a frame or creator waiting for it is
             // reported by close() as cut off.
@@ -656,6 +674,10 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
                     return true;
                 });
             }
+        }
+        if (ctx.stopAtReport && (open || !dump.goroutines.empty()) && startsReport(line)) {
+            part.nextReport = ctx.byteBase + lineStart;
+            break;
         }
         Header nh;
         if (startsWith(line, "goroutine ") && parseHeader(line, nh, headerJoined)) {
@@ -811,6 +833,7 @@ void mergePart(DumpPart& a, DumpPart&& b) {
     for (auto& w : b.dump.warnings)
         d.warnings.push_back(std::move(w));
     a.cutAtCap = b.cutAtCap;
+    a.nextReport = b.nextReport;
     a.skipped += b.skipped;
     a.endByte = b.endByte;
     a.lastTerminated = b.lastTerminated;
@@ -838,7 +861,31 @@ Result<GoroutineDump> finish(DumpPart&& part) {
 
 } // namespace
 
+namespace {
+Result<GoroutineDump> parseDump(ByteStream& in, const Progress& progress, bool stopAtReport,
+                                std::optional<uint64_t>* nextReport);
+} // namespace
+
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress) {
+    return parseDump(in, progress, false, nullptr);
+}
+
+Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at, const Progress& progress) {
+    auto stream = openStream(text.substr(size_t(std::min<uint64_t>(at, text.size()))));
+    std::optional<uint64_t> next;
+    auto dump = parseDump(*stream, progress, true, &next);
+    at = next ? at + *next : text.size();
+    if (!dump) {
+        Error e = dump.error();
+        return e;
+    }
+    return dump;
+}
+
+namespace {
+
+Result<GoroutineDump> parseDump(ByteStream& in, const Progress& progress, bool stopAtReport,
+                                std::optional<uint64_t>* nextReport) {
     // A large dump in memory is parsed in two halves on two cores, split
     // where a goroutine starts, when its first goroutine has no log prefix
     // (the first header decides the prefix for every line after it).
@@ -864,10 +911,14 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         if (!plainStart)
             split = std::string_view::npos;
     }
+    PartContext firstCtx;
+    firstCtx.stopAtReport = second.stopAtReport = stopAtReport;
     if (split == std::string_view::npos) {
-        auto part = parsePart(in, progress, {});
+        auto part = parsePart(in, progress, firstCtx);
         if (!part)
             return part.error();
+        if (nextReport)
+            *nextReport = part->nextReport;
         return finish(std::move(*part));
     }
     split += 2; // after the blank line that ends the goroutine before
@@ -884,14 +935,20 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
         tail.emplace(parsePart(*s, quiet, second));
     });
     auto s = openStream(first);
-    auto head = parsePart(*s, progress, {});
+    auto head = parsePart(*s, progress, firstCtx);
     helper.join();
     if (!head)
         return head.error();
-    if (!*tail)
-        return tail->error();
-    mergePart(*head, std::move(**tail));
+    if (!head->nextReport) { // else the second half belongs to a later dump
+        if (!*tail)
+            return tail->error();
+        mergePart(*head, std::move(**tail));
+    }
+    if (nextReport)
+        *nextReport = head->nextReport;
     return finish(std::move(*head));
 }
+
+} // namespace
 
 } // namespace memscope

@@ -78,4 +78,10 @@ GoroutineDump goroutinesFromProfile(const Profile& p);
 bool looksLikeGoroutineDump(std::string_view head);
 Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progress = {});
 
+// The dump starting at byte `at` of a text that may hold several one after
+// another (two crashes in one log, a SIGQUIT dump after a panic): it ends
+// where a crash report's first line (panic, fatal error, a signal) follows
+// its goroutines, and `at` moves there (to the end after the last dump).
+Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at, const Progress& progress = {});
+
 } // namespace memscope

@@ -5,6 +5,7 @@
 #include "pprof_reader.h"
 #include "series.h"
 #include "testutil.h"
+#include "text_util.h"
 
 #include <QtTest>
 #include <map>
@@ -56,6 +57,7 @@ private slots:
     void inPlaceAndStreamedAgree();
     void halvesOnTwoCoresAgreeWithOneParse();
     void dumpsAsTheFieldHandsThemOver();
+    void severalDumpsInOneLog();
 };
 
 void TestGoroutines::debug1MatchesDebug2() {
@@ -499,6 +501,76 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
     QVERIFY(el.value->groups[0].framesElided && el.value->groups[1].framesElided);
     QCOMPARE(el.value->groups[0].frames.size(), size_t(2));
     QVERIFY(el.value->warnings.empty());
+}
+
+// Two crashes of two processes in one log, then a SIGQUIT dump: each dump
+// its own snapshot; log lines between them belong to no goroutine.
+void TestGoroutines::severalDumpsInOneLog() {
+    const std::string first = "panic: first boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/a/main.go:10 +0x1d\n"
+                              "exit status 2\n";
+    const std::string second = "fatal error: all goroutines are asleep - deadlock!\n\n"
+                               "goroutine 1 [chan receive]:\nmain.main()\n\t/src/b/main.go:20 +0x1d\n\n"
+                               "goroutine 6 [select]:\nmain.loop()\n\t/src/b/main.go:30 +0x1d\n"
+                               "created by main.main in goroutine 1\n\t/src/b/main.go:19 +0x2f\n\n";
+    const std::string third = "^\\SIGQUIT: quit\nPC=0x46d3a1 m=0 sigcode=128\n\n"
+                              "goroutine 9 [IO wait]:\nmain.serve()\n\t/src/c/main.go:5 +0x1d\n\n";
+    std::string log = "starting a\n" + first + "restarting\n" + second + "waiting\n" + third;
+    std::vector<std::string> starts;
+    std::vector<size_t> counts;
+    for (uint64_t at = 0; at < log.size();) {
+        uint64_t from = at;
+        auto d = parseNextGoroutineDump(log, at);
+        QVERIFY(d.ok());
+        QVERIFY(at > from);
+        starts.push_back(log.substr(size_t(from), 12));
+        counts.push_back(d->goroutines.size());
+    }
+    QCOMPARE(counts, (std::vector<size_t>{1, 2, 1}));
+    QCOMPARE(starts[1], std::string("fatal error:"));
+    QCOMPARE(starts[2], std::string("^\\SIGQUIT: q"));
+    // A panic's nested panics and panic() frames are not new dumps.
+    std::string nested = "panic: a [recovered]\n\tpanic: b\n\ngoroutine 1 [running]:\n"
+                         "panic({0x4a2f40, 0xc0000140a0})\n\t/go/src/runtime/panic.go:770 +0x132\n";
+    uint64_t at = 0;
+    QVERIFY(parseNextGoroutineDump(nested, at).ok());
+    QCOMPARE(at, uint64_t(nested.size()));
+    // A large log: the halves parsed at once still end the first dump where
+    // the second report starts.
+    std::string big;
+    while (big.size() < (6u << 20))
+        big += "goroutine 5 [select]:\nmain.loop()\n\t/src/a/main.go:3 +0x1\n\n";
+    std::string two = big + "panic: second\n\n" + big;
+    at = 0;
+    auto d1 = parseNextGoroutineDump(two, at);
+    QVERIFY(d1.ok());
+    QCOMPARE(at, uint64_t(big.size()));
+    auto d2 = parseNextGoroutineDump(two, at);
+    QVERIFY(d2.ok());
+    QCOMPARE(at, uint64_t(two.size()));
+    QCOMPARE(d1->goroutines.size(), d2->goroutines.size());
+
+    QTemporaryDir dir;
+    QString path = dir.filePath("app.log");
+    writeBytes(path, log);
+    auto s = CaseStore::open(dir.filePath("g.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto o = (*s)->importFile(path.toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Imported);
+    QCOMPARE(o.snapshotIds.size(), size_t(3));
+    std::vector<int64_t> totals;
+    for (int64_t id : o.snapshotIds) {
+        int64_t n = 0;
+        for (const auto& g : (*s)->goroutineGroups(id))
+            n += g.count;
+        totals.push_back(n);
+    }
+    QCOMPARE(totals, (std::vector<int64_t>{1, 2, 1}));
+    // The same log compressed: the same three dumps.
+    QString packed = dir.filePath("app.log.zst");
+    writeBytes(packed, *zstdCompress(log + "\n"));
+    auto z = (*s)->importFile(packed.toStdString(), {}, {});
+    QCOMPARE(z.status, ImportStatus::Imported);
+    QCOMPARE(z.snapshotIds.size(), size_t(3));
 }
 
 // The runtime stops a debug=2 dump at 64 MiB, usually mid-line, with no
