@@ -144,6 +144,44 @@ void checkDominatorsBruteForce(const HeapGraph& g, const Dominators& dom) {
     QCOMPARE(pairs, expected);
 }
 
+// Little-endian field patching for the crafted ELF files.
+void putLe(std::string& b, size_t at, uint64_t v, int n) {
+    for (int i = 0; i < n; ++i)
+        b[at + i] = char((v >> (8 * i)) & 0xff);
+}
+uint64_t getLe(const std::string& b, size_t at, int n) {
+    uint64_t v = 0;
+    for (int i = 0; i < n; ++i)
+        v |= uint64_t(uint8_t(b[at + i])) << (8 * i);
+    return v;
+}
+
+// tests/data/elf/tiny.elf's layout, read with the ELF64 table, not with the reader.
+struct TinyElf {
+    std::string bytes;
+    uint64_t shoff = 0, symtabHeader = 0, strtabHeader = 0, firstObjectSymbol = 0;
+};
+TinyElf tinyElf() {
+    TinyElf t;
+    t.bytes = readText(dataPath("elf/tiny.elf"));
+    t.shoff = getLe(t.bytes, 0x28, 8);
+    uint64_t shnum = getLe(t.bytes, 0x3c, 2);
+    for (uint64_t i = 0; i < shnum; ++i) {
+        uint64_t h = t.shoff + i * 64;
+        if (getLe(t.bytes, h + 4, 4) == 2) {
+            t.symtabHeader = h;
+            t.strtabHeader = t.shoff + getLe(t.bytes, h + 0x28, 4) * 64;
+            uint64_t off = getLe(t.bytes, h + 0x18, 8), size = getLe(t.bytes, h + 0x20, 8);
+            for (uint64_t o = off; o + 24 <= off + size; o += 24)
+                if ((uint8_t(t.bytes[o + 4]) & 0xf) == 1 && getLe(t.bytes, o + 8, 8) != 0) {
+                    t.firstObjectSymbol = o;
+                    break;
+                }
+        }
+    }
+    return t;
+}
+
 const CaseStore::HeapRootRow* rootNamed(const std::vector<CaseStore::HeapRootRow>& rows, const std::string& name) {
     for (const auto& r : rows)
         if (r.name == name)
@@ -427,6 +465,88 @@ private slots:
         QVERIFY(sawChain);
         auto notElf = ElfSymbols::read(dataPath("heapdump/heapdump_tiny_go119.bin").toStdString());
         QVERIFY(!notElf.ok());
+    }
+
+    void elfSymbolsOfATinyExecutable() {
+        auto syms = ElfSymbols::parse(readText(dataPath("elf/tiny.elf")), "tiny.elf");
+        QVERIFY2(syms.ok(), syms.ok() ? "" : syms.error().toString().c_str());
+        const auto* data = syms->section(".data");
+        QVERIFY(data);
+        const auto* table = syms->object(data->addr + 4);
+        QVERIFY(table);
+        QCOMPARE(table->name, std::string("table"));
+        QCOMPARE(table->size, uint64_t(16));
+        const auto* text = syms->section(".text");
+        QVERIFY(text);
+        QVERIFY(syms->function(text->addr));
+        QCOMPARE(syms->function(text->addr)->name, std::string("main"));
+    }
+
+    // Each row damages one field of tiny.elf; the read must fail with the
+    // file's name, the offset of the field at fault and what was wrong.
+    void elfDamageIsAnErrorWithAnOffset_data() {
+        QTest::addColumn<int>("damage");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("header cut short") << 0 << "ELF header";
+        QTest::newRow("section table cut short") << 1 << "section header table";
+        QTest::newRow("e_shoff past the end") << 2 << "section header table";
+        QTest::newRow("e_shoff + size wraps") << 3 << "section header table";
+        QTest::newRow("symtab sh_size huge") << 4 << "symbol table at";
+        QTest::newRow("symtab sh_offset + sh_size wraps") << 5 << "symbol table at";
+        QTest::newRow("symtab sh_link out of range") << 6 << "links to section 200";
+        QTest::newRow("symbol name past its string table") << 7 << "past the end of the 56-byte symbol name table";
+        QTest::newRow("symtab entries too small") << 8 << "symbols of 1 bytes";
+        QTest::newRow("symtab entries huge") << 9 << "not a whole number of";
+        QTest::newRow("e_shstrndx out of range") << 10 << "section name table index";
+        QTest::newRow("string table past the end") << 11 << "symbol name table at";
+        QTest::newRow("section name past its table") << 12 << "section name at 0xffff";
+        QTest::newRow("unknown class") << 13 << "unknown ELF class";
+    }
+    void elfDamageIsAnErrorWithAnOffset() {
+        QFETCH(int, damage);
+        QFETCH(QString, message);
+        TinyElf t = tinyElf();
+        QVERIFY(t.symtabHeader && t.strtabHeader && t.firstObjectSymbol);
+        std::string b = t.bytes;
+        uint64_t at = 0;
+        switch (damage) {
+        case 0: b.resize(60); break;
+        case 1: b.resize(t.shoff + 3 * 64 + 10); at = 0x28; break;
+        case 2: putLe(b, 0x28, b.size() + 100, 8); at = 0x28; break;
+        case 3: putLe(b, 0x28, ~uint64_t(0) - 63, 8); at = 0x28; break;
+        case 4: putLe(b, t.symtabHeader + 0x20, ~uint64_t(0) - 255, 8); at = t.symtabHeader; break;
+        case 5: putLe(b, t.symtabHeader + 0x18, ~uint64_t(0) - 255, 8); at = t.symtabHeader; break;
+        case 6: putLe(b, t.symtabHeader + 0x28, 200, 4); at = t.symtabHeader; break;
+        case 7: putLe(b, t.firstObjectSymbol, 0x10000, 4); at = t.firstObjectSymbol; break;
+        case 8: putLe(b, t.symtabHeader + 0x38, 1, 8); at = t.symtabHeader; break;
+        case 9: putLe(b, t.symtabHeader + 0x38, ~uint64_t(0), 8); at = t.symtabHeader; break;
+        case 10: putLe(b, 0x3e, 0x7fff, 2); at = 0x3e; break;
+        case 11: putLe(b, t.strtabHeader + 0x18, b.size() - 4, 8); at = t.strtabHeader; break;
+        case 12: putLe(b, t.shoff + 64, 0xffff, 4); at = t.shoff + 64; break;
+        case 13: b[4] = 7; at = 4; break;
+        }
+        QTemporaryDir dir;
+        QString path = dir.filePath("crafted");
+        writeBytes(path, b);
+        auto syms = ElfSymbols::read(path.toStdString());
+        QVERIFY(!syms.ok());
+        const Error& e = syms.error();
+        QCOMPARE(e.file, path.toStdString());
+        QVERIFY2(e.message.find(message.toStdString()) != std::string::npos, e.message.c_str());
+        if (damage == 0) {
+            QCOMPARE(e.code, ErrorCode::Truncated);
+        } else {
+            QCOMPARE(e.code, ErrorCode::Format);
+            QCOMPARE(e.offset.value_or(UINT64_MAX), at);
+        }
+        QVERIFY(e.toString().find("crafted") != std::string::npos);
+    }
+
+    void elfEveryPrefixFailsCleanly() {
+        std::string b = readText(dataPath("elf/tiny.elf"));
+        for (size_t n = 0; n < b.size(); n += 13)
+            QVERIFY(!ElfSymbols::parse(b.substr(0, n), "cut").ok());
+        QVERIFY(ElfSymbols::parse(b, "whole").ok());
     }
 };
 
