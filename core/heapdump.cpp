@@ -715,12 +715,19 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
         }
         d.buckets = std::move(sites);
     }
-    for (const auto& [a, b] : sampleRaw) {
+    // The runtime records one sample per object; should a damaged dump name
+    // an object twice, the last record stands, as it does for the stored graph.
+    std::vector<bool> sampled(g.objects(), false);
+    for (size_t i = sampleRaw.size(); i-- > 0;) {
+        const auto& [a, b] = sampleRaw[i];
         uint32_t o = index.find(a);
         auto it = bucketIndex.find(b);
-        if (o != kNone && it != bucketIndex.end())
+        if (o != kNone && it != bucketIndex.end() && !sampled[o]) {
+            sampled[o] = true;
             d.samples.emplace_back(o, it->second);
+        }
     }
+    std::reverse(d.samples.begin(), d.samples.end());
     return d;
 }
 
@@ -921,48 +928,80 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     s.goroutines = d.goroutines.size();
     const size_t n = g.nodes();
 
-    // Preorder of the dominator tree, so parents come before children.
-    std::vector<uint32_t> childStart(n + 1, 0), children;
-    for (uint32_t v = 1; v < n; ++v)
-        if (dom.idom[v] != kNone)
-            childStart[dom.idom[v] + 1]++;
-    for (size_t i = 0; i < n; ++i)
-        childStart[i + 1] += childStart[i];
-    children.resize(childStart[n]);
-    {
-        std::vector<uint32_t> pos(childStart.begin(), childStart.end() - 1);
-        for (uint32_t v = 1; v < n; ++v)
-            if (dom.idom[v] != kNone)
-                children[pos[dom.idom[v]]++] = v;
-    }
-    std::vector<uint32_t> order;
-    order.reserve(dom.reachableObjects + g.roots.size() + 1);
-    order.push_back(0);
-    for (size_t i = 0; i < order.size(); ++i)
-        for (uint32_t k = childStart[order[i]]; k < childStart[order[i] + 1]; ++k)
-            order.push_back(children[k]);
-    std::vector<uint32_t>().swap(children);
-    std::vector<uint32_t>().swap(childStart);
-
-    // Which root entity dominates each node (0 = several), and the nearest
-    // sampled object above it.
+    // One depth-first walk of the dominator tree, without a stack: children
+    // as sibling lists, and idom leads back up. On the way down each node
+    // learns which root entity dominates it (0 = several), and each sampled
+    // object whether a sampled object of its own site (nestedSame), or any
+    // sampled object (nestedAny), dominates it: a count per site of the
+    // sampled objects on the current path answers both in O(1), so the walk
+    // is linear however deep chains of sampled objects nest.
     std::vector<int32_t> bucketOf(g.objects(), -1);
     for (const auto& [o, b] : d.samples)
         bucketOf[o] = int32_t(b);
-    std::vector<uint32_t> rootOf(n, 0), sampledAbove(n, kNone), retainedCount(n, 0);
-    for (size_t i = 1; i < order.size(); ++i) {
-        uint32_t v = order[i], p = dom.idom[v];
+    std::vector<uint32_t> firstChild(n, kNone), nextSibling(n, kNone);
+    for (uint32_t v = uint32_t(n); v-- > 1;)
+        if (dom.idom[v] != kNone) {
+            nextSibling[v] = firstChild[dom.idom[v]];
+            firstChild[dom.idom[v]] = v;
+        }
+    constexpr uint8_t kNestedSame = 1, kNestedAny = 2;
+    std::vector<uint8_t> nested(g.objects(), 0);
+    std::vector<uint32_t> rootOf(n, 0);
+    std::vector<uint64_t> onPath(d.buckets.size(), 0);
+    uint64_t onPathAny = 0;
+    auto sampledBucket = [&](uint32_t v) -> int32_t {
+        return g.isObjectNode(v) ? bucketOf[g.nodeObject(v)] : -1;
+    };
+    auto enter = [&](uint32_t v) {
+        uint32_t p = dom.idom[v];
         rootOf[v] = p == 0 ? (g.isObjectNode(v) ? 0 : v) : rootOf[p];
-        if (g.isObjectNode(p) && bucketOf[g.nodeObject(p)] >= 0)
-            sampledAbove[v] = p;
-        else
-            sampledAbove[v] = p == 0 ? kNone : sampledAbove[p];
+        int32_t b = sampledBucket(v);
+        if (b < 0)
+            return;
+        if (size_t(b) >= onPath.size())
+            onPath.resize(size_t(b) + 1, 0);
+        nested[g.nodeObject(v)] = (onPath[size_t(b)] ? kNestedSame : 0) | (onPathAny ? kNestedAny : 0);
+        onPath[size_t(b)]++;
+        onPathAny++;
+    };
+    auto leave = [&](uint32_t v) {
+        int32_t b = sampledBucket(v);
+        if (b < 0)
+            return;
+        onPath[size_t(b)]--;
+        onPathAny--;
+    };
+    for (uint32_t v = 0;;) {
+        if (firstChild[v] != kNone) {
+            v = firstChild[v];
+            enter(v);
+            continue;
+        }
+        bool done = false;
+        for (;;) {
+            leave(v);
+            if (v == 0) {
+                done = true;
+                break;
+            }
+            if (nextSibling[v] != kNone) {
+                v = nextSibling[v];
+                enter(v);
+                break;
+            }
+            v = dom.idom[v];
+        }
+        if (done)
+            break;
     }
-    for (size_t i = order.size(); i-- > 1;) {
-        uint32_t v = order[i];
-        if (g.isObjectNode(v))
-            retainedCount[v]++;
-        retainedCount[dom.idom[v]] += retainedCount[v];
+    std::vector<uint32_t>().swap(firstChild);
+    std::vector<uint32_t>().swap(nextSibling);
+    // The objects a root entity retains are those it alone dominates.
+    std::vector<uint64_t> retainedCount(g.roots.size() + 1, 0);
+    for (uint32_t o = 0; o < g.objects(); ++o) {
+        uint32_t v = g.objectNode(o);
+        if (dom.idom[v] != kNone)
+            retainedCount[rootOf[v]]++;
     }
 
     for (uint32_t r = 0; r < g.roots.size(); ++r) {
@@ -990,12 +1029,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
         s.sampledBytes += g.objectSize(o);
         if (dom.idom[v] == kNone)
             continue;
-        bool nestedSame = false, nestedAny = sampledAbove[v] != kNone;
-        for (uint32_t u = sampledAbove[v]; u != kNone; u = sampledAbove[u])
-            if (bucketOf[g.nodeObject(u)] == int32_t(b)) {
-                nestedSame = true;
-                break;
-            }
+        bool nestedSame = nested[o] & kNestedSame, nestedAny = nested[o] & kNestedAny;
         if (!nestedSame) {
             row.retainedBytes += dom.retained[v];
             auto& e = edges[{rootOf[v], b}];
