@@ -1148,6 +1148,17 @@ std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t obj
     return paths;
 }
 
+PathElision elidePath(size_t steps, size_t maxHops) {
+    if (maxHops == 0 || steps <= maxHops)
+        return {steps, 0, 0};
+    maxHops = std::max<size_t>(maxHops, 2);
+    PathElision e;
+    e.head = (maxHops + 1) / 2;
+    e.tail = maxHops / 2;
+    e.elided = steps - e.head - e.tail;
+    return e;
+}
+
 namespace {
 
 template <typename T>

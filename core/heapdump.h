@@ -215,6 +215,14 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& dump, const Dominators& dom);
 std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t objectIndex,
                                                 size_t maxPaths = 3);
 
+// Which hops of a path of `steps` nodes to show when at most `maxHops` fit
+// (0: all): the first `head` and the last `tail`, `elided` left out between.
+// The root and the object itself are always shown.
+struct PathElision {
+    size_t head = 0, elided = 0, tail = 0;
+};
+PathElision elidePath(size_t steps, size_t maxHops);
+
 // The graph and dominators as one zstd blob for the case file, and back.
 Result<std::string> encodeHeapGraph(const HeapDump& dump, const Dominators& dom);
 struct StoredHeapGraph {

@@ -7,6 +7,10 @@
 #include "input.h"
 #include "testutil.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
 #include <QTest>
 #include <algorithm>
 #include <array>
@@ -282,6 +286,32 @@ void compareWithBruteForce(const HeapDump& d, const Dominators& dom, const HeapD
         QCOMPARE(r.retainedObjects, want.rootObjects[r.index + 1]);
 }
 
+struct CliRun {
+    int code = -1;
+    QByteArray out, err;
+};
+CliRun memscopeCli(const QStringList& args) {
+    QProcess p;
+    p.start(QStringLiteral(MEMSCOPE_BIN), args);
+    p.waitForFinished(120000);
+    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+// The object farthest from every root, breadth first: the tail of the
+// longest list.
+uint32_t farthestObject(const HeapGraph& g) {
+    std::vector<uint32_t> dist(g.nodes(), UINT32_MAX), queue{0};
+    dist[0] = 0;
+    for (size_t i = 0; i < queue.size(); ++i)
+        g.forEachSuccessor(queue[i], [&](uint32_t w) {
+            if (dist[w] == UINT32_MAX) {
+                dist[w] = dist[queue[i]] + 1;
+                queue.push_back(w);
+            }
+        });
+    return g.nodeObject(queue.back());
+}
+
 const CaseStore::HeapRootRow* rootNamed(const std::vector<CaseStore::HeapRootRow>& rows, const std::string& name) {
     for (const auto& r : rows)
         if (r.name == name)
@@ -478,6 +508,83 @@ private slots:
                                 {{0, 0}, {1, 1}, {2, 0}, {3, 1}, {4, 0}, {5, 1}}, 2);
         Dominators sdom = computeDominators(small.graph);
         compareWithBruteForce(small, sdom, summarizeHeapDump(small, sdom));
+    }
+
+    void pathElisionKeepsBothEnds() {
+        auto e = elidePath(20001, 20);
+        QCOMPARE(e.head, size_t(10));
+        QCOMPARE(e.tail, size_t(10));
+        QCOMPARE(e.elided, size_t(19981));
+        QCOMPARE(elidePath(20, 20).elided, size_t(0));
+        QCOMPARE(elidePath(20, 20).head, size_t(20));
+        QCOMPARE(elidePath(20001, 0).head, size_t(20001)); // 0: all
+        auto odd = elidePath(100, 5);
+        QCOMPARE(odd.head + odd.tail, size_t(5));
+        QCOMPARE(odd.elided, size_t(95));
+        auto one = elidePath(100, 1); // root and object still shown
+        QCOMPARE(one.head, size_t(1));
+        QCOMPARE(one.tail, size_t(1));
+    }
+
+    // A real Go heap with a 20,000-node list (tests/gen/heapgraph list.bin
+    // 20000): the path to its tail has 20,001 steps. It used to be printed
+    // with one more indent per hop, 400 MB of spaces.
+    void pathsThroughALongListPrintLinearly() {
+        QTemporaryDir dir;
+        QString dump = dir.filePath("list.bin"), c = dir.filePath("list.memscope");
+        std::string bytes = decoded("heapdump/list20000-dump.bin.zst");
+        writeBytes(dump, bytes);
+        auto d = parseBytes(bytes);
+        QVERIFY(d.ok());
+        uint32_t tail = farthestObject(d->graph);
+        QString addr = QString("0x%1").arg(d->graph.addr[tail], 0, 16);
+        QCOMPARE(memscopeCli({"import", c, dump}).code, 0);
+
+        CliRun text = memscopeCli({"paths", c, "--object", addr});
+        QCOMPARE(text.code, 0);
+        QVERIFY2(text.out.size() < 8000, qPrintable(QString::number(text.out.size())));
+        QVERIFY2(text.out.contains("path 1 (20001 steps, 19981 hops elided"), text.out.constData());
+        QVERIFY(text.out.contains("... 19981 hops elided ..."));
+        QVERIFY(text.out.contains("\n    global bss+0x")); // no binary beside the dump
+        QVERIFY(text.out.contains(QString("\n    -> object %1 16B, retains 16B").arg(addr).toUtf8()));
+        for (const QByteArray& line : text.out.split('\n')) {
+            int indent = 0;
+            while (indent < line.size() && line[indent] == ' ')
+                ++indent;
+            QVERIFY2(indent <= 7, line.constData()); // no indent that grows per hop
+        }
+
+        // Every hop on request: one line each, linear in the path.
+        CliRun all = memscopeCli({"paths", c, "--object", addr, "--hops", "0"});
+        QCOMPARE(all.code, 0);
+        QCOMPARE(all.out.count("\n    -> "), 20000);
+        QVERIFY(all.out.size() < 20001 * 200);
+
+        CliRun json = memscopeCli({"paths", c, "--object", addr, "--json", "--hops", "6"});
+        QCOMPARE(json.code, 0);
+        auto obj = QJsonDocument::fromJson(json.out).object()["objects"].toArray()[0].toObject();
+        auto hops = obj["paths"].toArray()[0].toArray();
+        QCOMPARE(hops.size(), 7);
+        QVERIFY(hops[0].toObject()["root"].toString().startsWith("bss+0x"));
+        const QString listRoot = hops[0].toObject()["text"].toString();
+        QCOMPARE(hops[3].toObject()["elided_hops"].toInteger(), qint64(20001 - 6));
+        QCOMPARE(hops[6].toObject()["object"].toString(), addr);
+
+        QCOMPARE(memscopeCli({"paths", c, "--object", addr, "--hops", "x"}).code, 2);
+
+        // retention --by object: each row's root found once for all objects.
+        CliRun objects = memscopeCli({"retention", c, "--by", "object", "-n", "3"});
+        QCOMPARE(objects.code, 0);
+        QVERIFY(objects.out.contains(listRoot.toUtf8()));
+        QVERIFY(objects.out.contains("more objects; -n 0 shows all"));
+        CliRun every = memscopeCli({"retention", c, "--by", "object", "-n", "0", "--json"});
+        QCOMPARE(every.code, 0);
+        auto rows = QJsonDocument::fromJson(every.out).object()["rows"].toArray();
+        QCOMPARE(uint64_t(rows.size()), computeDominators(d->graph).reachableObjects);
+        int onList = 0;
+        for (const auto& r : rows)
+            onList += r.toObject()["held_by"].toString() == listRoot;
+        QCOMPARE(onList, 20000);
     }
 
     void knownGraphRetainsExactly() {
