@@ -326,19 +326,20 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             if (r.failed() || kind == 0)
                 break;
             uint64_t off = r.uvarint();
-            if (kind == 2 || kind == 3)
-                off += d.ptrSize; // legacy iface/eface: the data word follows the type word
-            else if (kind != 1) {
-                r.fail(ErrorCode::Format, hdr + at, "unknown field kind " + std::to_string(kind));
+            if (kind != 1 && kind != 2 && kind != 3) {
+                r.fail(ErrorCode::Format, at, "unknown field kind " + std::to_string(kind));
                 break;
             }
-            if (off + d.ptrSize > len) {
-                r.fail(ErrorCode::Format, hdr + at,
+            // Legacy iface/eface fields: the data word follows the type word.
+            // Checked without adding to off, which may be near 2^64.
+            uint64_t words = kind == 1 ? 1 : 2;
+            if (off > len || (len - off) / d.ptrSize < words) {
+                r.fail(ErrorCode::Format, at,
                        "pointer field at offset " + std::to_string(off) + " beyond its " +
                            std::to_string(len) + "-byte image");
                 break;
             }
-            fieldOffsets.push_back(off);
+            fieldOffsets.push_back(off + (words - 1) * d.ptrSize);
         }
         if (r.failed())
             return;

@@ -734,6 +734,66 @@ private slots:
             QVERIFY(!parseBytes(good.substr(0, n)).ok());
     }
 
+    // A field offset near 2^64 wrapped past the image check and read
+    // before the object's bytes.
+    void fieldOffsetsNearTheTopOfTheRangeAreErrors_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<quint64>("offset");
+        QTest::newRow("pointer at 2^64-4") << 1 << quint64(~uint64_t(0) - 3);
+        QTest::newRow("iface at 2^64-8") << 2 << quint64(~uint64_t(0) - 7);
+        QTest::newRow("eface at 2^64-16") << 3 << quint64(~uint64_t(0) - 15);
+        QTest::newRow("pointer just past the end") << 1 << quint64(9);
+        QTest::newRow("iface data word past the end") << 2 << quint64(8);
+    }
+    void fieldOffsetsNearTheTopOfTheRangeAreErrors() {
+        QFETCH(int, kind);
+        QFETCH(quint64, offset);
+        std::string b(kHeapDumpMagic);
+        auto uv = [&](uint64_t v) {
+            do {
+                b.push_back(char((v & 0x7f) | (v > 0x7f ? 0x80 : 0)));
+                v >>= 7;
+            } while (v);
+        };
+        auto str = [&](const std::string& t) {
+            uv(t.size());
+            b += t;
+        };
+        uv(6); // params
+        uv(0);
+        uv(8);
+        uv(0xc000000000);
+        uv(0xc100000000);
+        str("amd64");
+        str("go1.19.8");
+        uv(1);
+        const uint64_t objectAt = b.size();
+        uv(1); // object: address, 16-byte image, fields
+        uv(0xc000000000);
+        str(std::string(16, '\0'));
+        const uint64_t fieldAt = b.size();
+        uv(uint64_t(kind));
+        uv(offset);
+        uv(0);
+        uv(0); // eof
+        auto d = parseBytes(b);
+        QVERIFY(!d.ok());
+        QCOMPARE(d.error().code, ErrorCode::Format);
+        QCOMPARE(d.error().offset.value_or(0), fieldAt);
+        QVERIFY2(d.error().message.find("beyond its 16-byte image") != std::string::npos,
+                 d.error().message.c_str());
+        // The same object with its field in range reads.
+        b.resize(fieldAt);
+        uv(1);
+        uv(8);
+        uv(0);
+        uv(0);
+        auto ok = parseBytes(b);
+        QVERIFY2(ok.ok(), ok.ok() ? "" : ok.error().toString().c_str());
+        QCOMPARE(ok->graph.objects(), size_t(1));
+        QVERIFY(objectAt < fieldAt);
+    }
+
     void aBrokenDumpLeavesNoRows() {
         QTemporaryDir dir;
         std::string good = decoded("heapdump/heapdump_tiny_go119.bin");
