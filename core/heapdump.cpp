@@ -614,6 +614,18 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             }
             b.allocs = r.uvarint();
             b.frees = r.uvarint();
+            // Newer runtimes (go1.26 does) record the allocator's own frames
+            // first, mallocgc then newobject, makeslice..., which would make
+            // every site one. When a stack starts in mallocgc, drop its
+            // leading runtime frames as pprof does, unless nothing else
+            // remains. Older stacks start past the allocator and stay whole.
+            if (!b.frames.empty() && b.frames[0].function == "runtime.mallocgc") {
+                auto user = std::find_if(b.frames.begin(), b.frames.end(), [](const HeapDumpFrame& f) {
+                    return f.function.compare(0, 8, "runtime.") != 0;
+                });
+                if (user != b.frames.end())
+                    b.frames.erase(b.frames.begin(), user);
+            }
             d.buckets.push_back(std::move(b));
             break;
         }
