@@ -854,9 +854,14 @@ Dominators computeDominators(const HeapGraph& g) {
         for (uint32_t i = 0; i < nr; ++i)
             forSucc(vertex[i], [&](uint32_t w) { preds[fillPos[dfn[w]]++] = i; });
     }
-    std::vector<uint32_t>().swap(dfn);
 
-    // 3. Semi-dominators (semi-NCA), with iterative path compression.
+    // 3. Lengauer-Tarjan with path compression: O(m log n) whatever the
+    // shape. (Semi-NCA's walk up the dominator tree from each node's parent
+    // to its semidominator is quadratic on a long chain whose tail holds many
+    // objects that something near its head holds too.) label[] keeps the
+    // vertex of least semidominator on the compressed path. Buckets are
+    // lists: heads in dfn's memory, links in parent[], whose slot for w is
+    // free once w is processed and then receives w's dominator.
     std::vector<uint32_t> semi(nr), label(nr), ancestor(nr, kNone), chain;
     for (uint32_t i = 0; i < nr; ++i)
         label[i] = semi[i] = i;
@@ -870,41 +875,53 @@ Dominators computeDominators(const HeapGraph& g) {
         for (size_t k = chain.size(); k-- > 0;) {
             uint32_t x = chain[k];
             uint32_t a = ancestor[x];
-            if (label[a] < label[x])
+            if (semi[label[a]] < semi[label[x]])
                 label[x] = label[a];
             ancestor[x] = ancestor[a];
         }
     };
+    auto eval = [&](uint32_t v) -> uint32_t {
+        if (ancestor[v] == kNone)
+            return v;
+        if (ancestor[ancestor[v]] != kNone)
+            compress(v);
+        return label[v];
+    };
+    std::vector<uint32_t> bucketHead = std::move(dfn);
+    bucketHead.assign(nr, kNone);
+    std::vector<uint32_t>& dom_ = parent; // parent[w], then bucket link, then idom
     for (uint32_t w = nr; w-- > 1;) {
-        uint32_t s = parent[w];
+        const uint32_t p = parent[w];
+        uint32_t s = semi[w];
         for (uint32_t k = predStart[w]; k < predStart[w + 1]; ++k) {
-            uint32_t v = preds[k];
-            if (v <= w) {
-                s = std::min(s, v);
-            } else {
-                if (ancestor[v] != kNone) {
-                    if (ancestor[ancestor[v]] != kNone)
-                        compress(v);
-                    s = std::min(s, label[v]);
-                }
-            }
+            uint32_t u = eval(preds[k]);
+            if (semi[u] < s)
+                s = semi[u];
         }
         semi[w] = s;
-        label[w] = s;
-        ancestor[w] = parent[w];
+        dom_[w] = bucketHead[s];
+        bucketHead[s] = w;
+        ancestor[w] = p;
+        for (uint32_t v = bucketHead[p]; v != kNone;) {
+            uint32_t next = dom_[v];
+            uint32_t u = eval(v);
+            dom_[v] = semi[u] < semi[v] ? u : p;
+            v = next;
+        }
+        bucketHead[p] = kNone;
     }
     std::vector<uint32_t>().swap(preds);
     std::vector<uint32_t>().swap(predStart);
     std::vector<uint32_t>().swap(label);
     std::vector<uint32_t>().swap(ancestor);
-    // parent becomes idom, in preorder numbers.
-    std::vector<uint32_t>& idomPre = parent;
-    for (uint32_t w = 1; w < nr; ++w) {
-        uint32_t d = idomPre[w];
-        while (d > semi[w])
-            d = idomPre[d];
-        idomPre[w] = d;
-    }
+    std::vector<uint32_t>().swap(bucketHead);
+    // Dominators in preorder numbers, ancestors first.
+    std::vector<uint32_t>& idomPre = dom_;
+    if (nr > 0)
+        idomPre[0] = 0;
+    for (uint32_t w = 1; w < nr; ++w)
+        if (idomPre[w] != semi[w])
+            idomPre[w] = idomPre[idomPre[w]];
     std::vector<uint32_t>().swap(semi);
 
     // 4. Back to node ids, and retained sizes bottom-up.

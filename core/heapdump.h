@@ -115,7 +115,8 @@ struct Dominators {
     uint64_t reachableObjects = 0, reachableBytes = 0;
 };
 
-// Semi-NCA over the graph from node 0, iterative (no recursion on deep chains).
+// Lengauer-Tarjan (path compression) over the graph from node 0, iterative:
+// no recursion on deep chains, O(m log n) whatever the shape.
 Dominators computeDominators(const HeapGraph& g);
 
 struct HeapDump {
