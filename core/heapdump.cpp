@@ -1336,6 +1336,30 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob) {
     for (size_t i = 0; i < g.size.size(); ++i)
         if (g.size[i] == kNone && !g.hugeSize.count(uint32_t(i)))
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
+    // The dominators must form a tree under node 0: every chain of idoms
+    // ends there, without a cycle (readers walk them).
+    if (!s.dom.idom.empty() && s.dom.idom[0] != 0)
+        return makeError(ErrorCode::Format, "stored heap graph is damaged");
+    {
+        enum : uint8_t { kUnseen, kOnChain, kRooted };
+        std::vector<uint8_t> state(g.nodes(), kUnseen);
+        std::vector<uint32_t> chain;
+        if (!state.empty())
+            state[0] = kRooted;
+        for (uint32_t v = 1; v < g.nodes(); ++v) {
+            chain.clear();
+            uint32_t u = v;
+            while (state[u] == kUnseen && s.dom.idom[u] != kNone) {
+                state[u] = kOnChain;
+                chain.push_back(u);
+                u = s.dom.idom[u];
+            }
+            if (state[u] == kOnChain)
+                return makeError(ErrorCode::Format, "stored heap graph is damaged (its dominators loop)");
+            for (uint32_t x : chain)
+                state[x] = kRooted;
+        }
+    }
     s.dom.reachableBytes = s.dom.retained.empty() ? 0 : s.dom.retained[0];
     for (uint32_t o = 0; o < g.objects(); ++o)
         if (s.dom.idom[g.objectNode(o)] != kNone)

@@ -872,6 +872,26 @@ private slots:
         QVERIFY(objectAt < fieldAt);
     }
 
+    // A damaged case file whose dominators loop would hang every walk up
+    // the tree (retention --by object, the workbench's tree).
+    void storedGraphWithLoopingDominatorsIsRefused() {
+        HeapDump d = dumpOf({16, 16, 16}, {{1}, {2}, {}}, {{0}}, {}, 0);
+        Dominators dom = computeDominators(d.graph);
+        auto good = encodeHeapGraph(d, dom);
+        QVERIFY(good.ok());
+        QVERIFY(decodeHeapGraph(*good).ok());
+        Dominators loop = dom;
+        loop.idom[d.graph.objectNode(1)] = d.graph.objectNode(2); // 1 <-> 2
+        auto bad = encodeHeapGraph(d, loop);
+        QVERIFY(bad.ok());
+        auto decodedBad = decodeHeapGraph(*bad);
+        QVERIFY(!decodedBad.ok());
+        QVERIFY(decodedBad.error().message.find("damaged") != std::string::npos);
+        Dominators self = dom;
+        self.idom[d.graph.objectNode(2)] = d.graph.objectNode(2);
+        QVERIFY(!decodeHeapGraph(*encodeHeapGraph(d, self)).ok());
+    }
+
     void aBrokenDumpLeavesNoRows() {
         QTemporaryDir dir;
         std::string good = decoded("heapdump/heapdump_tiny_go119.bin");
