@@ -858,17 +858,23 @@ Dominators computeDominators(const HeapGraph& g) {
     // 3. Lengauer-Tarjan with path compression: O(m log n) whatever the
     // shape. (Semi-NCA's walk up the dominator tree from each node's parent
     // to its semidominator is quadratic on a long chain whose tail holds many
-    // objects that something near its head holds too.) label[] keeps the
-    // vertex of least semidominator on the compressed path. Buckets are
-    // lists: heads in dfn's memory, links in parent[], whose slot for w is
-    // free once w is processed and then receives w's dominator.
+    // objects that something near its head holds too.) Vertices are
+    // processed from the last preorder number down; those >= `linked` are in
+    // the forest. label[] keeps the vertex of least semidominator on the
+    // compressed path. No memory for buckets: a vertex's bucket is a list
+    // whose head sits in its ancestor[] slot until it is linked (the bucket
+    // is empty by then), whose links sit in parent[], free once a vertex is
+    // processed, and which then receives the vertex's dominator.
+    std::vector<uint32_t>().swap(dfn);
     std::vector<uint32_t> semi(nr), label(nr), ancestor(nr, kNone), chain;
     for (uint32_t i = 0; i < nr; ++i)
         label[i] = semi[i] = i;
+    uint32_t linked = nr;
+    auto inForest = [&](uint32_t x) { return x >= linked; };
     auto compress = [&](uint32_t v) {
         chain.clear();
         uint32_t u = v;
-        while (ancestor[ancestor[u]] != kNone) {
+        while (inForest(ancestor[u])) {
             chain.push_back(u);
             u = ancestor[u];
         }
@@ -881,14 +887,12 @@ Dominators computeDominators(const HeapGraph& g) {
         }
     };
     auto eval = [&](uint32_t v) -> uint32_t {
-        if (ancestor[v] == kNone)
+        if (!inForest(v))
             return v;
-        if (ancestor[ancestor[v]] != kNone)
+        if (inForest(ancestor[v]))
             compress(v);
         return label[v];
     };
-    std::vector<uint32_t> bucketHead = std::move(dfn);
-    bucketHead.assign(nr, kNone);
     std::vector<uint32_t>& dom_ = parent; // parent[w], then bucket link, then idom
     for (uint32_t w = nr; w-- > 1;) {
         const uint32_t p = parent[w];
@@ -899,22 +903,22 @@ Dominators computeDominators(const HeapGraph& g) {
                 s = semi[u];
         }
         semi[w] = s;
-        dom_[w] = bucketHead[s];
-        bucketHead[s] = w;
-        ancestor[w] = p;
-        for (uint32_t v = bucketHead[p]; v != kNone;) {
+        dom_[w] = ancestor[s]; // into s's bucket (s < w: not linked yet)
+        ancestor[s] = w;
+        ancestor[w] = p; // w's own bucket was emptied by its children
+        linked = w;
+        for (uint32_t v = ancestor[p]; v != kNone;) {
             uint32_t next = dom_[v];
             uint32_t u = eval(v);
             dom_[v] = semi[u] < semi[v] ? u : p;
             v = next;
         }
-        bucketHead[p] = kNone;
+        ancestor[p] = kNone;
     }
     std::vector<uint32_t>().swap(preds);
     std::vector<uint32_t>().swap(predStart);
     std::vector<uint32_t>().swap(label);
     std::vector<uint32_t>().swap(ancestor);
-    std::vector<uint32_t>().swap(bucketHead);
     // Dominators in preorder numbers, ancestors first.
     std::vector<uint32_t>& idomPre = dom_;
     if (nr > 0)
