@@ -607,7 +607,7 @@ std::string usage() {
            "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"
            "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
            "                                          what keeps a heap dump's memory alive\n"
-           "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [--json]\n"
+           "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] [--json]\n"
            "                                          shortest chains from roots to objects\n"
            "  memscope report CASE [--format md|html|json] [-o FILE]\n"
            "                                          postmortem report: findings, evidence, charts\n"

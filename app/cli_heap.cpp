@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <unordered_map>
 
 namespace memscope::cli {
 
@@ -70,9 +71,17 @@ void headlineJson(JsonWriter& w, const CaseStore::HeapDumpInfo& h, const Snapsho
     w.field("sampled_retained_bytes", h.sampledRetainedBytes).field("symbols_from", h.symbolsFrom);
 }
 
+// A dump's allocation sites by memprof bucket.
+using SiteIndex = std::unordered_map<int64_t, const CaseStore::HeapSiteRow*>;
+SiteIndex indexSites(const std::vector<CaseStore::HeapSiteRow>& sites) {
+    SiteIndex index;
+    for (const auto& s : sites)
+        index.try_emplace(s.bucket, &s);
+    return index;
+}
+
 // One step of a path, for people.
-std::string describeNode(const StoredHeapGraph& sg, uint32_t node,
-                         const std::vector<CaseStore::HeapSiteRow>& sites) {
+std::string describeNode(const StoredHeapGraph& sg, uint32_t node, const SiteIndex& sites) {
     const HeapGraph& g = sg.graph;
     if (node == 0)
         return "(roots)";
@@ -87,12 +96,41 @@ std::string describeNode(const StoredHeapGraph& sg, uint32_t node,
     std::string s = "object " + hexAddr(g.addr[o]) + " " + bytes(int64_t(g.objectSize(o))) + ", retains " +
                     bytes(int64_t(sg.dom.retained[node]));
     if (int32_t b = sg.objectBucket[o]; b >= 0)
-        for (const auto& site : sites)
-            if (site.bucket == b) {
-                s += ", allocated at " + shortStack(site.stack, 2);
-                break;
-            }
+        if (auto it = sites.find(b); it != sites.end())
+            s += ", allocated at " + shortStack(it->second->stack, 2);
     return s;
+}
+
+// The root entity that alone dominates each node (0: several roots, or
+// none), found once for all nodes: each idom chain is walked once, so a
+// million-deep chain costs a million steps, not a million per object.
+std::vector<uint32_t> dominatingRoots(const StoredHeapGraph& sg) {
+    const HeapGraph& g = sg.graph;
+    const auto& idom = sg.dom.idom;
+    constexpr uint32_t kUnknown = UINT32_MAX;
+    std::vector<uint32_t> top(g.nodes(), kUnknown), chain;
+    top[0] = 0;
+    for (uint32_t v = 1; v < g.nodes(); ++v) {
+        if (top[v] != kUnknown)
+            continue;
+        uint32_t u = v;
+        chain.clear();
+        while (top[u] == kUnknown && idom[u] != UINT32_MAX && idom[u] != 0) {
+            chain.push_back(u);
+            u = idom[u];
+        }
+        uint32_t found;
+        if (top[u] != kUnknown)
+            found = top[u];
+        else if (idom[u] == UINT32_MAX)
+            found = 0; // unreachable
+        else
+            found = g.isObjectNode(u) ? 0 : u; // idom[u] == 0
+        top[u] = found;
+        for (uint32_t x : chain)
+            top[x] = found;
+    }
+    return top;
 }
 
 } // namespace
@@ -188,6 +226,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 std::cout << pad(std::to_string(f.registered), 12) << pad(std::to_string(f.queued), 8)
                           << pad(bytes(f.retainedBytes), 12) << f.function << "\n";
         }
+        if (!json && shown < fins.size())
+            std::cout << "(" << fins.size() - shown << " more finalizers; -n 0 shows all)\n";
     } else {
         auto sg = store->loadHeapGraph(id);
         if (!sg) {
@@ -196,6 +236,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
         }
         const HeapGraph& g = sg->graph;
         auto sites = store->heapDumpSites(id);
+        SiteIndex siteIndex = indexSites(sites);
+        std::vector<uint32_t> heldByRoot = dominatingRoots(*sg);
         std::vector<uint32_t> objs;
         for (uint32_t o = 0; o < g.objects(); ++o)
             if (sg->dom.idom[g.objectNode(o)] != UINT32_MAX)
@@ -209,16 +251,12 @@ int cmdRetention(const std::vector<std::string>& argv) {
         for (size_t i = 0; i < shown; ++i) {
             uint32_t o = objs[i], v = g.objectNode(o);
             // The root entity dominating it, if a single one does.
-            uint32_t u = v;
-            while (sg->dom.idom[u] != 0 && g.isObjectNode(sg->dom.idom[u]))
-                u = sg->dom.idom[u];
-            uint32_t top = sg->dom.idom[u];
-            std::string heldBy = top == 0 ? "several roots" : describeNode(*sg, top, sites);
+            uint32_t top = heldByRoot[v];
+            std::string heldBy = top == 0 ? "several roots" : describeNode(*sg, top, siteIndex);
             std::string site;
             if (int32_t b = sg->objectBucket[o]; b >= 0)
-                for (const auto& s : sites)
-                    if (s.bucket == b)
-                        site = shortStack(s.stack, 2);
+                if (auto it = siteIndex.find(b); it != siteIndex.end())
+                    site = shortStack(it->second->stack, 2);
             if (json) {
                 w.beginObject().field("address", hexAddr(g.addr[o])).field("shallow_bytes", int64_t(g.objectSize(o)));
                 w.field("retained_bytes", int64_t(sg->dom.retained[v])).field("held_by", heldBy);
@@ -231,6 +269,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                           << "\n";
             }
         }
+        if (!json && shown < objs.size())
+            std::cout << "(" << objs.size() - shown << " more objects; -n 0 shows all)\n";
     }
     if (json) {
         w.endArray().endObject();
@@ -240,7 +280,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
 }
 
 int cmdPaths(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--snapshot", "--site", "--object", "-n"}, {"--json"});
+    Args a = parse(argv, 2, {"--snapshot", "--site", "--object", "-n", "--hops"}, {"--json"});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1)
@@ -255,6 +295,15 @@ int cmdPaths(const std::vector<std::string>& argv) {
     long limit = 3;
     if (auto n = a.opt("-n"))
         limit = std::max(1L, std::strtol(n->c_str(), nullptr, 10));
+    // A path through a long list is as long as the list: show its ends.
+    size_t maxHops = 20;
+    if (auto h = a.opt("--hops")) {
+        char* end = nullptr;
+        long v = std::strtol(h->c_str(), &end, 10);
+        if (h->empty() || *end || v < 0)
+            return usageError("--hops takes a count of hops to show per path (0 shows all)");
+        maxHops = size_t(v);
+    }
     auto sg = store->loadHeapGraph(id);
     if (!sg) {
         std::cerr << "memscope: " << sg.error().toString() << "\n";
@@ -262,6 +311,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
     }
     const HeapGraph& g = sg->graph;
     auto sites = store->heapDumpSites(id);
+    SiteIndex siteIndex = indexSites(sites);
 
     std::vector<uint32_t> targets;
     if (objectArg) {
@@ -314,8 +364,18 @@ int cmdPaths(const std::vector<std::string>& argv) {
             w.field("retained_bytes", int64_t(sg->dom.retained[g.objectNode(o)]));
             w.field("reachable", !paths.empty()).key("paths").beginArray();
             for (const auto& p : paths) {
+                // Hop objects, with one {"elided_hops": K} standing for the
+                // middle of a path longer than --hops.
+                PathElision cut = elidePath(p.size(), maxHops);
                 w.beginArray();
-                for (uint32_t v : p) {
+                for (size_t i = 0; i < p.size(); ++i) {
+                    if (i == cut.head && cut.elided) {
+                        w.beginObject().field("elided_hops", int64_t(cut.elided));
+                        w.field("text", "... " + std::to_string(cut.elided) + " hops elided ...").endObject();
+                        i += cut.elided - 1;
+                        continue;
+                    }
+                    uint32_t v = p[i];
                     w.beginObject();
                     if (g.isObjectNode(v)) {
                         uint32_t x = g.nodeObject(v);
@@ -325,23 +385,35 @@ int cmdPaths(const std::vector<std::string>& argv) {
                         const auto& r = g.roots[v - 1];
                         w.field("root_kind", rootKindName(r.kind)).field("root", r.name).field("detail", r.detail);
                     }
-                    w.field("text", describeNode(*sg, v, sites)).endObject();
+                    w.field("text", describeNode(*sg, v, siteIndex)).endObject();
                 }
                 w.endArray();
             }
             w.endArray().endObject();
             continue;
         }
-        std::cout << describeNode(*sg, g.objectNode(o), sites) << "\n";
+        std::cout << describeNode(*sg, g.objectNode(o), siteIndex) << "\n";
         if (paths.empty()) {
             std::cout << "  unreachable from every dumped root (floating garbage, or held by runtime internals)\n\n";
             continue;
         }
+        // One hop per line at one indent: the output grows with the hops
+        // shown, never with the square of the path.
         for (size_t k = 0; k < paths.size(); ++k) {
-            std::cout << "  path " << k + 1 << " (" << paths[k].size() << " steps):\n";
-            for (size_t i = 0; i < paths[k].size(); ++i)
-                std::cout << "    " << std::string(i * 2, ' ') << (i ? "-> " : "") << describeNode(*sg, paths[k][i], sites)
-                          << "\n";
+            const auto& p = paths[k];
+            PathElision cut = elidePath(p.size(), maxHops);
+            std::cout << "  path " << k + 1 << " (" << p.size() << " steps";
+            if (cut.elided)
+                std::cout << ", " << cut.elided << " hops elided; --hops 0 shows all";
+            std::cout << "):\n";
+            for (size_t i = 0; i < p.size(); ++i) {
+                if (i == cut.head && cut.elided) {
+                    std::cout << "       ... " << cut.elided << " hops elided ...\n";
+                    i += cut.elided - 1;
+                    continue;
+                }
+                std::cout << "    " << (i ? "-> " : "") << describeNode(*sg, p[i], siteIndex) << "\n";
+            }
         }
         std::cout << "\n";
     }

@@ -2,24 +2,41 @@
 # Heap dump analysis at 0.5, 1 and 2 million objects (2M is ~700 MB raw):
 # read + graph + dominators + retained sizes, throughput and peak memory, then
 # a whole `memscope import` of the largest (which adds the case file writes).
-#   bench/heapdump.sh [MAX_OBJECTS]
-# Needs golang-go for the generator only.
+# Then every object sampled (runtime.MemProfileRate = 1) at MAX/2 objects in
+# three shapes: one list with cross links, lists of 1000 nodes, and spines
+# 100000 deep with branches; and a whole import of the deepest.
+#   bench/heapdump.sh [MAX_OBJECTS] [all|rate1]
+# Needs Go (any go on PATH, else golang-go) for the generator only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 max=${1:-2000000}
-dpkg-query -W -f='${Status}' golang-go 2>/dev/null | grep -q "install ok installed" ||
+modes=${2:-all}
+command -v go >/dev/null ||
   { echo "bench: installing golang-go"; apt-get install -y -qq golang-go >/dev/null; }
 [ -x build/bench/bench_heapdump ] || scripts/build.sh
 work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
 mkdir -p "$work"
-(cd bench/genheapdump && GO111MODULE=off go build -o "$work/genheapdump" .)
-for n in $((max / 4)) $((max / 2)) "$max"; do
-  dump="$work/heapdump-$n.bin"
-  [ -f "$dump" ] || "$work/genheapdump" -objects "$n" -o "$dump"
-  echo "=== $n objects: $dump ($(du -h "$dump" | cut -f1))"
+(cd bench/genheapdump && GO111MODULE=off GOTOOLCHAIN=local go build -o "$work/genheapdump" .)
+import_case() { # DUMP: a whole import into a fresh case
+  local case="$work/heapdump.memscope"
+  rm -f "$case" "$case-wal" "$case-shm"
+  /usr/bin/time -f "memscope import (with case writes): %e s, peak RSS %M KB" \
+    build/app/memscope import "$case" "$1" >/dev/null
+}
+if [ "$modes" = all ]; then
+  for n in $((max / 4)) $((max / 2)) "$max"; do
+    dump="$work/heapdump-$n.bin"
+    [ -f "$dump" ] || "$work/genheapdump" -objects "$n" -o "$dump"
+    echo "=== $n objects: $dump ($(du -h "$dump" | cut -f1))"
+    build/bench/bench_heapdump "$dump" 2 | sed -n '5,$p'
+  done
+  import_case "$work/heapdump-$max.bin"
+fi
+half=$((max / 2))
+for shape in list chains tree; do
+  dump="$work/heapdump-rate1-$shape-$half.bin"
+  [ -f "$dump" ] || "$work/genheapdump" -rate1 -shape "$shape" -objects "$half" -o "$dump"
+  echo "=== MemProfileRate=1, $shape, $half objects: $dump ($(du -h "$dump" | cut -f1))"
   build/bench/bench_heapdump "$dump" 2 | sed -n '5,$p'
 done
-case="$work/heapdump.memscope"
-rm -f "$case" "$case-wal" "$case-shm"
-/usr/bin/time -f "memscope import (with case writes): %e s, peak RSS %M KB" \
-  build/app/memscope import "$case" "$work/heapdump-$max.bin" >/dev/null
+import_case "$work/heapdump-rate1-tree-$half.bin"

@@ -4,18 +4,30 @@
 #include "input.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <optional>
 
 namespace memscope {
 
 namespace {
 
+std::string hexOffset(uint64_t v) {
+    char b[24];
+    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+// Reads fixed-size fields of either endianness. Every read is bounds-checked
+// by the caller through has(); u() itself never looks outside the file.
 struct ElfView {
     std::string_view b;
     bool is64 = true, big = false;
 
     bool has(uint64_t off, uint64_t n) const { return off <= b.size() && n <= b.size() - off; }
     uint64_t u(uint64_t off, int n) const {
+        if (!has(off, uint64_t(n)))
+            return 0;
         uint64_t v = 0;
         for (int i = 0; i < n; ++i) {
             uint8_t c = static_cast<uint8_t>(b[off + i]);
@@ -26,8 +38,15 @@ struct ElfView {
         }
         return v;
     }
-    uint64_t word(uint64_t off) const { return u(off, is64 ? 8 : 4); }
 };
+
+struct SectionHeader {
+    uint64_t at = 0; // where the header itself lies in the file
+    uint32_t name = 0, type = 0;
+    uint64_t addr = 0, off = 0, size = 0, link = 0, entsize = 0;
+};
+
+constexpr uint32_t kShtSymtab = 2, kShtNobits = 8;
 
 } // namespace
 
@@ -35,30 +54,52 @@ Result<ElfSymbols> ElfSymbols::read(const std::string& path) {
     auto mapped = MappedFile::open(path);
     if (!mapped)
         return mapped.error();
-    ElfView e{(*mapped)->bytes()};
+    return parse((*mapped)->bytes(), path);
+}
+
+Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& path) {
+    ElfView e{bytes};
     auto bad = [&](uint64_t off, const std::string& what) {
         return errorAt(ErrorCode::Format, off, what).withFile(path);
     };
-    if (e.b.size() < 52 || e.b.substr(0, 4) != "\x7f" "ELF")
+    if (e.b.size() < 16 || e.b.substr(0, 4) != "\x7f" "ELF")
         return bad(0, "not an ELF file");
+    if (e.b[4] != 1 && e.b[4] != 2)
+        return bad(4, "unknown ELF class " + std::to_string(int(uint8_t(e.b[4]))));
+    if (e.b[5] != 1 && e.b[5] != 2)
+        return bad(5, "unknown ELF data encoding " + std::to_string(int(uint8_t(e.b[5]))));
     e.is64 = e.b[4] == 2;
     e.big = e.b[5] == 2;
-    uint64_t shoff = e.is64 ? e.u(0x28, 8) : e.u(0x20, 4);
+    const uint64_t ehsize = e.is64 ? 64 : 52;
+    if (e.b.size() < ehsize)
+        return makeError(ErrorCode::Truncated, "the file ends inside its " + std::to_string(ehsize) +
+                                                   "-byte ELF header")
+            .withFile(path);
+    const uint64_t shoffAt = e.is64 ? 0x28 : 0x20;
+    uint64_t shoff = e.u(shoffAt, e.is64 ? 8 : 4);
     uint64_t shentsize = e.u(e.is64 ? 0x3a : 0x2e, 2);
     uint64_t shnum = e.u(e.is64 ? 0x3c : 0x30, 2);
     uint64_t shstrndx = e.u(e.is64 ? 0x3e : 0x32, 2);
-    if (shnum == 0 || shstrndx >= shnum || !e.has(shoff, shnum * shentsize) ||
-        shentsize < (e.is64 ? 64u : 40u))
-        return bad(shoff, "section header table out of range");
+    const uint64_t minShent = e.is64 ? 64 : 40;
+    if (shnum == 0)
+        return bad(shoffAt, "no section header table");
+    if (shentsize < minShent)
+        return bad(shoffAt, "section headers of " + std::to_string(shentsize) + " bytes (at least " +
+                                std::to_string(minShent) + ")");
+    // 16-bit count times 16-bit size: no overflow.
+    if (!e.has(shoff, shnum * shentsize))
+        return bad(shoffAt, "section header table at " + hexOffset(shoff) + " (" + std::to_string(shnum) +
+                                " x " + std::to_string(shentsize) + " bytes) lies past the end of the " +
+                                std::to_string(e.b.size()) + "-byte file");
+    if (shstrndx >= shnum)
+        return bad(e.is64 ? 0x3e : 0x32, "section name table index " + std::to_string(shstrndx) + " of " +
+                                              std::to_string(shnum) + " sections");
 
-    struct Sh {
-        uint32_t name, type;
-        uint64_t addr, off, size, link, entsize;
-    };
-    std::vector<Sh> sh(shnum);
+    std::vector<SectionHeader> sh(shnum);
     for (uint64_t i = 0; i < shnum; ++i) {
         uint64_t o = shoff + i * shentsize;
-        Sh& s = sh[i];
+        SectionHeader& s = sh[i];
+        s.at = o;
         s.name = uint32_t(e.u(o, 4));
         s.type = uint32_t(e.u(o + 4, 4));
         if (e.is64) {
@@ -75,45 +116,76 @@ Result<ElfSymbols> ElfSymbols::read(const std::string& path) {
             s.entsize = e.u(o + 0x24, 4);
         }
     }
-    auto cstr = [&](const Sh& strtab, uint64_t idx) -> std::string {
-        if (idx >= strtab.size || !e.has(strtab.off, strtab.size))
-            return {};
-        const char* p = e.b.data() + strtab.off + idx;
-        size_t max = strtab.size - idx;
-        return std::string(p, strnlen(p, max));
+    // A string table must lie inside the file; a name inside its table. The
+    // last byte of the table need not be NUL: names stop at the table's end.
+    auto stringTable = [&](const SectionHeader& t, const char* what) -> std::optional<Error> {
+        if (t.type == kShtNobits || !e.has(t.off, t.size))
+            return bad(t.at, std::string(what) + " at " + hexOffset(t.off) + " (" + std::to_string(t.size) +
+                                 " bytes) lies past the end of the " + std::to_string(e.b.size()) +
+                                 "-byte file");
+        return std::nullopt;
     };
+    auto cstr = [&](const SectionHeader& t, uint64_t idx) -> std::string_view {
+        const char* p = e.b.data() + t.off + idx;
+        return {p, strnlen(p, t.size - idx)};
+    };
+    const SectionHeader& names = sh[shstrndx];
+    if (auto err = stringTable(names, "section name table"))
+        return *err;
     ElfSymbols out;
     out.m_path = path;
-    const Sh& names = sh[shstrndx];
-    const Sh* symtab = nullptr;
+    const SectionHeader* symtab = nullptr;
     for (const auto& s : sh) {
-        out.m_sections.push_back({cstr(names, s.name), s.addr, s.size});
-        if (s.type == 2 /*SHT_SYMTAB*/)
+        if (s.name >= names.size && !(s.name == 0 && names.size == 0))
+            return bad(s.at, "section name at " + hexOffset(s.name) + " past the end of the " +
+                                 std::to_string(names.size) + "-byte section name table");
+        out.m_sections.push_back({names.size ? std::string(cstr(names, s.name)) : std::string(), s.addr, s.size});
+        if (s.type == kShtSymtab && !symtab)
             symtab = &s;
     }
     if (!symtab)
         return makeError(ErrorCode::Unsupported, "no .symtab (stripped binary)").withFile(path);
-    if (symtab->link >= shnum || !e.has(symtab->off, symtab->size))
-        return bad(symtab->off, "symbol table out of range");
-    const Sh& strtab = sh[symtab->link];
-    uint64_t entsize = symtab->entsize ? symtab->entsize : (e.is64 ? 24 : 16);
-    for (uint64_t o = symtab->off; o + entsize <= symtab->off + symtab->size; o += entsize) {
+    const uint64_t minSym = e.is64 ? 24 : 16;
+    uint64_t entsize = symtab->entsize ? symtab->entsize : minSym;
+    if (entsize < minSym)
+        return bad(symtab->at, "symbols of " + std::to_string(entsize) + " bytes (at least " +
+                                   std::to_string(minSym) + ")");
+    if (symtab->size % entsize != 0)
+        return bad(symtab->at, "symbol table of " + std::to_string(symtab->size) +
+                                   " bytes is not a whole number of " + std::to_string(entsize) + "-byte symbols");
+    if (!e.has(symtab->off, symtab->size))
+        return bad(symtab->at, "symbol table at " + hexOffset(symtab->off) + " (" + std::to_string(symtab->size) +
+                                   " bytes) lies past the end of the " + std::to_string(e.b.size()) +
+                                   "-byte file");
+    if (symtab->link >= shnum)
+        return bad(symtab->at, "symbol table links to section " + std::to_string(symtab->link) + " of " +
+                                   std::to_string(shnum));
+    const SectionHeader& strtab = sh[symtab->link];
+    if (auto err = stringTable(strtab, "symbol name table"))
+        return *err;
+    // count * entsize <= size: each entry's offset stays inside the table.
+    const uint64_t count = symtab->size / entsize;
+    for (uint64_t i = 0; i < count; ++i) {
+        const uint64_t o = symtab->off + i * entsize;
         uint32_t nameIdx = uint32_t(e.u(o, 4));
         uint8_t info;
         uint64_t value, size;
         if (e.is64) {
-            info = uint8_t(e.b[o + 4]);
+            info = uint8_t(e.u(o + 4, 1));
             value = e.u(o + 8, 8);
             size = e.u(o + 16, 8);
         } else {
             value = e.u(o + 4, 4);
             size = e.u(o + 8, 4);
-            info = uint8_t(e.b[o + 12]);
+            info = uint8_t(e.u(o + 12, 1));
         }
         int type = info & 0xf;
         if (value == 0 || (type != 1 /*OBJECT*/ && type != 2 /*FUNC*/))
             continue;
-        Symbol sym{value, size, cstr(strtab, nameIdx)};
+        if (nameIdx >= strtab.size)
+            return bad(o, "symbol " + std::to_string(i) + " names string " + hexOffset(nameIdx) +
+                              " past the end of the " + std::to_string(strtab.size) + "-byte symbol name table");
+        Symbol sym{value, size, std::string(cstr(strtab, nameIdx))};
         (type == 1 ? out.m_objects : out.m_functions).push_back(std::move(sym));
     }
     auto byAddr = [](const Symbol& a, const Symbol& b) { return a.addr < b.addr; };
@@ -128,8 +200,10 @@ const ElfSymbols::Symbol* ElfSymbols::find(const std::vector<Symbol>& v, uint64_
     if (it == v.begin())
         return nullptr;
     --it;
-    // Go's function symbols have sizes; a zero size still covers its first byte.
-    if (addr < it->addr + std::max<uint64_t>(it->size, 1))
+    // Go's function symbols have sizes; a zero size still covers its first
+    // byte. A size reaching past the address space ends there.
+    uint64_t span = std::max<uint64_t>(it->size, 1);
+    if (addr - it->addr < span)
         return &*it;
     return nullptr;
 }

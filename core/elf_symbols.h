@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace memscope {
@@ -24,6 +25,10 @@ public:
     };
 
     static Result<ElfSymbols> read(const std::string& path);
+    // The same from bytes in memory; `path` names them in errors. Every
+    // offset, size and index of the file is checked: a damaged file is an
+    // error naming the byte offset of the field at fault.
+    static Result<ElfSymbols> parse(std::string_view bytes, const std::string& path);
 
     // The data object (global) covering addr, or null.
     const Symbol* object(uint64_t addr) const;

@@ -326,19 +326,20 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             if (r.failed() || kind == 0)
                 break;
             uint64_t off = r.uvarint();
-            if (kind == 2 || kind == 3)
-                off += d.ptrSize; // legacy iface/eface: the data word follows the type word
-            else if (kind != 1) {
-                r.fail(ErrorCode::Format, hdr + at, "unknown field kind " + std::to_string(kind));
+            if (kind != 1 && kind != 2 && kind != 3) {
+                r.fail(ErrorCode::Format, at, "unknown field kind " + std::to_string(kind));
                 break;
             }
-            if (off + d.ptrSize > len) {
-                r.fail(ErrorCode::Format, hdr + at,
+            // Legacy iface/eface fields: the data word follows the type word.
+            // Checked without adding to off, which may be near 2^64.
+            uint64_t words = kind == 1 ? 1 : 2;
+            if (off > len || (len - off) / d.ptrSize < words) {
+                r.fail(ErrorCode::Format, at,
                        "pointer field at offset " + std::to_string(off) + " beyond its " +
                            std::to_string(len) + "-byte image");
                 break;
             }
-            fieldOffsets.push_back(off);
+            fieldOffsets.push_back(off + (words - 1) * d.ptrSize);
         }
         if (r.failed())
             return;
@@ -613,6 +614,18 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             }
             b.allocs = r.uvarint();
             b.frees = r.uvarint();
+            // Newer runtimes (go1.26 does) record the allocator's own frames
+            // first, mallocgc then newobject, makeslice..., which would make
+            // every site one. When a stack starts in mallocgc, drop its
+            // leading runtime frames as pprof does, unless nothing else
+            // remains. Older stacks start past the allocator and stay whole.
+            if (!b.frames.empty() && b.frames[0].function == "runtime.mallocgc") {
+                auto user = std::find_if(b.frames.begin(), b.frames.end(), [](const HeapDumpFrame& f) {
+                    return f.function.compare(0, 8, "runtime.") != 0;
+                });
+                if (user != b.frames.end())
+                    b.frames.erase(b.frames.begin(), user);
+            }
             d.buckets.push_back(std::move(b));
             break;
         }
@@ -715,12 +728,19 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
         }
         d.buckets = std::move(sites);
     }
-    for (const auto& [a, b] : sampleRaw) {
+    // The runtime records one sample per object; should a damaged dump name
+    // an object twice, the last record stands, as it does for the stored graph.
+    std::vector<bool> sampled(g.objects(), false);
+    for (size_t i = sampleRaw.size(); i-- > 0;) {
+        const auto& [a, b] = sampleRaw[i];
         uint32_t o = index.find(a);
         auto it = bucketIndex.find(b);
-        if (o != kNone && it != bucketIndex.end())
+        if (o != kNone && it != bucketIndex.end() && !sampled[o]) {
+            sampled[o] = true;
             d.samples.emplace_back(o, it->second);
+        }
     }
+    std::reverse(d.samples.begin(), d.samples.end());
     return d;
 }
 
@@ -834,57 +854,78 @@ Dominators computeDominators(const HeapGraph& g) {
         for (uint32_t i = 0; i < nr; ++i)
             forSucc(vertex[i], [&](uint32_t w) { preds[fillPos[dfn[w]]++] = i; });
     }
-    std::vector<uint32_t>().swap(dfn);
 
-    // 3. Semi-dominators (semi-NCA), with iterative path compression.
+    // 3. Lengauer-Tarjan with path compression: O(m log n) whatever the
+    // shape. (Semi-NCA's walk up the dominator tree from each node's parent
+    // to its semidominator is quadratic on a long chain whose tail holds many
+    // objects that something near its head holds too.) Vertices are
+    // processed from the last preorder number down; those >= `linked` are in
+    // the forest. label[] keeps the vertex of least semidominator on the
+    // compressed path. No memory for buckets: a vertex's bucket is a list
+    // whose head sits in its ancestor[] slot until it is linked (the bucket
+    // is empty by then), whose links sit in parent[], free once a vertex is
+    // processed, and which then receives the vertex's dominator.
+    std::vector<uint32_t>().swap(dfn);
     std::vector<uint32_t> semi(nr), label(nr), ancestor(nr, kNone), chain;
     for (uint32_t i = 0; i < nr; ++i)
         label[i] = semi[i] = i;
+    uint32_t linked = nr;
+    auto inForest = [&](uint32_t x) { return x >= linked; };
     auto compress = [&](uint32_t v) {
         chain.clear();
         uint32_t u = v;
-        while (ancestor[ancestor[u]] != kNone) {
+        while (inForest(ancestor[u])) {
             chain.push_back(u);
             u = ancestor[u];
         }
         for (size_t k = chain.size(); k-- > 0;) {
             uint32_t x = chain[k];
             uint32_t a = ancestor[x];
-            if (label[a] < label[x])
+            if (semi[label[a]] < semi[label[x]])
                 label[x] = label[a];
             ancestor[x] = ancestor[a];
         }
     };
+    auto eval = [&](uint32_t v) -> uint32_t {
+        if (!inForest(v))
+            return v;
+        if (inForest(ancestor[v]))
+            compress(v);
+        return label[v];
+    };
+    std::vector<uint32_t>& dom_ = parent; // parent[w], then bucket link, then idom
     for (uint32_t w = nr; w-- > 1;) {
-        uint32_t s = parent[w];
+        const uint32_t p = parent[w];
+        uint32_t s = semi[w];
         for (uint32_t k = predStart[w]; k < predStart[w + 1]; ++k) {
-            uint32_t v = preds[k];
-            if (v <= w) {
-                s = std::min(s, v);
-            } else {
-                if (ancestor[v] != kNone) {
-                    if (ancestor[ancestor[v]] != kNone)
-                        compress(v);
-                    s = std::min(s, label[v]);
-                }
-            }
+            uint32_t u = eval(preds[k]);
+            if (semi[u] < s)
+                s = semi[u];
         }
         semi[w] = s;
-        label[w] = s;
-        ancestor[w] = parent[w];
+        dom_[w] = ancestor[s]; // into s's bucket (s < w: not linked yet)
+        ancestor[s] = w;
+        ancestor[w] = p; // w's own bucket was emptied by its children
+        linked = w;
+        for (uint32_t v = ancestor[p]; v != kNone;) {
+            uint32_t next = dom_[v];
+            uint32_t u = eval(v);
+            dom_[v] = semi[u] < semi[v] ? u : p;
+            v = next;
+        }
+        ancestor[p] = kNone;
     }
     std::vector<uint32_t>().swap(preds);
     std::vector<uint32_t>().swap(predStart);
     std::vector<uint32_t>().swap(label);
     std::vector<uint32_t>().swap(ancestor);
-    // parent becomes idom, in preorder numbers.
-    std::vector<uint32_t>& idomPre = parent;
-    for (uint32_t w = 1; w < nr; ++w) {
-        uint32_t d = idomPre[w];
-        while (d > semi[w])
-            d = idomPre[d];
-        idomPre[w] = d;
-    }
+    // Dominators in preorder numbers, ancestors first.
+    std::vector<uint32_t>& idomPre = dom_;
+    if (nr > 0)
+        idomPre[0] = 0;
+    for (uint32_t w = 1; w < nr; ++w)
+        if (idomPre[w] != semi[w])
+            idomPre[w] = idomPre[idomPre[w]];
     std::vector<uint32_t>().swap(semi);
 
     // 4. Back to node ids, and retained sizes bottom-up.
@@ -921,48 +962,80 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     s.goroutines = d.goroutines.size();
     const size_t n = g.nodes();
 
-    // Preorder of the dominator tree, so parents come before children.
-    std::vector<uint32_t> childStart(n + 1, 0), children;
-    for (uint32_t v = 1; v < n; ++v)
-        if (dom.idom[v] != kNone)
-            childStart[dom.idom[v] + 1]++;
-    for (size_t i = 0; i < n; ++i)
-        childStart[i + 1] += childStart[i];
-    children.resize(childStart[n]);
-    {
-        std::vector<uint32_t> pos(childStart.begin(), childStart.end() - 1);
-        for (uint32_t v = 1; v < n; ++v)
-            if (dom.idom[v] != kNone)
-                children[pos[dom.idom[v]]++] = v;
-    }
-    std::vector<uint32_t> order;
-    order.reserve(dom.reachableObjects + g.roots.size() + 1);
-    order.push_back(0);
-    for (size_t i = 0; i < order.size(); ++i)
-        for (uint32_t k = childStart[order[i]]; k < childStart[order[i] + 1]; ++k)
-            order.push_back(children[k]);
-    std::vector<uint32_t>().swap(children);
-    std::vector<uint32_t>().swap(childStart);
-
-    // Which root entity dominates each node (0 = several), and the nearest
-    // sampled object above it.
+    // One depth-first walk of the dominator tree, without a stack: children
+    // as sibling lists, and idom leads back up. On the way down each node
+    // learns which root entity dominates it (0 = several), and each sampled
+    // object whether a sampled object of its own site (nestedSame), or any
+    // sampled object (nestedAny), dominates it: a count per site of the
+    // sampled objects on the current path answers both in O(1), so the walk
+    // is linear however deep chains of sampled objects nest.
     std::vector<int32_t> bucketOf(g.objects(), -1);
     for (const auto& [o, b] : d.samples)
         bucketOf[o] = int32_t(b);
-    std::vector<uint32_t> rootOf(n, 0), sampledAbove(n, kNone), retainedCount(n, 0);
-    for (size_t i = 1; i < order.size(); ++i) {
-        uint32_t v = order[i], p = dom.idom[v];
+    std::vector<uint32_t> firstChild(n, kNone), nextSibling(n, kNone);
+    for (uint32_t v = uint32_t(n); v-- > 1;)
+        if (dom.idom[v] != kNone) {
+            nextSibling[v] = firstChild[dom.idom[v]];
+            firstChild[dom.idom[v]] = v;
+        }
+    constexpr uint8_t kNestedSame = 1, kNestedAny = 2;
+    std::vector<uint8_t> nested(g.objects(), 0);
+    std::vector<uint32_t> rootOf(n, 0);
+    std::vector<uint64_t> onPath(d.buckets.size(), 0);
+    uint64_t onPathAny = 0;
+    auto sampledBucket = [&](uint32_t v) -> int32_t {
+        return g.isObjectNode(v) ? bucketOf[g.nodeObject(v)] : -1;
+    };
+    auto enter = [&](uint32_t v) {
+        uint32_t p = dom.idom[v];
         rootOf[v] = p == 0 ? (g.isObjectNode(v) ? 0 : v) : rootOf[p];
-        if (g.isObjectNode(p) && bucketOf[g.nodeObject(p)] >= 0)
-            sampledAbove[v] = p;
-        else
-            sampledAbove[v] = p == 0 ? kNone : sampledAbove[p];
+        int32_t b = sampledBucket(v);
+        if (b < 0)
+            return;
+        if (size_t(b) >= onPath.size())
+            onPath.resize(size_t(b) + 1, 0);
+        nested[g.nodeObject(v)] = (onPath[size_t(b)] ? kNestedSame : 0) | (onPathAny ? kNestedAny : 0);
+        onPath[size_t(b)]++;
+        onPathAny++;
+    };
+    auto leave = [&](uint32_t v) {
+        int32_t b = sampledBucket(v);
+        if (b < 0)
+            return;
+        onPath[size_t(b)]--;
+        onPathAny--;
+    };
+    for (uint32_t v = 0;;) {
+        if (firstChild[v] != kNone) {
+            v = firstChild[v];
+            enter(v);
+            continue;
+        }
+        bool done = false;
+        for (;;) {
+            leave(v);
+            if (v == 0) {
+                done = true;
+                break;
+            }
+            if (nextSibling[v] != kNone) {
+                v = nextSibling[v];
+                enter(v);
+                break;
+            }
+            v = dom.idom[v];
+        }
+        if (done)
+            break;
     }
-    for (size_t i = order.size(); i-- > 1;) {
-        uint32_t v = order[i];
-        if (g.isObjectNode(v))
-            retainedCount[v]++;
-        retainedCount[dom.idom[v]] += retainedCount[v];
+    std::vector<uint32_t>().swap(firstChild);
+    std::vector<uint32_t>().swap(nextSibling);
+    // The objects a root entity retains are those it alone dominates.
+    std::vector<uint64_t> retainedCount(g.roots.size() + 1, 0);
+    for (uint32_t o = 0; o < g.objects(); ++o) {
+        uint32_t v = g.objectNode(o);
+        if (dom.idom[v] != kNone)
+            retainedCount[rootOf[v]]++;
     }
 
     for (uint32_t r = 0; r < g.roots.size(); ++r) {
@@ -990,12 +1063,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
         s.sampledBytes += g.objectSize(o);
         if (dom.idom[v] == kNone)
             continue;
-        bool nestedSame = false, nestedAny = sampledAbove[v] != kNone;
-        for (uint32_t u = sampledAbove[v]; u != kNone; u = sampledAbove[u])
-            if (bucketOf[g.nodeObject(u)] == int32_t(b)) {
-                nestedSame = true;
-                break;
-            }
+        bool nestedSame = nested[o] & kNestedSame, nestedAny = nested[o] & kNestedAny;
         if (!nestedSame) {
             row.retainedBytes += dom.retained[v];
             auto& e = edges[{rootOf[v], b}];
@@ -1112,6 +1180,17 @@ std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t obj
         paths.push_back(std::move(p));
     }
     return paths;
+}
+
+PathElision elidePath(size_t steps, size_t maxHops) {
+    if (maxHops == 0 || steps <= maxHops)
+        return {steps, 0, 0};
+    maxHops = std::max<size_t>(maxHops, 2);
+    PathElision e;
+    e.head = (maxHops + 1) / 2;
+    e.tail = maxHops / 2;
+    e.elided = steps - e.head - e.tail;
+    return e;
 }
 
 namespace {
@@ -1261,6 +1340,30 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob) {
     for (size_t i = 0; i < g.size.size(); ++i)
         if (g.size[i] == kNone && !g.hugeSize.count(uint32_t(i)))
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
+    // The dominators must form a tree under node 0: every chain of idoms
+    // ends there, without a cycle (readers walk them).
+    if (!s.dom.idom.empty() && s.dom.idom[0] != 0)
+        return makeError(ErrorCode::Format, "stored heap graph is damaged");
+    {
+        enum : uint8_t { kUnseen, kOnChain, kRooted };
+        std::vector<uint8_t> state(g.nodes(), kUnseen);
+        std::vector<uint32_t> chain;
+        if (!state.empty())
+            state[0] = kRooted;
+        for (uint32_t v = 1; v < g.nodes(); ++v) {
+            chain.clear();
+            uint32_t u = v;
+            while (state[u] == kUnseen && s.dom.idom[u] != kNone) {
+                state[u] = kOnChain;
+                chain.push_back(u);
+                u = s.dom.idom[u];
+            }
+            if (state[u] == kOnChain)
+                return makeError(ErrorCode::Format, "stored heap graph is damaged (its dominators loop)");
+            for (uint32_t x : chain)
+                state[x] = kRooted;
+        }
+    }
     s.dom.reachableBytes = s.dom.retained.empty() ? 0 : s.dom.retained[0];
     for (uint32_t o = 0; o < g.objects(); ++o)
         if (s.dom.idom[g.objectNode(o)] != kNone)

@@ -115,7 +115,8 @@ struct Dominators {
     uint64_t reachableObjects = 0, reachableBytes = 0;
 };
 
-// Semi-NCA over the graph from node 0, iterative (no recursion on deep chains).
+// Lengauer-Tarjan (path compression) over the graph from node 0, iterative:
+// no recursion on deep chains, O(m log n) whatever the shape.
 Dominators computeDominators(const HeapGraph& g);
 
 struct HeapDump {
@@ -214,6 +215,14 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& dump, const Dominators& dom);
 // Breadth-first over the graph; at most `maxPaths` distinct last-hop parents.
 std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t objectIndex,
                                                 size_t maxPaths = 3);
+
+// Which hops of a path of `steps` nodes to show when at most `maxHops` fit
+// (0: all): the first `head` and the last `tail`, `elided` left out between.
+// The root and the object itself are always shown.
+struct PathElision {
+    size_t head = 0, elided = 0, tail = 0;
+};
+PathElision elidePath(size_t steps, size_t maxHops);
 
 // The graph and dominators as one zstd blob for the case file, and back.
 Result<std::string> encodeHeapGraph(const HeapDump& dump, const Dominators& dom);

@@ -4,7 +4,9 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
 # FUZZ_PARALLEL=N runs N targets at a time (default 1). Inputs are capped at
 # FUZZ_MAX_LEN bytes (default 256 KiB), seeds too.
-# Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing.
+# Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing elf.
+# elf takes inputs up to FUZZ_MAX_LEN_ELF (default 2 MiB): a Go executable
+# keeps its section headers at its end.
 # Findings land in build-fuzz/artifacts/TARGET/; each one found becomes a test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,7 @@ secs=${1:-60}
 maxlen=${FUZZ_MAX_LEN:-262144}
 parallel=${FUZZ_PARALLEL:-1}
 shift || true
-targets=${*:-pprof heap_text goroutines lsof gctrace json escape heapdump ss framing}
+targets=${*:-pprof heap_text goroutines lsof gctrace json escape heapdump ss framing elf}
 for p in clang libclang-rt-14-dev zstd; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     { echo "fuzz: installing $p"; apt-get install -y -qq "$p" >/dev/null; }
@@ -41,13 +43,20 @@ seed json $d/metrics/*
 seed escape $d/escape/*
 seed heapdump $d/heapdump/heapdump_tiny_go119.bin
 seed ss $d/ss/*
+# elf: a tiny C executable, and a small Go one built here when Go is installed.
+seed elf $d/elf/tiny.elf
+if command -v go >/dev/null && [ ! -f build-fuzz/corpus/elf/heapgraph ]; then
+  (cd tests/gen/heapgraph && GOTOOLCHAIN=local go build -trimpath -ldflags=-w \
+      -o ../../../build-fuzz/corpus/elf/heapgraph .) || echo "fuzz: no Go seed for elf"
+fi
 mkdir -p build-fuzz/corpus/framing && cp $d/pprof/*.gz $d/services/churn/*.zst build-fuzz/corpus/framing/ 2>/dev/null || true
 run() { # TARGET: one run; prints one summary line, returns non-zero on a finding
-  local t=$1 log="build-fuzz/fuzz_$1.log" start end rc=0
+  local t=$1 log="build-fuzz/fuzz_$1.log" start end rc=0 len=$maxlen
+  [ "$t" = elf ] && len=${FUZZ_MAX_LEN_ELF:-2097152}
   mkdir -p "build-fuzz/artifacts/$t"
   start=$(date +%s)
   build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
-      -rss_limit_mb=2048 -max_len="$maxlen" -artifact_prefix="build-fuzz/artifacts/$t/" \
+      -rss_limit_mb=2048 -max_len="$len" -artifact_prefix="build-fuzz/artifacts/$t/" \
       -print_final_stats=1 >"$log" 2>&1 || rc=$?
   end=$(date +%s)
   local runs

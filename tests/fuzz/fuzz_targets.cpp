@@ -4,6 +4,7 @@
 // crash, a hang, a leak or unbounded memory.
 #include "calltree.h"
 #include "chart_svg.h"
+#include "elf_symbols.h"
 #include "escape_notes.h"
 #include "gctrace.h"
 #include "goroutine_dump.h"
@@ -83,6 +84,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             (void)pathsToRoots(d->graph, 0);
         if (auto blob = encodeHeapGraph(*d, dom))
             (void)decodeHeapGraph(*blob);
+    }
+#elif defined(MEMSCOPE_FUZZ_ELF)
+    // An executable found beside a heap dump: its symbol table, then the
+    // lookups that name globals and finalizers with it.
+    if (auto syms = ElfSymbols::parse(in, "fuzz")) {
+        for (const char* name : {".data", ".bss", ".noptrdata", ".text"})
+            if (const auto* s = syms->section(name)) {
+                (void)syms->object(s->addr);
+                (void)syms->object(s->addr + s->size / 2);
+                (void)syms->function(s->addr + s->size - 1);
+            }
+        (void)syms->object(0);
+        (void)syms->function(UINT64_MAX);
     }
 #elif defined(MEMSCOPE_FUZZ_SS)
     auto s = plain(in);

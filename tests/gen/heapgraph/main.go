@@ -3,12 +3,18 @@
 //
 //	go build -trimpath -ldflags=-w -o heapgraph . && env -i ./heapgraph dump.bin
 //	zstd -19 dump.bin heapgraph   # tests/data/heapdump/heapgraph-dump.bin.zst, heapgraph.zst
+//
+// With a second argument N it also links N 16-byte nodes into one list from
+// the global `list`, the long path `memscope paths` must print in a few lines:
+//
+//	env -i ./heapgraph list.bin 20000 && zstd -19 list.bin  # tests/data/heapdump/list20000-dump.bin.zst
 package main
 
 import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"time"
 	"unsafe"
 )
@@ -20,6 +26,14 @@ type node struct {
 }
 
 var chain *node
+
+// An optional long list of small nodes.
+type link struct {
+	next *link
+	v    int64
+}
+
+var list *link
 
 // A global map of unsafe views of buffers: 20 buffers of 4096 bytes.
 var views = map[int]unsafe.Pointer{}
@@ -60,6 +74,15 @@ func main() {
 	runtime.MemProfileRate = 1
 	for i := 0; i < 1000; i++ {
 		chain = &node{next: chain}
+	}
+	if len(os.Args) > 2 {
+		n, err := strconv.Atoi(os.Args[2])
+		if err != nil {
+			panic(err)
+		}
+		for i := 0; i < n; i++ {
+			list = &link{next: list, v: int64(i)}
+		}
 	}
 	for i := 0; i < 20; i++ {
 		buf := make([]byte, 4096)
