@@ -6,17 +6,12 @@
 # three shapes: one list with cross links, lists of 1000 nodes, and spines
 # 100000 deep with branches; and a whole import of the deepest.
 #   bench/heapdump.sh [MAX_OBJECTS] [all|rate1]
-# Needs Go (any go on PATH, else golang-go) for the generator only.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Needs Go for the generator only (see common.sh).
+source "$(dirname "$0")/common.sh"
 max=${1:-2000000}
 modes=${2:-all}
-command -v go >/dev/null ||
-  { echo "bench: installing golang-go"; apt-get install -y -qq golang-go >/dev/null; }
 [ -x build/bench/bench_heapdump ] || scripts/build.sh
-work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
-mkdir -p "$work"
-(cd bench/genheapdump && GO111MODULE=off GOTOOLCHAIN=local go build -o "$work/genheapdump" .)
+gobuild genheapdump genheapdump
 import_case() { # DUMP: a whole import into a fresh case
   local case="$work/heapdump.memscope"
   rm -f "$case" "$case-wal" "$case-shm"
@@ -26,7 +21,7 @@ import_case() { # DUMP: a whole import into a fresh case
 if [ "$modes" = all ]; then
   for n in $((max / 4)) $((max / 2)) "$max"; do
     dump="$work/heapdump-$n.bin"
-    [ -f "$dump" ] || "$work/genheapdump" -objects "$n" -o "$dump"
+    [ -f "$dump" ] || "$work/bin/genheapdump" -objects "$n" -o "$dump"
     echo "=== $n objects: $dump ($(du -h "$dump" | cut -f1))"
     build/bench/bench_heapdump "$dump" 2 | sed -n '5,$p'
   done
@@ -35,7 +30,7 @@ fi
 half=$((max / 2))
 for shape in list chains tree; do
   dump="$work/heapdump-rate1-$shape-$half.bin"
-  [ -f "$dump" ] || "$work/genheapdump" -rate1 -shape "$shape" -objects "$half" -o "$dump"
+  [ -f "$dump" ] || "$work/bin/genheapdump" -rate1 -shape "$shape" -objects "$half" -o "$dump"
   echo "=== MemProfileRate=1, $shape, $half objects: $dump ($(du -h "$dump" | cut -f1))"
   build/bench/bench_heapdump "$dump" 2 | sed -n '5,$p'
 done

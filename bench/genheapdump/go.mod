@@ -1,0 +1,3 @@
+module memscope/bench/genheapdump
+
+go 1.22
