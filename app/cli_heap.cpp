@@ -5,6 +5,7 @@
 #include "format.h"
 #include "heapdump.h"
 #include "json_writer.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -38,7 +39,7 @@ std::string shortStack(const std::vector<std::string>& stack, size_t n = 3) {
 
 void headline(const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
     int64_t unreachableObjects = h.objects - h.reachableObjects, unreachableBytes = h.bytes - h.reachableBytes;
-    std::cout << "heap dump, snapshot " << sn.id << " (" << sn.sourceName << ", " << h.goVersion << ", "
+    std::cout << "heap dump, snapshot " << sn.id << " (" << terminalSafe(sn.sourceName) << ", " << terminalSafe(h.goVersion) << ", "
               << formatTimeIso(sn.timeNs) << ")\n"
               << "  objects      " << h.objects << " (" << bytes(h.bytes) << ")\n"
               << "  reachable    " << h.reachableObjects << " (" << bytes(h.reachableBytes) << ")\n"
@@ -52,7 +53,7 @@ void headline(const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
               << " (" << formatPercent(h.reachableBytes ? double(h.sampledRetainedBytes) / double(h.reachableBytes) : 0)
               << " of reachable). Sites below cover sampled objects only.\n";
     if (!h.symbolsFrom.empty())
-        std::cout << "  symbols      " << h.symbolsFrom << "\n";
+        std::cout << "  symbols      " << terminalSafe(h.symbolsFrom) << "\n";
     else
         std::cout << "  symbols      none (globals named by segment offset; pass --binary EXE at import)\n";
     std::cout << "\n";
@@ -144,8 +145,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 w.field("direct_objects", r.directObjects).endObject();
             } else {
                 std::cout << pad(bytes(r.retainedBytes), 12) << pad(std::to_string(r.retainedObjects), 10)
-                          << pad(std::to_string(r.directObjects), 8) << pad(r.kind, 18) << r.name
-                          << (r.detail.empty() ? "" : "  (" + r.detail + ")") << "\n";
+                          << pad(std::to_string(r.directObjects), 8) << pad(terminalSafe(r.kind), 18) << terminalSafe(r.name)
+                          << (r.detail.empty() ? "" : "  (" + terminalSafe(r.detail) + ")") << "\n";
             }
         }
         if (!json && shown < roots.size())
@@ -169,7 +170,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
             } else {
                 std::cout << pad(bytes(s.retainedBytes), 12) << pad(std::to_string(s.sampledObjects), 9)
                           << pad(bytes(s.sampledBytes), 10) << pad(std::to_string(s.allocs), 9)
-                          << pad(std::to_string(s.frees), 9) << shortStack(s.stack) << "\n";
+                          << pad(std::to_string(s.frees), 9) << terminalSafe(shortStack(s.stack)) << "\n";
             }
         }
         if (!json && shown < sites.size())
@@ -186,7 +187,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
                     .field("queued", f.queued).field("retained_bytes", f.retainedBytes).endObject();
             else
                 std::cout << pad(std::to_string(f.registered), 12) << pad(std::to_string(f.queued), 8)
-                          << pad(bytes(f.retainedBytes), 12) << f.function << "\n";
+                          << pad(bytes(f.retainedBytes), 12) << terminalSafe(f.function) << "\n";
         }
     } else {
         auto sg = store->loadHeapGraph(id);
@@ -227,7 +228,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 w.endObject();
             } else {
                 std::cout << pad(bytes(int64_t(sg->dom.retained[v])), 12) << pad(bytes(int64_t(g.objectSize(o))), 10)
-                          << pad(hexAddr(g.addr[o]), 16) << heldBy << (site.empty() ? "" : "; allocated at " + site)
+                          << pad(hexAddr(g.addr[o]), 16) << terminalSafe(heldBy)
+                          << (site.empty() ? "" : "; allocated at " + terminalSafe(site))
                           << "\n";
             }
         }
@@ -332,7 +334,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
             w.endArray().endObject();
             continue;
         }
-        std::cout << describeNode(*sg, g.objectNode(o), sites) << "\n";
+        std::cout << terminalSafe(describeNode(*sg, g.objectNode(o), sites)) << "\n";
         if (paths.empty()) {
             std::cout << "  unreachable from every dumped root (floating garbage, or held by runtime internals)\n\n";
             continue;
@@ -340,7 +342,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
         for (size_t k = 0; k < paths.size(); ++k) {
             std::cout << "  path " << k + 1 << " (" << paths[k].size() << " steps):\n";
             for (size_t i = 0; i < paths[k].size(); ++i)
-                std::cout << "    " << std::string(i * 2, ' ') << (i ? "-> " : "") << describeNode(*sg, paths[k][i], sites)
+                std::cout << "    " << std::string(i * 2, ' ') << (i ? "-> " : "")
+                          << terminalSafe(describeNode(*sg, paths[k][i], sites))
                           << "\n";
         }
         std::cout << "\n";
