@@ -758,8 +758,9 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return rc;
     // What went to standard output must have arrived: `memscope top ... >
     // /dev/full` or a full disk is a failure, not a silent success.
+    // The reason is the errno of the write that failed: nothing since then
+    // has failed to overwrite it.
     std::cout.flush();
-    errno = 0;
     bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good();
     if (lost) {
         int err = errno;
