@@ -126,8 +126,12 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
                "\">no data</text>\n</svg>\n";
         return out;
     }
-    if (t1 == t0)
-        t1 = t0 + 1'000'000'000;
+    if (t1 == t0) {
+        if (t0 <= INT64_MAX - 1'000'000'000)
+            t1 = t0 + 1'000'000'000;
+        else
+            t0 = t1 - 1'000'000'000;
+    }
     double step = niceStep(vmax - vmin, 4);
     double ymax = std::ceil(vmax / step) * step, ymin = std::floor(vmin / step) * step;
     if (ymax <= ymin)
@@ -151,7 +155,9 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     }
     // Time axis: a handful of UTC labels.
     for (int i = 0; i <= 4; ++i) {
-        int64_t t = int64_t(double(t0) + (double(t1) - double(t0)) * i / 4);
+        // In double, then back within [t0, t1]: t1 - t0 may not fit in int64.
+        double at = double(t0) + (double(t1) - double(t0)) * i / 4;
+        int64_t t = i == 0 ? t0 : i == 4 || at >= double(t1) ? t1 : int64_t(at);
         std::string iso = formatTimeIso(t); // 2026-11-26T16:59:01.123Z
         std::string hhmmss = iso.size() >= 19 ? iso.substr(11, 8) : iso;
         const char* anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
