@@ -63,7 +63,7 @@ std::string fmt(double v) {
 }
 
 std::string valueLabel(double v, const std::string& unit) {
-    if (unit == "bytes")
+    if (unit == "bytes" && std::fabs(v) < 9e18) // past int64, the plain number below
         return formatValue(int64_t(v), "bytes");
     char b[32];
     if (std::fabs(v) >= 1e6)

@@ -283,6 +283,7 @@ void TestOutputSafety::svgHasNoNaN() {
                                                         {1e17, 1e17 + 16, 1e17 + 32}, {nan, nan, nan}}) {
         ChartSpec c;
         c.title = "t";
+        c.unit = values[0] > 1e300 ? "bytes" : "count";
         Series s;
         s.metric = "expvar";
         for (size_t i = 0; i < values.size(); ++i)
