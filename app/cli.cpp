@@ -9,20 +9,25 @@
 #include "import_batch.h"
 #include "input.h"
 #include "json_writer.h"
+#include "output_file.h"
 #include "pprof_reader.h"
 #include "report.h"
+#include "text_util.h"
 #include "top.h"
 #include "chart_svg.h"
 
 #include "gui_loader.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <new>
 #include <unistd.h>
 
 #ifndef MEMSCOPE_SOURCE_DIR
@@ -307,7 +312,8 @@ int cmdTop(const std::vector<std::string>& argv) {
     for (size_t i = 0; i < shown; ++i)
         shownFlat += top.rows[i].flat;
     auto pct = [&](int64_t v) { return formatPercent(top.total ? double(v) / double(top.total) : 0); };
-    std::printf("Profile: %s\nType: %s\n", label.c_str(), top.sample.c_str());
+    // Names come from the capture: escaped, so none can drive the terminal.
+    std::printf("Profile: %s\nType: %s\n", terminalSafe(label).c_str(), terminalSafe(top.sample).c_str());
     std::printf("Showing %zu of %zu functions, accounting for %s, %s of %s total\n", shown,
                 top.rows.size(), formatValue(shownFlat, top.unit).c_str(), pct(shownFlat).c_str(),
                 formatValue(top.total, top.unit).c_str());
@@ -316,7 +322,7 @@ int cmdTop(const std::vector<std::string>& argv) {
     for (size_t i = 0; i < shown; ++i) {
         const auto& r = top.rows[i];
         sum += r.flat;
-        std::string name = r.function + (r.inlineLabel.empty() ? "" : " (" + r.inlineLabel + ")");
+        std::string name = terminalSafe(r.function) + (r.inlineLabel.empty() ? "" : " (" + r.inlineLabel + ")");
         std::printf("%10s %7s %7s %10s %7s  %s\n", formatValue(r.flat, top.unit).c_str(),
                     pct(r.flat).c_str(), pct(sum).c_str(), formatValue(r.cum, top.unit).c_str(),
                     pct(r.cum).c_str(), name.c_str());
@@ -373,7 +379,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
               << " groups (same functions and lines; arguments and wait times ignored)\n\n";
     for (size_t i = 0; i < shown; ++i) {
         const auto& g = groups[i];
-        std::cout << g.count << ": " << g.state;
+        std::cout << g.count << ": " << terminalSafe(g.state);
         if (g.maxWait >= 0)
             std::cout << " [" << g.minWait << "~" << g.maxWait << " minutes]";
         if (g.locked)
@@ -381,12 +387,12 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         if (g.leaked)
             std::cout << " [leaked, says the runtime]";
         if (!g.role.empty())
-            std::cout << "  <" << g.role << ">";
+            std::cout << "  <" << terminalSafe(g.role) << ">";
         std::cout << "\n";
         for (const auto& f : g.stack)
-            std::cout << "    " << f << "\n";
+            std::cout << "    " << terminalSafe(f) << "\n";
         if (!g.createdBy.empty())
-            std::cout << "  created by " << g.createdBy << "\n";
+            std::cout << "  created by " << terminalSafe(g.createdBy) << "\n";
         std::cout << "\n";
     }
     if (shown < groups.size())
@@ -410,53 +416,56 @@ int cmdReport(const std::vector<std::string>& argv) {
     // REPORT-charts/NAME.png (or .svg in a build without the workbench).
     ReportOptions opts;
     std::string chartError;
+    std::vector<fs::path> chartsWritten;
+    fs::path chartDir;
+    bool chartDirMade = false;
     if (auto out = a.opt("-o"); out && format == "md") {
         fs::path dir = fs::path(*out).parent_path();
         std::string folder = fs::path(*out).stem().string() + "-charts";
-        opts.chartFile = [dir, folder, &chartError](const ChartSpec& chart, const std::string& stem) -> std::string {
+        chartDir = dir / folder;
+        opts.chartFile = [&, dir, folder](const ChartSpec& chart, const std::string& stem) -> std::string {
+            if (!chartError.empty())
+                return {}; // one failure is enough: the report is not written
             std::error_code ec;
-            fs::create_directories(dir / folder, ec);
+            chartDirMade = fs::create_directories(chartDir, ec) || chartDirMade;
             // PNG when the workbench module is there to draw it, else SVG.
             std::string unused;
             const gui::Api* gui = guiApi(unused);
             std::string rel = folder + "/" + stem + (gui ? ".png" : ".svg");
             if (gui) {
-                if (!gui->saveChart(chart, (dir / rel).string()).empty()) {
-                    chartError = (dir / rel).string();
+                if (std::string err = gui->saveChart(chart, (dir / rel).string()); !err.empty()) {
+                    chartError = err;
                     return {};
                 }
-            } else {
-                std::ofstream f(dir / rel, std::ios::binary | std::ios::trunc);
-                f << renderChartSvg(chart);
-                if (!f) {
-                    chartError = (dir / rel).string();
-                    return {};
-                }
+            } else if (auto st = writeOutputFile((dir / rel).string(), renderChartSvg(chart)); !st) {
+                chartError = st.error().toString();
+                return {};
             }
+            chartsWritten.push_back(dir / rel);
             return rel;
         };
     }
+    // A report that cannot be written whole leaves nothing behind: its charts
+    // go with it.
+    auto removeCharts = [&] {
+        std::error_code ec;
+        for (const auto& f : chartsWritten)
+            fs::remove(f, ec);
+        if (chartDirMade)
+            fs::remove(chartDir, ec); // only when empty
+    };
     std::string text = format == "json" ? reportJson(*store)
                        : format == "html" ? reportHtml(*store)
                                           : reportMarkdown(*store, opts);
     if (!chartError.empty()) {
-        std::cerr << "memscope: " << chartError << ": cannot write chart\n";
+        removeCharts();
+        std::cerr << "memscope: " << chartError << "\n";
         return kInputFailed;
     }
     if (auto out = a.opt("-o")) {
-        std::string tmp = *out + ".tmp";
-        {
-            std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-            f << text;
-            if (!f) {
-                std::cerr << "memscope: " << *out << ": cannot write\n";
-                return kInputFailed;
-            }
-        }
-        std::error_code ec;
-        fs::rename(tmp, *out, ec);
-        if (ec) {
-            std::cerr << "memscope: " << *out << ": " << ec.message() << "\n";
+        if (auto st = writeOutputFile(*out, text); !st) {
+            removeCharts();
+            std::cerr << "memscope: " << st.error().toString() << "\n";
             return kInputFailed;
         }
         std::cerr << "wrote " << *out << "\n";
@@ -479,10 +488,8 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
     if (ext != ".svg" && ext != ".png" && ext != ".pdf")
         return usageError(out + ": the file name must end in .png, .svg or .pdf");
     if (ext == ".svg") {
-        std::ofstream f(out, std::ios::binary | std::ios::trunc);
-        f << svg();
-        if (!f) {
-            std::cerr << "memscope: " << out << ": cannot write\n";
+        if (auto st = writeOutputFile(out, svg()); !st) {
+            std::cerr << "memscope: " << st.error().toString() << "\n";
             return kInputFailed;
         }
     } else {
@@ -735,7 +742,41 @@ int cmdFormats(const std::vector<std::string>& pluginLog) {
     return kOk;
 }
 
+namespace {
+
+std::optional<int> dispatch(const std::vector<std::string>& args);
+
+} // namespace
+
 std::optional<int> run(const std::vector<std::string>& args) {
+    std::optional<int> rc;
+    try {
+        rc = dispatch(args);
+    } catch (const std::bad_alloc&) {
+        // Under a memory limit (ulimit -v, a container's) an allocation can
+        // fail anywhere: a clear failure, not an abort.
+        std::cerr << "memscope: out of memory: the input needs more memory than this process may use\n";
+        return kInputFailed;
+    }
+    if (!rc)
+        return rc;
+    // What went to standard output must have arrived: `memscope top ... >
+    // /dev/full` or a full disk is a failure, not a silent success.
+    // The reason is the errno of the write that failed: nothing since then
+    // has failed to overwrite it.
+    std::cout.flush();
+    bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good();
+    if (lost) {
+        int err = errno;
+        std::cerr << "memscope: standard output: " << (err ? std::strerror(err) : "write failed") << "\n";
+        return *rc == kOk ? kInputFailed : *rc;
+    }
+    return rc;
+}
+
+namespace {
+
+std::optional<int> dispatch(const std::vector<std::string>& args) {
     static const std::vector<std::string> pluginLog = loadPlugins(args.empty() ? "" : args[0]);
     if (args.size() < 2)
         return std::nullopt;
@@ -797,5 +838,7 @@ std::optional<int> run(const std::vector<std::string>& args) {
         return usageError("unknown command " + cmd);
     return std::nullopt;
 }
+
+} // namespace
 
 } // namespace memscope::cli

@@ -5,6 +5,7 @@
 #include "format.h"
 #include "json_writer.h"
 #include "pprof_reader.h"
+#include "text_util.h"
 
 #include <cmath>
 #include <iostream>
@@ -77,7 +78,7 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
         d = &diffs.back();
     if (!d)
         return usageError("no sample type " + sample + " in both profiles");
-    std::cout << "base " << baseName << "\nnew  " << nowName << "\n" << d->sample << ": "
+    std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n" << terminalSafe(d->sample) << ": "
               << formatValue(d->baseTotal, d->unit) << " -> " << formatValue(d->nowTotal, d->unit) << " ("
               << signedValue(d->nowTotal - d->baseTotal, d->unit) << ")\n\n"
               << pad("base", 11) << pad("new", 11) << pad("delta", 12) << pad("delta%", 9) << pad("cum delta", 12)
@@ -87,7 +88,7 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
         const auto& r = d->rows[i];
         std::cout << pad(formatValue(r.base, d->unit), 11) << pad(formatValue(r.now, d->unit), 11)
                   << pad(signedValue(r.delta(), d->unit), 12) << pad(percent(r.deltaPercent()), 9)
-                  << pad(signedValue(r.nowCum - r.baseCum, d->unit), 12) << r.function << "\n";
+                  << pad(signedValue(r.nowCum - r.baseCum, d->unit), 12) << terminalSafe(r.function) << "\n";
     }
     if (shown < d->rows.size())
         std::cout << "(" << d->rows.size() - shown << " more functions; -n 0 shows all)\n";
@@ -117,12 +118,13 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             std::cout << w.endArray().endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << baseName << "\nnew  " << nowName << "\n\n"
+        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n\n"
                   << pad("base", 8) << pad("new", 8) << pad("delta", 8) << pad("status", 8) << "goroutines started in (state)\n";
         for (const auto& r : rows)
             std::cout << pad(std::to_string(r.base), 8) << pad(std::to_string(r.now), 8)
                       << pad((r.now >= r.base ? "+" : "") + std::to_string(r.now - r.base), 8) << pad(r.status, 8)
-                      << r.entry << " (" << r.state << ")" << (r.role.empty() ? "" : "  <" + r.role + ">") << "\n";
+                      << terminalSafe(r.entry) << " (" << terminalSafe(r.state) << ")"
+                      << (r.role.empty() ? "" : "  <" + terminalSafe(r.role) + ">") << "\n";
         return kOk;
     }
     if (kind == "fds") {
@@ -140,8 +142,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
         for (const auto& r : rows)
             std::cout << pad(std::to_string(r.base), 8) << pad(std::to_string(r.now), 8)
                       << pad(r.state.empty() ? std::to_string(r.opened) : "", 8)
-                      << pad(r.state.empty() ? std::to_string(r.closed) : "", 8) << r.host
-                      << (r.state.empty() ? "" : "  " + r.state) << "\n";
+                      << pad(r.state.empty() ? std::to_string(r.closed) : "", 8) << terminalSafe(r.host)
+                      << (r.state.empty() ? "" : "  " + terminalSafe(r.state)) << "\n";
         return kOk;
     }
     if (kind == "heapdump") {
@@ -163,7 +165,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             std::cout << w.endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << baseName << "\nnew  " << nowName << "\n\n"
+        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n\n"
                   << "reachable   " << formatValue(d.reachableBytes[0], "bytes") << " -> "
                   << formatValue(d.reachableBytes[1], "bytes") << "\nfinalizers  registered " << d.finalizersRegistered[0]
                   << " -> " << d.finalizersRegistered[1] << ", queued " << d.finalizersQueued[0] << " -> "
@@ -174,8 +176,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                       << pad("base", 11) << pad("new", 11) << pad("delta", 12) << "name\n";
             for (size_t i = 0; i < rows.size() && i < 15; ++i)
                 std::cout << pad(formatValue(rows[i].base, "bytes"), 11) << pad(formatValue(rows[i].now, "bytes"), 11)
-                          << pad(signedValue(rows[i].now - rows[i].base, "bytes"), 12) << rows[i].kind << " "
-                          << rows[i].name << "\n";
+                          << pad(signedValue(rows[i].now - rows[i].base, "bytes"), 12) << terminalSafe(rows[i].kind)
+                          << " " << terminalSafe(rows[i].name) << "\n";
         }
         return kOk;
     }

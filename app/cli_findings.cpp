@@ -5,6 +5,7 @@
 #include "detect.h"
 #include "json_writer.h"
 #include "report.h"
+#include "text_util.h"
 
 #include <iostream>
 
@@ -32,14 +33,17 @@ int cmdFindings(const std::vector<std::string>& argv) {
         std::cout << "No findings: none of the leak patterns memscope knows shows in this case.\n";
         return kOk;
     }
+    // Titles and summaries quote function names, hosts and files from the
+    // captures: each piece is escaped for the terminal.
     for (const auto& f : findings) {
-        std::cout << "[" << f.severity << "] " << f.kind << ": " << f.title << "\n\n  " << f.summary << "\n";
+        std::cout << "[" << terminalSafe(f.severity) << "] " << terminalSafe(f.kind) << ": " << terminalSafe(f.title)
+                  << "\n\n  " << terminalSafe(f.summary) << "\n";
         for (const auto& s : f.sites)
-            std::cout << "  site: " << (s.function.empty() ? "" : s.function + " ") << s.file << ":" << s.line
-                      << (s.note.empty() ? "" : "  (" + s.note + ")") << "\n";
+            std::cout << "  site: " << (s.function.empty() ? "" : terminalSafe(s.function) + " ") << terminalSafe(s.file)
+                      << ":" << s.line << (s.note.empty() ? "" : "  (" + terminalSafe(s.note) + ")") << "\n";
         std::cout << "  evidence:";
         for (const auto& s : f.series)
-            std::cout << " " << s.key();
+            std::cout << " " << terminalSafe(s.key());
         std::cout << "\n\n";
     }
     return kOk;
@@ -132,7 +136,8 @@ int cmdAnnotations(const std::vector<std::string>& argv) {
     }
     for (const auto& n : notes)
         std::cout << n.id << "  " << formatTimeIso(n.timeNs) << (n.endNs ? " .. " + formatTimeIso(n.endNs) : "")
-                  << "  [" << n.severity << "]  " << (n.series.empty() ? "" : n.series + "  ") << n.text << "\n";
+                  << "  [" << terminalSafe(n.severity) << "]  " << (n.series.empty() ? "" : terminalSafe(n.series) + "  ")
+                  << terminalSafe(n.text) << "\n";
     return kOk;
 }
 

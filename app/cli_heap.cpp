@@ -5,6 +5,7 @@
 #include "format.h"
 #include "heapdump.h"
 #include "json_writer.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -39,7 +40,7 @@ std::string shortStack(const std::vector<std::string>& stack, size_t n = 3) {
 
 void headline(const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
     int64_t unreachableObjects = h.objects - h.reachableObjects, unreachableBytes = h.bytes - h.reachableBytes;
-    std::cout << "heap dump, snapshot " << sn.id << " (" << sn.sourceName << ", " << h.goVersion << ", "
+    std::cout << "heap dump, snapshot " << sn.id << " (" << terminalSafe(sn.sourceName) << ", " << terminalSafe(h.goVersion) << ", "
               << formatTimeIso(sn.timeNs) << ")\n"
               << "  objects      " << h.objects << " (" << bytes(h.bytes) << ")\n"
               << "  reachable    " << h.reachableObjects << " (" << bytes(h.reachableBytes) << ")\n"
@@ -53,7 +54,7 @@ void headline(const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
               << " (" << formatPercent(h.reachableBytes ? double(h.sampledRetainedBytes) / double(h.reachableBytes) : 0)
               << " of reachable). Sites below cover sampled objects only.\n";
     if (!h.symbolsFrom.empty())
-        std::cout << "  symbols      " << h.symbolsFrom << "\n";
+        std::cout << "  symbols      " << terminalSafe(h.symbolsFrom) << "\n";
     else
         std::cout << "  symbols      none (globals named by segment offset; pass --binary EXE at import)\n";
     std::cout << "\n";
@@ -182,8 +183,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 w.field("direct_objects", r.directObjects).endObject();
             } else {
                 std::cout << pad(bytes(r.retainedBytes), 12) << pad(std::to_string(r.retainedObjects), 10)
-                          << pad(std::to_string(r.directObjects), 8) << pad(r.kind, 18) << r.name
-                          << (r.detail.empty() ? "" : "  (" + r.detail + ")") << "\n";
+                          << pad(std::to_string(r.directObjects), 8) << pad(terminalSafe(r.kind), 18) << terminalSafe(r.name)
+                          << (r.detail.empty() ? "" : "  (" + terminalSafe(r.detail) + ")") << "\n";
             }
         }
         if (!json && shown < roots.size())
@@ -207,7 +208,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
             } else {
                 std::cout << pad(bytes(s.retainedBytes), 12) << pad(std::to_string(s.sampledObjects), 9)
                           << pad(bytes(s.sampledBytes), 10) << pad(std::to_string(s.allocs), 9)
-                          << pad(std::to_string(s.frees), 9) << shortStack(s.stack) << "\n";
+                          << pad(std::to_string(s.frees), 9) << terminalSafe(shortStack(s.stack)) << "\n";
             }
         }
         if (!json && shown < sites.size())
@@ -224,7 +225,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
                     .field("queued", f.queued).field("retained_bytes", f.retainedBytes).endObject();
             else
                 std::cout << pad(std::to_string(f.registered), 12) << pad(std::to_string(f.queued), 8)
-                          << pad(bytes(f.retainedBytes), 12) << f.function << "\n";
+                          << pad(bytes(f.retainedBytes), 12) << terminalSafe(f.function) << "\n";
         }
         if (!json && shown < fins.size())
             std::cout << "(" << fins.size() - shown << " more finalizers; -n 0 shows all)\n";
@@ -265,7 +266,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 w.endObject();
             } else {
                 std::cout << pad(bytes(int64_t(sg->dom.retained[v])), 12) << pad(bytes(int64_t(g.objectSize(o))), 10)
-                          << pad(hexAddr(g.addr[o]), 16) << heldBy << (site.empty() ? "" : "; allocated at " + site)
+                          << pad(hexAddr(g.addr[o]), 16) << terminalSafe(heldBy)
+                          << (site.empty() ? "" : "; allocated at " + terminalSafe(site))
                           << "\n";
             }
         }
@@ -392,7 +394,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
             w.endArray().endObject();
             continue;
         }
-        std::cout << describeNode(*sg, g.objectNode(o), siteIndex) << "\n";
+        std::cout << terminalSafe(describeNode(*sg, g.objectNode(o), siteIndex)) << "\n";
         if (paths.empty()) {
             std::cout << "  unreachable from every dumped root (floating garbage, or held by runtime internals)\n\n";
             continue;
@@ -412,7 +414,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
                     i += cut.elided - 1;
                     continue;
                 }
-                std::cout << "    " << (i ? "-> " : "") << describeNode(*sg, p[i], siteIndex) << "\n";
+                std::cout << "    " << (i ? "-> " : "") << terminalSafe(describeNode(*sg, p[i], siteIndex)) << "\n";
             }
         }
         std::cout << "\n";

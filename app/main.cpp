@@ -3,11 +3,15 @@
 #include "cli.h"
 #include "gui_loader.h"
 
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <vector>
 
 int main(int argc, char** argv) {
+    // Past a file size limit (ulimit -f) a write then fails with EFBIG and is
+    // reported, instead of SIGXFSZ killing the process without a word.
+    std::signal(SIGXFSZ, SIG_IGN);
     std::vector<std::string> args(argv, argv + argc);
     if (auto rc = memscope::cli::run(args))
         return *rc;

@@ -12,6 +12,8 @@
 #include "json_reader.h"
 #include "pprof_reader.h"
 
+#include <optional>
+
 namespace memscope {
 
 namespace {
@@ -219,30 +221,51 @@ public:
         auto text = readAll(*stream);
         if (!text)
             return text.error();
+        // Series for what a person can use: every memstats number, and the
+        // first kMaxOtherVars other numbers in the document's order (expvar
+        // sorts its vars by name, so each capture keeps the same ones). A
+        // service exporting millions of counters would otherwise make a case,
+        // a report and the workbench each hold millions of lines.
         std::vector<std::pair<std::string, double>> points;
+        size_t others = 0, leftOut = 0;
+        std::optional<double> timeUnixNano;
         auto st = visitJsonNumbers(*text, [&](const std::string& path, double v) {
+            if (path == "time_unix_nano") {
+                timeUnixNano = v;
+                return;
+            }
+            if (path.rfind("memstats.", 0) != 0 && others++ >= kMaxOtherVars) {
+                ++leftOut;
+                return;
+            }
             points.emplace_back(path, v);
         });
         if (!st)
             return st;
+        if (leftOut)
+            sink.warn(std::to_string(leftOut) + " of " + std::to_string(others) +
+                      " numeric variables left out: only the first " + std::to_string(kMaxOtherVars) +
+                      " (besides memstats) become series");
         SnapshotDraft draft;
         draft.kind = m_expvar ? "expvar" : "metrics";
-        for (const auto& [name, v] : points)
-            if (name == "time_unix_nano" && v > 0)
-                draft.timeNs = int64_t(v);
+        // Nanoseconds within int64 (1970..2262); anything else is no time.
+        if (timeUnixNano && *timeUnixNano > 0 && *timeUnixNano < 9.2e18)
+            draft.timeNs = int64_t(*timeUnixNano);
+        else if (timeUnixNano)
+            sink.warn("time_unix_nano is outside 1970..2262, the range of nanosecond times; not used");
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
         for (const auto& [name, v] : points)
-            if (name != "time_unix_nano")
-                if (auto s = sink.addMetric(*id, name, v); !s)
-                    return s;
-        if (points.empty())
+            if (auto s = sink.addMetric(*id, name, v); !s)
+                return s;
+        if (points.empty() && !timeUnixNano)
             sink.warn("no numbers in the document");
         return {};
     }
 
 private:
+    static constexpr size_t kMaxOtherVars = 1000;
     bool m_expvar;
 };
 

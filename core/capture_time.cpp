@@ -2,6 +2,7 @@
 #include "capture_time.h"
 
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 
 namespace memscope {
@@ -30,42 +31,50 @@ bool digits(std::string_view s, size_t pos, size_t n, int& out) {
     return true;
 }
 
+// The seconds int64 nanoseconds can count from the epoch: up to
+// 2262-04-11T23:47:16Z.
+constexpr int64_t kMaxSeconds = INT64_MAX / 1000000000;
+
+enum class DateTime { None, Ok, OutOfRange };
+
 // Tries to read a date-time at pos; on success sets ns and the end position.
-bool dateTimeAt(std::string_view s, size_t pos, int64_t& ns, size_t& end) {
+// A well-formed date outside 1970..2262 (what int64 nanoseconds hold) is
+// OutOfRange, never a time wrapped into some other century.
+DateTime dateTimeAt(std::string_view s, size_t pos, int64_t& ns, size_t& end) {
     int Y, M, D, h, m, sec;
     size_t p = pos;
     bool extended = p + 4 < s.size() && s[p + 4] == '-';
     if (!digits(s, p, 4, Y))
-        return false;
+        return DateTime::None;
     p += 4;
     if (extended && s[p++] != '-')
-        return false;
+        return DateTime::None;
     if (!digits(s, p, 2, M))
-        return false;
+        return DateTime::None;
     p += 2;
     if (extended && (p >= s.size() || s[p++] != '-'))
-        return false;
+        return DateTime::None;
     if (!digits(s, p, 2, D))
-        return false;
+        return DateTime::None;
     p += 2;
     if (p >= s.size() || (s[p] != 'T' && s[p] != '_' && s[p] != ' ' && s[p] != 't'))
-        return false;
+        return DateTime::None;
     ++p;
     if (!digits(s, p, 2, h))
-        return false;
+        return DateTime::None;
     p += 2;
     if (extended && p < s.size() && (s[p] == ':' || s[p] == '-' || s[p] == '.'))
         ++p;
     if (!digits(s, p, 2, m))
-        return false;
+        return DateTime::None;
     p += 2;
     if (extended && p < s.size() && (s[p] == ':' || s[p] == '-' || s[p] == '.'))
         ++p;
     if (!digits(s, p, 2, sec))
-        return false;
+        return DateTime::None;
     p += 2;
-    if (Y < 1970 || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-        return false;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
+        return DateTime::None;
     int64_t frac = 0;
     if (p + 1 < s.size() && (s[p] == '.' || s[p] == ',') &&
         std::isdigit(static_cast<unsigned char>(s[p + 1]))) {
@@ -93,16 +102,24 @@ bool dateTimeAt(std::string_view s, size_t pos, int64_t& ns, size_t& end) {
             p = q;
         }
     }
+    end = p;
     int64_t days = daysFromCivil(Y, unsigned(M), unsigned(D));
     int64_t secs = days * 86400 + h * 3600 + m * 60 + sec - offsetSec;
+    if (Y < 1970 || secs < 0 || secs > kMaxSeconds ||
+        (secs == kMaxSeconds && frac > INT64_MAX - kMaxSeconds * 1000000000))
+        return DateTime::OutOfRange;
     ns = secs * 1000000000 + frac;
-    end = p;
-    return true;
+    return DateTime::Ok;
 }
 
 } // namespace
 
-std::optional<int64_t> timeFromFileName(std::string_view name) {
+std::optional<int64_t> timeFromFileName(std::string_view name, std::string* warning) {
+    auto outOfRange = [&](std::string_view what) {
+        if (warning)
+            *warning = "the time in the file name (" + std::string(what) +
+                       ") is outside 1970..2262, the range of nanosecond times; not used";
+    };
     for (size_t i = 0; i + 15 <= name.size(); ++i) {
         if (!std::isdigit(static_cast<unsigned char>(name[i])))
             continue;
@@ -110,10 +127,13 @@ std::optional<int64_t> timeFromFileName(std::string_view name) {
             continue;
         int64_t ns;
         size_t end;
-        if (dateTimeAt(name, i, ns, end))
-            return ns;
+        switch (dateTimeAt(name, i, ns, end)) {
+        case DateTime::Ok: return ns;
+        case DateTime::OutOfRange: outOfRange(name.substr(i, end - i)); return std::nullopt;
+        case DateTime::None: break;
+        }
     }
-    // Epoch seconds: a run of exactly 10 digits (2001-09-09 .. 2286-11-20).
+    // Epoch seconds: a run of exactly 10 digits (2001-09-09 .. 2262-04-11).
     for (size_t i = 0; i < name.size();) {
         if (!std::isdigit(static_cast<unsigned char>(name[i]))) {
             ++i;
@@ -126,6 +146,10 @@ std::optional<int64_t> timeFromFileName(std::string_view name) {
             int64_t v = 0;
             for (size_t k = i; k < j; ++k)
                 v = v * 10 + (name[k] - '0');
+            if (v > kMaxSeconds) {
+                outOfRange(name.substr(i, j - i));
+                return std::nullopt;
+            }
             return v * 1000000000;
         }
         i = j;
@@ -168,11 +192,13 @@ std::optional<int64_t> parseTimeArg(std::string_view text) {
         int64_t v = 0;
         for (char c : text)
             v = v * 10 + (c - '0');
+        if (v > kMaxSeconds)
+            return std::nullopt;
         return v * 1000000000;
     }
     int64_t ns;
     size_t end;
-    if (dateTimeAt(text, 0, ns, end) && end == text.size())
+    if (dateTimeAt(text, 0, ns, end) == DateTime::Ok && end == text.size())
         return ns;
     return std::nullopt;
 }

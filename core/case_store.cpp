@@ -445,15 +445,18 @@ public:
         if (!target)
             return target.error();
         int64_t t;
+        std::string nameWarning;
         if (d.timeNs && *d.timeNs > 0) {
             t = *d.timeNs;
             timeSource = d.timeSource.empty() ? "data" : d.timeSource;
-        } else if (auto fromName = timeFromFileName(m_src.name)) {
+        } else if (auto fromName = timeFromFileName(m_src.name, &nameWarning)) {
             t = *fromName;
             timeSource = "filename";
         } else {
             t = m_src.file->mtimeNs();
             timeSource = "mtime";
+            if (!nameWarning.empty() && snapshotIds.empty())
+                warnings.push_back(nameWarning + "; the file's mtime is used");
         }
         Stmt s(m_db, "INSERT INTO snapshots(source_id, target_id, kind, time_ns, time_source, "
                      "duration_ns) VALUES(?,?,?,?,?,?)");
@@ -647,7 +650,7 @@ public:
             int64_t numGc = int64_t(q.f64(0));
             double lastGc = q.f64(1);
             for (const auto& c : cycles)
-                if (c.n == numGc && lastGc > 0)
+                if (c.n == numGc && lastGc > 0 && lastGc < 9.2e18) // within int64 nanoseconds
                     return int64_t(lastGc - c.atSeconds * 1e9);
         }
         return 0;

@@ -3,6 +3,7 @@
 
 #include "capture_time.h"
 #include "format.h"
+#include "text_util.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,19 +15,34 @@ namespace memscope {
 std::string xmlEscape(const std::string& s) {
     std::string out;
     out.reserve(s.size());
-    for (char c : s) {
+    for (size_t i = 0; i < s.size();) {
+        char c = s[i];
         switch (c) {
         case '&': out += "&amp;"; break;
         case '<': out += "&lt;"; break;
         case '>': out += "&gt;"; break;
         case '"': out += "&quot;"; break;
         case '\'': out += "&#39;"; break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+        default: {
+            // Broken UTF-8 would make the document ill-formed (an SVG viewer
+            // then shows nothing): U+FFFD instead. Controls XML forbids or
+            // HTML flags become spaces.
+            size_t n = utf8SequenceAt(s, i);
+            if (n == 0) {
+                out += "\xEF\xBF\xBD";
+                ++i;
+                continue;
+            }
+            uint32_t cp = utf8CodePoint(s, i, n);
+            if ((cp < 0x20 && c != '\n' && c != '\t') || (cp >= 0x7F && cp <= 0x9F))
                 out += ' ';
             else
-                out += c;
+                out.append(s, i, n);
+            i += n;
+            continue;
         }
+        }
+        ++i;
     }
     return out;
 }
@@ -36,14 +52,18 @@ namespace {
 const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
                           "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
+// A coordinate. Callers draw only finite values; this is the last guard, so
+// no "nan" or "inf" ever reaches an SVG (a viewer refuses or misdraws it).
 std::string fmt(double v) {
+    if (!std::isfinite(v))
+        v = 0;
     char b[32];
     snprintf(b, sizeof b, "%.1f", v);
     return b;
 }
 
 std::string valueLabel(double v, const std::string& unit) {
-    if (unit == "bytes")
+    if (unit == "bytes" && std::fabs(v) < 9e18) // past int64, the plain number below
         return formatValue(int64_t(v), "bytes");
     char b[32];
     if (std::fabs(v) >= 1e6)
@@ -76,14 +96,19 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
     double vmax = 0, vmin = 0;
     auto inRange = [&](int64_t t) { return (!c.fromNs || t >= c.fromNs) && (!c.toNs || t <= c.toNs); };
+    // A point is drawn when its value is a number: NaN or infinity (an expvar
+    // 1e999) has no place on a value axis.
+    auto drawn = [&](const SeriesPoint& p) { return inRange(p.timeNs) && std::isfinite(p.value); };
+    // Values are clamped so the axis range (vmax - vmin) stays finite.
+    constexpr double kValueLimit = 1e300;
     for (const auto& s : c.series)
         for (const auto& p : s.points) {
-            if (!inRange(p.timeNs))
+            if (!drawn(p))
                 continue;
             t0 = std::min(t0, p.timeNs);
             t1 = std::max(t1, p.timeNs);
-            vmax = std::max(vmax, p.value);
-            vmin = std::min(vmin, p.value);
+            vmax = std::max(vmax, std::min(p.value, kValueLimit));
+            vmin = std::min(vmin, std::max(p.value, -kValueLimit));
         }
     if (c.fromNs)
         t0 = c.fromNs;
@@ -101,16 +126,27 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
                "\">no data</text>\n</svg>\n";
         return out;
     }
-    if (t1 == t0)
-        t1 = t0 + 1'000'000'000;
+    if (t1 == t0) {
+        if (t0 <= INT64_MAX - 1'000'000'000)
+            t1 = t0 + 1'000'000'000;
+        else
+            t0 = t1 - 1'000'000'000;
+    }
     double step = niceStep(vmax - vmin, 4);
     double ymax = std::ceil(vmax / step) * step, ymin = std::floor(vmin / step) * step;
     if (ymax <= ymin)
         ymax = ymin + step;
-    auto X = [&](int64_t t) { return left + double(t - t0) / double(t1 - t0) * plotW; };
-    auto Y = [&](double v) { return top + plotH - (v - ymin) / (ymax - ymin) * plotH; };
-    // Grid and value axis.
-    for (double v = ymin; v <= ymax + step / 2; v += step) {
+    // Times in double: t - t0 of two int64 times far apart can overflow.
+    auto X = [&](int64_t t) { return left + (double(t) - double(t0)) / (double(t1) - double(t0)) * plotW; };
+    auto Y = [&](double v) {
+        v = std::clamp(v, -kValueLimit, kValueLimit);
+        return top + plotH - (v - ymin) / (ymax - ymin) * plotH;
+    };
+    // Grid and value axis: ticks counted, not stepped, so a step too small to
+    // change a huge value cannot loop forever.
+    int ticks = int(std::lround((ymax - ymin) / step));
+    for (int k = 0; k <= ticks && k <= 20; ++k) {
+        double v = ymin + k * step;
         std::string y = fmt(Y(v));
         out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) + "\" y1=\"" + y +
                "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" + std::to_string(left - 6) + "\" y=\"" +
@@ -119,7 +155,9 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     }
     // Time axis: a handful of UTC labels.
     for (int i = 0; i <= 4; ++i) {
-        int64_t t = t0 + (t1 - t0) * i / 4;
+        // In double, then back within [t0, t1]: t1 - t0 may not fit in int64.
+        double at = double(t0) + (double(t1) - double(t0)) * i / 4;
+        int64_t t = i == 0 ? t0 : i == 4 || at >= double(t1) ? t1 : int64_t(at);
         std::string iso = formatTimeIso(t); // 2026-11-26T16:59:01.123Z
         std::string hhmmss = iso.size() >= 19 ? iso.substr(11, 8) : iso;
         const char* anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
@@ -140,12 +178,12 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         const char* colour = kPalette[i % std::size(kPalette)];
         std::string pts;
         for (const auto& p : s.points)
-            if (inRange(p.timeNs))
+            if (drawn(p))
                 pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
         out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) + "\" stroke-width=\"" +
                (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
         for (const auto& p : s.points)
-            if (inRange(p.timeNs))
+            if (drawn(p))
             out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) + "\" r=\"2.5\" fill=\"" +
                    colour + "\"><title>" + xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
                                                      formatTimeIso(p.timeNs)) +
@@ -238,7 +276,7 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
     const double w = width - 16;
     for (size_t i = 0; i < tree.nodes.size(); ++i) {
         double px = 8 + l.x[i] * w, pw = l.width[i] * w;
-        if (pw < 0.3)
+        if (!std::isfinite(px) || !std::isfinite(pw) || pw < 0.3)
             continue;
         const auto& nd = tree.nodes[i];
         std::string fill;

@@ -5,6 +5,7 @@
 #include "text_util.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <string>
 
@@ -44,12 +45,24 @@ struct Cursor {
     }
 };
 
-bool parseLine(std::string_view line, GcCycle& c) {
+// The seconds since process start that int64 nanoseconds can place on wall
+// time (292 years): a larger @…s (or one strtod read as infinity) would wrap
+// the cycle to another century.
+constexpr double kMaxAtSeconds = 9.2e9;
+
+// A gc line into `c`. False when the line is not one; `outOfRange` is then set
+// when it is one but its @…s is past what a clock can count.
+bool parseLine(std::string_view line, GcCycle& c, bool* outOfRange = nullptr) {
     Cursor k{line};
     double d;
     if (!k.lit("gc ") || !k.integer(c.n) || !k.lit(" @") || !k.num(c.atSeconds) || !k.lit("s ") ||
         !k.integer(c.cpuPercent) || !k.lit("%: "))
         return false;
+    if (!std::isfinite(c.atSeconds) || c.atSeconds > kMaxAtSeconds) {
+        if (outOfRange)
+            *outOfRange = true;
+        return false;
+    }
     if (!k.num(c.stwSweepMs) || !k.lit("+") || !k.num(c.concurrentMs) || !k.lit("+") ||
         !k.num(c.stwMarkMs) || !k.lit(" ms clock, "))
         return false;
@@ -96,8 +109,13 @@ Result<std::vector<GcCycle>> parseGcTrace(ByteStream& in) {
         if (line.substr(0, 3) != "gc ")
             continue;
         GcCycle c;
-        if (parseLine(line, c))
+        bool outOfRange = false;
+        if (parseLine(line, c, &outOfRange))
             out.push_back(c);
+        else if (outOfRange)
+            return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                               "gctrace: the time since process start (@...s) is past 292 years, "
+                               "more than a clock counts in nanoseconds");
         else if (line.size() > 4 && std::isdigit(static_cast<unsigned char>(line[3])))
             return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed gctrace line");
     }

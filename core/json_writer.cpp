@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "json_writer.h"
 
+#include "text_util.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -32,14 +34,12 @@ std::string JsonWriter::quote(std::string_view s) {
             ++i;
             continue;
         }
-        // Validate one UTF-8 sequence; replace it when broken.
-        int len = (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-        bool ok = len > 0 && i + size_t(len) <= s.size();
-        for (int k = 1; ok && k < len; ++k)
-            ok = (static_cast<unsigned char>(s[i + size_t(k)]) >> 6) == 2;
-        if (ok) {
-            out.append(s.substr(i, size_t(len)));
-            i += size_t(len);
+        // One well-formed UTF-8 sequence, or U+FFFD for a byte that starts none
+        // (overlong forms and surrogates included: strict parsers refuse them).
+        size_t len = utf8SequenceAt(s, i);
+        if (len) {
+            out.append(s.substr(i, len));
+            i += len;
         } else {
             out += "\xEF\xBF\xBD";
             ++i;

@@ -8,7 +8,9 @@
 #include "proto/profile.pb.h"
 
 #include <google/protobuf/arena.h>
+#include <algorithm>
 #include <limits>
+#include <new>
 #include <unordered_map>
 
 namespace memscope {
@@ -130,6 +132,191 @@ uint64_t topLevelOffset(std::string_view buf, uint64_t field, size_t n) {
     }
     return 0;
 }
+
+// ---- What a profile will take in memory, known before it is built. --------
+//
+// A few wire bytes can stand for a lot of memory: a 4-byte sample becomes a
+// parsed message and a memscope Sample of some 200 bytes, a 2-byte string
+// index copies a megabyte string into every function or label that names it.
+// So the wire is walked once more before parsing and every object the parse
+// and the conversion will hold is counted; past kMemoryPerDecodedByte times
+// the decoded size (kMemoryFloor at least) the profile is refused with the
+// offset where the budget ran out, instead of exhausting memory.
+
+constexpr uint64_t kMemoryPerDecodedByte = 24;
+constexpr uint64_t kMemoryFloor = 256ull << 20;
+
+uint64_t memoryBudget(size_t decodedSize) {
+    return std::max<uint64_t>(kMemoryFloor, kMemoryPerDecodedByte * uint64_t(decodedSize));
+}
+
+class MemoryEstimate {
+public:
+    explicit MemoryEstimate(std::string_view buf) : m_buf(buf), m_budget(memoryBudget(buf.size())) {}
+
+    // Nothing when the profile fits the budget; else the error. Framing errors
+    // are left to the parser, which says where they are.
+    std::optional<Error> check() {
+        // First the string table: its lengths price every copy of a string.
+        Wire w{m_buf, 0};
+        while (w.pos < m_buf.size()) {
+            Field f;
+            if (!next(w, f))
+                return std::nullopt;
+            if (f.number == 6 && f.type == 2) {
+                m_strings.push_back(uint32_t(f.body.size()));
+                add(sizeof(std::string) + 8 + heapString(f.body.size()));
+            }
+        }
+        w.pos = 0;
+        size_t ordinal[16] = {};
+        while (w.pos < m_buf.size()) {
+            Field f;
+            if (!next(w, f))
+                return std::nullopt;
+            if (f.number < 16)
+                ++ordinal[f.number];
+            switch (f.number) {
+            case 1: case 11: valueType(f.body); break;
+            case 2: sample(f.body); break;
+            case 3: mapping(f.body); break;
+            case 4: location(f.body); break;
+            case 5: function(f.body); break;
+            case 7: case 8: case 14: add(stringCopy(f.value)); break;
+            case 13: forEachId(f, [&](uint64_t idx) { add(8 + stringCopy(idx)); }); break;
+            default: break;
+            }
+            if (m_bytes > m_budget) {
+                static const char* names[] = {"", "sample_type", "sample", "mapping", "location", "function"};
+                std::string what = f.number < std::size(names) && f.number > 0
+                                       ? std::string(names[f.number]) + "[" + std::to_string(ordinal[f.number] - 1) + "]"
+                                       : "field " + std::to_string(f.number);
+                return errorAt(ErrorCode::Limit, f.at,
+                               "profile.proto: at " + what + " the profile would take more than " +
+                                   std::to_string(m_budget >> 20) + " MiB in memory (" +
+                                   std::to_string(kMemoryPerDecodedByte) + " times its " +
+                                   std::to_string(m_buf.size() >> 20) +
+                                   " MiB decoded, at least " + std::to_string(kMemoryFloor >> 20) +
+                                   " MiB); refusing it (millions of tiny records or strings repeated by index)");
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    struct Field {
+        size_t at = 0;
+        uint64_t number = 0, type = 0, value = 0;
+        std::string_view body;
+    };
+
+    static bool next(Wire& w, Field& f) {
+        f.at = w.pos;
+        uint64_t key;
+        if (!w.varint(key))
+            return false;
+        f.number = key >> 3;
+        f.type = key & 7;
+        f.body = {};
+        switch (f.type) {
+        case 0: return w.varint(f.value);
+        case 1: case 5: {
+            size_t n = f.type == 1 ? 8 : 4;
+            if (w.buf.size() - w.pos < n)
+                return false;
+            w.pos += n;
+            return true;
+        }
+        case 2: {
+            uint64_t len;
+            if (!w.varint(len) || len > w.buf.size() - w.pos)
+                return false;
+            f.body = w.buf.substr(w.pos, len);
+            w.pos += len;
+            return true;
+        }
+        default: return false;
+        }
+    }
+
+    // A repeated integer field, packed or not.
+    template <typename Fn>
+    static void forEachId(const Field& f, Fn fn) {
+        if (f.type == 0) {
+            fn(f.value);
+            return;
+        }
+        if (f.type != 2)
+            return;
+        Wire p{f.body, 0};
+        uint64_t v;
+        while (p.pos < f.body.size() && p.varint(v))
+            fn(v);
+    }
+    template <typename Fn>
+    static void fields(std::string_view body, Fn fn) {
+        Wire w{body, 0};
+        Field f;
+        while (w.pos < body.size() && next(w, f))
+            fn(f);
+    }
+
+    static uint64_t heapString(uint64_t len) { return len > 15 ? len + 1 : 0; }
+    uint64_t stringCopy(uint64_t idx) const {
+        return sizeof(std::string) + (idx < m_strings.size() ? heapString(m_strings[idx]) : 0);
+    }
+    void add(uint64_t n) { m_bytes += n; }
+
+    void valueType(std::string_view body) {
+        add(sizeof(pprof::ValueType) + 8 + sizeof(ValueType));
+        fields(body, [&](const Field& f) {
+            if (f.number == 1 || f.number == 2)
+                add(stringCopy(f.value));
+        });
+    }
+    void sample(std::string_view body) {
+        add(sizeof(pprof::Sample) + 8 + sizeof(Sample));
+        fields(body, [&](const Field& f) {
+            if (f.number == 1)
+                forEachId(f, [&](uint64_t) { add(8 + sizeof(uint32_t)); });
+            else if (f.number == 2)
+                forEachId(f, [&](uint64_t) { add(8 + sizeof(int64_t)); });
+            else if (f.number == 3 && f.type == 2) {
+                add(sizeof(pprof::Label) + 8 + sizeof(Label));
+                fields(f.body, [&](const Field& l) {
+                    if (l.number == 1 || l.number == 2 || l.number == 4)
+                        add(stringCopy(l.value));
+                });
+            }
+        });
+    }
+    void mapping(std::string_view body) {
+        add(sizeof(pprof::Mapping) + 8 + sizeof(Mapping) + 64); // 64: the id map's node
+        fields(body, [&](const Field& f) {
+            if (f.number == 5 || f.number == 6)
+                add(stringCopy(f.value));
+        });
+    }
+    void location(std::string_view body) {
+        add(sizeof(pprof::Location) + 8 + sizeof(Location) + 64);
+        fields(body, [&](const Field& f) {
+            if (f.number == 4)
+                add(sizeof(pprof::Line) + 8 + sizeof(Line));
+        });
+    }
+    void function(std::string_view body) {
+        add(sizeof(pprof::Function) + 8 + sizeof(Function) + 64);
+        fields(body, [&](const Field& f) {
+            if (f.number >= 2 && f.number <= 4)
+                add(stringCopy(f.value));
+        });
+    }
+
+    std::string_view m_buf;
+    uint64_t m_budget;
+    uint64_t m_bytes = 0;
+    std::vector<uint32_t> m_strings;
+};
 
 class Converter {
 public:
@@ -275,9 +462,13 @@ private:
     struct IdIndex {
         std::vector<uint32_t> dense; // id -> index+1
         std::unordered_map<uint64_t, uint32_t> sparse;
+        size_t added = 0;
         void reserve(size_t n) { dense.reserve(n + 1); }
+        // The dense table stays within twice the ids added (plus a little):
+        // ids spaced 4096 apart must not make 16 KiB of table each.
         bool add(uint64_t id, uint32_t index) {
-            if (id < (1u << 26) && id <= dense.size() + 4096) {
+            ++added;
+            if (id < (1u << 26) && id <= 2 * added + 4096) {
                 if (id >= dense.size())
                     dense.resize(id + 1, 0);
                 if (dense[id])
@@ -348,11 +539,33 @@ bool looksLikePprof(std::string_view d, bool isPrefix) {
     return fields > 0;
 }
 
+namespace {
+
+Result<Profile> parseChecked(std::string_view decoded);
+
+} // namespace
+
 Result<Profile> parsePprof(std::string_view decoded) {
+    // The estimate keeps a crafted profile within its budget; a memory limit
+    // smaller than the budget (ulimit -v) still ends in an error, not an abort.
+    try {
+        return parseChecked(decoded);
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::Limit,
+                         "profile.proto: out of memory reading a " + std::to_string(decoded.size() >> 20) +
+                             " MiB profile");
+    }
+}
+
+namespace {
+
+Result<Profile> parseChecked(std::string_view decoded) {
     if (decoded.empty())
         return errorAt(ErrorCode::Format, 0, "empty input, not a profile");
     if (decoded.size() > size_t(std::numeric_limits<int>::max()))
         return errorAt(ErrorCode::Limit, 0, "profile.proto larger than 2 GiB");
+    if (auto e = MemoryEstimate(decoded).check())
+        return *e;
     google::protobuf::ArenaOptions opts;
     opts.start_block_size = 1 << 20;
     opts.max_block_size = 16 << 20;
@@ -365,6 +578,8 @@ Result<Profile> parsePprof(std::string_view decoded) {
     }
     return Converter(*msg, decoded).run();
 }
+
+} // namespace
 
 Result<Profile> readPprofFile(const std::string& path) {
     auto file = MappedFile::open(path);

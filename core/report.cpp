@@ -7,6 +7,7 @@
 #include "format.h"
 #include "json_writer.h"
 #include "series.h"
+#include "text_util.h"
 #include "top.h"
 
 #include <algorithm>
@@ -139,22 +140,23 @@ std::string caseInfoText(CaseStore& store) {
     auto targets = store.targets();
     auto snaps = store.snapshots();
     auto sources = store.sources();
-    out += "case: " + store.path() + " (schema " + std::to_string(store.schemaVersion()) + ")\n";
+    // Names and files come from captures: escaped for the terminal that shows them.
+    out += "case: " + terminalSafe(store.path()) + " (schema " + std::to_string(store.schemaVersion()) + ")\n";
     out += "sources: " + std::to_string(sources.size()) + " files\n";
     out += "targets:\n";
     for (const auto& t : targets) {
-        out += "  " + t.name;
+        out += "  " + terminalSafe(t.name);
         if (!t.host.empty())
-            out += " host=" + t.host;
+            out += " host=" + terminalSafe(t.host);
         if (t.pid)
             out += " pid=" + std::to_string(t.pid);
         if (!t.goVersion.empty())
-            out += " " + t.goVersion;
+            out += " " + terminalSafe(t.goVersion);
         out += "\n";
     }
     out += "snapshots:\n";
     for (const auto& [kind, k] : summarize(snaps)) {
-        out += "  " + kind + ": " + std::to_string(k.count) + ", " + formatTimeIso(k.first) +
+        out += "  " + terminalSafe(kind) + ": " + std::to_string(k.count) + ", " + formatTimeIso(k.first) +
                " .. " + formatTimeIso(k.last) + " (time from ";
         bool first = true;
         for (const auto& [src, n] : k.timeSources) {
@@ -275,13 +277,11 @@ std::string reportJson(CaseStore& store) {
 
 namespace {
 
-// A markdown table cell: no pipes or newlines from the data.
-std::string cell(std::string s) {
-    for (auto& c : s)
-        if (c == '|' || c == '\n')
-            c = ' ';
-    return s;
-}
+// Text from the captures in Markdown: as text (no markup, no HTML, one line)
+// or as a code span; `codeCell` for a table cell, whose | GitHub must not split on.
+std::string md(const std::string& s) { return markdownText(s); }
+std::string code(const std::string& s) { return markdownCode(s); }
+std::string codeCell(const std::string& s) { return markdownCode(s, true); }
 
 std::string targetLine(const TargetInfo& t) {
     std::string out = t.name.empty() ? "(unnamed)" : t.name;
@@ -369,9 +369,9 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     auto targets = store.targets();
     auto snaps = store.snapshots();
     out += "# memscope report\n\n";
-    out += "Case: `" + store.path() + "`\n\n";
+    out += "Case: " + code(store.path()) + "\n\n";
     for (const auto& t : targets)
-        out += "- Target: **" + targetLine(t) + "**\n";
+        out += "- Target: **" + md(targetLine(t)) + "**\n";
     if (snaps.empty()) {
         out += "\nThe case holds no snapshots yet: `memscope import CASE PATH...` adds captures.\n";
         return out;
@@ -388,46 +388,47 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     int n = 0;
     for (const auto& f : findings) {
         ++n;
-        out += "### " + std::to_string(n) + ". " + f.title + "\n\n";
-        out += "`" + f.kind + "` · **" + f.severity + "**" + (targets.size() > 1 ? " · " + f.target : "") + "\n\n";
-        out += f.summary + "\n\n";
+        out += "### " + std::to_string(n) + ". " + md(f.title) + "\n\n";
+        out += code(f.kind) + " · **" + md(f.severity) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
+               "\n\n";
+        out += md(f.summary) + "\n\n";
         int c = 0;
         for (const auto& chart : findingCharts(f)) {
             std::string stem = "finding-" + std::to_string(n) + "-" + std::to_string(++c);
             if (opts.chartFile) {
                 std::string file = opts.chartFile(chart, stem);
                 if (!file.empty())
-                    out += "![" + cell(chart.title) + "](" + file + ")\n\n";
+                    out += "![" + md(chart.title) + "](" + file + ")\n\n";
             }
         }
         if (!f.numbers.empty()) {
             out += "| evidence | value |\n|---|---:|\n";
             for (const auto& [k, v] : f.numbers)
-                out += "| " + cell(k) + " | " + numberText(k, v) + " |\n";
+                out += "| " + md(k) + " | " + numberText(k, v) + " |\n";
             out += "\n";
         }
         if (!f.sites.empty()) {
             out += "| site | where | bytes | why |\n|---|---|---:|---|\n";
             for (const auto& s : f.sites)
-                out += "| `" + cell(s.function) + "` | " + cell(s.file) + ":" + std::to_string(s.line) + " | " +
-                       (s.bytes ? formatValue(s.bytes, "bytes") : std::string()) + " | " + cell(s.note) + " |\n";
+                out += "| " + codeCell(s.function) + " | " + md(s.file) + ":" + std::to_string(s.line) + " | " +
+                       (s.bytes ? formatValue(s.bytes, "bytes") : std::string()) + " | " + md(s.note) + " |\n";
             out += "\n";
         }
         if (!f.hosts.empty()) {
             out += "Hosts:";
             for (const auto& h : f.hosts)
-                out += " `" + h + "`";
+                out += " " + code(h);
             out += "\n\n";
         }
         if (!f.goroutineGroups.empty()) {
             out += "Goroutine groups:";
             for (const auto& g : f.goroutineGroups)
-                out += " `" + g + "`";
+                out += " " + code(g);
             out += "\n\n";
         }
         out += "Evidence series:";
         for (const auto& s : f.series)
-            out += " `" + s.key() + "`";
+            out += " " + code(s.key());
         out += "; snapshots";
         for (auto id : f.snapshots)
             out += " " + std::to_string(id);
@@ -437,8 +438,8 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     if (!notes.empty()) {
         out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
         for (const auto& a : notes)
-            out += "| " + formatTimeIso(a.timeNs) + " | " + (a.series.empty() ? "" : "`" + cell(a.series) + "`") + " | " +
-                   cell(a.text) + " |\n";
+            out += "| " + formatTimeIso(a.timeNs) + " | " + (a.series.empty() ? "" : codeCell(a.series)) + " | " +
+                   md(a.text) + " |\n";
     }
     if (opts.chartFile) {
         out += "\n## Key series\n\n";
@@ -446,7 +447,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
         for (auto& chart : keyCharts(store)) {
             std::string file = opts.chartFile(chart, "series-" + std::to_string(++k));
             if (!file.empty())
-                out += "![" + cell(chart.title) + "](" + file + ")\n\n";
+                out += "![" + md(chart.title) + "](" + file + ")\n\n";
         }
     }
 
@@ -470,7 +471,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
                formatValue(int64_t(std::abs(b.value - a.value)), "bytes") + ").\n\n";
         out += "| time | in use |";
         for (const auto* s : sites)
-            out += " `" + s->labels.at("site") + "` |";
+            out += " " + codeCell(s->labels.at("site")) + " |";
         out += "\n|---|---:|";
         for (size_t i = 0; i < sites.size(); ++i)
             out += "---:|";
@@ -503,7 +504,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
                 if (r.flat == 0 || n++ >= 10)
                     break;
                 int64_t delta = r.flat - before[r.function];
-                out += "| `" + r.function + "` | " + formatValue(r.flat, "bytes") + " | " +
+                out += "| " + codeCell(r.function) + " | " + formatValue(r.flat, "bytes") + " | " +
                        formatPercent(top.total ? double(r.flat) / double(top.total) : 0) + " | " +
                        formatValue(r.cum, "bytes") + " | " + (delta >= 0 ? "+" : "-") +
                        formatValue(std::abs(delta), "bytes") + " |\n";
@@ -519,7 +520,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
             if (s.labels.count("state") || s.points.empty())
                 continue;
             double a = s.points.front().value, b = s.points.back().value;
-            out += "| `" + s.key() + "` | " + std::to_string(int64_t(a)) + " | " +
+            out += "| " + codeCell(s.key()) + " | " + std::to_string(int64_t(a)) + " | " +
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
@@ -528,10 +529,10 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
         out += "\nLargest groups at " + formatTimeIso(dumps.back().timeNs) + ":\n\n";
         for (size_t i = 0; i < groups.size() && i < 5; ++i) {
             const auto& g = groups[i];
-            out += "- **" + std::to_string(g.count) + "** `" + g.state + "`" +
-                   (g.role.empty() ? "" : " (" + g.role + ")") + ": `" +
-                   (g.stack.empty() ? std::string("?") : g.stack.back().substr(0, g.stack.back().find(' '))) +
-                   "`" + (g.createdBy.empty() ? "" : ", created by `" + g.createdBy.substr(0, g.createdBy.find(' ')) + "`") +
+            out += "- **" + std::to_string(g.count) + "** " + code(g.state) +
+                   (g.role.empty() ? "" : " (" + md(g.role) + ")") + ": " +
+                   code(g.stack.empty() ? std::string("?") : g.stack.back().substr(0, g.stack.back().find(' '))) +
+                   (g.createdBy.empty() ? "" : ", created by " + code(g.createdBy.substr(0, g.createdBy.find(' ')))) +
                    "\n";
         }
     }
@@ -542,7 +543,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
             if (s.points.empty() || s.labels.count("type"))
                 continue;
             double a = s.points.front().value, b = s.points.back().value;
-            out += "| `" + s.key() + "` | " + std::to_string(int64_t(a)) + " | " +
+            out += "| " + codeCell(s.key()) + " | " + std::to_string(int64_t(a)) + " | " +
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
@@ -551,8 +552,8 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     }
     out += "\n## Snapshots\n\n| id | kind | time | time from | file |\n|---:|---|---|---|---|\n";
     for (const auto& s : snaps)
-        out += "| " + std::to_string(s.id) + " | " + s.kind + " | " + formatTimeIso(s.timeNs) +
-               " | " + s.timeSource + " | " + s.sourceName + " |\n";
+        out += "| " + std::to_string(s.id) + " | " + md(s.kind) + " | " + formatTimeIso(s.timeNs) +
+               " | " + md(s.timeSource) + " | " + md(s.sourceName) + " |\n";
     return out;
 }
 

@@ -333,8 +333,21 @@ std::vector<Series> metricSeries(CaseStore& store) {
                        " FROM metric_points mp JOIN snapshots sn ON sn.id = mp.snapshot_id"
                        " ORDER BY sn.kind, mp.name, sn.target_id, sn.time_ns, sn.id");
     std::map<std::string, size_t> index;
+    // Cases imported before expvar was capped may hold millions of vars: the
+    // same cap as the importer's, memstats and the first kMaxExpvarVars others.
+    constexpr size_t kMaxExpvarVars = 1000;
+    size_t expvarVars = 0;
+    std::string lastExpvarName;
     while (q.step()) {
         std::string kind = q.text(0), name = q.text(1);
+        if (kind == "expvar" && name.rfind("memstats.", 0) != 0) {
+            if (name != lastExpvarName) {
+                lastExpvarName = name;
+                ++expvarVars;
+            }
+            if (expvarVars > kMaxExpvarVars)
+                continue;
+        }
         Series s;
         if (kind == "metrics") {
             s.metric = "runtime";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "case_store.h"
+#include "crafted_profile.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -8,7 +9,9 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QXmlStreamReader>
+#include <QStringDecoder>
 #include <QtTest>
+#include <unistd.h>
 
 using namespace memscope::test;
 
@@ -25,6 +28,39 @@ Run memscopeRun(const QStringList& args) {
     p.waitForFinished(120000);
     return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
             QString::fromUtf8(p.readAllStandardError())};
+}
+
+struct RawRun {
+    QProcess::ExitStatus status = QProcess::CrashExit;
+    int code = -1;
+    QByteArray out, err;
+};
+
+// memscope under `sh` with a limit set first (`ulimit -f 80`, `ulimit -v ...`),
+// stdout to `stdoutFile` when given: bytes as they were written.
+RawRun memscopeLimited(const QString& limit, const QStringList& args, const QString& stdoutFile = {}) {
+    QProcess p;
+    if (!stdoutFile.isEmpty())
+        p.setStandardOutputFile(stdoutFile);
+    QStringList shArgs = {"-c", limit + (limit.isEmpty() ? "" : "; ") + "exec \"$0\" \"$@\"",
+                          QStringLiteral(MEMSCOPE_BIN)};
+    p.start("sh", shArgs + args);
+    p.waitForFinished(300000);
+    return {p.exitStatus(), p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+bool isUtf8(const QByteArray& b) {
+    QStringDecoder dec(QStringDecoder::Utf8);
+    QString unused = dec(b);
+    return !dec.hasError();
+}
+
+// No byte a terminal acts on: C0 controls but the line break, DEL.
+bool terminalClean(const QByteArray& b) {
+    for (char c : b)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f)
+            return false;
+    return true;
 }
 
 } // namespace
@@ -44,6 +80,9 @@ private slots:
     void diffTwoFiles();
     void retentionAndPathsOnAKnownHeap();
     void annotationsAndChartExports();
+    void hostileNamesReachNoTerminal();
+    void outputsOnAFullDisk();
+    void profileUnderAMemoryLimit();
 
 private:
     QTemporaryDir m_dir;
@@ -176,6 +215,168 @@ void TestCli::usageErrors() {
     Run bad = memscopeRun({"top", dataPath("broken/notes.txt")});
     QCOMPARE(bad.code, 1);
     QVERIFY2(bad.err.contains(dataPath("broken/notes.txt")), qPrintable(bad.err));
+}
+
+// Function names from a crafted profile carry terminal escapes (OSC 52 writes
+// the clipboard), a newline and bytes that are not UTF-8: every command's text
+// shows them escaped, and --json carries valid UTF-8.
+void TestCli::hostileNamesReachNoTerminal() {
+    QTemporaryDir dir;
+    auto names = hostileNames();
+    QStringList files;
+    for (int i = 0; i < 4; ++i) {
+        std::vector<int64_t> values;
+        for (size_t k = 0; k < names.size(); ++k)
+            values.push_back(int64_t((k + 1) * (i + 1)) << 20);
+        files << dir.filePath(QString("heap-%1.pb").arg(i));
+        writeBytes(files.back(), craftedHeapProfile(names, values, 1795798741000000000 + i * 60'000'000'000));
+    }
+    // A goroutine dump whose frames carry the same.
+    std::string dump = "goroutine 1 [select]:\nmain.clip\x1b]52;c;ZXZpbA==\x07(...)\n\t/src/main.go:8 +0x66\n"
+                       "created by main.split\nINJECTED\n\t/src/main.go:7 +0x51\n\n"
+                       "goroutine 2 [chan receive]:\nmain.main()\n\t/src/main.go:3 +0x10\n";
+    QString dumpFile = dir.filePath("goroutine-20261126T165909Z.txt");
+    writeBytes(dumpFile, dump);
+    QString c = dir.filePath("hostile.memscope");
+    RawRun imp = memscopeLimited({}, QStringList{"import", c} + files + QStringList{dumpFile});
+    QCOMPARE(imp.code, 0);
+    QVERIFY(terminalClean(imp.out));
+    QCOMPARE(memscopeLimited({}, {"annotate", c, "--at", "2026-11-26T16:59:21Z", "--text",
+                                  "note\x1b]52;c;ZXZpbA==\x07\nINJECTED"}).code,
+             0);
+    QList<QStringList> commands = {
+        {"top", files[3]}, {"top", c}, {"diff", files[0], files[3]}, {"diff", c, "1", "4"}, {"info", c},
+        {"findings", c},   {"annotations", c}, {"goroutines", c}, {"report", c}};
+    bool sawGrowth = false;
+    for (const auto& cmd : commands) {
+        RawRun r = memscopeLimited({}, cmd);
+        QVERIFY2(r.code == 0, qPrintable(cmd.join(' ') + ": " + r.err));
+        QVERIFY2(terminalClean(r.out), qPrintable(cmd.join(' ') + ":\n" + r.out));
+        QVERIFY2(isUtf8(r.out), qPrintable(cmd.join(' ')));
+        QVERIFY2(!r.out.contains("\nINJECTED"), qPrintable(cmd.join(' ') + ":\n" + r.out));
+        if (cmd[0] != "info" && cmd[0] != "annotations" && cmd[0] != "goroutines")
+            QVERIFY2(r.out.contains("main.clip\\x1b]52;c;ZXZpbA==\\x07") || r.out.contains("main.bad\\xff\\xc0\\x80"),
+                     qPrintable(cmd.join(' ') + ":\n" + r.out));
+        sawGrowth = sawGrowth || (cmd[0] == "findings" && r.out.contains("heap_growth"));
+    }
+    QVERIFY(sawGrowth); // the findings text quoted a hostile site
+    QVERIFY(memscopeLimited({}, {"goroutines", c}).out.contains("main.clip\\x1b]52"));
+    QVERIFY(memscopeLimited({}, {"annotations", c}).out.contains("note\\x1b]52;c;ZXZpbA==\\x07\\nINJECTED"));
+    // JSON: the same names, valid UTF-8, the broken bytes as U+FFFD.
+    for (const auto& cmd : QList<QStringList>{{"top", files[3], "--json"}, {"diff", files[0], files[3], "--json"},
+                                              {"findings", c, "--json"}, {"report", c, "--format", "json"}}) {
+        RawRun r = memscopeLimited({}, cmd);
+        QCOMPARE(r.code, 0);
+        QVERIFY2(isUtf8(r.out), qPrintable(cmd.join(' ')));
+        QVERIFY(QJsonDocument::fromJson(r.out).isObject());
+    }
+    QVERIFY(memscopeLimited({}, {"top", files[3], "--json"}).out.contains("main.bad\xef\xbf\xbd"));
+}
+
+// A full disk (/dev/full) or a file size limit: every output says why, exits
+// 1, and leaves no partial file.
+void TestCli::outputsOnAFullDisk() {
+    QTemporaryDir dir;
+    QString c = dir.filePath("full.memscope");
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
+    auto leftovers = [&] {
+        QStringList names = QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
+        names.removeAll("full.memscope");
+        names.removeAll("full.memscope-wal");
+        names.removeAll("full.memscope-shm");
+        return names;
+    };
+    // Standard output on a full disk.
+    RawRun top = memscopeLimited({}, {"top", c}, "/dev/full");
+    QCOMPARE(top.code, 1);
+    QVERIFY2(top.err.contains("standard output: No space left on device"), top.err.constData());
+    // A report to /dev/full, and through a link to it.
+    RawRun rep = memscopeLimited({}, {"report", c, "--format", "json", "-o", "/dev/full"});
+    QCOMPARE(rep.code, 1);
+    QVERIFY2(rep.err.contains("/dev/full: cannot write: No space left on device"), rep.err.constData());
+    QVERIFY(!rep.err.contains("wrote"));
+    QStringList exts = {"svg"};
+#ifdef MEMSCOPE_HAVE_GUI
+    exts << "png" << "pdf";
+#endif
+    // Charts and reports through a link to /dev/full: an error, the device
+    // left alone, and a Markdown report's charts removed with it.
+    QList<QStringList> toLink;
+    for (const auto& ext : exts)
+        for (const char* chart : {"heap", "flame"})
+            toLink << QStringList{"export-chart", c, "--chart", chart, "-o", "out." + ext};
+    toLink << QStringList{"report", c, "-o", "out.md"} << QStringList{"report", c, "--format", "html", "-o", "out.html"};
+    for (auto cmd : toLink) {
+        QString link = dir.filePath(cmd.last());
+        cmd.last() = link;
+        QVERIFY(QFile::link("/dev/full", link));
+        RawRun r = memscopeLimited({}, cmd);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("No space left on device") && !r.err.contains("wrote"),
+                 qPrintable(cmd.join(' ') + ": " + r.err));
+        QVERIFY(QFileInfo(link).isSymLink()); // the device is not replaced
+        QFile::remove(link);
+        QVERIFY2(leftovers().isEmpty(), qPrintable(cmd.join(' ') + ": " + leftovers().join(", ")));
+    }
+    // Past a file size limit (40 KiB, in sh's 512-byte blocks: the case opens,
+    // the outputs are larger):
+    // an error naming it, no SIGXFSZ, no file and no temporary left.
+    QList<QStringList> large = {{"report", c, "--format", "json", "-o", dir.filePath("post.json")},
+                                {"report", c, "--format", "html", "-o", dir.filePath("post.html")}};
+#ifdef MEMSCOPE_HAVE_GUI
+    large << QStringList{"export-chart", c, "--chart", "heap", "-o", dir.filePath("heap.png")}
+          << QStringList{"export-chart", c, "--chart", "flame", "-o", dir.filePath("flame.png")}
+          << QStringList{"report", c, "-o", dir.filePath("post.md")}; // its PNG charts are larger
+#endif
+    for (const auto& cmd : large) {
+        RawRun r = memscopeLimited("ulimit -f 80", cmd);
+        QCOMPARE(r.status, QProcess::NormalExit);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.contains("File too large") && !r.err.contains("wrote"), qPrintable(cmd.join(' ') + ": " + r.err));
+        QVERIFY2(leftovers().isEmpty(), qPrintable(cmd.join(' ') + ": " + leftovers().join(", ")));
+    }
+    // And with room, the same commands write.
+    QCOMPARE(memscopeRun({"report", c, "-o", dir.filePath("post.md")}).code, 0);
+    QVERIFY(QFileInfo(dir.filePath("post.md")).size() > 1000);
+}
+
+// A small zstd file whose tail decodes into millions of tiny samples, read
+// under a 1 GiB address space: refused or read, never an abort.
+void TestCli::profileUnderAMemoryLimit() {
+#ifdef __SANITIZE_ADDRESS__
+    QSKIP("AddressSanitizer's shadow memory does not fit in a 1 GiB address space");
+#endif
+    QTemporaryDir dir;
+    // 10 M one-frame samples: refused by the memory budget before parsing.
+    auto tiny = memscope::zstdCompress(tinySamplesProfile(10'000'000), 19);
+    QVERIFY(tiny.ok());
+    QString tinyFile = dir.filePath("tiny.pb.zst");
+    writeBytes(tinyFile, *tiny);
+    RawRun r = memscopeLimited("ulimit -v 1048576", {"top", tinyFile});
+    QCOMPARE(r.status, QProcess::NormalExit);
+    QCOMPARE(r.code, 1);
+    QVERIFY2(r.err.contains("tiny.pb.zst: at byte ") && r.err.contains("refusing"), r.err.constData());
+    // 3 M four-frame samples with varied values: within the budget (17 times
+    // its 40 MiB), past 1 GiB: an error for the memory, not an abort.
+    std::string fat = tinySamplesProfile(0);
+    std::string frames = pbInt(1, 1) + pbInt(1, 1) + pbInt(1, 1) + pbInt(1, 1);
+    uint64_t x = 88172645463325252ull;
+    for (int i = 0; i < 3'000'000; ++i) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        fat += pbBytes(2, frames + pbInt(2, (1 << 14) + x % (1 << 20)));
+    }
+    auto fatZ = memscope::zstdCompress(fat, 3);
+    QVERIFY(fatZ.ok());
+    QVERIFY(fatZ->size() * 1024 > fat.size()); // under the decompression cap
+    QString fatFile = dir.filePath("fat.pb.zst");
+    writeBytes(fatFile, *fatZ);
+    r = memscopeLimited("ulimit -v 1048576", {"top", fatFile});
+    QCOMPARE(r.status, QProcess::NormalExit);
+    QVERIFY2(r.code == 0 || (r.code == 1 && r.err.contains("out of memory")), r.err.constData());
+    // Without the limit it is read.
+    r = memscopeLimited({}, {"top", fatFile, "-n", "1"});
+    QCOMPARE(r.code, 0);
+    QVERIFY(r.out.contains("main.leak"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -114,6 +114,24 @@ private slots:
         QVERIFY(inCase.size() < demoFiles().size());
     }
 
+    // The same limit without a shell that ignores SIGXFSZ: memscope ignores
+    // it itself, so the import says what happened instead of dying silently.
+    void aFileSizeLimitIsAClearErrorWithoutATrap() {
+        QTemporaryDir dir;
+        QString c = dir.filePath("limited.memscope");
+        QProcess p;
+        p.start("bash", {"-c", "ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"", QStringLiteral(MEMSCOPE_BIN), c,
+                         kDemo});
+        QVERIFY(p.waitForFinished(120000));
+        QString out = QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(p.exitCode(), 1);
+        QVERIFY2(out.contains("cannot grow: disk full"), qPrintable(out.right(600)));
+        QVERIFY(out.contains("stopped: the case could not be written"));
+        QSet<QString> inCase = checkCase(c);
+        QVERIFY(!inCase.isEmpty() && inCase.size() < demoFiles().size());
+    }
+
     void readersSeeConsistentDataWhileAnImportWrites() {
         QTemporaryDir dir;
         std::string c = dir.filePath("busy.memscope").toStdString();

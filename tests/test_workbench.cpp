@@ -24,6 +24,7 @@
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTreeView>
+#include <QStandardItemModel>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -546,6 +547,20 @@ void TestWorkbench::tablesCopyAndDarkTheme() {
     QCOMPARE(lines.size(), 2);
     QVERIFY(lines[0].startsWith("Function\tFlat"));
     QCOMPARE(lines[1].section('\t', 0, 0), view->model()->index(0, 0).data().toString());
+    {
+        // A function named like a formula is copied as text; numbers stay numbers.
+        QStandardItemModel formulas(1, 3);
+        formulas.setItem(0, 0, new QStandardItem("=HYPERLINK(\"http://x.invalid\",\"y\")"));
+        formulas.setItem(0, 1, new QStandardItem("-1.50MB"));
+        auto* number = new QStandardItem;
+        number->setData(-3, Qt::DisplayRole);
+        formulas.setItem(0, 2, number);
+        QTableView table;
+        table.setModel(&formulas);
+        table.selectRow(0);
+        QCOMPARE(selectedRowsText(&table).section('\n', 1, 1),
+                 QString("'=HYPERLINK(\"http://x.invalid\",\"y\")\t-1.50MB\t-3"));
+    }
     // Every table and tree of the window has Copy.
     for (auto* v : m_window->findChildren<QAbstractItemView*>()) {
         bool has = false;

@@ -3,8 +3,10 @@
 
 #include "flame_graph.h"
 #include "format.h"
+#include "output_file.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QDateTime>
 #include <QFile>
 #include <QPainter>
@@ -124,44 +126,82 @@ void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height)
     (void)height;
 }
 
+// Exports are drawn into memory and written whole or not at all: Qt's file
+// writers do not report a full disk or a file size limit, and would leave a
+// cut or empty file behind a "wrote".
+QString writeWhole(const QString& path, const QByteArray& bytes) {
+    auto st = writeOutputFile(path.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())));
+    return st ? QString() : QString::fromStdString(st.error().toString());
+}
+
+QByteArray pngBytes(const QImage& image) {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    return image.save(&buffer, "PNG") ? bytes : QByteArray();
+}
+
+// A PDF page of width x height points with what `draw` paints on it.
+template <typename Draw>
+QByteArray pdfBytes(int width, int height, const QString& title, Draw draw) {
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    {
+        QPdfWriter pdf(&buffer);
+        pdf.setTitle(title);
+        pdf.setCreator("memscope");
+        pdf.setPageSize(QPageSize(QSizeF(width, height), QPageSize::Point));
+        pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+        pdf.setResolution(72);
+        if (!draw(pdf))
+            return {};
+    }
+    return bytes;
+}
+
+QByteArray chartPdf(QCustomPlot& plot, int width, int height, const QString& title) {
+    return pdfBytes(width, height, title, [&](QPdfWriter& pdf) {
+        QCPPainter painter;
+        if (!painter.begin(&pdf))
+            return false;
+        painter.setMode(QCPPainter::pmVectorized);
+        painter.setMode(QCPPainter::pmNoCaching);
+        painter.setMode(QCPPainter::pmNonCosmetic);
+        plot.toPainter(&painter, width, height);
+        painter.end();
+        return true;
+    });
+}
+
+QString encodeFailed(const QString& path) { return QObject::tr("%1: cannot encode the image").arg(path); }
+
 } // namespace
 
 bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int height) {
-    QCustomPlot plot;
-    drawChart(plot, chart, width, height);
-    return plot.savePng(path, width, height);
+    return saveChart(chart, path, width, height).isEmpty();
 }
 
 QString saveChart(const ChartSpec& chart, const QString& path, int width, int height) {
     QString lower = path.toLower();
-    if (lower.endsWith(".svg")) {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return QObject::tr("%1: cannot write").arg(path);
-        f.write(QByteArray::fromStdString(renderChartSvg(chart, width, height)));
-        return f.error() == QFileDevice::NoError ? QString() : QObject::tr("%1: cannot write").arg(path);
-    }
+    if (lower.endsWith(".svg"))
+        return writeWhole(path, QByteArray::fromStdString(renderChartSvg(chart, width, height)));
+    if (!lower.endsWith(".png") && !lower.endsWith(".pdf"))
+        return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
     QCustomPlot plot;
     drawChart(plot, chart, width, height);
-    bool ok = false;
-    if (lower.endsWith(".png"))
-        ok = plot.savePng(path, width, height);
-    else if (lower.endsWith(".pdf"))
-        ok = plot.savePdf(path, width, height, QCP::epNoCosmetic, "memscope", QString::fromStdString(chart.title));
-    else
-        return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
-    return ok ? QString() : QObject::tr("%1: cannot write").arg(path);
+    QByteArray bytes = lower.endsWith(".png")
+                           ? pngBytes(plot.toPixmap(width, height, 1.0).toImage())
+                           : chartPdf(plot, width, height, QString::fromStdString(chart.title));
+    if (bytes.isEmpty())
+        return encodeFailed(path);
+    return writeWhole(path, bytes);
 }
 
 QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path, int width) {
     QString lower = path.toLower();
-    if (lower.endsWith(".svg")) {
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return QObject::tr("%1: cannot write").arg(path);
-        f.write(QByteArray::fromStdString(renderFlameSvg(tree, title.toStdString(), width)));
-        return f.error() == QFileDevice::NoError ? QString() : QObject::tr("%1: cannot write").arg(path);
-    }
+    if (lower.endsWith(".svg"))
+        return writeWhole(path, QByteArray::fromStdString(renderFlameSvg(tree, title.toStdString(), width)));
     if (!lower.endsWith(".png") && !lower.endsWith(".pdf"))
         return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
     FlameGraphView view;
@@ -189,20 +229,18 @@ QString saveFlameGraph(const CallTree& tree, const QString& title, const QString
         QPainter painter(&image);
         draw(painter);
         painter.end();
-        return image.save(path, "PNG") ? QString() : QObject::tr("%1: cannot write").arg(path);
+        QByteArray bytes = pngBytes(image);
+        return bytes.isEmpty() ? encodeFailed(path) : writeWhole(path, bytes);
     }
-    QPdfWriter pdf(path);
-    pdf.setTitle(title);
-    pdf.setCreator("memscope");
-    pdf.setPageSize(QPageSize(QSizeF(size), QPageSize::Point));
-    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-    pdf.setResolution(72);
-    QPainter painter;
-    if (!painter.begin(&pdf))
-        return QObject::tr("%1: cannot write").arg(path);
-    draw(painter);
-    painter.end();
-    return QFile::exists(path) ? QString() : QObject::tr("%1: cannot write").arg(path);
+    QByteArray bytes = pdfBytes(size.width(), size.height(), title, [&](QPdfWriter& pdf) {
+        QPainter painter;
+        if (!painter.begin(&pdf))
+            return false;
+        draw(painter);
+        painter.end();
+        return true;
+    });
+    return bytes.isEmpty() ? encodeFailed(path) : writeWhole(path, bytes);
 }
 
 void stylePlot(QCustomPlot* plot, const QPalette& palette) {

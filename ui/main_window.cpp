@@ -7,6 +7,7 @@
 #include "goroutines_view.h"
 #include "source_view.h"
 #include "main_window.h"
+#include "output_file.h"
 #include "workbench.h"
 
 #include "call_tree_model.h"
@@ -725,9 +726,9 @@ void MainWindow::exportReport() {
     } else {
         text = reportHtml(**store);
     }
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(QByteArray::fromStdString(text)) < 0) {
-        QMessageBox::warning(this, tr("Export Report"), tr("%1: cannot write").arg(path));
+    // Whole or not at all: a full disk is said, not a cut file behind "Wrote".
+    if (auto st = writeOutputFile(path.toStdString(), text); !st) {
+        QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(st.error().toString()));
         return;
     }
     setIdle(tr("Wrote %1").arg(path));

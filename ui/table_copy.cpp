@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "table_copy.h"
 
+#include "text_util.h"
+
 #include <QAbstractItemView>
 #include <QAction>
 #include <QApplication>
@@ -29,16 +31,21 @@ QString selectedRowsText(const QAbstractItemView* view) {
             return t->isColumnHidden(c);
         return false;
     };
+    // Pasted into a spreadsheet, a cell such as =HYPERLINK(...) from a
+    // function name would run as a formula: text cells are marked as text.
+    auto cellText = [](const QVariant& v) {
+        return QString::fromStdString(spreadsheetCell(v.toString().toStdString()));
+    };
     QStringList lines, head;
     for (int c = 0; c < m->columnCount(); ++c)
         if (!hidden(c))
-            head << m->headerData(c, Qt::Horizontal).toString();
+            head << cellText(m->headerData(c, Qt::Horizontal));
     lines << head.join('\t');
     for (const auto& r : rows) {
         QStringList cells;
         for (int c = 0; c < m->columnCount(r.parent()); ++c)
             if (!hidden(c))
-                cells << r.siblingAtColumn(c).data().toString().replace('\t', ' ').replace('\n', ' ');
+                cells << cellText(r.siblingAtColumn(c).data());
         lines << cells.join('\t');
     }
     return lines.join('\n') + '\n';
