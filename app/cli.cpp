@@ -164,7 +164,7 @@ int cmdImport(const std::vector<std::string>& argv) {
     std::vector<std::string> files, missing;
     listFiles({a.positional.begin() + 1, a.positional.end()}, files, missing);
     for (const auto& m : missing)
-        std::cout << "failed     " << m << ": no such file or folder\n";
+        std::cout << "failed     " << terminalSafe(m) << ": no such file or folder\n";
     // On a terminal, a progress line on stderr (overwritten in place).
     Progress progress;
     bool tty = isatty(2);
@@ -173,7 +173,7 @@ int cmdImport(const std::vector<std::string>& argv) {
             if (total == 0)
                 return;
             std::fprintf(stderr, "\r\033[K%3d%%  %s", int(100 * double(done) / double(total)),
-                         what.substr(0, 100).c_str());
+                         terminalSafe(what.substr(0, 100)).c_str());
         };
     else // scripts still hear once per file why nothing moves
         progress.report = [last = std::string()](uint64_t, uint64_t, const std::string& what) mutable {
@@ -186,20 +186,20 @@ int cmdImport(const std::vector<std::string>& argv) {
             std::fprintf(stderr, "\r\033[K");
         switch (o.status) {
         case ImportStatus::Imported:
-            std::cout << "imported   " << o.path << " (" << o.format << ", " << o.snapshotIds.size()
+            std::cout << "imported   " << terminalSafe(o.path) << " (" << o.format << ", " << o.snapshotIds.size()
                       << " snapshot" << (o.snapshotIds.size() == 1 ? "" : "s") << ", time from "
                       << o.timeSource << ")\n";
             for (const auto& w : o.warnings)
-                std::cout << "  warning: " << w << "\n";
+                std::cout << "  warning: " << terminalSafe(w) << "\n";
             break;
         case ImportStatus::Duplicate:
-            std::cout << "duplicate  " << o.path << " (already in the case)\n";
+            std::cout << "duplicate  " << terminalSafe(o.path) << " (already in the case)\n";
             break;
         case ImportStatus::Skipped:
-            std::cout << "skipped    " << o.path << ": " << (o.error ? o.error->message : "") << "\n";
+            std::cout << "skipped    " << terminalSafe(o.path) << ": " << terminalSafe(o.error ? o.error->message : "") << "\n";
             break;
         case ImportStatus::Failed:
-            std::cout << "failed     " << (o.error ? o.error->toString() : o.path) << "\n";
+            std::cout << "failed     " << terminalSafe(o.error ? o.error->toString() : o.path) << "\n";
             break;
         }
         std::cout.flush();

@@ -647,8 +647,10 @@ public:
                      " JOIN snapshots sn ON sn.id = a.snapshot_id AND sn.kind = 'expvar'"
                      " WHERE a.name = 'memstats.NumGC' ORDER BY sn.time_ns DESC");
         while (q.step()) {
-            int64_t numGc = int64_t(q.f64(0));
-            double lastGc = q.f64(1);
+            double numGcValue = q.f64(0), lastGc = q.f64(1);
+            if (!(numGcValue >= 0 && numGcValue < 9.2e18)) // a count past int64 is no count
+                continue;
+            int64_t numGc = int64_t(numGcValue);
             for (const auto& c : cycles)
                 if (c.n == numGc && lastGc > 0 && lastGc < 9.2e18) // within int64 nanoseconds
                     return int64_t(lastGc - c.atSeconds * 1e9);
