@@ -7,6 +7,8 @@
 namespace memscope {
 
 Status importFdSnapshot(ImportSink& sink, const FdSnapshot& snap) {
+    for (const auto& w : snap.warnings)
+        sink.warn(w);
     SnapshotDraft draft;
     draft.kind = "fds";
     draft.target.name = snap.command;

@@ -86,15 +86,22 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
     int cNode = col("NODE");
     if (cPid < 0 || cFd < 0 || cType < 0)
         return errorAtLine(ErrorCode::Format, 1, "lsof header lacks PID, FD or TYPE");
+    // Rows are read by content, not by the header's column positions: an
+    // edited file, or a long DEVICE or NODE, moves the NAME column. The first
+    // columns (COMMAND PID USER FD TYPE) are never empty; for IP sockets the
+    // protocol is the token just before NAME.
+    size_t shifted = 0, shortRows = 0;
+    uint64_t firstShifted = 0, firstShort = 0;
+    auto isProtocol = [](std::string_view t) { return t == "TCP" || t == "UDP" || t == "UDPLITE" || t == "SCTP"; };
     while (lines.next(line)) {
         if (line.empty())
             continue;
-        if (line.size() < namePos)
-            return errorAtLine(ErrorCode::Format, lines.lineNumber(),
-                               "line ends before the NAME column");
-        auto t = splitFields(line.substr(0, namePos));
-        if (int(t.size()) <= std::max({cType, cPid, cFd, cCmd}))
-            return errorAtLine(ErrorCode::Format, lines.lineNumber(), "too few columns");
+        auto t = splitFields(line);
+        if (int(t.size()) <= std::max({cType, cPid, cFd, cCmd})) {
+            if (!shortRows++)
+                firstShort = lines.lineNumber();
+            continue;
+        }
         int64_t pid = 0;
         std::from_chars(t[size_t(cPid)].data(), t[size_t(cPid)].data() + t[size_t(cPid)].size(), pid);
         if (snap.pid == 0) {
@@ -107,21 +114,47 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
         FdEntry e;
         e.fd = std::string(t[size_t(cFd)]);
         e.type = std::string(t[size_t(cType)]);
-        e.name = std::string(line.substr(namePos));
-        // The NODE column holds the protocol for IP sockets (and is the last
-        // column before NAME, DEVICE and SIZE/OFF may be empty).
-        if ((e.type == "IPv4" || e.type == "IPv6") && cNode >= 0 && !t.empty()) {
-            std::string_view node = t.back();
-            if (node == "TCP" || node == "UDP" || node == "UDPLITE" || node == "SCTP")
-                e.protocol = std::string(node);
-            splitEndpoints(e.name, e);
+        auto offsetOf = [&](std::string_view tok) { return size_t(tok.data() - line.data()); };
+        std::string_view name;
+        bool ip = e.type == "IPv4" || e.type == "IPv6";
+        if (ip) {
+            for (size_t k = size_t(cType) + 1; k + 1 < t.size(); ++k)
+                if (isProtocol(t[k])) {
+                    e.protocol = std::string(t[k]);
+                    name = line.substr(offsetOf(t[k + 1]));
+                    break;
+                }
         }
+        if (name.empty()) {
+            // Where the header puts NAME, when the row reaches it and a
+            // token starts there; else the last token.
+            bool aligned = false;
+            for (size_t k = size_t(cType) + 1; k < t.size() && !aligned; ++k)
+                if (offsetOf(t[k]) == namePos) {
+                    name = line.substr(namePos);
+                    aligned = true;
+                }
+            if (!aligned && t.size() > size_t(cType) + 1) {
+                name = t.back();
+                if (!shifted++)
+                    firstShifted = lines.lineNumber();
+            }
+        }
+        e.name = std::string(name);
+        if (ip && !e.protocol.empty())
+            splitEndpoints(e.name, e);
         snap.fds.push_back(std::move(e));
     }
     if (lines.error())
         return *lines.error();
     if (snap.pid == 0)
         return errorAtLine(ErrorCode::Format, lines.lineNumber(), "lsof output lists no files");
+    if (shortRows)
+        snap.warnings.push_back(std::to_string(shortRows) + " rows with fewer columns than the header (first at line " +
+                                std::to_string(firstShort) + ") were left out");
+    if (shifted)
+        snap.warnings.push_back(std::to_string(shifted) + " rows do not line up with the header (first at line " +
+                                std::to_string(firstShifted) + "): their NAME is taken as the last column");
     return snap;
 }
 

@@ -27,6 +27,7 @@ struct FdSnapshot {
     int64_t pid = 0;
     std::string command;
     std::vector<FdEntry> fds;
+    std::vector<std::string> warnings; // rows read with doubt, or left out, and why
 };
 
 bool looksLikeLsofText(std::string_view head);

@@ -43,6 +43,7 @@ std::map<std::string, int> clientSocketsPerHost(const FdSnapshot& s) {
 class TestLsof : public QObject {
     Q_OBJECT
 private slots:
+    void columnsOutOfLine();
     void textSample();
     void fdZooText();
     void fieldsMatchText_data();
@@ -185,6 +186,42 @@ void TestLsof::socketsPerHostSeries() {
             QCOMPARE(int(series.points.at(0).value), expected.at(series.labels.at("host")));
         }
     QCOMPARE(found, 3);
+}
+
+
+// Rows that do not line up with the header (edited by hand, a long DEVICE or
+// NODE): read by content, TCP sockets kept, and a warning for each kind of
+// doubt instead of rows lost in silence.
+void TestLsof::columnsOutOfLine() {
+    std::string text =
+        "COMMAND   PID USER   FD      TYPE DEVICE SIZE/OFF     NODE NAME\n"
+        "memdemo 13942 root  cwd       DIR  254,0     4096 10953411 /home/dev/srcs/go/memdemo\n"
+        "memdemo 13942 root    8u     IPv4  78768      0t0      TCP 127.0.0.1:37687 (LISTEN)\n"
+        // NAME pushed right by a long DEVICE, and pulled left by trimmed spaces
+        "memdemo 13942 root   11u     IPv4  0xffff8f3c4a2b1c00      0t0      TCP 127.0.0.1:35398->127.0.0.2:37687 (ESTABLISHED)\n"
+        "memdemo 13942 root 12u IPv6 78790 0t0 TCP [::1]:40100->[::1]:8080 (CLOSE_WAIT)\n"
+        "memdemo 13942 root 13r REG 254,0 52 10953974 /tmp/out.txt\n"
+        "memdemo 13942\n";
+    auto s = openStream(text);
+    auto r = parseLsofText(*s);
+    QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
+    QCOMPARE(r->fds.size(), size_t(5));
+    std::map<std::string, const FdEntry*> byFd;
+    for (const auto& e : r->fds)
+        byFd[e.fd] = &e;
+    QCOMPARE(byFd["11u"]->protocol, std::string("TCP"));
+    QCOMPARE(byFd["11u"]->remoteAddr, std::string("127.0.0.2"));
+    QCOMPARE(byFd["11u"]->remotePort, int64_t(37687));
+    QCOMPARE(byFd["11u"]->state, std::string("ESTABLISHED"));
+    QCOMPARE(byFd["12u"]->protocol, std::string("TCP"));
+    QCOMPARE(byFd["12u"]->localPort, int64_t(40100));
+    QCOMPARE(byFd["12u"]->state, std::string("CLOSE_WAIT"));
+    QCOMPARE(byFd["8u"]->state, std::string("LISTEN"));
+    QCOMPARE(byFd["13r"]->name, std::string("/tmp/out.txt"));
+    QCOMPARE(byFd["cwd"]->name, std::string("/home/dev/srcs/go/memdemo"));
+    QCOMPARE(r->warnings.size(), size_t(2));
+    QVERIFY(QString::fromStdString(r->warnings[0]).contains("1 rows with fewer columns"));
+    QVERIFY(QString::fromStdString(r->warnings[1]).contains("line 6"));
 }
 
 QTEST_GUILESS_MAIN(TestLsof)
