@@ -18,7 +18,8 @@ bench() { # DUMP
     panicparse "'$work/bin/panicparse' -aggressive -no-color '$dump'"
   rm -f "$work/bench.memscope"*
   build/app/memscope import "$work/bench.memscope" "$dump" >/dev/null
-  build/app/memscope goroutines "$work/bench.memscope" -n 0 | head -1
+  build/app/memscope goroutines "$work/bench.memscope" -n 0 >"$work/groups.txt"
+  sed -n 1p "$work/groups.txt"
   ratio memscope panicparse "$bytes"
 }
 dump="$work/goroutines-$n.txt"
