@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <thread>
 #include <unistd.h>
@@ -319,11 +320,68 @@ struct SchemaObject {
     bool operator==(const SchemaObject&) const = default;
 };
 
+// A definition as SQLite reads it, token by token: comments dropped, quotes
+// around identifiers dropped, case folded outside string literals, and
+// whitespace kept only between two words. Two definitions that normalize
+// alike define the same thing however they were typed.
+std::string normalizeSql(std::string_view sql) {
+    std::string out;
+    bool pendingSpace = false;
+    auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
+    auto emit = [&](char c) {
+        if (pendingSpace && !out.empty() && isWord(out.back()) && isWord(c))
+            out += ' ';
+        pendingSpace = false;
+        out += c;
+    };
+    for (size_t i = 0; i < sql.size();) {
+        char c = sql[i];
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            pendingSpace = true;
+            ++i;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            while (i < sql.size() && sql[i] != '\n')
+                ++i;
+            pendingSpace = true;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+            pendingSpace = true;
+        } else if (c == '\'') { // a literal, verbatim ('' escapes a quote)
+            size_t j = i + 1;
+            while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\'')))
+                j += sql[j] == '\'' ? 2 : 1;
+            emit('\'');
+            out.append(sql.substr(i + 1, std::min(j, sql.size()) - i - 1));
+            out += '\'';
+            i = j + 1;
+        } else if (c == '"' || c == '`' || c == '[') { // a quoted identifier
+            char close = c == '[' ? ']' : c;
+            size_t j = sql.find(close, i + 1);
+            if (j == std::string_view::npos)
+                j = sql.size();
+            for (size_t k = i + 1; k < j; ++k)
+                emit(char(std::tolower(static_cast<unsigned char>(sql[k]))));
+            i = j + 1;
+        } else {
+            emit(char(std::tolower(static_cast<unsigned char>(c))));
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
 Result<std::vector<SchemaObject>> schemaObjects(Db& db) {
     std::vector<SchemaObject> out;
     Stmt s(db, "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name");
     while (s.step())
-        out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        out.push_back({s.text(0), lower(s.text(1)), lower(s.text(2)), normalizeSql(s.text(3))});
     if (!s.valid() || !s.status())
         return s.status().error();
     return out;
@@ -1904,8 +1962,12 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         return s.status().error();
     if (!any)
         return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+    // Real graphs shrink 5 to 8 times under zstd; a blob that would grow
+    // hundreds of times is a decompression bomb, whatever its row says.
+    constexpr uint64_t kMaxRatio = 256;
+    const uint64_t decodeCap = std::min(maxBytes, uint64_t(blob.size()) * kMaxRatio + (uint64_t(1) << 20));
     try {
-        auto g = decodeHeapGraph(blob, maxBytes);
+        auto g = decodeHeapGraph(blob, decodeCap);
         if (!g)
             return Error{g.error().code, "damaged case: " + where + ": " + g.error().message, m_path, {}, {}};
         if (auto st = validateStoredHeapGraph(*g, bounds); !st)
