@@ -403,29 +403,43 @@ Result<std::vector<SchemaObject>> expectedSchema(int64_t version) {
 
 // A case holds exactly the tables and indexes memscope made, with the same
 // definitions: a trigger, a view or a table it did not create could run SQL
-// or change what a query reads. Names each object that differs.
+// or change what a query reads. Names each object that differs. A case of
+// an older version may already hold what a later version defines (it is
+// checked exactly once migrated); one of the current version must match it
+// object for object.
 Status checkSchemaIsOurs(Db& db, int64_t version) {
-    auto want = expectedSchema(version);
-    if (!want)
-        return want.error();
+    const bool exact = version == kSchemaVersion;
+    std::vector<std::vector<SchemaObject>> wanted;
+    for (int64_t v = version; v <= (exact ? version : kSchemaVersion); ++v) {
+        auto want = expectedSchema(v);
+        if (!want)
+            return want.error();
+        wanted.push_back(std::move(*want));
+    }
     auto have = schemaObjects(db);
     if (!have)
         return Error{ErrorCode::Database, "cannot read the case's schema: " + have.error().message, db.path(),
                      {}, {}};
+    auto sameName = [](const SchemaObject& a, const SchemaObject& b) { return a.type == b.type && a.name == b.name; };
     std::vector<std::string> problems;
     for (const auto& h : *have) {
-        auto it = std::find_if(want->begin(), want->end(),
-                               [&](const SchemaObject& w) { return w.type == h.type && w.name == h.name; });
-        if (it == want->end())
+        bool named = false, same = false;
+        for (const auto& want : wanted)
+            for (const auto& w : want)
+                if (sameName(w, h)) {
+                    named = true;
+                    same = same || w == h;
+                }
+        if (!named)
             problems.push_back("foreign " + h.type + " " + h.name +
                                (h.table != h.name ? " (on " + h.table + ")" : std::string()));
-        else if (!(*it == h))
+        else if (!same)
             problems.push_back(h.type + " " + h.name + " is defined differently");
     }
-    for (const auto& w : *want)
-        if (std::none_of(have->begin(), have->end(),
-                         [&](const SchemaObject& h) { return w.type == h.type && w.name == h.name; }))
-            problems.push_back(w.type + " " + w.name + " is missing");
+    if (exact)
+        for (const auto& w : wanted.front())
+            if (std::none_of(have->begin(), have->end(), [&](const SchemaObject& h) { return sameName(w, h); }))
+                problems.push_back(w.type + " " + w.name + " is missing");
     if (problems.empty())
         return {};
     std::string list;
@@ -434,8 +448,8 @@ Status checkSchemaIsOurs(Db& db, int64_t version) {
     if (problems.size() > 20)
         list += "; and " + std::to_string(problems.size() - 20) + " more";
     return Error{ErrorCode::Format,
-                 "the case's schema is not the one memscope " + std::string("writes for version ") +
-                     std::to_string(version) + ", refusing to open it: " + list,
+                 "the case's schema is not the one memscope writes for version " + std::to_string(version) +
+                     ", refusing to open it: " + list,
                  db.path(), {}, {}};
 }
 
@@ -1186,6 +1200,8 @@ Status CaseStore::initSchema(bool readOnly) {
             if (auto st = m_db.exec(pragma.c_str()); !st)
                 return st;
             if (auto st = tx.commit(); !st)
+                return st;
+            if (auto st = checkSchemaIsOurs(m_db, kSchemaVersion); !st)
                 return st;
         }
         if (auto st = checkCaseRows(m_db); !st)

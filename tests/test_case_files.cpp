@@ -232,6 +232,9 @@ void TestCaseFiles::foreignSchemaObjectsAreRefused_data() {
         << "DROP TABLE findings; CREATE TABLE findings(id INTEGER PRIMARY KEY, kind TEXT, severity TEXT,"
            " title TEXT, body TEXT DEFAULT (zeroblob(1000000000)))"
         << "table findings is defined differently";
+    QTest::newRow("trigger in an older case")
+        << "PRAGMA user_version=7; CREATE TRIGGER early AFTER UPDATE ON sources BEGIN DELETE FROM stacks; END"
+        << "foreign trigger early (on sources)";
     QTest::newRow("missing index") << "DROP INDEX snapshots_by_kind_time" << "index snapshots_by_kind_time is missing";
 }
 
