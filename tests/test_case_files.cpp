@@ -15,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QtTest>
 
 #include <cstring>
@@ -384,8 +385,9 @@ void TestCaseFiles::damagedDominatorTree_data() {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("expected");
     QTest::newRow("idom to an unreachable node") << "unreachable" << "unreachable";
-    QTest::newRow("idom cycle") << "cycle" << "cycle";
-    QTest::newRow("root dominates itself") << "self" << "root node 1 has dominator 1";
+    // decodeHeapGraph finds a loop itself; validateStoredHeapGraph would too.
+    QTest::newRow("idom cycle") << "cycle" << "cycle|loop";
+    QTest::newRow("root dominates itself") << "self" << "root node 1 has dominator 1|loop";
     QTest::newRow("idom past the graph") << "range" << "stored heap graph is damaged";
 }
 
@@ -437,7 +439,8 @@ void TestCaseFiles::damagedDominatorTree() {
     auto g = (*s)->loadHeapGraph(m_dump);
     QVERIFY(!g.ok());
     QString msg = QString::fromStdString(g.error().message);
-    QVERIFY2(msg.contains("heapdump_graph, snapshot " + QString::number(m_dump)) && msg.contains(expected),
+    QVERIFY2(msg.contains("heapdump_graph, snapshot " + QString::number(m_dump)) &&
+                 msg.contains(QRegularExpression(expected)),
              qPrintable(msg));
     QCOMPARE(g.error().file, path.toStdString());
     for (const QStringList& args : {QStringList{"retention", path, "--by", "object", "-n", "0"},
