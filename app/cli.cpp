@@ -102,13 +102,19 @@ bool isCaseFile(const std::string& path) {
     return f.gcount() == 16 && std::string(head, 16) == std::string("SQLite format 3\0", 16);
 }
 
-std::unique_ptr<CaseStore> openCaseFor(const std::string& path) {
+std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
         std::cerr << "memscope: " << path << ": no such case file\n";
         return nullptr;
     }
-    auto store = CaseStore::open(path);
+    // Reading never writes: no schema into an empty file, no -wal left
+    // behind, and a case in a read-only folder still reads. Only a case of an
+    // older schema is opened writable, once, to migrate it.
+    auto store = CaseStore::open(path, !forWriting);
+    if (!store && !forWriting && store.error().code == ErrorCode::Unsupported &&
+        store.error().message.find("needs an upgrade") != std::string::npos)
+        store = CaseStore::open(path, false);
     if (!store) {
         std::cerr << "memscope: " << store.error().toString() << "\n";
         return nullptr;

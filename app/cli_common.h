@@ -33,7 +33,9 @@ std::string exeDir(const std::string& argv0 = {});
 int usageError(const std::string& msg);
 
 // An existing case for a command, or null after saying why on stderr.
-std::unique_ptr<CaseStore> openCaseFor(const std::string& path);
+// Opens a case for a command, read-only unless it writes (annotate);
+// prints the error and returns null when it cannot.
+std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting = false);
 
 // --snapshot ID (checked to be of `kind`), else the newest of that kind.
 // -1: none in the case (said on stderr), -2: usage error (said).

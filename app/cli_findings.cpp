@@ -60,7 +60,7 @@ int cmdAnnotate(const std::vector<std::string>& argv) {
         return usageError(a.error);
     if (a.positional.empty())
         return usageError("annotate needs a case file");
-    auto store = openCaseFor(a.positional[0]);
+    auto store = openCaseFor(a.positional[0], /*forWriting=*/true);
     if (!store)
         return kInputFailed;
     if (a.flag("--list"))

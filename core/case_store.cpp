@@ -2,14 +2,17 @@
 #include "case_store.h"
 
 #include "capture_time.h"
+#include "case_validate.h"
 #include "chunk_compressor.h"
 #include "pprof_reader.h"
 #include "sha256.h"
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <thread>
+#include <unistd.h>
 #include <map>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -310,6 +313,145 @@ CREATE INDEX sources_by_sha256 ON sources(sha256);
 ALTER TABLE goroutine_groups ADD COLUMN leaked INTEGER NOT NULL DEFAULT 0;
 )SQL",
 };
+
+// One object of a schema as sqlite_master lists it.
+struct SchemaObject {
+    std::string type, name, table, sql;
+    bool operator==(const SchemaObject&) const = default;
+};
+
+// A definition as SQLite reads it, token by token: comments dropped, quotes
+// around identifiers dropped, case folded outside string literals, and
+// whitespace kept only between two words. Two definitions that normalize
+// alike define the same thing however they were typed.
+std::string normalizeSql(std::string_view sql) {
+    std::string out;
+    bool pendingSpace = false;
+    auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
+    auto emit = [&](char c) {
+        if (pendingSpace && !out.empty() && isWord(out.back()) && isWord(c))
+            out += ' ';
+        pendingSpace = false;
+        out += c;
+    };
+    for (size_t i = 0; i < sql.size();) {
+        char c = sql[i];
+        if (std::isspace(static_cast<unsigned char>(c))) {
+            pendingSpace = true;
+            ++i;
+        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+            while (i < sql.size() && sql[i] != '\n')
+                ++i;
+            pendingSpace = true;
+        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+            size_t end = sql.find("*/", i + 2);
+            i = end == std::string_view::npos ? sql.size() : end + 2;
+            pendingSpace = true;
+        } else if (c == '\'') { // a literal, verbatim ('' escapes a quote)
+            size_t j = i + 1;
+            while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\'')))
+                j += sql[j] == '\'' ? 2 : 1;
+            emit('\'');
+            out.append(sql.substr(i + 1, std::min(j, sql.size()) - i - 1));
+            out += '\'';
+            i = j + 1;
+        } else if (c == '"' || c == '`' || c == '[') { // a quoted identifier
+            char close = c == '[' ? ']' : c;
+            size_t j = sql.find(close, i + 1);
+            if (j == std::string_view::npos)
+                j = sql.size();
+            for (size_t k = i + 1; k < j; ++k)
+                emit(char(std::tolower(static_cast<unsigned char>(sql[k]))));
+            i = j + 1;
+        } else {
+            emit(char(std::tolower(static_cast<unsigned char>(c))));
+            ++i;
+        }
+    }
+    return out;
+}
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+}
+
+Result<std::vector<SchemaObject>> schemaObjects(Db& db) {
+    std::vector<SchemaObject> out;
+    Stmt s(db, "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name");
+    while (s.step())
+        out.push_back({s.text(0), lower(s.text(1)), lower(s.text(2)), normalizeSql(s.text(3))});
+    if (!s.valid() || !s.status())
+        return s.status().error();
+    return out;
+}
+
+// The schema a fresh case of `version` has, built in memory from the same
+// statements that build and migrate a case.
+Result<std::vector<SchemaObject>> expectedSchema(int64_t version) {
+    Db mem;
+    if (auto st = mem.open(":memory:", false, true); !st)
+        return st.error();
+    if (auto st = mem.exec(kSchemaV1); !st)
+        return st.error();
+    for (int64_t v = 1; v < version; ++v)
+        if (auto st = mem.exec(kMigrations[v - 1]); !st)
+            return st.error();
+    return schemaObjects(mem);
+}
+
+// A case holds exactly the tables and indexes memscope made, with the same
+// definitions: a trigger, a view or a table it did not create could run SQL
+// or change what a query reads. Names each object that differs. A case of
+// an older version may already hold what a later version defines (it is
+// checked exactly once migrated); one of the current version must match it
+// object for object.
+Status checkSchemaIsOurs(Db& db, int64_t version) {
+    const bool exact = version == kSchemaVersion;
+    std::vector<std::vector<SchemaObject>> wanted;
+    for (int64_t v = version; v <= (exact ? version : kSchemaVersion); ++v) {
+        auto want = expectedSchema(v);
+        if (!want)
+            return want.error();
+        wanted.push_back(std::move(*want));
+    }
+    auto have = schemaObjects(db);
+    if (!have)
+        return Error{ErrorCode::Database, "cannot read the case's schema: " + have.error().message, db.path(),
+                     {}, {}};
+    auto sameName = [](const SchemaObject& a, const SchemaObject& b) { return a.type == b.type && a.name == b.name; };
+    std::vector<std::string> problems;
+    for (const auto& h : *have) {
+        bool named = false, same = false;
+        for (const auto& want : wanted)
+            for (const auto& w : want)
+                if (sameName(w, h)) {
+                    named = true;
+                    same = same || w == h;
+                }
+        if (!named)
+            problems.push_back("foreign " + h.type + " " + h.name +
+                               (h.table != h.name ? " (on " + h.table + ")" : std::string()));
+        else if (!same)
+            problems.push_back(h.type + " " + h.name + " is defined differently");
+    }
+    if (exact)
+        for (const auto& w : wanted.front())
+            if (std::none_of(have->begin(), have->end(), [&](const SchemaObject& h) { return sameName(w, h); }))
+                problems.push_back(w.type + " " + w.name + " is missing");
+    if (problems.empty())
+        return {};
+    std::string list;
+    for (size_t i = 0; i < problems.size() && i < 20; ++i)
+        list += (i ? "; " : "") + problems[i];
+    if (problems.size() > 20)
+        list += "; and " + std::to_string(problems.size() - 20) + " more";
+    return Error{ErrorCode::Format,
+                 "the case's schema is not the one memscope writes for version " + std::to_string(version) +
+                     ", refusing to open it: " + list,
+                 db.path(), {}, {}};
+}
 
 void putVarint(std::string& out, uint64_t v) {
     while (v >= 0x80) {
@@ -983,18 +1125,25 @@ Status CaseStore::initSchema(bool readOnly) {
     if (!probe.valid() || !probe.step()) {
         Status st = probe.valid() ? probe.status() : Status(m_db.error("read"));
         std::string why = st ? "unreadable" : st.error().message;
-        return Error{ErrorCode::Database, "not a memscope case (" + why + ")", m_path, {}, {}};
+        int code = sqlite3_errcode(m_db.handle()) & 0xff;
+        if (code == SQLITE_NOTADB)
+            return Error{ErrorCode::Database, "not a memscope case (not a SQLite database)", m_path, {}, {}};
+        if (code == SQLITE_CORRUPT)
+            return Error{ErrorCode::Database, "damaged case (" + why + ")", m_path, {}, {}};
+        if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
+            why += "; its -wal log needs a -shm file beside it: copy the case to a writable folder";
+        return Error{ErrorCode::Database, "cannot read the case (" + why + ")", m_path, {}, {}};
     }
     int64_t objects = probe.i64(0);
     probe.reset();
-    // WAL with NORMAL sync: commits append to the log without waiting on the
-    // disk; checkpoints sync. Set first, so a new case's schema commits so too.
-    (void)m_db.exec("PRAGMA synchronous=NORMAL");
     int64_t appId = m_db.scalar("PRAGMA application_id");
     int64_t version = m_db.scalar("PRAGMA user_version");
     if (objects == 0) {
         if (readOnly)
             return Error{ErrorCode::Database, "empty file, not a memscope case", m_path, {}, {}};
+        // WAL with NORMAL sync: commits append to the log without waiting on
+        // the disk; checkpoints sync. Set first, so the schema commits so too.
+        (void)m_db.exec("PRAGMA synchronous=NORMAL");
         if (auto st = m_db.exec("PRAGMA journal_mode=WAL"); !st)
             return st;
         Transaction tx(m_db);
@@ -1030,8 +1179,13 @@ Status CaseStore::initSchema(bool readOnly) {
             return Error{ErrorCode::Unsupported,
                          "case schema version " + std::to_string(version) + " is not supported",
                          m_path, {}, {}};
-        if (!readOnly)
+        // Before anything is written or read: the schema must be ours.
+        if (auto st = checkSchemaIsOurs(m_db, version); !st)
+            return st;
+        if (!readOnly) {
+            (void)m_db.exec("PRAGMA synchronous=NORMAL");
             (void)m_db.exec("PRAGMA journal_mode=WAL");
+        }
         if (version < kSchemaVersion) {
             if (readOnly)
                 return Error{ErrorCode::Unsupported,
@@ -1052,9 +1206,14 @@ Status CaseStore::initSchema(bool readOnly) {
                 return st;
             if (auto st = tx.commit(); !st)
                 return st;
+            if (auto st = checkSchemaIsOurs(m_db, kSchemaVersion); !st)
+                return st;
         }
+        if (auto st = checkCaseRows(m_db); !st)
+            return st;
     }
-    (void)m_db.exec("PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+    (void)m_db.exec(readOnly ? "PRAGMA cache_size=-65536; PRAGMA query_only=ON;"
+                             : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
     return {};
 }
 
@@ -1435,6 +1594,9 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
         int64_t maxId = m_db.scalar("SELECT COALESCE(max(id), 0) FROM stacks");
         struct Link { int64_t parent, frameId; };
         // Walks up from each leaf until a node already gathered or the root.
+        // A parent's id is smaller than its child's (stacks are interned
+        // parent first): a case where it is not would make a walk loop.
+        std::optional<Error> damaged;
         auto gather = [&](auto lookup) {
             nodes.reserve(leaves.size() * 4);
             for (int64_t n : leaves)
@@ -1442,6 +1604,13 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
                     std::optional<Link> link = lookup(n);
                     if (!link)
                         break;
+                    if (link->parent < 0 || link->parent >= n) {
+                        damaged = Error{ErrorCode::Format,
+                                        "damaged case: table stacks, row id " + std::to_string(n) + ": parent_id " +
+                                            std::to_string(link->parent) + " does not come before the node",
+                                        m_path, {}, {}};
+                        return;
+                    }
                     nodes.emplace(n, Node{link->parent, link->frameId});
                     n = link->parent;
                 }
@@ -1470,6 +1639,8 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
                 return n;
             });
         }
+        if (damaged)
+            return *damaged;
     }
     struct FrameRow { int64_t function, line; bool inlined; uint64_t address; };
     std::vector<FrameRow> frames;
@@ -1571,6 +1742,10 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
                  " ORDER BY rowid");
     s.bind(1, snapshotId);
     size_t nTypes = p.sampleTypes.size();
+    // What the samples' stacks may add up to before the profile is refused as
+    // larger than any capture (a crafted case could name one deep stack from
+    // millions of rows).
+    uint64_t locationBudget = uint64_t(64) << 20;
     while (s.step()) {
         Sample smp = p.newSample();
         auto leaf = nodes.find(s.i64(0));
@@ -1578,6 +1753,17 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             resolve(*n);
             if (n->run != 1)
                 break;
+            if (smp.locations.size() >= kMaxStackDepth)
+                return Error{ErrorCode::Limit,
+                             "damaged case: table samples, stack_id " + std::to_string(s.i64(0)) +
+                                 " of snapshot " + std::to_string(snapshotId) + ": a stack deeper than " +
+                                 std::to_string(kMaxStackDepth) + " frames",
+                             m_path, {}, {}};
+            if (locationBudget-- == 0)
+                return Error{ErrorCode::Limit,
+                             "damaged case: table samples of snapshot " + std::to_string(snapshotId) +
+                                 ": more stack frames than any profile holds",
+                             m_path, {}, {}};
             smp.locations.push_back(n->location);
         }
         for (size_t i = 0; i < nTypes && i < 4; ++i)
@@ -1604,6 +1790,15 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
 Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
     if (a.text.empty())
         return makeError(ErrorCode::Usage, "an annotation needs text");
+    if (a.text.size() > kMaxAnnotationBytes)
+        return makeError(ErrorCode::Limit, "an annotation holds at most " + std::to_string(kMaxAnnotationBytes >> 10) +
+                                               " KiB of text; this one has " + std::to_string(a.text.size()) +
+                                               " bytes");
+    if (a.series.size() > kMaxNameBytes || a.severity.size() > kMaxNameBytes)
+        return makeError(ErrorCode::Limit, "an annotation's series and severity hold at most " +
+                                               std::to_string(kMaxNameBytes) + " bytes");
+    if (m_db.readOnly())
+        return Error{ErrorCode::Usage, "the case is open read-only: notes cannot be saved", m_path, {}, {}};
     Stmt s(m_db, "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns, end_ns, severity)"
                  " VALUES(?,?,?,?,?,?,?)");
     if (a.targetId)
@@ -1628,10 +1823,15 @@ Status CaseStore::removeAnnotation(int64_t id) {
 
 std::vector<Annotation> CaseStore::annotations() {
     std::vector<Annotation> out;
-    Stmt s(m_db, "SELECT id, COALESCE(target_id, 0), start_ns, ref, text, COALESCE(end_ns, 0), severity"
-                 " FROM annotations ORDER BY start_ns, id");
+    // Text over the cap (from a case written before it, or crafted) is cut:
+    // SQLite hands over a bounded prefix, never the whole value.
+    Stmt s(m_db, "SELECT id, COALESCE(target_id, 0), start_ns, substr(ref, 1, ?1), substr(text, 1, ?2),"
+                 " COALESCE(end_ns, 0), substr(severity, 1, ?1) FROM annotations ORDER BY start_ns, id");
+    s.bind(1, int64_t(kMaxNameBytes)).bind(2, int64_t(kMaxAnnotationBytes));
     while (s.step())
-        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.text(4), s.i64(5), s.text(6)});
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), truncateUtf8(s.text(3), kMaxNameBytes),
+                       truncateUtf8(s.text(4), kMaxAnnotationBytes), s.i64(5),
+                       truncateUtf8(s.text(6), kMaxNameBytes)});
     return out;
 }
 
@@ -1641,13 +1841,19 @@ std::vector<std::string> CaseStore::stackText(int64_t stackId) {
                     " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
                     " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
                     " WHERE st.id = ?");
-    for (int64_t id = stackId; id != 0 && out.size() < 10000;) {
+    // Parents come before their children (checked when the case opens), so
+    // each step goes to a smaller id and the walk ends.
+    for (int64_t id = stackId; id > 0 && out.size() < kMaxStackDepth;) {
         node.bind(1, id);
         if (!node.step())
             break;
-        out.push_back(node.text(1) + " " + node.text(2) + ":" + std::to_string(node.i64(3)));
-        id = node.i64(0);
+        out.push_back(truncateUtf8(node.text(1), kMaxNameBytes) + " " + truncateUtf8(node.text(2), kMaxNameBytes) +
+                      ":" + std::to_string(node.i64(3)));
+        int64_t parent = node.i64(0);
         node.reset();
+        if (parent >= id)
+            break;
+        id = parent;
     }
     return out;
 }
@@ -1731,6 +1937,36 @@ std::vector<CaseStore::HeapRootSiteRow> CaseStore::heapDumpRootSites(int64_t sna
 }
 
 Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
+    // The counts the graph must have come from its heapdumps row; they bound
+    // what the blob may decode to before a byte of it is allocated.
+    HeapGraphBounds bounds;
+    bounds.snapshotId = snapshotId;
+    {
+        Stmt h(m_db, "SELECT objects, edges, roots, (SELECT count(*) FROM heapdump_sites WHERE snapshot_id = ?1)"
+                     " FROM heapdumps WHERE snapshot_id = ?1");
+        h.bind(1, snapshotId);
+        if (!h.step()) {
+            if (!h.status())
+                return h.status().error();
+            return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+        }
+        // Ranges checked when the case opened.
+        bounds.objects = uint64_t(h.i64(0));
+        bounds.edges = uint64_t(h.i64(1));
+        bounds.roots = uint64_t(h.i64(2));
+        bounds.sites = uint64_t(h.i64(3));
+    }
+    const uint64_t maxBytes = maxStoredHeapGraphBytes(bounds);
+    std::string where = "table heapdump_graph, snapshot " + std::to_string(snapshotId);
+    if (long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE); pages > 0 && page > 0) {
+        // The arrays alone, held twice while they decode.
+        uint64_t need = 2 * storedHeapGraphArrayBytes(bounds);
+        if (need > uint64_t(pages) * uint64_t(page))
+            return Error{ErrorCode::Limit,
+                         where + ": a graph of " + std::to_string(bounds.objects) + " objects and " +
+                             std::to_string(bounds.edges) + " edges needs more memory than this machine has",
+                         m_path, {}, {}};
+    }
     Stmt s(m_db, "SELECT data FROM heapdump_graph WHERE snapshot_id = ? ORDER BY seq");
     s.bind(1, snapshotId);
     std::string blob;
@@ -1738,14 +1974,29 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
     while (s.step()) {
         any = true;
         auto b = s.blob(0);
+        if (blob.size() + b.size() > maxBytes)
+            return Error{ErrorCode::Format, "damaged case: " + where + ": larger than its heapdumps row allows",
+                         m_path, {}, {}};
         blob.append(b.data(), b.size());
     }
+    if (!s.status())
+        return s.status().error();
     if (!any)
         return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
-    auto g = decodeHeapGraph(blob);
-    if (!g)
-        return g.error().withFile(m_path);
-    return g;
+    // Real graphs shrink 5 to 8 times under zstd; a blob that would grow
+    // hundreds of times is a decompression bomb, whatever its row says.
+    constexpr uint64_t kMaxRatio = 256;
+    const uint64_t decodeCap = std::min(maxBytes, uint64_t(blob.size()) * kMaxRatio + (uint64_t(1) << 20));
+    try {
+        auto g = decodeHeapGraph(blob, decodeCap);
+        if (!g)
+            return Error{g.error().code, "damaged case: " + where + ": " + g.error().message, m_path, {}, {}};
+        if (auto st = validateStoredHeapGraph(*g, bounds); !st)
+            return st.error().withFile(m_path);
+        return g;
+    } catch (const std::bad_alloc&) {
+        return Error{ErrorCode::Limit, where + ": not enough memory to load the graph", m_path, {}, {}};
+    }
 }
 
 std::vector<CaseStore::GoroutineGroupRow> CaseStore::goroutineGroups(int64_t snapshotId) {

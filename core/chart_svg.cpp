@@ -2,6 +2,7 @@
 #include "chart_svg.h"
 
 #include "capture_time.h"
+#include "case_validate.h"
 #include "format.h"
 #include "text_util.h"
 
@@ -249,7 +250,7 @@ ChartSpec namedChart(CaseStore& store, const std::string& name) {
         });
     }
     for (const auto& a : store.annotations())
-        c.notes.push_back({a.timeNs, a.text});
+        c.notes.push_back({a.timeNs, annotationLabel(a.text)});
     return c;
 }
 

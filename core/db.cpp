@@ -3,6 +3,11 @@
 
 #include <sqlite3.h>
 
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <sys/stat.h>
+
 namespace memscope {
 
 Stmt::Stmt(Db& db, const char* sql) : m_db(&db) {
@@ -102,19 +107,80 @@ bool Stmt::isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE
 
 Db::~Db() { close(); }
 
+namespace {
+
+// "file:" URI for a path: every byte outside the unreserved set is %-escaped,
+// so a name with '?', '#' or '%' stays a name.
+std::string fileUri(const std::string& path) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out = "file:";
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+            out += char(c);
+        else
+            out += '%', out += hex[c >> 4], out += hex[c & 15];
+    }
+    return out;
+}
+
+} // namespace
+
 Status Db::open(const std::string& path, bool readOnly, bool create) {
     close();
     m_path = path;
+    m_readOnly = readOnly;
     int flags = readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (create && !readOnly)
         flags |= SQLITE_OPEN_CREATE;
     flags |= SQLITE_OPEN_NOMUTEX;
-    if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
+    std::string name = path;
+    bool inMemory = path.empty() || path == ":memory:" || path.rfind("file:", 0) == 0;
+    if (!inMemory) {
+        struct stat st {};
+        if (::stat(path.c_str(), &st) != 0) {
+            if (errno == ENOENT && !(create && !readOnly))
+                return Error{ErrorCode::Io, "no such file", path, {}, {}};
+            if (errno != ENOENT)
+                return Error{ErrorCode::Io, std::string("cannot read it: ") + std::strerror(errno), path, {}, {}};
+        } else if (S_ISDIR(st.st_mode)) {
+            return Error{ErrorCode::Io, "a folder, not a memscope case", path, {}, {}};
+        } else if (st.st_size == 0 && readOnly) {
+            return Error{ErrorCode::Format, "empty file, not a memscope case", path, {}, {}};
+        }
+        // A reader of a WAL case creates -wal and -shm beside it and, unable
+        // to checkpoint, leaves them behind; in a read-only folder it cannot
+        // open at all. Without a -wal no writer is active and every commit is
+        // in the main file, so a reader opens it as immutable: no lock, no
+        // file created, nothing written. With a -wal it reads through it.
+        struct stat wal {};
+        if (readOnly && ::stat((path + "-wal").c_str(), &wal) != 0) {
+            name = fileUri(path) + "?immutable=1";
+            flags |= SQLITE_OPEN_URI;
+        }
+    }
+    if (sqlite3_open_v2(name.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
         Error e = error("open");
         close();
         return e;
     }
     sqlite3_extended_result_codes(m_db, 1);
+    // SQLite opens a write-protected file read-only without a word.
+    if (!readOnly && sqlite3_db_readonly(m_db, "main") == 1)
+        m_readOnly = true;
+    // A case file may come from anyone: the SQL it carries must not run. No
+    // extensions, no triggers or views, no functions with side effects from
+    // the schema, no writes to sqlite_master, and page cells checked.
+    int off = 0, on = 1;
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, &off);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_DEFENSIVE, 1, &on);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, &off);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, &off);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_TRIGGER_EQP, 0, &off);
+    sqlite3_db_config(m_db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, &off);
+    if (auto st = exec("PRAGMA trusted_schema=OFF; PRAGMA cell_size_check=ON;"); !st) {
+        close();
+        return st;
+    }
     // A reader waits for a writer's commit instead of failing.
     sqlite3_busy_timeout(m_db, 10000);
     return {};

@@ -63,6 +63,9 @@ public:
     Db(const Db&) = delete;
     Db& operator=(const Db&) = delete;
 
+    // Opens hardened for untrusted files (no extensions, triggers, views or
+    // schema-borne functions). readOnly never writes or creates a file: a
+    // missing file is "no such file", an empty one is not a case.
     Status open(const std::string& path, bool readOnly, bool create);
     void close();
     bool isOpen() const { return m_db != nullptr; }
@@ -73,9 +76,11 @@ public:
     Error error(const std::string& context) const;
     sqlite3* handle() const { return m_db; }
     const std::string& path() const { return m_path; }
+    bool readOnly() const { return m_readOnly; }
 
 private:
     sqlite3* m_db = nullptr;
+    bool m_readOnly = false;
     std::string m_path;
 };
 

@@ -1282,8 +1282,8 @@ Result<std::string> encodeHeapGraph(const HeapDump& d, const Dominators& dom) {
     return zstdCompress(out, 1);
 }
 
-Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob) {
-    auto raw = zstdDecompress(blob, uint64_t(64) << 30);
+Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecoded) {
+    auto raw = zstdDecompress(blob, maxDecoded);
     if (!raw)
         return raw.error();
     if (raw->size() < 8 || std::memcmp(raw->data(), kBlobMagic, 8) != 0)

@@ -231,6 +231,7 @@ struct StoredHeapGraph {
     Dominators dom;
     std::vector<int32_t> objectBucket; // memprof bucket per object, -1 unsampled
 };
-Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob);
+// maxDecoded: refuse a blob that decodes to more bytes than this.
+Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecoded = uint64_t(64) << 30);
 
 } // namespace memscope

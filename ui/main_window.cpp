@@ -70,6 +70,11 @@ CaseOverview loadOverview(const QString& path) {
     CaseOverview o;
     o.path = path;
     auto store = CaseStore::open(path.toStdString());
+    // A case that cannot be written (a read-only file, folder or mount)
+    // still opens, to read.
+    if (!store)
+        if (auto readOnly = CaseStore::open(path.toStdString(), /*readOnly=*/true))
+            store = std::move(readOnly);
     if (!store) {
         o.error = QString::fromStdString(store.error().toString());
         return o;
@@ -85,6 +90,8 @@ CaseOverview loadOverview(const QString& path) {
                     .arg(QFileInfo(path).fileName())
                     .arg(o.snapshots.size())
                     .arg(heaps);
+    if ((*store)->db().readOnly())
+        o.summary += QObject::tr(" (read-only: notes cannot be saved)");
     return o;
 }
 

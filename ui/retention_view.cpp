@@ -57,12 +57,26 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
     }
     if (auto info = (*store)->heapDump(snapshotId))
         d.info = *info;
-    for (auto& s : (*store)->heapDumpSites(snapshotId)) {
-        if (size_t(s.bucket) >= d.sites.size())
-            d.sites.resize(size_t(s.bucket) + 1);
+    // Buckets number the dump's sites 0..n-1 and root indices its roots (the
+    // case was checked when it opened); anything else is damage, never an index.
+    auto sites = (*store)->heapDumpSites(snapshotId);
+    d.sites.resize(sites.size());
+    for (auto& s : sites) {
+        if (s.bucket < 0 || uint64_t(s.bucket) >= sites.size()) {
+            d.error = QObject::tr("%1: damaged case: table heapdump_sites: bucket %2 is not one of the dump's %3 sites")
+                          .arg(casePath).arg(s.bucket).arg(sites.size());
+            return d;
+        }
         d.sites[size_t(s.bucket)] = std::move(s);
     }
     d.rootSites = (*store)->heapDumpRootSites(snapshotId);
+    for (const auto& e : d.rootSites)
+        if (e.rootIndex < -1 || e.rootIndex >= int64_t(g->graph.roots.size()) || e.bucket < 0 ||
+            uint64_t(e.bucket) >= d.sites.size()) {
+            d.error = QObject::tr("%1: damaged case: table heapdump_root_sites: root %2 or bucket %3 out of range")
+                          .arg(casePath).arg(e.rootIndex).arg(e.bucket);
+            return d;
+        }
     auto graph = std::make_shared<StoredHeapGraph>(std::move(*g));
     const auto& idom = graph->dom.idom;
     const auto& ret = graph->dom.retained;

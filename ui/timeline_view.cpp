@@ -2,6 +2,7 @@
 #include "timeline_view.h"
 
 #include "capture_time.h"
+#include "case_validate.h"
 #include "format.h"
 
 #include <QLabel>
@@ -447,7 +448,7 @@ void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
         label->position->setTypeX(QCPItemPosition::ptPlotCoords);
         label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
         label->position->setCoords(x, 0.03);
-        label->setText(QString::fromStdString(n.text)); // plain text, never markup
+        label->setText(QString::fromStdString(annotationLabel(n.text))); // plain text, never markup
         label->setColor(c);
         label->setPadding(QMargins(3, 0, 0, 0));
         m_noteItems.push_back(line);

@@ -3,7 +3,9 @@
 // -DMEMSCOPE_FUZZ_<NAME>. Every input must end in a value or an Error: never a
 // crash, a hang, a leak or unbounded memory.
 #include "calltree.h"
+#include "case_store.h"
 #include "chart_svg.h"
+#include "detect.h"
 #include "elf_symbols.h"
 #include "escape_notes.h"
 #include "gctrace.h"
@@ -14,13 +16,16 @@
 #include "json_reader.h"
 #include "lsof.h"
 #include "pprof_reader.h"
+#include "series.h"
 #include "source.h"
 #include "ss_parser.h"
 #include "top.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <fstream>
 #include <string_view>
+#include <unistd.h>
 
 using namespace memscope;
 
@@ -33,6 +38,59 @@ namespace {
     limits.maxDecoded = 64u << 20;
     return openStream(s, limits);
 }
+
+#if defined(MEMSCOPE_FUZZ_CASEFILE)
+// Every read path a command or the workbench takes through a case: what
+// `info`, `top`, `goroutines`, `retention`, `paths`, `annotations`,
+// `findings` and the timeline read. Each must end in a value or an Error.
+void readWholeCase(CaseStore& store) {
+    (void)store.schemaVersion();
+    (void)store.targets();
+    (void)store.sources();
+    (void)store.annotations();
+    for (const auto& sn : store.snapshots()) {
+        (void)store.sampleTypes(sn.id);
+        if (auto p = store.loadProfile(sn.id))
+            for (int i = 0; i < int(p->sampleTypes.size()) && i < 4; ++i)
+                (void)computeTop(*p, i);
+        auto groups = store.goroutineGroups(sn.id);
+        for (size_t i = 0; i < groups.size() && i < 4; ++i)
+            (void)store.goroutineMembers(sn.id, groups[i].index);
+        (void)store.tcpSockets(sn.id);
+        (void)store.metrics(sn.id);
+        if (!store.heapDump(sn.id))
+            continue;
+        (void)store.heapDumpRoots(sn.id);
+        (void)store.heapDumpFinalizers(sn.id);
+        auto sites = store.heapDumpSites(sn.id);
+        auto rootSites = store.heapDumpRootSites(sn.id);
+        auto sg = store.loadHeapGraph(sn.id);
+        if (!sg)
+            continue;
+        // The consumers: `retention --by object` climbs idom to the root
+        // entity; `paths` walks back to the roots; the workbench indexes
+        // sites by bucket and roots by root index.
+        const HeapGraph& g = sg->graph;
+        for (uint32_t o = 0; o < g.objects(); ++o) {
+            uint32_t v = g.objectNode(o);
+            if (sg->dom.idom[v] == UINT32_MAX)
+                continue;
+            while (sg->dom.idom[v] != 0 && g.isObjectNode(sg->dom.idom[v]))
+                v = sg->dom.idom[v];
+            (void)g.objectSize(o);
+            if (int32_t b = sg->objectBucket[o]; b >= 0)
+                (void)sites.at(size_t(b));
+        }
+        for (const auto& e : rootSites)
+            if (e.rootIndex >= 0)
+                (void)g.roots.at(size_t(e.rootIndex));
+        if (g.objects() > 0)
+            (void)pathsToRoots(g, uint32_t(g.objects() - 1));
+    }
+    (void)allSeries(store);
+    (void)detectFindings(store);
+}
+#endif
 
 } // namespace
 
@@ -108,6 +166,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto s = openStream(in, limits);
     (void)readAll(*s);
     (void)decodeHeapGraph(in);
+#elif defined(MEMSCOPE_FUZZ_CASEFILE)
+    // The input is a whole case file: written out and opened read-only,
+    // as the read commands open one.
+    static const std::string path = "/tmp/memscope-fuzz-casefile-" + std::to_string(getpid()) + ".memscope";
+    {
+        std::ofstream f(path, std::ios::binary | std::ios::trunc);
+        f.write(in.data(), std::streamsize(in.size()));
+    }
+    unlink((path + "-wal").c_str());
+    unlink((path + "-shm").c_str());
+    if (auto store = CaseStore::open(path, /*readOnly=*/true))
+        readWholeCase(**store);
 #else
 #error "define one MEMSCOPE_FUZZ_<TARGET>"
 #endif
