@@ -26,26 +26,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-    bool finished = false;
-};
-
-Run memscopeRun(const QStringList& args, int timeoutMs = 60000) {
-    QProcess p;
-    p.start(QStringLiteral(MEMSCOPE_BIN), args);
-    Run r;
-    r.finished = p.waitForFinished(timeoutMs);
-    if (!r.finished) {
-        p.kill();
-        p.waitForFinished();
-    }
-    r.code = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = CliRun;
+CliRun memscopeRun(const QStringList& args, int timeoutMs = 60000) { return runMemscope(args, timeoutMs); }
 
 // A plain SQLite connection, as anyone crafting a case would use: none of
 // memscope's hardening.

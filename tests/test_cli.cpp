@@ -17,18 +17,8 @@ using namespace memscope::test;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
-Run memscopeRun(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(MEMSCOPE_BIN), args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using Run = CliRun;
+CliRun memscopeRun(const QStringList& args) { return runMemscope(args); }
 
 struct RawRun {
     QProcess::ExitStatus status = QProcess::CrashExit;

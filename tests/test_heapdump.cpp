@@ -286,16 +286,7 @@ void compareWithBruteForce(const HeapDump& d, const Dominators& dom, const HeapD
         QCOMPARE(r.retainedObjects, want.rootObjects[r.index + 1]);
 }
 
-struct CliRun {
-    int code = -1;
-    QByteArray out, err;
-};
-CliRun memscopeCli(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(MEMSCOPE_BIN), args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+CliRun memscopeCli(const QStringList& args) { return runMemscope(args); }
 
 // The object farthest from every root, breadth first: the tail of the
 // longest list.
@@ -557,12 +548,12 @@ private slots:
 
         CliRun text = memscopeCli({"paths", c, "--object", addr});
         QCOMPARE(text.code, 0);
-        QVERIFY2(text.out.size() < 8000, qPrintable(QString::number(text.out.size())));
-        QVERIFY2(text.out.contains("path 1 (20001 steps, 19981 hops elided"), text.out.constData());
-        QVERIFY(text.out.contains("... 19981 hops elided ..."));
-        QVERIFY(text.out.contains("\n    global bss+0x")); // no binary beside the dump
-        QVERIFY(text.out.contains(QString("\n    -> object %1 16B, retains 16B").arg(addr).toUtf8()));
-        for (const QByteArray& line : text.out.split('\n')) {
+        QVERIFY2(text.rawOut.size() < 8000, qPrintable(QString::number(text.rawOut.size())));
+        QVERIFY2(text.rawOut.contains("path 1 (20001 steps, 19981 hops elided"), text.rawOut.constData());
+        QVERIFY(text.rawOut.contains("... 19981 hops elided ..."));
+        QVERIFY(text.rawOut.contains("\n    global bss+0x")); // no binary beside the dump
+        QVERIFY(text.rawOut.contains(QString("\n    -> object %1 16B, retains 16B").arg(addr).toUtf8()));
+        for (const QByteArray& line : text.rawOut.split('\n')) {
             int indent = 0;
             while (indent < line.size() && line[indent] == ' ')
                 ++indent;
@@ -572,12 +563,12 @@ private slots:
         // Every hop on request: one line each, linear in the path.
         CliRun all = memscopeCli({"paths", c, "--object", addr, "--hops", "0"});
         QCOMPARE(all.code, 0);
-        QCOMPARE(all.out.count("\n    -> "), 20000);
-        QVERIFY(all.out.size() < 20001 * 200);
+        QCOMPARE(all.rawOut.count("\n    -> "), 20000);
+        QVERIFY(all.rawOut.size() < 20001 * 200);
 
         CliRun json = memscopeCli({"paths", c, "--object", addr, "--json", "--hops", "6"});
         QCOMPARE(json.code, 0);
-        auto obj = QJsonDocument::fromJson(json.out).object()["objects"].toArray()[0].toObject();
+        auto obj = QJsonDocument::fromJson(json.rawOut).object()["objects"].toArray()[0].toObject();
         auto hops = obj["paths"].toArray()[0].toArray();
         QCOMPARE(hops.size(), 7);
         QVERIFY(hops[0].toObject()["root"].toString().startsWith("bss+0x"));
@@ -590,11 +581,11 @@ private slots:
         // retention --by object: each row's root found once for all objects.
         CliRun objects = memscopeCli({"retention", c, "--by", "object", "-n", "3"});
         QCOMPARE(objects.code, 0);
-        QVERIFY(objects.out.contains(listRoot.toUtf8()));
-        QVERIFY(objects.out.contains("more objects; -n 0 shows all"));
+        QVERIFY(objects.rawOut.contains(listRoot.toUtf8()));
+        QVERIFY(objects.rawOut.contains("more objects; -n 0 shows all"));
         CliRun every = memscopeCli({"retention", c, "--by", "object", "-n", "0", "--json"});
         QCOMPARE(every.code, 0);
-        auto rows = QJsonDocument::fromJson(every.out).object()["rows"].toArray();
+        auto rows = QJsonDocument::fromJson(every.rawOut).object()["rows"].toArray();
         QCOMPARE(uint64_t(rows.size()), computeDominators(d->graph).reachableObjects);
         int onList = 0;
         for (const auto& r : rows)

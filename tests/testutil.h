@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -62,5 +63,31 @@ Parsed<T> parseWith(std::string text, Parser parser) {
     p.value = parser(*stream);
     return p;
 }
+
+#ifdef MEMSCOPE_BIN
+// The built memscope executable, run to its end (killed past the timeout).
+struct CliRun {
+    int code = -1;
+    QString out, err;
+    QByteArray rawOut; // stdout as bytes, for sizes and binary-safe checks
+    bool finished = false;
+};
+
+inline CliRun runMemscope(const QStringList& args, int timeoutMs = 120000) {
+    QProcess p;
+    p.start(QStringLiteral(MEMSCOPE_BIN), args);
+    CliRun r;
+    r.finished = p.waitForFinished(timeoutMs);
+    if (!r.finished) {
+        p.kill();
+        p.waitForFinished();
+    }
+    r.code = p.exitCode();
+    r.rawOut = p.readAllStandardOutput();
+    r.out = QString::fromUtf8(r.rawOut);
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+#endif
 
 } // namespace memscope::test
