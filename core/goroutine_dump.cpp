@@ -875,10 +875,6 @@ Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at
     std::optional<uint64_t> next;
     auto dump = parseDump(*stream, progress, true, &next);
     at = next ? at + *next : text.size();
-    if (!dump) {
-        Error e = dump.error();
-        return e;
-    }
     return dump;
 }
 
