@@ -388,7 +388,13 @@ void TestCaseFiles::damagedDominatorTree() {
         uint64_t nodes = 0;
         std::memcpy(&nodes, blob.data() + at - 8, 8);
         QVERIFY(at + nodes * 4 <= blob.size());
-        auto idom = [&](uint32_t v) -> uint32_t& { return *reinterpret_cast<uint32_t*>(blob.data() + at + 4 * v); };
+        // The blob's arrays need not be aligned in this copy: read and write through memcpy.
+        auto idom = [&](uint32_t v) {
+            uint32_t x;
+            std::memcpy(&x, blob.data() + at + 4 * v, 4);
+            return x;
+        };
+        auto setIdom = [&](uint32_t v, uint32_t x) { std::memcpy(blob.data() + at + 4 * v, &x, 4); };
         uint32_t roots = uint32_t(raw.scalar("SELECT roots FROM heapdumps"));
         // Two reachable objects, and an unreachable one.
         std::vector<uint32_t> reachable;
@@ -402,14 +408,14 @@ void TestCaseFiles::damagedDominatorTree() {
         QCOMPARE(reachable.size(), size_t(2));
         if (damage == "unreachable") {
             QVERIFY(unreachable != 0);
-            idom(reachable[0]) = unreachable;
+            setIdom(reachable[0], unreachable);
         } else if (damage == "cycle") {
-            idom(reachable[0]) = reachable[1];
-            idom(reachable[1]) = reachable[0];
+            setIdom(reachable[0], reachable[1]);
+            setIdom(reachable[1], reachable[0]);
         } else if (damage == "self") {
-            idom(1) = 1;
+            setIdom(1, 1);
         } else {
-            idom(reachable[0]) = uint32_t(nodes + 5);
+            setIdom(reachable[0], uint32_t(nodes + 5));
         }
         auto packed = zstdCompress(blob, 1);
         QVERIFY(packed.ok());
