@@ -126,6 +126,17 @@ Status checkCaseRows(Db& db) {
             });
         !st)
         return st;
+    // Every snapshot names a program of the case (series and reports look its
+    // name up by id).
+    if (auto st = firstBadRow(db, "snapshots",
+                              "SELECT id, target_id FROM snapshots WHERE target_id NOT IN"
+                              " (SELECT id FROM targets) LIMIT 1",
+                              [](Stmt& s) {
+                                  return "row id " + n(s.i64(0)) + ": target_id " + s.text(1) +
+                                         " names no program of the case";
+                              });
+        !st)
+        return st;
     // Stacks are interned parent first, so a parent's id is always smaller:
     // checking that proves the trie has no cycle.
     if (auto st = firstBadRow(db, "stacks",

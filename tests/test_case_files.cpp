@@ -135,6 +135,7 @@ private slots:
     void outOfRangeRowsAreErrors_data();
     void outOfRangeRowsAreErrors();
     void walOnlyPayloadIsSeen();
+    void snapshotOfNoProgram();
     void damagedDominatorTree_data();
     void damagedDominatorTree();
     void blobClaimingAHugeGraph();
@@ -613,6 +614,21 @@ void TestCaseFiles::readOnlyFolder() {
         QSKIP(qPrintable("no read-only bind mount here: " + err.trimmed()));
     QVERIFY2(p.exitCode() == 0, qPrintable(err));
     QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains("heap dump"));
+}
+
+
+// Found by fuzz_casefile: a snapshot whose target_id names no program made
+// the series' name lookup throw.
+void TestCaseFiles::snapshotOfNoProgram() {
+    QString path = copyCase("orphan.memscope");
+    {
+        RawDb raw(path);
+        QVERIFY(raw.exec("UPDATE snapshots SET target_id = 999 WHERE id = (SELECT min(id) FROM snapshots)"));
+    }
+    auto s = CaseStore::open(path.toStdString(), true);
+    QVERIFY(!s.ok());
+    QVERIFY2(QString::fromStdString(s.error().message).contains("snapshots"), s.error().message.c_str());
+    QVERIFY(QString::fromStdString(s.error().message).contains("target_id 999"));
 }
 
 QTEST_GUILESS_MAIN(TestCaseFiles)
