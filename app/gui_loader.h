@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "gui_api.h"
+#include "shell/gui_api.h"
 
 #include <string>
 

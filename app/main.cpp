@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // memscope: the workbench, and the same binary's subcommands for headless use.
-#include "cli.h"
+#include "cli/cli.h"
 #include "gui_loader.h"
 
 #include <csignal>

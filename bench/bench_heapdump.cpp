@@ -4,8 +4,8 @@
 // anonymous memory per object (the mapped file is not counted: it is the
 // page cache's).
 //   bench_heapdump DUMP [RUNS]
-#include "heapdump.h"
-#include "input.h"
+#include "formats/heapdump/heapdump.h"
+#include "io/input.h"
 
 #include <atomic>
 #include <chrono>

@@ -10,7 +10,8 @@ mkdir -p build-asan
 if ! { cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSCOPE_BUILD_GUI=OFF \
          -DMEMSCOPE_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="$flags" \
          -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
-         -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" &&
+         -DCMAKE_MODULE_LINKER_FLAGS="-fsanitize=address,undefined" \
+         -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=address,undefined" &&
        cmake --build build-asan -j2; } >build-asan/build.log 2>&1; then
   tail -40 build-asan/build.log
   echo "sanitizer build failed; the whole log is in build-asan/build.log" >&2

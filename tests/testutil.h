@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "input.h"
-#include "result.h"
-#include "top.h"
+#include "io/input.h"
+#include "base/result.h"
+#include "analysis/profile/top.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The `ss` importer, as a run-time plugin: socket snapshots taken with
 // iproute2's ss land in the same tables as lsof's.
-#include "importer.h"
+#include "import/importer.h"
 #include "ss_parser.h"
 
 namespace {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ss_parser.h"
 
-#include "line_reader.h"
-#include "text_util.h"
+#include "io/line_reader.h"
+#include "base/text_util.h"
 
 #include <algorithm>
 #include <charconv>

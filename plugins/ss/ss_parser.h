@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "input.h"
-#include "lsof.h"
-#include "result.h"
+#include "io/input.h"
+#include "formats/fds/lsof.h"
+#include "base/result.h"
 
 #include <string_view>
 

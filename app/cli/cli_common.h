@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What the subcommands share: argument parsing, opening a case, picking a snapshot.
+#pragma once
+
+#include "store/case_store.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace memscope::cli {
+
+constexpr int kOk = 0, kInputFailed = 1, kUsage = 2;
+
+struct Args {
+    std::vector<std::string> positional;
+    std::vector<std::pair<std::string, std::string>> options; // name -> value ("" for flags)
+    std::string error;
+
+    bool flag(const std::string& name) const;
+    std::optional<std::string> opt(const std::string& name) const;
+};
+
+// Options that take a value; everything else starting with '-' is a flag.
+Args parse(const std::vector<std::string>& in, size_t from,
+           const std::vector<std::string>& withValue, const std::vector<std::string>& flags);
+
+// The folder of the running executable (argv0 when /proc cannot say).
+std::string exeDir(const std::string& argv0 = {});
+
+// Prints msg and the usage on stderr; returns kUsage.
+int usageError(const std::string& msg);
+
+// An existing case for a command, or null after saying why on stderr.
+// Opens a case for a command, read-only unless it writes (annotate);
+// prints the error and returns null when it cannot.
+std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting = false);
+
+// --snapshot ID (checked to be of `kind`), else the newest of that kind.
+// -1: none in the case (said on stderr), -2: usage error (said).
+int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
+
+// Opens the case named by the first positional argument and picks a snapshot
+// of `kind` as pickSnapshot does. kOk to go on, else the exit status (said why).
+int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
+                 int64_t& id);
+
+int cmdFindings(const std::vector<std::string>& argv);
+int cmdAnnotate(const std::vector<std::string>& argv);
+int cmdAnnotations(const std::vector<std::string>& argv);
+int cmdExportChart(const std::vector<std::string>& argv);
+int cmdRetention(const std::vector<std::string>& argv);
+int cmdPaths(const std::vector<std::string>& argv);
+int cmdDiff(const std::vector<std::string>& argv);
+
+} // namespace memscope::cli

@@ -1,0 +1,628 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "formats/pprof/pprof_reader.h"
+
+#include "formats/pprof/legacy_cpu.h"
+
+#include "formats/pprof/heap_text.h"
+#include "io/input.h"
+#include "formats/pprof/proto/profile.pb.h"
+
+#include <google/protobuf/arena.h>
+#include <algorithm>
+#include <limits>
+#include <new>
+#include <unordered_map>
+
+namespace memscope {
+
+namespace {
+
+// ---- A wire-format walker, used to say *where* a file is broken. ----------
+
+struct Wire {
+    std::string_view buf;
+    size_t pos = 0;
+
+    bool varint(uint64_t& v) {
+        v = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            if (pos >= buf.size())
+                return false;
+            uint8_t b = static_cast<uint8_t>(buf[pos++]);
+            if (shift == 63 && b > 1)
+                return false;
+            v |= uint64_t(b & 0x7f) << shift;
+            if (!(b & 0x80))
+                return true;
+        }
+        return false;
+    }
+};
+
+// Which length-delimited fields hold sub-messages we know, per message.
+enum class Msg { Profile, ValueType, Sample, Label, Mapping, Location, Line, Function, Opaque };
+
+Msg subMessage(Msg m, uint64_t field) {
+    switch (m) {
+    case Msg::Profile:
+        switch (field) {
+        case 1: case 11: return Msg::ValueType;
+        case 2: return Msg::Sample;
+        case 3: return Msg::Mapping;
+        case 4: return Msg::Location;
+        case 5: return Msg::Function;
+        default: return Msg::Opaque;
+        }
+    case Msg::Sample: return field == 3 ? Msg::Label : Msg::Opaque;
+    case Msg::Location: return field == 4 ? Msg::Line : Msg::Opaque;
+    default: return Msg::Opaque;
+    }
+}
+
+// Returns an error at the first malformed byte, or nothing when the framing is sound.
+std::optional<Error> walk(std::string_view all, size_t begin, size_t end, Msg m, int depth) {
+    if (depth > 8)
+        return errorAt(ErrorCode::Format, begin, "profile.proto: nesting too deep");
+    Wire w{all.substr(0, end), begin};
+    while (w.pos < end) {
+        size_t at = w.pos;
+        uint64_t key;
+        if (!w.varint(key))
+            return errorAt(w.pos >= end ? ErrorCode::Truncated : ErrorCode::Format, at,
+                           "profile.proto: bad field key");
+        uint64_t field = key >> 3, type = key & 7;
+        if (field == 0)
+            return errorAt(ErrorCode::Format, at, "profile.proto: field number 0");
+        switch (type) {
+        case 0: {
+            uint64_t v;
+            if (!w.varint(v))
+                return errorAt(ErrorCode::Truncated, at, "profile.proto: varint runs past the end");
+            break;
+        }
+        case 1:
+        case 5: {
+            size_t n = type == 1 ? 8 : 4;
+            if (end - w.pos < n)
+                return errorAt(ErrorCode::Truncated, at, "profile.proto: fixed field runs past the end");
+            w.pos += n;
+            break;
+        }
+        case 2: {
+            uint64_t len;
+            if (!w.varint(len))
+                return errorAt(ErrorCode::Truncated, at, "profile.proto: bad length");
+            if (len > end - w.pos)
+                return errorAt(ErrorCode::Truncated, at,
+                               "profile.proto: field " + std::to_string(field) + " claims " +
+                                   std::to_string(len) + " bytes, " +
+                                   std::to_string(end - w.pos) + " remain");
+            Msg sub = subMessage(m, field);
+            if (sub != Msg::Opaque)
+                if (auto e = walk(all, w.pos, w.pos + len, sub, depth + 1))
+                    return e;
+            w.pos += len;
+            break;
+        }
+        default:
+            return errorAt(ErrorCode::Format, at,
+                           "profile.proto: invalid wire type " + std::to_string(type));
+        }
+    }
+    return std::nullopt;
+}
+
+// Byte offset of the n-th (0-based) top-level occurrence of `field`.
+uint64_t topLevelOffset(std::string_view buf, uint64_t field, size_t n) {
+    Wire w{buf, 0};
+    while (w.pos < buf.size()) {
+        size_t at = w.pos;
+        uint64_t key, v;
+        if (!w.varint(key))
+            break;
+        if ((key >> 3) == field && n-- == 0)
+            return at;
+        switch (key & 7) {
+        case 0: if (!w.varint(v)) return at; break;
+        case 1: w.pos += 8; break;
+        case 5: w.pos += 4; break;
+        case 2: if (!w.varint(v) || v > buf.size() - w.pos) return at; w.pos += v; break;
+        default: return at;
+        }
+    }
+    return 0;
+}
+
+// ---- What a profile will take in memory, known before it is built. --------
+//
+// A few wire bytes can stand for a lot of memory: a 4-byte sample becomes a
+// parsed message and a memscope Sample of some 200 bytes, a 2-byte string
+// index copies a megabyte string into every function or label that names it.
+// So the wire is walked once more before parsing and every object the parse
+// and the conversion will hold is counted; past kMemoryPerDecodedByte times
+// the decoded size (kMemoryFloor at least) the profile is refused with the
+// offset where the budget ran out, instead of exhausting memory.
+
+constexpr uint64_t kMemoryPerDecodedByte = 24;
+constexpr uint64_t kMemoryFloor = 256ull << 20;
+
+uint64_t memoryBudget(size_t decodedSize) {
+    return std::max<uint64_t>(kMemoryFloor, kMemoryPerDecodedByte * uint64_t(decodedSize));
+}
+
+class MemoryEstimate {
+public:
+    explicit MemoryEstimate(std::string_view buf) : m_buf(buf), m_budget(memoryBudget(buf.size())) {}
+
+    // Nothing when the profile fits the budget; else the error. Framing errors
+    // are left to the parser, which says where they are.
+    std::optional<Error> check() {
+        // First the string table: its lengths price every copy of a string.
+        Wire w{m_buf, 0};
+        while (w.pos < m_buf.size()) {
+            Field f;
+            if (!next(w, f))
+                return std::nullopt;
+            if (f.number == 6 && f.type == 2) {
+                m_strings.push_back(uint32_t(f.body.size()));
+                add(sizeof(std::string) + 8 + heapString(f.body.size()));
+            }
+        }
+        w.pos = 0;
+        size_t ordinal[16] = {};
+        while (w.pos < m_buf.size()) {
+            Field f;
+            if (!next(w, f))
+                return std::nullopt;
+            if (f.number < 16)
+                ++ordinal[f.number];
+            switch (f.number) {
+            case 1: case 11: valueType(f.body); break;
+            case 2: sample(f.body); break;
+            case 3: mapping(f.body); break;
+            case 4: location(f.body); break;
+            case 5: function(f.body); break;
+            case 7: case 8: case 14: add(stringCopy(f.value)); break;
+            case 13: forEachId(f, [&](uint64_t idx) { add(8 + stringCopy(idx)); }); break;
+            default: break;
+            }
+            if (m_bytes > m_budget) {
+                static const char* names[] = {"", "sample_type", "sample", "mapping", "location", "function"};
+                std::string what = f.number < std::size(names) && f.number > 0
+                                       ? std::string(names[f.number]) + "[" + std::to_string(ordinal[f.number] - 1) + "]"
+                                       : "field " + std::to_string(f.number);
+                return errorAt(ErrorCode::Limit, f.at,
+                               "profile.proto: at " + what + " the profile would take more than " +
+                                   std::to_string(m_budget >> 20) + " MiB in memory (" +
+                                   std::to_string(kMemoryPerDecodedByte) + " times its " +
+                                   std::to_string(m_buf.size() >> 20) +
+                                   " MiB decoded, at least " + std::to_string(kMemoryFloor >> 20) +
+                                   " MiB); refusing it (millions of tiny records or strings repeated by index)");
+            }
+        }
+        return std::nullopt;
+    }
+
+private:
+    struct Field {
+        size_t at = 0;
+        uint64_t number = 0, type = 0, value = 0;
+        std::string_view body;
+    };
+
+    static bool next(Wire& w, Field& f) {
+        f.at = w.pos;
+        uint64_t key;
+        if (!w.varint(key))
+            return false;
+        f.number = key >> 3;
+        f.type = key & 7;
+        f.body = {};
+        switch (f.type) {
+        case 0: return w.varint(f.value);
+        case 1: case 5: {
+            size_t n = f.type == 1 ? 8 : 4;
+            if (w.buf.size() - w.pos < n)
+                return false;
+            w.pos += n;
+            return true;
+        }
+        case 2: {
+            uint64_t len;
+            if (!w.varint(len) || len > w.buf.size() - w.pos)
+                return false;
+            f.body = w.buf.substr(w.pos, len);
+            w.pos += len;
+            return true;
+        }
+        default: return false;
+        }
+    }
+
+    // A repeated integer field, packed or not.
+    template <typename Fn>
+    static void forEachId(const Field& f, Fn fn) {
+        if (f.type == 0) {
+            fn(f.value);
+            return;
+        }
+        if (f.type != 2)
+            return;
+        Wire p{f.body, 0};
+        uint64_t v;
+        while (p.pos < f.body.size() && p.varint(v))
+            fn(v);
+    }
+    template <typename Fn>
+    static void fields(std::string_view body, Fn fn) {
+        Wire w{body, 0};
+        Field f;
+        while (w.pos < body.size() && next(w, f))
+            fn(f);
+    }
+
+    static uint64_t heapString(uint64_t len) { return len > 15 ? len + 1 : 0; }
+    uint64_t stringCopy(uint64_t idx) const {
+        return sizeof(std::string) + (idx < m_strings.size() ? heapString(m_strings[idx]) : 0);
+    }
+    void add(uint64_t n) { m_bytes += n; }
+
+    void valueType(std::string_view body) {
+        add(sizeof(pprof::ValueType) + 8 + sizeof(ValueType));
+        fields(body, [&](const Field& f) {
+            if (f.number == 1 || f.number == 2)
+                add(stringCopy(f.value));
+        });
+    }
+    void sample(std::string_view body) {
+        add(sizeof(pprof::Sample) + 8 + sizeof(Sample));
+        fields(body, [&](const Field& f) {
+            if (f.number == 1)
+                forEachId(f, [&](uint64_t) { add(8 + sizeof(uint32_t)); });
+            else if (f.number == 2)
+                forEachId(f, [&](uint64_t) { add(8 + sizeof(int64_t)); });
+            else if (f.number == 3 && f.type == 2) {
+                add(sizeof(pprof::Label) + 8 + sizeof(Label));
+                fields(f.body, [&](const Field& l) {
+                    if (l.number == 1 || l.number == 2 || l.number == 4)
+                        add(stringCopy(l.value));
+                });
+            }
+        });
+    }
+    void mapping(std::string_view body) {
+        add(sizeof(pprof::Mapping) + 8 + sizeof(Mapping) + 64); // 64: the id map's node
+        fields(body, [&](const Field& f) {
+            if (f.number == 5 || f.number == 6)
+                add(stringCopy(f.value));
+        });
+    }
+    void location(std::string_view body) {
+        add(sizeof(pprof::Location) + 8 + sizeof(Location) + 64);
+        fields(body, [&](const Field& f) {
+            if (f.number == 4)
+                add(sizeof(pprof::Line) + 8 + sizeof(Line));
+        });
+    }
+    void function(std::string_view body) {
+        add(sizeof(pprof::Function) + 8 + sizeof(Function) + 64);
+        fields(body, [&](const Field& f) {
+            if (f.number >= 2 && f.number <= 4)
+                add(stringCopy(f.value));
+        });
+    }
+
+    std::string_view m_buf;
+    uint64_t m_budget;
+    uint64_t m_bytes = 0;
+    std::vector<uint32_t> m_strings;
+};
+
+class Converter {
+public:
+    Converter(const pprof::Profile& p, std::string_view raw) : m_p(p), m_raw(raw) {}
+
+    Result<Profile> run() {
+        Profile out;
+        const auto& st = m_p.string_table();
+        if (st.size() > 0 && !st.Get(0).empty())
+            return fieldError(6, 0, "string_table[0] must be empty");
+
+        auto str = [&](int64_t idx, uint64_t field, size_t ordinal, std::string& dst) -> bool {
+            if (idx < 0 || idx >= st.size()) {
+                m_err = fieldError(field, ordinal,
+                                   "string index " + std::to_string(idx) + " out of range (" +
+                                       std::to_string(st.size()) + " strings)");
+                return false;
+            }
+            dst = st.Get(int(idx));
+            return true;
+        };
+
+        for (int i = 0; i < m_p.sample_type_size(); ++i) {
+            ValueType vt;
+            if (!str(m_p.sample_type(i).type(), 1, i, vt.type) ||
+                !str(m_p.sample_type(i).unit(), 1, i, vt.unit))
+                return *m_err;
+            out.sampleTypes.push_back(std::move(vt));
+        }
+        if (m_p.has_period_type() && (!str(m_p.period_type().type(), 11, 0, out.periodType.type) ||
+                                      !str(m_p.period_type().unit(), 11, 0, out.periodType.unit)))
+            return *m_err;
+        if (!str(m_p.drop_frames(), 7, 0, out.dropFrames) ||
+            !str(m_p.keep_frames(), 8, 0, out.keepFrames) ||
+            !str(m_p.default_sample_type(), 14, 0, out.defaultSampleType))
+            return *m_err;
+        for (int i = 0; i < m_p.comment_size(); ++i) {
+            std::string c;
+            if (!str(m_p.comment(i), 13, 0, c))
+                return *m_err;
+            out.comments.push_back(std::move(c));
+        }
+        out.period = m_p.period();
+        out.timeNanos = m_p.time_nanos();
+        out.durationNanos = m_p.duration_nanos();
+
+        // Mappings.
+        std::unordered_map<uint64_t, int32_t> mappingIndex;
+        for (int i = 0; i < m_p.mapping_size(); ++i) {
+            const auto& pm = m_p.mapping(i);
+            Mapping mm;
+            mm.memoryStart = pm.memory_start();
+            mm.memoryLimit = pm.memory_limit();
+            mm.fileOffset = pm.file_offset();
+            mm.hasFunctions = pm.has_functions();
+            if (!str(pm.filename(), 3, i, mm.file) || !str(pm.build_id(), 3, i, mm.buildId))
+                return *m_err;
+            if (pm.id() == 0)
+                return fieldError(3, i, "mapping id 0");
+            if (!mappingIndex.emplace(pm.id(), int32_t(out.mappings.size())).second)
+                return fieldError(3, i, "duplicate mapping id " + std::to_string(pm.id()));
+            out.mappings.push_back(std::move(mm));
+        }
+
+        // Functions.
+        IdIndex functionIndex;
+        functionIndex.reserve(m_p.function_size());
+        out.functions.reserve(m_p.function_size());
+        for (int i = 0; i < m_p.function_size(); ++i) {
+            const auto& pf = m_p.function(i);
+            Function f;
+            if (!str(pf.name(), 5, i, f.name) || !str(pf.system_name(), 5, i, f.systemName) ||
+                !str(pf.filename(), 5, i, f.file))
+                return *m_err;
+            f.startLine = pf.start_line();
+            if (pf.id() == 0)
+                return fieldError(5, i, "function id 0");
+            if (!functionIndex.add(pf.id(), uint32_t(out.functions.size())))
+                return fieldError(5, i, "duplicate function id " + std::to_string(pf.id()));
+            out.functions.push_back(std::move(f));
+        }
+
+        // Locations.
+        IdIndex locationIndex;
+        locationIndex.reserve(m_p.location_size());
+        out.locations.reserve(m_p.location_size());
+        for (int i = 0; i < m_p.location_size(); ++i) {
+            const auto& pl = m_p.location(i);
+            Location l;
+            l.address = pl.address();
+            if (pl.mapping_id() != 0) {
+                auto it = mappingIndex.find(pl.mapping_id());
+                if (it == mappingIndex.end())
+                    return fieldError(4, i, "unknown mapping id " + std::to_string(pl.mapping_id()));
+                l.mapping = it->second;
+            }
+            l.lines.reserve(pl.line_size());
+            for (const auto& ln : pl.line()) {
+                uint32_t fi;
+                if (!functionIndex.find(ln.function_id(), fi))
+                    return fieldError(4, i, "unknown function id " + std::to_string(ln.function_id()));
+                l.lines.push_back(Line{fi, ln.line()});
+            }
+            if (pl.id() == 0)
+                return fieldError(4, i, "location id 0");
+            if (!locationIndex.add(pl.id(), uint32_t(out.locations.size())))
+                return fieldError(4, i, "duplicate location id " + std::to_string(pl.id()));
+            out.locations.push_back(std::move(l));
+        }
+
+        // Samples.
+        size_t nTypes = out.sampleTypes.size();
+        out.samples.reserve(m_p.sample_size());
+        for (int i = 0; i < m_p.sample_size(); ++i) {
+            const auto& ps = m_p.sample(i);
+            Sample s = out.newSample();
+            if (size_t(ps.value_size()) != nTypes)
+                return fieldError(2, i, "sample has " + std::to_string(ps.value_size()) +
+                                            " values, profile has " + std::to_string(nTypes) +
+                                            " sample types");
+            s.values.assign(ps.value().begin(), ps.value().end());
+            s.locations.resize(ps.location_id_size());
+            for (int k = 0; k < ps.location_id_size(); ++k)
+                if (!locationIndex.find(ps.location_id(k), s.locations[k]))
+                    return fieldError(2, i, "unknown location id " +
+                                                std::to_string(ps.location_id(k)));
+            for (const auto& pl : ps.label()) {
+                Label lab;
+                if (!str(pl.key(), 2, i, lab.key) || !str(pl.str(), 2, i, lab.str) ||
+                    !str(pl.num_unit(), 2, i, lab.numUnit))
+                    return *m_err;
+                lab.num = pl.num();
+                lab.isNum = pl.str() == 0;
+                s.labels.push_back(std::move(lab));
+            }
+            out.samples.push_back(std::move(s));
+        }
+        return out;
+    }
+
+private:
+    // Go numbers ids 1..N; a dense vector handles that, a map the rest.
+    struct IdIndex {
+        std::vector<uint32_t> dense; // id -> index+1
+        std::unordered_map<uint64_t, uint32_t> sparse;
+        size_t added = 0;
+        void reserve(size_t n) { dense.reserve(n + 1); }
+        // The dense table stays within twice the ids added (plus a little):
+        // ids spaced 4096 apart must not make 16 KiB of table each.
+        bool add(uint64_t id, uint32_t index) {
+            ++added;
+            if (id < (1u << 26) && id <= 2 * added + 4096) {
+                if (id >= dense.size())
+                    dense.resize(id + 1, 0);
+                if (dense[id])
+                    return false;
+                dense[id] = index + 1;
+                return true;
+            }
+            return sparse.emplace(id, index).second;
+        }
+        bool find(uint64_t id, uint32_t& index) const {
+            if (id < dense.size() && dense[id]) {
+                index = dense[id] - 1;
+                return true;
+            }
+            auto it = sparse.find(id);
+            if (it == sparse.end())
+                return false;
+            index = it->second;
+            return true;
+        }
+    };
+
+    Error fieldError(uint64_t field, size_t ordinal, std::string msg) {
+        static const char* names[] = {"",         "sample_type", "sample",    "mapping",
+                                      "location", "function",    "string_table", "drop_frames",
+                                      "keep_frames", "time_nanos", "duration_nanos", "period_type",
+                                      "period",   "comment",     "default_sample_type"};
+        std::string what = field < std::size(names) ? names[field] : "field";
+        return errorAt(ErrorCode::Format, topLevelOffset(m_raw, field, ordinal),
+                       "profile.proto: " + what + "[" + std::to_string(ordinal) + "]: " + msg);
+    }
+
+    const pprof::Profile& m_p;
+    std::string_view m_raw;
+    std::optional<Error> m_err;
+};
+
+} // namespace
+
+bool looksLikePprof(std::string_view d, bool isPrefix) {
+    if (d.size() < 2)
+        return false;
+    // Every profile starts with known top-level fields (1..15) whose framing holds.
+    Wire w{d, 0};
+    int fields = 0;
+    while (w.pos < w.buf.size() && fields < 8) {
+        uint64_t key, v;
+        if (!w.varint(key))
+            return fields > 0 && isPrefix;
+        uint64_t field = key >> 3, type = key & 7;
+        if (field < 1 || field > 15)
+            return false;
+        bool lenField = field <= 6 || field == 11 || field == 13;
+        if (type == 2) {
+            if (!lenField || !w.varint(v))
+                return isPrefix && fields > 0 && lenField;
+            if (v > d.size() - w.pos)
+                return isPrefix && v < (1ull << 31);
+            w.pos += v;
+        } else if (type == 0) {
+            if ((field >= 1 && field <= 6) || field == 11 || !w.varint(v))
+                return false;
+        } else {
+            return false;
+        }
+        ++fields;
+    }
+    return fields > 0;
+}
+
+namespace {
+
+Result<Profile> parseChecked(std::string_view decoded);
+
+} // namespace
+
+Result<Profile> parsePprof(std::string_view decoded) {
+    // The estimate keeps a crafted profile within its budget; a memory limit
+    // smaller than the budget (ulimit -v) still ends in an error, not an abort.
+    try {
+        return parseChecked(decoded);
+    } catch (const std::bad_alloc&) {
+        return makeError(ErrorCode::Limit,
+                         "profile.proto: out of memory reading a " + std::to_string(decoded.size() >> 20) +
+                             " MiB profile");
+    }
+}
+
+namespace {
+
+Result<Profile> parseChecked(std::string_view decoded) {
+    if (decoded.empty())
+        return errorAt(ErrorCode::Format, 0, "empty input, not a profile");
+    if (decoded.size() > size_t(std::numeric_limits<int>::max()))
+        return errorAt(ErrorCode::Limit, 0, "profile.proto larger than 2 GiB");
+    if (auto e = MemoryEstimate(decoded).check())
+        return *e;
+    google::protobuf::ArenaOptions opts;
+    opts.start_block_size = 1 << 20;
+    opts.max_block_size = 16 << 20;
+    google::protobuf::Arena arena(opts);
+    auto* msg = google::protobuf::Arena::CreateMessage<pprof::Profile>(&arena);
+    if (!msg->ParseFromArray(decoded.data(), int(decoded.size()))) {
+        if (auto e = walk(decoded, 0, decoded.size(), Msg::Profile, 0))
+            return *e;
+        return errorAt(ErrorCode::Format, 0, "profile.proto: not a valid protobuf message");
+    }
+    return Converter(*msg, decoded).run();
+}
+
+} // namespace
+
+Result<Profile> readPprofFile(const std::string& path) {
+    auto file = MappedFile::open(path);
+    if (!file)
+        return file.error();
+    auto stream = openStream((*file)->bytes());
+    auto data = readAll(*stream);
+    if (!data)
+        return data.error().withFile(path);
+    auto p = parsePprof(*data);
+    if (!p)
+        return p.error().withFile(path);
+    return p;
+}
+
+} // namespace memscope
+
+namespace memscope {
+
+Result<Profile> readProfileFile(const std::string& path) {
+    auto file = MappedFile::open(path);
+    if (!file)
+        return file.error();
+    std::string head = peekDecoded((*file)->bytes(), 64);
+    if (looksLikeHeapText(head)) {
+        auto stream = openStream((*file)->bytes());
+        auto parsed = parseHeapText(*stream);
+        if (!parsed)
+            return parsed.error().withFile(path);
+        return std::move(parsed->profile);
+    }
+    if (looksLikeLegacyCpuProfile(head)) {
+        auto data = readAll(*openStream((*file)->bytes()));
+        if (!data)
+            return data.error().withFile(path);
+        auto parsed = parseLegacyCpuProfile(*data);
+        return parsed ? std::move(parsed) : Result<Profile>(parsed.error().withFile(path));
+    }
+    auto p = readPprofFile(path);
+    if (!p && p.error().offset == 0 && !looksLikePprof(head, true))
+        return Error{ErrorCode::Unsupported, "not a profile memscope reads (profile.proto, heap text or legacy CPU)",
+                     path, 0, {}};
+    return p;
+}
+
+} // namespace memscope

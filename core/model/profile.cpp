@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/profile.h"
+
+namespace memscope {
+
+int Profile::sampleIndex(const std::string& name) const {
+    for (size_t i = 0; i < sampleTypes.size(); ++i)
+        if (sampleTypes[i].type == name)
+            return int(i);
+    return -1;
+}
+
+int Profile::defaultSampleIndex() const {
+    if (!defaultSampleType.empty()) {
+        int i = sampleIndex(defaultSampleType);
+        if (i >= 0)
+            return i;
+    }
+    return sampleTypes.empty() ? -1 : int(sampleTypes.size() - 1);
+}
+
+std::string Profile::kind() const {
+    if (sampleIndex("inuse_space") >= 0 || sampleIndex("alloc_space") >= 0)
+        return defaultSampleType == "alloc_space" ? "allocs" : "heap";
+    if (sampleIndex("goroutine") >= 0)
+        return "goroutine_profile";
+    if (sampleIndex("cpu") >= 0)
+        return "cpu";
+    if (sampleIndex("contentions") >= 0)
+        return "contention";
+    if (sampleIndex("threadcreate") >= 0)
+        return "threadcreate";
+    return "profile";
+}
+
+} // namespace memscope

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Detectors on real captures: the leaking service must show its three traps
+// with evidence, the healthy one none; trend maths on known series.
+#include "store/case_store.h"
+#include "analysis/detect/detect.h"
+#include "import/import_batch.h"
+#include "testutil.h"
+
+#include <QTest>
+#include <set>
+
+using namespace memscope;
+using namespace memscope::test;
+
+namespace {
+
+std::unique_ptr<CaseStore> importFolder(const QTemporaryDir& dir, const QString& folder) {
+    auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
+    if (!store)
+        return nullptr;
+    std::vector<std::string> files, missing;
+    listFiles({folder.toStdString()}, files, missing);
+    auto sum = importBatch(**store, files, {}, Progress{});
+    if (sum.failed != 0 || sum.imported == 0)
+        return nullptr;
+    return std::move(*store);
+}
+
+const Finding* findKind(const std::vector<Finding>& v, const std::string& kind) {
+    for (const auto& f : v)
+        if (f.kind == kind)
+            return &f;
+    return nullptr;
+}
+
+std::vector<SeriesPoint> line(std::initializer_list<double> values) {
+    std::vector<SeriesPoint> pts;
+    int64_t t = 0;
+    for (double v : values) {
+        pts.push_back({t, v, 0});
+        t += 10'000'000'000; // 10 s apart
+    }
+    return pts;
+}
+
+} // namespace
+
+class TestDetect : public QObject {
+    Q_OBJECT
+private slots:
+    void trends() {
+        Trend up = trendOf(line({100, 200, 300, 400}));
+        QCOMPARE(up.first, 100.0);
+        QCOMPARE(up.last, 400.0);
+        QVERIFY(std::abs(up.slopePerMinute - 600.0) < 1e-6); // +100 per 10 s
+        QVERIFY(up.r2 > 0.999);
+        QVERIFY(steadyGrowth(up, 10, 1.5));
+        // Flat with noise, a single spike, a fall: not growth.
+        QVERIFY(!steadyGrowth(trendOf(line({100, 104, 98, 101, 103})), 10, 1.5));
+        QVERIFY(!steadyGrowth(trendOf(line({100, 100, 900, 100, 100})), 10, 1.5));
+        QVERIFY(!steadyGrowth(trendOf(line({400, 300, 200, 100})), 10, 1.5));
+        // Two points are not a trend.
+        QVERIFY(!steadyGrowth(trendOf(line({1, 1000})), 10, 1.5));
+    }
+
+    void leakingServiceShowsItsThreeTraps() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo"));
+        QVERIFY(store);
+        auto findings = detectFindings(*store);
+        std::set<std::string> kinds;
+        for (const auto& f : findings)
+            kinds.insert(f.kind);
+
+        const Finding* leak = findKind(findings, "connection_leak");
+        QVERIFY(leak);
+        QCOMPARE(leak->severity, std::string("critical"));
+        QCOMPARE(leak->hosts, (std::vector<std::string>{"127.0.0.2", "127.0.0.3", "127.0.0.4"}));
+        QVERIFY(leak->series.size() >= 3); // one per host, plus the persistConn loops
+        QVERIFY(std::count(leak->goroutineGroups.begin(), leak->goroutineGroups.end(),
+                           "net/http.(*persistConn).readLoop") == 1);
+        QVERIFY(!leak->sites.empty());
+        QCOMPARE(leak->sites[0].function, std::string("main.handleRequest"));
+        QVERIFY(leak->summary.find("http.Transport") != std::string::npos);
+
+        const Finding* fin = findKind(findings, "finalizer_backlog");
+        QVERIFY(fin);
+        QVERIFY(fin->title.find("main.releaseRequestState") != std::string::npos);
+        bool finSite = false;
+        for (const auto& s : fin->sites)
+            finSite |= s.function == "main.releaseRequestState" && s.file == "leakyapp/main.go" && s.line > 0;
+        QVERIFY(finSite);
+        double queuedLast = -1;
+        for (const auto& [k, v] : fin->numbers)
+            if (k == "queued_last")
+                queuedLast = v;
+        QCOMPARE(queuedLast, 225.0);
+
+        const Finding* global = findKind(findings, "global_retention");
+        QVERIFY(global);
+        QVERIFY(global->summary.find("unsafe.Pointer") != std::string::npos);
+        QVERIFY(global->summary.find("bss+0x270") != std::string::npos);
+        bool readAll = false;
+        for (const auto& s : global->sites)
+            readAll |= s.function == "io.ReadAll";
+        QVERIFY(readAll);
+
+        // Its sockets live on: no churn. The persistConn goroutines belong to
+        // the connection leak, not a finding of their own.
+        QVERIFY(!kinds.count("connection_churn"));
+        QVERIFY(!kinds.count("goroutine_leak"));
+        // Every finding carries evidence enough to redraw it.
+        for (const auto& f : findings) {
+            QVERIFY(!f.series.empty());
+            QVERIFY(!f.snapshots.empty());
+            QVERIFY(f.summary.size() > 100);
+        }
+    }
+
+    // Services written for these tests (tests/gen/services): different code and
+    // names from the corpus, one trap each, and a healthy one under load.
+    void eachTrapAloneIsFoundAndNothingElse_data() {
+        QTest::addColumn<QString>("folder");
+        QTest::addColumn<QStringList>("expected");
+        QTest::newRow("transport per call") << "transport" << QStringList{"connection_leak"};
+        QTest::newRow("keep-alives off") << "churn" << QStringList{"connection_churn"};
+        QTest::newRow("slow finalizer") << "finalizer" << QStringList{"finalizer_backlog"};
+        QTest::newRow("unsafe views in a global") << "global" << QStringList{"global_retention"};
+        QTest::newRow("blocked watchers") << "goroutine" << QStringList{"goroutine_leak"};
+        QTest::newRow("healthy under load") << "healthy" << QStringList{};
+    }
+    void eachTrapAloneIsFoundAndNothingElse() {
+        QFETCH(QString, folder);
+        QFETCH(QStringList, expected);
+        QTemporaryDir dir;
+        auto store = importFolder(dir, dataPath("services/" + folder));
+        QVERIFY(store);
+        QStringList kinds;
+        for (const auto& f : detectFindings(*store))
+            kinds << QString::fromStdString(f.kind);
+        QCOMPARE(kinds, expected);
+    }
+
+    void healthyServiceIsQuiet() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, dataPath("cases/healthy"));
+        QVERIFY(store);
+        QVERIFY((*store).snapshots("heapdump").size() == 2);
+        auto findings = detectFindings(*store);
+        for (const auto& f : findings)
+            QVERIFY2(false, (f.kind + ": " + f.title).c_str());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestDetect)
+#include "test_detect.moc"

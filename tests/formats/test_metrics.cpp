@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store/case_store.h"
+#include "formats/gctrace/gctrace.h"
+#include "io/input.h"
+#include "base/json_reader.h"
+#include "analysis/series/series.h"
+#include "testutil.h"
+
+#include <QtTest>
+#include <map>
+
+using namespace memscope;
+using namespace memscope::test;
+
+class TestMetrics : public QObject {
+    Q_OBJECT
+private slots:
+    void jsonNumbersByPath();
+    void jsonErrors_data();
+    void jsonErrors();
+    void gctraceLines();
+    void gctraceOlderAndScavLines();
+    void importsAndPlacesGcOnWallTime();
+};
+
+void TestMetrics::jsonNumbersByPath() {
+    std::map<std::string, double> got;
+    auto st = visitJsonNumbers(R"({"a":1,"b":{"c":2.5,"d":[1,2],"e":"x","f":true,"g":null}})",
+                               [&](const std::string& p, double v) { got[p] = v; });
+    QVERIFY(st.ok());
+    QCOMPARE(got, (std::map<std::string, double>{{"a", 1}, {"b.c", 2.5}, {"b.f", 1}}));
+    // The real expvar sample: memstats and the service's counters.
+    std::string text = readText(dataPath("metrics/vars-012-20261126T165941Z.json"));
+    got.clear();
+    QVERIFY(visitJsonNumbers(text, [&](const std::string& p, double v) { got[p] = v; }).ok());
+    QCOMPARE(got.at("finalizers.registered"), 1764.0);
+    QCOMPARE(got.at("finalizers.run"), 1404.0);
+    QCOMPARE(got.at("memstats.NumGC"), 12.0);
+    QVERIFY(got.count("memstats.PauseNs.0") == 0); // arrays are not series
+}
+
+void TestMetrics::jsonErrors_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("offset");
+    QTest::newRow("truncated") << R"({"a": 1, "b": )" << qint64(14);
+    QTest::newRow("bad token") << R"({"a": nope})" << qint64(6);
+    QTest::newRow("trailing") << R"({"a": 1} x)" << qint64(9);
+    QTest::newRow("too deep") << QString(100, '[') << qint64(65);
+}
+
+void TestMetrics::jsonErrors() {
+    QFETCH(QString, text);
+    QFETCH(qint64, offset);
+    auto st = visitJsonNumbers(text.toStdString(), [](const std::string&, double) {});
+    QVERIFY(!st.ok());
+    QCOMPARE(qint64(st.error().offset.value_or(0)), offset);
+}
+
+void TestMetrics::gctraceLines() {
+    // FORMATS.md §6's test vector.
+    std::string line = "gc 5 @0.114s 0%: 0.025+5.9+0.008 ms clock, 0.050+0/0.52/0.24+0.016 ms cpu, "
+                       "18->21->11 MB, 18 MB goal, 0 MB stacks, 0 MB globals, 2 P (forced)\n";
+    auto s = openStream(line);
+    auto c = parseGcTrace(*s);
+    QVERIFY(c.ok());
+    QCOMPARE(c->size(), size_t(1));
+    const GcCycle& g = c->front();
+    QCOMPARE(g.n, int64_t(5));
+    QCOMPARE(g.atSeconds, 0.114);
+    QCOMPARE(g.stwSweepMs, 0.025);
+    QCOMPARE(g.concurrentMs, 5.9);
+    QCOMPARE(g.heapStartMb, 18.0);
+    QCOMPARE(g.heapEndMb, 21.0);
+    QCOMPARE(g.heapLiveMb, 11.0);
+    QCOMPARE(g.goalMb, 18.0);
+    QCOMPARE(g.stacksMb, 0.0);
+    QCOMPARE(g.procs, int64_t(2));
+    QVERIFY(g.forced);
+    std::string log = readText(dataPath("gctrace/gctrace.log"));
+    auto s2 = openStream(log);
+    auto all = parseGcTrace(*s2);
+    QVERIFY(all.ok());
+    QCOMPARE(all->size(), size_t(13));
+    QCOMPARE(all->back().n, int64_t(13));
+}
+
+void TestMetrics::gctraceOlderAndScavLines() {
+    // Go <= 1.17 lines end at "goal, N P"; scav lines and program output are skipped.
+    std::string text = "starting\n"
+                       "gc 1 @0.010s 1%: 0.010+1.2+0.004 ms clock, 0.020+0.1/1.0/2.0+0.008 ms cpu, "
+                       "4->4->0 MB, 5 MB goal, 8 P\n"
+                       "scav 1 KiB work, 0 KiB total, 99% util\n";
+    auto s = openStream(text);
+    auto c = parseGcTrace(*s);
+    QVERIFY(c.ok());
+    QCOMPARE(c->size(), size_t(1));
+    QCOMPARE(c->front().stacksMb, -1.0);
+    QCOMPARE(c->front().procs, int64_t(8));
+    std::string scav = readText(dataPath("gctrace/gctrace_scavtrace_go119.txt"));
+    auto s2 = openStream(scav);
+    QVERIFY(parseGcTrace(*s2).ok());
+    std::string bad = "gc 3 @x";
+    auto s3 = openStream(bad);
+    auto r = parseGcTrace(*s3);
+    QVERIFY(!r.ok());
+}
+
+void TestMetrics::importsAndPlacesGcOnWallTime() {
+    QTemporaryDir dir;
+    auto s = CaseStore::open(dir.filePath("m.memscope").toStdString());
+    QVERIFY(s.ok());
+    auto vars = (*s)->importFile(dataPath("metrics/vars-012-20261126T165941Z.json").toStdString(), {}, {});
+    QCOMPARE(vars.format, std::string("expvar"));
+    auto metrics = (*s)->importFile(dataPath("metrics/metrics-012-20261126T165941Z.json").toStdString(), {}, {});
+    QCOMPARE(metrics.format, std::string("runtime_metrics"));
+    QCOMPARE(metrics.timeSource, std::string("data"));
+    auto gc = (*s)->importFile(dataPath("gctrace/gctrace.log").toStdString(), {}, {});
+    QCOMPARE(gc.status, ImportStatus::Imported);
+    QCOMPARE(gc.timeSource, std::string("expvar"));
+    // expvar's LastGC is when cycle NumGC (12) ended: that cycle lands there.
+    double lastGc = 0;
+    for (const auto& [n, v] : (*s)->metrics(vars.snapshotIds.at(0)))
+        if (n == "memstats.LastGC")
+            lastGc = v;
+    bool found = false;
+    for (const auto& series : gcSeries(**s))
+        if (series.metric == "gc_heap_live_bytes") {
+            found = true;
+            QCOMPARE(series.points.size(), size_t(13));
+            QVERIFY(std::abs(double(series.points[11].timeNs) - lastGc) < 1e6);
+        }
+    QVERIFY(found);
+    bool registered = false;
+    for (const auto& series : metricSeries(**s))
+        registered = registered || series.key() == "expvar{name=finalizers.registered}";
+    QVERIFY(registered);
+}
+
+QTEST_GUILESS_MAIN(TestMetrics)
+#include "test_metrics.moc"

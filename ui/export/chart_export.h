@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "report/chart_svg.h"
+
+#include <QPalette>
+#include <QString>
+
+class QCustomPlot;
+
+namespace memscope::ui {
+
+// Draws a report chart with QCustomPlot and saves it as PNG. Needs a
+// QApplication; ensureApplication() makes one for command-line use.
+bool saveChartPng(const ChartSpec& chart, const QString& path, int width = 900, int height = 320);
+// By the file's extension: .png, .pdf (QCustomPlot) or .svg (the report's
+// renderer). Returns an error message, empty on success.
+QString saveChart(const ChartSpec& chart, const QString& path, int width = 900, int height = 320);
+void ensureApplication();
+
+// A flame graph (of a snapshot, or a diff tree) by the file's extension:
+// .svg (the report's renderer), .png or .pdf (drawn as the workbench draws
+// it). Returns an error message, empty on success.
+QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path, int width = 1400);
+
+// Colours a chart's background, axes, grid and legend from a palette (the
+// light or the dark theme).
+void stylePlot(QCustomPlot* plot, const QPalette& palette);
+
+} // namespace memscope::ui

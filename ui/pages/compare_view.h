@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store/case_store.h"
+
+#include <QFutureWatcher>
+#include <QStandardItemModel>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTableView;
+class QSortFilterProxyModel;
+class QSplitter;
+
+namespace memscope::ui {
+
+class FlameGraphView;
+
+// Side by side: any two snapshots of a kind (heap profiles, goroutine dumps,
+// socket snapshots, heap dumps), ranked by what changed between them.
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+    void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
+    // Picks base and new (of one kind) and computes.
+    void compare(qint64 base, qint64 now);
+    QStandardItemModel* model() const { return m_model; }
+    QTableView* table() const { return m_table; }
+    FlameGraphView* flameGraph() const { return m_flame; }
+
+signals:
+    void compared();
+
+private:
+    void fillPickers();
+    void run();
+    QString m_casePath;
+    std::vector<SnapshotInfo> m_snapshots;
+    QComboBox *m_kind = nullptr, *m_base = nullptr, *m_new = nullptr;
+    QLabel* m_summary = nullptr;
+    QTableView* m_table = nullptr;
+    QStandardItemModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    FlameGraphView* m_flame = nullptr;
+    QSplitter* m_split = nullptr;
+    QFutureWatcher<QList<QList<QStandardItem*>>> m_watcher;
+    QStringList m_headers;
+};
+
+} // namespace memscope::ui

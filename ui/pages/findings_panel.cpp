@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pages/findings_panel.h"
+
+#include "report/chart_svg.h"
+#include "base/format.h"
+
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QSplitter>
+#include <QTextBrowser>
+
+namespace memscope::ui {
+
+namespace {
+
+QColor severityColour(const std::string& s) {
+    return s == "critical" ? QColor(198, 40, 40) : s == "warning" ? QColor(239, 108, 0) : QColor(21, 101, 192);
+}
+
+QString esc(const std::string& s) { return QString::fromStdString(xmlEscape(s)); }
+
+} // namespace
+
+FindingsPanel::FindingsPanel(QWidget* parent) : QWidget(parent) {
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    m_list = new QListWidget(split);
+    m_list->setMinimumWidth(280);
+    m_detail = new QTextBrowser(split);
+    m_detail->setOpenLinks(false);
+    split->setSizes({360, 820});
+    auto* l = new QHBoxLayout(this);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->addWidget(split);
+    connect(m_list, &QListWidget::currentRowChanged, this, &FindingsPanel::show);
+}
+
+void FindingsPanel::setFindings(std::vector<Finding> findings) {
+    m_findings = std::move(findings);
+    m_list->clear();
+    for (const auto& f : m_findings) {
+        auto* item = new QListWidgetItem(QString::fromStdString("[" + f.severity + "] " + f.title), m_list);
+        item->setForeground(severityColour(f.severity));
+        item->setToolTip(QString::fromStdString(f.kind));
+    }
+    if (m_findings.empty())
+        m_detail->setHtml(tr("<p>No findings: none of the leak patterns memscope knows (connection leak or "
+                             "churn, finalizer backlog, memory held by a global, goroutine leak, steady heap "
+                             "growth) shows in this case.</p>"));
+    else
+        m_list->setCurrentRow(0);
+}
+
+QString FindingsPanel::detailText() const { return m_detail->toPlainText(); }
+
+void FindingsPanel::show(int row) {
+    if (row < 0 || size_t(row) >= m_findings.size())
+        return;
+    const Finding& f = m_findings[size_t(row)];
+    QString h = "<h3 style=\"color:" + severityColour(f.severity).name() + "\">" + esc(f.title) + "</h3>";
+    h += "<p><code>" + esc(f.kind) + "</code> · <b>" + esc(f.severity) + "</b>" +
+         (f.target.empty() ? "" : " · " + esc(f.target)) + "</p><p>" + esc(f.summary) + "</p>";
+    if (!f.sites.empty()) {
+        h += "<p><b>Sites</b></p><table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">";
+        for (const auto& s : f.sites)
+            h += "<tr><td><code>" + esc(s.function) + "</code></td><td>" + esc(s.file + ":" + std::to_string(s.line)) +
+                 "</td><td>" + (s.bytes ? esc(formatValue(s.bytes, "bytes")) : QString()) + "</td><td>" +
+                 esc(s.note) + "</td></tr>";
+        h += "</table>";
+    }
+    if (!f.numbers.empty()) {
+        h += "<p><b>Evidence</b></p><table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">";
+        for (const auto& [k, v] : f.numbers)
+            h += "<tr><td>" + esc(k) + "</td><td align=\"right\">" +
+                 (k.find("bytes") != std::string::npos ? esc(formatValue(int64_t(v), "bytes"))
+                                                       : QString::number(v, 'f', v == int64_t(v) ? 0 : 2)) +
+                 "</td></tr>";
+        h += "</table>";
+    }
+    QStringList keys;
+    h += "<p><b>Series</b> (drawn bold on the timeline):<br>";
+    for (const auto& s : f.series) {
+        keys << QString::fromStdString(s.key());
+        h += "<code>" + esc(s.key()) + "</code><br>";
+    }
+    h += "</p>";
+    m_detail->setHtml(h);
+    emit evidenceSelected(keys);
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pages/goroutines_view.h"
+
+#include "import/capture_time.h"
+#include "widgets/snapshot_picker.h"
+#include "analysis/detect/detect.h"
+
+#include <QComboBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+
+namespace memscope::ui {
+
+namespace {
+
+QString describeRole(const std::string& role) {
+    if (role == "finalizer_idle")
+        return QObject::tr("finalizer goroutine, idle");
+    if (role == "finalizer_running")
+        return QObject::tr("finalizer goroutine, running user code: finalizers queue behind it");
+    if (role == "http_client_readloop" || role == "http_client_writeloop")
+        return QObject::tr("net/http client connection loop: one per open connection");
+    if (role == "http_server_conn")
+        return QObject::tr("net/http server connection");
+    return {};
+}
+
+// The group's own code: its innermost frame in a program's package, else
+// its innermost frame.
+QString userFrame(const std::vector<std::string>& stack) {
+    for (const auto& f : stack)
+        if (std::string fn = f.substr(0, f.find(' ')); isUserCode(fn))
+            return QString::fromStdString(fn);
+    return stack.empty() ? QString() : QString::fromStdString(stack.front().substr(0, stack.front().find(' ')));
+}
+
+} // namespace
+
+void GoroutineFilter::setState(const QString& state) {
+    m_state = state;
+    invalidateFilter();
+}
+void GoroutineFilter::setFunction(const QString& text) {
+    m_function = text;
+    invalidateFilter();
+}
+void GoroutineFilter::setMinWait(int minutes) {
+    m_minWait = minutes;
+    invalidateFilter();
+}
+
+bool GoroutineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const {
+    auto* m = sourceModel();
+    if (!m_state.isEmpty() && m->index(row, GoroutinesView::State, parent).data().toString() != m_state)
+        return false;
+    if (m_minWait > 0 && m->index(row, GoroutinesView::Wait, parent).data(GoroutinesView::kSortRole).toInt() < m_minWait)
+        return false;
+    if (!m_function.isEmpty() &&
+        !m->index(row, GoroutinesView::Function, parent).data(GoroutinesView::kStackRole).toString().contains(
+            m_function, Qt::CaseInsensitive))
+        return false;
+    return true;
+}
+
+GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
+    m_snapshot = new QComboBox(this);
+    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_state = new QComboBox(this);
+    m_state->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_function = new QLineEdit(this);
+    m_function->setPlaceholderText(tr("Function anywhere in the stack"));
+    m_function->setClearButtonEnabled(true);
+    m_minWait = new QSpinBox(this);
+    m_minWait->setRange(0, 1000000);
+    m_minWait->setSuffix(tr(" min"));
+    m_minWait->setToolTip(tr("Only groups that have waited at least this long ([N minutes] in the dump)"));
+    m_summary = new QLabel(tr("Import a goroutine dump (debug=2, debug=1 or a goroutine profile) to see its groups"), this);
+    m_summary->setTextFormat(Qt::PlainText);
+    m_summary->setWordWrap(true);
+    m_model = new QStandardItemModel(this);
+    m_filter = new GoroutineFilter(kSortRole, this);
+    m_filter->setSourceModel(m_model);
+    m_table = new QTableView(this);
+    m_table->setModel(m_filter);
+    m_table->setSortingEnabled(true);
+    setUpRowTable(m_table);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_stack = new QPlainTextEdit(this);
+    m_stack->setReadOnly(true);
+    m_stack->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_stack->setPlaceholderText(tr("Pick a group to see its stack"));
+    m_stack->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto* sites = new QPushButton(tr("Allocation sites of this code"), this);
+    sites->setToolTip(tr("Open the Allocation sites tab filtered on the group's own function"));
+    connect(sites, &QPushButton::clicked, this, [this] {
+        if (!m_userFrame.isEmpty())
+            emit sitesRequested(m_userFrame);
+    });
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(new QLabel(tr("Dump:"), this));
+    bar->addWidget(m_snapshot);
+    bar->addWidget(new QLabel(tr("State:"), this));
+    bar->addWidget(m_state);
+    bar->addWidget(m_function, 1);
+    bar->addWidget(new QLabel(tr("Waited ≥"), this));
+    bar->addWidget(m_minWait);
+    auto* right = new QWidget(this);
+    auto* rl = new QVBoxLayout(right);
+    rl->setContentsMargins(0, 0, 0, 0);
+    rl->addWidget(m_stack, 1);
+    rl->addWidget(sites);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_table);
+    split->addWidget(right);
+    split->setSizes({760, 520});
+    auto* l = new QVBoxLayout(this);
+    l->setContentsMargins(4, 4, 4, 4);
+    l->addLayout(bar);
+    l->addWidget(m_summary);
+    l->addWidget(split, 1);
+
+    connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_snapshot->currentIndex() >= 0)
+            showSnapshot(m_snapshot->currentData().toLongLong());
+    });
+    connect(m_state, &QComboBox::currentIndexChanged, this,
+            [this] { m_filter->setState(m_state->currentIndex() > 0 ? m_state->currentText() : QString()); });
+    connect(m_function, &QLineEdit::textChanged, m_filter, &GoroutineFilter::setFunction);
+    connect(m_minWait, &QSpinBox::valueChanged, m_filter, &GoroutineFilter::setMinWait);
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& idx) { showGroup(idx); });
+    connect(&m_watcher, &QFutureWatcher<std::vector<CaseStore::GoroutineGroupRow>>::finished, this, [this] {
+        auto groups = m_watcher.result();
+        m_model->clear();
+        m_model->setHorizontalHeaderLabels(
+            {tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"), tr("Function"), tr("Created by")});
+        QStringList states;
+        int64_t total = 0;
+        for (const auto& g : groups) {
+            auto cell = [](const QString& text, const QVariant& sort) {
+                auto* i = new QStandardItem(text);
+                i->setData(sort, kSortRole);
+                i->setEditable(false);
+                return i;
+            };
+            QString wait = g.maxWait < 0 ? QString()
+                           : g.minWait == g.maxWait ? tr("%1 min").arg(g.maxWait)
+                                                    : tr("%1–%2 min").arg(g.minWait).arg(g.maxWait);
+            QString fn = userFrame(g.stack);
+            QStringList frames;
+            for (const auto& f : g.stack)
+                frames << QString::fromStdString(f);
+            auto* count = cell(QString::number(g.count), qlonglong(g.count));
+            count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            auto* function = cell(fn, fn);
+            function->setData(frames.join('\n') + "\n" + QString::fromStdString(g.createdBy), kStackRole);
+            function->setData(qlonglong(g.index), Qt::UserRole + 3);
+            QString role = describeRole(g.role);
+            QList<QStandardItem*> row{count,
+                                      cell(QString::fromStdString(g.state), QString::fromStdString(g.state)),
+                                      cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
+                                      cell(role, role),
+                                      function,
+                                      cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy))};
+            if (!role.isEmpty())
+                for (auto* i : row) {
+                    i->setBackground(g.role == "finalizer_running" ? QColor(255, 214, 214) : QColor(255, 240, 205));
+                    i->setForeground(QColor(20, 20, 20));
+                    i->setToolTip(role);
+                }
+            m_model->appendRow(row);
+            if (!states.contains(QString::fromStdString(g.state)))
+                states << QString::fromStdString(g.state);
+            total += g.count;
+        }
+        states.sort();
+        {
+            QSignalBlocker block(m_state);
+            QString keep = m_state->currentText();
+            m_state->clear();
+            m_state->addItem(tr("all"));
+            m_state->addItems(states);
+            m_state->setCurrentIndex(std::max(0, m_state->findText(keep)));
+        }
+        m_table->sortByColumn(Count, Qt::DescendingOrder);
+        m_table->resizeColumnsToContents();
+        m_table->setColumnWidth(Function, std::min(m_table->columnWidth(Function), 340));
+        m_table->setColumnWidth(Role, std::min(m_table->columnWidth(Role), 260));
+        m_summary->setText(tr("%1 goroutines in %2 groups (same functions and lines; arguments and wait times "
+                              "ignored). %3")
+                               .arg(total)
+                               .arg(groups.size())
+                               .arg(callout()));
+        emit loaded();
+    });
+}
+
+QString GoroutinesView::callout() const {
+    int64_t loops = 0;
+    QString fin;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        QString role = m_model->index(r, Role).data().toString();
+        int64_t n = m_model->index(r, Count).data(kSortRole).toLongLong();
+        if (role.startsWith(tr("net/http client connection loop")))
+            loops += n;
+        if (role.startsWith(tr("finalizer goroutine")))
+            fin = role;
+    }
+    QStringList parts;
+    if (!fin.isEmpty())
+        parts << tr("The %1.").arg(fin);
+    if (loops)
+        parts << tr("%1 net/http client connection goroutines (a read and a write loop per connection).").arg(loops);
+    return parts.join(' ');
+}
+
+void GoroutinesView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
+    m_casePath = path;
+    QSignalBlocker block(m_snapshot);
+    fillSnapshotPicker(m_snapshot, snapshots, "goroutines");
+    m_model->clear();
+    m_stack->clear();
+    if (m_snapshot->count() > 0) {
+        m_snapshot->setCurrentIndex(m_snapshot->count() - 1);
+        showSnapshot(m_snapshot->currentData().toLongLong());
+    }
+}
+
+void GoroutinesView::showSnapshot(qint64 id) {
+    int i = m_snapshot->findData(qlonglong(id));
+    if (i < 0)
+        return;
+    if (m_snapshot->currentIndex() != i) {
+        QSignalBlocker block(m_snapshot);
+        m_snapshot->setCurrentIndex(i);
+    }
+    m_summary->setText(tr("Loading goroutine groups…"));
+    m_watcher.setFuture(QtConcurrent::run([path = m_casePath, id] {
+        std::vector<CaseStore::GoroutineGroupRow> rows;
+        if (auto store = CaseStore::open(path.toStdString(), true))
+            rows = (*store)->goroutineGroups(id);
+        return rows;
+    }));
+}
+
+void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
+    if (!proxyIndex.isValid()) {
+        m_stack->clear();
+        return;
+    }
+    QModelIndex fn = m_filter->mapToSource(proxyIndex).siblingAtColumn(Function);
+    m_userFrame = fn.data().toString();
+    QString role = fn.siblingAtColumn(Role).data().toString();
+    QString text = tr("%1 goroutines, %2 %3\n\n")
+                       .arg(fn.siblingAtColumn(Count).data().toString(), fn.siblingAtColumn(State).data().toString(),
+                            fn.siblingAtColumn(Wait).data().toString());
+    if (!role.isEmpty())
+        text += role + "\n\n";
+    QString stack = fn.data(kStackRole).toString();
+    QString created = stack.section('\n', -1);
+    text += stack.section('\n', 0, -2);
+    if (!created.isEmpty())
+        text += tr("\ncreated by %1").arg(created);
+    // Which goroutines: the first ids of the group.
+    if (auto store = CaseStore::open(m_casePath.toStdString(), true)) {
+        auto members = (*store)->goroutineMembers(m_snapshot->currentData().toLongLong(),
+                                                  fn.data(Qt::UserRole + 3).toLongLong());
+        QStringList ids;
+        for (size_t i = 0; i < members.size() && i < 40; ++i)
+            ids << QString::number(members[i].id);
+        if (!ids.isEmpty())
+            text += tr("\n\ngoroutines %1%2").arg(ids.join(", "), members.size() > 40 ? tr(", …") : QString());
+    }
+    m_stack->setPlainText(text);
+}
+
+} // namespace memscope::ui

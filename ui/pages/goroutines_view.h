@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store/case_store.h"
+#include "models/sort_proxy.h"
+
+#include <QFutureWatcher>
+#include <QStandardItemModel>
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QSpinBox;
+class QTableView;
+
+namespace memscope::ui {
+
+// Goroutine groups of a dump, filtered by state, a function anywhere in the
+// stack and a minimum wait.
+class GoroutineFilter : public RoleSortProxy {
+    Q_OBJECT
+public:
+    using RoleSortProxy::RoleSortProxy;
+    void setState(const QString& state);
+    void setFunction(const QString& text);
+    void setMinWait(int minutes);
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override;
+
+private:
+    QString m_state, m_function;
+    int m_minWait = 0;
+};
+
+// Goroutines: the groups of one dump (count, state, wait, creator) with the
+// stack of the picked one. The finalizer goroutine and net/http connection
+// loops are called out; a group's user frames link to its allocation sites.
+class GoroutinesView : public QWidget {
+    Q_OBJECT
+public:
+    enum Column { Count, State, Wait, Role, Function, CreatedBy, ColumnCount };
+    static constexpr int kStackRole = Qt::UserRole + 2;
+    static constexpr int kSortRole = Qt::UserRole + 1;
+
+    explicit GoroutinesView(QWidget* parent = nullptr);
+    void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
+    void showSnapshot(qint64 id);
+    QStandardItemModel* model() const { return m_model; }
+    GoroutineFilter* filter() const { return m_filter; }
+    QTableView* table() const { return m_table; }
+    QPlainTextEdit* stackView() const { return m_stack; }
+    QString callout() const;
+
+signals:
+    void loaded();
+    // The user asked for the allocation sites under this function.
+    void sitesRequested(const QString& function);
+
+private:
+    void showGroup(const QModelIndex& proxyIndex);
+    QString m_casePath;
+    QComboBox* m_snapshot = nullptr;
+    QComboBox* m_state = nullptr;
+    QLineEdit* m_function = nullptr;
+    QSpinBox* m_minWait = nullptr;
+    QLabel* m_summary = nullptr;
+    QTableView* m_table = nullptr;
+    QPlainTextEdit* m_stack = nullptr;
+    QStandardItemModel* m_model = nullptr;
+    GoroutineFilter* m_filter = nullptr;
+    QString m_userFrame; // of the picked group, for "sites"
+    QFutureWatcher<std::vector<CaseStore::GoroutineGroupRow>> m_watcher;
+};
+
+} // namespace memscope::ui

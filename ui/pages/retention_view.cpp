@@ -1,0 +1,507 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pages/retention_view.h"
+
+#include "report/chart_svg.h"
+#include "base/format.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMouseEvent>
+#include <QPainter>
+#include <QPainterPath>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTextBrowser>
+#include <QTreeView>
+#include <QVBoxLayout>
+#include <QtConcurrent>
+#include <algorithm>
+#include <map>
+
+namespace memscope::ui {
+
+namespace {
+
+constexpr uint32_t kNone = UINT32_MAX;
+
+QString bytesText(uint64_t b) { return QString::fromStdString(formatValue(int64_t(b), "bytes")); }
+
+QString siteLabel(const CaseStore::HeapSiteRow& s) {
+    if (s.stack.empty())
+        return QStringLiteral("?");
+    // "function file:line" -> "function (file:line)"
+    const std::string& f = s.stack.front();
+    auto sp = f.find(' ');
+    std::string where = sp == std::string::npos ? "" : f.substr(sp + 1);
+    where = where.substr(where.find_last_of('/') == std::string::npos ? 0 : where.find_last_of('/') + 1);
+    return QString::fromStdString(f.substr(0, sp) + (where.empty() ? "" : " (" + where + ")"));
+}
+
+} // namespace
+
+RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
+    RetentionData d;
+    d.snapshotId = snapshotId;
+    auto store = CaseStore::open(casePath.toStdString(), /*readOnly=*/true);
+    if (!store) {
+        d.error = QString::fromStdString(store.error().toString());
+        return d;
+    }
+    auto g = (*store)->loadHeapGraph(snapshotId);
+    if (!g) {
+        d.error = QString::fromStdString(g.error().toString());
+        return d;
+    }
+    if (auto info = (*store)->heapDump(snapshotId))
+        d.info = *info;
+    // Buckets number the dump's sites 0..n-1 and root indices its roots (the
+    // case was checked when it opened); anything else is damage, never an index.
+    auto sites = (*store)->heapDumpSites(snapshotId);
+    d.sites.resize(sites.size());
+    for (auto& s : sites) {
+        if (s.bucket < 0 || uint64_t(s.bucket) >= sites.size()) {
+            d.error = QObject::tr("%1: damaged case: table heapdump_sites: bucket %2 is not one of the dump's %3 sites")
+                          .arg(casePath).arg(s.bucket).arg(sites.size());
+            return d;
+        }
+        d.sites[size_t(s.bucket)] = std::move(s);
+    }
+    d.rootSites = (*store)->heapDumpRootSites(snapshotId);
+    for (const auto& e : d.rootSites)
+        if (e.rootIndex < -1 || e.rootIndex >= int64_t(g->graph.roots.size()) || e.bucket < 0 ||
+            uint64_t(e.bucket) >= d.sites.size()) {
+            d.error = QObject::tr("%1: damaged case: table heapdump_root_sites: root %2 or bucket %3 out of range")
+                          .arg(casePath).arg(e.rootIndex).arg(e.bucket);
+            return d;
+        }
+    auto graph = std::make_shared<StoredHeapGraph>(std::move(*g));
+    const auto& idom = graph->dom.idom;
+    const auto& ret = graph->dom.retained;
+    size_t n = idom.size();
+    d.childStart.assign(n + 1, 0);
+    for (size_t v = 1; v < n; ++v)
+        if (idom[v] != kNone)
+            d.childStart[idom[v] + 1]++;
+    for (size_t i = 0; i < n; ++i)
+        d.childStart[i + 1] += d.childStart[i];
+    d.children.resize(d.childStart[n]);
+    std::vector<uint32_t> pos(d.childStart.begin(), d.childStart.end() - 1);
+    for (size_t v = 1; v < n; ++v)
+        if (idom[v] != kNone)
+            d.children[pos[idom[v]]++] = uint32_t(v);
+    d.rowInParent.assign(n, 0);
+    for (size_t p = 0; p < n; ++p) {
+        auto b = d.children.begin() + d.childStart[p], e = d.children.begin() + d.childStart[p + 1];
+        std::sort(b, e, [&](uint32_t x, uint32_t y) { return ret[x] != ret[y] ? ret[x] > ret[y] : x < y; });
+        for (auto it = b; it != e; ++it)
+            d.rowInParent[*it] = uint32_t(it - b);
+    }
+    d.graph = std::move(graph);
+    return d;
+}
+
+// ---- DominatorModel
+
+DominatorModel::DominatorModel(QObject* parent) : QAbstractItemModel(parent) {}
+
+void DominatorModel::setData(std::shared_ptr<const RetentionData> data) {
+    beginResetModel();
+    m_data = std::move(data);
+    endResetModel();
+}
+
+QModelIndex DominatorModel::index(int row, int column, const QModelIndex& parent) const {
+    if (!m_data || !m_data->graph)
+        return {};
+    uint32_t p = nodeOf(parent);
+    uint32_t count = m_data->childStart[p + 1] - m_data->childStart[p];
+    if (row < 0 || uint32_t(row) >= count)
+        return {};
+    return createIndex(row, column, quintptr(m_data->children[m_data->childStart[p] + uint32_t(row)]));
+}
+
+QModelIndex DominatorModel::parent(const QModelIndex& child) const {
+    if (!child.isValid() || !m_data)
+        return {};
+    uint32_t p = m_data->graph->dom.idom[nodeOf(child)];
+    if (p == 0 || p == kNone)
+        return {};
+    return createIndex(int(m_data->rowInParent[p]), 0, quintptr(p));
+}
+
+QModelIndex DominatorModel::indexOfNode(uint32_t node) const {
+    if (!m_data || node == 0 || node >= m_data->rowInParent.size() || m_data->graph->dom.idom[node] == kNone)
+        return {};
+    return createIndex(int(m_data->rowInParent[node]), 0, quintptr(node));
+}
+
+int DominatorModel::rowCount(const QModelIndex& parent) const {
+    if (!m_data || !m_data->graph || parent.column() > 0)
+        return 0;
+    uint32_t p = nodeOf(parent);
+    return int(m_data->childStart[p + 1] - m_data->childStart[p]);
+}
+
+QString DominatorModel::nodeName(uint32_t node) const {
+    const HeapGraph& g = m_data->graph->graph;
+    if (node == 0)
+        return tr("(all roots)");
+    if (!g.isObjectNode(node)) {
+        const auto& r = g.roots[node - 1];
+        return QString::fromStdString(std::string(rootKindName(r.kind)) + " " + r.name +
+                                      (r.detail.empty() ? "" : "  [" + r.detail + "]"));
+    }
+    return QStringLiteral("0x%1").arg(g.addr[g.nodeObject(node)], 0, 16);
+}
+
+QVariant DominatorModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || !m_data)
+        return {};
+    uint32_t v = nodeOf(index);
+    const auto& sg = *m_data->graph;
+    const HeapGraph& g = sg.graph;
+    uint64_t shallow = g.isObjectNode(v) ? g.objectSize(g.nodeObject(v)) : 0;
+    uint64_t retained = sg.dom.retained[v];
+    if (role == Qt::DisplayRole) {
+        switch (index.column()) {
+        case Name: return nodeName(v);
+        case Shallow: return g.isObjectNode(v) ? bytesText(shallow) : QString();
+        case Retained: return bytesText(retained);
+        case Percent:
+            return QString::number(100.0 * double(retained) / double(std::max<uint64_t>(1, sg.dom.retained[0])), 'f', 2) +
+                   "%";
+        case Site:
+            if (g.isObjectNode(v)) {
+                int32_t b = sg.objectBucket[g.nodeObject(v)];
+                if (b >= 0 && size_t(b) < m_data->sites.size())
+                    return siteLabel(m_data->sites[size_t(b)]);
+            }
+            return {};
+        }
+    }
+    if (role == Qt::UserRole)
+        return index.column() == Shallow ? QVariant(qulonglong(shallow)) : QVariant(qulonglong(retained));
+    if (role == Qt::TextAlignmentRole && (index.column() == Shallow || index.column() == Retained || index.column() == Percent))
+        return int(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant DominatorModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    static const char* names[] = {"Root / object", "Shallow", "Retained", "% of reachable", "Allocation site"};
+    return tr(names[section]);
+}
+
+// ---- RetentionGraph
+
+RetentionGraph::RetentionGraph(QWidget* parent) : QWidget(parent) {
+    setMinimumHeight(220);
+    setMouseTracking(false);
+}
+
+void RetentionGraph::setData(std::shared_ptr<const RetentionData> data) {
+    m_data = std::move(data);
+    m_roots.clear();
+    m_sites.clear();
+    m_bands.clear();
+    if (!m_data || !m_data->graph) {
+        update();
+        return;
+    }
+    // The roots and sites that carry the most bytes between them.
+    std::map<qint64, double> rootBytes, siteBytes;
+    for (const auto& e : m_data->rootSites) {
+        rootBytes[e.rootIndex] += double(e.retainedBytes);
+        siteBytes[e.bucket] += double(e.retainedBytes);
+    }
+    auto top = [](const std::map<qint64, double>& m, size_t n) {
+        std::vector<std::pair<double, qint64>> v;
+        for (const auto& [k, b] : m)
+            if (b > 0)
+                v.push_back({b, k});
+        std::sort(v.rbegin(), v.rend());
+        if (v.size() > n)
+            v.resize(n);
+        return v;
+    };
+    const HeapGraph& g = m_data->graph->graph;
+    for (const auto& [b, r] : top(rootBytes, 7)) {
+        QString label = r < 0 ? tr("several roots")
+                              : QString::fromStdString(std::string(rootKindName(g.roots[size_t(r)].kind)) + " " +
+                                                       g.roots[size_t(r)].name);
+        m_roots.push_back({r, label, b, {}});
+    }
+    for (const auto& [b, s] : top(siteBytes, 8))
+        m_sites.push_back({s, size_t(s) < m_data->sites.size() ? siteLabel(m_data->sites[size_t(s)]) : QString("?"), b, {}});
+    for (const auto& e : m_data->rootSites) {
+        int ri = -1, si = -1;
+        for (size_t i = 0; i < m_roots.size(); ++i)
+            if (m_roots[i].id == e.rootIndex)
+                ri = int(i);
+        for (size_t i = 0; i < m_sites.size(); ++i)
+            if (m_sites[i].id == e.bucket)
+                si = int(i);
+        if (ri >= 0 && si >= 0 && e.retainedBytes > 0)
+            m_bands.push_back({ri, si, double(e.retainedBytes)});
+    }
+    layoutBoxes();
+    update();
+}
+
+void RetentionGraph::layoutBoxes() {
+    const double h = height() - 30, w = width();
+    auto place = [&](std::vector<Box>& boxes, double x, double bw) {
+        double total = 0;
+        for (const auto& b : boxes)
+            total += b.bytes;
+        double gap = 6, avail = h - gap * double(std::max<size_t>(1, boxes.size()) - 1), y = 24;
+        for (auto& b : boxes) {
+            double bh = std::max(14.0, avail * b.bytes / std::max(1.0, total));
+            b.rect = QRectF(x, y, bw, bh);
+            y += bh + gap;
+        }
+    };
+    place(m_roots, 8, 14);
+    place(m_sites, w - 22, 14);
+}
+
+void RetentionGraph::paintEvent(QPaintEvent*) {
+    QPainter p(this);
+    p.setRenderHint(QPainter::Antialiasing);
+    p.fillRect(rect(), palette().base());
+    if (m_roots.empty()) {
+        p.drawText(rect(), Qt::AlignCenter | Qt::TextWordWrap,
+                   tr("No sampled objects tie roots to allocation sites in this dump.\n"
+                      "(Only objects the memory profiler sampled carry a stack.)"));
+        return;
+    }
+    layoutBoxes();
+    p.setPen(palette().text().color());
+    p.drawText(QPointF(8, 14), tr("roots"));
+    p.drawText(QRectF(0, 0, width() - 8, 18), Qt::AlignRight, tr("allocation sites (sampled objects)"));
+    // Bands: each root's and site's share stacked in order.
+    std::vector<double> rootUsed(m_roots.size(), 0), siteUsed(m_sites.size(), 0);
+    static const QColor colours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
+                                     QColor(255, 127, 14), QColor(148, 103, 189), QColor(140, 86, 75),
+                                     QColor(227, 119, 194)};
+    for (const auto& b : m_bands) {
+        const Box& r = m_roots[size_t(b.root)];
+        const Box& s = m_sites[size_t(b.site)];
+        double rh = r.rect.height() * b.bytes / std::max(1.0, r.bytes);
+        double sh = s.rect.height() * b.bytes / std::max(1.0, s.bytes);
+        double y0 = r.rect.top() + rootUsed[size_t(b.root)], y1 = s.rect.top() + siteUsed[size_t(b.site)];
+        rootUsed[size_t(b.root)] += rh;
+        siteUsed[size_t(b.site)] += sh;
+        double x0 = r.rect.right(), x1 = s.rect.left(), mid = (x0 + x1) / 2;
+        QPainterPath path(QPointF(x0, y0));
+        path.cubicTo(mid, y0, mid, y1, x1, y1);
+        path.lineTo(x1, y1 + sh);
+        path.cubicTo(mid, y1 + sh, mid, y0 + rh, x0, y0 + rh);
+        path.closeSubpath();
+        QColor c = colours[size_t(b.root) % std::size(colours)];
+        c.setAlpha(110);
+        p.fillPath(path, c);
+    }
+    QFontMetrics fm(font());
+    for (size_t i = 0; i < m_roots.size(); ++i) {
+        const auto& b = m_roots[i];
+        p.fillRect(b.rect, colours[i % std::size(colours)]);
+        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " + bytesText(uint64_t(b.bytes));
+        p.setPen(palette().text().color());
+        p.drawText(QPointF(b.rect.right() + 4, b.rect.center().y() + fm.ascent() / 2.0 - 1), text);
+    }
+    for (const auto& b : m_sites) {
+        p.fillRect(b.rect, QColor(90, 90, 90));
+        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " + bytesText(uint64_t(b.bytes));
+        p.drawText(QRectF(0, b.rect.center().y() - fm.height() / 2.0, b.rect.left() - 4, fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, text);
+    }
+}
+
+void RetentionGraph::mousePressEvent(QMouseEvent* e) {
+    for (const auto& b : m_roots)
+        if (b.rect.adjusted(-4, -2, width() / 2.0, 2).contains(e->position()) && b.id >= 0) {
+            emit rootClicked(b.id);
+            return;
+        }
+    for (const auto& b : m_sites)
+        if (b.rect.adjusted(-width() / 2.0, -2, 4, 2).contains(e->position())) {
+            emit siteClicked(b.id);
+            return;
+        }
+}
+
+// ---- RetentionView
+
+RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
+    m_snapshot = new QComboBox(this);
+    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_summary = new QLabel(tr("Import a Go heap dump (runtime/debug.WriteHeapDump) to see what keeps memory alive."), this);
+    m_summary->setWordWrap(true);
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter roots"));
+    m_filter->setClearButtonEnabled(true);
+    m_model = new DominatorModel(this);
+    m_proxy = new QSortFilterProxyModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(DominatorModel::Name);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    m_proxy->setSortRole(Qt::UserRole);
+    m_tree = new QTreeView(this);
+    m_tree->setModel(m_proxy);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setSortingEnabled(true);
+    m_tree->sortByColumn(DominatorModel::Retained, Qt::DescendingOrder);
+    m_tree->header()->resizeSection(DominatorModel::Name, 340);
+    m_graph = new RetentionGraph(this);
+    m_paths = new QTextBrowser(this);
+    m_paths->setPlaceholderText(tr("Select an object to see the shortest paths from the roots to it."));
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Heap dump:"), this));
+    top->addWidget(m_snapshot);
+    top->addWidget(m_filter, 1);
+    auto* left = new QWidget(this);
+    auto* ll = new QVBoxLayout(left);
+    ll->setContentsMargins(0, 0, 0, 0);
+    ll->addLayout(top);
+    ll->addWidget(m_summary);
+    ll->addWidget(m_tree, 1);
+    auto* right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_graph);
+    right->addWidget(m_paths);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(left);
+    split->addWidget(right);
+    split->setSizes({700, 520});
+    auto* l = new QVBoxLayout(this);
+    l->setContentsMargins(4, 4, 4, 4);
+    l->addWidget(split);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this](int i) {
+        if (i >= 0)
+            showSnapshot(m_snapshot->itemData(i).toLongLong());
+    });
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });
+    connect(m_graph, &RetentionGraph::rootClicked, this, [this](qint64 r) { selectNode(uint32_t(r + 1)); });
+    connect(m_graph, &RetentionGraph::siteClicked, this, [this](qint64 bucket) {
+        if (!m_data)
+            return;
+        // The largest live object allocated there.
+        const auto& sg = *m_data->graph;
+        uint32_t best = kNone;
+        for (uint32_t o = 0; o < sg.graph.objects(); ++o)
+            if (sg.objectBucket[o] == bucket && sg.dom.idom[sg.graph.objectNode(o)] != kNone &&
+                (best == kNone || sg.dom.retained[sg.graph.objectNode(o)] > sg.dom.retained[sg.graph.objectNode(best)]))
+                best = o;
+        if (best != kNone)
+            selectNode(sg.graph.objectNode(best));
+    });
+    connect(&m_watcher, &QFutureWatcher<RetentionData>::finished, this, [this] {
+        auto d = std::make_shared<const RetentionData>(m_watcher.result());
+        if (!d->error.isEmpty()) {
+            m_summary->setText(d->error);
+            return;
+        }
+        m_data = d;
+        m_model->setData(d);
+        m_graph->setData(d);
+        const auto& h = d->info;
+        m_summary->setText(
+            tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 registered, %6 queued. "
+               "%7 objects (%8%) carry an allocation stack.")
+                .arg(h.objects)
+                .arg(bytesText(uint64_t(h.bytes)), bytesText(uint64_t(h.reachableBytes)),
+                     bytesText(uint64_t(h.bytes - h.reachableBytes)))
+                .arg(h.finalizersRegistered)
+                .arg(h.finalizersQueued)
+                .arg(h.sampledObjects)
+                .arg(100.0 * double(h.sampledObjects) / double(std::max<int64_t>(1, h.objects)), 0, 'f', 2));
+        m_paths->clear();
+        emit loaded();
+    });
+}
+
+void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
+    m_casePath = path;
+    QSignalBlocker block(m_snapshot);
+    m_snapshot->clear();
+    for (const auto& s : snapshots)
+        if (s.kind == "heapdump")
+            m_snapshot->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
+    m_model->setData(nullptr);
+    m_graph->setData(nullptr);
+    m_data.reset();
+    if (m_snapshot->count() > 0) {
+        m_snapshot->setCurrentIndex(m_snapshot->count() - 1);
+        showSnapshot(m_snapshot->currentData().toLongLong());
+    }
+}
+
+void RetentionView::showSnapshot(qint64 snapshotId) {
+    int i = m_snapshot->findData(qlonglong(snapshotId));
+    if (i >= 0 && i != m_snapshot->currentIndex()) {
+        QSignalBlocker block(m_snapshot);
+        m_snapshot->setCurrentIndex(i);
+    }
+    m_summary->setText(tr("Loading the object graph…"));
+    m_watcher.setFuture(QtConcurrent::run(loadRetention, m_casePath, snapshotId));
+}
+
+void RetentionView::selectNode(uint32_t node) {
+    QModelIndex src = m_model->indexOfNode(node);
+    if (!src.isValid())
+        return;
+    m_filter->clear();
+    QModelIndex idx = m_proxy->mapFromSource(src);
+    m_tree->scrollTo(idx);
+    m_tree->setCurrentIndex(idx);
+    showPaths(node);
+}
+
+QString RetentionView::pathText() const { return m_paths->toPlainText(); }
+
+void RetentionView::showPaths(uint32_t node) {
+    if (!m_data || node == 0)
+        return;
+    const auto& sg = *m_data->graph;
+    const HeapGraph& g = sg.graph;
+    if (!g.isObjectNode(node)) {
+        const auto& r = g.roots[node - 1];
+        m_paths->setHtml(tr("<p><b>%1</b> is a root: %2 reachable only through it.</p>")
+                             .arg(QString::fromStdString(xmlEscape(std::string(rootKindName(r.kind)) + " " + r.name)),
+                                  bytesText(sg.dom.retained[node])));
+        return;
+    }
+    auto paths = pathsToRoots(g, g.nodeObject(node), 3);
+    QString h = "<p><b>" + m_model->nodeName(node).toHtmlEscaped() + "</b>, " +
+                bytesText(g.objectSize(g.nodeObject(node))) + ", retains " + bytesText(sg.dom.retained[node]) + "</p>";
+    if (paths.empty())
+        h += tr("<p>Unreachable from every dumped root: it died after the last GC, or only runtime internals hold it.</p>");
+    for (size_t k = 0; k < paths.size(); ++k) {
+        h += tr("<p>Path %1 (%2 steps)</p><ol>").arg(k + 1).arg(paths[k].size());
+        for (uint32_t v : paths[k]) {
+            QString site;
+            if (g.isObjectNode(v)) {
+                int32_t b = sg.objectBucket[g.nodeObject(v)];
+                if (b >= 0 && size_t(b) < m_data->sites.size())
+                    site = " — " + siteLabel(m_data->sites[size_t(b)]);
+            }
+            h += "<li>" + m_model->nodeName(v).toHtmlEscaped() +
+                 (g.isObjectNode(v) ? " " + bytesText(g.objectSize(g.nodeObject(v))) + ", retains " +
+                                          bytesText(sg.dom.retained[v])
+                                    : QString()) +
+                 site.toHtmlEscaped() + "</li>";
+        }
+        h += "</ol>";
+    }
+    m_paths->setHtml(h);
+}
+
+} // namespace memscope::ui

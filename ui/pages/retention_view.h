@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store/case_store.h"
+#include "formats/heapdump/heapdump.h"
+
+#include <QAbstractItemModel>
+#include <QFutureWatcher>
+#include <QWidget>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTextBrowser;
+class QTreeView;
+class QSortFilterProxyModel;
+
+namespace memscope::ui {
+
+// What the Retention view shows for one heap dump, loaded off the GUI thread.
+struct RetentionData {
+    qint64 snapshotId = 0;
+    QString error;
+    std::shared_ptr<const StoredHeapGraph> graph;
+    std::vector<CaseStore::HeapSiteRow> sites; // by bucket index
+    std::vector<CaseStore::HeapRootSiteRow> rootSites;
+    CaseStore::HeapDumpInfo info;
+    // Dominator-tree children of every node, largest retained first.
+    std::vector<uint32_t> childStart, children, rowInParent;
+};
+RetentionData loadRetention(const QString& casePath, qint64 snapshotId);
+
+// The dominator tree, lazily: Qt asks only for the rows it shows, so millions
+// of nodes cost nothing until expanded.
+class DominatorModel : public QAbstractItemModel {
+    Q_OBJECT
+public:
+    enum Column { Name, Shallow, Retained, Percent, Site, ColumnCount };
+    explicit DominatorModel(QObject* parent = nullptr);
+    void setData(std::shared_ptr<const RetentionData> data);
+    uint32_t nodeOf(const QModelIndex& index) const { return index.isValid() ? uint32_t(index.internalId()) : 0; }
+    QModelIndex indexOfNode(uint32_t node) const;
+    QString nodeName(uint32_t node) const;
+
+    QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
+    QModelIndex parent(const QModelIndex& child) const override;
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& = {}) const override { return ColumnCount; }
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    std::shared_ptr<const RetentionData> m_data;
+};
+
+// Roots on the left, allocation sites on the right, bands as wide as the bytes
+// each root keeps of each site. Click a root or a site to follow it.
+class RetentionGraph : public QWidget {
+    Q_OBJECT
+public:
+    explicit RetentionGraph(QWidget* parent = nullptr);
+    void setData(std::shared_ptr<const RetentionData> data);
+    QSize sizeHint() const override { return {520, 300}; }
+    int rootCount() const { return int(m_roots.size()); }
+    int siteCount() const { return int(m_sites.size()); }
+
+signals:
+    void rootClicked(qint64 rootIndex);
+    void siteClicked(qint64 bucket);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void mousePressEvent(QMouseEvent* e) override;
+
+private:
+    struct Box {
+        qint64 id = 0;
+        QString label;
+        double bytes = 0;
+        QRectF rect;
+    };
+    void layoutBoxes();
+    std::shared_ptr<const RetentionData> m_data;
+    std::vector<Box> m_roots, m_sites;
+    struct Band {
+        int root, site;
+        double bytes;
+    };
+    std::vector<Band> m_bands;
+};
+
+class RetentionView : public QWidget {
+    Q_OBJECT
+public:
+    explicit RetentionView(QWidget* parent = nullptr);
+    void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
+    void showSnapshot(qint64 snapshotId);
+    QTreeView* tree() const { return m_tree; }
+    DominatorModel* model() const { return m_model; }
+    RetentionGraph* graph() const { return m_graph; }
+    QString pathText() const;
+    // Shows the shortest chains from roots to a node's object.
+    void showPaths(uint32_t node);
+
+signals:
+    void loaded();
+
+private:
+    void selectNode(uint32_t node);
+    QString m_casePath;
+    QComboBox* m_snapshot = nullptr;
+    QLabel* m_summary = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QTreeView* m_tree = nullptr;
+    DominatorModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    RetentionGraph* m_graph = nullptr;
+    QTextBrowser* m_paths = nullptr;
+    std::shared_ptr<const RetentionData> m_data;
+    QFutureWatcher<RetentionData> m_watcher;
+};
+
+} // namespace memscope::ui

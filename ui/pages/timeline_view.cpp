@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pages/timeline_view.h"
+
+#include "import/capture_time.h"
+#include "store/case_validate.h"
+#include "base/format.h"
+
+#include <QLabel>
+#include <QSet>
+#include <QToolTip>
+#include <QVBoxLayout>
+#include <cmath>
+#include <qcustomplot.h>
+
+namespace memscope::ui {
+
+namespace {
+
+// Distinct, colour-blind-friendly line colours (Okabe-Ito), the total first.
+const QColor kPalette[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 158, 115),
+                           QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
+                           QColor(120, 120, 120), QColor(240, 228, 66)};
+
+double toSeconds(int64_t ns) { return double(ns) / 1e9; }
+
+// A line's legend name: its site, else "heap in use (total)", with the target when labelled.
+QString lineName(const Series& s) {
+    QString name = s.labels.count("site") ? QString::fromStdString(s.labels.at("site"))
+                                          : QObject::tr("heap in use (total)");
+    if (s.labels.count("target"))
+        name += QStringLiteral(" [%1]").arg(QString::fromStdString(s.labels.at("target")));
+    return name;
+}
+
+// A byte axis: ticks on 1/2/5 steps of KiB, MiB or GiB, so labels read "10MB", not "9.54MB".
+class ByteTicker : public QCPAxisTicker {
+protected:
+    double getTickStep(const QCPRange& range) override {
+        double unit = 1;
+        while (range.size() / unit >= 1024 * 4 && unit < double(1ull << 40))
+            unit *= 1024;
+        double raw = range.size() / unit / double(tickCount() + 1e-10);
+        double mag = std::pow(10.0, std::floor(std::log10(raw)));
+        double f = raw / mag;
+        double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
+        return nice * mag * unit;
+    }
+    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
+        static const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+        double v = tick;
+        int u = 0;
+        while (std::fabs(v) >= 1024 && u < 4) {
+            v /= 1024;
+            ++u;
+        }
+        return QString::number(v, 'g', 4) + units[u];
+    }
+};
+
+} // namespace
+
+TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_empty = new QLabel(tr("No heap profiles in this case yet.\n\nImport captures with File ▸ "
+                            "Import Files… or Import Folder…, or drop them on this window."),
+                         this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    layout->addWidget(m_empty);
+    layout->addWidget(m_plot);
+    m_plot->setVisible(false);
+    m_plot->setMinimumHeight(220);
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
+    m_plot->axisRect()->setRangeZoom(Qt::Horizontal);
+    auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
+    ticker->setDateTimeFormat("HH:mm:ss\nyyyy-MM-dd");
+    ticker->setDateTimeSpec(Qt::UTC);
+    m_plot->xAxis->setTicker(ticker);
+    m_plot->xAxis->setLabel(tr("time (UTC)"));
+    m_plot->yAxis->setTicker(QSharedPointer<ByteTicker>::create());
+    m_plot->yAxis->setLabel(tr("heap in use"));
+    // The legend sits in a row under the chart, so it never hides a line.
+    m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->legend->setBorderPen(Qt::NoPen);
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(5);
+    auto* legendRow = new QCPLayoutGrid;
+    m_plot->plotLayout()->addElement(1, 0, legendRow);
+    legendRow->setMargins(QMargins(5, 0, 5, 5));
+    legendRow->addElement(0, 0, m_plot->legend);
+    m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_plot->plotLayout()->setRowStretchFactor(0, 1.6); // the heap chart leads
+    m_plot->setMouseTracking(true);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
+    connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
+    connect(m_plot, &QCustomPlot::mouseRelease, this, &TimelineView::onMouseRelease);
+    m_plot->setToolTip(QString());
+}
+
+void TimelineView::clear() { setSeries({}); }
+
+void TimelineView::clearPanels() {
+    m_plot->clearGraphs();
+    for (auto* rect : m_panels)
+        m_plot->plotLayout()->remove(rect);
+    m_panels.clear();
+    m_plot->plotLayout()->simplify();
+    m_panelSeries.clear();
+}
+
+void TimelineView::showEvidence(const std::vector<Series>& evidence) {
+    // Drop the previous evidence panel.
+    for (auto it = m_panels.begin(); it != m_panels.end();)
+        if ((*it)->property("evidence").toBool()) {
+            // Its lines go with it: a graph whose axes are gone cannot draw.
+            for (int g = m_plot->graphCount() - 1; g >= 0; --g)
+                if (m_plot->graph(g)->keyAxis() && m_plot->graph(g)->keyAxis()->axisRect() == *it)
+                    m_plot->removeGraph(g);
+            m_plot->plotLayout()->remove(*it);
+            it = m_panels.erase(it);
+        } else {
+            ++it;
+        }
+    m_plot->plotLayout()->simplify();
+    m_evidence = evidence;
+    QSet<QString> keys, drawn;
+    for (const auto& s : m_evidence)
+        keys.insert(QString::fromStdString(s.key()));
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph* g = m_plot->graph(i);
+        QString key = g->property("seriesKey").toString();
+        drawn.insert(key);
+        QPen pen = g->pen();
+        QColor c = pen.color();
+        bool on = keys.isEmpty() || keys.contains(key);
+        c.setAlpha(on ? 255 : 50);
+        pen.setColor(c);
+        pen.setWidthF(keys.contains(key) ? 3.0 : (on ? 1.5 : 1.0));
+        g->setPen(pen);
+    }
+    std::vector<const Series*> missing;
+    for (const auto& s : m_evidence)
+        if (!drawn.contains(QString::fromStdString(s.key())))
+            missing.push_back(&s);
+    if (!missing.empty()) {
+        bool bytes = missing.front()->unit == "bytes";
+        std::vector<const Series*> same;
+        for (const auto* s : missing)
+            if ((s->unit == "bytes") == bytes)
+                same.push_back(s);
+        addPanel(tr("evidence"), same, bytes);
+        m_panels.back()->setProperty("evidence", true);
+        for (int i = 0; i < m_plot->graphCount(); ++i)
+            if (m_plot->graph(i)->keyAxis()->axisRect() == m_panels.back()) {
+                QPen pen = m_plot->graph(i)->pen();
+                pen.setWidthF(3.0);
+                m_plot->graph(i)->setPen(pen);
+            }
+    }
+    // Time labels under whichever panel is now last.
+    for (auto* rect : m_panels) {
+        rect->axis(QCPAxis::atBottom)->setTickLabels(false);
+        rect->axis(QCPAxis::atBottom)->setLabel(QString());
+    }
+    if (!m_panels.empty()) {
+        m_plot->xAxis->setTickLabels(false);
+        m_plot->xAxis->setLabel(QString());
+        m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
+        m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
+    }
+    m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
+    m_plot->replot();
+}
+
+QStringList TimelineView::panelTitles() const {
+    QStringList out;
+    for (auto* rect : m_panels)
+        out << rect->axis(QCPAxis::atLeft)->label();
+    return out;
+}
+
+void TimelineView::addPanel(const QString& title, std::vector<const Series*> lines, bool bytes) {
+    if (lines.empty())
+        return;
+    auto* rect = new QCPAxisRect(m_plot);
+    int row = 1 + int(m_panels.size());
+    m_plot->plotLayout()->insertRow(row);
+    m_plot->plotLayout()->addElement(row, 0, rect);
+    m_plot->plotLayout()->setRowStretchFactor(row, 0.4);
+    rect->setMinimumSize(50, 30); // the stretch factors decide, not the default minimum
+    m_panels.push_back(rect);
+    rect->setRangeDrag(Qt::Horizontal);
+    rect->setRangeZoom(Qt::Horizontal);
+    auto* x = rect->axis(QCPAxis::atBottom);
+    auto* y = rect->axis(QCPAxis::atLeft);
+    x->setTicker(m_plot->xAxis->ticker());
+    x->setTickLabels(false);
+    y->setLabel(title);
+    // Few ticks: a panel is short.
+    QSharedPointer<QCPAxisTicker> ticker = bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<ByteTicker>::create())
+                                                 : QSharedPointer<QCPAxisTicker>::create();
+    ticker->setTickCount(3);
+    y->setTicker(ticker);
+    // One time axis for every panel.
+    connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), m_plot->xAxis,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
+    auto* margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    int colour = int(m_panels.size()) * 3;
+    double top = 0;
+    // Each panel names its own lines, in a small legend inside it; the legend
+    // under the chart is the heap's.
+    auto* legend = new QCPLegend;
+    rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignLeft);
+    legend->setLayer("legend");
+    legend->setFont(QFont(font().family(), 7));
+    legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    legend->setWrap(6);
+    legend->setBorderPen(Qt::NoPen);
+    legend->setBrush(QColor(255, 255, 255, 190));
+    legend->setMargins(QMargins(3, 1, 3, 1));
+    legend->setIconSize(14, 8);
+    for (const Series* s : lines) {
+        QCPGraph* g = m_plot->addGraph(x, y);
+        QVector<double> xs, ys;
+        for (const auto& p : s->points) {
+            xs.push_back(toSeconds(p.timeNs));
+            ys.push_back(p.value);
+            top = std::max(top, p.value);
+        }
+        g->setData(xs, ys, true);
+        QColor c = kPalette[colour++ % std::size(kPalette)];
+        g->setPen(QPen(c, 1.5));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
+        QString name = QString::fromStdString(s->key());
+        QStringList values;
+        for (const auto& [k, v] : s->labels)
+            values << QString::fromStdString(v);
+        g->setName(values.isEmpty() ? QString::fromStdString(s->metric) : values.join(' '));
+        g->setProperty("seriesKey", name);
+        g->removeFromLegend(m_plot->legend);
+        g->addToLegend(legend);
+    }
+    y->setRange(0, std::max(1.0, top * 1.1));
+    x->setRange(m_plot->xAxis->range());
+}
+
+void TimelineView::setSeries(std::vector<Series> series) {
+    clearPanels();
+    m_plot->clearItems();
+    m_cursor = nullptr;
+    m_range = nullptr;
+    m_series.clear();
+    m_main = -1;
+    // In-use bytes go on the main chart: the total and the per-site lines;
+    // goroutines, sockets per host and finalizer counters get panels below.
+    for (auto& s : series) {
+        if (s.metric == "heap_inuse_bytes")
+            m_series.push_back(std::move(s));
+        else if ((s.metric == "goroutines" && !s.labels.count("state") && !s.labels.count("group")) ||
+                 (s.metric == "tcp_sockets" && s.labels.count("host")) ||
+                 s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
+                 s.metric == "finalizer_retained_bytes" || s.metric == "gc_heap_live_bytes" ||
+                 s.metric == "gc_heap_goal_bytes" ||
+                 ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
+                  s.labels.at("name").find("finaliz") != std::string::npos))
+            m_panelSeries.push_back(std::move(s));
+    }
+    for (size_t i = 0; i < m_series.size(); ++i)
+        if (m_series[i].labels.count("site") == 0) {
+            m_main = int(i);
+            break;
+        }
+    bool any = m_main >= 0 && !m_series[size_t(m_main)].points.empty();
+    m_empty->setVisible(!any);
+    m_plot->setVisible(any);
+    if (!any) {
+        m_plot->replot();
+        return;
+    }
+    // The total first (index 0 in the plot), then the sites.
+    std::vector<int> order{m_main};
+    for (size_t i = 0; i < m_series.size(); ++i)
+        if (int(i) != m_main)
+            order.push_back(int(i));
+    int colour = 0;
+    for (int idx : order) {
+        const Series& s = m_series[size_t(idx)];
+        QCPGraph* g = m_plot->addGraph();
+        QVector<double> xs, ys;
+        for (const auto& p : s.points) {
+            xs.push_back(toSeconds(p.timeNs));
+            ys.push_back(p.value);
+        }
+        g->setData(xs, ys, true);
+        QColor c = kPalette[colour++ % std::size(kPalette)];
+        bool total = idx == m_main;
+        g->setPen(QPen(c, total ? 2.5 : 1.5));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, total ? QColor(Qt::white) : c,
+                                           total ? 7 : 4));
+        g->setName(lineName(s));
+        g->setProperty("seriesKey", QString::fromStdString(s.key()));
+    }
+    resetZoom();
+    auto pick = [&](auto pred) {
+        std::vector<const Series*> out;
+        for (const auto& s : m_panelSeries)
+            if (pred(s))
+                out.push_back(&s);
+        return out;
+    };
+    addPanel(tr("GC heap"),
+             pick([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; }),
+             true);
+    addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }), false);
+    addPanel(tr("sockets"),
+             pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
+    addPanel(tr("finalizers"), pick([](const Series& s) {
+                 return s.metric == "runtime" || s.metric == "expvar" || s.metric == "finalizers_registered" ||
+                        s.metric == "finalizers_queued";
+             }), false);
+    addPanel(tr("fin. kept"),
+             pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
+    m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
+    // Time labels once, under the bottom panel.
+    bool stacked = !m_panels.empty();
+    m_plot->xAxis->setTickLabels(!stacked);
+    m_plot->xAxis->setLabel(stacked ? QString() : tr("time (UTC)"));
+    if (stacked) {
+        auto* bottom = m_panels.back()->axis(QCPAxis::atBottom);
+        bottom->setTickLabels(true);
+        bottom->setLabel(tr("time (UTC)"));
+    }
+    m_cursor = new QCPItemStraightLine(m_plot);
+    m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
+    m_cursor->setVisible(false);
+    m_plot->replot();
+}
+
+void TimelineView::resetZoom() {
+    if (m_plot->graphCount() == 0)
+        return;
+    m_plot->rescaleAxes();
+    auto xr = m_plot->xAxis->range();
+    double pad = std::max(1.0, xr.size() * 0.04);
+    m_plot->xAxis->setRange(xr.lower - pad, xr.upper + pad);
+    m_plot->yAxis->setRangeLower(0);
+    m_plot->yAxis->setRangeUpper(m_plot->yAxis->range().upper * 1.08);
+    m_plot->replot();
+}
+
+int TimelineView::pointCount() const {
+    return m_main >= 0 && m_plot->graphCount() > 0 ? m_plot->graph(0)->dataCount() : 0;
+}
+
+QPoint TimelineView::pointPosition(int i) const {
+    if (i < 0 || i >= pointCount())
+        return {};
+    auto it = m_plot->graph(0)->data()->at(i);
+    return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(it->key))),
+                  int(std::lround(m_plot->yAxis->coordToPixel(it->value))));
+}
+
+int TimelineView::nearestPoint(double pixelX) const {
+    int best = -1;
+    double bestDist = 12; // pixels
+    for (int i = 0; i < pointCount(); ++i) {
+        double px = m_plot->xAxis->coordToPixel(m_plot->graph(0)->data()->at(i)->key);
+        double d = std::fabs(px - pixelX);
+        if (d < bestDist) {
+            bestDist = d;
+            best = i;
+        }
+    }
+    return best;
+}
+
+QString TimelineView::describePoint(int i) const {
+    const Series& main = m_series[size_t(m_main)];
+    const auto& p = main.points[size_t(i)];
+    QString text = QStringLiteral("<b>%1</b><br>heap in use: <b>%2</b>")
+                       .arg(QString::fromStdString(formatTimeIso(p.timeNs)),
+                            QString::fromStdString(formatValue(int64_t(p.value), "bytes")));
+    for (size_t k = 0; k < m_series.size(); ++k) {
+        if (int(k) == m_main)
+            continue;
+        const Series& s = m_series[k];
+        for (const auto& q : s.points)
+            if (q.snapshotId == p.snapshotId)
+                text += QStringLiteral("<br>%1: %2")
+                            .arg(lineName(s).toHtmlEscaped(),
+                                 QString::fromStdString(formatValue(int64_t(q.value), "bytes")));
+    }
+    return text + tr("<br><i>click to open this snapshot</i>");
+}
+
+void TimelineView::onMouseMove(QMouseEvent* event) {
+    if (m_pressX >= 0 && (event->buttons() & Qt::LeftButton) && !(event->modifiers() & Qt::ControlModifier)) {
+        if (std::fabs(event->position().x() - m_pressX) > 6) {
+            // A drag picks a range: drawn as a band over the heap chart.
+            double a = m_plot->xAxis->pixelToCoord(m_pressX), b = m_plot->xAxis->pixelToCoord(event->position().x());
+            showRangeBand(std::min(a, b), std::max(a, b));
+            m_dragging = true;
+            m_plot->replot(QCustomPlot::rpQueuedReplot);
+        }
+        return;
+    }
+    int i = nearestPoint(event->position().x());
+    if (i < 0) {
+        QToolTip::hideText();
+        return;
+    }
+    QToolTip::showText(event->globalPosition().toPoint(), describePoint(i), m_plot);
+}
+
+void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
+    for (auto* item : m_noteItems)
+        m_plot->removeItem(item);
+    m_noteItems.clear();
+    for (const auto& n : notes) {
+        double x = toSeconds(n.timeNs);
+        QColor c = n.severity == "critical" ? QColor(198, 40, 40) : n.severity == "warning" ? QColor(239, 108, 0)
+                                                                                         : QColor(106, 27, 154);
+        if (n.endNs > n.timeNs) {
+            auto* band = new QCPItemRect(m_plot);
+            band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            band->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            band->topLeft->setCoords(x, 0);
+            band->bottomRight->setCoords(toSeconds(n.endNs), 1);
+            QColor fill = c;
+            fill.setAlpha(28);
+            band->setBrush(fill);
+            band->setPen(Qt::NoPen);
+            m_noteItems.push_back(band);
+        }
+        auto* line = new QCPItemStraightLine(m_plot);
+        line->point1->setCoords(x, 0);
+        line->point2->setCoords(x, 1);
+        line->setPen(QPen(c, 1.2, Qt::DashLine));
+        auto* label = new QCPItemText(m_plot);
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
+        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        label->position->setCoords(x, 0.03);
+        label->setText(QString::fromStdString(annotationLabel(n.text))); // plain text, never markup
+        label->setColor(c);
+        label->setPadding(QMargins(3, 0, 0, 0));
+        m_noteItems.push_back(line);
+        m_noteItems.push_back(label);
+    }
+    m_plot->replot();
+}
+
+void TimelineView::onMousePress(QMouseEvent* event) {
+    if (event->button() == Qt::RightButton) {
+        double x = m_plot->xAxis->pixelToCoord(event->position().x());
+        emit annotateRequested(qint64(x * 1e9));
+        return;
+    }
+    if (event->button() != Qt::LeftButton)
+        return;
+    // Ctrl+drag pans; a plain drag picks a range, a click a snapshot.
+    bool pan = event->modifiers() & Qt::ControlModifier;
+    m_plot->setInteraction(QCP::iRangeDrag, pan);
+    m_pressX = pan ? -1 : event->position().x();
+    m_dragging = false;
+}
+
+void TimelineView::onMouseRelease(QMouseEvent* event) {
+    if (event->button() != Qt::LeftButton || m_pressX < 0)
+        return;
+    double from = m_pressX, to = event->position().x();
+    bool dragged = m_dragging;
+    m_pressX = -1;
+    m_dragging = false;
+    m_plot->setInteraction(QCP::iRangeDrag, true);
+    if (dragged) {
+        pickRange(int64_t(m_plot->xAxis->pixelToCoord(std::min(from, to)) * 1e9),
+                  int64_t(m_plot->xAxis->pixelToCoord(std::max(from, to)) * 1e9));
+        return;
+    }
+    int i = nearestPoint(to);
+    if (i < 0)
+        return;
+    if (m_range) {
+        m_range->setVisible(false);
+        m_plot->replot();
+    }
+    int64_t id = m_series[size_t(m_main)].points[size_t(i)].snapshotId;
+    markSnapshot(id);
+    emit snapshotClicked(id);
+}
+
+void TimelineView::showRangeBand(double fromSec, double toSec) {
+    if (!m_range) {
+        m_range = new QCPItemRect(m_plot);
+        m_range->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->bottomRight->setTypeY(QCPItemPosition::ptAxisRectRatio);
+        m_range->setBrush(QColor(0, 114, 178, 40));
+        m_range->setPen(QPen(QColor(0, 114, 178, 140)));
+    }
+    m_range->topLeft->setCoords(fromSec, 0);
+    m_range->bottomRight->setCoords(toSec, 1);
+    m_range->setVisible(true);
+}
+
+bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
+    if (m_main < 0)
+        return false;
+    int64_t first = 0, last = 0;
+    for (const auto& p : m_series[size_t(m_main)].points)
+        if (p.timeNs >= fromNs && p.timeNs <= toNs) {
+            if (!first)
+                first = p.snapshotId;
+            last = p.snapshotId;
+        }
+    if (!first || first == last) {
+        if (m_range) {
+            m_range->setVisible(false);
+            m_plot->replot();
+        }
+        return false;
+    }
+    showRangeBand(toSeconds(fromNs), toSeconds(toNs));
+    markSnapshot(last);
+    emit rangePicked(first, last, fromNs, toNs);
+    return true;
+}
+
+void TimelineView::markSnapshot(int64_t snapshotId) {
+    if (m_main < 0 || !m_cursor)
+        return;
+    for (const auto& p : m_series[size_t(m_main)].points)
+        if (p.snapshotId == snapshotId) {
+            double x = toSeconds(p.timeNs);
+            m_cursor->point1->setCoords(x, 0);
+            m_cursor->point2->setCoords(x, 1);
+            m_cursor->setVisible(true);
+            m_plot->replot();
+            return;
+        }
+}
+
+} // namespace memscope::ui

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "store/case_store.h"
+#include "analysis/series/series.h"
+
+#include <QWidget>
+#include <vector>
+
+class QCustomPlot;
+class QCPItemStraightLine;
+class QCPItemRect;
+class QCPAbstractItem;
+class QCPAxisRect;
+class QLabel;
+
+namespace memscope::ui {
+
+// The home view: heap in use over time on a real time axis, the top
+// allocation sites as their own lines. Hover shows values, click picks a snapshot.
+class TimelineView : public QWidget {
+    Q_OBJECT
+public:
+    explicit TimelineView(QWidget* parent = nullptr);
+
+    void setSeries(std::vector<Series> series);
+    void clear();
+    // Shows every point again after zooming or panning.
+    void resetZoom();
+    // Marks a snapshot as picked (draws the cursor) without emitting.
+    void markSnapshot(int64_t snapshotId);
+
+    QCustomPlot* plot() const { return m_plot; }
+    // Points on the main (total in-use) line: one per heap snapshot.
+    int pointCount() const;
+    // Pixel position of the i-th point of the main line, for tests and tooling.
+    QPoint pointPosition(int i) const;
+    const std::vector<Series>& series() const { return m_series; }
+    // Draws a finding's series bold (and the rest faint); series the timeline
+    // does not draw get an "evidence" panel. Empty: back to normal.
+    void showEvidence(const std::vector<Series>& evidence);
+    // Annotations as dashed markers with their text on the heap chart.
+    void setAnnotations(const std::vector<Annotation>& notes);
+    int annotationCount() const { return int(m_noteItems.size()); }
+    // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
+    QStringList panelTitles() const;
+    // Picks the heap snapshots in a time range as a drag does; false when
+    // fewer than two fall inside.
+    bool pickRange(int64_t fromNs, int64_t toNs);
+
+signals:
+    void snapshotClicked(qint64 snapshotId);
+    // Right click: the user wants a note at this time (ns since the epoch).
+    void annotateRequested(qint64 timeNs);
+    // A drag over the timeline: the first and last heap snapshots inside it.
+    void rangePicked(qint64 firstSnapshot, qint64 lastSnapshot, qint64 fromNs, qint64 toNs);
+
+private:
+    void onMouseMove(QMouseEvent* event);
+    void onMousePress(QMouseEvent* event);
+    void onMouseRelease(QMouseEvent* event);
+    // The picked range's band over the charts (created on first use).
+    void showRangeBand(double fromSec, double toSec);
+    // The snapshot under a pixel x, or -1 when nothing is near.
+    int nearestPoint(double pixelX) const;
+    QString describePoint(int i) const;
+
+    // Panels under the heap chart, sharing its time axis.
+    void addPanel(const QString& title, std::vector<const Series*> lines, bool bytes);
+    void clearPanels();
+
+    QCustomPlot* m_plot;
+    QLabel* m_empty;
+    std::vector<QCPAxisRect*> m_panels;
+    std::vector<Series> m_evidence; // kept alive for the evidence panel
+    std::vector<QCPAbstractItem*> m_noteItems;
+    std::vector<Series> m_panelSeries;
+    QCPItemStraightLine* m_cursor = nullptr;
+    QCPItemRect* m_range = nullptr;
+    double m_pressX = -1;
+    bool m_dragging = false;
+    std::vector<Series> m_series;
+    int m_main = -1; // index into m_series of the total in-use line
+};
+
+} // namespace memscope::ui

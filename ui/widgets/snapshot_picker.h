@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "import/capture_time.h"
+#include "store/case_store.h"
+
+#include <QComboBox>
+
+namespace memscope::ui {
+
+// Fills a picker with the snapshots of one kind ("id  time  file", the id as
+// item data), oldest first.
+inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo>& snapshots,
+                               const std::string& kind) {
+    picker->clear();
+    for (const auto& s : snapshots)
+        if (s.kind == kind)
+            picker->addItem(QStringLiteral("%1  %2  %3")
+                                .arg(s.id)
+                                .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
+                                     QString::fromStdString(s.sourceName)),
+                            qlonglong(s.id));
+}
+
+} // namespace memscope::ui
