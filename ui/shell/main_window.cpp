@@ -3,7 +3,7 @@
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
-#include "io/output_file.h"
+#include "export/report_export.h"
 #include "pages/annotations_view.h"
 #include "pages/compare_view.h"
 #include "pages/connections_view.h"
@@ -15,11 +15,11 @@
 #include "report/report.h"
 #include "store/case_store.h"
 #include "widgets/table_copy.h"
+#include "widgets/theme.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QDir>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -369,30 +369,8 @@ void MainWindow::exportReport() {
                                                 tr("HTML (*.html);;Markdown with PNG charts (*.md);;JSON (*.json)"));
     if (path.isEmpty())
         return;
-    auto store = CaseStore::open(m_casePath.toStdString(), true);
-    if (!store) {
-        QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(store.error().toString()));
-        return;
-    }
-    std::string text;
-    if (path.endsWith(".json")) {
-        text = reportJson(**store);
-    } else if (path.endsWith(".md")) {
-        ReportOptions opts;
-        QFileInfo info(path);
-        QString folder = info.completeBaseName() + "-charts";
-        QDir(info.absolutePath()).mkpath(folder);
-        opts.chartFile = [&](const ChartSpec& chart, const std::string& stem) -> std::string {
-            QString rel = folder + "/" + QString::fromStdString(stem) + ".png";
-            return saveChartPng(chart, info.absolutePath() + "/" + rel) ? rel.toStdString() : std::string();
-        };
-        text = reportMarkdown(**store, opts);
-    } else {
-        text = reportHtml(**store);
-    }
-    // Whole or not at all: a full disk is said, not a cut file behind "Wrote".
-    if (auto st = writeOutputFile(path.toStdString(), text); !st) {
-        QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(st.error().toString()));
+    if (QString err = writeReport(m_casePath, path); !err.isEmpty()) {
+        QMessageBox::warning(this, tr("Export Report"), err);
         return;
     }
     setIdle(tr("Wrote %1").arg(path));
@@ -475,28 +453,7 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
 }
 
 void MainWindow::applyTheme(bool dark) {
-    QApplication::setStyle("Fusion");
-    QPalette p = QApplication::style()->standardPalette();
-    if (dark) {
-        p.setColor(QPalette::Window, QColor(45, 45, 48));
-        p.setColor(QPalette::WindowText, QColor(225, 225, 225));
-        p.setColor(QPalette::Base, QColor(30, 30, 32));
-        p.setColor(QPalette::AlternateBase, QColor(40, 40, 44));
-        p.setColor(QPalette::Text, QColor(225, 225, 225));
-        p.setColor(QPalette::Button, QColor(55, 55, 60));
-        p.setColor(QPalette::ButtonText, QColor(225, 225, 225));
-        p.setColor(QPalette::ToolTipBase, QColor(60, 60, 64));
-        p.setColor(QPalette::ToolTipText, QColor(235, 235, 235));
-        p.setColor(QPalette::Highlight, QColor(42, 130, 218));
-        p.setColor(QPalette::HighlightedText, Qt::white);
-        p.setColor(QPalette::PlaceholderText, QColor(150, 150, 150));
-        p.setColor(QPalette::Mid, QColor(90, 90, 95));
-        p.setColor(QPalette::Link, QColor(100, 170, 255));
-        p.setColor(QPalette::Disabled, QPalette::Text, QColor(130, 130, 130));
-        p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(130, 130, 130));
-        p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(130, 130, 130));
-    }
-    QApplication::setPalette(p);
+    QPalette p = applyPalette(dark);
     for (auto* plot : findChildren<QCustomPlot*>())
         stylePlot(plot, p);
     m_dark = dark;
