@@ -123,7 +123,7 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
 
 } // namespace
 
-HeapPage::HeapPage(QWidget* parent) : QWidget(parent) {
+HeapPage::HeapPage(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
     QWidget* sitesPanel = buildSitesPanel();
     QWidget* treePanel = buildTreePanel();
     QWidget* flamePanel = buildFlamePanel();
@@ -136,13 +136,9 @@ HeapPage::HeapPage(QWidget* parent) : QWidget(parent) {
     m_detailSplit->addWidget(m_source);
     m_detailSplit->setSizes({300, 200});
 
-    m_hsplit = new QSplitter(Qt::Horizontal, this);
-    m_hsplit->addWidget(sitesPanel);
-    m_hsplit->addWidget(m_detailSplit);
-    m_hsplit->setSizes({640, 760});
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_hsplit);
+    addWidget(sitesPanel);
+    addWidget(m_detailSplit);
+    setSizes({640, 760});
 
     // Site actions (right-click).
     m_sitesView->setContextMenuPolicy(Qt::ActionsContextMenu);
@@ -483,12 +479,12 @@ bool HeapPage::isBusy() const {
 }
 
 void HeapPage::restoreLayout(const QSettings& settings) {
-    m_hsplit->restoreState(settings.value("window/hsplit").toByteArray());
+    restoreState(settings.value("window/hsplit").toByteArray());
     m_detailSplit->restoreState(settings.value("window/detailsplit").toByteArray());
 }
 
 void HeapPage::saveLayout(QSettings& settings) const {
-    settings.setValue("window/hsplit", m_hsplit->saveState());
+    settings.setValue("window/hsplit", saveState());
     settings.setValue("window/detailsplit", m_detailSplit->saveState());
 }
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The "Allocation sites" tab: a heap snapshot's sites, and the flame graph,
-// call tree and source lines that follow the site picked among them.
+// call tree and source lines that follow the site picked among them. The page
+// is the splitter between the sites and those panes, as the tab has always been:
+// the window's minimum size follows the panes' contents the same way.
 #pragma once
 
 #include "analysis/profile/calltree.h"
@@ -9,7 +11,7 @@
 #include "model/profile.h"
 
 #include <QString>
-#include <QWidget>
+#include <QSplitter>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -20,7 +22,6 @@ class QLabel;
 class QLineEdit;
 class QSettings;
 class QSortFilterProxyModel;
-class QSplitter;
 class QTabWidget;
 class QTableView;
 class QTreeView;
@@ -50,7 +51,7 @@ struct SnapshotSites {
     std::shared_ptr<const CallTree> flame, flameDiff;
 };
 
-class HeapPage : public QWidget {
+class HeapPage : public QSplitter {
     Q_OBJECT
 public:
     explicit HeapPage(QWidget* parent = nullptr);
@@ -124,7 +125,6 @@ private:
     QLabel* m_flameInfo = nullptr;
     QTabWidget* m_detailTabs = nullptr;
     QSplitter* m_detailSplit = nullptr;
-    QSplitter* m_hsplit = nullptr;
     SourceView* m_source = nullptr;
 
     std::shared_ptr<const Profile> m_profile, m_previousProfile;
