@@ -36,13 +36,13 @@ seed() { # TARGET FILE...: decoded copies of the test inputs
   done
 }
 d=tests/data
-seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz
+seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz resources/demo/heap-0*.pb.gz
 seed heap_text $d/heaptext/*
 seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001*
 seed lsof $d/lsof/*
-seed gctrace $d/gctrace/*
-seed json $d/metrics/*
-seed escape $d/escape/*
+seed gctrace $d/gctrace/* resources/demo/gctrace.log
+seed json $d/metrics/* resources/demo/vars-012-20261126T165941Z.json
+seed escape $d/escape/* resources/demo/build-gcflags-m.txt
 seed heapdump $d/heapdump/heapdump_tiny_go119.bin
 seed ss $d/ss/*
 # elf: a tiny C executable, and a small Go one built here when Go is installed.
@@ -54,8 +54,8 @@ fi
 case " $targets " in *" casefile "*) # a small real case: one file of each kind the case reads back
   tmp=$(mktemp -d)
   ASAN_OPTIONS=detect_leaks=0 build-fuzz/app/memscope import "$tmp/seed.memscope" \
-    $d/pprof/heap-001-20261126T165901Z.pb.gz $d/goroutines/goroutine_debug2_go119.txt \
-    $d/heapdump/heapdump_tiny_go119.bin $d/lsof/lsof_p_go119.txt $d/gctrace/gctrace.log \
+    resources/demo/heap-001-20261126T165901Z.pb.gz $d/goroutines/goroutine_debug2_go119.txt \
+    $d/heapdump/heapdump_tiny_go119.bin $d/lsof/lsof_p_go119.txt resources/demo/gctrace.log \
     $d/metrics/metrics-012-20261126T165941Z.json >/dev/null
   mkdir -p build-fuzz/corpus/casefile && cp "$tmp/seed.memscope" build-fuzz/corpus/casefile/seed.memscope
   rm -rf "$tmp" ;;

@@ -125,7 +125,7 @@ void TestCli::topJsonMatchesGolden_data() {
 void TestCli::topJsonMatchesGolden() {
     QFETCH(QString, file);
     QFETCH(QString, sample);
-    Run r = memscopeRun({"top", dataPath("pprof/" + file), "--sample", sample, "-n", "0", "--json"});
+    Run r = memscopeRun({"top", pprofPath(file), "--sample", sample, "-n", "0", "--json"});
     QCOMPARE(r.code, 0);
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(doc["sample"].toString(), sample);
@@ -421,8 +421,8 @@ void TestCli::leakingServiceEndToEnd() {
 }
 
 void TestCli::diffTwoFiles() {
-    Run r = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
-                         dataPath("pprof/heap-012-20261126T165941Z.pb.gz"), "--json", "-n", "3"});
+    Run r = memscopeRun({"diff", demoPath("heap-001-20261126T165901Z.pb.gz"),
+                         demoPath("heap-012-20261126T165941Z.pb.gz"), "--json", "-n", "3"});
     QCOMPARE(r.code, 0);
     auto types = QJsonDocument::fromJson(r.out.toUtf8()).object()["sample_types"].toArray();
     QCOMPARE(types.size(), 4);
@@ -435,7 +435,7 @@ void TestCli::diffTwoFiles() {
         QCOMPARE(row["delta"].toInteger(), row["new"].toInteger() - row["base"].toInteger());
     }
     // Different kinds are refused with a clear message.
-    Run bad = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
+    Run bad = memscopeRun({"diff", demoPath("heap-001-20261126T165901Z.pb.gz"),
                            QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo/lsof-001-20261126T165901Z.lsofF.zst")});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("diff two of a kind"));
