@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (CMake preset `fuzz`: clang, ASan+UBSan) and runs
 # each for SECONDS (default 60), seeded from tests/data.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
-# FUZZ_PARALLEL=N runs N targets at a time (default 1). Inputs are capped at
+# FUZZ_PARALLEL=N runs N targets at a time (default 1); FUZZ_TIMEOUT=S is the
+# seconds one input may take (default 10; raise it on a busy machine). Inputs are capped at
 # FUZZ_MAX_LEN bytes (default 256 KiB), seeds too.
 # Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing elf
 # casefile. elf takes inputs up to FUZZ_MAX_LEN_ELF (default 2 MiB): a Go
@@ -67,7 +68,7 @@ run() { # TARGET: one run; prints one summary line, returns non-zero on a findin
   [ "$t" = casefile ] && [ "$len" -lt 1048576 ] && len=1048576
   mkdir -p "build-fuzz/artifacts/$t"
   start=$(date +%s)
-  build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
+  build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" \
       -rss_limit_mb=2048 -max_len="$len" -artifact_prefix="build-fuzz/artifacts/$t/" \
       -print_final_stats=1 >"$log" 2>&1 || rc=$?
   end=$(date +%s)
