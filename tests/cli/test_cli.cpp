@@ -73,6 +73,7 @@ private slots:
     void hostileNamesReachNoTerminal();
     void outputsOnAFullDisk();
     void profileUnderAMemoryLimit();
+    void demoWithoutADisplayPrintsItsReport();
 
 private:
     QTemporaryDir m_dir;
@@ -367,6 +368,24 @@ void TestCli::profileUnderAMemoryLimit() {
     r = memscopeLimited({}, {"top", fatFile, "-n", "1"});
     QCOMPARE(r.code, 0);
     QVERIFY(r.out.contains("main.leak"));
+}
+
+// The README's first command on a machine without a display: the build tree's
+// memscope finds the shipped captures, builds the demo case and prints its report.
+void TestCli::demoWithoutADisplayPrintsItsReport() {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MEMSCOPE_DEMO_CASE", "XDG_DATA_HOME"})
+        env.remove(v);
+    env.insert("HOME", m_dir.filePath("demo-home"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(MEMSCOPE_BIN), {"--demo"});
+    QVERIFY(p.waitForFinished(180000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY2(out.contains("Snapshots: 1 escape, 12 expvar, 12 fds, 1 gctrace, 12 goroutines, 12 heap, 2 heapdump"),
+             qPrintable(out.left(2000)));
+    QVERIFY(out.contains("TCP connections leak to 127.0.0.2, 127.0.0.3 and 127.0.0.4"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
