@@ -30,7 +30,7 @@ void TestMetrics::jsonNumbersByPath() {
     QVERIFY(st.ok());
     QCOMPARE(got, (std::map<std::string, double>{{"a", 1}, {"b.c", 2.5}, {"b.f", 1}}));
     // The real expvar sample: memstats and the service's counters.
-    std::string text = readText(dataPath("metrics/vars-012-20261126T165941Z.json"));
+    std::string text = readText(demoPath("vars-012-20261126T165941Z.json"));
     got.clear();
     QVERIFY(visitJsonNumbers(text, [&](const std::string& p, double v) { got[p] = v; }).ok());
     QCOMPARE(got.at("finalizers.registered"), 1764.0);
@@ -76,7 +76,7 @@ void TestMetrics::gctraceLines() {
     QCOMPARE(g.stacksMb, 0.0);
     QCOMPARE(g.procs, int64_t(2));
     QVERIFY(g.forced);
-    std::string log = readText(dataPath("gctrace/gctrace.log"));
+    std::string log = readText(demoPath("gctrace.log"));
     auto s2 = openStream(log);
     auto all = parseGcTrace(*s2);
     QVERIFY(all.ok());
@@ -109,12 +109,12 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
     QTemporaryDir dir;
     auto s = CaseStore::open(dir.filePath("m.memscope").toStdString());
     QVERIFY(s.ok());
-    auto vars = (*s)->importFile(dataPath("metrics/vars-012-20261126T165941Z.json").toStdString(), {}, {});
+    auto vars = (*s)->importFile(demoPath("vars-012-20261126T165941Z.json").toStdString(), {}, {});
     QCOMPARE(vars.format, std::string("expvar"));
     auto metrics = (*s)->importFile(dataPath("metrics/metrics-012-20261126T165941Z.json").toStdString(), {}, {});
     QCOMPARE(metrics.format, std::string("runtime_metrics"));
     QCOMPARE(metrics.timeSource, std::string("data"));
-    auto gc = (*s)->importFile(dataPath("gctrace/gctrace.log").toStdString(), {}, {});
+    auto gc = (*s)->importFile(demoPath("gctrace.log").toStdString(), {}, {});
     QCOMPARE(gc.status, ImportStatus::Imported);
     QCOMPARE(gc.timeSource, std::string("expvar"));
     // expvar's LastGC is when cycle NumGC (12) ended: that cycle lands there.
