@@ -22,6 +22,7 @@ struct Command {
     const char* usage; // its lines in --help, in the table's order
 };
 
+// clang-format off: a line of the table is a line of --help
 const Command kCommands[] = {
     {"import", cmdImport,
      "  memscope import CASE PATH... [--target NAME] [--binary EXE]\n"
@@ -44,15 +45,18 @@ const Command kCommands[] = {
     {"export-chart", cmdExportChart,
      "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
      "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
-     "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
-     "                                          a heap profile's flame graph, or its change since --base\n"},
+     "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o "
+     "FILE\n"
+     "                                          a heap profile's flame graph, or its change since "
+     "--base\n"},
     {"findings", cmdFindings,
      "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"},
     {"retention", cmdRetention,
      "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
      "                                          what keeps a heap dump's memory alive\n"},
     {"paths", cmdPaths,
-     "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] [--json]\n"
+     "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] "
+     "[--json]\n"
      "                                          shortest chains from roots to objects\n"},
     {"report", cmdReport,
      "  memscope report CASE [--format md|html|json] [-o FILE]\n"
@@ -60,6 +64,7 @@ const Command kCommands[] = {
     {"formats", cmdFormats,
      "  memscope formats                        the capture formats this memscope reads\n"},
 };
+// clang-format on
 
 std::optional<int> dispatch(const std::vector<std::string>& args) {
     // Plugins load before any command, so each sees their formats.
@@ -88,9 +93,10 @@ std::optional<int> dispatch(const std::vector<std::string>& args) {
 } // namespace
 
 std::string usage() {
-    std::string text = "usage:\n"
-                       "  memscope [CASE]                         open the workbench (on CASE)\n"
-                       "  memscope --demo                         open the workbench on the bundled demo case\n";
+    std::string text =
+        "usage:\n"
+        "  memscope [CASE]                         open the workbench (on CASE)\n"
+        "  memscope --demo                         open the workbench on the bundled demo case\n";
     for (const Command& c : kCommands)
         text += c.usage;
     return text + "\nexit status: 0 ok, 1 some input failed (the rest was done), 2 usage error\n";
@@ -108,7 +114,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
     } catch (const std::bad_alloc&) {
         // Under a memory limit (ulimit -v, a container's) an allocation can
         // fail anywhere: a clear failure, not an abort.
-        std::cerr << "memscope: out of memory: the input needs more memory than this process may use\n";
+        std::cerr
+            << "memscope: out of memory: the input needs more memory than this process may use\n";
         return kInputFailed;
     }
     if (!rc)
@@ -121,7 +128,8 @@ std::optional<int> run(const std::vector<std::string>& args) {
     bool lost = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good();
     if (lost) {
         int err = errno;
-        std::cerr << "memscope: standard output: " << (err ? std::strerror(err) : "write failed") << "\n";
+        std::cerr << "memscope: standard output: " << (err ? std::strerror(err) : "write failed")
+                  << "\n";
         return *rc == kOk ? kInputFailed : *rc;
     }
     return rc;

@@ -15,7 +15,8 @@ int cmdFormats(const std::vector<std::string>& argv) {
     const std::vector<std::string>& pluginLog = cli::pluginLog(argv.empty() ? "" : argv[0]);
     std::cout << "memscope reads (by content, gzip and zstd transparently):\n";
     for (const auto& imp : ImporterRegistry::instance().importers())
-        std::cout << "  " << imp->format() << std::string(imp->format().size() < 16 ? 16 - imp->format().size() : 1, ' ')
+        std::cout << "  " << imp->format()
+                  << std::string(imp->format().size() < 16 ? 16 - imp->format().size() : 1, ' ')
                   << imp->description() << "\n";
     if (!pluginLog.empty()) {
         std::cout << "\nplugins:\n";

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Importer plugins: found in $MEMSCOPE_PLUGIN_PATH, beside the executable
 // (build tree or install) and in the user's data folder, loaded once.
-#include "cli/common.h"
 #include "cli/plugins.h"
+#include "cli/common.h"
 
 #include "import/importer.h"
 
@@ -41,7 +41,7 @@ std::vector<std::string> loadPlugins(const std::string& argv0) {
         }
     }
     fs::path exe = exeDir(argv0);
-    folders.push_back((exe / "../plugins").string());                              // build tree
+    folders.push_back((exe / "../plugins").string());                                // build tree
     folders.push_back((exe / ".." / MEMSCOPE_LIBDIR / "memscope/plugins").string()); // install
     if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
         folders.push_back((fs::path(x) / "memscope/plugins").string());

@@ -25,7 +25,8 @@ QString writeReport(const QString& casePath, const QString& path) {
         QDir(info.absolutePath()).mkpath(folder);
         opts.chartFile = [&](const ChartSpec& chart, const std::string& stem) -> std::string {
             QString rel = folder + "/" + QString::fromStdString(stem) + ".png";
-            return saveChartPng(chart, info.absolutePath() + "/" + rel) ? rel.toStdString() : std::string();
+            return saveChartPng(chart, info.absolutePath() + "/" + rel) ? rel.toStdString()
+                                                                        : std::string();
         };
         text = reportMarkdown(**store, opts);
     } else {

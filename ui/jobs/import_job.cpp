@@ -10,7 +10,8 @@
 
 namespace memscope::ui {
 
-ImportReport runImport(const QString& casePath, const std::vector<std::string>& paths, std::stop_token stop,
+ImportReport runImport(const QString& casePath, const std::vector<std::string>& paths,
+                       std::stop_token stop,
                        const std::function<void(int perMille, const QString& what)>& progress) {
     ImportReport report;
     auto store = CaseStore::open(casePath.toStdString());

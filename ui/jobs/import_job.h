@@ -21,7 +21,8 @@ struct ImportReport {
 // `casePath` until `stop` is requested. `progress` hears a per-mille value and
 // what is being read, at most 25 times a second and only when the value grew,
 // as a QFuture's progress was. Always returns a report, cancelled or not.
-ImportReport runImport(const QString& casePath, const std::vector<std::string>& paths, std::stop_token stop,
+ImportReport runImport(const QString& casePath, const std::vector<std::string>& paths,
+                       std::stop_token stop,
                        const std::function<void(int perMille, const QString& what)>& progress);
 
 } // namespace memscope::ui

@@ -23,7 +23,7 @@ class JobHandle {
 public:
     bool superseded() const { return m_state->current.load() != m_id || !m_state->context; }
     // Runs `fn` on the GUI thread, unless a newer job started by then.
-    template<typename Fn>
+    template <typename Fn>
     void post(Fn&& fn) const {
         QMetaObject::invokeMethod(
             m_state->context.data(),
@@ -63,27 +63,28 @@ public:
 
     // `job` runs on the pool, called with a JobHandle when it takes one;
     // `then` gets its result on the GUI thread unless a newer job started.
-    template<typename Job, typename Then>
+    template <typename Job, typename Then>
     void start(Job&& job, Then&& then) {
         const quint64 id = ++m_state->current;
         m_state->running = true;
         JobHandle handle(m_state, id);
         prune();
-        m_futures.push_back(QtConcurrent::run([handle, job = std::forward<Job>(job),
-                                               then = std::forward<Then>(then)]() mutable {
-            auto result = [&] {
-                if constexpr (std::is_invocable_v<Job&, const JobHandle&>)
-                    return job(handle);
-                else
-                    return job();
-            }();
-            if (handle.superseded())
-                return;
-            handle.post([state = handle.m_state, then = std::move(then), result = std::move(result)]() mutable {
-                state->running = false;
-                then(std::move(result));
-            });
-        }));
+        m_futures.push_back(QtConcurrent::run(
+            [handle, job = std::forward<Job>(job), then = std::forward<Then>(then)]() mutable {
+                auto result = [&] {
+                    if constexpr (std::is_invocable_v<Job&, const JobHandle&>)
+                        return job(handle);
+                    else
+                        return job();
+                }();
+                if (handle.superseded())
+                    return;
+                handle.post([state = handle.m_state, then = std::move(then),
+                             result = std::move(result)]() mutable {
+                    state->running = false;
+                    then(std::move(result));
+                });
+            }));
     }
 
     // True from a start until its result is handed over (or dropped by a reset).

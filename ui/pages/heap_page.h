@@ -10,8 +10,8 @@
 #include "jobs/job_tracker.h"
 #include "model/profile.h"
 
-#include <QString>
 #include <QSplitter>
+#include <QString>
 #include <memory>
 #include <string>
 #include <unordered_map>
