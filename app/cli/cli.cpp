@@ -22,7 +22,8 @@ struct Command {
     const char* usage; // its lines in --help, in the table's order
 };
 
-// clang-format off: a line of the table is a line of --help
+// A line of the table is a line of --help.
+// clang-format off
 const Command kCommands[] = {
     {"import", cmdImport,
      "  memscope import CASE PATH... [--target NAME] [--binary EXE]\n"
@@ -45,18 +46,15 @@ const Command kCommands[] = {
     {"export-chart", cmdExportChart,
      "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
      "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
-     "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o "
-     "FILE\n"
-     "                                          a heap profile's flame graph, or its change since "
-     "--base\n"},
+     "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
+     "                                          a heap profile's flame graph, or its change since --base\n"},
     {"findings", cmdFindings,
      "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"},
     {"retention", cmdRetention,
      "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
      "                                          what keeps a heap dump's memory alive\n"},
     {"paths", cmdPaths,
-     "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] "
-     "[--json]\n"
+     "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] [--json]\n"
      "                                          shortest chains from roots to objects\n"},
     {"report", cmdReport,
      "  memscope report CASE [--format md|html|json] [-o FILE]\n"
