@@ -134,10 +134,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_kind = new QComboBox(this);
     m_base = new QComboBox(this);
     m_new = new QComboBox(this);
-    for (auto* c : {m_base, m_new}) {
-        c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-        c->setMinimumContentsLength(28);
-    }
+    for (auto* c : {m_base, m_new})
+        fitSnapshotPicker(c, 16);
     auto* swap = new QPushButton(tr("Swap"), this);
     auto* go = new QPushButton(tr("Compare"), this);
     m_summary = new QLabel(tr("Pick two snapshots of a kind to compare."), this);

@@ -3,6 +3,7 @@
 
 #include "report/chart_svg.h"
 #include "base/format.h"
+#include "widgets/snapshot_picker.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -339,7 +340,7 @@ void RetentionGraph::mousePressEvent(QMouseEvent* e) {
 
 RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
-    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fitSnapshotPicker(m_snapshot);
     m_summary = new QLabel(tr("Import a Go heap dump (runtime/debug.WriteHeapDump) to see what keeps memory alive."), this);
     m_summary->setWordWrap(true);
     m_filter = new QLineEdit(this);

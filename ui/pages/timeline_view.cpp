@@ -6,6 +6,7 @@
 #include "base/format.h"
 
 #include <QLabel>
+#include <QScrollArea>
 #include <QSet>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -68,8 +69,16 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     layout->addWidget(m_empty);
-    layout->addWidget(m_plot);
-    m_plot->setVisible(false);
+    // The panels keep a legible height each; when the window is short the
+    // timeline scrolls through them instead of making the window taller.
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(m_plot);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setMinimumHeight(kMinimumHeight);
+    layout->addWidget(m_scroll);
+    m_scroll->setVisible(false);
     m_plot->setMinimumHeight(220);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
@@ -279,7 +288,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
         }
     bool any = m_main >= 0 && !m_series[size_t(m_main)].points.empty();
     m_empty->setVisible(!any);
-    m_plot->setVisible(any);
+    m_scroll->setVisible(any);
     if (!any) {
         m_plot->replot();
         return;

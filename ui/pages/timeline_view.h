@@ -13,6 +13,7 @@ class QCPItemRect;
 class QCPAbstractItem;
 class QCPAxisRect;
 class QLabel;
+class QScrollArea;
 
 namespace memscope::ui {
 
@@ -22,6 +23,10 @@ class TimelineView : public QWidget {
     Q_OBJECT
 public:
     explicit TimelineView(QWidget* parent = nullptr);
+
+    // The least height the timeline takes in the window: the heap chart with
+    // its axis; the panels under it scroll.
+    static constexpr int kMinimumHeight = 180;
 
     void setSeries(std::vector<Series> series);
     void clear();
@@ -70,6 +75,7 @@ private:
     void clearPanels();
 
     QCustomPlot* m_plot;
+    QScrollArea* m_scroll = nullptr;
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
     std::vector<Series> m_evidence; // kept alive for the evidence panel
