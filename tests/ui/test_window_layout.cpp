@@ -29,6 +29,7 @@ private slots:
     void fitsASmallLaptopScreen();
     void savedGeometryIsClampedToTheScreen();
     void timelineSplitterNeverCollapses();
+    void timelinePanelsShareTheTimeAxis();
 
 private:
     QTemporaryDir m_dir;
@@ -160,6 +161,45 @@ void TestWindowLayout::timelineSplitterNeverCollapses() {
     w.show();
     QVERIFY(QTest::qWaitForWindowExposed(&w));
     QVERIFY(timelineSplitter(&w)->sizes()[0] >= TimelineView::kMinimumHeight);
+}
+
+void TestWindowLayout::timelinePanelsShareTheTimeAxis() {
+    auto* timeline = m_window->findChild<TimelineView*>();
+    QCustomPlot* plot = timeline->plot();
+    QVERIFY(plot->axisRectCount() >= 5);
+    // A time sits at the same pixel on the heap chart and on every panel.
+    plot->replot();
+    QCPAxisRect* heap = plot->axisRect(0);
+    for (int i = 1; i < plot->axisRectCount(); ++i) {
+        QCPAxisRect* panel = plot->axisRect(i);
+        QCOMPARE(panel->left(), heap->left());
+        QCOMPARE(panel->right(), heap->right());
+    }
+    // Reset zoom (Ctrl+0) shows what every panel holds, from the first
+    // capture of any kind to the last.
+    double first = std::numeric_limits<double>::max(), last = std::numeric_limits<double>::lowest();
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        bool ok = false;
+        QCPRange r = plot->graph(i)->getKeyRange(ok);
+        if (ok) {
+            first = std::min(first, r.lower);
+            last = std::max(last, r.upper);
+        }
+    }
+    QVERIFY(first < last);
+    plot->xAxis->setRange(last - 5, last - 2);
+    timeline->resetZoom();
+    for (int i = 0; i < plot->axisRectCount(); ++i) {
+        QCPRange shown = plot->axisRect(i)->axis(QCPAxis::atBottom)->range();
+        QVERIFY2(shown.lower <= first && shown.upper >= last,
+                 qPrintable(QString("panel %1 shows %2..%3 of %4..%5")
+                                .arg(i)
+                                .arg(shown.lower, 0, 'f', 1)
+                                .arg(shown.upper, 0, 'f', 1)
+                                .arg(first, 0, 'f', 1)
+                                .arg(last, 0, 'f', 1)));
+        QVERIFY(shown.size() < (last - first) * 1.2); // and not much more
+    }
 }
 
 QTEST_MAIN(TestWindowLayout)

@@ -102,6 +102,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     legendRow->addElement(0, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
     m_plot->plotLayout()->setRowStretchFactor(0, 1.6); // the heap chart leads
+    m_margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
@@ -218,9 +220,9 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
             qOverload<const QCPRange&>(&QCPAxis::setRange));
     connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), m_plot->xAxis,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
-    auto* margins = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    // One margin group for the heap chart and every panel, so a time sits at
+    // the same pixel in all of them.
+    rect->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
     int colour = int(m_panels.size()) * 3;
     double top = 0;
     // Each panel names its own lines, in a small legend inside it; the legend
@@ -316,7 +318,6 @@ void TimelineView::setSeries(std::vector<Series> series) {
         g->setName(lineName(s));
         g->setProperty("seriesKey", QString::fromStdString(s.key()));
     }
-    resetZoom();
     auto pick = [&](auto pred) {
         std::vector<const Series*> out;
         for (const auto& s : m_panelSeries)
@@ -349,16 +350,29 @@ void TimelineView::setSeries(std::vector<Series> series) {
     m_cursor = new QCPItemStraightLine(m_plot);
     m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
     m_cursor->setVisible(false);
-    m_plot->replot();
+    resetZoom(); // every panel's captures in view, the first ones too
 }
 
 void TimelineView::resetZoom() {
     if (m_plot->graphCount() == 0)
         return;
-    m_plot->rescaleAxes();
-    auto xr = m_plot->xAxis->range();
+    // The span of every line on every panel: the panels' time axes follow the
+    // heap chart's, so rescaling each axis in turn would leave the last panel's span.
+    QCPRange xr;
+    bool found = false;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        bool ok = false;
+        QCPRange r = m_plot->graph(i)->getKeyRange(ok);
+        if (!ok)
+            continue;
+        xr = found ? QCPRange(std::min(xr.lower, r.lower), std::max(xr.upper, r.upper)) : r;
+        found = true;
+    }
+    if (!found)
+        return;
     double pad = std::max(1.0, xr.size() * 0.04);
     m_plot->xAxis->setRange(xr.lower - pad, xr.upper + pad);
+    m_plot->yAxis->rescale();
     m_plot->yAxis->setRangeLower(0);
     m_plot->yAxis->setRangeUpper(m_plot->yAxis->range().upper * 1.08);
     m_plot->replot();

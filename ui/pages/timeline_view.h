@@ -12,6 +12,7 @@ class QCPItemStraightLine;
 class QCPItemRect;
 class QCPAbstractItem;
 class QCPAxisRect;
+class QCPMarginGroup;
 class QLabel;
 class QScrollArea;
 
@@ -78,6 +79,7 @@ private:
     QScrollArea* m_scroll = nullptr;
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
+    QCPMarginGroup* m_margins = nullptr; // the left and right margins of the chart and its panels
     std::vector<Series> m_evidence; // kept alive for the evidence panel
     std::vector<QCPAbstractItem*> m_noteItems;
     std::vector<Series> m_panelSeries;
