@@ -4,6 +4,7 @@
 #include "cli/cli_common.h"
 #include "base/format.h"
 #include "formats/heapdump/heapdump.h"
+#include "analysis/heapgraph/paths.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
 

@@ -5,8 +5,15 @@
 
 #include <algorithm>
 
-#include "formats/pprof/legacy_cpu.h"
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/summary.h"
+#include "formats/escape/escape_notes.h"
+#include "formats/fds/lsof.h"
+#include "formats/gctrace/gctrace.h"
+#include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/elf_symbols.h"
+#include "formats/heapdump/heapdump.h"
+#include "formats/pprof/legacy_cpu.h"
 #include "import/importer.h"
 #include "formats/pprof/heap_text.h"
 #include "base/json_reader.h"

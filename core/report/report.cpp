@@ -207,7 +207,7 @@ std::string caseInfoJson(CaseStore& store) {
 void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
     w.key("findings").beginArray();
     for (const auto& f : findings) {
-        w.beginObject().field("kind", f.kind).field("severity", f.severity).field("target", f.target);
+        w.beginObject().field("kind", toString(f.kind)).field("severity", toString(f.severity)).field("target", f.target);
         w.field("title", f.title).field("summary", f.summary);
         w.key("evidence").beginObject();
         w.key("numbers").beginObject();
@@ -389,7 +389,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     for (const auto& f : findings) {
         ++n;
         out += "### " + std::to_string(n) + ". " + md(f.title) + "\n\n";
-        out += code(f.kind) + " · **" + md(f.severity) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
+        out += code(toString(f.kind)) + " · **" + md(toString(f.severity)) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
                "\n\n";
         out += md(f.summary) + "\n\n";
         int c = 0;
@@ -584,8 +584,8 @@ std::string reportHtml(CaseStore& store) {
     if (findings.empty())
         h += "<p>None: no leak pattern memscope knows shows in these captures.</p>\n";
     for (const auto& f : findings) {
-        h += "<div class=\"finding " + xmlEscape(f.severity) + "\">\n<p><span class=\"sev\">" +
-             xmlEscape(f.severity) + "</span> · <code>" + xmlEscape(f.kind) + "</code>" +
+        h += "<div class=\"finding " + xmlEscape(toString(f.severity)) + "\">\n<p><span class=\"sev\">" +
+             xmlEscape(toString(f.severity)) + "</span> · <code>" + xmlEscape(toString(f.kind)) + "</code>" +
              (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" + xmlEscape(f.title) +
              "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
         for (const auto& chart : findingCharts(f))

@@ -725,7 +725,7 @@ public:
             }
             grp.bind(1, snapshotId).bind(2, int64_t(g)).bind(3, node);
             grp.bind(4, gr.createdBy >= 0 ? frameIds[size_t(gr.createdBy)] : int64_t(0));
-            grp.bind(5, gr.state).bind(6, goroutineRoleName(gr.role)).bind(7, gr.count);
+            grp.bind(5, gr.state).bind(6, toString(gr.role)).bind(7, gr.count);
             grp.bind(8, gr.lockedToThread).bind(9, gr.minWaitMinutes).bind(10, gr.maxWaitMinutes);
             grp.bind(11, gr.exactVariants).bind(12, int64_t(gr.framesElided));
             auto& m = members[g];

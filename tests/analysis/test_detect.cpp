@@ -28,7 +28,7 @@ std::unique_ptr<CaseStore> importFolder(const QTemporaryDir& dir, const QString&
 
 const Finding* findKind(const std::vector<Finding>& v, const std::string& kind) {
     for (const auto& f : v)
-        if (f.kind == kind)
+        if (toString(f.kind) == kind)
             return &f;
     return nullptr;
 }
@@ -70,11 +70,11 @@ private slots:
         auto findings = detectFindings(*store);
         std::set<std::string> kinds;
         for (const auto& f : findings)
-            kinds.insert(f.kind);
+            kinds.insert(toString(f.kind));
 
         const Finding* leak = findKind(findings, "connection_leak");
         QVERIFY(leak);
-        QCOMPARE(leak->severity, std::string("critical"));
+        QCOMPARE(std::string(toString(leak->severity)), std::string("critical"));
         QCOMPARE(leak->hosts, (std::vector<std::string>{"127.0.0.2", "127.0.0.3", "127.0.0.4"}));
         QVERIFY(leak->series.size() >= 3); // one per host, plus the persistConn loops
         QVERIFY(std::count(leak->goroutineGroups.begin(), leak->goroutineGroups.end(),
@@ -137,7 +137,7 @@ private slots:
         QVERIFY(store);
         QStringList kinds;
         for (const auto& f : detectFindings(*store))
-            kinds << QString::fromStdString(f.kind);
+            kinds << QString::fromStdString(toString(f.kind));
         QCOMPARE(kinds, expected);
     }
 
@@ -148,7 +148,7 @@ private slots:
         QVERIFY((*store).snapshots("heapdump").size() == 2);
         auto findings = detectFindings(*store);
         for (const auto& f : findings)
-            QVERIFY2(false, (f.kind + ": " + f.title).c_str());
+            QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
     }
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/retention_view.h"
 
+#include "analysis/heapgraph/paths.h"
 #include "report/chart_svg.h"
 #include "base/format.h"
 

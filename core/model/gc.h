@@ -1,0 +1,22 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <cstdint>
+
+namespace memscope {
+
+// One GC cycle as a `GODEBUG=gctrace=1` line reports it. Times since process
+// start; sizes in MiB as printed; stacks/globals are -1 on Go <= 1.17 lines
+// that lack them.
+struct GcCycle {
+    int64_t n = 0;
+    double atSeconds = 0;
+    int64_t cpuPercent = 0;
+    double stwSweepMs = 0, concurrentMs = 0, stwMarkMs = 0; // wall clock
+    double heapStartMb = 0, heapEndMb = 0, heapLiveMb = 0, goalMb = 0;
+    double stacksMb = -1, globalsMb = -1;
+    int64_t procs = 0;
+    bool forced = false;
+};
+
+} // namespace memscope
