@@ -258,7 +258,7 @@ int cmdTop(const std::vector<std::string>& argv) {
             if (!store->snapshot(id))
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
-            auto heaps = store->snapshots("heap");
+            auto heaps = store->snapshots(toString(SnapshotKind::Heap));
             if (heaps.empty()) {
                 for (const auto& s : store->snapshots())
                     if (!store->sampleTypes(s.id).empty())
@@ -341,7 +341,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         return usageError("goroutines needs one case file");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, "goroutines", "goroutine dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id); rc != kOk)
         return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))
@@ -517,7 +517,7 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
 int exportFlame(const Args& a) {
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int st = openSnapshot(a, "heap", "heap profile", store, id); st != kOk)
+    if (int st = openSnapshot(a, toString(SnapshotKind::Heap), "heap profile", store, id); st != kOk)
         return st;
     auto p = store->loadProfile(id);
     if (!p) {
@@ -536,7 +536,7 @@ int exportFlame(const Args& a) {
         char* end = nullptr;
         int64_t baseId = std::strtoll(b->c_str(), &end, 10);
         auto sn = end && *end == 0 ? store->snapshot(baseId) : std::nullopt;
-        if (!sn || sn->kind != "heap")
+        if (!sn || sn->kind != toString(SnapshotKind::Heap))
             return usageError("--base " + *b + " is not a heap profile");
         auto bp = store->loadProfile(baseId);
         if (!bp) {

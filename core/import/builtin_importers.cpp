@@ -57,21 +57,21 @@ public:
         draft.durationNs = profile->durationNanos;
         if (!profile->mappings.empty())
             draft.target.name = baseName(profile->mappings.front().file);
-        if (profile->period == 0 && profile->samples.empty() && draft.kind == "heap")
+        if (profile->period == 0 && profile->samples.empty() && draft.kind == SnapshotKind::Heap)
             sink.warn("heap profiling was disabled in the process (MemProfileRate 0): no samples");
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
         if (auto st = sink.addProfile(*id, *profile); !st)
             return st;
-        if (draft.kind != "goroutine_profile")
+        if (draft.kind != SnapshotKind::GoroutineProfile)
             return {};
         // A goroutine profile is a goroutine dump too: its groups go where the
         // text dumps' go, so the goroutine views and series see them.
         GoroutineDump dump = goroutinesFromProfile(*profile);
         if (dump.groups.empty())
             return {};
-        draft.kind = "goroutines";
+        draft.kind = SnapshotKind::Goroutines;
         auto gid = sink.addSnapshot(draft);
         if (!gid)
             return gid.error();
@@ -94,7 +94,7 @@ public:
         if (progress.cancelled())
             return makeError(ErrorCode::Cancelled, "cancelled");
         SnapshotDraft draft;
-        draft.kind = "heap";
+        draft.kind = SnapshotKind::Heap;
         if (parsed->profile.period == 0)
             sink.warn("heap profiling was disabled in the process (heap/0): no samples");
         auto id = sink.addSnapshot(draft);
@@ -168,7 +168,7 @@ private:
         for (const auto& w : dump->warnings)
             sink.warn(where + w);
         SnapshotDraft draft;
-        draft.kind = "goroutines";
+        draft.kind = SnapshotKind::Goroutines;
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -254,7 +254,7 @@ public:
                       " numeric variables left out: only the first " + std::to_string(kMaxOtherVars) +
                       " (besides memstats) become series");
         SnapshotDraft draft;
-        draft.kind = m_expvar ? "expvar" : "metrics";
+        draft.kind = m_expvar ? SnapshotKind::Expvar : SnapshotKind::Metrics;
         // Nanoseconds within int64 (1970..2262); anything else is no time.
         if (timeUnixNano && *timeUnixNano > 0 && *timeUnixNano < 9.2e18)
             draft.timeNs = int64_t(*timeUnixNano);
@@ -290,7 +290,7 @@ public:
         // an expvar snapshot of the same process, else from the file's mtime
         // (about when the last line was written).
         SnapshotDraft draft;
-        draft.kind = "gctrace";
+        draft.kind = SnapshotKind::GcTrace;
         int64_t start = sink.processStartFromExpvar(*cycles);
         if (start > 0) {
             draft.timeSource = "expvar";
@@ -323,7 +323,7 @@ public:
         if (!notes)
             return notes.error();
         SnapshotDraft draft;
-        draft.kind = "escape";
+        draft.kind = SnapshotKind::Escape;
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -372,7 +372,7 @@ public:
         if (sum.sampledObjects == 0)
             sink.warn("no allocation samples in the dump: retention by site needs MemProfileRate > 0");
         SnapshotDraft draft;
-        draft.kind = "heapdump";
+        draft.kind = SnapshotKind::HeapDump;
         draft.target.goVersion = dump->goVersion;
         auto id = sink.addSnapshot(draft);
         if (!id)

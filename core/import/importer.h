@@ -10,6 +10,7 @@
 #include "model/goroutines.h"
 #include "model/heap_dump.h"
 #include "model/profile.h"
+#include "model/snapshot_kind.h"
 
 #include <memory>
 #include <optional>
@@ -42,7 +43,7 @@ struct TargetHint {
 
 // One capture at one time. time from the data when it has one.
 struct SnapshotDraft {
-    std::string kind; // heap, allocs, goroutine_profile, cpu, ...
+    SnapshotKind kind = SnapshotKind::Profile;
     std::optional<int64_t> timeNs;
     std::string timeSource; // when timeNs is set: "data" unless said otherwise
     int64_t durationNs = 0;

@@ -592,7 +592,7 @@ public:
         }
         Stmt s(m_db, "INSERT INTO snapshots(source_id, target_id, kind, time_ns, time_source, "
                      "duration_ns) VALUES(?,?,?,?,?,?)");
-        s.bind(1, m_sourceId).bind(2, *target).bind(3, d.kind).bind(4, t).bind(5, timeSource);
+        s.bind(1, m_sourceId).bind(2, *target).bind(3, toString(d.kind)).bind(4, t).bind(5, timeSource);
         s.bind(6, d.durationNs);
         if (auto st = s.exec(); !st)
             return st.error();

@@ -85,7 +85,7 @@ CaseOverview loadOverview(const QString& path) {
     o.annotations = (*store)->annotations();
     int heaps = 0;
     for (const auto& s : o.snapshots)
-        heaps += s.kind == "heap";
+        heaps += s.kind == toString(SnapshotKind::Heap);
     o.summary = QObject::tr("%1: %2 snapshots, %3 heap profiles")
                     .arg(QFileInfo(path).fileName())
                     .arg(o.snapshots.size())
@@ -223,7 +223,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         // Open the latest heap snapshot, so the tables are never empty.
         qint64 last = 0;
         for (const auto& s : o.snapshots)
-            if (s.kind == "heap")
+            if (s.kind == toString(SnapshotKind::Heap))
                 last = s.id;
         if (last && !m_snapshotId)
             selectSnapshot(last);
