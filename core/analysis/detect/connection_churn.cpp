@@ -14,10 +14,10 @@ class ConnectionChurnDetector final : public Detector {
 public:
     const char* name() const override { return "connection churn"; }
     FindingKind kind() const override { return FindingKind::ConnectionChurn; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> ConnectionChurnDetector::run(DetectContext& c) {
+std::vector<Finding> ConnectionChurnDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Finding churn = c.makeFinding(FindingKind::ConnectionChurn, Severity::Warning);

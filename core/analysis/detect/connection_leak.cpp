@@ -20,10 +20,10 @@ class ConnectionLeakDetector final : public Detector {
 public:
     const char* name() const override { return "connection leak"; }
     FindingKind kind() const override { return FindingKind::ConnectionLeak; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) {
+std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();

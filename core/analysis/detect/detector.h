@@ -74,7 +74,8 @@ public:
     virtual ~Detector() = default;
     virtual const char* name() const = 0;
     virtual FindingKind kind() const = 0;
-    virtual std::vector<Finding> run(DetectContext& context) = 0;
+    // Detectors keep no state of their own: one instance serves every case.
+    virtual std::vector<Finding> run(DetectContext& context) const = 0;
 };
 
 // Every detector, in the order they run (later ones read what earlier ones

@@ -21,10 +21,10 @@ class FinalizerBacklogDetector final : public Detector {
 public:
     const char* name() const override { return "finalizer backlog"; }
     FindingKind kind() const override { return FindingKind::FinalizerBacklog; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) {
+std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();

@@ -22,10 +22,10 @@ class GlobalRetentionDetector final : public Detector {
 public:
     const char* name() const override { return "global retention"; }
     FindingKind kind() const override { return FindingKind::GlobalRetention; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) {
+std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();

@@ -15,10 +15,10 @@ class GoroutineLeakDetector final : public Detector {
 public:
     const char* name() const override { return "goroutine leak"; }
     FindingKind kind() const override { return FindingKind::GoroutineLeak; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) {
+std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();

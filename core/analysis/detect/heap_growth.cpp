@@ -17,10 +17,10 @@ class HeapGrowthDetector final : public Detector {
 public:
     const char* name() const override { return "heap growth"; }
     FindingKind kind() const override { return FindingKind::HeapGrowth; }
-    std::vector<Finding> run(DetectContext& c) override;
+    std::vector<Finding> run(DetectContext& c) const override;
 };
 
-std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) {
+std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();
