@@ -644,7 +644,9 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     std::error_code ec;
     for (const auto& d : dataDirs)
         if (!d.empty() && fs::is_directory(d, ec)) {
-            data = d;
+            data = fs::canonical(d, ec); // the build tree links to the sources' folder
+            if (ec)
+                data = d;
             break;
         }
     if (data.empty()) {

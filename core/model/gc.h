@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 namespace memscope {
 
@@ -17,6 +18,17 @@ struct GcCycle {
     double stacksMb = -1, globalsMb = -1;
     int64_t procs = 0;
     bool forced = false;
+};
+
+// One run of a process in a log: its cycles in order. A log holds several runs
+// when the process restarted (`gc 1` again). When the log put a wall-clock
+// time in front of its gc lines (journald, container logs, syslog, glog),
+// `processStartNs` places the run exactly: the earliest of each line's time
+// minus its @…s; else it is 0 and the importer places the run otherwise.
+struct GcRun {
+    std::vector<GcCycle> cycles;
+    int64_t processStartNs = 0;
+    uint64_t firstLine = 0; // 1-based line of its first cycle
 };
 
 } // namespace memscope

@@ -198,6 +198,7 @@ void TestWorkbench::sourceRootShowsTheLines() {
         QVERIFY(store.ok());
         std::vector<std::string> files, missing;
         listFiles({MEMSCOPE_TEST_DATA "/services/global"}, files, missing);
+        files.push_back(MEMSCOPE_TEST_DATA "/services/build-gcflags-m.txt.zst");
         QCOMPARE(importBatch(**store, files, {}, {}).failed, 0);
     }
     MainWindow w;

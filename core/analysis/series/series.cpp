@@ -435,6 +435,9 @@ std::vector<Series> gcSeries(CaseStore& store) {
         {"gc_concurrent_mark_ms", "ms", "concurrent_ms"},
         {"gc_cpu_percent", "percent", "cpu_percent"},
     };
+    // One line per metric (and program): every gctrace snapshot (a log, or a
+    // run of the process within one) adds its cycles to it.
+    std::map<std::string, size_t> lineOf;
     for (const auto& sn : store.snapshots(toString(SnapshotKind::GcTrace))) {
         double start = 0;
         for (const auto& [name, v] : store.metrics(sn.id))
@@ -453,9 +456,18 @@ std::vector<Series> gcSeries(CaseStore& store) {
             q.bind(1, sn.id);
             while (q.step())
                 s.points.push_back({int64_t(start + q.f64(0) * 1e9), q.f64(1), sn.id});
-            out.push_back(std::move(s));
+            auto [at, added] = lineOf.emplace(s.key(), out.size());
+            if (added) {
+                out.push_back(std::move(s));
+            } else {
+                auto& pts = out[at->second].points;
+                pts.insert(pts.end(), s.points.begin(), s.points.end());
+            }
         }
     }
+    for (auto& s : out)
+        std::stable_sort(s.points.begin(), s.points.end(),
+                         [](const auto& a, const auto& b) { return a.timeNs < b.timeNs; });
     return out;
 }
 
