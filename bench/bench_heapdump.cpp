@@ -5,6 +5,8 @@
 // page cache's).
 //   bench_heapdump DUMP [RUNS]
 #include "formats/heapdump/heapdump.h"
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/summary.h"
 #include "io/input.h"
 
 #include <atomic>

@@ -47,7 +47,7 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
     std::string sample = a.opt("--sample").value_or("");
     if (a.flag("--json")) {
         JsonWriter w;
-        w.beginObject().field("kind", "heap").field("base", baseName).field("new", nowName);
+        w.beginObject().field("kind", toString(SnapshotKind::Heap)).field("base", baseName).field("new", nowName);
         w.key("sample_types").beginArray();
         for (const auto& d : diffs) {
             if (!sample.empty() && d.sample != sample)
@@ -106,7 +106,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
     bool json = args.flag("--json");
     JsonWriter w;
     const std::string& kind = sa->kind;
-    if (kind == "goroutines") {
+    if (kind == toString(SnapshotKind::Goroutines)) {
         auto rows = diffGoroutines(store, a, b);
         if (json) {
             w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("groups").beginArray();
@@ -126,7 +126,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                       << (r.role.empty() ? "" : "  <" + terminalSafe(r.role) + ">") << "\n";
         return kOk;
     }
-    if (kind == "fds") {
+    if (kind == toString(SnapshotKind::Fds)) {
         auto rows = diffSockets(store, a, b);
         if (json) {
             w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("hosts").beginArray();
@@ -145,7 +145,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                       << (r.state.empty() ? "" : "  " + terminalSafe(r.state)) << "\n";
         return kOk;
     }
-    if (kind == "heapdump") {
+    if (kind == toString(SnapshotKind::HeapDump)) {
         auto d = diffHeapDumps(store, a, b);
         auto rowsJson = [&](const char* key, const std::vector<RetainedDiffRow>& rows) {
             w.key(key).beginArray();

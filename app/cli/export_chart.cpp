@@ -61,7 +61,7 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
 int exportFlame(const Args& a) {
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int st = openSnapshot(a, "heap", "heap profile", store, id); st != kOk)
+    if (int st = openSnapshot(a, toString(SnapshotKind::Heap), "heap profile", store, id); st != kOk)
         return st;
     auto p = store->loadProfile(id);
     if (!p) {
@@ -80,7 +80,7 @@ int exportFlame(const Args& a) {
         char* end = nullptr;
         int64_t baseId = std::strtoll(b->c_str(), &end, 10);
         auto sn = end && *end == 0 ? store->snapshot(baseId) : std::nullopt;
-        if (!sn || sn->kind != "heap")
+        if (!sn || sn->kind != toString(SnapshotKind::Heap))
             return usageError("--base " + *b + " is not a heap profile");
         auto bp = store->loadProfile(baseId);
         if (!bp) {

@@ -37,7 +37,7 @@ int cmdFindings(const std::vector<std::string>& argv) {
     // Titles and summaries quote function names, hosts and files from the
     // captures: each piece is escaped for the terminal.
     for (const auto& f : findings) {
-        std::cout << "[" << terminalSafe(f.severity) << "] " << terminalSafe(f.kind) << ": " << terminalSafe(f.title)
+        std::cout << "[" << terminalSafe(toString(f.severity)) << "] " << terminalSafe(toString(f.kind)) << ": " << terminalSafe(f.title)
                   << "\n\n  " << terminalSafe(f.summary) << "\n";
         for (const auto& s : f.sites)
             std::cout << "  site: " << (s.function.empty() ? "" : terminalSafe(s.function) + " ") << terminalSafe(s.file)

@@ -5,6 +5,7 @@
 #include "cli/common.h"
 #include "base/format.h"
 #include "formats/heapdump/heapdump.h"
+#include "analysis/heapgraph/paths.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
 
@@ -148,7 +149,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
         return usageError("--by takes site, root, object or finalizer");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, "heapdump", "heap dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id); rc != kOk)
         return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))
@@ -293,7 +294,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
         return usageError("paths needs --site FUNCTION or --object ADDR");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, "heapdump", "heap dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id); rc != kOk)
         return rc;
     long limit = 3;
     if (auto n = a.opt("-n"))

@@ -43,7 +43,7 @@ int cmdTop(const std::vector<std::string>& argv) {
             if (!store->snapshot(id))
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
-            auto heaps = store->snapshots("heap");
+            auto heaps = store->snapshots(toString(SnapshotKind::Heap));
             if (heaps.empty()) {
                 for (const auto& s : store->snapshots())
                     if (!store->sampleTypes(s.id).empty())

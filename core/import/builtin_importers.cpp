@@ -7,8 +7,15 @@
 
 #include <algorithm>
 
-#include "formats/pprof/legacy_cpu.h"
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/summary.h"
+#include "formats/escape/escape_notes.h"
+#include "formats/fds/lsof.h"
+#include "formats/gctrace/gctrace.h"
+#include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/elf_symbols.h"
+#include "formats/heapdump/heapdump.h"
+#include "formats/pprof/legacy_cpu.h"
 #include "import/importer.h"
 #include "formats/pprof/heap_text.h"
 #include "base/json_reader.h"
@@ -52,21 +59,21 @@ public:
         draft.durationNs = profile->durationNanos;
         if (!profile->mappings.empty())
             draft.target.name = baseName(profile->mappings.front().file);
-        if (profile->period == 0 && profile->samples.empty() && draft.kind == "heap")
+        if (profile->period == 0 && profile->samples.empty() && draft.kind == SnapshotKind::Heap)
             sink.warn("heap profiling was disabled in the process (MemProfileRate 0): no samples");
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
         if (auto st = sink.addProfile(*id, *profile); !st)
             return st;
-        if (draft.kind != "goroutine_profile")
+        if (draft.kind != SnapshotKind::GoroutineProfile)
             return {};
         // A goroutine profile is a goroutine dump too: its groups go where the
         // text dumps' go, so the goroutine views and series see them.
         GoroutineDump dump = goroutinesFromProfile(*profile);
         if (dump.groups.empty())
             return {};
-        draft.kind = "goroutines";
+        draft.kind = SnapshotKind::Goroutines;
         auto gid = sink.addSnapshot(draft);
         if (!gid)
             return gid.error();
@@ -89,7 +96,7 @@ public:
         if (progress.cancelled())
             return makeError(ErrorCode::Cancelled, "cancelled");
         SnapshotDraft draft;
-        draft.kind = "heap";
+        draft.kind = SnapshotKind::Heap;
         if (parsed->profile.period == 0)
             sink.warn("heap profiling was disabled in the process (heap/0): no samples");
         auto id = sink.addSnapshot(draft);
@@ -163,7 +170,7 @@ private:
         for (const auto& w : dump->warnings)
             sink.warn(where + w);
         SnapshotDraft draft;
-        draft.kind = "goroutines";
+        draft.kind = SnapshotKind::Goroutines;
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -249,7 +256,7 @@ public:
                       " numeric variables left out: only the first " + std::to_string(kMaxOtherVars) +
                       " (besides memstats) become series");
         SnapshotDraft draft;
-        draft.kind = m_expvar ? "expvar" : "metrics";
+        draft.kind = m_expvar ? SnapshotKind::Expvar : SnapshotKind::Metrics;
         // Nanoseconds within int64 (1970..2262); anything else is no time.
         if (timeUnixNano && *timeUnixNano > 0 && *timeUnixNano < 9.2e18)
             draft.timeNs = int64_t(*timeUnixNano);
@@ -293,7 +300,7 @@ public:
             const GcRun& run = (*runs)[i];
             SnapshotDraft& draft = placed[i].first;
             int64_t& start = placed[i].second;
-            draft.kind = "gctrace";
+            draft.kind = SnapshotKind::GcTrace;
             const int64_t span = int64_t(run.cycles.back().atSeconds * 1e9);
             if (run.processStartNs > 0) {
                 start = run.processStartNs;
@@ -341,7 +348,7 @@ public:
         if (!notes)
             return notes.error();
         SnapshotDraft draft;
-        draft.kind = "escape";
+        draft.kind = SnapshotKind::Escape;
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -390,7 +397,7 @@ public:
         if (sum.sampledObjects == 0)
             sink.warn("no allocation samples in the dump: retention by site needs MemProfileRate > 0");
         SnapshotDraft draft;
-        draft.kind = "heapdump";
+        draft.kind = SnapshotKind::HeapDump;
         draft.target.goVersion = dump->goVersion;
         auto id = sink.addSnapshot(draft);
         if (!id)

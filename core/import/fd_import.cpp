@@ -10,7 +10,7 @@ Status importFdSnapshot(ImportSink& sink, const FdSnapshot& snap) {
     for (const auto& w : snap.warnings)
         sink.warn(w);
     SnapshotDraft draft;
-    draft.kind = "fds";
+    draft.kind = SnapshotKind::Fds;
     draft.target.name = snap.command;
     draft.target.pid = snap.pid;
     auto id = sink.addSnapshot(draft);

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "formats/escape/escape_notes.h"
-#include "formats/gctrace/gctrace.h"
-#include "formats/goroutines/goroutine_dump.h"
-#include "formats/heapdump/heapdump.h"
-#include "io/input.h"
-#include "formats/fds/lsof.h"
-#include "model/profile.h"
 #include "base/progress.h"
 #include "base/result.h"
+#include "io/input.h"
+#include "model/escape.h"
+#include "model/fds.h"
+#include "model/gc.h"
+#include "model/goroutines.h"
+#include "model/heap_dump.h"
+#include "model/profile.h"
+#include "model/snapshot_kind.h"
 
 #include <memory>
 #include <optional>
@@ -42,7 +43,7 @@ struct TargetHint {
 
 // One capture at one time. time from the data when it has one.
 struct SnapshotDraft {
-    std::string kind; // heap, allocs, goroutine_profile, cpu, ...
+    SnapshotKind kind = SnapshotKind::Profile;
     std::optional<int64_t> timeNs;
     std::string timeSource; // when timeNs is set: "data" unless said otherwise
     int64_t durationNs = 0;

@@ -19,18 +19,18 @@ int Profile::defaultSampleIndex() const {
     return sampleTypes.empty() ? -1 : int(sampleTypes.size() - 1);
 }
 
-std::string Profile::kind() const {
+SnapshotKind Profile::kind() const {
     if (sampleIndex("inuse_space") >= 0 || sampleIndex("alloc_space") >= 0)
-        return defaultSampleType == "alloc_space" ? "allocs" : "heap";
+        return defaultSampleType == "alloc_space" ? SnapshotKind::Allocs : SnapshotKind::Heap;
     if (sampleIndex("goroutine") >= 0)
-        return "goroutine_profile";
+        return SnapshotKind::GoroutineProfile;
     if (sampleIndex("cpu") >= 0)
-        return "cpu";
+        return SnapshotKind::Cpu;
     if (sampleIndex("contentions") >= 0)
-        return "contention";
+        return SnapshotKind::Contention;
     if (sampleIndex("threadcreate") >= 0)
-        return "threadcreate";
-    return "profile";
+        return SnapshotKind::ThreadCreate;
+    return SnapshotKind::Profile;
 }
 
 } // namespace memscope

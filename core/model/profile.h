@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "model/snapshot_kind.h"
+
 #include <cstdint>
 #include <memory>
 #include <memory_resource>
@@ -89,8 +91,9 @@ struct Profile {
     int defaultSampleIndex() const;
     // Index of a sample type by name, -1 when absent.
     int sampleIndex(const std::string& name) const;
-    // "heap" for the four heap columns, "goroutine", "cpu", ... or "profile".
-    std::string kind() const;
+    // Heap for the four heap columns (Allocs when alloc_space is the default),
+    // GoroutineProfile, Cpu, ... or Profile.
+    SnapshotKind kind() const;
 };
 
 } // namespace memscope

@@ -75,10 +75,10 @@ void writeCounts(JsonWriter& w, CaseStore& store, const SnapshotInfo& s) {
         return q.step() ? q.i64(0) : int64_t(0);
     };
     w.key("counts").beginObject();
-    if (s.kind == "goroutines") {
+    if (s.kind == toString(SnapshotKind::Goroutines)) {
         w.field("goroutines", one("SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?"));
         w.field("groups", one("SELECT count(*) FROM goroutine_groups WHERE snapshot_id = ?"));
-    } else if (s.kind == "fds") {
+    } else if (s.kind == toString(SnapshotKind::Fds)) {
         w.field("fds", one("SELECT count(*) FROM fds WHERE snapshot_id = ?"));
         w.field("tcp_sockets", one("SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'"));
         Stmt q(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql +
@@ -88,11 +88,11 @@ void writeCounts(JsonWriter& w, CaseStore& store, const SnapshotInfo& s) {
         while (q.step())
             w.field(q.text(0), q.i64(1));
         w.endObject();
-    } else if (s.kind == "gctrace") {
+    } else if (s.kind == toString(SnapshotKind::GcTrace)) {
         w.field("gc_cycles", one("SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?"));
-    } else if (s.kind == "escape") {
+    } else if (s.kind == toString(SnapshotKind::Escape)) {
         w.field("notes", one("SELECT count(*) FROM escape_notes WHERE snapshot_id = ?"));
-    } else if (s.kind == "metrics" || s.kind == "expvar") {
+    } else if (s.kind == toString(SnapshotKind::Metrics) || s.kind == toString(SnapshotKind::Expvar)) {
         w.field("metrics", one("SELECT count(*) FROM metric_points WHERE snapshot_id = ?"));
     } else {
         w.field("samples", one("SELECT count(*) FROM samples WHERE snapshot_id = ?"));
@@ -207,7 +207,7 @@ std::string caseInfoJson(CaseStore& store) {
 void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
     w.key("findings").beginArray();
     for (const auto& f : findings) {
-        w.beginObject().field("kind", f.kind).field("severity", f.severity).field("target", f.target);
+        w.beginObject().field("kind", toString(f.kind)).field("severity", toString(f.severity)).field("target", f.target);
         w.field("title", f.title).field("summary", f.summary);
         w.key("evidence").beginObject();
         w.key("numbers").beginObject();
@@ -389,7 +389,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     for (const auto& f : findings) {
         ++n;
         out += "### " + std::to_string(n) + ". " + md(f.title) + "\n\n";
-        out += code(f.kind) + " · **" + md(f.severity) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
+        out += code(toString(f.kind)) + " · **" + md(toString(f.severity)) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
                "\n\n";
         out += md(f.summary) + "\n\n";
         int c = 0;
@@ -487,7 +487,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
         }
 
         // The latest heap snapshot's top allocation sites, with their growth.
-        auto heapSnaps = store.snapshots("heap");
+        auto heapSnaps = store.snapshots(toString(SnapshotKind::Heap));
         auto last = store.loadProfile(heapSnaps.back().id);
         auto firstP = store.loadProfile(heapSnaps.front().id);
         if (last && firstP) {
@@ -524,7 +524,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
-        auto dumps = store.snapshots("goroutines");
+        auto dumps = store.snapshots(toString(SnapshotKind::Goroutines));
         auto groups = store.goroutineGroups(dumps.back().id);
         out += "\nLargest groups at " + formatTimeIso(dumps.back().timeNs) + ":\n\n";
         for (size_t i = 0; i < groups.size() && i < 5; ++i) {
@@ -584,8 +584,8 @@ std::string reportHtml(CaseStore& store) {
     if (findings.empty())
         h += "<p>None: no leak pattern memscope knows shows in these captures.</p>\n";
     for (const auto& f : findings) {
-        h += "<div class=\"finding " + xmlEscape(f.severity) + "\">\n<p><span class=\"sev\">" +
-             xmlEscape(f.severity) + "</span> · <code>" + xmlEscape(f.kind) + "</code>" +
+        h += "<div class=\"finding " + xmlEscape(toString(f.severity)) + "\">\n<p><span class=\"sev\">" +
+             xmlEscape(toString(f.severity)) + "</span> · <code>" + xmlEscape(toString(f.kind)) + "</code>" +
              (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" + xmlEscape(f.title) +
              "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
         for (const auto& chart : findingCharts(f))

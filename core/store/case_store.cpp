@@ -592,7 +592,7 @@ public:
         }
         Stmt s(m_db, "INSERT INTO snapshots(source_id, target_id, kind, time_ns, time_source, "
                      "duration_ns) VALUES(?,?,?,?,?,?)");
-        s.bind(1, m_sourceId).bind(2, *target).bind(3, d.kind).bind(4, t).bind(5, timeSource);
+        s.bind(1, m_sourceId).bind(2, *target).bind(3, toString(d.kind)).bind(4, t).bind(5, timeSource);
         s.bind(6, d.durationNs);
         if (auto st = s.exec(); !st)
             return st.error();
@@ -725,7 +725,7 @@ public:
             }
             grp.bind(1, snapshotId).bind(2, int64_t(g)).bind(3, node);
             grp.bind(4, gr.createdBy >= 0 ? frameIds[size_t(gr.createdBy)] : int64_t(0));
-            grp.bind(5, gr.state).bind(6, goroutineRoleName(gr.role)).bind(7, gr.count);
+            grp.bind(5, gr.state).bind(6, toString(gr.role)).bind(7, gr.count);
             grp.bind(8, gr.lockedToThread).bind(9, gr.minWaitMinutes).bind(10, gr.maxWaitMinutes);
             grp.bind(11, gr.exactVariants).bind(12, int64_t(gr.framesElided));
             auto& m = members[g];

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "io/input.h"
-#include "formats/fds/lsof.h"
+#include "model/fds.h"
 #include "base/result.h"
 
 #include <string_view>

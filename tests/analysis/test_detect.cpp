@@ -3,11 +3,32 @@
 // with evidence, the healthy one none; trend maths on known series.
 #include "store/case_store.h"
 #include "analysis/detect/detect.h"
+#include "analysis/detect/detector.h"
+#include "model/goroutines.h"
+#include "model/snapshot_kind.h"
 #include "import/import_batch.h"
 #include "testutil.h"
 
 #include <QTest>
 #include <set>
+
+namespace {
+
+// Every value of a name table reads back through parse, names are distinct,
+// and text outside the table parses to nothing.
+template <typename E, size_t N, typename Parse>
+void checkNameTable(const memscope::NameTable<E, N>& table, Parse parse) {
+    std::set<std::string> seen;
+    for (const auto& [value, name] : table) {
+        QCOMPARE(std::string(toString(value)), std::string(name));
+        QVERIFY(parse(name).has_value());
+        QVERIFY(*parse(name) == value);
+        QVERIFY2(seen.insert(name).second, name);
+    }
+    QVERIFY(!parse("no_such_name").has_value());
+}
+
+} // namespace
 
 using namespace memscope;
 using namespace memscope::test;
@@ -31,7 +52,7 @@ std::unique_ptr<CaseStore> importFolder(const QTemporaryDir& dir, const QString&
 
 const Finding* findKind(const std::vector<Finding>& v, const std::string& kind) {
     for (const auto& f : v)
-        if (f.kind == kind)
+        if (toString(f.kind) == kind)
             return &f;
     return nullptr;
 }
@@ -73,11 +94,11 @@ private slots:
         auto findings = detectFindings(*store);
         std::set<std::string> kinds;
         for (const auto& f : findings)
-            kinds.insert(f.kind);
+            kinds.insert(toString(f.kind));
 
         const Finding* leak = findKind(findings, "connection_leak");
         QVERIFY(leak);
-        QCOMPARE(leak->severity, std::string("critical"));
+        QCOMPARE(std::string(toString(leak->severity)), std::string("critical"));
         QCOMPARE(leak->hosts, (std::vector<std::string>{"127.0.0.2", "127.0.0.3", "127.0.0.4"}));
         QVERIFY(leak->series.size() >= 3); // one per host, plus the persistConn loops
         QVERIFY(std::count(leak->goroutineGroups.begin(), leak->goroutineGroups.end(),
@@ -142,8 +163,34 @@ private slots:
         QVERIFY(store);
         QStringList kinds;
         for (const auto& f : detectFindings(*store))
-            kinds << QString::fromStdString(f.kind);
+            kinds << QString::fromStdString(toString(f.kind));
         QCOMPARE(kinds, expected);
+    }
+
+    void nameTables() {
+        checkNameTable(kSnapshotKindNames, parseSnapshotKind);
+        checkNameTable(kGoroutineRoleNames, parseGoroutineRole);
+        checkNameTable(kSeverityNames, parseSeverity);
+        checkNameTable(kFindingKindNames, parseFindingKind);
+        // The text the case file and the outputs have always used.
+        QCOMPARE(std::string(toString(SnapshotKind::Goroutines)), std::string("goroutines"));
+        QCOMPARE(std::string(toString(SnapshotKind::HeapDump)), std::string("heapdump"));
+        QCOMPARE(std::string(toString(GoroutineRole::None)), std::string(""));
+        QCOMPARE(std::string(toString(GoroutineRole::HttpClientRead)), std::string("http_client_readloop"));
+        QCOMPARE(std::string(toString(Severity::Critical)), std::string("critical"));
+        QCOMPARE(std::string(toString(FindingKind::GlobalRetention)), std::string("global_retention"));
+        QCOMPARE(severityRank(Severity::Critical), 0);
+        QCOMPARE(severityRank(Severity::Warning), 1);
+        QCOMPARE(severityRank(Severity::Info), 2);
+    }
+
+    // One detector per kind, in the order findings of equal severity keep.
+    void detectorOrder() {
+        QStringList kinds;
+        for (const auto& d : detect::detectors())
+            kinds << toString(d->kind());
+        QCOMPARE(kinds, QStringList({"connection_churn", "connection_leak", "finalizer_backlog",
+                                     "global_retention", "goroutine_leak", "heap_growth"}));
     }
 
     void healthyServiceIsQuiet() {
@@ -153,7 +200,7 @@ private slots:
         QVERIFY((*store).snapshots("heapdump").size() == 2);
         auto findings = detectFindings(*store);
         for (const auto& f : findings)
-            QVERIFY2(false, (f.kind + ": " + f.title).c_str());
+            QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
     }
 };
 

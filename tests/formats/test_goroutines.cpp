@@ -233,7 +233,7 @@ void TestGoroutines::storedGroupsAndSeries() {
         members += m.size();
     }
     for (const auto& g : groups)
-        if (g.role == "http_client_readloop") {
+        if (g.role == toString(GoroutineRole::HttpClientRead)) {
             readLoop = true;
             QVERIFY(g.createdBy.rfind("net/http.(*Transport).dialConn ", 0) == 0);
             QVERIFY(g.stack.back().rfind("net/http.(*persistConn).readLoop ", 0) == 0);
@@ -282,7 +282,7 @@ void TestGoroutines::profileProtoAsGroups() {
     int64_t sum = 0, readLoops = 0;
     for (const auto& g : (*store)->goroutineGroups(dumps[0].id)) {
         sum += g.count;
-        if (g.role == "http_client_readloop")
+        if (g.role == toString(GoroutineRole::HttpClientRead))
             readLoops += g.count;
     }
     QCOMPARE(sum, int64_t(4725));

@@ -4,6 +4,9 @@
 #include "store/case_store.h"
 #include "formats/heapdump/elf_symbols.h"
 #include "formats/heapdump/heapdump.h"
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/paths.h"
+#include "analysis/heapgraph/summary.h"
 #include "io/input.h"
 #include "testutil.h"
 

@@ -61,7 +61,7 @@ void TestPprof::parsesHeapProfileFields() {
         QCOMPARE(p->samples[1].labels[0].num, int64_t(1408));
         QVERIFY(p->timeNanos > 0);
         QCOMPARE(p->defaultSampleIndex(), 3);
-        QCOMPARE(p->kind(), std::string("heap"));
+        QCOMPARE(std::string(toString(p->kind())), std::string("heap"));
         // Location 10 (index 9): main.mk4k inlined into main.leakyAlloc.
         const auto& loc = p->locations[9];
         QCOMPARE(loc.address, uint64_t(0x6b7e30));
@@ -79,14 +79,14 @@ void TestPprof::allocsDefaultSampleType() {
     QVERIFY(p.ok());
     QCOMPARE(p->defaultSampleType, std::string("alloc_space"));
     QCOMPARE(p->defaultSampleIndex(), 1);
-    QCOMPARE(p->kind(), std::string("allocs"));
+    QCOMPARE(std::string(toString(p->kind())), std::string("allocs"));
 }
 
 void TestPprof::goroutineProfileLabels() {
     auto p = readPprofFile(dataPath("pprof/goroutine_go119.pb.gz").toStdString());
     QVERIFY(p.ok());
     QCOMPARE(p->samples.size(), size_t(19));
-    QCOMPARE(p->kind(), std::string("goroutine_profile"));
+    QCOMPARE(std::string(toString(p->kind())), std::string("goroutine_profile"));
     int labelled = 0;
     for (const auto& s : p->samples)
         for (const auto& l : s.labels)

@@ -5,6 +5,8 @@
 #include "formats/gctrace/gctrace.h"
 #include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/heapdump.h"
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/summary.h"
 #include "io/input.h"
 #include "formats/fds/lsof.h"
 #include "ss_parser.h"

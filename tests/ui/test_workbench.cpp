@@ -304,7 +304,7 @@ void TestWorkbench::findingsListTheThreeTrapsAndShowEvidence() {
     QCOMPARE(m_window->tabs()->tabText(0), QString("Findings (3)"));
     QStringList kinds;
     for (const auto& f : panel->findings())
-        kinds << QString::fromStdString(f.kind);
+        kinds << QString::fromStdString(toString(f.kind));
     QCOMPARE(kinds, (QStringList{"connection_leak", "finalizer_backlog", "global_retention"}));
     // The global's evidence (retained bytes per root) is not on the timeline
     // until selected: then an evidence panel draws it.

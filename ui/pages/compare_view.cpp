@@ -64,7 +64,7 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         return rows;
     }
     CaseStore& s = **store;
-    if (job.kind == "goroutines") {
+    if (job.kind == toString(SnapshotKind::Goroutines)) {
         *headers = {QObject::tr("Started in"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Δ"), QObject::tr("Status")};
         int64_t b = 0, n = 0;
@@ -76,14 +76,14 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
             n += r.now;
         }
         *summary = QObject::tr("goroutines %1 → %2").arg(b).arg(n);
-    } else if (job.kind == "fds") {
+    } else if (job.kind == toString(SnapshotKind::Fds)) {
         *headers = {QObject::tr("Remote host"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Opened"), QObject::tr("Closed")};
         for (const auto& r : diffSockets(s, job.base, job.now))
             rows.append({text(r.host), text(r.state.empty() ? "all" : r.state), number(r.base, "count"),
                          number(r.now, "count"), number(r.opened, "count"), number(r.closed, "count")});
         *summary = QObject::tr("client TCP connections per remote host");
-    } else if (job.kind == "heapdump") {
+    } else if (job.kind == toString(SnapshotKind::HeapDump)) {
         *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Δ"), QString()};
         auto d = diffHeapDumps(s, job.base, job.now);
@@ -202,8 +202,9 @@ void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& 
     m_snapshots = snapshots;
     QSignalBlocker block(m_kind);
     m_kind->clear();
-    for (const char* k : {"heap", "goroutines", "fds", "heapdump", "allocs"})
-        for (const auto& s : snapshots)
+    for (SnapshotKind kind : {SnapshotKind::Heap, SnapshotKind::Goroutines, SnapshotKind::Fds,
+                              SnapshotKind::HeapDump, SnapshotKind::Allocs})
+        for (const char* k = toString(kind); const auto& s : snapshots)
             if (s.kind == k) {
                 m_kind->addItem(QString::fromLatin1(k));
                 break;

@@ -177,7 +177,7 @@ void ConnectionsView::setCase(const QString& path, const std::vector<SnapshotInf
         if ((s.metric == "tcp_sockets" || s.metric == "tcp_sockets_new") && s.labels.count("host"))
             m_series.push_back(s);
     QSignalBlocker block(m_snapshot);
-    fillSnapshotPicker(m_snapshot, snapshots, "fds");
+    fillSnapshotPicker(m_snapshot, snapshots, toString(SnapshotKind::Fds));
     m_hosts->clear();
     m_sockets->clear();
     m_serving->clear();
@@ -236,7 +236,7 @@ void ConnectionsView::showSnapshot(qint64 id) {
     qint64 dump = 0;
     int64_t best = INT64_MAX;
     for (const auto& s : m_snapshots)
-        if (s.kind == "goroutines" && std::llabs(s.timeNs - timeNs) < best) {
+        if (s.kind == toString(SnapshotKind::Goroutines) && std::llabs(s.timeNs - timeNs) < best) {
             best = std::llabs(s.timeNs - timeNs);
             dump = s.id;
         }
@@ -254,9 +254,9 @@ void ConnectionsView::showSnapshot(qint64 id) {
             int64_t read = 0, write = 0;
             QStringList groups;
             for (const auto& g : (*store)->goroutineGroups(dump)) {
-                if (g.role == "http_client_readloop")
+                if (g.role == toString(GoroutineRole::HttpClientRead))
                     read += g.count;
-                else if (g.role == "http_client_writeloop")
+                else if (g.role == toString(GoroutineRole::HttpClientWrite))
                     write += g.count;
                 else
                     continue;

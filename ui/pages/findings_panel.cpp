@@ -38,9 +38,9 @@ void FindingsPanel::setFindings(std::vector<Finding> findings) {
     m_findings = std::move(findings);
     m_list->clear();
     for (const auto& f : m_findings) {
-        auto* item = new QListWidgetItem(QString::fromStdString("[" + f.severity + "] " + f.title), m_list);
-        item->setForeground(severityColour(f.severity));
-        item->setToolTip(QString::fromStdString(f.kind));
+        auto* item = new QListWidgetItem(QString::fromStdString("[" + std::string(toString(f.severity)) + "] " + f.title), m_list);
+        item->setForeground(severityColour(toString(f.severity)));
+        item->setToolTip(QString::fromStdString(toString(f.kind)));
     }
     if (m_findings.empty())
         m_detail->setHtml(tr("<p>No findings: none of the leak patterns memscope knows (connection leak or "
@@ -56,8 +56,8 @@ void FindingsPanel::show(int row) {
     if (row < 0 || size_t(row) >= m_findings.size())
         return;
     const Finding& f = m_findings[size_t(row)];
-    QString h = "<h3 style=\"color:" + severityColour(f.severity).name() + "\">" + esc(f.title) + "</h3>";
-    h += "<p><code>" + esc(f.kind) + "</code> · <b>" + esc(f.severity) + "</b>" +
+    QString h = "<h3 style=\"color:" + severityColour(toString(f.severity)).name() + "\">" + esc(f.title) + "</h3>";
+    h += "<p><code>" + esc(toString(f.kind)) + "</code> · <b>" + esc(toString(f.severity)) + "</b>" +
          (f.target.empty() ? "" : " · " + esc(f.target)) + "</p><p>" + esc(f.summary) + "</p>";
     if (!f.sites.empty()) {
         h += "<p><b>Sites</b></p><table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">";

@@ -24,13 +24,13 @@ namespace memscope::ui {
 namespace {
 
 QString describeRole(const std::string& role) {
-    if (role == "finalizer_idle")
+    if (role == toString(GoroutineRole::FinalizerIdle))
         return QObject::tr("finalizer goroutine, idle");
-    if (role == "finalizer_running")
+    if (role == toString(GoroutineRole::FinalizerRunning))
         return QObject::tr("finalizer goroutine, running user code: finalizers queue behind it");
-    if (role == "http_client_readloop" || role == "http_client_writeloop")
+    if (role == toString(GoroutineRole::HttpClientRead) || role == toString(GoroutineRole::HttpClientWrite))
         return QObject::tr("net/http client connection loop: one per open connection");
-    if (role == "http_server_conn")
+    if (role == toString(GoroutineRole::HttpServerConn))
         return QObject::tr("net/http server connection");
     return {};
 }
@@ -175,7 +175,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
                                       cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy))};
             if (!role.isEmpty())
                 for (auto* i : row) {
-                    i->setBackground(g.role == "finalizer_running" ? QColor(255, 214, 214) : QColor(255, 240, 205));
+                    i->setBackground(g.role == toString(GoroutineRole::FinalizerRunning) ? QColor(255, 214, 214) : QColor(255, 240, 205));
                     i->setForeground(QColor(20, 20, 20));
                     i->setToolTip(role);
                 }
@@ -228,7 +228,7 @@ QString GoroutinesView::callout() const {
 void GoroutinesView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
     m_casePath = path;
     QSignalBlocker block(m_snapshot);
-    fillSnapshotPicker(m_snapshot, snapshots, "goroutines");
+    fillSnapshotPicker(m_snapshot, snapshots, toString(SnapshotKind::Goroutines));
     m_model->clear();
     m_stack->clear();
     if (m_snapshot->count() > 0) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/retention_view.h"
 
+#include "analysis/heapgraph/paths.h"
 #include "report/chart_svg.h"
 #include "base/format.h"
 #include "widgets/snapshot_picker.h"
@@ -434,7 +435,7 @@ void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>
     QSignalBlocker block(m_snapshot);
     m_snapshot->clear();
     for (const auto& s : snapshots)
-        if (s.kind == "heapdump")
+        if (s.kind == toString(SnapshotKind::HeapDump))
             m_snapshot->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
     m_model->setData(nullptr);
     m_graph->setData(nullptr);

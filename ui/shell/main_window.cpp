@@ -110,7 +110,7 @@ void MainWindow::showOverview(CaseOverview o) {
     // Open the latest heap snapshot, so the tables are never empty.
     qint64 last = 0;
     for (const auto& s : o.snapshots)
-        if (s.kind == "heap")
+        if (s.kind == toString(SnapshotKind::Heap))
             last = s.id;
     if (last && !m_heap->snapshotId())
         selectSnapshot(last);

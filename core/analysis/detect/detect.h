@@ -3,27 +3,16 @@
 // each conclusion with the numbers it rests on.
 #pragma once
 
-#include "store/case_store.h"
+#include "analysis/detect/trend.h"
 #include "analysis/series/series.h"
+#include "model/findings.h"
+#include "model/snapshot_kind.h"
+#include "store/case_store.h"
 
 #include <string>
 #include <vector>
 
 namespace memscope {
-
-// How a series moved over its points.
-struct Trend {
-    size_t n = 0;
-    double first = 0, last = 0, min = 0, max = 0;
-    double slopePerMinute = 0; // least squares
-    double r2 = 0;             // of the linear fit
-    double risingSteps = 0;    // fraction of steps that did not go down
-    int64_t spanNs = 0;
-};
-Trend trendOf(const std::vector<SeriesPoint>& points);
-// At least three points, up by `minIncrease` and by `minRatio`, fitting a line
-// well and rarely falling: growth without bound, not noise.
-bool steadyGrowth(const Trend& t, double minIncrease, double minRatio);
 
 struct SiteRef {
     std::string function, file;
@@ -33,9 +22,8 @@ struct SiteRef {
 };
 
 struct Finding {
-    std::string kind;     // connection_leak, connection_churn, finalizer_backlog,
-                          // global_retention, goroutine_leak, heap_growth
-    std::string severity; // critical, warning, info
+    FindingKind kind = FindingKind::HeapGrowth;
+    Severity severity = Severity::Info;
     std::string target;
     std::string title;
     std::string summary; // one paragraph for a postmortem
@@ -49,9 +37,10 @@ struct Finding {
     std::vector<std::string> goroutineGroups;
 };
 
-int severityRank(const std::string& severity); // critical 0, warning 1, info 2
+int severityRank(Severity severity); // critical 0, warning 1, info 2
 
-// Every finding for every target, most severe first.
+// Every finding for every target, most severe first: the detectors of
+// detectors.h in their fixed order, per target.
 std::vector<Finding> detectFindings(CaseStore& store);
 
 // A program's own code (package main or a module path with a domain), not

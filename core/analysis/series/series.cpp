@@ -62,7 +62,7 @@ std::vector<SnapshotInfo> timeline(CaseStore& store, const std::string& kind) {
 
 std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     std::vector<Series> out;
-    auto snaps = timeline(store, "heap");
+    auto snaps = timeline(store, toString(SnapshotKind::Heap));
     if (snaps.empty())
         return out;
     auto targets = store.targets();
@@ -223,7 +223,7 @@ std::string goroutineEntry(const std::vector<std::string>& stack) {
 
 std::vector<Series> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = timeline(store, "goroutines");
+    auto snaps = timeline(store, toString(SnapshotKind::Goroutines));
     if (snaps.empty())
         return out;
     SeriesBuilder b(store, snaps);
@@ -271,7 +271,7 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
 
 std::vector<Series> fdSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = timeline(store, "fds");
+    auto snaps = timeline(store, toString(SnapshotKind::Fds));
     if (snaps.empty())
         return out;
     SeriesBuilder b(store, snaps);
@@ -340,7 +340,7 @@ std::vector<Series> metricSeries(CaseStore& store) {
     std::string lastExpvarName;
     while (q.step()) {
         std::string kind = q.text(0), name = q.text(1);
-        if (kind == "expvar" && name.rfind("memstats.", 0) != 0) {
+        if (kind == toString(SnapshotKind::Expvar) && name.rfind("memstats.", 0) != 0) {
             if (name != lastExpvarName) {
                 lastExpvarName = name;
                 ++expvarVars;
@@ -349,9 +349,9 @@ std::vector<Series> metricSeries(CaseStore& store) {
                 continue;
         }
         Series s;
-        if (kind == "metrics") {
+        if (kind == toString(SnapshotKind::Metrics)) {
             s.metric = "runtime";
-        } else if (kind == "expvar") {
+        } else if (kind == toString(SnapshotKind::Expvar)) {
             s.metric = "expvar";
         } else if (name.rfind("memstats.", 0) == 0) {
             s.metric = "memstats";
@@ -376,7 +376,7 @@ std::vector<Series> metricSeries(CaseStore& store) {
 
 std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
     std::vector<Series> out;
-    auto snaps = timeline(store, "heapdump");
+    auto snaps = timeline(store, toString(SnapshotKind::HeapDump));
     if (snaps.empty())
         return out;
     SeriesBuilder b(store, snaps);
@@ -438,7 +438,7 @@ std::vector<Series> gcSeries(CaseStore& store) {
     // One line per metric (and program): every gctrace snapshot (a log, or a
     // run of the process within one) adds its cycles to it.
     std::map<std::string, size_t> lineOf;
-    for (const auto& sn : store.snapshots("gctrace")) {
+    for (const auto& sn : store.snapshots(toString(SnapshotKind::GcTrace))) {
         double start = 0;
         for (const auto& [name, v] : store.metrics(sn.id))
             if (name == "process_start_ns")

@@ -17,18 +17,6 @@
 
 namespace memscope {
 
-const char* goroutineRoleName(GoroutineRole r) {
-    switch (r) {
-    case GoroutineRole::None: return "";
-    case GoroutineRole::FinalizerIdle: return "finalizer_idle";
-    case GoroutineRole::FinalizerRunning: return "finalizer_running";
-    case GoroutineRole::HttpClientRead: return "http_client_readloop";
-    case GoroutineRole::HttpClientWrite: return "http_client_writeloop";
-    case GoroutineRole::HttpServerConn: return "http_server_conn";
-    }
-    return "";
-}
-
 namespace {
 
 struct Header {

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Client sockets to a host that only grow, with the net/http loops that
+// serve them and the program's calls into the client.
+#include "analysis/detect/detector.h"
+
+#include "analysis/detect/evidence.h"
+#include "analysis/detect/profile_share.h"
+#include "model/goroutines.h"
+#include "model/snapshot_kind.h"
+#include "store/db.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace memscope::detect {
+
+namespace {
+
+class ConnectionLeakDetector final : public Detector {
+public:
+    const char* name() const override { return "connection leak"; }
+    FindingKind kind() const override { return FindingKind::ConnectionLeak; }
+    std::vector<Finding> run(DetectContext& c) const override;
+};
+
+std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
+    std::vector<Finding> out;
+    const SeriesSet& series = c.series();
+    Explained& ex = c.explained();
+    std::vector<std::string> leaking;
+    std::vector<const Series*> leakSeries;
+    double firstSum = 0, lastSum = 0, rate = 0;
+    int64_t spanNs = 0;
+    for (const Series* s : series.withLabel("tcp_sockets", "host")) {
+        Trend t = trendOf(s->points);
+        const std::string& host = s->labels.at("host");
+        if (!steadyGrowth(t, 10, 1.5))
+            continue;
+        leaking.push_back(host);
+        leakSeries.push_back(s);
+        firstSum += t.first;
+        lastSum += t.last;
+        rate += t.slopePerMinute;
+        spanNs = std::max(spanNs, t.spanNs);
+        ex.leakingHosts.insert(host);
+    }
+    if (leaking.empty())
+        return out;
+    // When the process itself serves those addresses (a test harness, a
+    // sidecar in-process), the server side of each leaked connection is
+    // here too: its goroutines and buffers are part of this leak.
+    auto fdSnaps = c.snapshots(toString(SnapshotKind::Fds));
+    if (!fdSnaps.empty()) {
+        Stmt q(c.store().db(), "SELECT DISTINCT local_addr FROM fds WHERE snapshot_id = ? AND state = 'LISTEN'");
+        q.bind(1, fdSnaps.back().id);
+        while (q.step())
+            if (std::find(leaking.begin(), leaking.end(), q.text(0)) != leaking.end())
+                ex.serverSideHere = true;
+    }
+    if (ex.serverSideHere)
+        ex.roles.insert(toString(GoroutineRole::HttpServerConn));
+    Finding f = c.makeFinding(FindingKind::ConnectionLeak, lastSum - firstSum >= 100 ? Severity::Critical : Severity::Warning);
+    f.hosts = leaking;
+    for (const auto* s : leakSeries) {
+        f.series.push_back(*s);
+        for (auto id : snapshotsOf(*s))
+            f.snapshots.push_back(id);
+    }
+    f.title = "TCP connections leak to " + joinList(leaking);
+    std::string loops;
+    for (GoroutineRole r : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite}) {
+        const char* role = toString(r);
+        if (const Series* g = series.find("goroutines", "role", role)) {
+            Trend t = trendOf(g->points);
+            if (steadyGrowth(t, 10, 1.5)) {
+                f.series.push_back(*g);
+                f.numbers.push_back({std::string(role) + "_first", t.first});
+                f.numbers.push_back({std::string(role) + "_last", t.last});
+                if (loops.empty())
+                    loops = " The HTTP client's per-connection goroutines grew with them: " +
+                            std::string(r == GoroutineRole::HttpClientRead
+                                            ? "net/http.(*persistConn).readLoop"
+                                            : "net/http.(*persistConn).writeLoop") +
+                            " from " + num(t.first) + " to " + num(t.last) + ".";
+                f.goroutineGroups.push_back(r == GoroutineRole::HttpClientRead
+                                                ? "net/http.(*persistConn).readLoop"
+                                                : "net/http.(*persistConn).writeLoop");
+                ex.roles.insert(role);
+                ex.goroutinesGrow = true;
+            }
+        }
+    }
+    std::string callers;
+    if (const Profile* p = c.latestHeap()) {
+        auto sites = userCallersOf(*p, isHttpClientEntry);
+        std::vector<std::pair<int64_t, std::tuple<std::string, std::string, int64_t>>> ranked;
+        for (const auto& [k, v] : sites)
+            ranked.push_back({v, k});
+        std::sort(ranked.rbegin(), ranked.rend());
+        std::vector<std::string> names;
+        for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
+            const auto& [fn, file, line] = ranked[i].second;
+            f.sites.push_back({fn, file, line, ranked[i].first,
+                               "calls the net/http client; in-use bytes below it in the latest heap profile"});
+            names.push_back(fn + " (" + file + ":" + std::to_string(line) + ")");
+        }
+        if (!names.empty())
+            callers = " The client calls come from " + joinList(names) + ".";
+        f.snapshots.push_back(c.latestHeapId());
+    }
+    f.numbers.push_back({"sockets_first", firstSum});
+    f.numbers.push_back({"sockets_last", lastSum});
+    f.numbers.push_back({"sockets_per_minute", rate});
+    f.summary = "Client TCP connections to " + joinList(leaking) + " grew from " + num(firstSum) + " to " +
+                num(lastSum) + " over " + span(spanNs) + " (about " + num(rate) +
+                " a minute) and were never closed." + loops +
+                " Connections that pile up like this, each with its own read and write goroutine, are what "
+                "a new http.Transport (or an http.Client with its own Transport) per request leaves "
+                "behind: every Transport keeps its idle connections open and nothing reuses them." +
+                callers + " Share one Client and Transport across requests (or call CloseIdleConnections "
+                          "on the ones you drop).";
+    out.push_back(std::move(f));
+    return out;
+}
+
+} // namespace
+
+std::unique_ptr<Detector> makeConnectionLeakDetector() { return std::make_unique<ConnectionLeakDetector>(); }
+
+} // namespace memscope::detect

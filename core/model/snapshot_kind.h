@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// What a snapshot holds, named as the case file stores it and the command
+// line prints it.
+#pragma once
+
+#include "model/enum_names.h"
+
+#include <optional>
+#include <string_view>
+
+namespace memscope {
+
+enum class SnapshotKind {
+    Heap,             // heap profile (profile.proto or ?debug=1 text)
+    Allocs,           // heap profile whose default sample is alloc_space
+    GoroutineProfile, // goroutine profile.proto, kept as a profile too
+    Cpu,
+    Contention,
+    ThreadCreate,
+    Profile,          // any other profile.proto
+    Goroutines,       // goroutine groups, from a dump or a goroutine profile
+    Fds,              // open files and sockets (lsof, ss)
+    GcTrace,
+    Metrics,          // runtime/metrics
+    Expvar,
+    Escape,           // the compiler's escape notes
+    HeapDump,
+};
+
+inline constexpr NameTable<SnapshotKind, 14> kSnapshotKindNames{{
+    {SnapshotKind::Heap, "heap"},
+    {SnapshotKind::Allocs, "allocs"},
+    {SnapshotKind::GoroutineProfile, "goroutine_profile"},
+    {SnapshotKind::Cpu, "cpu"},
+    {SnapshotKind::Contention, "contention"},
+    {SnapshotKind::ThreadCreate, "threadcreate"},
+    {SnapshotKind::Profile, "profile"},
+    {SnapshotKind::Goroutines, "goroutines"},
+    {SnapshotKind::Fds, "fds"},
+    {SnapshotKind::GcTrace, "gctrace"},
+    {SnapshotKind::Metrics, "metrics"},
+    {SnapshotKind::Expvar, "expvar"},
+    {SnapshotKind::Escape, "escape"},
+    {SnapshotKind::HeapDump, "heapdump"},
+}};
+constexpr const char* toString(SnapshotKind k) { return nameIn(kSnapshotKindNames, k); }
+constexpr std::optional<SnapshotKind> parseSnapshotKind(std::string_view s) {
+    return valueIn(kSnapshotKindNames, s);
+}
+
+} // namespace memscope
