@@ -9,12 +9,14 @@
 #include "testutil.h"
 
 #include <QApplication>
+#include <QComboBox>
 #include <QListWidget>
 #include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabWidget>
+#include <QToolTip>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -30,6 +32,7 @@ private slots:
     void savedGeometryIsClampedToTheScreen();
     void timelineSplitterNeverCollapses();
     void timelinePanelsShareTheTimeAxis();
+    void everyPanelAnswersTheMouse();
 
 private:
     QTemporaryDir m_dir;
@@ -200,6 +203,45 @@ void TestWindowLayout::timelinePanelsShareTheTimeAxis() {
                                 .arg(last, 0, 'f', 1)));
         QVERIFY(shown.size() < (last - first) * 1.2); // and not much more
     }
+}
+
+void TestWindowLayout::everyPanelAnswersTheMouse() {
+    auto* timeline = m_window->findChild<TimelineView*>();
+    QTabWidget* tabs = pageTabs(m_window.get());
+    const QStringList panels = timeline->panelTitles();
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    // A point of each panel: its tooltip names the line, and a click opens the
+    // capture it came from on the page where it lives.
+    struct Case {
+        QString panel;
+        QString tab;
+        SnapshotKind kind;
+    };
+    for (const Case& c : {Case{"goroutines", "Goroutines", SnapshotKind::Goroutines},
+                          Case{"sockets", "Connections", SnapshotKind::Fds},
+                          Case{"fin. kept", "Retention (heap dumps)", SnapshotKind::HeapDump}}) {
+        int panel = int(panels.indexOf(c.panel));
+        QVERIFY2(panel >= 0, qPrintable(c.panel));
+        tabs->setCurrentIndex(0);
+        QPoint at = timeline->panelPointPosition(panel, 0, 0);
+        QVERIFY2(!at.isNull(), qPrintable(c.panel));
+        QMouseEvent move(QEvent::MouseMove, at, timeline->plot()->mapToGlobal(at), Qt::NoButton,
+                         Qt::NoButton, {});
+        QCoreApplication::sendEvent(timeline->plot(), &move);
+        QVERIFY2(QToolTip::isVisible(), qPrintable(c.panel));
+        QVERIFY2(QToolTip::text().contains("click to open this capture"),
+                 qPrintable(QToolTip::text()));
+        QToolTip::hideText();
+        QTest::mouseClick(timeline->plot(), Qt::LeftButton, {}, at);
+        QCOMPARE(tabs->tabText(tabs->currentIndex()), c.tab);
+        // The page shows the first capture of that kind: the point clicked.
+        auto* picker = tabs->currentWidget()->findChild<QComboBox*>();
+        QVERIFY(picker);
+        QCOMPARE(picker->currentData().toLongLong(),
+                 qlonglong((*store)->snapshots(toString(c.kind)).front().id));
+    }
+    tabs->setCurrentIndex(1);
 }
 
 QTEST_MAIN(TestWindowLayout)

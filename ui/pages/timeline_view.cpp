@@ -240,11 +240,15 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     for (const Series* s : lines) {
         QCPGraph* g = m_plot->addGraph(x, y);
         QVector<double> xs, ys;
+        QVariantList captures; // a point's capture, in the order of the points
         for (const auto& p : s->points) {
             xs.push_back(toSeconds(p.timeNs));
             ys.push_back(p.value);
+            captures.push_back(qlonglong(p.snapshotId));
             top = std::max(top, p.value);
         }
+        g->setProperty("captures", captures);
+        g->setProperty("unit", QString::fromStdString(s->unit));
         g->setData(xs, ys, true);
         QColor c = kPalette[colour++ % std::size(kPalette)];
         g->setPen(QPen(c, 1.5));
@@ -390,6 +394,59 @@ QPoint TimelineView::pointPosition(int i) const {
                   int(std::lround(m_plot->yAxis->coordToPixel(it->value))));
 }
 
+TimelineView::PanelPoint TimelineView::panelPointAt(const QPointF& pos) const {
+    PanelPoint best;
+    double bestDist = 10; // pixels
+    for (auto* rect : m_panels) {
+        if (!rect->rect().contains(pos.toPoint()))
+            continue;
+        for (int g = 0; g < m_plot->graphCount(); ++g) {
+            QCPGraph* graph = m_plot->graph(g);
+            if (!graph->keyAxis() || graph->keyAxis()->axisRect() != rect)
+                continue;
+            for (int i = 0; i < graph->dataCount(); ++i) {
+                auto it = graph->data()->at(i);
+                double dx = graph->keyAxis()->coordToPixel(it->key) - pos.x();
+                double dy = graph->valueAxis()->coordToPixel(it->value) - pos.y();
+                double d = std::hypot(dx, dy);
+                if (d < bestDist) {
+                    bestDist = d;
+                    best = {graph, i};
+                }
+            }
+        }
+    }
+    return best;
+}
+
+QPoint TimelineView::panelPointPosition(int panel, int line, int i) const {
+    if (panel < 0 || size_t(panel) >= m_panels.size())
+        return {};
+    for (int g = 0; g < m_plot->graphCount(); ++g) {
+        QCPGraph* graph = m_plot->graph(g);
+        if (graph->keyAxis()->axisRect() != m_panels[size_t(panel)] || line-- > 0)
+            continue;
+        if (i < 0 || i >= graph->dataCount())
+            return {};
+        auto it = graph->data()->at(i);
+        return QPoint(int(std::lround(graph->keyAxis()->coordToPixel(it->key))),
+                      int(std::lround(graph->valueAxis()->coordToPixel(it->value))));
+    }
+    return {};
+}
+
+QString TimelineView::describePanelPoint(const PanelPoint& p) const {
+    auto it = p.graph->data()->at(p.index);
+    std::string unit = p.graph->property("unit").toString().toStdString();
+    QString panel = p.graph->valueAxis()->label();
+    return QStringLiteral("<b>%1</b> (%2)<br>%3: <b>%4</b>")
+               .arg(p.graph->name().toHtmlEscaped(), panel.toHtmlEscaped(),
+                    QString::fromStdString(formatTimeIso(int64_t(std::llround(it->key * 1e9)))),
+                    QString::fromStdString(formatValue(int64_t(std::llround(it->value)),
+                                                       unit.empty() ? "count" : unit))) +
+           tr("<br><i>click to open this capture</i>");
+}
+
 int TimelineView::nearestPoint(double pixelX) const {
     int best = -1;
     double bestDist = 12; // pixels
@@ -432,6 +489,11 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
             m_dragging = true;
             m_plot->replot(QCustomPlot::rpQueuedReplot);
         }
+        return;
+    }
+    // Over a panel, its own points answer; elsewhere the heap snapshot nearest in time.
+    if (PanelPoint p = panelPointAt(event->position()); p.graph) {
+        QToolTip::showText(event->globalPosition().toPoint(), describePanelPoint(p), m_plot);
         return;
     }
     int i = nearestPoint(event->position().x());
@@ -506,6 +568,12 @@ void TimelineView::onMouseRelease(QMouseEvent* event) {
     if (dragged) {
         pickRange(int64_t(m_plot->xAxis->pixelToCoord(std::min(from, to)) * 1e9),
                   int64_t(m_plot->xAxis->pixelToCoord(std::max(from, to)) * 1e9));
+        return;
+    }
+    if (PanelPoint p = panelPointAt(event->position()); p.graph) {
+        QVariantList captures = p.graph->property("captures").toList();
+        if (p.index < captures.size() && captures[p.index].toLongLong() > 0)
+            emit captureClicked(captures[p.index].toLongLong());
         return;
     }
     int i = nearestPoint(to);

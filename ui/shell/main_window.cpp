@@ -103,6 +103,7 @@ void MainWindow::showOverview(CaseOverview o) {
     if (anyFindings)
         m_tabs->setCurrentIndex(0);
     m_retention->setCase(m_casePath, o.snapshots);
+    m_snapshots = o.snapshots;
     m_compare->setCase(m_casePath, o.snapshots);
     m_goroutines->setCase(m_casePath, o.snapshots);
 
@@ -144,6 +145,7 @@ void MainWindow::buildCentral() {
         selectSnapshot(id);
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
     });
+    connect(m_timeline, &TimelineView::captureClicked, this, &MainWindow::openCapture);
     connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64 fromNs, qint64 toNs) {
         m_rangeFromNs = fromNs;
         m_rangeToNs = toNs;
@@ -461,6 +463,35 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
         return;
     m_timeline->markSnapshot(snapshotId);
     m_heap->selectSnapshot(snapshotId, baseSnapshotId);
+}
+
+void MainWindow::openCapture(qint64 snapshotId) {
+    auto it = std::find_if(m_snapshots.begin(), m_snapshots.end(),
+                           [&](const SnapshotInfo& s) { return s.id == snapshotId; });
+    if (it == m_snapshots.end())
+        return;
+    // Each capture where it lives: a dump in Goroutines, a socket snapshot in
+    // Connections, a heap dump in Retention, a heap profile in the allocation sites.
+    auto kind = parseSnapshotKind(it->kind);
+    if (kind == SnapshotKind::Goroutines) {
+        m_goroutines->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_goroutines);
+    } else if (kind == SnapshotKind::Fds) {
+        m_connections->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_connections);
+    } else if (kind == SnapshotKind::HeapDump) {
+        m_retention->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_retention);
+    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs) {
+        m_rangeFromNs = m_rangeToNs = 0;
+        selectSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_heap);
+    } else {
+        QString kindName = QString::fromStdString(it->kind);
+        m_status->setText(tr("Snapshot %1 (%2, %3) has no page of its own")
+                              .arg(snapshotId)
+                              .arg(kindName, QString::fromStdString(it->sourceName)));
+    }
 }
 
 void MainWindow::applyTheme(bool dark) {
