@@ -2,6 +2,7 @@
 // The window as a new user meets it: it fits a small laptop screen on the demo
 // case, whatever tab or finding is shown, and the timeline stays usable.
 #include "import/import_batch.h"
+#include "pages/compare_view.h"
 #include "pages/findings_panel.h"
 #include "pages/timeline_view.h"
 #include "shell/main_window.h"
@@ -33,6 +34,7 @@ private slots:
     void timelineSplitterNeverCollapses();
     void timelinePanelsShareTheTimeAxis();
     void everyPanelAnswersTheMouse();
+    void sideBySideUnchangedRowsAreNotNew();
 
 private:
     QTemporaryDir m_dir;
@@ -242,6 +244,32 @@ void TestWindowLayout::everyPanelAnswersTheMouse() {
                  qlonglong((*store)->snapshots(toString(c.kind)).front().id));
     }
     tabs->setCurrentIndex(1);
+}
+
+void TestWindowLayout::sideBySideUnchangedRowsAreNotNew() {
+    auto* view = m_window->findChild<CompareView*>();
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    auto heaps = (*store)->snapshots(toString(SnapshotKind::Heap));
+    QSignalSpy done(view, &CompareView::compared);
+    view->compare(heaps.front().id, heaps.back().id);
+    QVERIFY(done.wait(20000));
+    // Columns: function, delta %, base flat, new flat, ...
+    QAbstractItemModel* m = view->model();
+    int unchanged = 0;
+    for (int r = 0; r < m->rowCount(); ++r) {
+        if (m->index(r, 2).data(Qt::UserRole + 1).toLongLong() != 0 ||
+            m->index(r, 3).data(Qt::UserRole + 1).toLongLong() != 0)
+            continue;
+        if (!m->index(r, 2).data().toString().startsWith("0") ||
+            !m->index(r, 3).data().toString().startsWith("0"))
+            continue;
+        ++unchanged;
+        QString pct = m->index(r, 1).data().toString();
+        QVERIFY2(pct.isEmpty() || pct == "0%",
+                 qPrintable(m->index(r, 0).data().toString() + ": " + pct));
+    }
+    QVERIFY(unchanged > 0);
 }
 
 QTEST_MAIN(TestWindowLayout)
