@@ -4,6 +4,7 @@
 #include "import/import_batch.h"
 #include "pages/compare_view.h"
 #include "pages/findings_panel.h"
+#include "pages/retention_view.h"
 #include "pages/timeline_view.h"
 #include "shell/main_window.h"
 #include "store/case_store.h"
@@ -11,13 +12,16 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QScreen>
+#include <QScrollBar>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QToolTip>
+#include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -35,6 +39,7 @@ private slots:
     void timelinePanelsShareTheTimeAxis();
     void everyPanelAnswersTheMouse();
     void sideBySideUnchangedRowsAreNotNew();
+    void retentionScrollsToTopOnAnotherList();
 
 private:
     QTemporaryDir m_dir;
@@ -270,6 +275,44 @@ void TestWindowLayout::sideBySideUnchangedRowsAreNotNew() {
                  qPrintable(m->index(r, 0).data().toString() + ": " + pct));
     }
     QVERIFY(unchanged > 0);
+}
+
+void TestWindowLayout::retentionScrollsToTopOnAnotherList() {
+    auto* view = m_window->findChild<RetentionView*>();
+    QTabWidget* tabs = pageTabs(m_window.get());
+    tabs->setCurrentWidget(view);
+    QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 20000);
+    QTreeView* tree = view->tree();
+    // Expand the top root so the list is long enough to scroll.
+    tree->expandRecursively(tree->model()->index(0, 0), 2);
+    QApplication::processEvents();
+    QScrollBar* bar = tree->verticalScrollBar();
+    if (bar->maximum() == 0)
+        QSKIP("the list fits without scrolling at this size");
+    bar->setValue(bar->maximum());
+    QVERIFY(bar->value() > 0);
+    // Filtering reads the new list from its top.
+    auto* filter = view->findChild<QLineEdit*>();
+    QVERIFY(filter);
+    filter->setText("g");
+    QApplication::processEvents();
+    QCOMPARE(bar->value(), 0);
+    filter->clear();
+    tree->expandRecursively(tree->model()->index(0, 0), 2);
+    QApplication::processEvents();
+    bar->setValue(bar->maximum());
+    QVERIFY(bar->value() > 0);
+    // So does another heap dump.
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    auto dumps = (*store)->snapshots(toString(SnapshotKind::HeapDump));
+    QVERIFY(dumps.size() >= 2);
+    QSignalSpy loaded(view, &RetentionView::loaded);
+    view->showSnapshot(dumps.front().id);
+    QVERIFY(loaded.wait(20000));
+    QApplication::processEvents();
+    QCOMPARE(bar->value(), 0);
+    tabs->setCurrentIndex(1);
 }
 
 QTEST_MAIN(TestWindowLayout)

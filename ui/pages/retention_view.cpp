@@ -384,7 +384,12 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     l->setContentsMargins(4, 4, 4, 4);
     l->addWidget(split);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    // Another dump or filter is another list: read from its top, not from
+    // where the last one was scrolled to.
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text);
+        m_tree->scrollToTop();
+    });
     connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i >= 0)
             showSnapshot(m_snapshot->itemData(i).toLongLong());
@@ -414,6 +419,7 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_data = d;
         m_model->setData(d);
         m_graph->setData(d);
+        m_tree->scrollToTop();
         const auto& h = d->info;
         m_summary->setText(
             tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 registered, %6 queued. "
