@@ -92,6 +92,11 @@ int usageError(const std::string& msg) {
     return kUsage;
 }
 
+int readFailed(const Error& e) {
+    std::cerr << "memscope: " << e.toString() << "\n";
+    return kInputFailed;
+}
+
 bool isCaseFile(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
     char head[16] = {};
@@ -133,7 +138,12 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
     if (auto s = a.opt("--snapshot")) {
         char* end = nullptr;
         int64_t id = std::strtoll(s->c_str(), &end, 10);
-        auto sn = end && *end == 0 ? store.snapshot(id) : std::nullopt;
+        auto found = end && *end == 0 ? store.snapshot(id) : std::optional<SnapshotInfo>();
+        if (!found) {
+            readFailed(found.error());
+            return -1;
+        }
+        const auto& sn = *found;
         if (!sn || sn->kind != kind) {
             usageError("snapshot " + *s + " is not a " + what);
             return -2;
@@ -141,11 +151,15 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
         return id;
     }
     auto list = store.snapshots(kind);
-    if (list.empty()) {
+    if (!list) {
+        readFailed(list.error());
+        return -1;
+    }
+    if (list->empty()) {
         std::cerr << "memscope: " << store.path() << ": no " << what << "s in the case\n";
         return -1;
     }
-    return list.back().id;
+    return list->back().id;
 }
 
 namespace {
@@ -227,7 +241,10 @@ int cmdInfo(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    std::cout << (a.flag("--json") ? caseInfoJson(*store) : caseInfoText(*store));
+    auto info = a.flag("--json") ? caseInfoJson(*store) : caseInfoText(*store);
+    if (!info)
+        return readFailed(info.error());
+    std::cout << *info;
     return kOk;
 }
 
@@ -255,16 +272,28 @@ int cmdTop(const std::vector<std::string>& argv) {
         int64_t id = 0;
         if (auto s = a.opt("--snapshot")) {
             id = std::strtoll(s->c_str(), nullptr, 10);
-            if (!store->snapshot(id))
+            auto sn = store->snapshot(id);
+            if (!sn)
+                return readFailed(sn.error());
+            if (!*sn)
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
             auto heaps = store->snapshots("heap");
-            if (heaps.empty()) {
-                for (const auto& s : store->snapshots())
-                    if (!store->sampleTypes(s.id).empty())
+            if (!heaps)
+                return readFailed(heaps.error());
+            if (heaps->empty()) {
+                auto all = store->snapshots();
+                if (!all)
+                    return readFailed(all.error());
+                for (const auto& s : *all) {
+                    auto types = store->sampleTypes(s.id);
+                    if (!types)
+                        return readFailed(types.error());
+                    if (!types->empty())
                         id = s.id;
+                }
             } else {
-                id = heaps.back().id;
+                id = heaps->back().id;
             }
             if (!id) {
                 std::cerr << "memscope: " << path << ": no profile snapshots in the case\n";
@@ -346,7 +375,10 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
-    auto groups = store->goroutineGroups(id);
+    auto read = store->goroutineGroups(id);
+    if (!read)
+        return readFailed(read.error());
+    const auto& groups = *read;
     int64_t total = 0;
     for (const auto& g : groups)
         total += g.count;
@@ -457,9 +489,14 @@ int cmdReport(const std::vector<std::string>& argv) {
         if (chartDirMade)
             fs::remove(chartDir, ec); // only when empty
     };
-    std::string text = format == "json" ? reportJson(*store)
-                       : format == "html" ? reportHtml(*store)
-                                          : reportMarkdown(*store, opts);
+    auto report = format == "json" ? reportJson(*store)
+                  : format == "html" ? reportHtml(*store)
+                                     : reportMarkdown(*store, opts);
+    if (!report) {
+        removeCharts();
+        return readFailed(report.error());
+    }
+    const std::string& text = *report;
     if (!chartError.empty()) {
         removeCharts();
         std::cerr << "memscope: " << chartError << "\n";
@@ -535,7 +572,10 @@ int exportFlame(const Args& a) {
     if (auto b = a.opt("--base")) {
         char* end = nullptr;
         int64_t baseId = std::strtoll(b->c_str(), &end, 10);
-        auto sn = end && *end == 0 ? store->snapshot(baseId) : std::nullopt;
+        auto found = end && *end == 0 ? store->snapshot(baseId) : std::optional<SnapshotInfo>();
+        if (!found)
+            return readFailed(found.error());
+        const auto& sn = *found;
         if (!sn || sn->kind != "heap")
             return usageError("--base " + *b + " is not a heap profile");
         auto bp = store->loadProfile(baseId);
@@ -570,7 +610,10 @@ int cmdExportChart(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    ChartSpec chart = namedChart(*store, name);
+    auto named = namedChart(*store, name);
+    if (!named)
+        return readFailed(named.error());
+    ChartSpec chart = std::move(*named);
     for (auto [opt, field] : {std::pair{"--from", &chart.fromNs}, std::pair{"--to", &chart.toNs}})
         if (auto v = a.opt(opt)) {
             auto t = parseTimeArg(*v);
@@ -666,9 +709,11 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     if (fs::exists(casePath, ec)) {
         // Reuse it while it holds exactly the shipped captures.
         auto store = CaseStore::open(casePath.string());
-        if (store && !(*store)->snapshots().empty()) {
+        auto snaps = store ? (*store)->snapshots() : Result<std::vector<SnapshotInfo>>(store.error());
+        auto sources = snaps ? (*store)->sources() : Result<std::vector<SourceInfo>>(snaps.error());
+        if (sources && !snaps->empty()) {
             std::vector<std::string> have, want;
-            for (const auto& src : (*store)->sources())
+            for (const auto& src : *sources)
                 have.push_back(src.name);
             for (const auto& f : files)
                 want.push_back(fs::path(f).filename().string());
@@ -697,7 +742,7 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
                 error = o.error ? o.error->toString() : o.path;
                 return {};
             }
-        (void)(*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        (void)(*store)->checkpoint();
     }
     fs::rename(building, casePath, ec);
     if (ec) {
@@ -830,7 +875,10 @@ std::optional<int> dispatch(const std::vector<std::string>& args) {
             std::cerr << "memscope: " << store.error().toString() << "\n";
             return kInputFailed;
         }
-        std::cout << reportMarkdown(**store);
+        auto report = reportMarkdown(**store);
+        if (!report)
+            return readFailed(report.error());
+        std::cout << *report;
         std::cout << "\n---\nNo display found, so this is the demo case's report (" << path
                   << ").\nOn a desktop, `memscope --demo` opens the workbench on it; on a server,"
                      " try `xvfb-run memscope --demo` or `memscope report --format json "

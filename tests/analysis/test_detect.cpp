@@ -67,7 +67,7 @@ private slots:
         QTemporaryDir dir;
         auto store = importFolder(dir, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo"));
         QVERIFY(store);
-        auto findings = detectFindings(*store);
+        auto findings = must(detectFindings(*store));
         std::set<std::string> kinds;
         for (const auto& f : findings)
             kinds.insert(f.kind);
@@ -136,7 +136,7 @@ private slots:
         auto store = importFolder(dir, dataPath("services/" + folder));
         QVERIFY(store);
         QStringList kinds;
-        for (const auto& f : detectFindings(*store))
+        for (const auto& f : must(detectFindings(*store)))
             kinds << QString::fromStdString(f.kind);
         QCOMPARE(kinds, expected);
     }
@@ -145,8 +145,8 @@ private slots:
         QTemporaryDir dir;
         auto store = importFolder(dir, dataPath("cases/healthy"));
         QVERIFY(store);
-        QVERIFY((*store).snapshots("heapdump").size() == 2);
-        auto findings = detectFindings(*store);
+        QVERIFY(must((*store).snapshots("heapdump")).size() == 2);
+        auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (f.kind + ": " + f.title).c_str());
     }

@@ -119,11 +119,11 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
     QCOMPARE(gc.timeSource, std::string("expvar"));
     // expvar's LastGC is when cycle NumGC (12) ended: that cycle lands there.
     double lastGc = 0;
-    for (const auto& [n, v] : (*s)->metrics(vars.snapshotIds.at(0)))
+    for (const auto& [n, v] : must((*s)->metrics(vars.snapshotIds.at(0))))
         if (n == "memstats.LastGC")
             lastGc = v;
     bool found = false;
-    for (const auto& series : gcSeries(**s))
+    for (const auto& series : must(gcSeries(**s)))
         if (series.metric == "gc_heap_live_bytes") {
             found = true;
             QCOMPARE(series.points.size(), size_t(13));
@@ -131,7 +131,7 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
         }
     QVERIFY(found);
     bool registered = false;
-    for (const auto& series : metricSeries(**s))
+    for (const auto& series : must(metricSeries(**s)))
         registered = registered || series.key() == "expvar{name=finalizers.registered}";
     QVERIFY(registered);
 }

@@ -79,10 +79,27 @@ CaseOverview loadOverview(const QString& path) {
         o.error = QString::fromStdString(store.error().toString());
         return o;
     }
-    o.snapshots = (*store)->snapshots();
-    o.series = allSeries(**store);
-    o.findings = detectFindings(**store);
-    o.annotations = (*store)->annotations();
+    // A read that fails is said, not shown as an empty case.
+    auto failed = [&](const Error& e) {
+        o.error = QString::fromStdString(e.toString());
+        return o;
+    };
+    auto snapshots = (*store)->snapshots();
+    if (!snapshots)
+        return failed(snapshots.error());
+    auto series = allSeries(**store);
+    if (!series)
+        return failed(series.error());
+    auto findings = detectFindings(**store);
+    if (!findings)
+        return failed(findings.error());
+    auto annotations = (*store)->annotations();
+    if (!annotations)
+        return failed(annotations.error());
+    o.snapshots = std::move(*snapshots);
+    o.series = std::move(*series);
+    o.findings = std::move(*findings);
+    o.annotations = std::move(*annotations);
     int heaps = 0;
     for (const auto& s : o.snapshots)
         heaps += s.kind == "heap";
@@ -90,7 +107,7 @@ CaseOverview loadOverview(const QString& path) {
                     .arg(QFileInfo(path).fileName())
                     .arg(o.snapshots.size())
                     .arg(heaps);
-    if ((*store)->db().readOnly())
+    if ((*store)->readOnly())
         o.summary += QObject::tr(" (read-only: notes cannot be saved)");
     return o;
 }
@@ -129,11 +146,22 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
         r.sampleIndex = profile->defaultSampleIndex();
     r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
     // What changed since the previous capture of the same kind and target.
-    if (auto me = (*store)->snapshot(snapshotId)) {
+    auto found = (*store)->snapshot(snapshotId);
+    if (!found) {
+        r.error = QString::fromStdString(found.error().toString());
+        return r;
+    }
+    if (const auto& me = *found) {
         const SnapshotInfo* prev = nullptr;
-        auto line = timeline(**store, me->kind);
+        auto timed = timeline(**store, me->kind);
         // A picked range compares its ends; a point, with the capture before it.
-        std::optional<SnapshotInfo> base = baseId ? (*store)->snapshot(baseId) : std::nullopt;
+        auto foundBase = baseId ? (*store)->snapshot(baseId) : std::optional<SnapshotInfo>();
+        if (!timed || !foundBase) {
+            r.error = QString::fromStdString((!timed ? timed.error() : foundBase.error()).toString());
+            return r;
+        }
+        const auto& line = *timed;
+        const auto& base = *foundBase;
         if (base)
             prev = &*base;
         else
@@ -642,7 +670,12 @@ NoteOps MainWindow::noteOps() {
 }
 
 void MainWindow::refreshAnnotations(CaseStore& store) {
-    auto notes = store.annotations();
+    auto read = store.annotations();
+    if (!read) {
+        setIdle(QString::fromStdString(read.error().toString()));
+        return;
+    }
+    const auto& notes = *read;
     m_timeline->setAnnotations(notes);
     m_notes->setAnnotations(notes);
     m_tabs->setTabText(m_tabs->indexOf(m_notes),
@@ -673,8 +706,8 @@ void MainWindow::annotateAt(qint64 timeNs) {
         // From the menu: at the picked snapshot.
         auto store = CaseStore::open(m_casePath.toStdString(), true);
         if (store && m_snapshotId)
-            if (auto sn = (*store)->snapshot(m_snapshotId))
-                note.timeNs = sn->timeNs;
+            if (auto sn = (*store)->snapshot(m_snapshotId); sn && *sn)
+                note.timeNs = (*sn)->timeNs;
         if (note.timeNs == 0)
             return;
     } else {
@@ -696,10 +729,14 @@ void MainWindow::annotateSite(const QString& function) {
     if (!store)
         return;
     auto sn = (*store)->snapshot(m_snapshotId);
-    if (!sn)
+    if (!sn) {
+        setIdle(QString::fromStdString(sn.error().toString()));
+        return;
+    }
+    if (!*sn)
         return;
     Annotation note;
-    note.timeNs = sn->timeNs;
+    note.timeNs = (*sn)->timeNs;
     note.series = "heap_inuse_bytes{site=" + function.toStdString() + "}";
     if (editNoteDialog(this, tr("Annotate a site"), note))
         addAnnotation(note);
@@ -717,7 +754,7 @@ void MainWindow::exportReport() {
         QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(store.error().toString()));
         return;
     }
-    std::string text;
+    Result<std::string> text = std::string();
     if (path.endsWith(".json")) {
         text = reportJson(**store);
     } else if (path.endsWith(".md")) {
@@ -733,8 +770,12 @@ void MainWindow::exportReport() {
     } else {
         text = reportHtml(**store);
     }
+    if (!text) {
+        QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(text.error().toString()));
+        return;
+    }
     // Whole or not at all: a full disk is said, not a cut file behind "Wrote".
-    if (auto st = writeOutputFile(path.toStdString(), text); !st) {
+    if (auto st = writeOutputFile(path.toStdString(), *text); !st) {
         QMessageBox::warning(this, tr("Export Report"), QString::fromStdString(st.error().toString()));
         return;
     }
@@ -758,7 +799,12 @@ void MainWindow::exportChart() {
     auto store = CaseStore::open(m_casePath.toStdString(), true);
     if (!store)
         return;
-    ChartSpec chart = namedChart(**store, name.toStdString());
+    auto named = namedChart(**store, name.toStdString());
+    if (!named) {
+        QMessageBox::warning(this, tr("Export Chart"), QString::fromStdString(named.error().toString()));
+        return;
+    }
+    ChartSpec chart = std::move(*named);
     // What the timeline shows now: its zoomed range.
     auto range = m_timeline->plot()->xAxis->range();
     chart.fromNs = qint64(range.lower * 1e9);

@@ -219,19 +219,32 @@ public:
     Detector(CaseStore& store, const TargetInfo& target, const SeriesSet& series)
         : m_store(store), m_target(target), m_s(series) {}
 
-    std::vector<Finding> run() {
-        connections();
-        finalizers();
-        globals();
-        goroutines();
-        heapGrowth();
+    Result<std::vector<Finding>> run() {
+        for (auto detector : {&Detector::connections, &Detector::finalizers, &Detector::globals,
+                              &Detector::goroutines, &Detector::heapGrowth}) {
+            (this->*detector)();
+            if (m_error)
+                return *m_error;
+        }
         return std::move(m_out);
     }
 
 private:
+    // The value of a read, or an empty one with its error kept: run() then
+    // returns the error instead of findings made from missing rows.
+    template <typename T>
+    T take(Result<T> r) {
+        if (r)
+            return std::move(r).value();
+        if (!m_error)
+            m_error = r.error();
+        return T{};
+    }
     std::vector<SnapshotInfo> snaps(const std::string& kind) {
         std::vector<SnapshotInfo> out;
-        for (auto& sn : timeline(m_store, kind))
+        if (m_error)
+            return out; // no more reads once one failed
+        for (auto& sn : take(timeline(m_store, kind)))
             if (sn.targetId == m_target.id)
                 out.push_back(std::move(sn));
         return out;
@@ -246,6 +259,8 @@ private:
                     m_heap = std::move(*p);
                     m_heapId = list.back().id;
                     m_haveHeap = true;
+                } else if (!m_error) {
+                    m_error = p.error();
                 }
             }
         }
@@ -347,10 +362,8 @@ private:
         // here too: its goroutines and buffers are part of this leak.
         auto fdSnaps = snaps("fds");
         if (!fdSnaps.empty()) {
-            Stmt q(m_store.db(), "SELECT DISTINCT local_addr FROM fds WHERE snapshot_id = ? AND state = 'LISTEN'");
-            q.bind(1, fdSnaps.back().id);
-            while (q.step())
-                if (std::find(leaking.begin(), leaking.end(), q.text(0)) != leaking.end())
+            for (const auto& addr : take(m_store.listeningAddresses(fdSnaps.back().id)))
+                if (std::find(leaking.begin(), leaking.end(), addr) != leaking.end())
                     m_serverSideHere = true;
         }
         if (m_serverSideHere)
@@ -471,7 +484,7 @@ private:
         int64_t fnRetained = 0;
         auto dumpsList = snaps("heapdump");
         if (!dumpsList.empty()) {
-            auto rows = m_store.heapDumpFinalizers(dumpsList.back().id);
+            auto rows = take(m_store.heapDumpFinalizers(dumpsList.back().id));
             std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.queued > b.queued; });
             if (!rows.empty() && rows[0].queued > 0) {
                 fn = rows[0].function;
@@ -481,7 +494,7 @@ private:
         }
         auto gdumps = snaps("goroutines");
         for (auto it = gdumps.rbegin(); it != gdumps.rend() && where.empty(); ++it)
-            for (const auto& g : m_store.goroutineGroups(it->id)) {
+            for (const auto& g : take(m_store.goroutineGroups(it->id))) {
                 if (g.role != "finalizer_running")
                     continue;
                 // The user function nearest runtime.runfinq, and where it waits.
@@ -549,14 +562,14 @@ private:
         // Allocation sites of objects held by the finalizer queue, when sampled.
         if (!dumpsList.empty()) {
             int64_t id = dumpsList.back().id;
-            auto roots = m_store.heapDumpRoots(id);
+            auto roots = take(m_store.heapDumpRoots(id));
             std::set<int64_t> finRoots;
             for (const auto& r : roots)
                 if (r.kind == "queued_finalizer" || r.kind == "finalizer")
                     finRoots.insert(r.index);
-            auto sites = m_store.heapDumpSites(id);
+            auto sites = take(m_store.heapDumpSites(id));
             std::map<int64_t, int64_t> byBucket;
-            for (const auto& e : m_store.heapDumpRootSites(id))
+            for (const auto& e : take(m_store.heapDumpRootSites(id)))
                 if (finRoots.count(e.rootIndex))
                     byBucket[e.bucket] += e.retainedBytes;
             for (const auto& s : sites)
@@ -578,10 +591,10 @@ private:
         if (dumps.empty())
             return;
         int64_t last = dumps.back().id;
-        auto info = m_store.heapDump(last);
+        auto info = take(m_store.heapDump(last));
         if (!info)
             return;
-        for (const auto& r : m_store.heapDumpRoots(last, 10)) {
+        for (const auto& r : take(m_store.heapDumpRoots(last, 10))) {
             if (r.kind != "global")
                 continue;
             const Series* s = m_s.find("retained_bytes", "root", r.name);
@@ -613,9 +626,9 @@ private:
             body += ": nothing else dominates that memory, so it can only be freed by removing entries from "
                     "that variable.";
             // What it holds, by allocation site (sampled objects), and how those sites grow.
-            auto sites = m_store.heapDumpSites(last);
+            auto sites = take(m_store.heapDumpSites(last));
             std::map<int64_t, int64_t> byBucket;
-            for (const auto& e : m_store.heapDumpRootSites(last))
+            for (const auto& e : take(m_store.heapDumpRootSites(last)))
                 if (e.rootIndex == r.index)
                     byBucket[e.bucket] += e.retainedBytes;
             std::vector<std::string> siteNames;
@@ -678,10 +691,8 @@ private:
             if (!named)
                 body += " Import the dump with --binary (or put the executable beside it) to name the variable.";
             // unsafe.Pointer only when the escape notes say so, in the same files.
-            Stmt q(m_store.db(), "SELECT file, line, message FROM escape_notes WHERE message LIKE '%unsafe.Pointer%'"
-                                 " ORDER BY file, line");
-            while (q.step()) {
-                std::string file = q.text(0);
+            for (const auto& note : take(m_store.escapeNotesMentioning("unsafe.Pointer"))) {
+                const std::string& file = note.file;
                 bool same = files.empty();
                 for (const auto& uf : files)
                     if (file.size() >= uf.size() ? file.compare(file.size() - uf.size(), uf.size(), uf) == 0
@@ -690,10 +701,10 @@ private:
                 if (!same)
                     continue;
                 body += " The build's escape analysis shows unsafe.Pointer values stored on the heap at " + file +
-                        ":" + std::to_string(q.i64(1)) + " (\"" + q.text(2) +
+                        ":" + std::to_string(note.line) + " (\"" + note.message +
                         "\"): pointers kept as unsafe.Pointer still keep their whole target alive, and a view "
                         "into a buffer pins all of it.";
-                f.sites.push_back({"", file, q.i64(1), 0, "escape analysis: " + q.text(2)});
+                f.sites.push_back({"", file, note.line, 0, "escape analysis: " + note.message});
                 break;
             }
             f.summary = body;
@@ -713,7 +724,7 @@ private:
             // Latest state and creator of the group.
             std::string state, createdBy, role;
             if (!dumps.empty())
-                for (const auto& g : m_store.goroutineGroups(dumps.back().id))
+                for (const auto& g : take(m_store.goroutineGroups(dumps.back().id)))
                     if (!g.stack.empty() && goroutineEntry(g.stack) == entry) {
                         state = g.state;
                         createdBy = g.createdBy;
@@ -813,6 +824,7 @@ private:
     const TargetInfo& m_target;
     const SeriesSet& m_s;
     std::vector<Finding> m_out;
+    std::optional<Error> m_error;
     std::set<std::string> m_leakingHosts, m_explainedRoles, m_globalSites, m_finalizerSites;
     bool m_serverSideHere = false, m_goroutinesGrow = false;
     std::set<std::pair<std::string, int64_t>> m_globalFrames;
@@ -823,18 +835,25 @@ private:
 
 } // namespace
 
-std::vector<Finding> detectFindings(CaseStore& store) {
+Result<std::vector<Finding>> detectFindings(CaseStore& store) {
     auto series = allSeries(store);
+    if (!series)
+        return series.error();
     auto targets = store.targets();
-    bool many = targets.size() > 1;
+    if (!targets)
+        return targets.error();
+    bool many = targets->size() > 1;
     std::vector<Finding> out;
-    for (const auto& t : targets) {
+    for (const auto& t : *targets) {
         SeriesSet set;
-        for (const auto& s : series)
+        for (const auto& s : *series)
             if (!many || !s.labels.count("target") || s.labels.at("target") == t.name)
                 set.all.push_back(&s);
         Detector d(store, t, set);
-        for (auto& f : d.run())
+        auto found = d.run();
+        if (!found)
+            return found.error();
+        for (auto& f : *found)
             out.push_back(std::move(f));
     }
     std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {

@@ -52,7 +52,7 @@ struct Finding {
 int severityRank(const std::string& severity); // critical 0, warning 1, info 2
 
 // Every finding for every target, most severe first.
-std::vector<Finding> detectFindings(CaseStore& store);
+Result<std::vector<Finding>> detectFindings(CaseStore& store);
 
 // A program's own code (package main or a module path with a domain), not
 // the standard library's or the runtime's.
