@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "gui_loader.h"
 
-#include "cli/cli_common.h"
+#include "cli/common.h"
 
 #include <dlfcn.h>
 

@@ -12,7 +12,9 @@ export GOTOOLCHAIN=local GOFLAGS=-mod=mod
 command -v go >/dev/null || { echo "bench: needs Go (the generators and the anchors are Go programs)" >&2; exit 2; }
 dpkg-query -W -f='${Status}' time 2>/dev/null | grep -q "install ok installed" ||
   { echo "bench: installing time"; apt-get install -y -qq time >/dev/null; }
-[ -x build/app/memscope ] || scripts/build.sh
+# MEMSCOPE_BIN=PATH times another memscope (an older build, to compare).
+MS=$(realpath -m "${MEMSCOPE_BIN:-build/app/memscope}")
+[ -x "$MS" ] || scripts/build.sh
 work=$(realpath -m "${BENCH_DIR:-build/bench-data}")
 mkdir -p "$work/bin"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) ($(go version | cut -d' ' -f3))"

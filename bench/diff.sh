@@ -12,6 +12,6 @@ new="$work/heap-$samples-seed2.pb.gz"
 [ -f "$base" ] || "$work/bin/genprofile" -samples "$samples" -o "$base"
 [ -f "$new" ] || "$work/bin/genprofile" -samples "$samples" -seed 2 -o "$new"
 echo "inputs: $base ($(du -h "$base" | cut -f1)), $new ($(du -h "$new" | cut -f1))"
-alternate "${RUNS:-5}" memscope-diff "build/app/memscope diff '$base' '$new' -n 10" \
+alternate "${RUNS:-5}" memscope-diff "$MS diff '$base' '$new' -n 10" \
   pprof-diff "go tool pprof -top -diff_base '$base' '$new'"
 ratio memscope-diff pprof-diff "$(( $(stat -c %s "$base") + $(stat -c %s "$new") ))"

@@ -14,11 +14,11 @@ bench() { # DUMP
   local dump=$1 bytes
   bytes=$(stat -c %s "$dump")
   echo "--- input: $dump ($((bytes / 1000000)) MB, $(grep -c '^goroutine ' "$dump") goroutines)"
-  alternate "$runs" memscope "rm -f '$work/bench.memscope'*; build/app/memscope import '$work/bench.memscope' '$dump'" \
+  alternate "$runs" memscope "rm -f '$work/bench.memscope'*; $MS import '$work/bench.memscope' '$dump'" \
     panicparse "'$work/bin/panicparse' -aggressive -no-color '$dump'"
   rm -f "$work/bench.memscope"*
-  build/app/memscope import "$work/bench.memscope" "$dump" >/dev/null
-  build/app/memscope goroutines "$work/bench.memscope" -n 0 >"$work/groups.txt"
+  $MS import "$work/bench.memscope" "$dump" >/dev/null
+  $MS goroutines "$work/bench.memscope" -n 0 >"$work/groups.txt"
   sed -n 1p "$work/groups.txt"
   ratio memscope panicparse "$bytes"
 }

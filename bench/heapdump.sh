@@ -16,7 +16,7 @@ import_case() { # DUMP: a whole import into a fresh case
   local case="$work/heapdump.memscope"
   rm -f "$case" "$case-wal" "$case-shm"
   /usr/bin/time -f "memscope import (with case writes): %e s, peak RSS %M KB" \
-    build/app/memscope import "$case" "$1" >/dev/null
+    $MS import "$case" "$1" >/dev/null
 }
 if [ "$modes" = all ]; then
   for n in $((max / 4)) $((max / 2)) "$max"; do

@@ -14,11 +14,11 @@ echo "--- phases (in process)"
 build/bench/bench_top "$prof" 3
 runs=${RUNS:-5}
 echo "--- whole process, back to back"
-alternate "$runs" memscope-top "build/app/memscope top '$prof' -n 10" pprof-top "go tool pprof -top '$prof'"
+alternate "$runs" memscope-top "$MS top '$prof' -n 10" pprof-top "go tool pprof -top '$prof'"
 ratio memscope-top pprof-top "$(stat -c %s "$prof")"
 echo "--- top on the profile read back from a case"
 rm -f "$work/top.memscope"*
-build/app/memscope import "$work/top.memscope" "$prof" >/dev/null
-alternate "$runs" memscope-top-case "build/app/memscope top '$work/top.memscope' -n 10" \
-  memscope-top-file "build/app/memscope top '$prof' -n 10"
+$MS import "$work/top.memscope" "$prof" >/dev/null
+alternate "$runs" memscope-top-case "$MS top '$work/top.memscope' -n 10" \
+  memscope-top-file "$MS top '$prof' -n 10"
 ratio memscope-top-case memscope-top-file "$(stat -c %s "$prof")"

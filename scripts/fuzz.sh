@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets (CMake preset `fuzz`: clang, ASan+UBSan) and runs
 # each for SECONDS (default 60), seeded from tests/data.
 #   scripts/fuzz.sh [SECONDS] [TARGET...]
-# FUZZ_PARALLEL=N runs N targets at a time (default 1). Inputs are capped at
+# FUZZ_PARALLEL=N runs N targets at a time (default 1); FUZZ_TIMEOUT=S is the
+# seconds one input may take (default 10; raise it on a busy machine). Inputs are capped at
 # FUZZ_MAX_LEN bytes (default 256 KiB), seeds too.
 # Targets: pprof heap_text goroutines lsof gctrace json escape heapdump ss framing elf
 # casefile. elf takes inputs up to FUZZ_MAX_LEN_ELF (default 2 MiB): a Go
@@ -36,13 +37,13 @@ seed() { # TARGET FILE...: decoded copies of the test inputs
   done
 }
 d=tests/data
-seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz
+seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz resources/demo/heap-0*.pb.gz
 seed heap_text $d/heaptext/*
 seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001*
 seed lsof $d/lsof/*
-seed gctrace $d/gctrace/*
-seed json $d/metrics/*
-seed escape $d/escape/*
+seed gctrace $d/gctrace/* resources/demo/gctrace.log
+seed json $d/metrics/* resources/demo/vars-012-20261126T165941Z.json
+seed escape $d/escape/* resources/demo/build-gcflags-m.txt
 seed heapdump $d/heapdump/heapdump_tiny_go119.bin
 seed ss $d/ss/*
 # elf: a tiny C executable, and a small Go one built here when Go is installed.
@@ -54,8 +55,8 @@ fi
 case " $targets " in *" casefile "*) # a small real case: one file of each kind the case reads back
   tmp=$(mktemp -d)
   ASAN_OPTIONS=detect_leaks=0 build-fuzz/app/memscope import "$tmp/seed.memscope" \
-    $d/pprof/heap-001-20261126T165901Z.pb.gz $d/goroutines/goroutine_debug2_go119.txt \
-    $d/heapdump/heapdump_tiny_go119.bin $d/lsof/lsof_p_go119.txt $d/gctrace/gctrace.log \
+    resources/demo/heap-001-20261126T165901Z.pb.gz $d/goroutines/goroutine_debug2_go119.txt \
+    $d/heapdump/heapdump_tiny_go119.bin $d/lsof/lsof_p_go119.txt resources/demo/gctrace.log \
     $d/metrics/metrics-012-20261126T165941Z.json >/dev/null
   mkdir -p build-fuzz/corpus/casefile && cp "$tmp/seed.memscope" build-fuzz/corpus/casefile/seed.memscope
   rm -rf "$tmp" ;;
@@ -67,7 +68,7 @@ run() { # TARGET: one run; prints one summary line, returns non-zero on a findin
   [ "$t" = casefile ] && [ "$len" -lt 1048576 ] && len=1048576
   mkdir -p "build-fuzz/artifacts/$t"
   start=$(date +%s)
-  build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout=10 \
+  build-fuzz/tests/fuzz/fuzz_$t "build-fuzz/corpus/$t" -max_total_time="$secs" -timeout="${FUZZ_TIMEOUT:-10}" \
       -rss_limit_mb=2048 -max_len="$len" -artifact_prefix="build-fuzz/artifacts/$t/" \
       -print_final_stats=1 >"$log" 2>&1 || rc=$?
   end=$(date +%s)

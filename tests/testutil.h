@@ -9,6 +9,7 @@
 #include <QtGlobal>
 #include <QFile>
 #include <QProcess>
+#include <QFileInfo>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -28,6 +29,19 @@ T must(Result<T> r) {
 }
 
 inline QString dataPath(const QString& rel) { return QStringLiteral(MEMSCOPE_TEST_DATA "/") + rel; }
+
+// A capture of the demo case (resources/demo), which the tests read in place
+// rather than keep a copy of.
+inline QString demoPath(const QString& name) {
+    return QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo/") + name;
+}
+
+// A profile.proto the golden tests name by file: tests/data/pprof/, else the
+// demo case.
+inline QString pprofPath(const QString& name) {
+    const QString own = dataPath("pprof/" + name);
+    return QFileInfo::exists(own) ? own : demoPath(name);
+}
 
 inline std::string readText(const QString& path) {
     std::ifstream f(path.toStdString(), std::ios::binary);

@@ -3,6 +3,8 @@
 // delegating to its parser; registerBuiltinImporters() hands them to the registry.
 #include "import/builtin_importers.h"
 
+#include "base/log_time.h"
+
 #include <algorithm>
 
 #include "formats/pprof/legacy_cpu.h"
@@ -276,30 +278,53 @@ public:
     int sniff(std::string_view head) const override { return looksLikeGcTrace(head) ? 80 : 0; }
     Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
         auto stream = src.open();
-        auto cycles = parseGcTrace(*stream);
-        if (!cycles)
-            return cycles.error();
-        // The log's times count from process start: place them on wall time from
-        // an expvar snapshot of the same process, else from the file's mtime
-        // (about when the last line was written).
-        SnapshotDraft draft;
-        draft.kind = "gctrace";
-        int64_t start = sink.processStartFromExpvar(*cycles);
-        if (start > 0) {
-            draft.timeSource = "expvar";
-        } else {
-            start = src.file->mtimeNs() - int64_t(cycles->back().atSeconds * 1e9);
-            draft.timeSource = "mtime";
-            sink.warn("GC times placed from the file's mtime; import the same run's /debug/vars "
-                      "first to place them exactly");
+        const int64_t mtime = src.file->mtimeNs();
+        auto runs = parseGcTraceRuns(*stream, yearOf(mtime), mtime);
+        if (!runs)
+            return runs.error();
+        // Each run of the process is a snapshot of its own. Its times count from
+        // process start: placed by the log's own clock when its lines carry one,
+        // else from an expvar snapshot of the same process, else from the file's
+        // mtime (about when the last line was written) for the last run, and
+        // for an earlier run from the start of the run after it.
+        int64_t nextStart = 0;
+        std::vector<std::pair<SnapshotDraft, int64_t>> placed(runs->size());
+        for (size_t i = runs->size(); i-- > 0;) {
+            const GcRun& run = (*runs)[i];
+            SnapshotDraft& draft = placed[i].first;
+            int64_t& start = placed[i].second;
+            draft.kind = "gctrace";
+            const int64_t span = int64_t(run.cycles.back().atSeconds * 1e9);
+            if (run.processStartNs > 0) {
+                start = run.processStartNs;
+                draft.timeSource = "log";
+            } else if ((start = sink.processStartFromExpvar(run.cycles)) > 0) {
+                draft.timeSource = "expvar";
+            } else if (i + 1 == runs->size()) {
+                start = mtime - span;
+                draft.timeSource = "mtime";
+                sink.warn("GC times placed from the file's mtime; import the same run's /debug/vars "
+                          "first to place them exactly");
+            } else {
+                start = nextStart - span;
+                draft.timeSource = "mtime";
+                sink.warn("line " + std::to_string(run.firstLine) +
+                          ": an earlier run of the process (gc 1 again) placed just before the next "
+                          "run started; its lines carry no clock");
+            }
+            draft.timeNs = start + span;
+            nextStart = start;
         }
-        draft.timeNs = start + int64_t(cycles->back().atSeconds * 1e9);
-        auto id = sink.addSnapshot(draft);
-        if (!id)
-            return id.error();
-        if (auto st = sink.addMetric(*id, "process_start_ns", double(start)); !st)
-            return st;
-        return sink.addGcCycles(*id, *cycles);
+        for (size_t i = 0; i < runs->size(); ++i) {
+            auto id = sink.addSnapshot(placed[i].first);
+            if (!id)
+                return id.error();
+            if (auto st = sink.addMetric(*id, "process_start_ns", double(placed[i].second)); !st)
+                return st;
+            if (auto st = sink.addGcCycles(*id, (*runs)[i].cycles); !st)
+                return st;
+        }
+        return {};
     }
 };
 

@@ -22,8 +22,8 @@ private slots:
     }
     void heapDiffMatchesPprofDiffBase() {
         QFETCH(QString, sample);
-        auto a = readProfileFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString());
-        auto b = readProfileFile(dataPath("pprof/heap-012-20261126T165941Z.pb.gz").toStdString());
+        auto a = readProfileFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString());
+        auto b = readProfileFile(demoPath("heap-012-20261126T165941Z.pb.gz").toStdString());
         QVERIFY(a.ok() && b.ok());
         auto diffs = diffProfiles(*a, *b, sample.toStdString());
         QCOMPARE(diffs.size(), size_t(1));

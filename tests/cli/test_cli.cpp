@@ -73,6 +73,7 @@ private slots:
     void hostileNamesReachNoTerminal();
     void outputsOnAFullDisk();
     void profileUnderAMemoryLimit();
+    void demoWithoutADisplayPrintsItsReport();
 
 private:
     QTemporaryDir m_dir;
@@ -125,7 +126,7 @@ void TestCli::topJsonMatchesGolden_data() {
 void TestCli::topJsonMatchesGolden() {
     QFETCH(QString, file);
     QFETCH(QString, sample);
-    Run r = memscopeRun({"top", dataPath("pprof/" + file), "--sample", sample, "-n", "0", "--json"});
+    Run r = memscopeRun({"top", pprofPath(file), "--sample", sample, "-n", "0", "--json"});
     QCOMPARE(r.code, 0);
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
     QCOMPARE(doc["sample"].toString(), sample);
@@ -369,6 +370,24 @@ void TestCli::profileUnderAMemoryLimit() {
     QVERIFY(r.out.contains("main.leak"));
 }
 
+// The README's first command on a machine without a display: the build tree's
+// memscope finds the shipped captures, builds the demo case and prints its report.
+void TestCli::demoWithoutADisplayPrintsItsReport() {
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MEMSCOPE_DEMO_CASE", "XDG_DATA_HOME"})
+        env.remove(v);
+    env.insert("HOME", m_dir.filePath("demo-home"));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(MEMSCOPE_BIN), {"--demo"});
+    QVERIFY(p.waitForFinished(180000));
+    const QString out = QString::fromUtf8(p.readAllStandardOutput());
+    QCOMPARE(p.exitCode(), 0);
+    QVERIFY2(out.contains("Snapshots: 1 escape, 12 expvar, 12 fds, 1 gctrace, 12 goroutines, 12 heap, 2 heapdump"),
+             qPrintable(out.left(2000)));
+    QVERIFY(out.contains("TCP connections leak to 127.0.0.2, 127.0.0.3 and 127.0.0.4"));
+}
+
 QTEST_GUILESS_MAIN(TestCli)
 #include "test_cli.moc"
 
@@ -421,8 +440,8 @@ void TestCli::leakingServiceEndToEnd() {
 }
 
 void TestCli::diffTwoFiles() {
-    Run r = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
-                         dataPath("pprof/heap-012-20261126T165941Z.pb.gz"), "--json", "-n", "3"});
+    Run r = memscopeRun({"diff", demoPath("heap-001-20261126T165901Z.pb.gz"),
+                         demoPath("heap-012-20261126T165941Z.pb.gz"), "--json", "-n", "3"});
     QCOMPARE(r.code, 0);
     auto types = QJsonDocument::fromJson(r.out.toUtf8()).object()["sample_types"].toArray();
     QCOMPARE(types.size(), 4);
@@ -435,7 +454,7 @@ void TestCli::diffTwoFiles() {
         QCOMPARE(row["delta"].toInteger(), row["new"].toInteger() - row["base"].toInteger());
     }
     // Different kinds are refused with a clear message.
-    Run bad = memscopeRun({"diff", dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
+    Run bad = memscopeRun({"diff", demoPath("heap-001-20261126T165901Z.pb.gz"),
                            QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo/lsof-001-20261126T165901Z.lsofF.zst")});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("diff two of a kind"));

@@ -77,7 +77,7 @@ void TestEscape::joinsWithProfileSites() {
     QTemporaryDir dir;
     auto s = CaseStore::open(dir.filePath("e.memscope").toStdString());
     QVERIFY(s.ok());
-    auto o = (*s)->importFile(dataPath("escape/build-gcflags-m.txt").toStdString(), {}, {});
+    auto o = (*s)->importFile(demoPath("build-gcflags-m.txt").toStdString(), {}, {});
     QCOMPARE(o.format, std::string("escape"));
     // The leaking service builds an http.Client per request at main.go:135.
     auto notes = must((*s)->escapeNotes("leakyapp/main.go", 135));

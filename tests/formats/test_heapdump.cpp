@@ -321,7 +321,7 @@ private slots:
         QTest::newRow("tiny raw") << "heapdump/heapdump_tiny_go119.bin";
         QTest::newRow("known graph") << "heapdump/heapgraph-dump.bin.zst";
         QTest::newRow("all-traps") << "heapdump/all-traps-heapdump-004.bin.zst";
-        QTest::newRow("healthy") << "heapdump/healthy-heapdump-004.bin.zst";
+        QTest::newRow("healthy") << "cases/healthy/heapdump-004-20261126T170012Z.bin.zst";
     }
     void recordCountsMatchAnIndependentDecoder() {
         QFETCH(QString, file);
@@ -367,7 +367,7 @@ private slots:
         QTest::addColumn<QString>("file");
         QTest::newRow("tiny") << "heapdump/heapdump_tiny_go119.bin";
         QTest::newRow("known graph") << "heapdump/heapgraph-dump.bin.zst";
-        QTest::newRow("healthy service") << "heapdump/healthy-heapdump-004.bin.zst";
+        QTest::newRow("healthy service") << "cases/healthy/heapdump-004-20261126T170012Z.bin.zst";
     }
     void dominatorsMatchBruteForce() {
         QFETCH(QString, file);

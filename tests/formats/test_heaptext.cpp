@@ -61,16 +61,16 @@ void TestHeapText::agreesWithProtoOfSameMoment_data() {
     QTest::addColumn<QString>("proto");
     // Captured back to back with no GC between: the same in-use heap.
     QTest::newRow("round 1") << "heaptext/heap-001-20261126T165901Z.txt"
-                             << "pprof/heap-001-20261126T165901Z.pb.gz";
+                             << "heap-001-20261126T165901Z.pb.gz";
     QTest::newRow("round 12") << "heaptext/heap-012-20261126T165941Z.txt"
-                              << "pprof/heap-012-20261126T165941Z.pb.gz";
+                              << "heap-012-20261126T165941Z.pb.gz";
 }
 
 void TestHeapText::agreesWithProtoOfSameMoment() {
     QFETCH(QString, text);
     QFETCH(QString, proto);
     auto t = readProfileFile(dataPath(text).toStdString());
-    auto p = readProfileFile(dataPath(proto).toStdString());
+    auto p = readProfileFile(pprofPath(proto).toStdString());
     QVERIFY(t.ok() && p.ok());
     auto flatCum = [](const TopResult& r) {
         std::string out = "total " + std::to_string(r.total) + "\n";
@@ -162,7 +162,7 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
     {
         auto s = CaseStore::open(path.toStdString());
         QVERIFY(s.ok());
-        auto o = (*s)->importFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
+        auto o = (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
         QCOMPARE(o.status, ImportStatus::Imported);
         // Make it look like a case written by schema 1.
         QVERIFY(sqlExec((*s)->path(), "DROP TABLE metric_points; DROP TABLE goroutines; "

@@ -160,7 +160,7 @@ void TestCaseFiles::initTestCase() {
     writeBytes(m_dir.filePath("heapgraph-dump.bin"), decoded("heapdump/heapgraph-dump.bin.zst"));
     auto s = CaseStore::open(m_base.toStdString());
     QVERIFY(s.ok());
-    for (const QString& f : {dataPath("pprof/heap-001-20261126T165901Z.pb.gz"),
+    for (const QString& f : {demoPath("heap-001-20261126T165901Z.pb.gz"),
                              dataPath("goroutines/goroutine_debug2_go119.txt"),
                              m_dir.filePath("heapgraph-dump.bin")}) {
         auto o = (*s)->importFile(f.toStdString(), {}, {});

@@ -100,7 +100,7 @@ void TestStore::roundTripMatchesFile() {
     QFETCH(QString, file);
     auto s = CaseStore::open(casePath("rt.memscope").toStdString());
     QVERIFY(s.ok());
-    auto path = dataPath("pprof/" + file).toStdString();
+    auto path = pprofPath(file).toStdString();
     auto o = (*s)->importFile(path, {}, {});
     QVERIFY(o.status == ImportStatus::Imported || o.status == ImportStatus::Duplicate);
     int64_t id = 0;
@@ -217,7 +217,7 @@ void TestStore::refusesForeignAndNewerFiles() {
 void TestStore::captureTimeSources() {
     auto s = CaseStore::open(casePath("t.memscope").toStdString());
     QVERIFY(s.ok());
-    auto o = (*s)->importFile(dataPath("pprof/heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
+    auto o = (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
     QCOMPARE(o.timeSource, std::string("data"));
     auto sn = must((*s)->snapshot(o.snapshotIds.at(0)));
     QVERIFY(sn.has_value());

@@ -15,6 +15,7 @@
 #include "pages/annotations_view.h"
 #include "widgets/table_copy.h"
 #include "pages/goroutines_view.h"
+#include "pages/heap_page.h"
 #include "pages/source_view.h"
 
 #include <QListWidget>
@@ -95,27 +96,27 @@ void TestWorkbench::clickingAPointFillsTheSitesTable() {
     auto* tl = m_window->timeline();
     QSignalSpy sites(m_window.get(), &MainWindow::sitesLoaded);
     // The first point; the window opened the last snapshot on its own.
-    if (!sites.isEmpty() || m_window->sitesModel()->rowCount() > 0)
+    if (!sites.isEmpty() || m_window->heapPage()->sitesModel()->rowCount() > 0)
         sites.clear();
     QSignalSpy clicked(tl, &TimelineView::snapshotClicked);
     QTest::mouseClick(tl->plot(), Qt::LeftButton, {}, tl->pointPosition(0));
     QCOMPARE(clicked.count(), 1);
     qint64 first = clicked.at(0).at(0).toLongLong();
-    QVERIFY(sites.wait(10000) || m_window->sitesModel()->rowCount() > 0);
-    QTRY_VERIFY_WITH_TIMEOUT(m_window->sitesModel()->result() != nullptr, 10000);
-    QVERIFY(m_window->sitesModel()->rowCount() > 0);
-    QCOMPARE(m_window->sitesModel()->result()->sample, std::string("inuse_space"));
+    QVERIFY(sites.wait(10000) || m_window->heapPage()->sitesModel()->rowCount() > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->heapPage()->sitesModel()->result() != nullptr, 10000);
+    QVERIFY(m_window->heapPage()->sitesModel()->rowCount() > 0);
+    QCOMPARE(m_window->heapPage()->sitesModel()->result()->sample, std::string("inuse_space"));
     // Clicking the last point shows a bigger heap: the demo service leaks.
-    int64_t firstTotal = m_window->sitesModel()->result()->total;
+    int64_t firstTotal = m_window->heapPage()->sitesModel()->result()->total;
     sites.clear();
     QTest::mouseClick(tl->plot(), Qt::LeftButton, {}, tl->pointPosition(tl->pointCount() - 1));
     QVERIFY(sites.wait(10000));
     QVERIFY(clicked.at(1).at(0).toLongLong() != first);
-    QVERIFY(m_window->sitesModel()->result()->total > firstTotal);
+    QVERIFY(m_window->heapPage()->sitesModel()->result()->total > firstTotal);
 }
 
 void TestWorkbench::doubleClickOpensCallTree() {
-    QTableView* view = m_window->sitesView();
+    QTableView* view = m_window->heapPage()->sitesView();
     QTRY_VERIFY(view->model()->rowCount() > 0);
     // After a click on the spike, rows rank by what grew since the previous
     // capture: the first is the site that grew the most.
@@ -132,7 +133,7 @@ void TestWorkbench::doubleClickOpensCallTree() {
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, r.center());
     QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, r.center());
     QVERIFY(tree.wait(10000));
-    auto* model = m_window->callTreeModel();
+    auto* model = m_window->heapPage()->callTreeModel();
     QVERIFY(model->rowCount() > 0);
     // Follow the biggest child down: the path ends at the site.
     QModelIndex idx = model->index(0, 0);
@@ -140,28 +141,28 @@ void TestWorkbench::doubleClickOpensCallTree() {
         idx = model->index(0, 0, idx);
     QCOMPARE(idx.data().toString(), grown);
     // The flame graph zooms to the site's widest frame...
-    FlameGraphView* flame = m_window->flameGraph();
+    FlameGraphView* flame = m_window->heapPage()->flameGraph();
     QVERIFY(flame->tree());
     QVERIFY(flame->zoomedNode() > 0);
     QCOMPARE(QString::fromStdString(flame->tree()->nodes[size_t(flame->zoomedNode())].function), grown);
     // ...and the source pane opens on its hottest line, with the escape note
     // the build printed for it when there is one.
-    QVERIFY(source.wait(10000) || m_window->sourceView()->model()->content());
-    const SourceContent* c = m_window->sourceView()->model()->content();
+    QVERIFY(source.wait(10000) || m_window->heapPage()->sourceView()->model()->content());
+    const SourceContent* c = m_window->heapPage()->sourceView()->model()->content();
     QVERIFY(c);
     QCOMPARE(QString::fromStdString(c->values.function), grown);
     QVERIFY(c->hottest > 0);
-    QCOMPARE(m_window->sourceView()->currentLine(), c->hottest);
+    QCOMPARE(m_window->heapPage()->sourceView()->currentLine(), c->hottest);
     QVERIFY(!c->problem.isEmpty()); // no source root set: said so, lines still listed
-    QAbstractItemModelTester tester(m_window->sourceView()->model(),
+    QAbstractItemModelTester tester(m_window->heapPage()->sourceView()->model(),
                                     QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
 void TestWorkbench::flameGraphZoomsSearchesAndDiffs() {
-    FlameGraphView* flame = m_window->flameGraph();
+    FlameGraphView* flame = m_window->heapPage()->flameGraph();
     QVERIFY(flame->tree());
     // The demo's last capture has a previous one: the diff tree is shown.
-    QVERIFY(m_window->flameDiffToggle()->isEnabled());
+    QVERIFY(m_window->heapPage()->flameDiffToggle()->isEnabled());
     QVERIFY(flame->tree()->diff);
     QVERIFY(flame->tree()->baseTotal > 0);
     flame->resetZoom();
@@ -184,10 +185,10 @@ void TestWorkbench::flameGraphZoomsSearchesAndDiffs() {
     flame->setSearch(QString());
     QCOMPARE(flame->matchCount(), 0);
     // Without the diff, the plain tree of the snapshot.
-    m_window->flameDiffToggle()->setChecked(false);
-    QVERIFY(!m_window->flameGraph()->tree()->diff);
-    m_window->flameDiffToggle()->setChecked(true);
-    QVERIFY(m_window->flameGraph()->tree()->diff);
+    m_window->heapPage()->flameDiffToggle()->setChecked(false);
+    QVERIFY(!m_window->heapPage()->flameGraph()->tree()->diff);
+    m_window->heapPage()->flameDiffToggle()->setChecked(true);
+    QVERIFY(m_window->heapPage()->flameGraph()->tree()->diff);
 }
 
 void TestWorkbench::sourceRootShowsTheLines() {
@@ -199,44 +200,45 @@ void TestWorkbench::sourceRootShowsTheLines() {
         QVERIFY(store.ok());
         std::vector<std::string> files, missing;
         listFiles({MEMSCOPE_TEST_DATA "/services/global"}, files, missing);
+        files.push_back(MEMSCOPE_TEST_DATA "/services/build-gcflags-m.txt.zst");
         QCOMPARE(importBatch(**store, files, {}, {}).failed, 0);
     }
     MainWindow w;
     QSignalSpy loaded(&w, &MainWindow::caseLoaded);
     w.openCase(path);
     QVERIFY(loaded.wait(20000));
-    QTRY_VERIFY_WITH_TIMEOUT(w.sitesModel()->result() != nullptr, 10000);
-    w.setSourceRoot(MEMSCOPE_SOURCE_DIR "/tests/gen/services");
+    QTRY_VERIFY_WITH_TIMEOUT(w.heapPage()->sitesModel()->result() != nullptr, 10000);
+    w.heapPage()->setSourceRoot(MEMSCOPE_SOURCE_DIR "/tests/gen/services");
     QSignalSpy source(&w, &MainWindow::sourceLoaded);
-    w.showCallTree("main.remember");
+    w.heapPage()->showCallTree("main.remember");
     QVERIFY(source.wait(10000));
-    const SourceContent* c = w.sourceView()->model()->content();
+    const SourceContent* c = w.heapPage()->sourceView()->model()->content();
     QVERIFY(c);
     QVERIFY2(c->problem.isEmpty(), qPrintable(c->problem));
     QVERIFY(c->resolvedPath.endsWith("tests/gen/services/main.go"));
     // `big := make([]byte, 64<<10)` is the line that holds the memory.
     QCOMPARE(c->hottest, int64_t(98));
-    int row = w.sourceView()->model()->rowOfLine(98);
+    int row = w.heapPage()->sourceView()->model()->rowOfLine(98);
     QVERIFY(row >= 0);
-    auto* m = w.sourceView()->model();
+    auto* m = w.heapPage()->sourceView()->model();
     QVERIFY(m->index(row, SourceLinesModel::Text).data().toString().contains("make([]byte, 64<<10)"));
     QVERIFY(m->index(row, SourceLinesModel::Flat).data(Qt::UserRole).toLongLong() > 100 << 20);
     QVERIFY(m->index(row, SourceLinesModel::Notes).data().toString().contains("escapes to heap"));
-    QCOMPARE(w.sourceView()->currentLine(), int64_t(98));
+    QCOMPARE(w.heapPage()->sourceView()->currentLine(), int64_t(98));
     // Lines around the function come too, with their text.
     QVERIFY(m->rowCount() >= 5);
-    QVERIFY(w.flameGraph()->focusFunction("main.remember"));
+    QVERIFY(w.heapPage()->flameGraph()->focusFunction("main.remember"));
 }
 
 void TestWorkbench::modelsPassTester() {
-    QAbstractItemModelTester sites(m_window->sitesModel(),
+    QAbstractItemModelTester sites(m_window->heapPage()->sitesModel(),
                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester tree(m_window->callTreeModel(),
+    QAbstractItemModelTester tree(m_window->heapPage()->callTreeModel(),
                                   QAbstractItemModelTester::FailureReportingMode::QtTest);
-    QAbstractItemModelTester proxy(m_window->sitesView()->model(),
+    QAbstractItemModelTester proxy(m_window->heapPage()->sitesView()->model(),
                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_window->sitesView()->sortByColumn(SitesModel::Cum, Qt::AscendingOrder);
-    m_window->sitesView()->sortByColumn(SitesModel::Flat, Qt::DescendingOrder);
+    m_window->heapPage()->sitesView()->sortByColumn(SitesModel::Cum, Qt::AscendingOrder);
+    m_window->heapPage()->sitesView()->sortByColumn(SitesModel::Flat, Qt::DescendingOrder);
 }
 
 void TestWorkbench::importRunsOffThread() {
@@ -463,8 +465,8 @@ void TestWorkbench::dragPicksARange() {
     QVERIFY(store.ok());
     auto base = (*store)->loadProfile(first);
     QVERIFY(base.ok());
-    QCOMPARE(m_window->flameGraph()->tree()->baseTotal, computeTop(*base, base->sampleIndex("inuse_space")).total);
-    QCOMPARE(m_window->sitesModel()->result()->total,
+    QCOMPARE(m_window->heapPage()->flameGraph()->tree()->baseTotal, computeTop(*base, base->sampleIndex("inuse_space")).total);
+    QCOMPARE(m_window->heapPage()->sitesModel()->result()->total,
              computeTop(*(*store)->loadProfile(last), base->sampleIndex("inuse_space")).total);
     // A range with one capture in it picks nothing.
     QPoint p = tl->pointPosition(2);
@@ -540,7 +542,7 @@ void TestWorkbench::annotationsUndoRedoEditDelete() {
 }
 
 void TestWorkbench::tablesCopyAndDarkTheme() {
-    QTableView* view = m_window->sitesView();
+    QTableView* view = m_window->heapPage()->sitesView();
     QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 10000);
     view->selectRow(0);
     QString text = selectedRowsText(view);

@@ -1,80 +1,36 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// The shell of the workbench: menus and actions, the timeline above the tabs,
+// settings, opening a case and importing into it, the status bar. Each tab is
+// a page of its own (pages/).
 #pragma once
 
-#include "analysis/profile/calltree.h"
-#include "analysis/detect/detect.h"
-#include "model/profile.h"
-#include "analysis/series/series.h"
-#include "analysis/profile/top.h"
+#include "jobs/case_overview.h"
+#include "jobs/import_job.h"
+#include "jobs/job_tracker.h"
 
-#include <QFutureWatcher>
 #include <QMainWindow>
-#include <memory>
-#include <unordered_map>
 #include <stop_token>
 
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QCheckBox;
-class QSortFilterProxyModel;
 class QSplitter;
-class QTableView;
-class QTreeView;
 class QMenu;
 class QTabWidget;
 class QUndoStack;
+class TestWorkbench;
 
 namespace memscope::ui {
 
 class TimelineView;
-class SitesModel;
-class CallTreeModel;
 class FindingsPanel;
 class RetentionView;
 class CompareView;
-class FlameGraphView;
 class AnnotationsView;
 struct NoteOps;
 class GoroutinesView;
 class ConnectionsView;
-class SourceView;
-struct SourceContent;
-
-// What opening a case loads, off the GUI thread.
-struct CaseOverview {
-    QString path;
-    QString error;
-    std::vector<Series> series;
-    std::vector<SnapshotInfo> snapshots;
-    QString summary;
-    std::vector<Finding> findings;
-    std::vector<Annotation> annotations;
-};
-
-// One snapshot's profile and its sites for the chosen sample type.
-struct SnapshotSites {
-    qint64 snapshotId = 0;
-    QString error;
-    std::shared_ptr<const Profile> profile;
-    std::shared_ptr<const TopResult> top;
-    int sampleIndex = -1;
-    // The same sample type at the previous snapshot of the target: what changed.
-    std::shared_ptr<const std::unordered_map<std::string, int64_t>> previous;
-    QString changed; // one line: "since 16:59:38: +3.2MB; most: io.ReadAll +2.1MB"
-    std::shared_ptr<const Profile> previousProfile;
-    // The whole top-down tree for the flame graph, and its diff against the
-    // previous capture (null without one).
-    std::shared_ptr<const CallTree> flame, flameDiff;
-};
-
-struct ImportReport {
-    int imported = 0, duplicate = 0, skipped = 0, failed = 0;
-    bool cancelled = false;
-    QStringList problems; // one line per failed or skipped file
-};
+class HeapPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -86,25 +42,12 @@ public:
     // caseLoaded() fires when the timeline is filled.
     void openCase(const QString& path);
     void importPaths(const QStringList& paths);
-    // Opens a heap snapshot; "what changed" compares it with `baseSnapshotId`
-    // (a range's start), else with the capture before it.
+    // Opens a heap snapshot on the timeline and in the allocation sites;
+    // "what changed" compares it with `baseSnapshotId` (a range's start),
+    // else with the capture before it.
     void selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId = 0);
-    // Opens the call tree of a site (function name) in the current snapshot.
-    // `picked`: the user chose it, so the flame graph zooms to it and the
-    // source pane follows.
-    void showCallTree(const QString& function, bool picked = true);
-    // Opens a function's source lines (values, text under the source root,
-    // escape notes) in the source pane.
-    void showSource(const QString& function);
-    void setSourceRoot(const QString& dir);
-    QString sourceRoot() const { return m_sourceRoot; }
 
     QString casePath() const { return m_casePath; }
-    TimelineView* timeline() const { return m_timeline; }
-    QTableView* sitesView() const { return m_sitesView; }
-    SitesModel* sitesModel() const { return m_sites; }
-    QTreeView* callTreeView() const { return m_treeView; }
-    CallTreeModel* callTreeModel() const { return m_tree; }
     bool isBusy() const;
     // Adds a note to the open case and redraws; false when there is no case.
     bool addAnnotation(const Annotation& note);
@@ -112,18 +55,7 @@ public:
     void annotateSite(const QString& function);
     // Edits a note (one undoable step).
     void replaceAnnotation(const Annotation& before, const Annotation& after);
-    QUndoStack* undoStack() const { return m_undo; }
     void setDarkTheme(bool dark) { applyTheme(dark); }
-    AnnotationsView* annotationsView() const { return m_notes; }
-    FindingsPanel* findingsPanel() const { return m_findings; }
-    RetentionView* retentionView() const { return m_retention; }
-    CompareView* compareView() const { return m_compare; }
-    QTabWidget* tabs() const { return m_tabs; }
-    FlameGraphView* flameGraph() const { return m_flame; }
-    GoroutinesView* goroutinesView() const { return m_goroutines; }
-    ConnectionsView* connectionsView() const { return m_connections; }
-    SourceView* sourceView() const { return m_source; }
-    QCheckBox* flameDiffToggle() const { return m_flameDiff; }
 
 signals:
     void caseLoaded();
@@ -138,10 +70,24 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    // The tests look at the pages as the user would.
+    friend class ::TestWorkbench;
+    TimelineView* timeline() const { return m_timeline; }
+    HeapPage* heapPage() const { return m_heap; }
+    QUndoStack* undoStack() const { return m_undo; }
+    AnnotationsView* annotationsView() const { return m_notes; }
+    FindingsPanel* findingsPanel() const { return m_findings; }
+    RetentionView* retentionView() const { return m_retention; }
+    CompareView* compareView() const { return m_compare; }
+    QTabWidget* tabs() const { return m_tabs; }
+    GoroutinesView* goroutinesView() const { return m_goroutines; }
+    ConnectionsView* connectionsView() const { return m_connections; }
+
     void buildMenus();
     void buildCentral();
     void refreshOverview();
-    void recomputeSites();
+    void showOverview(CaseOverview o);
+    void showImportReport(const ImportReport& r);
     void rebuildRecentMenu();
     void addRecent(const QString& path);
     void setBusy(const QString& what, bool cancellable);
@@ -154,64 +100,33 @@ private:
     void exportReport();
     void exportChart();
     void annotateAt(qint64 timeNs);
-    void showFlame();
     void applyTheme(bool dark);
     NoteOps noteOps();
     void refreshAnnotations(CaseStore& store);
-    void chooseSourceRoot();
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
-    SitesModel* m_sites = nullptr;
-    QSortFilterProxyModel* m_sitesProxy = nullptr;
-    QTableView* m_sitesView = nullptr;
-    QComboBox* m_sampleCombo = nullptr;
-    QLineEdit* m_filter = nullptr;
-    QLabel* m_sitesTitle = nullptr;
-    CallTreeModel* m_tree = nullptr;
-    QTreeView* m_treeView = nullptr;
-    QLabel* m_treeTitle = nullptr;
-    QCheckBox* m_invert = nullptr;
+    HeapPage* m_heap = nullptr;
     QSplitter* m_vsplit = nullptr;
     QTabWidget* m_tabs = nullptr;
     FindingsPanel* m_findings = nullptr;
     RetentionView* m_retention = nullptr;
     CompareView* m_compare = nullptr;
-    QSplitter* m_hsplit = nullptr;
+    GoroutinesView* m_goroutines = nullptr;
+    ConnectionsView* m_connections = nullptr;
+    AnnotationsView* m_notes = nullptr;
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
     QMenu* m_recentMenu = nullptr;
-    FlameGraphView* m_flame = nullptr;
-    AnnotationsView* m_notes = nullptr;
     QUndoStack* m_undo = nullptr;
     qint64 m_rangeFromNs = 0, m_rangeToNs = 0;
     bool m_dark = false;
-    GoroutinesView* m_goroutines = nullptr;
-    ConnectionsView* m_connections = nullptr;
-    QLineEdit* m_flameSearch = nullptr;
-    QCheckBox* m_flameDiff = nullptr;
-    QLabel* m_flameInfo = nullptr;
-    QTabWidget* m_detailTabs = nullptr;
-    QSplitter* m_detailSplit = nullptr;
-    SourceView* m_source = nullptr;
-    QString m_sourceRoot;
-    std::shared_ptr<const CallTree> m_flameTree, m_flameDiffTree;
-    std::shared_ptr<const Profile> m_previousProfile;
 
-    // Background work. A watcher follows only the latest future, so a result
-    // that a newer request overtook is dropped.
-    QFutureWatcher<CaseOverview> m_overviewWatcher;
-    QFutureWatcher<SnapshotSites> m_sitesWatcher;
-    QFutureWatcher<std::shared_ptr<const CallTree>> m_treeWatcher;
-    QFutureWatcher<ImportReport> m_importWatcher;
-    QFutureWatcher<std::shared_ptr<const SourceContent>> m_sourceWatcher;
+    // Background work: a result that a newer request overtook is dropped.
+    JobTracker m_overviewJobs{this};
+    JobTracker m_importJobs{this};
     std::stop_source m_importStop;
-
-    std::shared_ptr<const Profile> m_profile;
-    qint64 m_snapshotId = 0;
-    QString m_treeFocus;
-    bool m_focusPicked = false;
 };
 
 } // namespace memscope::ui

@@ -451,6 +451,9 @@ Result<std::vector<Series>> gcSeries(CaseStore& store) {
     auto snaps = store.snapshots("gctrace");
     if (!snaps)
         return snaps.error();
+    // One line per metric (and program): every gctrace snapshot (a log, or a
+    // run of the process within one) adds its cycles to it.
+    std::map<std::string, size_t> lineOf;
     for (const auto& sn : *snaps) {
         double start = 0;
         auto metrics = store.metrics(sn.id);
@@ -470,9 +473,18 @@ Result<std::vector<Series>> gcSeries(CaseStore& store) {
                 s.labels["target"] = targetName.at(sn.targetId);
             for (const auto& cycle : *cycles)
                 s.points.push_back({int64_t(start + cycle.atSeconds * 1e9), c.value(cycle), sn.id});
-            out.push_back(std::move(s));
+            auto [at, added] = lineOf.emplace(s.key(), out.size());
+            if (added) {
+                out.push_back(std::move(s));
+            } else {
+                auto& pts = out[at->second].points;
+                pts.insert(pts.end(), s.points.begin(), s.points.end());
+            }
         }
     }
+    for (auto& s : out)
+        std::stable_sort(s.points.begin(), s.points.end(),
+                         [](const auto& a, const auto& b) { return a.timeNs < b.timeNs; });
     return out;
 }
 

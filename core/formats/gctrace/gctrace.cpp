@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/gctrace/gctrace.h"
 
+#include "base/log_time.h"
 #include "io/line_reader.h"
 #include "base/text_util.h"
 
@@ -88,41 +89,82 @@ bool parseLine(std::string_view line, GcCycle& c, bool* outOfRange = nullptr) {
     return true;
 }
 
+// Where the gc line starts in a log line: 0 for a bare one, after a log
+// prefix ("Feb 26 12:52:23.767 gc 93 @...", "... stderr F gc 1 @..."), or npos.
+size_t gcLineStart(std::string_view line) {
+    if (line.substr(0, 3) == "gc ")
+        return 0;
+    for (size_t at = line.find(" gc "); at != std::string_view::npos; at = line.find(" gc ", at + 1))
+        if (at + 4 < line.size() && std::isdigit(static_cast<unsigned char>(line[at + 4])))
+            return at + 1;
+    return std::string_view::npos;
+}
+
 } // namespace
 
 bool looksLikeGcTrace(std::string_view head) {
-    // A gc line within the first lines of a stderr capture.
+    // A gc line within the first lines of a stderr capture or a log.
     bool found = false;
     forEachLine(head, 200, [&](std::string_view line, int) {
+        size_t at = gcLineStart(line);
         GcCycle c;
-        found = parseLine(line, c);
+        found = at != std::string_view::npos && parseLine(line.substr(at), c);
         return !found;
     });
     return found;
 }
 
-Result<std::vector<GcCycle>> parseGcTrace(ByteStream& in) {
-    std::vector<GcCycle> out;
+Result<std::vector<GcRun>> parseGcTraceRuns(ByteStream& in, int yearIfMissing, int64_t notAfterNs) {
+    std::vector<GcRun> runs;
     LineReader lines(in);
     std::string_view line;
     while (lines.next(line)) {
-        if (line.substr(0, 3) != "gc ")
+        size_t at = gcLineStart(line);
+        if (at == std::string_view::npos)
             continue;
         GcCycle c;
         bool outOfRange = false;
-        if (parseLine(line, c, &outOfRange))
-            out.push_back(c);
-        else if (outOfRange)
-            return errorAtLine(ErrorCode::Format, lines.lineNumber(),
-                               "gctrace: the time since process start (@...s) is past 292 years, "
-                               "more than a clock counts in nanoseconds");
-        else if (line.size() > 4 && std::isdigit(static_cast<unsigned char>(line[3])))
-            return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed gctrace line");
+        if (!parseLine(line.substr(at), c, &outOfRange)) {
+            if (outOfRange)
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                                   "gctrace: the time since process start (@...s) is past 292 years, "
+                                   "more than a clock counts in nanoseconds");
+            // A bare line that starts like a cycle and breaks off is damage; text
+            // after a log prefix that only mentions "gc 3" is someone's message.
+            if (at == 0 && line.size() > 4 && std::isdigit(static_cast<unsigned char>(line[3])))
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed gctrace line");
+            continue;
+        }
+        // The process restarted: cycle numbers and times begin again.
+        if (runs.empty() || c.n <= runs.back().cycles.back().n ||
+            c.atSeconds < runs.back().cycles.back().atSeconds) {
+            runs.emplace_back();
+            runs.back().firstLine = lines.lineNumber();
+        }
+        GcRun& run = runs.back();
+        if (at > 0) {
+            if (auto t = logLineTime(line.substr(0, at), yearIfMissing, notAfterNs)) {
+                int64_t start = t->ns - int64_t(c.atSeconds * 1e9);
+                if (run.processStartNs == 0 || start < run.processStartNs)
+                    run.processStartNs = start;
+            }
+        }
+        run.cycles.push_back(c);
     }
     if (lines.error())
         return *lines.error();
-    if (out.empty())
+    if (runs.empty())
         return errorAtLine(ErrorCode::Format, lines.lineNumber(), "no gctrace lines found");
+    return runs;
+}
+
+Result<std::vector<GcCycle>> parseGcTrace(ByteStream& in) {
+    auto runs = parseGcTraceRuns(in);
+    if (!runs)
+        return runs.error();
+    std::vector<GcCycle> out;
+    for (auto& r : *runs)
+        out.insert(out.end(), r.cycles.begin(), r.cycles.end());
     return out;
 }
 

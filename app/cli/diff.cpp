@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope diff`: two snapshots of a case, or two capture files directly.
-#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "analysis/diff/diff.h"
 #include "base/format.h"
 #include "base/json_writer.h"
@@ -12,8 +13,6 @@
 #include <thread>
 
 namespace memscope::cli {
-
-bool isCaseFile(const std::string& path);
 
 namespace {
 

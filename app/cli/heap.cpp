@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope retention` and `memscope paths`: what keeps a heap dump's memory alive.
 #include "import/capture_time.h"
-#include "cli/cli_common.h"
+#include "cli/commands.h"
+#include "cli/common.h"
 #include "base/format.h"
 #include "formats/heapdump/heapdump.h"
 #include "base/json_writer.h"

@@ -29,6 +29,9 @@ Args parse(const std::vector<std::string>& in, size_t from,
 // The folder of the running executable (argv0 when /proc cannot say).
 std::string exeDir(const std::string& argv0 = {});
 
+// True when the file starts as an SQLite database does: a case, not a capture.
+bool isCaseFile(const std::string& path);
+
 // Prints msg and the usage on stderr; returns kUsage.
 int usageError(const std::string& msg);
 
@@ -48,13 +51,5 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
 // of `kind` as pickSnapshot does. kOk to go on, else the exit status (said why).
 int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
                  int64_t& id);
-
-int cmdFindings(const std::vector<std::string>& argv);
-int cmdAnnotate(const std::vector<std::string>& argv);
-int cmdAnnotations(const std::vector<std::string>& argv);
-int cmdExportChart(const std::vector<std::string>& argv);
-int cmdRetention(const std::vector<std::string>& argv);
-int cmdPaths(const std::vector<std::string>& argv);
-int cmdDiff(const std::vector<std::string>& argv);
 
 } // namespace memscope::cli
