@@ -6,6 +6,7 @@
 #include "analysis/profile/top.h"
 
 #include <QDir>
+#include <QtGlobal>
 #include <QFile>
 #include <QProcess>
 #include <QFileInfo>
@@ -17,6 +18,15 @@
 #include <string>
 
 namespace memscope::test {
+
+// The value of a read the test expects to succeed; a read that fails stops
+// the test with the store's error, never a default that could pass.
+template <typename T>
+T must(Result<T> r) {
+    if (!r)
+        qFatal("unexpected error: %s", r.error().toString().c_str());
+    return std::move(r).value();
+}
 
 inline QString dataPath(const QString& rel) { return QStringLiteral(MEMSCOPE_TEST_DATA "/") + rel; }
 

@@ -45,7 +45,10 @@ int cmdAnnotate(const std::vector<std::string>& argv) {
     if (!time("--at", note.timeNs) || !time("--from", note.timeNs) || !time("--to", note.endNs))
         return usageError("times are ISO 8601 (2026-11-26T16:59:21Z) or unix seconds");
     if (auto sn = a.opt("--snapshot")) {
-        auto info = store->snapshot(std::strtoll(sn->c_str(), nullptr, 10));
+        auto found = store->snapshot(std::strtoll(sn->c_str(), nullptr, 10));
+        if (!found)
+            return readFailed(found.error());
+        const auto& info = *found;
         if (!info)
             return usageError("no snapshot " + *sn);
         note.timeNs = info->timeNs;
@@ -80,7 +83,10 @@ int cmdAnnotations(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    auto notes = store->annotations();
+    auto read = store->annotations();
+    if (!read)
+        return readFailed(read.error());
+    const auto& notes = *read;
     if (a.flag("--json")) {
         JsonWriter w;
         w.beginObject().key("annotations").beginArray();

@@ -105,6 +105,11 @@ int usageError(const std::string& msg) {
     return kUsage;
 }
 
+int readFailed(const Error& e) {
+    std::cerr << "memscope: " << e.toString() << "\n";
+    return kInputFailed;
+}
+
 std::optional<int> run(const std::vector<std::string>& args) {
     std::optional<int> rc;
     try {

@@ -40,6 +40,9 @@ int usageError(const std::string& msg);
 // prints the error and returns null when it cannot.
 std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting = false);
 
+// Says why a read of the case failed (its file and SQLite's words); returns kInputFailed.
+int readFailed(const Error& e);
+
 // --snapshot ID (checked to be of `kind`), else the newest of that kind.
 // -1: none in the case (said on stderr), -2: usage error (said).
 int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);

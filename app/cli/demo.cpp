@@ -66,9 +66,11 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     if (fs::exists(casePath, ec)) {
         // Reuse it while it holds exactly the shipped captures.
         auto store = CaseStore::open(casePath.string());
-        if (store && !(*store)->snapshots().empty()) {
+        auto snaps = store ? (*store)->snapshots() : Result<std::vector<SnapshotInfo>>(store.error());
+        auto sources = snaps ? (*store)->sources() : Result<std::vector<SourceInfo>>(snaps.error());
+        if (sources && !snaps->empty()) {
             std::vector<std::string> have, want;
-            for (const auto& src : (*store)->sources())
+            for (const auto& src : *sources)
                 have.push_back(src.name);
             for (const auto& f : files)
                 want.push_back(fs::path(f).filename().string());
@@ -97,7 +99,7 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
                 error = o.error ? o.error->toString() : o.path;
                 return {};
             }
-        (void)(*store)->db().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        (void)(*store)->checkpoint();
     }
     fs::rename(building, casePath, ec);
     if (ec) {
@@ -121,7 +123,10 @@ int printDemoReport(const std::vector<std::string>& argv) {
         std::cerr << "memscope: " << store.error().toString() << "\n";
         return kInputFailed;
     }
-    std::cout << reportMarkdown(**store);
+    auto report = reportMarkdown(**store);
+    if (!report)
+        return readFailed(report.error());
+    std::cout << *report;
     std::cout << "\n---\nNo display found, so this is the demo case's report (" << path
               << ").\nOn a desktop, `memscope --demo` opens the workbench on it; on a server,"
                  " try `xvfb-run memscope --demo` or `memscope report --format json "

@@ -95,7 +95,11 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
 }
 
 int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
-    auto sa = store.snapshot(a), sb = store.snapshot(b);
+    auto foundA = store.snapshot(a), foundB = store.snapshot(b);
+    if (!foundA || !foundB)
+        return readFailed(!foundA ? foundA.error() : foundB.error());
+    const auto& sa = *foundA;
+    const auto& sb = *foundB;
     if (!sa || !sb)
         return usageError("no snapshot " + std::to_string(!sa ? a : b) + " in the case");
     if (sa->kind != sb->kind)
@@ -107,7 +111,10 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
     JsonWriter w;
     const std::string& kind = sa->kind;
     if (kind == toString(SnapshotKind::Goroutines)) {
-        auto rows = diffGoroutines(store, a, b);
+        auto diffed = diffGoroutines(store, a, b);
+        if (!diffed)
+            return readFailed(diffed.error());
+        const auto& rows = *diffed;
         if (json) {
             w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("groups").beginArray();
             for (const auto& r : rows)
@@ -127,7 +134,10 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
         return kOk;
     }
     if (kind == toString(SnapshotKind::Fds)) {
-        auto rows = diffSockets(store, a, b);
+        auto diffed = diffSockets(store, a, b);
+        if (!diffed)
+            return readFailed(diffed.error());
+        const auto& rows = *diffed;
         if (json) {
             w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("hosts").beginArray();
             for (const auto& r : rows)
@@ -146,7 +156,10 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
         return kOk;
     }
     if (kind == toString(SnapshotKind::HeapDump)) {
-        auto d = diffHeapDumps(store, a, b);
+        auto diffed = diffHeapDumps(store, a, b);
+        if (!diffed)
+            return readFailed(diffed.error());
+        const auto& d = *diffed;
         auto rowsJson = [&](const char* key, const std::vector<RetainedDiffRow>& rows) {
             w.key(key).beginArray();
             for (const auto& r : rows)

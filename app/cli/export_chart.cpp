@@ -79,7 +79,10 @@ int exportFlame(const Args& a) {
     if (auto b = a.opt("--base")) {
         char* end = nullptr;
         int64_t baseId = std::strtoll(b->c_str(), &end, 10);
-        auto sn = end && *end == 0 ? store->snapshot(baseId) : std::nullopt;
+        auto found = end && *end == 0 ? store->snapshot(baseId) : std::optional<SnapshotInfo>();
+        if (!found)
+            return readFailed(found.error());
+        const auto& sn = *found;
         if (!sn || sn->kind != toString(SnapshotKind::Heap))
             return usageError("--base " + *b + " is not a heap profile");
         auto bp = store->loadProfile(baseId);
@@ -116,7 +119,10 @@ int cmdExportChart(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    ChartSpec chart = namedChart(*store, name);
+    auto named = namedChart(*store, name);
+    if (!named)
+        return readFailed(named.error());
+    ChartSpec chart = std::move(*named);
     for (auto [opt, field] : {std::pair{"--from", &chart.fromNs}, std::pair{"--to", &chart.toNs}})
         if (auto v = a.opt(opt)) {
             auto t = parseTimeArg(*v);

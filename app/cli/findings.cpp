@@ -21,7 +21,10 @@ int cmdFindings(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    auto findings = detectFindings(*store);
+    auto found = detectFindings(*store);
+    if (!found)
+        return readFailed(found.error());
+    const auto& findings = *found;
     if (a.flag("--json")) {
         JsonWriter w;
         w.beginObject();

@@ -25,7 +25,10 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
-    auto groups = store->goroutineGroups(id);
+    auto read = store->goroutineGroups(id);
+    if (!read)
+        return readFailed(read.error());
+    const auto& groups = *read;
     int64_t total = 0;
     for (const auto& g : groups)
         total += g.count;

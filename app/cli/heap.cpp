@@ -154,8 +154,14 @@ int cmdRetention(const std::vector<std::string>& argv) {
     long limit = 20;
     if (auto n = a.opt("-n"))
         limit = std::strtol(n->c_str(), nullptr, 10);
-    auto sn = store->snapshot(id);
-    auto h = store->heapDump(id);
+    auto foundSnapshot = store->snapshot(id);
+    if (!foundSnapshot)
+        return readFailed(foundSnapshot.error());
+    auto foundDump = store->heapDump(id);
+    if (!foundDump)
+        return readFailed(foundDump.error());
+    const auto& sn = *foundSnapshot;
+    const auto& h = *foundDump;
     if (!sn || !h) {
         std::cerr << "memscope: snapshot " << id << " has no heap dump rows\n";
         return kInputFailed;
@@ -172,7 +178,10 @@ int cmdRetention(const std::vector<std::string>& argv) {
     auto cap = [&](size_t n) { return limit <= 0 ? n : std::min(n, size_t(limit)); };
 
     if (by == "root") {
-        auto roots = store->heapDumpRoots(id);
+        auto read = store->heapDumpRoots(id);
+        if (!read)
+            return readFailed(read.error());
+        const auto& roots = *read;
         size_t shown = cap(roots.size());
         if (!json)
             std::cout << pad("retained", 12) << pad("objects", 10) << pad("direct", 8) << pad("kind", 18)
@@ -192,7 +201,10 @@ int cmdRetention(const std::vector<std::string>& argv) {
         if (!json && shown < roots.size())
             std::cout << "(" << roots.size() - shown << " more roots; -n 0 shows all)\n";
     } else if (by == "site") {
-        auto sites = store->heapDumpSites(id);
+        auto read = store->heapDumpSites(id);
+        if (!read)
+            return readFailed(read.error());
+        const auto& sites = *read;
         size_t shown = cap(sites.size());
         if (!json)
             std::cout << pad("retained", 12) << pad("sampled", 9) << pad("bytes", 10) << pad("allocs", 9)
@@ -216,7 +228,10 @@ int cmdRetention(const std::vector<std::string>& argv) {
         if (!json && shown < sites.size())
             std::cout << "(" << sites.size() - shown << " more sites; -n 0 shows all)\n";
     } else if (by == "finalizer") {
-        auto fins = store->heapDumpFinalizers(id);
+        auto read = store->heapDumpFinalizers(id);
+        if (!read)
+            return readFailed(read.error());
+        const auto& fins = *read;
         size_t shown = cap(fins.size());
         if (!json)
             std::cout << pad("registered", 12) << pad("queued", 8) << pad("retained", 12) << "finalizer\n";
@@ -239,7 +254,9 @@ int cmdRetention(const std::vector<std::string>& argv) {
         }
         const HeapGraph& g = sg->graph;
         auto sites = store->heapDumpSites(id);
-        SiteIndex siteIndex = indexSites(sites);
+        if (!sites)
+            return readFailed(sites.error());
+        SiteIndex siteIndex = indexSites(*sites);
         std::vector<uint32_t> heldByRoot = dominatingRoots(*sg);
         std::vector<uint32_t> objs;
         for (uint32_t o = 0; o < g.objects(); ++o)
@@ -315,7 +332,9 @@ int cmdPaths(const std::vector<std::string>& argv) {
     }
     const HeapGraph& g = sg->graph;
     auto sites = store->heapDumpSites(id);
-    SiteIndex siteIndex = indexSites(sites);
+    if (!sites)
+        return readFailed(sites.error());
+    SiteIndex siteIndex = indexSites(*sites);
 
     std::vector<uint32_t> targets;
     if (objectArg) {
@@ -333,7 +352,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
         // Sites whose allocating function matches; else any frame of the stack.
         std::vector<int64_t> buckets;
         for (int pass = 0; pass < 2 && buckets.empty(); ++pass)
-            for (const auto& s : sites) {
+            for (const auto& s : *sites) {
                 bool hit = pass == 0 ? s.function == *siteArg
                                      : std::any_of(s.stack.begin(), s.stack.end(), [&](const std::string& f) {
                                            return f.find(*siteArg) != std::string::npos;

@@ -18,7 +18,10 @@ int cmdInfo(const std::vector<std::string>& argv) {
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    std::cout << (a.flag("--json") ? caseInfoJson(*store) : caseInfoText(*store));
+    auto info = a.flag("--json") ? caseInfoJson(*store) : caseInfoText(*store);
+    if (!info)
+        return readFailed(info.error());
+    std::cout << *info;
     return kOk;
 }
 

@@ -53,7 +53,12 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
     if (auto s = a.opt("--snapshot")) {
         char* end = nullptr;
         int64_t id = std::strtoll(s->c_str(), &end, 10);
-        auto sn = end && *end == 0 ? store.snapshot(id) : std::nullopt;
+        auto found = end && *end == 0 ? store.snapshot(id) : std::optional<SnapshotInfo>();
+        if (!found) {
+            readFailed(found.error());
+            return -1;
+        }
+        const auto& sn = *found;
         if (!sn || sn->kind != kind) {
             usageError("snapshot " + *s + " is not a " + what);
             return -2;
@@ -61,11 +66,15 @@ int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, c
         return id;
     }
     auto list = store.snapshots(kind);
-    if (list.empty()) {
+    if (!list) {
+        readFailed(list.error());
+        return -1;
+    }
+    if (list->empty()) {
         std::cerr << "memscope: " << store.path() << ": no " << what << "s in the case\n";
         return -1;
     }
-    return list.back().id;
+    return list->back().id;
 }
 
 } // namespace memscope::cli

@@ -70,9 +70,14 @@ int cmdReport(const std::vector<std::string>& argv) {
         if (chartDirMade)
             fs::remove(chartDir, ec); // only when empty
     };
-    std::string text = format == "json" ? reportJson(*store)
-                       : format == "html" ? reportHtml(*store)
-                                          : reportMarkdown(*store, opts);
+    auto report = format == "json" ? reportJson(*store)
+                  : format == "html" ? reportHtml(*store)
+                                     : reportMarkdown(*store, opts);
+    if (!report) {
+        removeCharts();
+        return readFailed(report.error());
+    }
+    const std::string& text = *report;
     if (!chartError.empty()) {
         removeCharts();
         std::cerr << "memscope: " << chartError << "\n";

@@ -40,16 +40,28 @@ int cmdTop(const std::vector<std::string>& argv) {
         int64_t id = 0;
         if (auto s = a.opt("--snapshot")) {
             id = std::strtoll(s->c_str(), nullptr, 10);
-            if (!store->snapshot(id))
+            auto sn = store->snapshot(id);
+            if (!sn)
+                return readFailed(sn.error());
+            if (!*sn)
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
             auto heaps = store->snapshots(toString(SnapshotKind::Heap));
-            if (heaps.empty()) {
-                for (const auto& s : store->snapshots())
-                    if (!store->sampleTypes(s.id).empty())
+            if (!heaps)
+                return readFailed(heaps.error());
+            if (heaps->empty()) {
+                auto all = store->snapshots();
+                if (!all)
+                    return readFailed(all.error());
+                for (const auto& s : *all) {
+                    auto types = store->sampleTypes(s.id);
+                    if (!types)
+                        return readFailed(types.error());
+                    if (!types->empty())
                         id = s.id;
+                }
             } else {
-                id = heaps.back().id;
+                id = heaps->back().id;
             }
             if (!id) {
                 std::cerr << "memscope: " << path << ": no profile snapshots in the case\n";

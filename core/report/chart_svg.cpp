@@ -208,12 +208,12 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
 
 std::vector<std::string> chartNames() { return {"heap", "gc", "goroutines", "fds", "connections", "finalizers"}; }
 
-ChartSpec namedChart(CaseStore& store, const std::string& name) {
+Result<ChartSpec> namedChart(CaseStore& store, const std::string& name) {
     ChartSpec c;
     c.unit = "count";
-    std::vector<Series> all;
+    Result<std::vector<Series>> all = std::vector<Series>();
     auto take = [&](auto pred) {
-        for (auto& s : all)
+        for (auto& s : *all)
             if (pred(s) && c.series.size() < 10)
                 c.series.push_back(std::move(s));
     };
@@ -221,35 +221,53 @@ ChartSpec namedChart(CaseStore& store, const std::string& name) {
         c.title = "Heap in use";
         c.unit = "bytes";
         all = heapSeries(store);
+        if (!all)
+            return all.error();
         take([](const Series& s) { return s.metric == "heap_inuse_bytes"; });
     } else if (name == "gc") {
         c.title = "GC: live heap and goal";
         c.unit = "bytes";
         all = gcSeries(store);
+        if (!all)
+            return all.error();
         take([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; });
     } else if (name == "goroutines") {
         c.title = "Goroutines by state";
         all = goroutineSeries(store);
+        if (!all)
+            return all.error();
         take([](const Series& s) { return !s.labels.count("role") && !s.labels.count("group"); });
     } else if (name == "fds") {
         c.title = "Open files by type";
         all = fdSeries(store);
+        if (!all)
+            return all.error();
         take([](const Series& s) { return s.metric == "fds"; });
     } else if (name == "connections") {
         c.title = "Client TCP connections per remote host";
         all = fdSeries(store);
+        if (!all)
+            return all.error();
         take([](const Series& s) { return s.metric == "tcp_sockets" && s.labels.count("host"); });
     } else if (name == "finalizers") {
         c.title = "Finalizers";
         all = heapDumpSeries(store);
-        for (auto& s : metricSeries(store))
-            all.push_back(std::move(s));
+        auto metrics = all ? metricSeries(store) : all;
+        if (!metrics)
+            return metrics.error();
+        for (auto& s : *metrics)
+            all->push_back(std::move(s));
         take([](const Series& s) {
             return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
                    (s.labels.count("name") && s.labels.at("name").find("finaliz") != std::string::npos);
         });
     }
-    for (const auto& a : store.annotations())
+    if (!all)
+        return all.error();
+    auto notes = store.annotations();
+    if (!notes)
+        return notes.error();
+    for (const auto& a : *notes)
         c.notes.push_back({a.timeNs, annotationLabel(a.text)});
     return c;
 }

@@ -23,7 +23,7 @@ struct ChartSpec {
 // The chart `memscope export-chart` and the workbench draw for a named panel:
 // heap, gc, goroutines, fds, connections, finalizers. Empty series when the
 // case has none of it. Annotations of the case are attached.
-ChartSpec namedChart(CaseStore& store, const std::string& name);
+Result<ChartSpec> namedChart(CaseStore& store, const std::string& name);
 std::vector<std::string> chartNames();
 
 // Self-contained SVG (no scripts, no external references); every text escaped.

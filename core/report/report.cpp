@@ -18,6 +18,25 @@ namespace memscope {
 
 namespace {
 
+// The reads behind one report: each value as read, or an empty one with the
+// first error kept, which the report returns instead of text made from
+// missing rows.
+class Reads {
+public:
+    template <typename T>
+    T operator()(Result<T> r) {
+        if (r)
+            return std::move(r).value();
+        fail(r.error());
+        return T{};
+    }
+    void fail(const Error& e) {
+        if (!error)
+            error = e;
+    }
+    std::optional<Error> error;
+};
+
 struct KindSummary {
     size_t count = 0;
     int64_t first = 0, last = 0;
@@ -68,40 +87,34 @@ std::string duration(int64_t ns) {
 
 // What a snapshot holds, by kind: samples, goroutines, fds and sockets per
 // remote host, GC cycles, metrics, notes.
-void writeCounts(JsonWriter& w, CaseStore& store, const SnapshotInfo& s) {
-    auto one = [&](const char* sql) {
-        Stmt q(store.db(), sql);
-        q.bind(1, s.id);
-        return q.step() ? q.i64(0) : int64_t(0);
-    };
+void writeCounts(JsonWriter& w, Reads& read, CaseStore& store, const SnapshotInfo& s) {
+    auto c = read(store.snapshotCounts(s));
     w.key("counts").beginObject();
     if (s.kind == toString(SnapshotKind::Goroutines)) {
-        w.field("goroutines", one("SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?"));
-        w.field("groups", one("SELECT count(*) FROM goroutine_groups WHERE snapshot_id = ?"));
+        w.field("goroutines", c.goroutines);
+        w.field("groups", c.groups);
     } else if (s.kind == toString(SnapshotKind::Fds)) {
-        w.field("fds", one("SELECT count(*) FROM fds WHERE snapshot_id = ?"));
-        w.field("tcp_sockets", one("SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'"));
-        Stmt q(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql +
-                               " GROUP BY remote_addr");
-        q.bind(1, s.id);
+        w.field("fds", c.fds);
+        w.field("tcp_sockets", c.tcpSockets);
         w.key("tcp_sockets_per_host").beginObject();
-        while (q.step())
-            w.field(q.text(0), q.i64(1));
+        for (const auto& host : c.clientSocketsPerHost)
+            w.field(host.name, host.count);
         w.endObject();
     } else if (s.kind == toString(SnapshotKind::GcTrace)) {
-        w.field("gc_cycles", one("SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?"));
+        w.field("gc_cycles", c.gcCycles);
     } else if (s.kind == toString(SnapshotKind::Escape)) {
-        w.field("notes", one("SELECT count(*) FROM escape_notes WHERE snapshot_id = ?"));
+        w.field("notes", c.notes);
     } else if (s.kind == toString(SnapshotKind::Metrics) || s.kind == toString(SnapshotKind::Expvar)) {
-        w.field("metrics", one("SELECT count(*) FROM metric_points WHERE snapshot_id = ?"));
+        w.field("metrics", c.metrics);
     } else {
-        w.field("samples", one("SELECT count(*) FROM samples WHERE snapshot_id = ?"));
+        w.field("samples", c.samples);
     }
     w.endObject();
 }
 
 void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
-                    const std::vector<TargetInfo>& targets, CaseStore* withCounts = nullptr) {
+                    const std::vector<TargetInfo>& targets, CaseStore* withCounts = nullptr,
+                    Reads* read = nullptr) {
     std::map<int64_t, std::string> targetName;
     for (const auto& t : targets)
         targetName[t.id] = t.name;
@@ -112,7 +125,7 @@ void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
         w.field("unix_seconds", double(s.timeNs) / 1e9).field("time_source", s.timeSource);
         w.field("source", s.sourceName).field("target", targetName[s.targetId]);
         if (withCounts)
-            writeCounts(w, *withCounts, s);
+            writeCounts(w, *read, *withCounts, s);
         w.endObject();
     }
     w.endArray();
@@ -135,13 +148,14 @@ void writeTargets(JsonWriter& w, const std::vector<TargetInfo>& targets) {
 
 } // namespace
 
-std::string caseInfoText(CaseStore& store) {
+Result<std::string> caseInfoText(CaseStore& store) {
+    Reads read;
     std::string out;
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
-    auto sources = store.sources();
+    auto targets = read(store.targets());
+    auto snaps = read(store.snapshots());
+    auto sources = read(store.sources());
     // Names and files come from captures: escaped for the terminal that shows them.
-    out += "case: " + terminalSafe(store.path()) + " (schema " + std::to_string(store.schemaVersion()) + ")\n";
+    out += "case: " + terminalSafe(store.path()) + " (schema " + std::to_string(read(store.schemaVersion())) + ")\n";
     out += "sources: " + std::to_string(sources.size()) + " files\n";
     out += "targets:\n";
     for (const auto& t : targets) {
@@ -170,16 +184,19 @@ std::string caseInfoText(CaseStore& store) {
                formatTimeIso(spanOf(snaps).second) + " (" +
                duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     }
+    if (read.error)
+        return *read.error;
     return out;
 }
 
-std::string caseInfoJson(CaseStore& store) {
+Result<std::string> caseInfoJson(CaseStore& store) {
+    Reads read;
     JsonWriter w;
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
+    auto targets = read(store.targets());
+    auto snaps = read(store.snapshots());
     w.beginObject();
-    w.field("case", store.path()).field("schema_version", store.schemaVersion());
-    w.field("sources", int64_t(store.sources().size()));
+    w.field("case", store.path()).field("schema_version", read(store.schemaVersion()));
+    w.field("sources", int64_t(read(store.sources()).size()));
     writeTargets(w, targets);
     w.key("kinds").beginObject();
     for (const auto& [kind, k] : summarize(snaps)) {
@@ -199,8 +216,10 @@ std::string caseInfoJson(CaseStore& store) {
         w.field("seconds", double(spanOf(snaps).second - spanOf(snaps).first) / 1e9);
         w.endObject();
     }
-    writeSnapshots(w, snaps, targets, &store);
+    writeSnapshots(w, snaps, targets, &store, &read);
     w.endObject();
+    if (read.error)
+        return *read.error;
     return w.str() + "\n";
 }
 
@@ -247,10 +266,11 @@ void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
     w.endArray();
 }
 
-std::string reportJson(CaseStore& store) {
+Result<std::string> reportJson(CaseStore& store) {
+    Reads read;
     JsonWriter w;
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
+    auto targets = read(store.targets());
+    auto snaps = read(store.snapshots());
     w.beginObject();
     w.field("case", store.path());
     writeTargets(w, targets);
@@ -261,9 +281,9 @@ std::string reportJson(CaseStore& store) {
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
-    writeFindings(w, detectFindings(store));
+    writeFindings(w, read(detectFindings(store)));
     w.key("series").beginObject();
-    for (const auto& s : allSeries(store)) {
+    for (const auto& s : read(allSeries(store))) {
         w.key(s.key()).beginArray();
         for (const auto& p : s.points) {
             w.beginArray().value(double(p.timeNs) / 1e9).value(p.value).endArray();
@@ -272,6 +292,8 @@ std::string reportJson(CaseStore& store) {
     }
     w.endObject();
     w.endObject();
+    if (read.error)
+        return *read.error;
     return w.str() + "\n";
 }
 
@@ -323,9 +345,9 @@ std::vector<ChartSpec> findingCharts(const Finding& f) {
 }
 
 // The case's key series: heap in use, goroutines, sockets per host, finalizers.
-std::vector<ChartSpec> keyCharts(CaseStore& store) {
+std::vector<ChartSpec> keyCharts(Reads& read, CaseStore& store) {
     std::vector<ChartSpec> out;
-    auto all = allSeries(store);
+    auto all = read(allSeries(store));
     auto pick = [&](const std::string& title, const std::string& unit, auto pred) {
         ChartSpec c;
         c.title = title;
@@ -364,16 +386,19 @@ std::string numberText(const std::string& name, double v) {
 
 } // namespace
 
-std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
+Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) {
+    Reads read;
     std::string out;
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
+    auto targets = read(store.targets());
+    auto snaps = read(store.snapshots());
     out += "# memscope report\n\n";
     out += "Case: " + code(store.path()) + "\n\n";
     for (const auto& t : targets)
         out += "- Target: **" + md(targetLine(t)) + "**\n";
     if (snaps.empty()) {
         out += "\nThe case holds no snapshots yet: `memscope import CASE PATH...` adds captures.\n";
+        if (read.error)
+            return *read.error;
         return out;
     }
     out += "- Time span: " + formatTimeIso(spanOf(snaps).first) + " .. " +
@@ -381,7 +406,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
            duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     out += "- Snapshots: " + snapshotsLine(snaps) + "\n";
 
-    auto findings = detectFindings(store);
+    auto findings = read(detectFindings(store));
     out += "\n## Findings\n\n";
     if (findings.empty())
         out += "None: no leak pattern memscope knows shows in these captures.\n";
@@ -434,7 +459,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
             out += " " + std::to_string(id);
         out += ".\n\n";
     }
-    auto notes = store.annotations();
+    auto notes = read(store.annotations());
     if (!notes.empty()) {
         out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
         for (const auto& a : notes)
@@ -444,14 +469,14 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     if (opts.chartFile) {
         out += "\n## Key series\n\n";
         int k = 0;
-        for (auto& chart : keyCharts(store)) {
+        for (auto& chart : keyCharts(read, store)) {
             std::string file = opts.chartFile(chart, "series-" + std::to_string(++k));
             if (!file.empty())
                 out += "![" + md(chart.title) + "](" + file + ")\n\n";
         }
     }
 
-    auto series = heapSeries(store);
+    auto series = read(heapSeries(store));
     const Series* inuse = nullptr;
     std::vector<const Series*> sites;
     for (const auto& s : series) {
@@ -487,9 +512,14 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
         }
 
         // The latest heap snapshot's top allocation sites, with their growth.
-        auto heapSnaps = store.snapshots(toString(SnapshotKind::Heap));
+        auto heapSnaps = read(store.snapshots(toString(SnapshotKind::Heap)));
+        if (read.error) // else there are some: the heap series came from them
+            return *read.error;
         auto last = store.loadProfile(heapSnaps.back().id);
         auto firstP = store.loadProfile(heapSnaps.front().id);
+        for (const auto* p : {&last, &firstP})
+            if (!*p)
+                read.fail(p->error());
         if (last && firstP) {
             auto top = computeTop(*last, last->sampleIndex("inuse_space"));
             auto base = computeTop(*firstP, firstP->sampleIndex("inuse_space"));
@@ -513,7 +543,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     }
     // Goroutines: totals over time, the roles the runtime's functions reveal,
     // and the largest groups of the latest dump.
-    auto gs = goroutineSeries(store);
+    auto gs = read(goroutineSeries(store));
     if (!gs.empty()) {
         out += "\n## Goroutines\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
         for (const auto& s : gs) {
@@ -524,8 +554,10 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
-        auto dumps = store.snapshots(toString(SnapshotKind::Goroutines));
-        auto groups = store.goroutineGroups(dumps.back().id);
+        auto dumps = read(store.snapshots(toString(SnapshotKind::Goroutines)));
+        if (read.error) // else there are some: the goroutine series came from them
+            return *read.error;
+        auto groups = read(store.goroutineGroups(dumps.back().id));
         out += "\nLargest groups at " + formatTimeIso(dumps.back().timeNs) + ":\n\n";
         for (size_t i = 0; i < groups.size() && i < 5; ++i) {
             const auto& g = groups[i];
@@ -536,7 +568,7 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
                    "\n";
         }
     }
-    auto fs = fdSeries(store);
+    auto fs = read(fdSeries(store));
     if (!fs.empty()) {
         out += "\n## Open files and sockets\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
         for (const auto& s : fs) {
@@ -554,13 +586,16 @@ std::string reportMarkdown(CaseStore& store, const ReportOptions& opts) {
     for (const auto& s : snaps)
         out += "| " + std::to_string(s.id) + " | " + md(s.kind) + " | " + formatTimeIso(s.timeNs) +
                " | " + md(s.timeSource) + " | " + md(s.sourceName) + " |\n";
+    if (read.error)
+        return *read.error;
     return out;
 }
 
-std::string reportHtml(CaseStore& store) {
-    auto targets = store.targets();
-    auto snaps = store.snapshots();
-    auto findings = detectFindings(store);
+Result<std::string> reportHtml(CaseStore& store) {
+    Reads read;
+    auto targets = read(store.targets());
+    auto snaps = read(store.snapshots());
+    auto findings = read(detectFindings(store));
     std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
                     "<title>memscope report</title>\n<style>\n"
                     "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}\n"
@@ -616,7 +651,7 @@ std::string reportHtml(CaseStore& store) {
         }
         h += "</div>\n";
     }
-    auto notes = store.annotations();
+    auto notes = read(store.annotations());
     if (!notes.empty()) {
         h += "<h2>Annotations</h2>\n<table><tr><th>time</th><th>series</th><th>note</th></tr>\n";
         for (const auto& a : notes)
@@ -624,7 +659,7 @@ std::string reportHtml(CaseStore& store) {
                  "</code></td><td>" + xmlEscape(a.text) + "</td></tr>\n";
         h += "</table>\n";
     }
-    auto charts = keyCharts(store);
+    auto charts = keyCharts(read, store);
     if (!charts.empty()) {
         h += "<h2>Key series</h2>\n";
         for (auto& c : charts) {
@@ -640,6 +675,8 @@ std::string reportHtml(CaseStore& store) {
              xmlEscape(formatTimeIso(s.timeNs)) + "</td><td>" + xmlEscape(s.timeSource) + "</td><td>" +
              xmlEscape(s.sourceName) + "</td></tr>\n";
     h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by memscope.</p>\n</body></html>\n";
+    if (read.error)
+        return *read.error;
     return h;
 }
 

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/db.h"
 #include "import/importer.h"
 #include "model/profile.h"
 #include "base/progress.h"
 #include "base/result.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,13 +16,7 @@
 
 namespace memscope {
 
-// The SQL test for a client socket among the `fds` rows of the snapshot bound
-// as ?1: TCP with a peer, on a local port the process does not listen on (a
-// server's accepted connections keep its listening port), so the peer is a
-// host the process called.
-inline const std::string kClientSocketSql =
-    "(protocol = 'TCP' AND remote_addr <> '' AND local_port NOT IN"
-    " (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN'))";
+class Db; // the store's own SQLite connection (store/db.h), never seen outside it
 
 constexpr int kSchemaVersion = 9;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
@@ -80,6 +74,60 @@ struct ImportOutcome {
     std::string timeSource;
 };
 
+// A name with a count: a host's sockets, a type's files, a state's sockets.
+struct NamedCount {
+    std::string name;
+    int64_t count = 0;
+};
+
+// What one snapshot holds, by its kind; counts of other kinds stay 0.
+struct SnapshotCounts {
+    int64_t samples = 0;                          // profiles
+    int64_t goroutines = 0, groups = 0;           // goroutine dumps
+    int64_t fds = 0, tcpSockets = 0;              // lsof, ss
+    std::vector<NamedCount> clientSocketsPerHost; // by remote address
+    int64_t gcCycles = 0;                         // gctrace
+    int64_t notes = 0;                            // escape notes
+    int64_t metrics = 0;                          // runtime/metrics, expvar
+};
+
+// Open files of an fd snapshot counted every way the time lines show them.
+struct FdCounts {
+    int64_t total = 0;
+    std::vector<NamedCount> byType;        // REG, IPv4, sock, ...
+    std::vector<NamedCount> tcpByState;    // TCP sockets with a state
+    std::vector<NamedCount> clientsByHost; // client sockets per remote address
+};
+
+// A client socket: TCP with a peer, on a local port the process does not
+// listen on (a server's accepted connections keep its listening port), so
+// the peer is a host the process called.
+struct ClientSocket {
+    std::string host;
+    int64_t localPort = 0, remotePort = 0;
+    std::string state;
+};
+
+// Goroutines of a dump summed by state and role.
+struct GoroutineStateCount {
+    std::string state, role;
+    int64_t count = 0;
+};
+
+// One GC cycle of a gctrace snapshot, as logged.
+struct GcCycleRow {
+    double atSeconds = 0; // since process start
+    double heapStartMb = 0, heapEndMb = 0, heapLiveMb = 0, goalMb = 0;
+    double stwSweepMs = 0, stwMarkMs = 0, concurrentMs = 0, cpuPercent = 0;
+};
+
+// A metric point with the snapshot that holds it.
+struct MetricPointRow {
+    std::string kind, name; // the snapshot's kind, the metric's name
+    int64_t timeNs = 0, snapshotId = 0, targetId = 0;
+    double value = 0;
+};
+
 struct ImportOptions {
     std::string targetName; // overrides what the data says
     std::string binaryPath; // the executable, to name globals and functions in heap dumps
@@ -93,17 +141,18 @@ public:
     ~CaseStore();
 
     const std::string& path() const { return m_path; }
-    int schemaVersion();
+    Result<int> schemaVersion();
 
     // Imports one file as one transaction: all of it, or nothing.
     ImportOutcome importFile(const std::string& path, const ImportOptions& opts,
                              const Progress& progress);
 
-    std::vector<TargetInfo> targets();
-    std::vector<SourceInfo> sources();
-    std::vector<SnapshotInfo> snapshots(const std::string& kind = {});
-    std::optional<SnapshotInfo> snapshot(int64_t id);
-    std::vector<SampleTypeTotal> sampleTypes(int64_t snapshotId);
+    Result<std::vector<TargetInfo>> targets();
+    Result<std::vector<SourceInfo>> sources();
+    Result<std::vector<SnapshotInfo>> snapshots(const std::string& kind = {});
+    // No value: no such snapshot.
+    Result<std::optional<SnapshotInfo>> snapshot(int64_t id);
+    Result<std::vector<SampleTypeTotal>> sampleTypes(int64_t snapshotId);
     // A snapshot's profile: a profile.proto decoded again from its kept
     // bytes, any other format rebuilt from the interned rows.
     Result<Profile> loadProfile(int64_t snapshotId);
@@ -117,9 +166,9 @@ public:
         std::vector<std::string> stack; // "function file:line", innermost first
         std::string createdBy;
     };
-    std::vector<GoroutineGroupRow> goroutineGroups(int64_t snapshotId);
+    Result<std::vector<GoroutineGroupRow>> goroutineGroups(int64_t snapshotId);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
-    std::vector<GoroutineRecord> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
+    Result<std::vector<GoroutineRecord>> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
     // TCP sockets of an fd snapshot. `client`: its local port is not one the
     // process listens on, so the remote end is a host it called.
     struct SocketRow {
@@ -127,11 +176,11 @@ public:
         int64_t localPort = 0, remotePort = 0;
         bool client = false;
     };
-    std::vector<SocketRow> tcpSockets(int64_t snapshotId);
+    Result<std::vector<SocketRow>> tcpSockets(int64_t snapshotId);
     // ---- annotations
     Result<int64_t> addAnnotation(const Annotation& a);
     Status removeAnnotation(int64_t id);
-    std::vector<Annotation> annotations();
+    Result<std::vector<Annotation>> annotations();
 
     // ---- heap dumps
     struct HeapDumpInfo {
@@ -142,14 +191,14 @@ public:
         int64_t finalizersRegistered = 0, finalizersQueued = 0, finalizerRetainedBytes = 0;
         int64_t goroutines = 0, roots = 0;
     };
-    std::optional<HeapDumpInfo> heapDump(int64_t snapshotId);
+    Result<std::optional<HeapDumpInfo>> heapDump(int64_t snapshotId);
     struct HeapRootRow {
         int64_t index = 0; // root entity (node index - 1)
         std::string kind, name, detail;
         int64_t directObjects = 0, retainedBytes = 0, retainedObjects = 0;
     };
     // Roots that retain anything, largest first; limit 0 = all.
-    std::vector<HeapRootRow> heapDumpRoots(int64_t snapshotId, size_t limit = 0);
+    Result<std::vector<HeapRootRow>> heapDumpRoots(int64_t snapshotId, size_t limit = 0);
     struct HeapSiteRow {
         int64_t bucket = 0, stackId = 0, size = 0, allocs = 0, frees = 0;
         int64_t sampledObjects = 0, sampledBytes = 0, retainedBytes = 0;
@@ -157,45 +206,65 @@ public:
         std::string function;           // the allocating function (first frame)
     };
     // memprof buckets of a dump, by retained bytes of their sampled live objects.
-    std::vector<HeapSiteRow> heapDumpSites(int64_t snapshotId);
+    Result<std::vector<HeapSiteRow>> heapDumpSites(int64_t snapshotId);
     struct HeapFinalizerRow {
         std::string function;
         int64_t pc = 0, registered = 0, queued = 0, retainedBytes = 0;
     };
-    std::vector<HeapFinalizerRow> heapDumpFinalizers(int64_t snapshotId);
+    Result<std::vector<HeapFinalizerRow>> heapDumpFinalizers(int64_t snapshotId);
     struct HeapRootSiteRow {
         int64_t rootIndex = -1; // -1: held by several roots
         int64_t bucket = 0, retainedBytes = 0, objects = 0;
     };
-    std::vector<HeapRootSiteRow> heapDumpRootSites(int64_t snapshotId);
+    Result<std::vector<HeapRootSiteRow>> heapDumpRootSites(int64_t snapshotId);
     Result<StoredHeapGraph> loadHeapGraph(int64_t snapshotId);
 
     // Escape-analysis notes at a source line; `file` matches by suffix, so
     // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
-    std::vector<EscapeNote> escapeNotes(const std::string& file, int64_t line);
+    Result<std::vector<EscapeNote>> escapeNotes(const std::string& file, int64_t line);
     // Every note of a file (same suffix rule), by line and column.
-    std::vector<EscapeNote> escapeNotesOfFile(const std::string& file);
+    Result<std::vector<EscapeNote>> escapeNotesOfFile(const std::string& file);
     // Metric points of one snapshot, by name.
-    std::vector<std::pair<std::string, double>> metrics(int64_t snapshotId);
+    Result<std::vector<std::pair<std::string, double>>> metrics(int64_t snapshotId);
     // The decoded bytes of an imported file.
     Result<std::string> sourceBytes(int64_t sourceId);
 
-    Db& db() { return m_db; }
+    // ---- rows for time lines, diffs, reports and detectors
+    // A profile's values in sample column `sampleIndex` (0..3) summed by the
+    // function of each sample's leaf frame; another column gives no rows.
+    Result<std::vector<NamedCount>> flatByLeafFunction(int64_t snapshotId, int sampleIndex);
+    Result<std::vector<GoroutineStateCount>> goroutineCountsByState(int64_t snapshotId);
+    Result<FdCounts> fdCounts(int64_t snapshotId);
+    Result<std::vector<ClientSocket>> clientSockets(int64_t snapshotId);
+    // The addresses an fd snapshot's process listens on.
+    Result<std::vector<std::string>> listeningAddresses(int64_t snapshotId);
+    Result<std::vector<GcCycleRow>> gcCycles(int64_t snapshotId);
+    // Every metric point of the case by kind, name, target and time; a case
+    // may hold millions, so they are handed over one at a time.
+    Status forEachMetricPoint(const std::function<void(const MetricPointRow&)>& onPoint);
+    Result<SnapshotCounts> snapshotCounts(const SnapshotInfo& snapshot);
+    // Escape notes whose message holds `text` (ASCII case aside), by file and line.
+    Result<std::vector<EscapeNote>> escapeNotesMentioning(const std::string& text);
+
+    // Whether the case is open read-only (a read command, a file the user cannot write).
+    bool readOnly() const;
+    // Folds the write-ahead log into the case file, so a copy of the file alone is whole.
+    Status checkpoint();
 
 private:
-    CaseStore() = default;
+    CaseStore();
     // "function file:line" of a stack, leaf first.
-    std::vector<std::string> stackText(int64_t stackId);
+    Result<std::vector<std::string>> stackText(int64_t stackId);
     Status initSchema(bool readOnly);
     // The format of a source holding these bytes captured at the time and for
     // the program this file would get: the same capture, imported already.
-    std::optional<std::string> sameCapture(const std::string& sha, const SourceFile& src,
+    Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,
                                            const ImportOptions& opts);
     class Writer;
     friend class Writer;
 
     std::string m_path;
-    Db m_db;
+    std::unique_ptr<Db> m_db;
 };
 
 } // namespace memscope

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/case_validate.h"
+#include "store/db.h"
 
 #include <algorithm>
 #include <vector>
@@ -10,10 +11,10 @@ namespace {
 
 constexpr uint32_t kNoDominator = UINT32_MAX;
 
-bool tableExists(Db& db, const char* table) {
+Result<bool> tableExists(Db& db, const char* table) {
     Stmt s(db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
     s.bind(1, table);
-    return s.step();
+    return s.next();
 }
 
 Error bad(Db& db, const std::string& what) {
@@ -26,15 +27,17 @@ std::string n(int64_t v) { return std::to_string(v); }
 // words it. A query that fails is an error too: the check did not happen.
 template <typename Describe>
 Status firstBadRow(Db& db, const char* table, const char* sql, Describe describe) {
-    if (!tableExists(db, table))
+    auto exists = tableExists(db, table);
+    if (!exists)
+        return exists.error();
+    if (!*exists)
         return {};
     Stmt s(db, sql);
-    if (!s.valid())
-        return s.status();
-    if (s.step())
+    auto row = s.next();
+    if (!row)
+        return row.error();
+    if (*row)
         return bad(db, std::string("table ") + table + ", " + describe(s));
-    if (!s.status())
-        return s.status();
     return {};
 }
 

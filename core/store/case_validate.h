@@ -5,7 +5,6 @@
 // allocation the data merely claims to need.
 #pragma once
 
-#include "store/db.h"
 #include "formats/heapdump/heapdump.h"
 #include "base/result.h"
 
@@ -13,6 +12,8 @@
 #include <string>
 
 namespace memscope {
+
+class Db; // store/db.h, the store's own
 
 // Caps on what a case may hold. An annotation longer than this is refused
 // when added and cut when an older case is read.

@@ -65,29 +65,30 @@ Stmt& Stmt::bindNull(int i) {
     return *this;
 }
 
-bool Stmt::step() {
-    if (!m_stmt)
-        return false;
+Step Stmt::step() {
+    if (!m_stmt) {
+        if (m_status.ok())
+            m_status = makeError(ErrorCode::Database, "no statement");
+        return Step::Failed;
+    }
     int rc = sqlite3_step(m_stmt);
     if (rc == SQLITE_ROW)
-        return true;
-    if (rc != SQLITE_DONE)
-        m_status = m_db->error("step");
-    return false;
+        return Step::Row;
+    if (rc == SQLITE_DONE)
+        return Step::Done;
+    m_status = m_db->error("step");
+    return Step::Failed;
 }
 
 Status Stmt::exec() {
-    if (!m_stmt)
-        return m_status;
-    while (step()) {
-    }
-    Status s = m_status;
+    Status s = each([] {});
     reset();
     return s;
 }
 
 void Stmt::reset() {
     if (m_stmt) {
+        m_status = {};
         sqlite3_reset(m_stmt);
         sqlite3_clear_bindings(m_stmt);
     }
@@ -212,11 +213,12 @@ Status Db::exec(const char* sql) {
 
 int64_t Db::lastInsertId() const { return sqlite3_last_insert_rowid(m_db); }
 
-int64_t Db::scalar(const char* sql, int64_t fallback) {
+Result<int64_t> Db::scalar(const char* sql) {
     Stmt s(*this, sql);
-    if (s.step())
-        return s.i64(0);
-    return fallback;
+    auto row = s.next();
+    if (!row)
+        return row.error();
+    return *row ? s.i64(0) : int64_t(0);
 }
 
 Error Db::error(const std::string& context) const {

@@ -14,6 +14,11 @@ namespace memscope {
 
 class Db;
 
+// What one step of a statement gave: a row, the end, or a failure (its Error
+// in Stmt::status()). A failure is never the end: a locked or damaged case
+// must not read as an empty one.
+enum class Step { Row, Done, Failed };
+
 // A prepared statement. Bind by 1-based index; step() until it says done.
 class Stmt {
 public:
@@ -36,8 +41,23 @@ public:
     Stmt& bindBlob(int i, std::string_view blob);
     Stmt& bindNull(int i);
 
-    // true: a row is ready; false: done. Errors are kept in status().
-    bool step();
+    // A statement that failed to prepare fails at its first step.
+    [[nodiscard]] Step step();
+    // Calls onRow for every row left; the first failure is the result.
+    template <typename F>
+    Status each(F&& onRow) {
+        Step s;
+        while ((s = step()) == Step::Row)
+            onRow();
+        return s == Step::Failed ? m_status : Status{};
+    }
+    // One step: true for a row, false at the end, or the failure.
+    Result<bool> next() {
+        Step s = step();
+        if (s == Step::Failed)
+            return m_status.error();
+        return s == Step::Row;
+    }
     // Runs to completion, for statements without rows.
     Status exec();
     void reset();
@@ -72,7 +92,8 @@ public:
     Status exec(const char* sql);
     Stmt prepare(const char* sql) { return Stmt(*this, sql); }
     int64_t lastInsertId() const;
-    int64_t scalar(const char* sql, int64_t fallback = 0);
+    // The first column of the first row; a statement without rows gives 0.
+    Result<int64_t> scalar(const char* sql);
     Error error(const std::string& context) const;
     sqlite3* handle() const { return m_db; }
     const std::string& path() const { return m_path; }

@@ -91,7 +91,7 @@ private slots:
         QTemporaryDir dir;
         auto store = importFolder(dir, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo"));
         QVERIFY(store);
-        auto findings = detectFindings(*store);
+        auto findings = must(detectFindings(*store));
         std::set<std::string> kinds;
         for (const auto& f : findings)
             kinds.insert(toString(f.kind));
@@ -162,7 +162,7 @@ private slots:
                                   dataPath("services/build-gcflags-m.txt.zst"));
         QVERIFY(store);
         QStringList kinds;
-        for (const auto& f : detectFindings(*store))
+        for (const auto& f : must(detectFindings(*store)))
             kinds << QString::fromStdString(toString(f.kind));
         QCOMPARE(kinds, expected);
     }
@@ -197,8 +197,8 @@ private slots:
         QTemporaryDir dir;
         auto store = importFolder(dir, dataPath("cases/healthy"));
         QVERIFY(store);
-        QVERIFY((*store).snapshots("heapdump").size() == 2);
-        auto findings = detectFindings(*store);
+        QVERIFY(must((*store).snapshots("heapdump")).size() == 2);
+        auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
     }

@@ -72,7 +72,7 @@ private slots:
         int64_t l1 = imp("lsof-001-20261126T165901Z.lsofF.zst");
         int64_t l12 = imp("lsof-012-20261126T165941Z.lsofF.zst");
         QVERIFY(g1 && g12 && l1 && l12);
-        auto groups = diffGoroutines(**store, g1, g12);
+        auto groups = must(diffGoroutines(**store, g1, g12));
         QVERIFY(!groups.empty());
         // The two persistConn loops grew the most, by the same count.
         QCOMPARE(groups[0].status, std::string("grown"));
@@ -80,7 +80,7 @@ private slots:
         QCOMPARE(groups[0].now - groups[0].base, groups[1].now - groups[1].base);
         QCOMPARE(groups[0].base, int64_t(143));
         QCOMPARE(groups[0].now, int64_t(1752));
-        auto sockets = diffSockets(**store, l1, l12);
+        auto sockets = must(diffSockets(**store, l1, l12));
         std::map<std::string, SocketDiffRow> byHost;
         for (const auto& r : sockets)
             if (r.state.empty())
@@ -92,7 +92,7 @@ private slots:
         QCOMPARE(h.closed, int64_t(0)); // none ever closed: a leak, not churn
         QCOMPARE(h.opened, h.now - h.base);
         // Same snapshot on both sides: nothing changed.
-        for (const auto& r : diffGoroutines(**store, g12, g12))
+        for (const auto& r : must(diffGoroutines(**store, g12, g12)))
             QCOMPARE(r.status, std::string("same"));
     }
 };

@@ -5,6 +5,7 @@
 #include "import/import_batch.h"
 #include "analysis/series/series.h"
 #include "base/sha256.h"
+#include "sqlutil.h"
 #include "testutil.h"
 
 #include <QProcess>
@@ -38,12 +39,11 @@ QSet<QString> checkCase(const QString& path) {
         QTest::qFail(store.error().toString().c_str(), __FILE__, __LINE__);
         return names;
     }
-    Stmt ic((*store)->db(), "PRAGMA integrity_check");
-    if (!ic.step() || ic.text(0) != "ok")
+    if (sqlScalar((*store)->path(), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") != 0)
         QTest::qFail("integrity_check failed", __FILE__, __LINE__);
-    for (const auto& src : (*store)->sources()) {
+    for (const auto& src : must((*store)->sources())) {
         int64_t snaps = 0;
-        for (const auto& sn : (*store)->snapshots())
+        for (const auto& sn : must((*store)->snapshots()))
             snaps += sn.sourceId == src.id;
         if (snaps == 0)
             QTest::qFail(("source without snapshots: " + src.name).c_str(), __FILE__, __LINE__);
@@ -159,15 +159,15 @@ private slots:
         while (!done || reads < 3) {
             auto r = CaseStore::open(c, /*readOnly=*/true);
             QVERIFY2(r.ok(), r.ok() ? "" : r.error().toString().c_str());
-            auto snaps = (*r)->snapshots();
+            auto snaps = must((*r)->snapshots());
             // Never fewer than before: committed imports stay visible.
             QVERIFY(snaps.size() >= lastSnapshots);
             lastSnapshots = snaps.size();
             // Every snapshot a reader sees is complete.
             for (const auto& sn : snaps)
                 if (sn.kind == "heap")
-                    QVERIFY(!(*r)->sampleTypes(sn.id).empty());
-            (void)allSeries(**r);
+                    QVERIFY(!must((*r)->sampleTypes(sn.id)).empty());
+            (void)must(allSeries(**r));
             ++reads;
         }
         writer.join();

@@ -183,8 +183,8 @@ void TestOutputSafety::reportsOfHostileNames() {
             auto out = (*store)->importFile(path.toStdString(), {}, {});
             QVERIFY2(out.status == ImportStatus::Imported, out.error ? out.error->toString().c_str() : "");
         }
-        std::string md = reportMarkdown(**store), html = reportHtml(**store), json = reportJson(**store);
-        std::string info = caseInfoText(**store);
+        std::string md = must(reportMarkdown(**store)), html = must(reportHtml(**store)), json = must(reportJson(**store));
+        std::string info = must(caseInfoText(**store));
         for (const std::string* doc : {&md, &html, &json, &info}) {
             QVERIFY(isUtf8(*doc));
             QVERIFY(doc->find('\x1b') == std::string::npos);
@@ -250,7 +250,7 @@ void TestOutputSafety::captureTimesOutsideInt64Nanoseconds() {
     QCOMPARE(out.timeSource, std::string("mtime"));
     QCOMPARE(out.warnings.size(), size_t(1));
     QVERIFY(out.warnings[0].find("outside 1970..2262") != std::string::npos);
-    auto sn = (*store)->snapshot(out.snapshotIds.at(0));
+    auto sn = must((*store)->snapshot(out.snapshotIds.at(0)));
     int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
                       std::chrono::system_clock::now().time_since_epoch()).count();
     QVERIFY(sn && std::llabs(sn->timeNs - now) < 3600'000'000'000LL);
@@ -368,7 +368,7 @@ void TestOutputSafety::expvarWithTwoMillionKeys() {
     QCOMPARE(out.warnings.size(), size_t(1));
     QVERIFY2(out.warnings[0].find("1999000 of 2000000 numeric variables left out") != std::string::npos,
              out.warnings[0].c_str());
-    auto series = metricSeries(**store);
+    auto series = must(metricSeries(**store));
     size_t memstats = 0, others = 0;
     for (const auto& s : series)
         (s.labels.at("name").rfind("memstats.", 0) == 0 ? memstats : others)++;
@@ -380,7 +380,7 @@ void TestOutputSafety::expvarWithTwoMillionKeys() {
         last = last || s.labels.at("name") == "counters.k0000999";
     }
     QVERIFY(first && last);
-    std::string report = reportJson(**store);
+    std::string report = must(reportJson(**store));
     QVERIFY2(report.size() < (4 << 20), std::to_string(report.size()).c_str());
 }
 

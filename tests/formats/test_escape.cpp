@@ -80,15 +80,15 @@ void TestEscape::joinsWithProfileSites() {
     auto o = (*s)->importFile(demoPath("build-gcflags-m.txt").toStdString(), {}, {});
     QCOMPARE(o.format, std::string("escape"));
     // The leaking service builds an http.Client per request at main.go:135.
-    auto notes = (*s)->escapeNotes("leakyapp/main.go", 135);
+    auto notes = must((*s)->escapeNotes("leakyapp/main.go", 135));
     bool client = false;
     for (const auto& n : notes)
         client = client || (n.kind == "escapes" && n.message.find("http.Client") != std::string::npos);
     QVERIFY(client);
     // A longer or shorter path finds the same notes.
-    QCOMPARE((*s)->escapeNotes("/home/dev/leakyapp/main.go", 135).size(), notes.size());
-    QCOMPARE((*s)->escapeNotes("main.go", 135).size(), notes.size());
-    QVERIFY((*s)->escapeNotes("other/main.go", 135).empty());
+    QCOMPARE(must((*s)->escapeNotes("/home/dev/leakyapp/main.go", 135)).size(), notes.size());
+    QCOMPARE(must((*s)->escapeNotes("main.go", 135)).size(), notes.size());
+    QVERIFY(must((*s)->escapeNotes("other/main.go", 135)).empty());
 }
 
 QTEST_GUILESS_MAIN(TestEscape)

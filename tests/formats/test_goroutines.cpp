@@ -220,13 +220,13 @@ void TestGoroutines::storedGroupsAndSeries() {
     auto o = (*s)->importFile(dataPath("goroutines/goroutine-004-20261126T165909Z.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("goroutine_text"));
-    auto groups = (*s)->goroutineGroups(o.snapshotIds.at(0));
+    auto groups = must((*s)->goroutineGroups(o.snapshotIds.at(0)));
     QVERIFY(groups.size() >= 5);
     QVERIFY(groups[0].count >= groups[1].count);
     bool readLoop = false;
     size_t members = 0;
     for (const auto& g : groups) {
-        auto m = (*s)->goroutineMembers(o.snapshotIds.at(0), g.index);
+        auto m = must((*s)->goroutineMembers(o.snapshotIds.at(0), g.index));
         QCOMPARE(int64_t(m.size()), g.count);
         for (size_t i = 1; i < m.size(); ++i)
             QVERIFY(m[i].id > m[i - 1].id);
@@ -242,7 +242,7 @@ void TestGoroutines::storedGroupsAndSeries() {
     auto parsed = parse(readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt")));
     QCOMPARE(members, parsed.value->goroutines.size());
     bool total = false;
-    for (const auto& series : goroutineSeries(**s))
+    for (const auto& series : must(goroutineSeries(**s)))
         if (series.key() == "goroutines") {
             total = true;
             QCOMPARE(series.points.size(), size_t(1));
@@ -277,10 +277,10 @@ void TestGoroutines::profileProtoAsGroups() {
     auto o = (*store)->importFile(dataPath("pprof/goroutine-final.pb.gz").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.snapshotIds.size(), size_t(2));
-    auto dumps = (*store)->snapshots("goroutines");
+    auto dumps = must((*store)->snapshots("goroutines"));
     QCOMPARE(dumps.size(), size_t(1));
     int64_t sum = 0, readLoops = 0;
-    for (const auto& g : (*store)->goroutineGroups(dumps[0].id)) {
+    for (const auto& g : must((*store)->goroutineGroups(dumps[0].id))) {
         sum += g.count;
         if (g.role == toString(GoroutineRole::HttpClientRead))
             readLoops += g.count;
@@ -536,7 +536,7 @@ void TestGoroutines::severalDumpsInOneLog() {
     std::vector<int64_t> totals;
     for (int64_t id : o.snapshotIds) {
         int64_t n = 0;
-        for (const auto& g : (*s)->goroutineGroups(id))
+        for (const auto& g : must((*s)->goroutineGroups(id)))
             n += g.count;
         totals.push_back(n);
     }

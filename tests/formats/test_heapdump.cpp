@@ -8,6 +8,7 @@
 #include "analysis/heapgraph/paths.h"
 #include "analysis/heapgraph/summary.h"
 #include "io/input.h"
+#include "sqlutil.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -670,10 +671,10 @@ private slots:
         QCOMPARE(out.status, ImportStatus::Imported);
         QCOMPARE(out.format, std::string("heapdump"));
         int64_t id = out.snapshotIds.at(0);
-        auto info = (*store)->heapDump(id);
+        auto info = must((*store)->heapDump(id));
         QVERIFY(info.has_value());
         QVERIFY(info->symbolsFrom.find("heapgraph") != std::string::npos);
-        auto roots = (*store)->heapDumpRoots(id);
+        auto roots = must((*store)->heapDumpRoots(id));
         // var chain *node: 1000 nodes of 112 bytes (108 rounded to its size class).
         auto* chain = rootNamed(roots, "main.chain");
         QVERIFY(chain);
@@ -691,7 +692,7 @@ private slots:
         QVERIFY(views);
         QVERIFY(views->retainedBytes >= 20 * 4096 && views->retainedBytes < 20 * 4096 + 4096);
         // 50 objects with finalizers queued behind one that never returns.
-        auto fins = (*store)->heapDumpFinalizers(id);
+        auto fins = must((*store)->heapDumpFinalizers(id));
         QVERIFY(!fins.empty());
         QCOMPARE(fins[0].function, std::string("main.slowFinalizer"));
         QCOMPARE(fins[0].queued, int64_t(50));
@@ -699,7 +700,7 @@ private slots:
         QCOMPARE(fins[0].retainedBytes, int64_t(50 * 1024));
         QCOMPARE(info->finalizersQueued, int64_t(50));
         // MemProfileRate = 1: every tree node has a stack, so the site retains the tree.
-        auto sites = (*store)->heapDumpSites(id);
+        auto sites = must((*store)->heapDumpSites(id));
         auto it = std::find_if(sites.begin(), sites.end(),
                                [](const auto& s) { return s.function == "main.buildTree"; });
         QVERIFY(it != sites.end());
@@ -740,7 +741,7 @@ private slots:
         auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
         auto out = (*store)->importFile(dir.filePath("dump.bin").toStdString(), {}, Progress{});
         QCOMPARE(out.status, ImportStatus::Imported);
-        auto roots = (*store)->heapDumpRoots(out.snapshotIds.at(0));
+        auto roots = must((*store)->heapDumpRoots(out.snapshotIds.at(0)));
         QVERIFY(!rootNamed(roots, "main.chain"));
         // Same retention, named by where the slot is.
         bool found = false;
@@ -749,7 +750,7 @@ private slots:
                 found = true;
         QVERIFY(found);
         // The finalizer is still named: the stuck finalizer goroutine is running it.
-        auto fins = (*store)->heapDumpFinalizers(out.snapshotIds.at(0));
+        auto fins = must((*store)->heapDumpFinalizers(out.snapshotIds.at(0)));
         QCOMPARE(fins.at(0).function, std::string("main.slowFinalizer"));
     }
 
@@ -761,15 +762,15 @@ private slots:
                                         Progress{});
         QCOMPARE(out.status, ImportStatus::Imported);
         int64_t id = out.snapshotIds.at(0);
-        auto info = (*store)->heapDump(id);
+        auto info = must((*store)->heapDump(id));
         QCOMPARE(info->finalizersRegistered, int64_t(574));
         QCOMPARE(info->objects, int64_t(33381));
-        auto roots = (*store)->heapDumpRoots(id, 2);
+        auto roots = must((*store)->heapDumpRoots(id, 2));
         // One global holds the most by far: the map of unsafe views of response bodies.
         QCOMPARE(roots.at(0).kind, std::string("global"));
         QVERIFY(roots[0].retainedBytes > 3 * 1024 * 1024);
         QVERIFY(roots[0].retainedBytes > 50 * roots.at(1).retainedBytes);
-        auto fins = (*store)->heapDumpFinalizers(id);
+        auto fins = must((*store)->heapDumpFinalizers(id));
         // Grouped by function: the sockets' finalizer (one per netFD) in the hundreds.
         int64_t total = 0, big = 0;
         for (const auto& f : fins) {
@@ -895,8 +896,8 @@ private slots:
         QCOMPARE(out.status, ImportStatus::Failed);
         QVERIFY(out.error->toString().find("cut.bin") != std::string::npos);
         QVERIFY(out.error->offset.has_value());
-        QCOMPARE((*store)->snapshots().size(), size_t(0));
-        QCOMPARE((*store)->db().scalar("SELECT count(*) FROM heapdump_roots"), int64_t(0));
+        QCOMPARE(must((*store)->snapshots()).size(), size_t(0));
+        QCOMPARE(sqlScalar((*store)->path(), "SELECT count(*) FROM heapdump_roots"), int64_t(0));
     }
 
     void elfSymbolsNameGlobalsAndFunctions() {

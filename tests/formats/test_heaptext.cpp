@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "store/case_store.h"
-#include "store/db.h"
+#include "sqlutil.h"
 #include "formats/pprof/heap_text.h"
 #include "io/input.h"
 #include "formats/pprof/pprof_reader.h"
@@ -165,29 +165,29 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
         auto o = (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
         QCOMPARE(o.status, ImportStatus::Imported);
         // Make it look like a case written by schema 1.
-        QVERIFY((*s)->db().exec("DROP TABLE metric_points; DROP TABLE goroutines; "
+        QVERIFY(sqlExec((*s)->path(), "DROP TABLE metric_points; DROP TABLE goroutines; "
                                        "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
                                        "DROP TABLE escape_notes; DROP TABLE heapdumps; "
                                        "DROP TABLE heapdump_graph; DROP TABLE heapdump_roots; "
                                        "DROP TABLE heapdump_sites; DROP TABLE heapdump_root_sites; "
                                        "DROP TABLE heapdump_finalizers; "
-                                       "PRAGMA user_version=1").ok());
+                                       "PRAGMA user_version=1"));
     }
     auto s = CaseStore::open(path.toStdString());
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());
-    QCOMPARE((*s)->schemaVersion(), kSchemaVersion);
-    QCOMPARE((*s)->snapshots().size(), size_t(1)); // data kept across the migration
+    QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
+    QCOMPARE(must((*s)->snapshots()).size(), size_t(1)); // data kept across the migration
     auto o = (*s)->importFile(dataPath("heaptext/heap-012-20261126T165941Z.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("heap_text"));
     QCOMPARE(o.timeSource, std::string("filename"));
-    auto sn = (*s)->snapshot(o.snapshotIds.at(0));
+    auto sn = must((*s)->snapshot(o.snapshotIds.at(0)));
     QCOMPARE(sn->kind, std::string("heap"));
     QCOMPARE(sn->timeNs, int64_t(1795712381) * 1000000000);
     // It joins the case's one program, which the text does not name.
-    QCOMPARE((*s)->targets().size(), size_t(1));
+    QCOMPARE(must((*s)->targets()).size(), size_t(1));
     bool numGc = false;
-    for (const auto& [name, value] : (*s)->metrics(sn->id))
+    for (const auto& [name, value] : must((*s)->metrics(sn->id)))
         numGc = numGc || (name == "memstats.NumGC" && value > 0);
     QVERIFY(numGc);
 }

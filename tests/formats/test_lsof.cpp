@@ -175,12 +175,12 @@ void TestLsof::socketsPerHostSeries() {
     auto o = (*s)->importFile(dataPath("lsof/lsof-004-20261126T165909Z.lsofF").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("lsof_fields"));
-    QCOMPARE((*s)->targets().at(0).name, std::string("leakyapp"));
+    QCOMPARE(must((*s)->targets()).at(0).name, std::string("leakyapp"));
     auto f = parseFile("lsof/lsof-004-20261126T165909Z.lsofF", true);
     auto expected = clientSocketsPerHost(*f.value);
     QCOMPARE(expected.size(), size_t(3)); // three backends
     int found = 0;
-    for (const auto& series : fdSeries(**s))
+    for (const auto& series : must(fdSeries(**s)))
         if (series.metric == "tcp_sockets" && series.labels.count("host")) {
             ++found;
             QCOMPARE(int(series.points.at(0).value), expected.at(series.labels.at("host")));

@@ -121,11 +121,11 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
     QCOMPARE(gc.timeSource, std::string("expvar"));
     // expvar's LastGC is when cycle NumGC (12) ended: that cycle lands there.
     double lastGc = 0;
-    for (const auto& [n, v] : (*s)->metrics(vars.snapshotIds.at(0)))
+    for (const auto& [n, v] : must((*s)->metrics(vars.snapshotIds.at(0))))
         if (n == "memstats.LastGC")
             lastGc = v;
     bool found = false;
-    for (const auto& series : gcSeries(**s))
+    for (const auto& series : must(gcSeries(**s)))
         if (series.metric == "gc_heap_live_bytes") {
             found = true;
             QCOMPARE(series.points.size(), size_t(13));
@@ -133,7 +133,7 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
         }
     QVERIFY(found);
     bool registered = false;
-    for (const auto& series : metricSeries(**s))
+    for (const auto& series : must(metricSeries(**s)))
         registered = registered || series.key() == "expvar{name=finalizers.registered}";
     QVERIFY(registered);
 }
@@ -163,7 +163,7 @@ void TestMetrics::gctraceRunsPlacedByTheLogsClock() {
     QCOMPARE(o.timeSource, std::string("log"));
     // Both runs on one line per metric, in time order.
     int live = 0;
-    for (const auto& series : gcSeries(**s))
+    for (const auto& series : must(gcSeries(**s)))
         if (series.metric == "gc_heap_live_bytes") {
             ++live;
             QCOMPARE(series.points.size(), size_t(5));
@@ -198,7 +198,7 @@ void TestMetrics::gctraceRunsWithoutAClock() {
     for (const auto& w : o.warnings)
         earlier = earlier || w.find("line 1: an earlier run") != std::string::npos;
     QVERIFY(earlier);
-    for (const auto& series : gcSeries(**s))
+    for (const auto& series : must(gcSeries(**s)))
         if (series.metric == "gc_heap_live_bytes") {
             QCOMPARE(series.points.size(), size_t(5));
             auto near = [](int64_t a, int64_t b) { return std::llabs(a - b) < 1000; };

@@ -51,24 +51,27 @@ void readWholeCase(CaseStore& store) {
     (void)store.targets();
     (void)store.sources();
     (void)store.annotations();
-    for (const auto& sn : store.snapshots()) {
+    auto snapshots = store.snapshots();
+    if (!snapshots)
+        return;
+    for (const auto& sn : *snapshots) {
         (void)store.sampleTypes(sn.id);
         if (auto p = store.loadProfile(sn.id))
             for (int i = 0; i < int(p->sampleTypes.size()) && i < 4; ++i)
                 (void)computeTop(*p, i);
-        auto groups = store.goroutineGroups(sn.id);
-        for (size_t i = 0; i < groups.size() && i < 4; ++i)
-            (void)store.goroutineMembers(sn.id, groups[i].index);
+        if (auto groups = store.goroutineGroups(sn.id))
+            for (size_t i = 0; i < groups->size() && i < 4; ++i)
+                (void)store.goroutineMembers(sn.id, (*groups)[i].index);
         (void)store.tcpSockets(sn.id);
         (void)store.metrics(sn.id);
-        if (!store.heapDump(sn.id))
+        if (auto dump = store.heapDump(sn.id); !dump || !*dump)
             continue;
         (void)store.heapDumpRoots(sn.id);
         (void)store.heapDumpFinalizers(sn.id);
         auto sites = store.heapDumpSites(sn.id);
         auto rootSites = store.heapDumpRootSites(sn.id);
         auto sg = store.loadHeapGraph(sn.id);
-        if (!sg)
+        if (!sg || !sites || !rootSites)
             continue;
         // The consumers: `retention --by object` climbs idom to the root
         // entity; `paths` walks back to the roots; the workbench indexes
@@ -82,9 +85,9 @@ void readWholeCase(CaseStore& store) {
                 v = sg->dom.idom[v];
             (void)g.objectSize(o);
             if (int32_t b = sg->objectBucket[o]; b >= 0)
-                (void)sites.at(size_t(b));
+                (void)sites->at(size_t(b));
         }
-        for (const auto& e : rootSites)
+        for (const auto& e : *rootSites)
             if (e.rootIndex >= 0)
                 (void)g.roots.at(size_t(e.rootIndex));
         if (g.objects() > 0)

@@ -132,10 +132,10 @@ void TestPlugins::pluginLoadsAndImportsIntoSocketTables() {
     auto o = (*s)->importFile(dataPath("ss/ss_tanp_memdemo.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("ss"));
-    QCOMPARE((*s)->targets().at(0).name, std::string("memdemo"));
-    QCOMPARE((*s)->targets().at(0).pid, int64_t(13942));
+    QCOMPARE(must((*s)->targets()).at(0).name, std::string("memdemo"));
+    QCOMPARE(must((*s)->targets()).at(0).pid, int64_t(13942));
     bool established = false;
-    for (const auto& series : fdSeries(**s))
+    for (const auto& series : must(fdSeries(**s)))
         if (series.key() == "tcp_sockets{state=ESTABLISHED}")
             established = series.points.at(0).value > 0;
     QVERIFY(established);

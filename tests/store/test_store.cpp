@@ -21,6 +21,15 @@ using namespace memscope;
 using namespace memscope::test;
 
 namespace {
+
+// A connection of its own to a case: to look under the store, or to change a
+// case behind its back as another process would.
+std::unique_ptr<Db> rawDb(const std::string& path) {
+    auto db = std::make_unique<Db>();
+    if (auto st = db->open(path, false, false); !st)
+        qFatal("%s", st.error().toString().c_str());
+    return db;
+}
 void setMtime(const QString& path, int64_t unixSeconds) {
     struct timeval tv[2] = {{time_t(unixSeconds), 0}, {time_t(unixSeconds), 0}};
     QVERIFY(utimes(path.toLocal8Bit().constData(), tv) == 0);
@@ -55,9 +64,9 @@ private:
 void TestStore::createsVersionedCase() {
     auto s = CaseStore::open(casePath("v.memscope").toStdString());
     QVERIFY(s.ok());
-    QCOMPARE((*s)->schemaVersion(), kSchemaVersion);
-    QCOMPARE((*s)->db().scalar("PRAGMA application_id"), int64_t(kApplicationId));
-    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM snapshots"), int64_t(0));
+    QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
+    QCOMPARE(must(rawDb((*s)->path())->scalar("PRAGMA application_id")), int64_t(kApplicationId));
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM snapshots")), int64_t(0));
 }
 
 void TestStore::reimportIsNoop() {
@@ -66,18 +75,18 @@ void TestStore::reimportIsNoop() {
     auto file = dataPath("pprof/heap_go119.pb.gz").toStdString();
     auto a = (*s)->importFile(file, {}, {});
     QCOMPARE(a.status, ImportStatus::Imported);
-    int64_t rows = (*s)->db().scalar("SELECT count(*) FROM samples");
-    int64_t stacks = (*s)->db().scalar("SELECT count(*) FROM stacks");
+    int64_t rows = must(rawDb((*s)->path())->scalar("SELECT count(*) FROM samples"));
+    int64_t stacks = must(rawDb((*s)->path())->scalar("SELECT count(*) FROM stacks"));
     auto b = (*s)->importFile(file, {}, {});
     QCOMPARE(b.status, ImportStatus::Duplicate);
-    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM samples"), rows);
-    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM sources"), int64_t(1));
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM samples")), rows);
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM sources")), int64_t(1));
     // The same profile uncompressed is another file (other bytes) but shares
     // every interned function, frame and stack.
     auto c = (*s)->importFile(dataPath("pprof/heap_go119.pb").toStdString(), {}, {});
     QCOMPARE(c.status, ImportStatus::Imported);
-    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM stacks"), stacks);
-    QCOMPARE((*s)->db().scalar("SELECT count(*) FROM samples"), rows * 2);
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM stacks")), stacks);
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM samples")), rows * 2);
 }
 
 void TestStore::roundTripMatchesFile_data() {
@@ -95,7 +104,7 @@ void TestStore::roundTripMatchesFile() {
     auto o = (*s)->importFile(path, {}, {});
     QVERIFY(o.status == ImportStatus::Imported || o.status == ImportStatus::Duplicate);
     int64_t id = 0;
-    for (const auto& sn : (*s)->snapshots())
+    for (const auto& sn : must((*s)->snapshots()))
         if (sn.sourceName == file.toStdString() && sn.kind != "goroutines") // a goroutine profile has both
             id = sn.id;
     QVERIFY(id > 0);
@@ -107,7 +116,7 @@ void TestStore::roundTripMatchesFile() {
         QCOMPARE(loaded->samples.size(), original->samples.size());
         QCOMPARE(loaded->period, original->period);
         QCOMPARE(loaded->defaultSampleType, original->defaultSampleType);
-        QCOMPARE(loaded->timeNanos, (*s)->snapshot(id)->timeNs);
+        QCOMPARE(loaded->timeNanos, must((*s)->snapshot(id))->timeNs);
         for (size_t i = 0; i < original->sampleTypes.size(); ++i)
             QCOMPARE(renderTop(computeTop(*loaded, int(i))), renderTop(computeTop(*original, int(i))));
         for (size_t i = 0; i < original->samples.size(); ++i) {
@@ -131,10 +140,12 @@ void TestStore::brokenFileLeavesNothing() {
     QCOMPARE(o.error->offset.value_or(0), uint64_t(good.size()));
     for (const char* table : {"sources", "snapshots", "samples", "stacks", "frames", "functions",
                               "strings", "source_chunks", "targets"})
-        QCOMPARE((*s)->db().scalar((std::string("SELECT count(*) FROM ") + table).c_str()),
+        QCOMPARE(must(rawDb((*s)->path())->scalar((std::string("SELECT count(*) FROM ") + table).c_str())),
                  int64_t(0));
-    Stmt check((*s)->db(), "PRAGMA integrity_check");
-    QVERIFY(check.step());
+    Db raw;
+    QVERIFY(raw.open((*s)->path(), false, false).ok());
+    Stmt check(raw, "PRAGMA integrity_check");
+    QVERIFY(check.step() == Step::Row);
     QCOMPARE(check.text(0), std::string("ok"));
 }
 
@@ -163,7 +174,7 @@ void TestStore::batchGoesOnAfterFailure() {
     const auto& failed = sum.outcomes[1];
     QCOMPARE(failed.error->code, ErrorCode::Truncated);
     QVERIFY(failed.error->offset.has_value());
-    QCOMPARE((*s)->snapshots("heap").size(), size_t(2));
+    QCOMPARE(must((*s)->snapshots("heap")).size(), size_t(2));
 
     // A stop request before the batch starts imports nothing.
     std::stop_source stop;
@@ -190,7 +201,7 @@ void TestStore::refusesForeignAndNewerFiles() {
     {
         auto s = CaseStore::open(newer.toStdString());
         QVERIFY(s.ok());
-        QVERIFY((*s)->db().exec("PRAGMA user_version=99").ok());
+        QVERIFY(rawDb((*s)->path())->exec("PRAGMA user_version=99").ok());
     }
     auto n = CaseStore::open(newer.toStdString());
     QVERIFY(!n.ok());
@@ -208,12 +219,12 @@ void TestStore::captureTimeSources() {
     QVERIFY(s.ok());
     auto o = (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
     QCOMPARE(o.timeSource, std::string("data"));
-    auto sn = (*s)->snapshot(o.snapshotIds.at(0));
+    auto sn = must((*s)->snapshot(o.snapshotIds.at(0)));
     QVERIFY(sn.has_value());
     // time_nanos of the file: 2026-11-26 16:59:01.33 UTC (pprof -raw shows it).
     QCOMPARE(sn->timeNs / 1000000000, int64_t(1795712341));
     QCOMPARE(sn->kind, std::string("heap"));
-    QCOMPARE((*s)->targets().at(0).name, std::string("leakyapp"));
+    QCOMPARE(must((*s)->targets()).at(0).name, std::string("leakyapp"));
 }
 
 void TestStore::heapSeriesOnePointPerSnapshot() {
@@ -228,8 +239,8 @@ void TestStore::heapSeriesOnePointPerSnapshot() {
                 files.end());
     QCOMPARE(files.size(), size_t(3));
     (void)importBatch(**s, files, {}, {});
-    auto heaps = (*s)->snapshots("heap");
-    auto series = heapSeries(**s);
+    auto heaps = must((*s)->snapshots("heap"));
+    auto series = must(heapSeries(**s));
     const Series* total = nullptr;
     int sites = 0;
     for (const auto& x : series) {
@@ -252,7 +263,7 @@ void TestStore::sourceBytesAreKept() {
     auto s = CaseStore::open(casePath("bytes.memscope").toStdString());
     QVERIFY(s.ok());
     auto o = (*s)->importFile(dataPath("pprof/heap_go119.pb.gz").toStdString(), {}, {});
-    auto sn = (*s)->snapshot(o.snapshotIds.at(0));
+    auto sn = must((*s)->snapshot(o.snapshotIds.at(0)));
     auto bytes = (*s)->sourceBytes(sn->sourceId);
     QVERIFY(bytes.ok());
     QCOMPARE(*bytes, readText(dataPath("pprof/heap_go119.pb")));
@@ -276,13 +287,13 @@ void TestStore::largeFileChecksumTakenAlongside() {
     QVERIFY(s.ok());
     auto first = (*s)->importFile(a.toStdString(), {}, {});
     QCOMPARE(first.status, ImportStatus::Imported);
-    auto sources = (*s)->sources();
+    auto sources = must((*s)->sources());
     QCOMPARE(sources.size(), size_t(1));
     QCOMPARE(sources[0].sha256, Sha256::hex(big));
     // The same bytes under another name, at the same time, are the same capture.
     auto second = (*s)->importFile(b.toStdString(), {}, {});
     QCOMPARE(second.status, ImportStatus::Duplicate);
-    QCOMPARE((*s)->sources().size(), size_t(1));
+    QCOMPARE(must((*s)->sources()).size(), size_t(1));
     auto bytes = (*s)->sourceBytes(sources[0].id);
     QVERIFY(bytes.ok() && *bytes == big);
 }
@@ -332,7 +343,7 @@ void TestStore::identicalBytesAtAnotherTime() {
         QCOMPARE(o.snapshotIds.size(), size_t(1));
         ids.push_back(o.snapshotIds[0]);
     }
-    auto fds = (*s)->snapshots("fds");
+    auto fds = must((*s)->snapshots("fds"));
     QCOMPARE(fds.size(), size_t(4));
     std::set<int64_t> times;
     for (const auto& sn : fds)
@@ -342,7 +353,7 @@ void TestStore::identicalBytesAtAnotherTime() {
     QVERIFY(times.count(int64_t(1795000600) * 1000000000));
     // Every time point is on the series.
     const Series* total = nullptr;
-    auto series = fdSeries(**s);
+    auto series = must(fdSeries(**s));
     for (const auto& x : series)
         if (x.key() == "fds")
             total = &x;
@@ -364,8 +375,8 @@ void TestStore::identicalBytesAtAnotherTime() {
     QCOMPARE((*s)->importFile(named1.toStdString(), other, {}).status, ImportStatus::Duplicate);
 
     // The bytes are kept once, and every source reads them back.
-    QCOMPARE((*s)->db().scalar("SELECT count(DISTINCT source_id) FROM source_chunks"), int64_t(1));
-    for (const auto& src : (*s)->sources()) {
+    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(DISTINCT source_id) FROM source_chunks")), int64_t(1));
+    for (const auto& src : must((*s)->sources())) {
         auto bytes = (*s)->sourceBytes(src.id);
         QVERIFY(bytes.ok());
         QVERIFY(*bytes == lsof);
@@ -392,7 +403,8 @@ void TestStore::migratesVersion8Sources() {
         auto s = CaseStore::open(path.toStdString());
         QVERIFY(s.ok());
         QCOMPARE((*s)->importFile(named1.toStdString(), {}, {}).status, ImportStatus::Imported);
-        Db& db = (*s)->db();
+        auto raw = rawDb((*s)->path());
+        Db& db = *raw;
         QVERIFY(db.exec("PRAGMA foreign_keys=OFF; DROP INDEX sources_by_sha256;"
                         "ALTER TABLE goroutine_groups DROP COLUMN leaked;"
                         "CREATE TABLE sources_v8(id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
@@ -405,14 +417,14 @@ void TestStore::migratesVersion8Sources() {
     }
     auto s = CaseStore::open(path.toStdString());
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());
-    QCOMPARE((*s)->schemaVersion(), kSchemaVersion);
-    QCOMPARE((*s)->sources().size(), size_t(1));
-    QCOMPARE((*s)->snapshots("fds").size(), size_t(1));
+    QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
+    QCOMPARE(must((*s)->sources()).size(), size_t(1));
+    QCOMPARE(must((*s)->snapshots("fds")).size(), size_t(1));
     QString named2 = m_dir.filePath("lsof-20261126T170100Z.txt");
     writeBytes(named2, readText(named1));
     QCOMPARE((*s)->importFile(named2.toStdString(), {}, {}).status, ImportStatus::Imported);
-    QCOMPARE((*s)->snapshots("fds").size(), size_t(2));
-    auto bytes = (*s)->sourceBytes((*s)->sources().back().id);
+    QCOMPARE(must((*s)->snapshots("fds")).size(), size_t(2));
+    auto bytes = (*s)->sourceBytes(must((*s)->sources()).back().id);
     QVERIFY(bytes.ok() && *bytes == readText(named1));
 }
 
@@ -426,9 +438,10 @@ void TestStore::secondImportWaitsForTheLock() {
     QVERIFY(holder.ok() && importer.ok());
     std::atomic<bool> waiting{false}, locked{false};
     std::thread lock([&] {
-        Transaction tx((*holder)->db());
+        auto raw = rawDb((*holder)->path());
+        Transaction tx(*raw);
         QVERIFY(tx.begun().ok());
-        (void)(*holder)->db().exec("INSERT INTO meta VALUES('held', '1')");
+        (void)raw->exec("INSERT INTO meta VALUES('held', '1')");
         locked = true;
         // Past the 10 s busy timeout, then until the importer says it waits.
         for (int i = 0; i < 300 && !waiting; ++i)
@@ -450,7 +463,7 @@ void TestStore::secondImportWaitsForTheLock() {
     QCOMPARE(sum.imported, 2);
     QCOMPARE(sum.failed, 0);
     QCOMPARE(sum.stoppedEarly, 0);
-    QCOMPARE((*importer)->db().scalar("SELECT count(*) FROM meta WHERE key = 'held'"), int64_t(1));
+    QCOMPARE(must(rawDb((*importer)->path())->scalar("SELECT count(*) FROM meta WHERE key = 'held'")), int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

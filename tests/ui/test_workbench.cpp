@@ -4,6 +4,7 @@
 #include "import/import_batch.h"
 #include "shell/main_window.h"
 #include "models/sites_model.h"
+#include "sqlutil.h"
 #include "testutil.h"
 #include "pages/timeline_view.h"
 #include "pages/findings_panel.h"
@@ -70,7 +71,7 @@ void TestWorkbench::initTestCase() {
     listFiles({MEMSCOPE_SOURCE_DIR "/resources/demo"}, files, missing);
     auto sum = importBatch(**store, files, {}, {});
     QCOMPARE(sum.failed, 0);
-    m_heaps = (*store)->snapshots("heap").size();
+    m_heaps = must((*store)->snapshots("heap")).size();
     QCOMPARE(m_heaps, size_t(12));
     store = Error{};
 
@@ -292,9 +293,9 @@ void TestWorkbench::cancelAtAnyMomentIsSafe() {
         QVERIFY(!w.isBusy());
         auto store = CaseStore::open(path.toStdString(), true);
         QVERIFY(store.ok());
-        QCOMPARE((*store)->db().scalar("SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+        QCOMPARE(sqlScalar((*store)->path(), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
                  int64_t(0));
-        QVERIFY((*store)->snapshots().size() <= size_t(files.size()));
+        QVERIFY(must((*store)->snapshots()).size() <= size_t(files.size()));
     }
 }
 
@@ -350,7 +351,7 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
     for (const char* kind : {"heap", "goroutines", "fds"}) {
-        auto snaps = (*store)->snapshots(kind);
+        auto snaps = must((*store)->snapshots(kind));
         QVERIFY(snaps.size() >= 2);
         QSignalSpy done(view, &CompareView::compared);
         view->compare(snaps.front().id, snaps.back().id);
@@ -478,7 +479,7 @@ void TestWorkbench::annotationsUndoRedoEditDelete() {
     auto* undo = m_window->undoStack();
     auto stored = [this] {
         auto store = CaseStore::open(m_demo.toStdString(), true);
-        return store ? (*store)->annotations() : std::vector<Annotation>{};
+        return store ? must((*store)->annotations()) : std::vector<Annotation>{};
     };
     size_t before = stored().size();
     QCOMPARE(size_t(notes->model()->rowCount()), before);

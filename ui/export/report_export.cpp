@@ -15,7 +15,7 @@ QString writeReport(const QString& casePath, const QString& path) {
     auto store = CaseStore::open(casePath.toStdString(), true);
     if (!store)
         return QString::fromStdString(store.error().toString());
-    std::string text;
+    Result<std::string> text = std::string();
     if (path.endsWith(".json")) {
         text = reportJson(**store);
     } else if (path.endsWith(".md")) {
@@ -32,8 +32,10 @@ QString writeReport(const QString& casePath, const QString& path) {
     } else {
         text = reportHtml(**store);
     }
+    if (!text)
+        return QString::fromStdString(text.error().toString());
     // Whole or not at all: a full disk is said, not a cut file behind "Wrote".
-    if (auto st = writeOutputFile(path.toStdString(), text); !st)
+    if (auto st = writeOutputFile(path.toStdString(), *text); !st)
         return QString::fromStdString(st.error().toString());
     return {};
 }

@@ -19,10 +19,27 @@ CaseOverview loadOverview(const QString& path) {
         o.error = QString::fromStdString(store.error().toString());
         return o;
     }
-    o.snapshots = (*store)->snapshots();
-    o.series = allSeries(**store);
-    o.findings = detectFindings(**store);
-    o.annotations = (*store)->annotations();
+    // A read that fails is said, not shown as an empty case.
+    auto failed = [&](const Error& e) {
+        o.error = QString::fromStdString(e.toString());
+        return o;
+    };
+    auto snapshots = (*store)->snapshots();
+    if (!snapshots)
+        return failed(snapshots.error());
+    auto series = allSeries(**store);
+    if (!series)
+        return failed(series.error());
+    auto findings = detectFindings(**store);
+    if (!findings)
+        return failed(findings.error());
+    auto annotations = (*store)->annotations();
+    if (!annotations)
+        return failed(annotations.error());
+    o.snapshots = std::move(*snapshots);
+    o.series = std::move(*series);
+    o.findings = std::move(*findings);
+    o.annotations = std::move(*annotations);
     int heaps = 0;
     for (const auto& s : o.snapshots)
         heaps += s.kind == toString(SnapshotKind::Heap);
@@ -30,7 +47,7 @@ CaseOverview loadOverview(const QString& path) {
                     .arg(QFileInfo(path).fileName())
                     .arg(o.snapshots.size())
                     .arg(heaps);
-    if ((*store)->db().readOnly())
+    if ((*store)->readOnly())
         o.summary += QObject::tr(" (read-only: notes cannot be saved)");
     return o;
 }

@@ -68,7 +68,12 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         *headers = {QObject::tr("Started in"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Δ"), QObject::tr("Status")};
         int64_t b = 0, n = 0;
-        for (const auto& r : diffGoroutines(s, job.base, job.now)) {
+        auto diffed = diffGoroutines(s, job.base, job.now);
+        if (!diffed) {
+            *summary = QString::fromStdString(diffed.error().toString());
+            return rows;
+        }
+        for (const auto& r : *diffed) {
             rows.append({text(r.entry), text(r.state + (r.role.empty() ? "" : "  <" + r.role + ">")),
                          number(r.base, "count"), number(r.now, "count"), number(r.now - r.base, "count", true),
                          text(r.status)});
@@ -79,14 +84,24 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
     } else if (job.kind == toString(SnapshotKind::Fds)) {
         *headers = {QObject::tr("Remote host"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Opened"), QObject::tr("Closed")};
-        for (const auto& r : diffSockets(s, job.base, job.now))
+        auto diffed = diffSockets(s, job.base, job.now);
+        if (!diffed) {
+            *summary = QString::fromStdString(diffed.error().toString());
+            return rows;
+        }
+        for (const auto& r : *diffed)
             rows.append({text(r.host), text(r.state.empty() ? "all" : r.state), number(r.base, "count"),
                          number(r.now, "count"), number(r.opened, "count"), number(r.closed, "count")});
         *summary = QObject::tr("client TCP connections per remote host");
     } else if (job.kind == toString(SnapshotKind::HeapDump)) {
         *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"), QObject::tr("New"),
                     QObject::tr("Δ"), QString()};
-        auto d = diffHeapDumps(s, job.base, job.now);
+        auto diffed = diffHeapDumps(s, job.base, job.now);
+        if (!diffed) {
+            *summary = QString::fromStdString(diffed.error().toString());
+            return rows;
+        }
+        const auto& d = *diffed;
         for (const auto* list : {&d.roots, &d.sites})
             for (const auto& r : *list)
                 rows.append({text(r.name), text(r.kind), number(r.base, "bytes"), number(r.now, "bytes"),

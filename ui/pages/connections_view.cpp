@@ -118,6 +118,10 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
         m_current = m_watcher.result();
         if (!m_current)
             return;
+        if (!m_current->error.isEmpty()) {
+            m_summary->setText(m_current->error);
+            return;
+        }
         struct Counts {
             int64_t all = 0, est = 0, closeWait = 0, timeWait = 0, other = 0, opened = 0, closed = 0;
         };
@@ -247,13 +251,27 @@ void ConnectionsView::showSnapshot(qint64 id) {
         auto store = CaseStore::open(path.toStdString(), true);
         if (!store)
             return std::shared_ptr<const Snapshot>(snap);
-        snap->sockets = (*store)->tcpSockets(id);
-        if (prev)
-            snap->previous = (*store)->tcpSockets(prev);
+        auto failed = [&](const Error& e) {
+            snap->error = QString::fromStdString(e.toString());
+            return std::shared_ptr<const Snapshot>(snap);
+        };
+        auto sockets = (*store)->tcpSockets(id);
+        if (!sockets)
+            return failed(sockets.error());
+        snap->sockets = std::move(*sockets);
+        if (prev) {
+            auto previous = (*store)->tcpSockets(prev);
+            if (!previous)
+                return failed(previous.error());
+            snap->previous = std::move(*previous);
+        }
         if (dump) {
             int64_t read = 0, write = 0;
             QStringList groups;
-            for (const auto& g : (*store)->goroutineGroups(dump)) {
+            auto dumpGroups = (*store)->goroutineGroups(dump);
+            if (!dumpGroups)
+                return failed(dumpGroups.error());
+            for (const auto& g : *dumpGroups) {
                 if (g.role == toString(GoroutineRole::HttpClientRead))
                     read += g.count;
                 else if (g.role == toString(GoroutineRole::HttpClientWrite))

@@ -47,6 +47,7 @@ private:
         qint64 id = 0;
         std::vector<CaseStore::SocketRow> sockets, previous;
         QString goroutines; // who serves client connections, from the nearest dump
+        QString error;      // the case could not be read
     };
     void drawChart();
     QString m_casePath;

@@ -140,9 +140,14 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     connect(m_minWait, &QSpinBox::valueChanged, m_filter, &GoroutineFilter::setMinWait);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& idx) { showGroup(idx); });
-    connect(&m_watcher, &QFutureWatcher<std::vector<CaseStore::GoroutineGroupRow>>::finished, this, [this] {
-        auto groups = m_watcher.result();
+    connect(&m_watcher, &QFutureWatcher<Groups>::finished, this, [this] {
+        auto result = m_watcher.result();
         m_model->clear();
+        if (!result.error.isEmpty()) {
+            m_summary->setText(result.error);
+            return;
+        }
+        const auto& groups = result.rows;
         m_model->setHorizontalHeaderLabels(
             {tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"), tr("Function"), tr("Created by")});
         QStringList states;
@@ -247,10 +252,15 @@ void GoroutinesView::showSnapshot(qint64 id) {
     }
     m_summary->setText(tr("Loading goroutine groups…"));
     m_watcher.setFuture(QtConcurrent::run([path = m_casePath, id] {
-        std::vector<CaseStore::GoroutineGroupRow> rows;
-        if (auto store = CaseStore::open(path.toStdString(), true))
-            rows = (*store)->goroutineGroups(id);
-        return rows;
+        Groups loaded;
+        if (auto store = CaseStore::open(path.toStdString(), true)) {
+            auto rows = (*store)->goroutineGroups(id);
+            if (rows)
+                loaded.rows = std::move(*rows);
+            else
+                loaded.error = QString::fromStdString(rows.error().toString());
+        }
+        return loaded;
     }));
 }
 
@@ -274,8 +284,11 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
         text += tr("\ncreated by %1").arg(created);
     // Which goroutines: the first ids of the group.
     if (auto store = CaseStore::open(m_casePath.toStdString(), true)) {
-        auto members = (*store)->goroutineMembers(m_snapshot->currentData().toLongLong(),
-                                                  fn.data(Qt::UserRole + 3).toLongLong());
+        auto read = (*store)->goroutineMembers(m_snapshot->currentData().toLongLong(),
+                                               fn.data(Qt::UserRole + 3).toLongLong());
+        if (!read)
+            text += "\n\n" + QString::fromStdString(read.error().toString());
+        const auto members = read ? std::move(*read) : std::vector<GoroutineRecord>();
         QStringList ids;
         for (size_t i = 0; i < members.size() && i < 40; ++i)
             ids << QString::number(members[i].id);

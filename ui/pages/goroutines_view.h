@@ -72,7 +72,11 @@ private:
     QStandardItemModel* m_model = nullptr;
     GoroutineFilter* m_filter = nullptr;
     QString m_userFrame; // of the picked group, for "sites"
-    QFutureWatcher<std::vector<CaseStore::GoroutineGroupRow>> m_watcher;
+    struct Groups {
+        std::vector<CaseStore::GoroutineGroupRow> rows;
+        QString error; // the case could not be read
+    };
+    QFutureWatcher<Groups> m_watcher;
 };
 
 } // namespace memscope::ui

@@ -70,11 +70,22 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
         r.sampleIndex = profile->defaultSampleIndex();
     r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
     // What changed since the previous capture of the same kind and target.
-    if (auto me = (*store)->snapshot(snapshotId)) {
+    auto found = (*store)->snapshot(snapshotId);
+    if (!found) {
+        r.error = QString::fromStdString(found.error().toString());
+        return r;
+    }
+    if (const auto& me = *found) {
         const SnapshotInfo* prev = nullptr;
-        auto line = timeline(**store, me->kind);
+        auto timed = timeline(**store, me->kind);
         // A picked range compares its ends; a point, with the capture before it.
-        std::optional<SnapshotInfo> base = baseId ? (*store)->snapshot(baseId) : std::nullopt;
+        auto foundBase = baseId ? (*store)->snapshot(baseId) : std::optional<SnapshotInfo>();
+        if (!timed || !foundBase) {
+            r.error = QString::fromStdString((!timed ? timed.error() : foundBase.error()).toString());
+            return r;
+        }
+        const auto& line = *timed;
+        const auto& base = *foundBase;
         if (base)
             prev = &*base;
         else

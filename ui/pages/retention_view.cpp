@@ -57,11 +57,19 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
         d.error = QString::fromStdString(g.error().toString());
         return d;
     }
-    if (auto info = (*store)->heapDump(snapshotId))
-        d.info = *info;
+    auto info = (*store)->heapDump(snapshotId);
+    auto read = info ? (*store)->heapDumpSites(snapshotId) : Result<std::vector<CaseStore::HeapSiteRow>>(info.error());
+    auto rootSites = read ? (*store)->heapDumpRootSites(snapshotId)
+                          : Result<std::vector<CaseStore::HeapRootSiteRow>>(read.error());
+    if (!rootSites) {
+        d.error = QString::fromStdString(rootSites.error().toString());
+        return d;
+    }
+    if (*info)
+        d.info = **info;
     // Buckets number the dump's sites 0..n-1 and root indices its roots (the
     // case was checked when it opened); anything else is damage, never an index.
-    auto sites = (*store)->heapDumpSites(snapshotId);
+    auto& sites = *read;
     d.sites.resize(sites.size());
     for (auto& s : sites) {
         if (s.bucket < 0 || uint64_t(s.bucket) >= sites.size()) {
@@ -71,7 +79,7 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
         }
         d.sites[size_t(s.bucket)] = std::move(s);
     }
-    d.rootSites = (*store)->heapDumpRootSites(snapshotId);
+    d.rootSites = std::move(*rootSites);
     for (const auto& e : d.rootSites)
         if (e.rootIndex < -1 || e.rootIndex >= int64_t(g->graph.roots.size()) || e.bucket < 0 ||
             uint64_t(e.bucket) >= d.sites.size()) {

@@ -22,9 +22,15 @@ SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const P
         c.values = functionLines(*profile, sampleIndex, function.toStdString());
     c.values.function = function.toStdString();
     const std::string& file = c.values.file;
+    QString notesError; // said instead of any other problem: the case is what failed
     if (!casePath.isEmpty() && !file.empty())
-        if (auto store = CaseStore::open(casePath.toStdString(), true))
-            c.notes = (*store)->escapeNotesOfFile(file);
+        if (auto store = CaseStore::open(casePath.toStdString(), true)) {
+            auto notes = (*store)->escapeNotesOfFile(file);
+            if (notes)
+                c.notes = std::move(*notes);
+            else
+                notesError = QString::fromStdString(notes.error().toString());
+        }
     if (file.empty()) {
         c.problem = QObject::tr("the profile names no file for %1").arg(function);
     } else if (sourceRoot.isEmpty()) {
@@ -38,6 +44,8 @@ SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const P
     } else {
         c.problem = QObject::tr("%1 is not under the source root %2").arg(QString::fromStdString(file), sourceRoot);
     }
+    if (!notesError.isEmpty())
+        c.problem = notesError;
 
     // The function's span: from its first line (or first sampled line) to its
     // last sampled line, with a little context when the text is there.

@@ -312,7 +312,12 @@ NoteOps MainWindow::noteOps() {
 }
 
 void MainWindow::refreshAnnotations(CaseStore& store) {
-    auto notes = store.annotations();
+    auto read = store.annotations();
+    if (!read) {
+        setIdle(QString::fromStdString(read.error().toString()));
+        return;
+    }
+    const auto& notes = *read;
     m_timeline->setAnnotations(notes);
     m_notes->setAnnotations(notes);
     m_tabs->setTabText(m_tabs->indexOf(m_notes),
@@ -343,8 +348,8 @@ void MainWindow::annotateAt(qint64 timeNs) {
         // From the menu: at the picked snapshot.
         auto store = CaseStore::open(m_casePath.toStdString(), true);
         if (store && m_heap->snapshotId())
-            if (auto sn = (*store)->snapshot(m_heap->snapshotId()))
-                note.timeNs = sn->timeNs;
+            if (auto sn = (*store)->snapshot(m_heap->snapshotId()); sn && *sn)
+                note.timeNs = (*sn)->timeNs;
         if (note.timeNs == 0)
             return;
     } else {
@@ -366,10 +371,14 @@ void MainWindow::annotateSite(const QString& function) {
     if (!store)
         return;
     auto sn = (*store)->snapshot(m_heap->snapshotId());
-    if (!sn)
+    if (!sn) {
+        setIdle(QString::fromStdString(sn.error().toString()));
+        return;
+    }
+    if (!*sn)
         return;
     Annotation note;
-    note.timeNs = sn->timeNs;
+    note.timeNs = (*sn)->timeNs;
     note.series = "heap_inuse_bytes{site=" + function.toStdString() + "}";
     if (editNoteDialog(this, tr("Annotate a site"), note))
         addAnnotation(note);
@@ -406,7 +415,12 @@ void MainWindow::exportChart() {
     auto store = CaseStore::open(m_casePath.toStdString(), true);
     if (!store)
         return;
-    ChartSpec chart = namedChart(**store, name.toStdString());
+    auto named = namedChart(**store, name.toStdString());
+    if (!named) {
+        QMessageBox::warning(this, tr("Export Chart"), QString::fromStdString(named.error().toString()));
+        return;
+    }
+    ChartSpec chart = std::move(*named);
     // What the timeline shows now: its zoomed range.
     auto range = m_timeline->plot()->xAxis->range();
     chart.fromNs = qint64(range.lower * 1e9);

@@ -51,10 +51,8 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     // here too: its goroutines and buffers are part of this leak.
     auto fdSnaps = c.snapshots(toString(SnapshotKind::Fds));
     if (!fdSnaps.empty()) {
-        Stmt q(c.store().db(), "SELECT DISTINCT local_addr FROM fds WHERE snapshot_id = ? AND state = 'LISTEN'");
-        q.bind(1, fdSnaps.back().id);
-        while (q.step())
-            if (std::find(leaking.begin(), leaking.end(), q.text(0)) != leaking.end())
+        for (const auto& addr : c.take(c.store().listeningAddresses(fdSnaps.back().id)))
+            if (std::find(leaking.begin(), leaking.end(), addr) != leaking.end())
                 ex.serverSideHere = true;
     }
     if (ex.serverSideHere)

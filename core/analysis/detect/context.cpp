@@ -24,7 +24,9 @@ std::vector<const Series*> SeriesSet::withLabel(const std::string& metric, const
 
 std::vector<SnapshotInfo> DetectContext::snapshots(const std::string& kind) {
     std::vector<SnapshotInfo> out;
-    for (auto& sn : timeline(m_store, kind))
+    if (m_error)
+        return out; // no more reads once one failed
+    for (auto& sn : take(timeline(m_store, kind)))
         if (sn.targetId == m_target.id)
             out.push_back(std::move(sn));
     return out;
@@ -40,6 +42,8 @@ const Profile* DetectContext::latestHeap() {
                 m_heap = std::move(*p);
                 m_heapId = list.back().id;
                 m_haveHeap = true;
+            } else if (!m_error) {
+                m_error = p.error();
             }
         }
     }

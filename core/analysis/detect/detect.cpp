@@ -21,20 +21,28 @@ bool isUserCode(const std::string& fn) {
 }
 
 
-std::vector<Finding> detectFindings(CaseStore& store) {
+Result<std::vector<Finding>> detectFindings(CaseStore& store) {
     auto series = allSeries(store);
+    if (!series)
+        return series.error();
     auto targets = store.targets();
-    bool many = targets.size() > 1;
+    if (!targets)
+        return targets.error();
+    bool many = targets->size() > 1;
     std::vector<Finding> out;
-    for (const auto& t : targets) {
+    for (const auto& t : *targets) {
         detect::SeriesSet set;
-        for (const auto& s : series)
+        for (const auto& s : *series)
             if (!many || !s.labels.count("target") || s.labels.at("target") == t.name)
                 set.all.push_back(&s);
         detect::DetectContext context(store, t, set);
-        for (const auto& d : detect::detectors())
-            for (auto& f : d->run(context))
+        for (const auto& d : detect::detectors()) {
+            auto found = d->run(context);
+            if (context.error())
+                return *context.error();
+            for (auto& f : found)
                 out.push_back(std::move(f));
+        }
     }
     std::stable_sort(out.begin(), out.end(), [](const Finding& a, const Finding& b) {
         return severityRank(a.severity) < severityRank(b.severity);

@@ -41,7 +41,7 @@ int severityRank(Severity severity); // critical 0, warning 1, info 2
 
 // Every finding for every target, most severe first: the detectors of
 // detectors.h in their fixed order, per target.
-std::vector<Finding> detectFindings(CaseStore& store);
+Result<std::vector<Finding>> detectFindings(CaseStore& store);
 
 // A program's own code (package main or a module path with a domain), not
 // the standard library's or the runtime's.

@@ -8,6 +8,7 @@
 #include "analysis/detect/detect.h"
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -56,6 +57,19 @@ public:
 
     Finding makeFinding(FindingKind kind, Severity severity) const;
 
+    // The value of a read, or an empty one with its error kept: detectFindings
+    // then returns the error instead of findings made from missing rows, and
+    // no more reads are made.
+    template <typename T>
+    T take(Result<T> r) {
+        if (r)
+            return std::move(r).value();
+        if (!m_error)
+            m_error = r.error();
+        return T{};
+    }
+    const std::optional<Error>& error() const { return m_error; }
+
 private:
     CaseStore& m_store;
     const TargetInfo& m_target;
@@ -64,6 +78,7 @@ private:
     Profile m_heap;
     int64_t m_heapId = 0;
     bool m_heapLoaded = false, m_haveHeap = false;
+    std::optional<Error> m_error;
 };
 
 // The snapshot ids of a series' points.

@@ -80,7 +80,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     int64_t fnRetained = 0;
     auto dumpsList = c.snapshots(toString(SnapshotKind::HeapDump));
     if (!dumpsList.empty()) {
-        auto rows = c.store().heapDumpFinalizers(dumpsList.back().id);
+        auto rows = c.take(c.store().heapDumpFinalizers(dumpsList.back().id));
         std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.queued > b.queued; });
         if (!rows.empty() && rows[0].queued > 0) {
             fn = rows[0].function;
@@ -90,7 +90,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     }
     auto gdumps = c.snapshots(toString(SnapshotKind::Goroutines));
     for (auto it = gdumps.rbegin(); it != gdumps.rend() && where.empty(); ++it)
-        for (const auto& g : c.store().goroutineGroups(it->id)) {
+        for (const auto& g : c.take(c.store().goroutineGroups(it->id))) {
             if (g.role != toString(GoroutineRole::FinalizerRunning))
                 continue;
             // The user function nearest runtime.runfinq, and where it waits.
@@ -158,14 +158,14 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     // Allocation sites of objects held by the finalizer queue, when sampled.
     if (!dumpsList.empty()) {
         int64_t id = dumpsList.back().id;
-        auto roots = c.store().heapDumpRoots(id);
+        auto roots = c.take(c.store().heapDumpRoots(id));
         std::set<int64_t> finRoots;
         for (const auto& r : roots)
             if (r.kind == rootKindName(RootKind::QueuedFinalizer) || r.kind == rootKindName(RootKind::Finalizer))
                 finRoots.insert(r.index);
-        auto sites = c.store().heapDumpSites(id);
+        auto sites = c.take(c.store().heapDumpSites(id));
         std::map<int64_t, int64_t> byBucket;
-        for (const auto& e : c.store().heapDumpRootSites(id))
+        for (const auto& e : c.take(c.store().heapDumpRootSites(id)))
             if (finRoots.count(e.rootIndex))
                 byBucket[e.bucket] += e.retainedBytes;
         for (const auto& s : sites)

@@ -33,10 +33,10 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
     if (dumps.empty())
         return out;
     int64_t last = dumps.back().id;
-    auto info = c.store().heapDump(last);
+    auto info = c.take(c.store().heapDump(last));
     if (!info)
         return out;
-    for (const auto& r : c.store().heapDumpRoots(last, 10)) {
+    for (const auto& r : c.take(c.store().heapDumpRoots(last, 10))) {
         if (r.kind != rootKindName(RootKind::Global))
             continue;
         const Series* s = series.find("retained_bytes", "root", r.name);
@@ -68,9 +68,9 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
         body += ": nothing else dominates that memory, so it can only be freed by removing entries from "
                 "that variable.";
         // What it holds, by allocation site (sampled objects), and how those sites grow.
-        auto sites = c.store().heapDumpSites(last);
+        auto sites = c.take(c.store().heapDumpSites(last));
         std::map<int64_t, int64_t> byBucket;
-        for (const auto& e : c.store().heapDumpRootSites(last))
+        for (const auto& e : c.take(c.store().heapDumpRootSites(last)))
             if (e.rootIndex == r.index)
                 byBucket[e.bucket] += e.retainedBytes;
         std::vector<std::string> siteNames;
@@ -133,10 +133,8 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
         if (!named)
             body += " Import the dump with --binary (or put the executable beside it) to name the variable.";
         // unsafe.Pointer only when the escape notes say so, in the same files.
-        Stmt q(c.store().db(), "SELECT file, line, message FROM escape_notes WHERE message LIKE '%unsafe.Pointer%'"
-                             " ORDER BY file, line");
-        while (q.step()) {
-            std::string file = q.text(0);
+        for (const auto& note : c.take(c.store().escapeNotesMentioning("unsafe.Pointer"))) {
+            const std::string& file = note.file;
             bool same = files.empty();
             for (const auto& uf : files)
                 if (file.size() >= uf.size() ? file.compare(file.size() - uf.size(), uf.size(), uf) == 0
@@ -145,10 +143,10 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
             if (!same)
                 continue;
             body += " The build's escape analysis shows unsafe.Pointer values stored on the heap at " + file +
-                    ":" + std::to_string(q.i64(1)) + " (\"" + q.text(2) +
+                    ":" + std::to_string(note.line) + " (\"" + note.message +
                     "\"): pointers kept as unsafe.Pointer still keep their whole target alive, and a view "
                     "into a buffer pins all of it.";
-            f.sites.push_back({"", file, q.i64(1), 0, "escape analysis: " + q.text(2)});
+            f.sites.push_back({"", file, note.line, 0, "escape analysis: " + note.message});
             break;
         }
         f.summary = body;

@@ -31,7 +31,7 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
         // Latest state and creator of the group.
         std::string state, createdBy, role;
         if (!dumps.empty())
-            for (const auto& g : c.store().goroutineGroups(dumps.back().id))
+            for (const auto& g : c.take(c.store().goroutineGroups(dumps.back().id)))
                 if (!g.stack.empty() && goroutineEntry(g.stack) == entry) {
                     state = g.state;
                     createdBy = g.createdBy;

@@ -66,10 +66,13 @@ std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now, cons
     return out;
 }
 
-std::vector<GroupDiffRow> diffGoroutines(CaseStore& store, int64_t base, int64_t now) {
+Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base, int64_t now) {
     std::map<std::tuple<std::string, std::string>, GroupDiffRow> rows;
-    for (int side = 0; side < 2; ++side)
-        for (const auto& g : store.goroutineGroups(side == 0 ? base : now)) {
+    for (int side = 0; side < 2; ++side) {
+        auto groups = store.goroutineGroups(side == 0 ? base : now);
+        if (!groups)
+            return groups.error();
+        for (const auto& g : *groups) {
             std::string entry = goroutineEntry(g.stack);
             auto& r = rows[{entry, g.state}];
             r.entry = entry;
@@ -80,6 +83,7 @@ std::vector<GroupDiffRow> diffGoroutines(CaseStore& store, int64_t base, int64_t
                 r.createdBy = g.createdBy;
             (side == 0 ? r.base : r.now) += g.count;
         }
+    }
     std::vector<GroupDiffRow> out;
     for (auto& [k, r] : rows) {
         r.status = r.base == 0 ? "added" : r.now == 0 ? "gone" : r.now > r.base ? "grown" : r.now < r.base ? "shrunk" : "same";
@@ -94,18 +98,16 @@ std::vector<GroupDiffRow> diffGoroutines(CaseStore& store, int64_t base, int64_t
     return out;
 }
 
-std::vector<SocketDiffRow> diffSockets(CaseStore& store, int64_t base, int64_t now) {
+Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, int64_t now) {
     using Conn = std::tuple<std::string, int64_t, int64_t, std::string>; // host, lport, rport, state
-    auto load = [&](int64_t id) {
-        std::set<Conn> s;
-        Stmt q(store.db(), "SELECT remote_addr, local_port, remote_port, state FROM fds WHERE snapshot_id = ?1"
-                           " AND " + kClientSocketSql);
-        q.bind(1, id);
-        while (q.step())
-            s.insert({q.text(0), q.i64(1), q.i64(2), q.text(3)});
-        return s;
-    };
-    auto a = load(base), b = load(now);
+    std::set<Conn> a, b;
+    for (auto [id, into] : {std::pair{base, &a}, std::pair{now, &b}}) {
+        auto sockets = store.clientSockets(id);
+        if (!sockets)
+            return sockets.error();
+        for (const auto& c : *sockets)
+            into->insert({c.host, c.localPort, c.remotePort, c.state});
+    }
     std::map<std::pair<std::string, std::string>, SocketDiffRow> rows;
     auto row = [&](const std::string& host, const std::string& state) -> SocketDiffRow& {
         auto& r = rows[{host, state}];
@@ -137,24 +139,33 @@ std::vector<SocketDiffRow> diffSockets(CaseStore& store, int64_t base, int64_t n
     return out;
 }
 
-HeapDumpDiff diffHeapDumps(CaseStore& store, int64_t base, int64_t now) {
+Result<HeapDumpDiff> diffHeapDumps(CaseStore& store, int64_t base, int64_t now) {
     HeapDumpDiff d;
     std::map<std::pair<std::string, std::string>, RetainedDiffRow> roots, sites;
     for (int side = 0; side < 2; ++side) {
         int64_t id = side == 0 ? base : now;
-        if (auto h = store.heapDump(id)) {
+        auto dump = store.heapDump(id);
+        if (!dump)
+            return dump.error();
+        if (const auto& h = *dump) {
             d.finalizersRegistered[side] = h->finalizersRegistered;
             d.finalizersQueued[side] = h->finalizersQueued;
             d.reachableBytes[side] = h->reachableBytes;
             d.objects[side] = h->objects;
         }
-        for (const auto& r : store.heapDumpRoots(id)) {
+        auto rootRows = store.heapDumpRoots(id);
+        if (!rootRows)
+            return rootRows.error();
+        auto siteRows = store.heapDumpSites(id);
+        if (!siteRows)
+            return siteRows.error();
+        for (const auto& r : *rootRows) {
             auto& row = roots[{r.kind, r.name}];
             row.kind = r.kind;
             row.name = r.name;
             (side == 0 ? row.base : row.now) += r.retainedBytes;
         }
-        for (const auto& s : store.heapDumpSites(id)) {
+        for (const auto& s : *siteRows) {
             if (s.retainedBytes == 0)
                 continue;
             auto& row = sites[{"site", s.function}];

@@ -23,28 +23,13 @@ std::string Series::key() const {
     return k + "}";
 }
 
-namespace {
-
-// Flat value per leaf function for sample type `idx`. Only v0..v3 are columns
-// (Go heap profiles have exactly four types); the name comes from this list,
-// never from input.
-std::string flatBySiteQuery(int idx) {
-    static const char* columns[] = {"v0", "v1", "v2", "v3"};
-    if (idx < 0 || idx >= 4)
-        return {};
-    return std::string("SELECT n.value, SUM(s.") + columns[idx] +
-           ") FROM samples s JOIN stacks st ON st.id = s.stack_id"
-           " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
-           " JOIN strings n ON n.id = fu.name_id WHERE s.snapshot_id = ? GROUP BY n.value";
-}
-
-} // namespace
-
-std::vector<SnapshotInfo> timeline(CaseStore& store, const std::string& kind) {
+Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind) {
     std::vector<SnapshotInfo> out;
     std::map<int64_t, const SnapshotInfo*> last; // by target
     auto all = store.snapshots(kind);
-    for (auto& sn : all) {
+    if (!all)
+        return all.error();
+    for (auto& sn : *all) {
         auto it = last.find(sn.targetId);
         if (it != last.end()) {
             const SnapshotInfo& k = *it->second;
@@ -60,15 +45,20 @@ std::vector<SnapshotInfo> timeline(CaseStore& store, const std::string& kind) {
     return out;
 }
 
-std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
+Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     std::vector<Series> out;
-    auto snaps = timeline(store, toString(SnapshotKind::Heap));
+    auto timed = timeline(store, toString(SnapshotKind::Heap));
+    if (!timed)
+        return timed.error();
+    const auto& snaps = *timed;
     if (snaps.empty())
         return out;
     auto targets = store.targets();
-    bool manyTargets = targets.size() > 1;
+    if (!targets)
+        return targets.error();
+    bool manyTargets = targets->size() > 1;
 
-    for (const auto& target : targets) {
+    for (const auto& target : *targets) {
         struct Total {
             const char* type;
             const char* metric;
@@ -96,22 +86,24 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
         for (size_t i = 0; i < mine.size(); ++i) {
             const auto& sn = *mine[i];
             int inuseIdx = -1;
-            for (const auto& st : store.sampleTypes(sn.id)) {
+            auto types = store.sampleTypes(sn.id);
+            if (!types)
+                return types.error();
+            for (const auto& st : *types) {
                 for (size_t k = 0; k < std::size(totals); ++k)
                     if (st.type == totals[k].type)
                         totalSeries[k].points.push_back({sn.timeNs, double(st.total), sn.id});
                 if (st.type == "inuse_space")
                     inuseIdx = st.index;
             }
-            std::string sql = flatBySiteQuery(inuseIdx);
-            if (sql.empty())
-                continue;
-            Stmt q(store.db(), sql.c_str());
-            q.bind(1, sn.id);
-            while (q.step()) {
-                auto& v = sites[q.text(0)];
+            // Only v0..v3 are columns (Go heap profiles have exactly four types).
+            auto flat = store.flatByLeafFunction(sn.id, inuseIdx);
+            if (!flat)
+                return flat.error();
+            for (const auto& site : *flat) {
+                auto& v = sites[site.name];
                 v.resize(mine.size(), 0.0);
-                v[i] = double(q.i64(1));
+                v[i] = double(site.count);
             }
         }
         for (auto& s : totalSeries)
@@ -143,9 +135,9 @@ std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts) {
     return out;
 }
 
-std::map<int64_t, std::string> targetNames(CaseStore& store) {
+std::map<int64_t, std::string> targetNames(const std::vector<TargetInfo>& targets) {
     std::map<int64_t, std::string> names;
-    for (const auto& t : store.targets())
+    for (const auto& t : targets)
         names[t.id] = t.name;
     return names;
 }
@@ -174,8 +166,8 @@ namespace {
 // finish() puts a zero where a snapshot lacked a series.
 class SeriesBuilder {
 public:
-    SeriesBuilder(CaseStore& store, const std::vector<SnapshotInfo>& snaps)
-        : m_snaps(snaps), m_many(store.targets().size() > 1), m_names(targetNames(store)) {}
+    SeriesBuilder(const std::vector<TargetInfo>& targets, const std::vector<SnapshotInfo>& snaps)
+        : m_snaps(snaps), m_many(targets.size() > 1), m_names(targetNames(targets)) {}
 
     void add(const SnapshotInfo& sn, const std::string& metric, const char* unit,
              std::map<std::string, std::string> labels, double v) {
@@ -221,24 +213,31 @@ std::string goroutineEntry(const std::vector<std::string>& stack) {
     return f.substr(0, f.find(' '));
 }
 
-std::vector<Series> goroutineSeries(CaseStore& store) {
+Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = timeline(store, toString(SnapshotKind::Goroutines));
+    auto timed = timeline(store, toString(SnapshotKind::Goroutines));
+    if (!timed)
+        return timed.error();
+    const auto& snaps = *timed;
     if (snaps.empty())
         return out;
-    SeriesBuilder b(store, snaps);
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    SeriesBuilder b(*targets, snaps);
     auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
         b.add(sn, "goroutines", "count", std::move(labels), v);
     };
-    Stmt q(store.db(), "SELECT state, role, SUM(count) FROM goroutine_groups WHERE snapshot_id = ?"
-                       " GROUP BY state, role");
     // Groups by the function a goroutine was started with (its outermost
     // frame): the few that ever hold the most get a line each.
     std::map<int64_t, std::map<std::string, int64_t>> byEntry;
     std::map<std::string, int64_t> entryPeak;
     for (const auto& sn : snaps) {
         auto& m = byEntry[sn.id];
-        for (const auto& g : store.goroutineGroups(sn.id))
+        auto groups = store.goroutineGroups(sn.id);
+        if (!groups)
+            return groups.error();
+        for (const auto& g : *groups)
             if (!g.stack.empty())
                 m[goroutineEntry(g.stack)] += g.count;
         for (const auto& [e, n] : m)
@@ -251,16 +250,17 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     if (peaks.size() > 8)
         peaks.resize(8);
     for (const auto& sn : snaps) {
-        q.bind(1, sn.id);
+        auto counts = store.goroutineCountsByState(sn.id);
+        if (!counts)
+            return counts.error();
         add(sn, {}, 0);
-        while (q.step()) {
-            double n = double(q.i64(2));
+        for (const auto& c : *counts) {
+            double n = double(c.count);
             add(sn, {}, n);
-            add(sn, {{"state", q.text(0)}}, n);
-            if (!q.text(1).empty())
-                add(sn, {{"role", q.text(1)}}, n);
+            add(sn, {{"state", c.state}}, n);
+            if (!c.role.empty())
+                add(sn, {{"role", c.role}}, n);
         }
-        q.reset();
         for (const auto& [neg, e] : peaks) {
             auto it = byEntry[sn.id].find(e);
             add(sn, {{"group", e}}, it == byEntry[sn.id].end() ? 0.0 : double(it->second));
@@ -269,33 +269,31 @@ std::vector<Series> goroutineSeries(CaseStore& store) {
     return b.finish();
 }
 
-std::vector<Series> fdSeries(CaseStore& store) {
+Result<std::vector<Series>> fdSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto snaps = timeline(store, toString(SnapshotKind::Fds));
+    auto timed = timeline(store, toString(SnapshotKind::Fds));
+    if (!timed)
+        return timed.error();
+    const auto& snaps = *timed;
     if (snaps.empty())
         return out;
-    SeriesBuilder b(store, snaps);
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    SeriesBuilder b(*targets, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, std::map<std::string, std::string> labels,
                    double v) { b.add(sn, metric, "count", std::move(labels), v); };
-    // Client sockets (kClientSocketSql).
-    Stmt total(store.db(), "SELECT count(*) FROM fds WHERE snapshot_id = ?");
-    Stmt byType(store.db(), "SELECT type, count(*) FROM fds WHERE snapshot_id = ? GROUP BY type");
-    Stmt byState(store.db(), "SELECT state, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
-                             " AND state <> '' GROUP BY state");
-    Stmt byHost(store.db(), "SELECT remote_addr, count(*) FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql +
-                                " GROUP BY remote_addr");
     // Client sockets by identity, to count the ones new since the previous
     // snapshot of the same target (connection churn).
-    Stmt conns(store.db(),
-               "SELECT remote_addr, local_port, remote_port FROM fds WHERE snapshot_id = ?1 AND " + kClientSocketSql);
     std::map<int64_t, std::set<std::tuple<std::string, int64_t, int64_t>>> previous; // by target
     std::map<int64_t, bool> havePrevious;
     for (const auto& sn : snaps) {
         std::set<std::tuple<std::string, int64_t, int64_t>> now;
-        conns.bind(1, sn.id);
-        while (conns.step())
-            now.insert({conns.text(0), conns.i64(1), conns.i64(2)});
-        conns.reset();
+        auto conns = store.clientSockets(sn.id);
+        if (!conns)
+            return conns.error();
+        for (const auto& c : *conns)
+            now.insert({c.host, c.localPort, c.remotePort});
         if (havePrevious[sn.targetId]) {
             std::map<std::string, int64_t> fresh;
             for (const auto& c : now)
@@ -305,48 +303,43 @@ std::vector<Series> fdSeries(CaseStore& store) {
         }
         previous[sn.targetId] = std::move(now);
         havePrevious[sn.targetId] = true;
-        total.bind(1, sn.id);
-        if (total.step())
-            add(sn, "fds", {}, double(total.i64(0)));
-        total.reset();
-        for (Stmt* q : {&byType, &byState, &byHost}) {
-            q->bind(1, sn.id);
-            while (q->step()) {
-                if (q == &byType)
-                    add(sn, "fds", {{"type", q->text(0)}}, double(q->i64(1)));
-                else if (q == &byState)
-                    add(sn, "tcp_sockets", {{"state", q->text(0)}}, double(q->i64(1)));
-                else
-                    add(sn, "tcp_sockets", {{"host", q->text(0)}}, double(q->i64(1)));
-            }
-            q->reset();
-        }
+        auto counts = store.fdCounts(sn.id);
+        if (!counts)
+            return counts.error();
+        add(sn, "fds", {}, double(counts->total));
+        for (const auto& c : counts->byType)
+            add(sn, "fds", {{"type", c.name}}, double(c.count));
+        for (const auto& c : counts->tcpByState)
+            add(sn, "tcp_sockets", {{"state", c.name}}, double(c.count));
+        for (const auto& c : counts->clientsByHost)
+            add(sn, "tcp_sockets", {{"host", c.name}}, double(c.count));
     }
     return b.finish();
 }
 
-std::vector<Series> metricSeries(CaseStore& store) {
+Result<std::vector<Series>> metricSeries(CaseStore& store) {
     std::vector<Series> out;
-    bool manyTargets = store.targets().size() > 1;
-    const auto targetName = targetNames(store);
-    Stmt q(store.db(), "SELECT sn.kind, mp.name, sn.time_ns, sn.id, mp.value, sn.target_id"
-                       " FROM metric_points mp JOIN snapshots sn ON sn.id = mp.snapshot_id"
-                       " ORDER BY sn.kind, mp.name, sn.target_id, sn.time_ns, sn.id");
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    bool manyTargets = targets->size() > 1;
+    const auto targetName = targetNames(*targets);
     std::map<std::string, size_t> index;
     // Cases imported before expvar was capped may hold millions of vars: the
     // same cap as the importer's, memstats and the first kMaxExpvarVars others.
     constexpr size_t kMaxExpvarVars = 1000;
     size_t expvarVars = 0;
     std::string lastExpvarName;
-    while (q.step()) {
-        std::string kind = q.text(0), name = q.text(1);
+    auto read = store.forEachMetricPoint([&](const MetricPointRow& p) {
+        const std::string& kind = p.kind;
+        std::string name = p.name;
         if (kind == toString(SnapshotKind::Expvar) && name.rfind("memstats.", 0) != 0) {
             if (name != lastExpvarName) {
                 lastExpvarName = name;
                 ++expvarVars;
             }
             if (expvarVars > kMaxExpvarVars)
-                continue;
+                return;
         }
         Series s;
         if (kind == toString(SnapshotKind::Metrics)) {
@@ -361,12 +354,14 @@ std::vector<Series> metricSeries(CaseStore& store) {
         }
         s.labels["name"] = name;
         if (manyTargets)
-            s.labels["target"] = targetName.at(q.i64(5));
+            s.labels["target"] = targetName.at(p.targetId);
         auto [it, fresh] = index.emplace(s.key(), out.size());
         if (fresh)
             out.push_back(std::move(s));
-        out[it->second].points.push_back({q.i64(2), q.f64(4), q.i64(3)});
-    }
+        out[it->second].points.push_back({p.timeNs, p.value, p.snapshotId});
+    });
+    if (!read)
+        return read.error();
     // memstats come from heap text trailers and heap dumps alike: one time line.
     for (auto& series : out)
         std::stable_sort(series.points.begin(), series.points.end(),
@@ -374,18 +369,27 @@ std::vector<Series> metricSeries(CaseStore& store) {
     return out;
 }
 
-std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
+Result<std::vector<Series>> heapDumpSeries(CaseStore& store, int topN) {
     std::vector<Series> out;
-    auto snaps = timeline(store, toString(SnapshotKind::HeapDump));
+    auto timed = timeline(store, toString(SnapshotKind::HeapDump));
+    if (!timed)
+        return timed.error();
+    const auto& snaps = *timed;
     if (snaps.empty())
         return out;
-    SeriesBuilder b(store, snaps);
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    SeriesBuilder b(*targets, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
                    std::map<std::string, std::string> labels, double v) { b.add(sn, metric, unit, std::move(labels), v); };
     // Roots and sites that ever retain the most get their own lines.
     std::map<std::string, int64_t> rootPeak;
     for (const auto& sn : snaps) {
-        for (const auto& r : store.heapDumpRoots(sn.id, size_t(topN) * 4))
+        auto roots = store.heapDumpRoots(sn.id, size_t(topN) * 4);
+        if (!roots)
+            return roots.error();
+        for (const auto& r : *roots)
             rootPeak[r.name] = std::max(rootPeak[r.name], r.retainedBytes);
     }
     auto topOf = [&](const std::map<std::string, int64_t>& peak) {
@@ -400,16 +404,22 @@ std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
     };
     auto topRoots = topOf(rootPeak);
     for (const auto& sn : snaps) {
-        auto h = store.heapDump(sn.id);
-        if (!h)
+        auto dump = store.heapDump(sn.id);
+        if (!dump)
+            return dump.error();
+        if (!*dump)
             continue;
+        const auto& h = *dump;
         add(sn, "finalizers_registered", "count", {}, double(h->finalizersRegistered));
         add(sn, "finalizers_queued", "count", {}, double(h->finalizersQueued));
         add(sn, "finalizer_retained_bytes", "bytes", {}, double(h->finalizerRetainedBytes));
         add(sn, "heapdump_reachable_bytes", "bytes", {}, double(h->reachableBytes));
         add(sn, "heapdump_unreachable_bytes", "bytes", {}, double(h->bytes - h->reachableBytes));
         std::map<std::string, int64_t> byRoot;
-        for (const auto& r : store.heapDumpRoots(sn.id))
+        auto roots = store.heapDumpRoots(sn.id);
+        if (!roots)
+            return roots.error();
+        for (const auto& r : *roots)
             byRoot[r.name] += r.retainedBytes;
         for (const auto& name : topRoots)
             add(sn, "retained_bytes", "bytes", {{"root", name}}, double(byRoot[name]));
@@ -417,45 +427,52 @@ std::vector<Series> heapDumpSeries(CaseStore& store, int topN) {
     return b.finish();
 }
 
-std::vector<Series> gcSeries(CaseStore& store) {
+Result<std::vector<Series>> gcSeries(CaseStore& store) {
     std::vector<Series> out;
-    bool manyTargets = store.targets().size() > 1;
-    const auto targetName = targetNames(store);
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    bool manyTargets = targets->size() > 1;
+    const auto targetName = targetNames(*targets);
     struct Col {
         const char* metric;
         const char* unit;
-        const char* expr;
+        double (*value)(const GcCycleRow&);
     };
     static const Col cols[] = {
-        {"gc_heap_start_bytes", "bytes", "heap_start_mb * 1048576"},
-        {"gc_heap_end_bytes", "bytes", "heap_end_mb * 1048576"},
-        {"gc_heap_live_bytes", "bytes", "heap_live_mb * 1048576"},
-        {"gc_heap_goal_bytes", "bytes", "goal_mb * 1048576"},
-        {"gc_stw_ms", "ms", "stw_sweep_ms + stw_mark_ms"},
-        {"gc_concurrent_mark_ms", "ms", "concurrent_ms"},
-        {"gc_cpu_percent", "percent", "cpu_percent"},
+        {"gc_heap_start_bytes", "bytes", [](const GcCycleRow& c) { return c.heapStartMb * 1048576; }},
+        {"gc_heap_end_bytes", "bytes", [](const GcCycleRow& c) { return c.heapEndMb * 1048576; }},
+        {"gc_heap_live_bytes", "bytes", [](const GcCycleRow& c) { return c.heapLiveMb * 1048576; }},
+        {"gc_heap_goal_bytes", "bytes", [](const GcCycleRow& c) { return c.goalMb * 1048576; }},
+        {"gc_stw_ms", "ms", [](const GcCycleRow& c) { return c.stwSweepMs + c.stwMarkMs; }},
+        {"gc_concurrent_mark_ms", "ms", [](const GcCycleRow& c) { return c.concurrentMs; }},
+        {"gc_cpu_percent", "percent", [](const GcCycleRow& c) { return c.cpuPercent; }},
     };
+    auto snaps = store.snapshots(toString(SnapshotKind::GcTrace));
+    if (!snaps)
+        return snaps.error();
     // One line per metric (and program): every gctrace snapshot (a log, or a
     // run of the process within one) adds its cycles to it.
     std::map<std::string, size_t> lineOf;
-    for (const auto& sn : store.snapshots(toString(SnapshotKind::GcTrace))) {
+    for (const auto& sn : *snaps) {
         double start = 0;
-        for (const auto& [name, v] : store.metrics(sn.id))
+        auto metrics = store.metrics(sn.id);
+        if (!metrics)
+            return metrics.error();
+        for (const auto& [name, v] : *metrics)
             if (name == "process_start_ns")
                 start = v;
+        auto cycles = store.gcCycles(sn.id);
+        if (!cycles)
+            return cycles.error();
         for (const auto& c : cols) {
             Series s;
             s.metric = c.metric;
             s.unit = c.unit;
             if (manyTargets)
                 s.labels["target"] = targetName.at(sn.targetId);
-            // The expression comes from the table above, never from input.
-            std::string sql = std::string("SELECT at_s, ") + c.expr +
-                              " FROM gc_cycles WHERE snapshot_id = ? ORDER BY n";
-            Stmt q(store.db(), sql.c_str());
-            q.bind(1, sn.id);
-            while (q.step())
-                s.points.push_back({int64_t(start + q.f64(0) * 1e9), q.f64(1), sn.id});
+            for (const auto& cycle : *cycles)
+                s.points.push_back({int64_t(start + cycle.atSeconds * 1e9), c.value(cycle), sn.id});
             auto [at, added] = lineOf.emplace(s.key(), out.size());
             if (added) {
                 out.push_back(std::move(s));
@@ -471,18 +488,22 @@ std::vector<Series> gcSeries(CaseStore& store) {
     return out;
 }
 
-std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts) {
+Result<std::vector<Series>> allSeries(CaseStore& store, const SeriesOptions& opts) {
     auto out = heapSeries(store, opts);
-    for (auto& s : gcSeries(store))
-        out.push_back(std::move(s));
-    for (auto& s : metricSeries(store))
-        out.push_back(std::move(s));
-    for (auto& s : fdSeries(store))
-        out.push_back(std::move(s));
-    for (auto& s : goroutineSeries(store))
-        out.push_back(std::move(s));
-    for (auto& s : heapDumpSeries(store))
-        out.push_back(std::move(s));
+    if (!out)
+        return out;
+    for (auto* more : {&gcSeries, &metricSeries, &fdSeries, &goroutineSeries}) {
+        auto series = (*more)(store);
+        if (!series)
+            return series.error();
+        for (auto& s : *series)
+            out->push_back(std::move(s));
+    }
+    auto dumps = heapDumpSeries(store);
+    if (!dumps)
+        return dumps.error();
+    for (auto& s : *dumps)
+        out->push_back(std::move(s));
     return out;
 }
 

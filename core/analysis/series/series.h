@@ -32,7 +32,7 @@ struct Series {
 // capture taken in two formats (heap .pb.gz and ?debug=1, lsof and lsof -F)
 // counts once. Times from file names have whole seconds, so a snapshot less
 // than a second after the previous one, either timed by its name, is the same.
-std::vector<SnapshotInfo> timeline(CaseStore& store, const std::string& kind);
+Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind);
 
 struct SeriesOptions {
     int topSites = 5; // allocation sites drawn as their own lines
@@ -40,38 +40,38 @@ struct SeriesOptions {
 
 // Heap series for every heap profile snapshot in the case: totals for the
 // four sample types, and in-use bytes per top allocation site (leaf function).
-std::vector<Series> heapSeries(CaseStore& store, const SeriesOptions& opts = {});
+Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& opts = {});
 
 // Goroutines per goroutine dump: `goroutines`, `goroutines{state=...}`,
 // `goroutines{role=...}` (finalizer_running, http_client_readloop, ...) and
 // `goroutines{group=F}` for the largest groups by start function F.
-std::vector<Series> goroutineSeries(CaseStore& store);
+Result<std::vector<Series>> goroutineSeries(CaseStore& store);
 
 // Open files per lsof/ss snapshot: `fds`, `fds{type=...}`, `tcp_sockets{state=...}`
 // and client connections per remote host, `tcp_sockets{host=127.0.0.2}`;
 // `tcp_sockets_new{host=...}`: those not open at the previous snapshot (churn).
-std::vector<Series> fdSeries(CaseStore& store);
+Result<std::vector<Series>> fdSeries(CaseStore& store);
 
 // Numbers captured by name: `runtime{name=/gc/heap/goal:bytes}` (runtime/metrics),
 // `expvar{name=memstats.NumGC}` and the service's own vars
 // (`expvar{name=finalizers.registered}`), `memstats{name=HeapAlloc}` (heap text trailers).
-std::vector<Series> metricSeries(CaseStore& store);
+Result<std::vector<Series>> metricSeries(CaseStore& store);
 
 // GC cycles from gctrace, one point per cycle on wall time: gc_heap_start_bytes,
 // gc_heap_end_bytes, gc_heap_live_bytes, gc_heap_goal_bytes, gc_stw_ms,
 // gc_concurrent_mark_ms, gc_cpu_percent.
-std::vector<Series> gcSeries(CaseStore& store);
+Result<std::vector<Series>> gcSeries(CaseStore& store);
 
 // From heap dumps: finalizers_registered, finalizers_queued,
 // finalizer_retained_bytes, heapdump_reachable_bytes, heapdump_unreachable_bytes,
 // and retained_bytes{root=...} for the roots that ever retain the most.
-std::vector<Series> heapDumpSeries(CaseStore& store, int topN = 5);
+Result<std::vector<Series>> heapDumpSeries(CaseStore& store, int topN = 5);
 
 // The function a goroutine was started with: the outermost frame of a stack
 // given innermost first ("function file:line" entries).
 std::string goroutineEntry(const std::vector<std::string>& stack);
 
 // Every series the case supports, in display order.
-std::vector<Series> allSeries(CaseStore& store, const SeriesOptions& opts = {});
+Result<std::vector<Series>> allSeries(CaseStore& store, const SeriesOptions& opts = {});
 
 } // namespace memscope
