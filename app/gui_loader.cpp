@@ -31,8 +31,8 @@ const gui::Api* load(std::string& error) {
         candidates.emplace_back(env);
     std::error_code ec;
     fs::path exe = exeDir();
-    candidates.push_back(exe / "../lib/memscope" / kModuleName);                         // build tree
-    candidates.push_back(exe / ".." / MEMSCOPE_LIBDIR / "memscope" / kModuleName);       // install
+    candidates.push_back(exe / "../lib/memscope" / kModuleName);                   // build tree
+    candidates.push_back(exe / ".." / MEMSCOPE_LIBDIR / "memscope" / kModuleName); // install
     std::string tried;
     for (const auto& path : candidates) {
         if (!fs::exists(path, ec)) {

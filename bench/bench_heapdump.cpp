@@ -4,9 +4,9 @@
 // anonymous memory per object (the mapped file is not counted: it is the
 // page cache's).
 //   bench_heapdump DUMP [RUNS]
-#include "formats/heapdump/heapdump.h"
 #include "analysis/heapgraph/dominators.h"
 #include "analysis/heapgraph/summary.h"
+#include "formats/heapdump/heapdump.h"
 #include "io/input.h"
 
 #include <atomic>
@@ -79,12 +79,12 @@ int main(int argc, char** argv) {
         auto t3 = std::chrono::steady_clock::now();
         double mb = double(dump->decodedBytes) / 1e6;
         double total = seconds(t0, t3);
-        printf("run %d: %.1f MB, %zu objects, %zu edges, %zu roots\n", run + 1, mb, dump->graph.objects(),
-               dump->graph.edges.size(), dump->graph.roots.size());
-        printf("  read + graph %.3f s, dominators + retained %.3f s, summaries %.3f s\n", seconds(t0, t1),
-               seconds(t1, t2), seconds(t2, t3));
-        printf("  total %.3f s = %.0f MB/s; reachable %llu objects, %zu retaining roots\n", total, mb / total,
-               static_cast<unsigned long long>(dom.reachableObjects), sum.roots.size());
+        printf("run %d: %.1f MB, %zu objects, %zu edges, %zu roots\n", run + 1, mb,
+               dump->graph.objects(), dump->graph.edges.size(), dump->graph.roots.size());
+        printf("  read + graph %.3f s, dominators + retained %.3f s, summaries %.3f s\n",
+               seconds(t0, t1), seconds(t1, t2), seconds(t2, t3));
+        printf("  total %.3f s = %.0f MB/s; reachable %llu objects, %zu retaining roots\n", total,
+               mb / total, static_cast<unsigned long long>(dom.reachableObjects), sum.roots.size());
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         long peak = peakKb - baseKb;
         printf("  peak anonymous memory %.1f MB = %.1f bytes/object\n", double(peak) / 1024.0,

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Times `memscope top` on a profile, phase by phase: read + gunzip, parse,
 // flat/cum. Usage: bench_top FILE [repeats]
-#include "io/input.h"
-#include "formats/pprof/pprof_reader.h"
 #include "analysis/profile/top.h"
+#include "formats/pprof/pprof_reader.h"
+#include "io/input.h"
 
 #include <chrono>
 #include <cstdio>

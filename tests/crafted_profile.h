@@ -18,7 +18,9 @@ inline std::string pbVarint(uint64_t v) {
     } while (v);
     return out;
 }
-inline std::string pbInt(int field, uint64_t v) { return pbVarint(uint64_t(field) << 3) + pbVarint(v); }
+inline std::string pbInt(int field, uint64_t v) {
+    return pbVarint(uint64_t(field) << 3) + pbVarint(v);
+}
 inline std::string pbBytes(int field, const std::string& payload) {
     return pbVarint(uint64_t(field) << 3 | 2) + pbVarint(payload.size()) + payload;
 }
@@ -26,8 +28,8 @@ inline std::string pbBytes(int field, const std::string& payload) {
 // A heap profile (inuse_space only) with one function per name, each the
 // leaf of its own one-frame stack with `values[i]` bytes; time_nanos when
 // nonzero.
-inline std::string craftedHeapProfile(const std::vector<std::string>& names, const std::vector<int64_t>& values,
-                                      int64_t timeNanos = 0) {
+inline std::string craftedHeapProfile(const std::vector<std::string>& names,
+                                      const std::vector<int64_t>& values, int64_t timeNanos = 0) {
     std::vector<std::string> strings = {"", "inuse_space", "bytes", "main.go"};
     std::string p = pbBytes(1, pbInt(1, 1) + pbInt(2, 2));
     for (size_t i = 0; i < names.size(); ++i) {

@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "io/input.h"
-#include "base/result.h"
 #include "analysis/profile/top.h"
+#include "base/result.h"
+#include "io/input.h"
 
 #include <QDir>
-#include <QtGlobal>
 #include <QFile>
-#include <QProcess>
 #include <QFileInfo>
+#include <QProcess>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QtGlobal>
 #include <fstream>
 #include <sstream>
 #include <string>

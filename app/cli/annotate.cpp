@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope annotate` and `memscope annotations`: the notes charts and reports carry.
-#include "import/capture_time.h"
-#include "cli/commands.h"
-#include "cli/common.h"
 #include "analysis/detect/detect.h"
 #include "base/json_writer.h"
-#include "report/report.h"
 #include "base/text_util.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "import/capture_time.h"
+#include "report/report.h"
 
 #include <iostream>
 
 namespace memscope::cli {
 
 int cmdAnnotate(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--at", "--from", "--to", "--snapshot", "--series", "--text", "--severity", "--remove"},
-                   {"--list"});
+    Args a = parse(
+        argv, 2,
+        {"--at", "--from", "--to", "--snapshot", "--series", "--text", "--severity", "--remove"},
+        {"--list"});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.empty())
@@ -94,15 +96,20 @@ int cmdAnnotations(const std::vector<std::string>& argv) {
             w.beginObject().field("id", n.id).field("time", formatTimeIso(n.timeNs));
             if (n.endNs)
                 w.field("end", formatTimeIso(n.endNs));
-            w.field("severity", n.severity).field("series", n.series).field("text", n.text).endObject();
+            w.field("severity", n.severity)
+                .field("series", n.series)
+                .field("text", n.text)
+                .endObject();
         }
         std::cout << w.endArray().endObject().str() << "\n";
         return kOk;
     }
     for (const auto& n : notes)
-        std::cout << n.id << "  " << formatTimeIso(n.timeNs) << (n.endNs ? " .. " + formatTimeIso(n.endNs) : "")
-                  << "  [" << terminalSafe(n.severity) << "]  " << (n.series.empty() ? "" : terminalSafe(n.series) + "  ")
-                  << terminalSafe(n.text) << "\n";
+        std::cout << n.id << "  " << formatTimeIso(n.timeNs)
+                  << (n.endNs ? " .. " + formatTimeIso(n.endNs) : "") << "  ["
+                  << terminalSafe(n.severity) << "]  "
+                  << (n.series.empty() ? "" : terminalSafe(n.series) + "  ") << terminalSafe(n.text)
+                  << "\n";
     return kOk;
 }
 

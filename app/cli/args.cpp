@@ -41,7 +41,8 @@ Args parse(const std::vector<std::string>& in, size_t from,
 }
 
 bool Args::flag(const std::string& name) const {
-    return std::any_of(options.begin(), options.end(), [&](const auto& o) { return o.first == name; });
+    return std::any_of(options.begin(), options.end(),
+                       [&](const auto& o) { return o.first == name; });
 }
 
 std::optional<std::string> Args::opt(const std::string& name) const {

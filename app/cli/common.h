@@ -45,11 +45,12 @@ int readFailed(const Error& e);
 
 // --snapshot ID (checked to be of `kind`), else the newest of that kind.
 // -1: none in the case (said on stderr), -2: usage error (said).
-int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what);
+int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind,
+                     const std::string& what);
 
 // Opens the case named by the first positional argument and picks a snapshot
 // of `kind` as pickSnapshot does. kOk to go on, else the exit status (said why).
-int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
-                 int64_t& id);
+int openSnapshot(const Args& a, const std::string& kind, const std::string& what,
+                 std::unique_ptr<CaseStore>& store, int64_t& id);
 
 } // namespace memscope::cli

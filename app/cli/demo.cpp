@@ -66,7 +66,8 @@ std::string demoCasePath(const std::string& argv0, std::string& error) {
     if (fs::exists(casePath, ec)) {
         // Reuse it while it holds exactly the shipped captures.
         auto store = CaseStore::open(casePath.string());
-        auto snaps = store ? (*store)->snapshots() : Result<std::vector<SnapshotInfo>>(store.error());
+        auto snaps =
+            store ? (*store)->snapshots() : Result<std::vector<SnapshotInfo>>(store.error());
         auto sources = snaps ? (*store)->sources() : Result<std::vector<SourceInfo>>(snaps.error());
         if (sources && !snaps->empty()) {
             std::vector<std::string> have, want;

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope diff`: two snapshots of a case, or two capture files directly.
-#include "cli/commands.h"
-#include "cli/common.h"
 #include "analysis/diff/diff.h"
 #include "base/format.h"
 #include "base/json_writer.h"
-#include "formats/pprof/pprof_reader.h"
 #include "base/text_util.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "formats/pprof/pprof_reader.h"
 
 #include <cmath>
 #include <iostream>
@@ -16,7 +16,9 @@ namespace memscope::cli {
 
 namespace {
 
-std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
+std::string pad(const std::string& s, size_t w) {
+    return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+}
 std::string signedValue(int64_t v, const std::string& unit) {
     return (v > 0 ? "+" : v < 0 ? "-" : "") + formatValue(std::llabs(v), unit);
 }
@@ -36,7 +38,8 @@ std::string chosenSample(const Profile& p, const Args& a) {
         return {};
     if (p.sampleIndex("inuse_space") >= 0)
         return "inuse_space";
-    return p.sampleTypes.empty() ? std::string() : p.sampleTypes[size_t(p.defaultSampleIndex())].type;
+    return p.sampleTypes.empty() ? std::string()
+                                 : p.sampleTypes[size_t(p.defaultSampleIndex())].type;
 }
 
 int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::string& baseName,
@@ -47,17 +50,26 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
     std::string sample = a.opt("--sample").value_or("");
     if (a.flag("--json")) {
         JsonWriter w;
-        w.beginObject().field("kind", toString(SnapshotKind::Heap)).field("base", baseName).field("new", nowName);
+        w.beginObject()
+            .field("kind", toString(SnapshotKind::Heap))
+            .field("base", baseName)
+            .field("new", nowName);
         w.key("sample_types").beginArray();
         for (const auto& d : diffs) {
             if (!sample.empty() && d.sample != sample)
                 continue;
             w.beginObject().field("sample", d.sample).field("unit", d.unit);
-            w.field("base_total", d.baseTotal).field("new_total", d.nowTotal).key("rows").beginArray();
+            w.field("base_total", d.baseTotal)
+                .field("new_total", d.nowTotal)
+                .key("rows")
+                .beginArray();
             size_t shown = limit <= 0 ? d.rows.size() : std::min(d.rows.size(), size_t(limit));
             for (size_t i = 0; i < shown; ++i) {
                 const auto& r = d.rows[i];
-                w.beginObject().field("function", r.function).field("base", r.base).field("new", r.now);
+                w.beginObject()
+                    .field("function", r.function)
+                    .field("base", r.base)
+                    .field("new", r.now);
                 w.field("delta", r.delta());
                 if (!std::isnan(r.deltaPercent()))
                     w.field("delta_percent", r.deltaPercent());
@@ -71,23 +83,26 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
     }
     const HeapDiff* d = nullptr;
     for (const auto& x : diffs)
-        if (sample.empty() ? (x.sample == "inuse_space" || (!d && &x == &diffs.back())) : x.sample == sample)
+        if (sample.empty() ? (x.sample == "inuse_space" || (!d && &x == &diffs.back()))
+                           : x.sample == sample)
             d = &x;
     if (!d && !diffs.empty() && sample.empty())
         d = &diffs.back();
     if (!d)
         return usageError("no sample type " + sample + " in both profiles");
-    std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n" << terminalSafe(d->sample) << ": "
-              << formatValue(d->baseTotal, d->unit) << " -> " << formatValue(d->nowTotal, d->unit) << " ("
+    std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n"
+              << terminalSafe(d->sample) << ": " << formatValue(d->baseTotal, d->unit) << " -> "
+              << formatValue(d->nowTotal, d->unit) << " ("
               << signedValue(d->nowTotal - d->baseTotal, d->unit) << ")\n\n"
-              << pad("base", 11) << pad("new", 11) << pad("delta", 12) << pad("delta%", 9) << pad("cum delta", 12)
-              << "function\n";
+              << pad("base", 11) << pad("new", 11) << pad("delta", 12) << pad("delta%", 9)
+              << pad("cum delta", 12) << "function\n";
     size_t shown = limit <= 0 ? d->rows.size() : std::min(d->rows.size(), size_t(limit));
     for (size_t i = 0; i < shown; ++i) {
         const auto& r = d->rows[i];
         std::cout << pad(formatValue(r.base, d->unit), 11) << pad(formatValue(r.now, d->unit), 11)
                   << pad(signedValue(r.delta(), d->unit), 12) << pad(percent(r.deltaPercent()), 9)
-                  << pad(signedValue(r.nowCum - r.baseCum, d->unit), 12) << terminalSafe(r.function) << "\n";
+                  << pad(signedValue(r.nowCum - r.baseCum, d->unit), 12) << terminalSafe(r.function)
+                  << "\n";
     }
     if (shown < d->rows.size())
         std::cout << "(" << d->rows.size() - shown << " more functions; -n 0 shows all)\n";
@@ -103,8 +118,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
     if (!sa || !sb)
         return usageError("no snapshot " + std::to_string(!sa ? a : b) + " in the case");
     if (sa->kind != sb->kind)
-        return usageError("snapshot " + std::to_string(a) + " is " + sa->kind + " but " + std::to_string(b) +
-                          " is " + sb->kind + ": diff two of a kind");
+        return usageError("snapshot " + std::to_string(a) + " is " + sa->kind + " but " +
+                          std::to_string(b) + " is " + sb->kind + ": diff two of a kind");
     std::string baseName = std::to_string(a) + " (" + sa->sourceName + ")";
     std::string nowName = std::to_string(b) + " (" + sb->sourceName + ")";
     bool json = args.flag("--json");
@@ -116,21 +131,35 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("groups").beginArray();
+            w.beginObject()
+                .field("kind", kind)
+                .field("base", baseName)
+                .field("new", nowName)
+                .key("groups")
+                .beginArray();
             for (const auto& r : rows)
-                w.beginObject().field("entry", r.entry).field("state", r.state).field("role", r.role)
-                    .field("base", r.base).field("new", r.now).field("delta", r.now - r.base).field("status", r.status)
-                    .field("created_by", r.createdBy).endObject();
+                w.beginObject()
+                    .field("entry", r.entry)
+                    .field("state", r.state)
+                    .field("role", r.role)
+                    .field("base", r.base)
+                    .field("new", r.now)
+                    .field("delta", r.now - r.base)
+                    .field("status", r.status)
+                    .field("created_by", r.createdBy)
+                    .endObject();
             std::cout << w.endArray().endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n\n"
-                  << pad("base", 8) << pad("new", 8) << pad("delta", 8) << pad("status", 8) << "goroutines started in (state)\n";
+        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName)
+                  << "\n\n"
+                  << pad("base", 8) << pad("new", 8) << pad("delta", 8) << pad("status", 8)
+                  << "goroutines started in (state)\n";
         for (const auto& r : rows)
             std::cout << pad(std::to_string(r.base), 8) << pad(std::to_string(r.now), 8)
-                      << pad((r.now >= r.base ? "+" : "") + std::to_string(r.now - r.base), 8) << pad(r.status, 8)
-                      << terminalSafe(r.entry) << " (" << terminalSafe(r.state) << ")"
-                      << (r.role.empty() ? "" : "  <" + terminalSafe(r.role) + ">") << "\n";
+                      << pad((r.now >= r.base ? "+" : "") + std::to_string(r.now - r.base), 8)
+                      << pad(r.status, 8) << terminalSafe(r.entry) << " (" << terminalSafe(r.state)
+                      << ")" << (r.role.empty() ? "" : "  <" + terminalSafe(r.role) + ">") << "\n";
         return kOk;
     }
     if (kind == toString(SnapshotKind::Fds)) {
@@ -139,19 +168,33 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName).key("hosts").beginArray();
+            w.beginObject()
+                .field("kind", kind)
+                .field("base", baseName)
+                .field("new", nowName)
+                .key("hosts")
+                .beginArray();
             for (const auto& r : rows)
-                w.beginObject().field("host", r.host).field("state", r.state).field("base", r.base).field("new", r.now)
-                    .field("opened", r.opened).field("closed", r.closed).endObject();
+                w.beginObject()
+                    .field("host", r.host)
+                    .field("state", r.state)
+                    .field("base", r.base)
+                    .field("new", r.now)
+                    .field("opened", r.opened)
+                    .field("closed", r.closed)
+                    .endObject();
             std::cout << w.endArray().endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << baseName << "\nnew  " << nowName << "\n\nclient TCP connections per remote host\n"
-                  << pad("base", 8) << pad("new", 8) << pad("opened", 8) << pad("closed", 8) << "host (state)\n";
+        std::cout << "base " << baseName << "\nnew  " << nowName
+                  << "\n\nclient TCP connections per remote host\n"
+                  << pad("base", 8) << pad("new", 8) << pad("opened", 8) << pad("closed", 8)
+                  << "host (state)\n";
         for (const auto& r : rows)
             std::cout << pad(std::to_string(r.base), 8) << pad(std::to_string(r.now), 8)
                       << pad(r.state.empty() ? std::to_string(r.opened) : "", 8)
-                      << pad(r.state.empty() ? std::to_string(r.closed) : "", 8) << terminalSafe(r.host)
+                      << pad(r.state.empty() ? std::to_string(r.closed) : "", 8)
+                      << terminalSafe(r.host)
                       << (r.state.empty() ? "" : "  " + terminalSafe(r.state)) << "\n";
         return kOk;
     }
@@ -163,33 +206,54 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
         auto rowsJson = [&](const char* key, const std::vector<RetainedDiffRow>& rows) {
             w.key(key).beginArray();
             for (const auto& r : rows)
-                w.beginObject().field("kind", r.kind).field("name", r.name).field("base_retained_bytes", r.base)
-                    .field("new_retained_bytes", r.now).field("delta", r.now - r.base).endObject();
+                w.beginObject()
+                    .field("kind", r.kind)
+                    .field("name", r.name)
+                    .field("base_retained_bytes", r.base)
+                    .field("new_retained_bytes", r.now)
+                    .field("delta", r.now - r.base)
+                    .endObject();
             w.endArray();
         };
         if (json) {
             w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName);
-            w.key("finalizers_registered").beginArray().value(d.finalizersRegistered[0]).value(d.finalizersRegistered[1]).endArray();
-            w.key("finalizers_queued").beginArray().value(d.finalizersQueued[0]).value(d.finalizersQueued[1]).endArray();
-            w.key("reachable_bytes").beginArray().value(d.reachableBytes[0]).value(d.reachableBytes[1]).endArray();
+            w.key("finalizers_registered")
+                .beginArray()
+                .value(d.finalizersRegistered[0])
+                .value(d.finalizersRegistered[1])
+                .endArray();
+            w.key("finalizers_queued")
+                .beginArray()
+                .value(d.finalizersQueued[0])
+                .value(d.finalizersQueued[1])
+                .endArray();
+            w.key("reachable_bytes")
+                .beginArray()
+                .value(d.reachableBytes[0])
+                .value(d.reachableBytes[1])
+                .endArray();
             rowsJson("roots", d.roots);
             rowsJson("sites", d.sites);
             std::cout << w.endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n\n"
+        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName)
+                  << "\n\n"
                   << "reachable   " << formatValue(d.reachableBytes[0], "bytes") << " -> "
-                  << formatValue(d.reachableBytes[1], "bytes") << "\nfinalizers  registered " << d.finalizersRegistered[0]
-                  << " -> " << d.finalizersRegistered[1] << ", queued " << d.finalizersQueued[0] << " -> "
-                  << d.finalizersQueued[1] << "\n";
+                  << formatValue(d.reachableBytes[1], "bytes") << "\nfinalizers  registered "
+                  << d.finalizersRegistered[0] << " -> " << d.finalizersRegistered[1] << ", queued "
+                  << d.finalizersQueued[0] << " -> " << d.finalizersQueued[1] << "\n";
         for (int part = 0; part < 2; ++part) {
             const auto& rows = part == 0 ? d.roots : d.sites;
-            std::cout << "\nretained by " << (part == 0 ? "root" : "allocation site (sampled objects)") << "\n"
+            std::cout << "\nretained by "
+                      << (part == 0 ? "root" : "allocation site (sampled objects)") << "\n"
                       << pad("base", 11) << pad("new", 11) << pad("delta", 12) << "name\n";
             for (size_t i = 0; i < rows.size() && i < 15; ++i)
-                std::cout << pad(formatValue(rows[i].base, "bytes"), 11) << pad(formatValue(rows[i].now, "bytes"), 11)
-                          << pad(signedValue(rows[i].now - rows[i].base, "bytes"), 12) << terminalSafe(rows[i].kind)
-                          << " " << terminalSafe(rows[i].name) << "\n";
+                std::cout << pad(formatValue(rows[i].base, "bytes"), 11)
+                          << pad(formatValue(rows[i].now, "bytes"), 11)
+                          << pad(signedValue(rows[i].now - rows[i].base, "bytes"), 12)
+                          << terminalSafe(rows[i].kind) << " " << terminalSafe(rows[i].name)
+                          << "\n";
         }
         return kOk;
     }
@@ -241,7 +305,8 @@ int cmdDiff(const std::vector<std::string>& argv) {
             return kInputFailed;
         }
         if (out.status != ImportStatus::Imported || out.snapshotIds.empty()) {
-            std::cerr << "memscope: " << (out.error ? out.error->toString() : p[size_t(i)] + ": nothing to diff")
+            std::cerr << "memscope: "
+                      << (out.error ? out.error->toString() : p[size_t(i)] + ": nothing to diff")
                       << "\n";
             return kInputFailed;
         }

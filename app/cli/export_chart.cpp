@@ -31,7 +31,8 @@ namespace {
 int writeChart(const std::string& out, const std::function<std::string()>& svg,
                const std::function<std::string(const gui::Api&, const std::string&)>& draw) {
     std::string ext = fs::path(out).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return char(std::tolower(c)); });
     if (ext != ".svg" && ext != ".png" && ext != ".pdf")
         return usageError(out + ": the file name must end in .png, .svg or .pdf");
     if (ext == ".svg") {
@@ -43,8 +44,8 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
         std::string why;
         const gui::Api* gui = guiApi(why);
         if (!gui) {
-            std::cerr << "memscope: " << out << ": PNG and PDF are drawn by the workbench, and " << why
-                      << "; write .svg instead\n";
+            std::cerr << "memscope: " << out << ": PNG and PDF are drawn by the workbench, and "
+                      << why << "; write .svg instead\n";
             return kInputFailed;
         }
         if (std::string err = draw(*gui, out); !err.empty()) {
@@ -61,7 +62,8 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
 int exportFlame(const Args& a) {
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int st = openSnapshot(a, toString(SnapshotKind::Heap), "heap profile", store, id); st != kOk)
+    if (int st = openSnapshot(a, toString(SnapshotKind::Heap), "heap profile", store, id);
+        st != kOk)
         return st;
     auto p = store->loadProfile(id);
     if (!p) {
@@ -69,8 +71,9 @@ int exportFlame(const Args& a) {
         return kInputFailed;
     }
     std::string sample = a.opt("--sample") ? *a.opt("--sample")
-                         : p->sampleIndex("inuse_space") >= 0 ? "inuse_space"
-                                                              : p->sampleTypes[size_t(p->defaultSampleIndex())].type;
+                         : p->sampleIndex("inuse_space") >= 0
+                             ? "inuse_space"
+                             : p->sampleTypes[size_t(p->defaultSampleIndex())].type;
     int idx = p->sampleIndex(sample);
     if (idx < 0)
         return usageError("snapshot " + std::to_string(id) + " has no sample type " + sample);
@@ -96,14 +99,18 @@ int exportFlame(const Args& a) {
         tree = diffCallTrees(buildCallTree(*bp, bi, ""), tree);
         title = "change from snapshot " + *b + " to " + std::to_string(id);
     }
-    return writeChart(*a.opt("-o"), [&] { return renderFlameSvg(tree, title); },
-                      [&](const gui::Api& gui, const std::string& path) { return gui.saveFlameGraph(tree, title, path); });
+    return writeChart(
+        *a.opt("-o"), [&] { return renderFlameSvg(tree, title); },
+        [&](const gui::Api& gui, const std::string& path) {
+            return gui.saveFlameGraph(tree, title, path);
+        });
 }
 
 } // namespace
 
 int cmdExportChart(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--chart", "--from", "--to", "-o", "--snapshot", "--base", "--sample"}, {});
+    Args a =
+        parse(argv, 2, {"--chart", "--from", "--to", "-o", "--snapshot", "--base", "--sample"}, {});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1 || !a.opt("--chart") || !a.opt("-o"))
@@ -115,7 +122,8 @@ int cmdExportChart(const std::vector<std::string>& argv) {
         return usageError("--snapshot, --base and --sample are for --chart flame");
     auto names = chartNames();
     if (std::find(names.begin(), names.end(), name) == names.end())
-        return usageError("--chart is one of heap, gc, goroutines, fds, connections, finalizers, flame");
+        return usageError(
+            "--chart is one of heap, gc, goroutines, fds, connections, finalizers, flame");
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
@@ -134,8 +142,9 @@ int cmdExportChart(const std::vector<std::string>& argv) {
         std::cerr << "memscope: " << a.positional[0] << ": nothing to draw for " << name << "\n";
         return kInputFailed;
     }
-    return writeChart(*a.opt("-o"), [&] { return renderChartSvg(chart); },
-                      [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
+    return writeChart(
+        *a.opt("-o"), [&] { return renderChartSvg(chart); },
+        [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
 }
 
 } // namespace memscope::cli

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope findings`: the detectors' conclusions, for people or as JSON.
-#include "import/capture_time.h"
-#include "cli/commands.h"
-#include "cli/common.h"
 #include "analysis/detect/detect.h"
 #include "base/json_writer.h"
-#include "report/report.h"
 #include "base/text_util.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "import/capture_time.h"
+#include "report/report.h"
 
 #include <iostream>
 
@@ -40,11 +40,13 @@ int cmdFindings(const std::vector<std::string>& argv) {
     // Titles and summaries quote function names, hosts and files from the
     // captures: each piece is escaped for the terminal.
     for (const auto& f : findings) {
-        std::cout << "[" << terminalSafe(toString(f.severity)) << "] " << terminalSafe(toString(f.kind)) << ": " << terminalSafe(f.title)
-                  << "\n\n  " << terminalSafe(f.summary) << "\n";
+        std::cout << "[" << terminalSafe(toString(f.severity)) << "] "
+                  << terminalSafe(toString(f.kind)) << ": " << terminalSafe(f.title) << "\n\n  "
+                  << terminalSafe(f.summary) << "\n";
         for (const auto& s : f.sites)
-            std::cout << "  site: " << (s.function.empty() ? "" : terminalSafe(s.function) + " ") << terminalSafe(s.file)
-                      << ":" << s.line << (s.note.empty() ? "" : "  (" + terminalSafe(s.note) + ")") << "\n";
+            std::cout << "  site: " << (s.function.empty() ? "" : terminalSafe(s.function) + " ")
+                      << terminalSafe(s.file) << ":" << s.line
+                      << (s.note.empty() ? "" : "  (" + terminalSafe(s.note) + ")") << "\n";
         std::cout << "  evidence:";
         for (const auto& s : f.series)
             std::cout << " " << terminalSafe(s.key());

@@ -20,7 +20,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         return usageError("goroutines needs one case file");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id);
+        rc != kOk)
         return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `memscope retention` and `memscope paths`: what keeps a heap dump's memory alive.
-#include "import/capture_time.h"
-#include "cli/commands.h"
-#include "cli/common.h"
-#include "base/format.h"
-#include "formats/heapdump/heapdump.h"
 #include "analysis/heapgraph/paths.h"
+#include "base/format.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
+#include "cli/commands.h"
+#include "cli/common.h"
+#include "formats/heapdump/heapdump.h"
+#include "import/capture_time.h"
 
 #include <algorithm>
 #include <cinttypes>
@@ -28,7 +28,9 @@ std::string hexAddr(uint64_t a) {
     return b;
 }
 
-std::string pad(const std::string& s, size_t w) { return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' '); }
+std::string pad(const std::string& s, size_t w) {
+    return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
+}
 
 // The first frames of a stack, "a <- b <- c".
 std::string shortStack(const std::vector<std::string>& stack, size_t n = 3) {
@@ -41,34 +43,43 @@ std::string shortStack(const std::vector<std::string>& stack, size_t n = 3) {
 }
 
 void headline(const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
-    int64_t unreachableObjects = h.objects - h.reachableObjects, unreachableBytes = h.bytes - h.reachableBytes;
-    std::cout << "heap dump, snapshot " << sn.id << " (" << terminalSafe(sn.sourceName) << ", " << terminalSafe(h.goVersion) << ", "
-              << formatTimeIso(sn.timeNs) << ")\n"
+    int64_t unreachableObjects = h.objects - h.reachableObjects,
+            unreachableBytes = h.bytes - h.reachableBytes;
+    std::cout << "heap dump, snapshot " << sn.id << " (" << terminalSafe(sn.sourceName) << ", "
+              << terminalSafe(h.goVersion) << ", " << formatTimeIso(sn.timeNs) << ")\n"
               << "  objects      " << h.objects << " (" << bytes(h.bytes) << ")\n"
               << "  reachable    " << h.reachableObjects << " (" << bytes(h.reachableBytes) << ")\n"
               << "  unreachable  " << unreachableObjects << " (" << bytes(unreachableBytes)
               << "): died after the last GC, or held only by runtime structures the dump omits\n"
-              << "  finalizers   " << h.finalizersRegistered << " registered, " << h.finalizersQueued
-              << " queued; objects with finalizers retain " << bytes(h.finalizerRetainedBytes) << "\n"
-              << "  sampled      " << h.sampledObjects << " objects (" << bytes(h.sampledBytes) << ", "
-              << formatPercent(h.objects ? double(h.sampledObjects) / double(h.objects) : 0)
-              << " of objects) carry an allocation stack; they retain " << bytes(h.sampledRetainedBytes)
-              << " (" << formatPercent(h.reachableBytes ? double(h.sampledRetainedBytes) / double(h.reachableBytes) : 0)
+              << "  finalizers   " << h.finalizersRegistered << " registered, "
+              << h.finalizersQueued << " queued; objects with finalizers retain "
+              << bytes(h.finalizerRetainedBytes) << "\n"
+              << "  sampled      " << h.sampledObjects << " objects (" << bytes(h.sampledBytes)
+              << ", " << formatPercent(h.objects ? double(h.sampledObjects) / double(h.objects) : 0)
+              << " of objects) carry an allocation stack; they retain "
+              << bytes(h.sampledRetainedBytes) << " ("
+              << formatPercent(h.reachableBytes
+                                   ? double(h.sampledRetainedBytes) / double(h.reachableBytes)
+                                   : 0)
               << " of reachable). Sites below cover sampled objects only.\n";
     if (!h.symbolsFrom.empty())
         std::cout << "  symbols      " << terminalSafe(h.symbolsFrom) << "\n";
     else
-        std::cout << "  symbols      none (globals named by segment offset; pass --binary EXE at import)\n";
+        std::cout << "  symbols      none (globals named by segment offset; pass --binary EXE at "
+                     "import)\n";
     std::cout << "\n";
 }
 
 void headlineJson(JsonWriter& w, const CaseStore::HeapDumpInfo& h, const SnapshotInfo& sn) {
-    w.field("snapshot", sn.id).field("source", sn.sourceName).field("time", formatTimeIso(sn.timeNs));
+    w.field("snapshot", sn.id)
+        .field("source", sn.sourceName)
+        .field("time", formatTimeIso(sn.timeNs));
     w.field("go_version", h.goVersion).field("objects", h.objects).field("bytes", h.bytes);
     w.field("reachable_objects", h.reachableObjects).field("reachable_bytes", h.reachableBytes);
     w.field("unreachable_objects", h.objects - h.reachableObjects);
     w.field("unreachable_bytes", h.bytes - h.reachableBytes);
-    w.field("finalizers_registered", h.finalizersRegistered).field("finalizers_queued", h.finalizersQueued);
+    w.field("finalizers_registered", h.finalizersRegistered)
+        .field("finalizers_queued", h.finalizersQueued);
     w.field("finalizer_retained_bytes", h.finalizerRetainedBytes);
     w.field("sampled_objects", h.sampledObjects).field("sampled_bytes", h.sampledBytes);
     w.field("sampled_retained_bytes", h.sampledRetainedBytes).field("symbols_from", h.symbolsFrom);
@@ -96,8 +107,8 @@ std::string describeNode(const StoredHeapGraph& sg, uint32_t node, const SiteInd
         return s;
     }
     uint32_t o = g.nodeObject(node);
-    std::string s = "object " + hexAddr(g.addr[o]) + " " + bytes(int64_t(g.objectSize(o))) + ", retains " +
-                    bytes(int64_t(sg.dom.retained[node]));
+    std::string s = "object " + hexAddr(g.addr[o]) + " " + bytes(int64_t(g.objectSize(o))) +
+                    ", retains " + bytes(int64_t(sg.dom.retained[node]));
     if (int32_t b = sg.objectBucket[o]; b >= 0)
         if (auto it = sites.find(b); it != sites.end())
             s += ", allocated at " + shortStack(it->second->stack, 2);
@@ -149,7 +160,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
         return usageError("--by takes site, root, object or finalizer");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id);
+        rc != kOk)
         return rc;
     long limit = 20;
     if (auto n = a.opt("-n"))
@@ -184,17 +196,23 @@ int cmdRetention(const std::vector<std::string>& argv) {
         const auto& roots = *read;
         size_t shown = cap(roots.size());
         if (!json)
-            std::cout << pad("retained", 12) << pad("objects", 10) << pad("direct", 8) << pad("kind", 18)
-                      << "root\n";
+            std::cout << pad("retained", 12) << pad("objects", 10) << pad("direct", 8)
+                      << pad("kind", 18) << "root\n";
         for (size_t i = 0; i < shown; ++i) {
             const auto& r = roots[i];
             if (json) {
-                w.beginObject().field("kind", r.kind).field("name", r.name).field("detail", r.detail);
-                w.field("retained_bytes", r.retainedBytes).field("retained_objects", r.retainedObjects);
+                w.beginObject()
+                    .field("kind", r.kind)
+                    .field("name", r.name)
+                    .field("detail", r.detail);
+                w.field("retained_bytes", r.retainedBytes)
+                    .field("retained_objects", r.retainedObjects);
                 w.field("direct_objects", r.directObjects).endObject();
             } else {
-                std::cout << pad(bytes(r.retainedBytes), 12) << pad(std::to_string(r.retainedObjects), 10)
-                          << pad(std::to_string(r.directObjects), 8) << pad(terminalSafe(r.kind), 18) << terminalSafe(r.name)
+                std::cout << pad(bytes(r.retainedBytes), 12)
+                          << pad(std::to_string(r.retainedObjects), 10)
+                          << pad(std::to_string(r.directObjects), 8)
+                          << pad(terminalSafe(r.kind), 18) << terminalSafe(r.name)
                           << (r.detail.empty() ? "" : "  (" + terminalSafe(r.detail) + ")") << "\n";
             }
         }
@@ -207,12 +225,14 @@ int cmdRetention(const std::vector<std::string>& argv) {
         const auto& sites = *read;
         size_t shown = cap(sites.size());
         if (!json)
-            std::cout << pad("retained", 12) << pad("sampled", 9) << pad("bytes", 10) << pad("allocs", 9)
-                      << pad("frees", 9) << "allocation site\n";
+            std::cout << pad("retained", 12) << pad("sampled", 9) << pad("bytes", 10)
+                      << pad("allocs", 9) << pad("frees", 9) << "allocation site\n";
         for (size_t i = 0; i < shown; ++i) {
             const auto& s = sites[i];
             if (json) {
-                w.beginObject().field("function", s.function).field("retained_bytes", s.retainedBytes);
+                w.beginObject()
+                    .field("function", s.function)
+                    .field("retained_bytes", s.retainedBytes);
                 w.field("sampled_objects", s.sampledObjects).field("sampled_bytes", s.sampledBytes);
                 w.field("object_size", s.size).field("allocs", s.allocs).field("frees", s.frees);
                 w.key("stack").beginArray();
@@ -220,9 +240,11 @@ int cmdRetention(const std::vector<std::string>& argv) {
                     w.value(f);
                 w.endArray().endObject();
             } else {
-                std::cout << pad(bytes(s.retainedBytes), 12) << pad(std::to_string(s.sampledObjects), 9)
+                std::cout << pad(bytes(s.retainedBytes), 12)
+                          << pad(std::to_string(s.sampledObjects), 9)
                           << pad(bytes(s.sampledBytes), 10) << pad(std::to_string(s.allocs), 9)
-                          << pad(std::to_string(s.frees), 9) << terminalSafe(shortStack(s.stack)) << "\n";
+                          << pad(std::to_string(s.frees), 9) << terminalSafe(shortStack(s.stack))
+                          << "\n";
             }
         }
         if (!json && shown < sites.size())
@@ -234,15 +256,22 @@ int cmdRetention(const std::vector<std::string>& argv) {
         const auto& fins = *read;
         size_t shown = cap(fins.size());
         if (!json)
-            std::cout << pad("registered", 12) << pad("queued", 8) << pad("retained", 12) << "finalizer\n";
+            std::cout << pad("registered", 12) << pad("queued", 8) << pad("retained", 12)
+                      << "finalizer\n";
         for (size_t i = 0; i < shown; ++i) {
             const auto& f = fins[i];
             if (json)
-                w.beginObject().field("function", f.function).field("pc", f.pc).field("registered", f.registered)
-                    .field("queued", f.queued).field("retained_bytes", f.retainedBytes).endObject();
+                w.beginObject()
+                    .field("function", f.function)
+                    .field("pc", f.pc)
+                    .field("registered", f.registered)
+                    .field("queued", f.queued)
+                    .field("retained_bytes", f.retainedBytes)
+                    .endObject();
             else
-                std::cout << pad(std::to_string(f.registered), 12) << pad(std::to_string(f.queued), 8)
-                          << pad(bytes(f.retainedBytes), 12) << terminalSafe(f.function) << "\n";
+                std::cout << pad(std::to_string(f.registered), 12)
+                          << pad(std::to_string(f.queued), 8) << pad(bytes(f.retainedBytes), 12)
+                          << terminalSafe(f.function) << "\n";
         }
         if (!json && shown < fins.size())
             std::cout << "(" << fins.size() - shown << " more finalizers; -n 0 shows all)\n";
@@ -263,11 +292,13 @@ int cmdRetention(const std::vector<std::string>& argv) {
             if (sg->dom.idom[g.objectNode(o)] != UINT32_MAX)
                 objs.push_back(o);
         size_t shown = cap(objs.size());
-        std::partial_sort(objs.begin(), objs.begin() + shown, objs.end(), [&](uint32_t x, uint32_t y) {
-            return sg->dom.retained[g.objectNode(x)] > sg->dom.retained[g.objectNode(y)];
-        });
+        std::partial_sort(
+            objs.begin(), objs.begin() + shown, objs.end(), [&](uint32_t x, uint32_t y) {
+                return sg->dom.retained[g.objectNode(x)] > sg->dom.retained[g.objectNode(y)];
+            });
         if (!json)
-            std::cout << pad("retained", 12) << pad("shallow", 10) << pad("address", 16) << "held by\n";
+            std::cout << pad("retained", 12) << pad("shallow", 10) << pad("address", 16)
+                      << "held by\n";
         for (size_t i = 0; i < shown; ++i) {
             uint32_t o = objs[i], v = g.objectNode(o);
             // The root entity dominating it, if a single one does.
@@ -278,16 +309,18 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 if (auto it = siteIndex.find(b); it != siteIndex.end())
                     site = shortStack(it->second->stack, 2);
             if (json) {
-                w.beginObject().field("address", hexAddr(g.addr[o])).field("shallow_bytes", int64_t(g.objectSize(o)));
+                w.beginObject()
+                    .field("address", hexAddr(g.addr[o]))
+                    .field("shallow_bytes", int64_t(g.objectSize(o)));
                 w.field("retained_bytes", int64_t(sg->dom.retained[v])).field("held_by", heldBy);
                 if (!site.empty())
                     w.field("site", site);
                 w.endObject();
             } else {
-                std::cout << pad(bytes(int64_t(sg->dom.retained[v])), 12) << pad(bytes(int64_t(g.objectSize(o))), 10)
-                          << pad(hexAddr(g.addr[o]), 16) << terminalSafe(heldBy)
-                          << (site.empty() ? "" : "; allocated at " + terminalSafe(site))
-                          << "\n";
+                std::cout << pad(bytes(int64_t(sg->dom.retained[v])), 12)
+                          << pad(bytes(int64_t(g.objectSize(o))), 10) << pad(hexAddr(g.addr[o]), 16)
+                          << terminalSafe(heldBy)
+                          << (site.empty() ? "" : "; allocated at " + terminalSafe(site)) << "\n";
             }
         }
         if (!json && shown < objs.size())
@@ -311,7 +344,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
         return usageError("paths needs --site FUNCTION or --object ADDR");
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id); rc != kOk)
+    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id);
+        rc != kOk)
         return rc;
     long limit = 3;
     if (auto n = a.opt("-n"))
@@ -344,7 +378,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
             return usageError("--object takes an address such as 0xc000123400");
         int64_t o = g.findObject(addr);
         if (o < 0) {
-            std::cerr << "memscope: no object in snapshot " << id << " contains " << *objectArg << "\n";
+            std::cerr << "memscope: no object in snapshot " << id << " contains " << *objectArg
+                      << "\n";
             return kInputFailed;
         }
         targets.push_back(uint32_t(o));
@@ -354,9 +389,10 @@ int cmdPaths(const std::vector<std::string>& argv) {
         for (int pass = 0; pass < 2 && buckets.empty(); ++pass)
             for (const auto& s : *sites) {
                 bool hit = pass == 0 ? s.function == *siteArg
-                                     : std::any_of(s.stack.begin(), s.stack.end(), [&](const std::string& f) {
-                                           return f.find(*siteArg) != std::string::npos;
-                                       });
+                                     : std::any_of(s.stack.begin(), s.stack.end(),
+                                                   [&](const std::string& f) {
+                                                       return f.find(*siteArg) != std::string::npos;
+                                                   });
                 if (hit)
                     buckets.push_back(s.bucket);
             }
@@ -365,8 +401,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
                 std::find(buckets.begin(), buckets.end(), sg->objectBucket[o]) != buckets.end())
                 targets.push_back(o);
         if (targets.empty()) {
-            std::cerr << "memscope: no sampled live object was allocated at " << *siteArg << " in snapshot "
-                      << id << " (only sampled objects carry a stack)\n";
+            std::cerr << "memscope: no sampled live object was allocated at " << *siteArg
+                      << " in snapshot " << id << " (only sampled objects carry a stack)\n";
             return kInputFailed;
         }
         std::sort(targets.begin(), targets.end(), [&](uint32_t x, uint32_t y) {
@@ -383,7 +419,9 @@ int cmdPaths(const std::vector<std::string>& argv) {
     for (uint32_t o : targets) {
         auto paths = pathsToRoots(g, o, size_t(limit));
         if (json) {
-            w.beginObject().field("address", hexAddr(g.addr[o])).field("shallow_bytes", int64_t(g.objectSize(o)));
+            w.beginObject()
+                .field("address", hexAddr(g.addr[o]))
+                .field("shallow_bytes", int64_t(g.objectSize(o)));
             w.field("retained_bytes", int64_t(sg->dom.retained[g.objectNode(o)]));
             w.field("reachable", !paths.empty()).key("paths").beginArray();
             for (const auto& p : paths) {
@@ -394,7 +432,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
                 for (size_t i = 0; i < p.size(); ++i) {
                     if (i == cut.head && cut.elided) {
                         w.beginObject().field("elided_hops", int64_t(cut.elided));
-                        w.field("text", "... " + std::to_string(cut.elided) + " hops elided ...").endObject();
+                        w.field("text", "... " + std::to_string(cut.elided) + " hops elided ...")
+                            .endObject();
                         i += cut.elided - 1;
                         continue;
                     }
@@ -402,11 +441,14 @@ int cmdPaths(const std::vector<std::string>& argv) {
                     w.beginObject();
                     if (g.isObjectNode(v)) {
                         uint32_t x = g.nodeObject(v);
-                        w.field("object", hexAddr(g.addr[x])).field("shallow_bytes", int64_t(g.objectSize(x)));
+                        w.field("object", hexAddr(g.addr[x]))
+                            .field("shallow_bytes", int64_t(g.objectSize(x)));
                         w.field("retained_bytes", int64_t(sg->dom.retained[v]));
                     } else {
                         const auto& r = g.roots[v - 1];
-                        w.field("root_kind", rootKindName(r.kind)).field("root", r.name).field("detail", r.detail);
+                        w.field("root_kind", rootKindName(r.kind))
+                            .field("root", r.name)
+                            .field("detail", r.detail);
                     }
                     w.field("text", describeNode(*sg, v, siteIndex)).endObject();
                 }
@@ -417,7 +459,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
         }
         std::cout << terminalSafe(describeNode(*sg, g.objectNode(o), siteIndex)) << "\n";
         if (paths.empty()) {
-            std::cout << "  unreachable from every dumped root (floating garbage, or held by runtime internals)\n\n";
+            std::cout << "  unreachable from every dumped root (floating garbage, or held by "
+                         "runtime internals)\n\n";
             continue;
         }
         // One hop per line at one indent: the output grows with the hops
@@ -435,7 +478,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
                     i += cut.elided - 1;
                     continue;
                 }
-                std::cout << "    " << (i ? "-> " : "") << terminalSafe(describeNode(*sg, p[i], siteIndex)) << "\n";
+                std::cout << "    " << (i ? "-> " : "")
+                          << terminalSafe(describeNode(*sg, p[i], siteIndex)) << "\n";
             }
         }
         std::cout << "\n";

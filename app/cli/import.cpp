@@ -42,7 +42,8 @@ int cmdImport(const std::vector<std::string>& argv) {
                          terminalSafe(what.substr(0, 100)).c_str());
         };
     else // scripts still hear once per file why nothing moves
-        progress.report = [last = std::string()](uint64_t, uint64_t, const std::string& what) mutable {
+        progress.report = [last = std::string()](uint64_t, uint64_t,
+                                                 const std::string& what) mutable {
             if (what.ends_with(kWaitingForCase) && what != last)
                 std::fprintf(stderr, "memscope: %s\n", what.c_str());
             last = what;
@@ -51,22 +52,25 @@ int cmdImport(const std::vector<std::string>& argv) {
         if (tty)
             std::fprintf(stderr, "\r\033[K");
         switch (o.status) {
-        case ImportStatus::Imported:
-            std::cout << "imported   " << terminalSafe(o.path) << " (" << o.format << ", " << o.snapshotIds.size()
-                      << " snapshot" << (o.snapshotIds.size() == 1 ? "" : "s") << ", time from "
-                      << o.timeSource << ")\n";
-            for (const auto& w : o.warnings)
-                std::cout << "  warning: " << terminalSafe(w) << "\n";
-            break;
-        case ImportStatus::Duplicate:
-            std::cout << "duplicate  " << terminalSafe(o.path) << " (already in the case)\n";
-            break;
-        case ImportStatus::Skipped:
-            std::cout << "skipped    " << terminalSafe(o.path) << ": " << terminalSafe(o.error ? o.error->message : "") << "\n";
-            break;
-        case ImportStatus::Failed:
-            std::cout << "failed     " << terminalSafe(o.error ? o.error->toString() : o.path) << "\n";
-            break;
+            case ImportStatus::Imported:
+                std::cout << "imported   " << terminalSafe(o.path) << " (" << o.format << ", "
+                          << o.snapshotIds.size() << " snapshot"
+                          << (o.snapshotIds.size() == 1 ? "" : "s") << ", time from "
+                          << o.timeSource << ")\n";
+                for (const auto& w : o.warnings)
+                    std::cout << "  warning: " << terminalSafe(w) << "\n";
+                break;
+            case ImportStatus::Duplicate:
+                std::cout << "duplicate  " << terminalSafe(o.path) << " (already in the case)\n";
+                break;
+            case ImportStatus::Skipped:
+                std::cout << "skipped    " << terminalSafe(o.path) << ": "
+                          << terminalSafe(o.error ? o.error->message : "") << "\n";
+                break;
+            case ImportStatus::Failed:
+                std::cout << "failed     " << terminalSafe(o.error ? o.error->toString() : o.path)
+                          << "\n";
+                break;
         }
         std::cout.flush();
     });

@@ -39,9 +39,8 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting)
     return std::move(*store);
 }
 
-
-int openSnapshot(const Args& a, const std::string& kind, const std::string& what, std::unique_ptr<CaseStore>& store,
-                 int64_t& id) {
+int openSnapshot(const Args& a, const std::string& kind, const std::string& what,
+                 std::unique_ptr<CaseStore>& store, int64_t& id) {
     store = openCaseFor(a.positional.at(0));
     if (!store)
         return kInputFailed;
@@ -49,7 +48,8 @@ int openSnapshot(const Args& a, const std::string& kind, const std::string& what
     return id >= 0 ? kOk : id == -2 ? kUsage : kInputFailed;
 }
 
-int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind, const std::string& what) {
+int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind,
+                     const std::string& what) {
     if (auto s = a.opt("--snapshot")) {
         char* end = nullptr;
         int64_t id = std::strtoll(s->c_str(), &end, 10);

@@ -39,7 +39,8 @@ int cmdReport(const std::vector<std::string>& argv) {
         fs::path dir = fs::path(*out).parent_path();
         std::string folder = fs::path(*out).stem().string() + "-charts";
         chartDir = dir / folder;
-        opts.chartFile = [&, dir, folder](const ChartSpec& chart, const std::string& stem) -> std::string {
+        opts.chartFile = [&, dir, folder](const ChartSpec& chart,
+                                          const std::string& stem) -> std::string {
             if (!chartError.empty())
                 return {}; // one failure is enough: the report is not written
             std::error_code ec;
@@ -53,7 +54,8 @@ int cmdReport(const std::vector<std::string>& argv) {
                     chartError = err;
                     return {};
                 }
-            } else if (auto st = writeOutputFile((dir / rel).string(), renderChartSvg(chart)); !st) {
+            } else if (auto st = writeOutputFile((dir / rel).string(), renderChartSvg(chart));
+                       !st) {
                 chartError = st.error().toString();
                 return {};
             }
@@ -70,7 +72,7 @@ int cmdReport(const std::vector<std::string>& argv) {
         if (chartDirMade)
             fs::remove(chartDir, ec); // only when empty
     };
-    auto report = format == "json" ? reportJson(*store)
+    auto report = format == "json"   ? reportJson(*store)
                   : format == "html" ? reportHtml(*store)
                                      : reportMarkdown(*store, opts);
     if (!report) {

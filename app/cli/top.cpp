@@ -94,7 +94,10 @@ int cmdTop(const std::vector<std::string>& argv) {
     size_t shown = limit == 0 ? top.rows.size() : std::min<size_t>(top.rows.size(), size_t(limit));
     if (a.flag("--json")) {
         JsonWriter w;
-        w.beginObject().field("sample", top.sample).field("unit", top.unit).field("total", top.total);
+        w.beginObject()
+            .field("sample", top.sample)
+            .field("unit", top.unit)
+            .field("total", top.total);
         w.key("rows").beginArray();
         for (size_t i = 0; i < shown; ++i) {
             const auto& r = top.rows[i];
@@ -111,9 +114,12 @@ int cmdTop(const std::vector<std::string>& argv) {
     int64_t shownFlat = 0;
     for (size_t i = 0; i < shown; ++i)
         shownFlat += top.rows[i].flat;
-    auto pct = [&](int64_t v) { return formatPercent(top.total ? double(v) / double(top.total) : 0); };
+    auto pct = [&](int64_t v) {
+        return formatPercent(top.total ? double(v) / double(top.total) : 0);
+    };
     // Names come from the capture: escaped, so none can drive the terminal.
-    std::printf("Profile: %s\nType: %s\n", terminalSafe(label).c_str(), terminalSafe(top.sample).c_str());
+    std::printf("Profile: %s\nType: %s\n", terminalSafe(label).c_str(),
+                terminalSafe(top.sample).c_str());
     std::printf("Showing %zu of %zu functions, accounting for %s, %s of %s total\n", shown,
                 top.rows.size(), formatValue(shownFlat, top.unit).c_str(), pct(shownFlat).c_str(),
                 formatValue(top.total, top.unit).c_str());
@@ -122,7 +128,8 @@ int cmdTop(const std::vector<std::string>& argv) {
     for (size_t i = 0; i < shown; ++i) {
         const auto& r = top.rows[i];
         sum += r.flat;
-        std::string name = terminalSafe(r.function) + (r.inlineLabel.empty() ? "" : " (" + r.inlineLabel + ")");
+        std::string name =
+            terminalSafe(r.function) + (r.inlineLabel.empty() ? "" : " (" + r.inlineLabel + ")");
         std::printf("%10s %7s %7s %10s %7s  %s\n", formatValue(r.flat, top.unit).c_str(),
                     pct(r.flat).c_str(), pct(sum).c_str(), formatValue(r.cum, top.unit).c_str(),
                     pct(r.cum).c_str(), name.c_str());

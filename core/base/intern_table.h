@@ -17,7 +17,8 @@ inline uint64_t hashBytes(std::string_view s, uint64_t seed = 0) {
         unsigned __int128 r = static_cast<unsigned __int128>(a) * b;
         return uint64_t(r) ^ uint64_t(r >> 64);
     };
-    constexpr uint64_t k0 = 0x9E3779B97F4A7C15ull, k1 = 0xBF58476D1CE4E5B9ull, k2 = 0x94D049BB133111EBull;
+    constexpr uint64_t k0 = 0x9E3779B97F4A7C15ull, k1 = 0xBF58476D1CE4E5B9ull,
+                       k2 = 0x94D049BB133111EBull;
     const char* p = s.data();
     size_t n = s.size();
     uint64_t h = seed ^ (n * k0);
@@ -44,7 +45,8 @@ inline uint64_t hashBytes(std::string_view s, uint64_t seed = 0) {
 // Open addressing with linear probing; the keys live in one arena.
 class InternTable {
 public:
-    [[gnu::always_inline]] std::optional<uint32_t> find(std::string_view a, std::string_view b = {}) const {
+    [[gnu::always_inline]] std::optional<uint32_t> find(std::string_view a,
+                                                        std::string_view b = {}) const {
         if (m_slots.empty())
             return std::nullopt;
         uint64_t h = hashOf(a, b);
@@ -115,7 +117,8 @@ private:
     std::vector<Key> m_keys;
     std::string m_arena;
     // Per table, from its address: crafted input cannot aim at fixed buckets.
-    uint64_t m_seed = hashBytes({reinterpret_cast<const char*>(this), 0}, reinterpret_cast<uintptr_t>(this));
+    uint64_t m_seed =
+        hashBytes({reinterpret_cast<const char*>(this), 0}, reinterpret_cast<uintptr_t>(this));
 };
 
 } // namespace memscope

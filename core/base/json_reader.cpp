@@ -9,7 +9,8 @@ namespace {
 
 class Walker {
 public:
-    Walker(std::string_view t, const std::function<void(const std::string&, double)>& leaf, bool arrays)
+    Walker(std::string_view t, const std::function<void(const std::string&, double)>& leaf,
+           bool arrays)
         : m_t(t), m_leaf(leaf), m_arrays(arrays) {}
 
     Status run() {
@@ -28,7 +29,8 @@ private:
                        "JSON: " + msg);
     }
     void ws() {
-        while (m_p < m_t.size() && (m_t[m_p] == ' ' || m_t[m_p] == '\n' || m_t[m_p] == '\r' || m_t[m_p] == '\t'))
+        while (m_p < m_t.size() &&
+               (m_t[m_p] == ' ' || m_t[m_p] == '\n' || m_t[m_p] == '\r' || m_t[m_p] == '\t'))
             ++m_p;
     }
     bool lit(std::string_view w) {
@@ -50,18 +52,18 @@ private:
                     break;
                 char e = m_t[m_p++];
                 switch (e) {
-                case 'n': out += '\n'; break;
-                case 't': out += '\t'; break;
-                case 'r': out += '\r'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'u':
-                    if (m_p + 4 > m_t.size())
-                        return fail("short \\u escape");
-                    out += '?'; // names we key on are ASCII
-                    m_p += 4;
-                    break;
-                default: out += e;
+                    case 'n': out += '\n'; break;
+                    case 't': out += '\t'; break;
+                    case 'r': out += '\r'; break;
+                    case 'b': out += '\b'; break;
+                    case 'f': out += '\f'; break;
+                    case 'u':
+                        if (m_p + 4 > m_t.size())
+                            return fail("short \\u escape");
+                        out += '?'; // names we key on are ASCII
+                        m_p += 4;
+                        break;
+                    default: out += e;
                 }
             } else {
                 out += c;
@@ -114,7 +116,8 @@ private:
                 return {};
             }
             for (size_t i = 0;; ++i) {
-                if (auto st = value(path + "." + std::to_string(i), depth + 1, report && m_arrays); !st)
+                if (auto st = value(path + "." + std::to_string(i), depth + 1, report && m_arrays);
+                    !st)
                     return st;
                 ws();
                 if (m_p < m_t.size() && m_t[m_p] == ',') {
@@ -146,7 +149,8 @@ private:
             return {};
         if (c == '-' || (c >= '0' && c <= '9')) {
             size_t start = m_p;
-            while (m_p < m_t.size() && std::string_view("+-0123456789.eE").find(m_t[m_p]) != std::string_view::npos)
+            while (m_p < m_t.size() &&
+                   std::string_view("+-0123456789.eE").find(m_t[m_p]) != std::string_view::npos)
                 ++m_p;
             std::string num(m_t.substr(start, m_p - start));
             char* end = nullptr;

@@ -175,9 +175,11 @@ std::optional<LogTime> logLineTime(std::string_view s, int yearIfMissing, int64_
     // I0226 12:52:23.767123 (glog's severity letter, month and day)
     {
         size_t q = start;
-        if (q < s.size() && (s[q] == 'I' || s[q] == 'W' || s[q] == 'E' || s[q] == 'F' || s[q] == 'D')) {
+        if (q < s.size() &&
+            (s[q] == 'I' || s[q] == 'W' || s[q] == 'E' || s[q] == 'F' || s[q] == 'D')) {
             ++q;
-            if (digits(s, q, 2, M) && digits(s, q, 2, D) && lit(s, q, ' ') && clock(s, q, h, m, sec, frac))
+            if (digits(s, q, 2, M) && digits(s, q, 2, D) && lit(s, q, ' ') &&
+                clock(s, q, h, m, sec, frac))
                 return noYear(q);
         }
     }

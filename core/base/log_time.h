@@ -22,7 +22,8 @@ struct LogTime {
     int64_t ns = 0;
     size_t end = 0;
 };
-std::optional<LogTime> logLineTime(std::string_view line, int yearIfMissing, int64_t notAfterNs = 0);
+std::optional<LogTime> logLineTime(std::string_view line, int yearIfMissing,
+                                   int64_t notAfterNs = 0);
 
 // The calendar year (UTC) of a time in nanoseconds since the epoch.
 int yearOf(int64_t ns);

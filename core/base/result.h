@@ -10,15 +10,15 @@
 namespace memscope {
 
 enum class ErrorCode {
-    Io,           // the file could not be read or written
-    Format,       // the bytes are not what the format says
-    Truncated,    // the input ends before a record does
-    Unsupported,  // a format or version we do not read
-    Limit,        // a size or count over what we accept
-    Cancelled,    // the user asked us to stop
-    Database,     // SQLite said no
-    Busy,         // another process is writing the case (its lock outlasted the wait)
-    Usage,        // the caller asked for something that does not exist
+    Io,          // the file could not be read or written
+    Format,      // the bytes are not what the format says
+    Truncated,   // the input ends before a record does
+    Unsupported, // a format or version we do not read
+    Limit,       // a size or count over what we accept
+    Cancelled,   // the user asked us to stop
+    Database,    // SQLite said no
+    Busy,        // another process is writing the case (its lock outlasted the wait)
+    Usage,       // the caller asked for something that does not exist
 };
 
 // An error for people: what went wrong, in which file, and where.

@@ -23,7 +23,7 @@ inline uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 // The x86 SHA extensions: four rounds per pair of sha256rnds2, the message
 // schedule by sha256msg1/msg2. State is kept as ABEF / CDGH as they expect.
 __attribute__((target("sha,sse4.1,ssse3"))) void blocksShaNi(uint32_t h[8], const uint8_t* p,
-                                                            size_t n) {
+                                                             size_t n) {
     const __m128i byteSwap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
     __m128i tmp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[0]));
     __m128i state1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(&h[4]));
@@ -43,7 +43,8 @@ __attribute__((target("sha,sse4.1,ssse3"))) void blocksShaNi(uint32_t h[8], cons
                 m = _mm_add_epi32(m, _mm_alignr_epi8(w[t - 1], w[t - 2], 4));
                 w[t] = _mm_sha256msg2_epu32(m, w[t - 1]);
             }
-            __m128i msg = _mm_add_epi32(w[t], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&K[4 * t])));
+            __m128i msg =
+                _mm_add_epi32(w[t], _mm_loadu_si128(reinterpret_cast<const __m128i*>(&K[4 * t])));
             state1 = _mm_sha256rnds2_epu32(state1, state0, msg);
             msg = _mm_shuffle_epi32(msg, 0x0E);
             state0 = _mm_sha256rnds2_epu32(state0, state1, msg);
@@ -87,8 +88,9 @@ void Sha256::blocks(const uint8_t* p, size_t n) {
 }
 
 Sha256::Sha256(bool accelerate)
-    : m_accel(accelerate && hardwareAvailable()), m_h{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-          0x5be0cd19} {}
+    : m_accel(accelerate && hardwareAvailable()), m_h{0x6a09e667, 0xbb67ae85, 0x3c6ef372,
+                                                      0xa54ff53a, 0x510e527f, 0x9b05688c,
+                                                      0x1f83d9ab, 0x5be0cd19} {}
 
 void Sha256::block(const uint8_t* p) {
     uint32_t w[64];

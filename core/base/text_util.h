@@ -69,7 +69,10 @@ inline size_t utf8SequenceAt(std::string_view s, size_t i) {
     unsigned char c = at(0);
     if (c < 0x80)
         return 1;
-    size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
     if (len == 0 || i + len > s.size())
         return 0;
     unsigned char lo = 0x80, hi = 0xBF; // the second byte's range
@@ -93,10 +96,11 @@ inline size_t utf8SequenceAt(std::string_view s, size_t i) {
 inline uint32_t utf8CodePoint(std::string_view s, size_t i, size_t len) {
     auto b = [&](size_t k) { return uint32_t(static_cast<unsigned char>(s[i + k])); };
     switch (len) {
-    case 1: return b(0);
-    case 2: return (b(0) & 0x1F) << 6 | (b(1) & 0x3F);
-    case 3: return (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
-    default: return (b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F);
+        case 1: return b(0);
+        case 2: return (b(0) & 0x1F) << 6 | (b(1) & 0x3F);
+        case 3: return (b(0) & 0x0F) << 12 | (b(1) & 0x3F) << 6 | (b(2) & 0x3F);
+        default:
+            return (b(0) & 0x07) << 18 | (b(1) & 0x3F) << 12 | (b(2) & 0x3F) << 6 | (b(3) & 0x3F);
     }
 }
 
@@ -170,19 +174,30 @@ inline std::string markdownText(std::string_view s) {
     for (size_t i = 0; i < safe.size(); ++i) {
         char c = safe[i];
         switch (c) {
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '&': out += "&amp;"; break;
-        case '\\': case '`': case '*': case '_': case '[': case ']': case '|': case '~': case '!':
-            out += '\\';
-            out += c;
-            break;
-        case '#': case '+': case '-': case '=':
-            if (i == 0)
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '\\':
+            case '`':
+            case '*':
+            case '_':
+            case '[':
+            case ']':
+            case '|':
+            case '~':
+            case '!':
                 out += '\\';
-            out += c;
-            break;
-        default: out += c;
+                out += c;
+                break;
+            case '#':
+            case '+':
+            case '-':
+            case '=':
+                if (i == 0)
+                    out += '\\';
+                out += c;
+                break;
+            default: out += c;
         }
     }
     return out;
@@ -232,7 +247,9 @@ inline std::string spreadsheetCell(std::string_view s) {
     };
     std::string out;
     out.reserve(s.size() + 1);
-    if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') &&
+    if (!s.empty() &&
+        (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
+         s[0] == '\r') &&
         !plainNumber(s))
         out += '\'';
     for (char c : s)

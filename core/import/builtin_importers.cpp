@@ -9,17 +9,17 @@
 
 #include "analysis/heapgraph/dominators.h"
 #include "analysis/heapgraph/summary.h"
+#include "base/json_reader.h"
 #include "formats/escape/escape_notes.h"
 #include "formats/fds/lsof.h"
 #include "formats/gctrace/gctrace.h"
 #include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/elf_symbols.h"
 #include "formats/heapdump/heapdump.h"
-#include "formats/pprof/legacy_cpu.h"
-#include "import/importer.h"
 #include "formats/pprof/heap_text.h"
-#include "base/json_reader.h"
+#include "formats/pprof/legacy_cpu.h"
 #include "formats/pprof/pprof_reader.h"
+#include "import/importer.h"
 
 #include <optional>
 
@@ -115,13 +115,18 @@ public:
 class GoroutineDumpImporter final : public Importer {
 public:
     explicit GoroutineDumpImporter(bool aggregated) : m_aggregated(aggregated) {}
-    std::string format() const override { return m_aggregated ? "goroutine_debug1" : "goroutine_text"; }
+    std::string format() const override {
+        return m_aggregated ? "goroutine_debug1" : "goroutine_text";
+    }
     std::string description() const override {
-        return m_aggregated ? "goroutine profile text (/debug/pprof/goroutine?debug=1)"
-                            : "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
+        return m_aggregated
+                   ? "goroutine profile text (/debug/pprof/goroutine?debug=1)"
+                   : "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
     }
     int sniff(std::string_view head) const override {
-        return (m_aggregated ? looksLikeGoroutineProfileText(head) : looksLikeGoroutineDump(head)) ? 95 : 0;
+        return (m_aggregated ? looksLikeGoroutineProfileText(head) : looksLikeGoroutineDump(head))
+                   ? 95
+                   : 0;
     }
     Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
         auto stream = src.open();
@@ -253,15 +258,16 @@ public:
             return st;
         if (leftOut)
             sink.warn(std::to_string(leftOut) + " of " + std::to_string(others) +
-                      " numeric variables left out: only the first " + std::to_string(kMaxOtherVars) +
-                      " (besides memstats) become series");
+                      " numeric variables left out: only the first " +
+                      std::to_string(kMaxOtherVars) + " (besides memstats) become series");
         SnapshotDraft draft;
         draft.kind = m_expvar ? SnapshotKind::Expvar : SnapshotKind::Metrics;
         // Nanoseconds within int64 (1970..2262); anything else is no time.
         if (timeUnixNano && *timeUnixNano > 0 && *timeUnixNano < 9.2e18)
             draft.timeNs = int64_t(*timeUnixNano);
         else if (timeUnixNano)
-            sink.warn("time_unix_nano is outside 1970..2262, the range of nanosecond times; not used");
+            sink.warn(
+                "time_unix_nano is outside 1970..2262, the range of nanosecond times; not used");
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -310,14 +316,16 @@ public:
             } else if (i + 1 == runs->size()) {
                 start = mtime - span;
                 draft.timeSource = "mtime";
-                sink.warn("GC times placed from the file's mtime; import the same run's /debug/vars "
-                          "first to place them exactly");
+                sink.warn(
+                    "GC times placed from the file's mtime; import the same run's /debug/vars "
+                    "first to place them exactly");
             } else {
                 start = nextStart - span;
                 draft.timeSource = "mtime";
-                sink.warn("line " + std::to_string(run.firstLine) +
-                          ": an earlier run of the process (gc 1 again) placed just before the next "
-                          "run started; its lines carry no clock");
+                sink.warn(
+                    "line " + std::to_string(run.firstLine) +
+                    ": an earlier run of the process (gc 1 again) placed just before the next "
+                    "run started; its lines carry no clock");
             }
             draft.timeNs = start + span;
             nextStart = start;
@@ -375,7 +383,8 @@ public:
         std::string binary = src.binaryPath;
         if (binary.empty()) {
             auto slash = src.path.find_last_of('/');
-            binary = findBinaryFor(*dump, slash == std::string::npos ? "." : src.path.substr(0, slash));
+            binary =
+                findBinaryFor(*dump, slash == std::string::npos ? "." : src.path.substr(0, slash));
         }
         if (!binary.empty()) {
             auto syms = ElfSymbols::read(binary);
@@ -395,7 +404,8 @@ public:
         if (!blob)
             return blob.error();
         if (sum.sampledObjects == 0)
-            sink.warn("no allocation samples in the dump: retention by site needs MemProfileRate > 0");
+            sink.warn(
+                "no allocation samples in the dump: retention by site needs MemProfileRate > 0");
         SnapshotDraft draft;
         draft.kind = SnapshotKind::HeapDump;
         draft.target.goVersion = dump->goVersion;
@@ -405,10 +415,10 @@ public:
         if (auto st = sink.addHeapDump(*id, *dump, sum, *blob); !st)
             return st;
         static const char* kMemStats[24] = {
-            "Alloc", "TotalAlloc", "Sys", "Lookups", "Mallocs", "Frees", "HeapAlloc", "HeapSys",
-            "HeapIdle", "HeapInuse", "HeapReleased", "HeapObjects", "StackInuse", "StackSys",
-            "MSpanInuse", "MSpanSys", "MCacheInuse", "MCacheSys", "BuckHashSys", "GCSys", "OtherSys",
-            "NextGC", "LastGC", "PauseTotalNs"};
+            "Alloc",       "TotalAlloc", "Sys",        "Lookups",   "Mallocs",      "Frees",
+            "HeapAlloc",   "HeapSys",    "HeapIdle",   "HeapInuse", "HeapReleased", "HeapObjects",
+            "StackInuse",  "StackSys",   "MSpanInuse", "MSpanSys",  "MCacheInuse",  "MCacheSys",
+            "BuckHashSys", "GCSys",      "OtherSys",   "NextGC",    "LastGC",       "PauseTotalNs"};
         if (dump->hasMemStats) {
             for (int i = 0; i < 24; ++i)
                 if (auto st = sink.addMetric(*id, std::string("memstats.") + kMemStats[i],
@@ -429,7 +439,9 @@ public:
     std::string description() const override {
         return "legacy binary CPU profile (Go before 1.9, gperftools), unsymbolized";
     }
-    int sniff(std::string_view head) const override { return looksLikeLegacyCpuProfile(head) ? 55 : 0; }
+    int sniff(std::string_view head) const override {
+        return looksLikeLegacyCpuProfile(head) ? 55 : 0;
+    }
     Status import(const SourceFile& src, ImportSink& sink, const Progress&) override {
         auto stream = src.open();
         auto data = readAll(*stream);

@@ -128,9 +128,9 @@ std::optional<int64_t> timeFromFileName(std::string_view name, std::string* warn
         int64_t ns;
         size_t end;
         switch (dateTimeAt(name, i, ns, end)) {
-        case DateTime::Ok: return ns;
-        case DateTime::OutOfRange: outOfRange(name.substr(i, end - i)); return std::nullopt;
-        case DateTime::None: break;
+            case DateTime::Ok: return ns;
+            case DateTime::OutOfRange: outOfRange(name.substr(i, end - i)); return std::nullopt;
+            case DateTime::None: break;
         }
     }
     // Epoch seconds: a run of exactly 10 digits (2001-09-09 .. 2262-04-11).
@@ -175,8 +175,8 @@ std::string formatTimeIso(int64_t ns) {
     y += m <= 2;
     char buf[64];
     if (rem / 1000000)
-        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", (long long)y,
-                      m, d, (long long)(sod / 3600), (long long)(sod / 60 % 60),
+        std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                      (long long)y, m, d, (long long)(sod / 3600), (long long)(sod / 60 % 60),
                       (long long)(sod % 60), (long long)(rem / 1000000));
     else
         std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ", (long long)y, m, d,

@@ -59,7 +59,8 @@ BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& given
     // GC traces go last: their cycles are placed on wall time from the
     // memstats (LastGC, NumGC) of the same capture set, so those come first.
     std::vector<std::string> files = given;
-    std::stable_partition(files.begin(), files.end(), [](const std::string& f) { return !isGcTraceFile(f); });
+    std::stable_partition(files.begin(), files.end(),
+                          [](const std::string& f) { return !isGcTraceFile(f); });
     std::error_code ec;
     const auto self = fs::weakly_canonical(store.path(), ec);
     std::vector<uint64_t> sizes;
@@ -95,19 +96,20 @@ BatchSummary importBatch(CaseStore& store, const std::vector<std::string>& given
         }
         done += sizes[i];
         switch (o.status) {
-        case ImportStatus::Imported: ++sum.imported; break;
-        case ImportStatus::Duplicate: ++sum.duplicate; break;
-        case ImportStatus::Skipped: ++sum.skipped; break;
-        case ImportStatus::Failed:
-            if (o.error && o.error->code == ErrorCode::Cancelled)
-                sum.cancelled = true;
-            else
-                ++sum.failed;
-            break;
+            case ImportStatus::Imported: ++sum.imported; break;
+            case ImportStatus::Duplicate: ++sum.duplicate; break;
+            case ImportStatus::Skipped: ++sum.skipped; break;
+            case ImportStatus::Failed:
+                if (o.error && o.error->code == ErrorCode::Cancelled)
+                    sum.cancelled = true;
+                else
+                    ++sum.failed;
+                break;
         }
         // The case itself failing to write (full disk) fails every file after
         // it too: stop, and say so once.
-        bool caseBroken = o.status == ImportStatus::Failed && o.error && o.error->code == ErrorCode::Database;
+        bool caseBroken =
+            o.status == ImportStatus::Failed && o.error && o.error->code == ErrorCode::Database;
         if (onOutcome)
             onOutcome(o);
         sum.outcomes.push_back(std::move(o));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import/importer.h"
 
-#include "import/builtin_importers.h"
 #include "base/json_reader.h"
+#include "import/builtin_importers.h"
 
 #include <fstream>
 #include <sstream>
@@ -56,7 +56,8 @@ std::vector<std::string> ImporterRegistry::loadPlugins(const std::vector<std::st
             manifest.replace_extension(".json");
             std::ifstream in(manifest, std::ios::binary);
             if (!in) {
-                log.push_back(path.string() + ": skipped, no manifest " + manifest.filename().string());
+                log.push_back(path.string() + ": skipped, no manifest " +
+                              manifest.filename().string());
                 continue;
             }
             std::ostringstream text;

@@ -67,8 +67,8 @@ public:
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
     virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
     // A Go heap dump: its summary rows and the zstd'd graph (encodeHeapGraph).
-    virtual Status addHeapDump(int64_t snapshotId, const HeapDump& dump, const HeapDumpSummary& summary,
-                               std::string_view graphBlob) = 0;
+    virtual Status addHeapDump(int64_t snapshotId, const HeapDump& dump,
+                               const HeapDumpSummary& summary, std::string_view graphBlob) = 0;
     // Something the user should hear about that does not stop the import.
     virtual void warn(const std::string& message) = 0;
 };

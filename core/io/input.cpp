@@ -2,10 +2,10 @@
 #include "io/input.h"
 
 #include <algorithm>
-#include <optional>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,9 +53,9 @@ MappedFile::~MappedFile() {
 
 const char* compressionName(Compression c) {
     switch (c) {
-    case Compression::None: return "none";
-    case Compression::Gzip: return "gzip";
-    case Compression::Zstd: return "zstd";
+        case Compression::None: return "none";
+        case Compression::Gzip: return "gzip";
+        case Compression::Zstd: return "zstd";
     }
     return "none";
 }
@@ -158,6 +158,7 @@ private:
             return overLimit(consumed(), m_limit);
         return got;
     }
+
 public:
     uint64_t position() const override { return consumed(); }
 
@@ -252,9 +253,9 @@ private:
 std::unique_ptr<ByteStream> openStream(std::string_view raw, DecodeLimits limits) {
     uint64_t limit = limits.effective(raw.size());
     switch (detectCompression(raw.substr(0, 4))) {
-    case Compression::Gzip: return std::make_unique<GzipStream>(raw, limit);
-    case Compression::Zstd: return std::make_unique<ZstdStream>(raw, limit);
-    case Compression::None: break;
+        case Compression::Gzip: return std::make_unique<GzipStream>(raw, limit);
+        case Compression::Zstd: return std::make_unique<ZstdStream>(raw, limit);
+        case Compression::None: break;
     }
     return std::make_unique<PlainStream>(raw);
 }

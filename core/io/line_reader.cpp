@@ -33,7 +33,8 @@ bool LineReader::fill() {
 }
 
 bool LineReader::tooLong() {
-    m_error = errorAtLine(ErrorCode::Limit, m_line, "line longer than " + std::to_string(m_maxLine) + " bytes");
+    m_error = errorAtLine(ErrorCode::Limit, m_line,
+                          "line longer than " + std::to_string(m_maxLine) + " bytes");
     return false;
 }
 

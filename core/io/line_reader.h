@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "io/input.h"
 #include "base/result.h"
+#include "io/input.h"
 
 #include <cstring>
 #include <string>

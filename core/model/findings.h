@@ -18,7 +18,9 @@ inline constexpr NameTable<Severity, 3> kSeverityNames{{
     {Severity::Info, "info"},
 }};
 constexpr const char* toString(Severity s) { return nameIn(kSeverityNames, s); }
-constexpr std::optional<Severity> parseSeverity(std::string_view s) { return valueIn(kSeverityNames, s); }
+constexpr std::optional<Severity> parseSeverity(std::string_view s) {
+    return valueIn(kSeverityNames, s);
+}
 
 enum class FindingKind {
     ConnectionLeak,   // sockets to a host grow steadily

@@ -53,8 +53,8 @@ struct GoroutineGroup {
     int64_t count = 0;
     int64_t lockedToThread = 0;
     int64_t minWaitMinutes = -1, maxWaitMinutes = -1; // -1: not printed
-    int64_t exactVariants = 0; // distinct argument lists within the group
-    bool leaked = false;       // the runtime's leak verdict (goroutineleak profile, Go 1.26+)
+    int64_t exactVariants = 0;                        // distinct argument lists within the group
+    bool leaked = false; // the runtime's leak verdict (goroutineleak profile, Go 1.26+)
     bool framesElided = false;
 };
 

@@ -7,9 +7,9 @@ namespace memscope {
 
 const char* heapDumpTagName(int tag) {
     static const char* names[kHeapDumpTags] = {
-        "eof", "object", "otherroot", "type", "goroutine", "stackframe", "params", "finalizer", "itab",
-        "osthread", "memstats", "queuedfinalizer", "data", "bss", "defer", "panic", "memprof",
-        "allocsample"};
+        "eof",    "object",    "otherroot", "type",     "goroutine", "stackframe",
+        "params", "finalizer", "itab",      "osthread", "memstats",  "queuedfinalizer",
+        "data",   "bss",       "defer",     "panic",    "memprof",   "allocsample"};
     return tag >= 0 && tag < kHeapDumpTags ? names[tag] : "?";
 }
 

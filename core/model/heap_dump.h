@@ -16,9 +16,24 @@ namespace memscope {
 
 // The dump's record kinds; a dump counts how many of each it held.
 enum class HeapDumpTag : uint8_t {
-    Eof = 0, Object = 1, OtherRoot = 2, Type = 3, Goroutine = 4, StackFrame = 5, Params = 6,
-    Finalizer = 7, Itab = 8, OsThread = 9, MemStats = 10, QueuedFinalizer = 11, Data = 12,
-    Bss = 13, Defer = 14, Panic = 15, MemProf = 16, AllocSample = 17,
+    Eof = 0,
+    Object = 1,
+    OtherRoot = 2,
+    Type = 3,
+    Goroutine = 4,
+    StackFrame = 5,
+    Params = 6,
+    Finalizer = 7,
+    Itab = 8,
+    OsThread = 9,
+    MemStats = 10,
+    QueuedFinalizer = 11,
+    Data = 12,
+    Bss = 13,
+    Defer = 14,
+    Panic = 15,
+    MemProf = 16,
+    AllocSample = 17,
 };
 constexpr int kHeapDumpTags = 18;
 const char* heapDumpTagName(int tag);
@@ -70,7 +85,7 @@ struct HeapDump {
         uint64_t addr = 0, size = 0;
     };
     std::vector<Segment> segments;
-    std::string symbolsFrom; // the binary whose symbols named things, if any
+    std::string symbolsFrom;        // the binary whose symbols named things, if any
     std::vector<uint64_t> rootAddr; // per root: a global's slot address, a finalizer's PC
 
     HeapGraph graph;

@@ -5,12 +5,12 @@ namespace memscope {
 
 const char* rootKindName(RootKind k) {
     switch (k) {
-    case RootKind::Global: return "global";
-    case RootKind::Frame: return "frame";
-    case RootKind::Finalizer: return "finalizer";
-    case RootKind::QueuedFinalizer: return "queued_finalizer";
-    case RootKind::Goroutine: return "goroutine";
-    case RootKind::Other: return "other";
+        case RootKind::Global: return "global";
+        case RootKind::Frame: return "frame";
+        case RootKind::Finalizer: return "finalizer";
+        case RootKind::QueuedFinalizer: return "queued_finalizer";
+        case RootKind::Goroutine: return "goroutine";
+        case RootKind::Other: return "other";
     }
     return "other";
 }

@@ -17,13 +17,13 @@ enum class SnapshotKind {
     Cpu,
     Contention,
     ThreadCreate,
-    Profile,          // any other profile.proto
-    Goroutines,       // goroutine groups, from a dump or a goroutine profile
-    Fds,              // open files and sockets (lsof, ss)
+    Profile,    // any other profile.proto
+    Goroutines, // goroutine groups, from a dump or a goroutine profile
+    Fds,        // open files and sockets (lsof, ss)
     GcTrace,
-    Metrics,          // runtime/metrics
+    Metrics, // runtime/metrics
     Expvar,
-    Escape,           // the compiler's escape notes
+    Escape, // the compiler's escape notes
     HeapDump,
 };
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report/chart_svg.h"
 
-#include "import/capture_time.h"
-#include "store/case_validate.h"
 #include "base/format.h"
 #include "base/text_util.h"
+#include "import/capture_time.h"
+#include "store/case_validate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,29 +19,29 @@ std::string xmlEscape(const std::string& s) {
     for (size_t i = 0; i < s.size();) {
         char c = s[i];
         switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: {
-            // Broken UTF-8 would make the document ill-formed (an SVG viewer
-            // then shows nothing): U+FFFD instead. Controls XML forbids or
-            // HTML flags become spaces.
-            size_t n = utf8SequenceAt(s, i);
-            if (n == 0) {
-                out += "\xEF\xBF\xBD";
-                ++i;
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: {
+                // Broken UTF-8 would make the document ill-formed (an SVG viewer
+                // then shows nothing): U+FFFD instead. Controls XML forbids or
+                // HTML flags become spaces.
+                size_t n = utf8SequenceAt(s, i);
+                if (n == 0) {
+                    out += "\xEF\xBF\xBD";
+                    ++i;
+                    continue;
+                }
+                uint32_t cp = utf8CodePoint(s, i, n);
+                if ((cp < 0x20 && c != '\n' && c != '\t') || (cp >= 0x7F && cp <= 0x9F))
+                    out += ' ';
+                else
+                    out.append(s, i, n);
+                i += n;
                 continue;
             }
-            uint32_t cp = utf8CodePoint(s, i, n);
-            if ((cp < 0x20 && c != '\n' && c != '\t') || (cp >= 0x7F && cp <= 0x9F))
-                out += ' ';
-            else
-                out.append(s, i, n);
-            i += n;
-            continue;
-        }
         }
         ++i;
     }
@@ -96,7 +96,9 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     const int plotW = width - left - right, plotH = height - top - bottom;
     int64_t t0 = INT64_MAX, t1 = INT64_MIN;
     double vmax = 0, vmin = 0;
-    auto inRange = [&](int64_t t) { return (!c.fromNs || t >= c.fromNs) && (!c.toNs || t <= c.toNs); };
+    auto inRange = [&](int64_t t) {
+        return (!c.fromNs || t >= c.fromNs) && (!c.toNs || t <= c.toNs);
+    };
     // A point is drawn when its value is a number: NaN or infinity (an expvar
     // 1e999) has no place on a value axis.
     auto drawn = [&](const SeriesPoint& p) { return inRange(p.timeNs) && std::isfinite(p.value); };
@@ -116,11 +118,12 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     if (c.toNs)
         t1 = c.toNs;
     std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
-                      "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
-                      std::to_string(height) +
+                      "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
+                      std::to_string(width) + " " + std::to_string(height) +
                       "\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n"
                       "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
-                      "<text x=\"" + std::to_string(left) + "\" y=\"17\" font-size=\"13\" font-weight=\"bold\">" +
+                      "<text x=\"" +
+                      std::to_string(left) + "\" y=\"17\" font-size=\"13\" font-weight=\"bold\">" +
                       xmlEscape(c.title) + "</text>\n";
     if (t0 == INT64_MAX) {
         out += "<text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top + plotH / 2) +
@@ -138,7 +141,9 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     if (ymax <= ymin)
         ymax = ymin + step;
     // Times in double: t - t0 of two int64 times far apart can overflow.
-    auto X = [&](int64_t t) { return left + (double(t) - double(t0)) / (double(t1) - double(t0)) * plotW; };
+    auto X = [&](int64_t t) {
+        return left + (double(t) - double(t0)) / (double(t1) - double(t0)) * plotW;
+    };
     auto Y = [&](double v) {
         v = std::clamp(v, -kValueLimit, kValueLimit);
         return top + plotH - (v - ymin) / (ymax - ymin) * plotH;
@@ -149,9 +154,10 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
     for (int k = 0; k <= ticks && k <= 20; ++k) {
         double v = ymin + k * step;
         std::string y = fmt(Y(v));
-        out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) + "\" y1=\"" + y +
-               "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" + std::to_string(left - 6) + "\" y=\"" +
-               fmt(Y(v) + 4) + "\" text-anchor=\"end\" fill=\"#444\">" + xmlEscape(valueLabel(v, c.unit)) +
+        out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) +
+               "\" y1=\"" + y + "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" +
+               std::to_string(left - 6) + "\" y=\"" + fmt(Y(v) + 4) +
+               "\" text-anchor=\"end\" fill=\"#444\">" + xmlEscape(valueLabel(v, c.unit)) +
                "</text>\n";
     }
     // Time axis: a handful of UTC labels.
@@ -162,18 +168,19 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         std::string iso = formatTimeIso(t); // 2026-11-26T16:59:01.123Z
         std::string hhmmss = iso.size() >= 19 ? iso.substr(11, 8) : iso;
         const char* anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
-        out += "<text x=\"" + fmt(X(t)) + "\" y=\"" + std::to_string(top + plotH + 15) + "\" text-anchor=\"" +
-               anchor + "\" fill=\"#444\">" + xmlEscape(hhmmss) + "</text>\n";
+        out += "<text x=\"" + fmt(X(t)) + "\" y=\"" + std::to_string(top + plotH + 15) +
+               "\" text-anchor=\"" + anchor + "\" fill=\"#444\">" + xmlEscape(hhmmss) + "</text>\n";
     }
-    out += "<text x=\"" + std::to_string(left + plotW) + "\" y=\"" + std::to_string(top + plotH + 28) +
-           "\" text-anchor=\"end\" fill=\"#666\">time (UTC, " + xmlEscape(formatTimeIso(t0).substr(0, 10)) +
-           ")</text>\n";
+    out += "<text x=\"" + std::to_string(left + plotW) + "\" y=\"" +
+           std::to_string(top + plotH + 28) + "\" text-anchor=\"end\" fill=\"#666\">time (UTC, " +
+           xmlEscape(formatTimeIso(t0).substr(0, 10)) + ")</text>\n";
     out += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top) + "\" width=\"" +
            std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) +
            "\" fill=\"none\" stroke=\"#999\"/>\n";
     if (c.markNs >= t0 && c.markNs <= t1 && c.markNs)
-        out += "<line x1=\"" + fmt(X(c.markNs)) + "\" x2=\"" + fmt(X(c.markNs)) + "\" y1=\"" + std::to_string(top) +
-               "\" y2=\"" + std::to_string(top + plotH) + "\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n";
+        out += "<line x1=\"" + fmt(X(c.markNs)) + "\" x2=\"" + fmt(X(c.markNs)) + "\" y1=\"" +
+               std::to_string(top) + "\" y2=\"" + std::to_string(top + plotH) +
+               "\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n";
     for (size_t i = 0; i < c.series.size(); ++i) {
         const auto& s = c.series[i];
         const char* colour = kPalette[i % std::size(kPalette)];
@@ -185,28 +192,33 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
                (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
         for (const auto& p : s.points)
             if (drawn(p))
-            out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) + "\" r=\"2.5\" fill=\"" +
-                   colour + "\"><title>" + xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
-                                                     formatTimeIso(p.timeNs)) +
-                   "</title></circle>\n";
+                out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) +
+                       "\" r=\"2.5\" fill=\"" + colour + "\"><title>" +
+                       xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
+                                 formatTimeIso(p.timeNs)) +
+                       "</title></circle>\n";
         int lx = left + int(i % 2) * (plotW / 2), ly = top + plotH + 40 + 18 * int(i / 2);
         out += "<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) +
-               "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" + std::to_string(lx + 16) +
-               "\" y=\"" + std::to_string(ly - 4) + "\">" + xmlEscape(s.key()) + "</text>\n";
+               "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" +
+               std::to_string(lx + 16) + "\" y=\"" + std::to_string(ly - 4) + "\">" +
+               xmlEscape(s.key()) + "</text>\n";
     }
     for (const auto& [t, text] : c.notes) {
         if (t < t0 || t > t1)
             continue;
-        out += "<line x1=\"" + fmt(X(t)) + "\" x2=\"" + fmt(X(t)) + "\" y1=\"" + std::to_string(top) + "\" y2=\"" +
-               std::to_string(top + plotH) + "\" stroke=\"#6a1b9a\" stroke-dasharray=\"5 3\"/>\n<text x=\"" +
-               fmt(X(t) + 3) + "\" y=\"" + std::to_string(top + 12) + "\" fill=\"#6a1b9a\">" + xmlEscape(text) +
+        out += "<line x1=\"" + fmt(X(t)) + "\" x2=\"" + fmt(X(t)) + "\" y1=\"" +
+               std::to_string(top) + "\" y2=\"" + std::to_string(top + plotH) +
+               "\" stroke=\"#6a1b9a\" stroke-dasharray=\"5 3\"/>\n<text x=\"" + fmt(X(t) + 3) +
+               "\" y=\"" + std::to_string(top + 12) + "\" fill=\"#6a1b9a\">" + xmlEscape(text) +
                "</text>\n";
     }
     out += "</svg>\n";
     return out;
 }
 
-std::vector<std::string> chartNames() { return {"heap", "gc", "goroutines", "fds", "connections", "finalizers"}; }
+std::vector<std::string> chartNames() {
+    return {"heap", "gc", "goroutines", "fds", "connections", "finalizers"};
+}
 
 Result<ChartSpec> namedChart(CaseStore& store, const std::string& name) {
     ChartSpec c;
@@ -230,7 +242,9 @@ Result<ChartSpec> namedChart(CaseStore& store, const std::string& name) {
         all = gcSeries(store);
         if (!all)
             return all.error();
-        take([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; });
+        take([](const Series& s) {
+            return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes";
+        });
     } else if (name == "goroutines") {
         c.title = "Goroutines by state";
         all = goroutineSeries(store);
@@ -259,7 +273,8 @@ Result<ChartSpec> namedChart(CaseStore& store, const std::string& name) {
             all->push_back(std::move(s));
         take([](const Series& s) {
             return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
-                   (s.labels.count("name") && s.labels.at("name").find("finaliz") != std::string::npos);
+                   (s.labels.count("name") &&
+                    s.labels.at("name").find("finaliz") != std::string::npos);
         });
     }
     if (!all)
@@ -278,12 +293,15 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
     int height = top + (l.maxDepth + 1) * row + 8;
     std::ostringstream o;
     o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width << "\" height=\"" << height
-      << "\" viewBox=\"0 0 " << width << " " << height << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
+      << "\" viewBox=\"0 0 " << width << " " << height
+      << "\" font-family=\"sans-serif\" font-size=\"11\">\n";
     o << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
-    std::string subtitle = tree.diff ? "red grew, blue shrank; " + formatValue(tree.baseTotal, tree.unit) + " \xe2\x86\x92 " +
-                                           formatValue(tree.total, tree.unit)
+    std::string subtitle = tree.diff ? "red grew, blue shrank; " +
+                                           formatValue(tree.baseTotal, tree.unit) +
+                                           " \xe2\x86\x92 " + formatValue(tree.total, tree.unit)
                                      : formatValue(tree.total, tree.unit);
-    o << "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xmlEscape(title) << "</text>";
+    o << "<text x=\"8\" y=\"20\" font-size=\"14\" font-weight=\"bold\">" << xmlEscape(title)
+      << "</text>";
     o << "<text x=\"" << width - 8 << "\" y=\"20\" text-anchor=\"end\" fill=\"#555\">"
       << xmlEscape(tree.sample + ": " + subtitle) << "</text>\n";
     auto fnv = [](const std::string& s) {
@@ -304,7 +322,8 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
             fill = "#b0b0b0";
         } else if (tree.diff) {
             double d = double(nd.value - nd.base);
-            double t = l.maxDelta > 0 ? std::clamp(std::sqrt(std::fabs(d) / l.maxDelta), 0.12, 1.0) : 0;
+            double t =
+                l.maxDelta > 0 ? std::clamp(std::sqrt(std::fabs(d) / l.maxDelta), 0.12, 1.0) : 0;
             int k = int(255 - t * 170);
             if (d > 0)
                 std::snprintf(buf, sizeof buf, "#ff%02x%02x", k, k);
@@ -316,8 +335,8 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
         } else {
             std::string pkg = nd.function.substr(0, nd.function.find('.'));
             uint32_t h = fnv(pkg);
-            std::snprintf(buf, sizeof buf, "#%02x%02x%02x", 230 + int(h % 25), 90 + int((h >> 8) % 120),
-                          40 + int((h >> 16) % 50));
+            std::snprintf(buf, sizeof buf, "#%02x%02x%02x", 230 + int(h % 25),
+                          90 + int((h >> 8) % 120), 40 + int((h >> 16) % 50));
             fill = buf;
         }
         std::string name = i == 0 ? "all" : nd.function;
@@ -325,8 +344,9 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
         if (tree.diff)
             tip += " (base " + formatValue(nd.base, tree.unit) + ")";
         double y = top + l.depth[i] * row;
-        o << "<g><title>" << xmlEscape(tip) << "</title><rect x=\"" << px << "\" y=\"" << y << "\" width=\""
-          << std::max(0.3, pw - 0.5) << "\" height=\"" << row - 1 << "\" fill=\"" << fill << "\"/>";
+        o << "<g><title>" << xmlEscape(tip) << "</title><rect x=\"" << px << "\" y=\"" << y
+          << "\" width=\"" << std::max(0.3, pw - 0.5) << "\" height=\"" << row - 1 << "\" fill=\""
+          << fill << "\"/>";
         size_t fits = pw > 24 ? size_t((pw - 6) / 6.2) : 0; // about 6 px a character
         if (fits >= 3) {
             std::string label = name;
@@ -336,7 +356,8 @@ std::string renderFlameSvg(const CallTree& tree, const std::string& title, int w
                     --cut; // not inside a UTF-8 sequence
                 label = label.substr(0, cut) + "..";
             }
-            o << "<text x=\"" << px + 3 << "\" y=\"" << y + row - 5 << "\">" << xmlEscape(label) << "</text>";
+            o << "<text x=\"" << px + 3 << "\" y=\"" << y + row - 5 << "\">" << xmlEscape(label)
+              << "</text>";
         }
         o << "</g>\n";
     }

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report/report.h"
 
-#include "import/capture_time.h"
-#include "report/chart_svg.h"
 #include "analysis/detect/detect.h"
+#include "analysis/profile/top.h"
+#include "analysis/series/series.h"
 #include "base/format.h"
 #include "base/json_writer.h"
-#include "analysis/series/series.h"
 #include "base/text_util.h"
-#include "analysis/profile/top.h"
+#include "import/capture_time.h"
+#include "report/chart_svg.h"
 
 #include <algorithm>
 #include <cmath>
@@ -104,7 +104,8 @@ void writeCounts(JsonWriter& w, Reads& read, CaseStore& store, const SnapshotInf
         w.field("gc_cycles", c.gcCycles);
     } else if (s.kind == toString(SnapshotKind::Escape)) {
         w.field("notes", c.notes);
-    } else if (s.kind == toString(SnapshotKind::Metrics) || s.kind == toString(SnapshotKind::Expvar)) {
+    } else if (s.kind == toString(SnapshotKind::Metrics) ||
+               s.kind == toString(SnapshotKind::Expvar)) {
         w.field("metrics", c.metrics);
     } else {
         w.field("samples", c.samples);
@@ -155,7 +156,8 @@ Result<std::string> caseInfoText(CaseStore& store) {
     auto snaps = read(store.snapshots());
     auto sources = read(store.sources());
     // Names and files come from captures: escaped for the terminal that shows them.
-    out += "case: " + terminalSafe(store.path()) + " (schema " + std::to_string(read(store.schemaVersion())) + ")\n";
+    out += "case: " + terminalSafe(store.path()) + " (schema " +
+           std::to_string(read(store.schemaVersion())) + ")\n";
     out += "sources: " + std::to_string(sources.size()) + " files\n";
     out += "targets:\n";
     for (const auto& t : targets) {
@@ -170,8 +172,8 @@ Result<std::string> caseInfoText(CaseStore& store) {
     }
     out += "snapshots:\n";
     for (const auto& [kind, k] : summarize(snaps)) {
-        out += "  " + terminalSafe(kind) + ": " + std::to_string(k.count) + ", " + formatTimeIso(k.first) +
-               " .. " + formatTimeIso(k.last) + " (time from ";
+        out += "  " + terminalSafe(kind) + ": " + std::to_string(k.count) + ", " +
+               formatTimeIso(k.first) + " .. " + formatTimeIso(k.last) + " (time from ";
         bool first = true;
         for (const auto& [src, n] : k.timeSources) {
             out += (first ? "" : ", ") + src + " " + std::to_string(n);
@@ -226,7 +228,10 @@ Result<std::string> caseInfoJson(CaseStore& store) {
 void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
     w.key("findings").beginArray();
     for (const auto& f : findings) {
-        w.beginObject().field("kind", toString(f.kind)).field("severity", toString(f.severity)).field("target", f.target);
+        w.beginObject()
+            .field("kind", toString(f.kind))
+            .field("severity", toString(f.severity))
+            .field("target", f.target);
         w.field("title", f.title).field("summary", f.summary);
         w.key("evidence").beginObject();
         w.key("numbers").beginObject();
@@ -247,7 +252,10 @@ void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
         w.endObject().endObject();
         w.key("sites").beginArray();
         for (const auto& site : f.sites) {
-            w.beginObject().field("function", site.function).field("file", site.file).field("line", site.line);
+            w.beginObject()
+                .field("function", site.function)
+                .field("file", site.file)
+                .field("line", site.line);
             if (site.bytes)
                 w.field("bytes", site.bytes);
             w.field("note", site.note).endObject();
@@ -331,7 +339,8 @@ std::vector<ChartSpec> findingCharts(const Finding& f) {
     std::vector<ChartSpec> out;
     for (const auto& s : f.series) {
         std::string unit = s.unit.empty() ? "count" : s.unit;
-        auto it = std::find_if(out.begin(), out.end(), [&](const ChartSpec& c) { return c.unit == unit; });
+        auto it = std::find_if(out.begin(), out.end(),
+                               [&](const ChartSpec& c) { return c.unit == unit; });
         if (it == out.end()) {
             ChartSpec c;
             c.title = f.title + (out.empty() ? "" : " (" + unit + ")");
@@ -414,8 +423,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     for (const auto& f : findings) {
         ++n;
         out += "### " + std::to_string(n) + ". " + md(f.title) + "\n\n";
-        out += code(toString(f.kind)) + " · **" + md(toString(f.severity)) + "**" + (targets.size() > 1 ? " · " + md(f.target) : "") +
-               "\n\n";
+        out += code(toString(f.kind)) + " · **" + md(toString(f.severity)) + "**" +
+               (targets.size() > 1 ? " · " + md(f.target) : "") + "\n\n";
         out += md(f.summary) + "\n\n";
         int c = 0;
         for (const auto& chart : findingCharts(f)) {
@@ -435,8 +444,10 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         if (!f.sites.empty()) {
             out += "| site | where | bytes | why |\n|---|---|---:|---|\n";
             for (const auto& s : f.sites)
-                out += "| " + codeCell(s.function) + " | " + md(s.file) + ":" + std::to_string(s.line) + " | " +
-                       (s.bytes ? formatValue(s.bytes, "bytes") : std::string()) + " | " + md(s.note) + " |\n";
+                out += "| " + codeCell(s.function) + " | " + md(s.file) + ":" +
+                       std::to_string(s.line) + " | " +
+                       (s.bytes ? formatValue(s.bytes, "bytes") : std::string()) + " | " +
+                       md(s.note) + " |\n";
             out += "\n";
         }
         if (!f.hosts.empty()) {
@@ -463,8 +474,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     if (!notes.empty()) {
         out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
         for (const auto& a : notes)
-            out += "| " + formatTimeIso(a.timeNs) + " | " + (a.series.empty() ? "" : codeCell(a.series)) + " | " +
-                   md(a.text) + " |\n";
+            out += "| " + formatTimeIso(a.timeNs) + " | " +
+                   (a.series.empty() ? "" : codeCell(a.series)) + " | " + md(a.text) + " |\n";
     }
     if (opts.chartFile) {
         out += "\n## Key series\n\n";
@@ -490,9 +501,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         const auto& b = inuse->points.back();
         out += "\n## Heap in use\n\n";
         out += "From " + formatValue(int64_t(a.value), "bytes") + " to " +
-               formatValue(int64_t(b.value), "bytes") + " over " +
-               duration(b.timeNs - a.timeNs) + " (" +
-               (b.value >= a.value ? "+" : "-") +
+               formatValue(int64_t(b.value), "bytes") + " over " + duration(b.timeNs - a.timeNs) +
+               " (" + (b.value >= a.value ? "+" : "-") +
                formatValue(int64_t(std::abs(b.value - a.value)), "bytes") + ").\n\n";
         out += "| time | in use |";
         for (const auto* s : sites)
@@ -506,8 +516,10 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
             out += "| " + formatTimeIso(p.timeNs) + " | " + formatValue(int64_t(p.value), "bytes") +
                    " |";
             for (const auto* s : sites)
-                out += " " + (i < s->points.size() ? formatValue(int64_t(s->points[i].value), "bytes")
-                                                   : std::string("")) + " |";
+                out += " " +
+                       (i < s->points.size() ? formatValue(int64_t(s->points[i].value), "bytes")
+                                             : std::string("")) +
+                       " |";
             out += "\n";
         }
 
@@ -528,7 +540,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
                 before[r.function] = r.flat;
             out += "\n## Top allocation sites at " + formatTimeIso(heapSnaps.back().timeNs) +
                    " (inuse_space)\n\n";
-            out += "| site | flat | flat% | cum | since first snapshot |\n|---|---:|---:|---:|---:|\n";
+            out +=
+                "| site | flat | flat% | cum | since first snapshot |\n|---|---:|---:|---:|---:|\n";
             int n = 0;
             for (const auto& r : top.rows) {
                 if (r.flat == 0 || n++ >= 10)
@@ -563,14 +576,18 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
             const auto& g = groups[i];
             out += "- **" + std::to_string(g.count) + "** " + code(g.state) +
                    (g.role.empty() ? "" : " (" + md(g.role) + ")") + ": " +
-                   code(g.stack.empty() ? std::string("?") : g.stack.back().substr(0, g.stack.back().find(' '))) +
-                   (g.createdBy.empty() ? "" : ", created by " + code(g.createdBy.substr(0, g.createdBy.find(' ')))) +
+                   code(g.stack.empty() ? std::string("?")
+                                        : g.stack.back().substr(0, g.stack.back().find(' '))) +
+                   (g.createdBy.empty()
+                        ? ""
+                        : ", created by " + code(g.createdBy.substr(0, g.createdBy.find(' ')))) +
                    "\n";
         }
     }
     auto fs = read(fdSeries(store));
     if (!fs.empty()) {
-        out += "\n## Open files and sockets\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
+        out += "\n## Open files and sockets\n\n| series | first | last | change "
+               "|\n|---|---:|---:|---:|\n";
         for (const auto& s : fs) {
             if (s.points.empty() || s.labels.count("type"))
                 continue;
@@ -596,17 +613,22 @@ Result<std::string> reportHtml(CaseStore& store) {
     auto targets = read(store.targets());
     auto snaps = read(store.snapshots());
     auto findings = read(detectFindings(store));
-    std::string h = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-                    "<title>memscope report</title>\n<style>\n"
-                    "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}\n"
-                    "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}\n"
-                    ".finding{border:1px solid #ddd;border-left:6px solid #999;padding:.6em 1em;margin:1.2em 0}\n"
-                    ".critical{border-left-color:#c62828}.warning{border-left-color:#ef6c00}.info{border-left-color:#1565c0}\n"
-                    ".sev{font-weight:bold;text-transform:uppercase;font-size:.8em}\n"
-                    "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:.2em .6em;"
-                    "text-align:left;font-size:.9em}td.num{text-align:right}\ncode{background:#f4f4f4;padding:0 .2em}\n"
-                    "</style></head><body>\n<h1>memscope report</h1>\n<p>Case: <code>" +
-                    xmlEscape(store.path()) + "</code></p>\n<ul>\n";
+    std::string h =
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+        "<title>memscope report</title>\n<style>\n"
+        "body{font-family:sans-serif;max-width:980px;margin:2em auto;color:#222;line-height:1.45}\n"
+        "h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}\n"
+        ".finding{border:1px solid #ddd;border-left:6px solid #999;padding:.6em 1em;margin:1.2em "
+        "0}\n"
+        ".critical{border-left-color:#c62828}.warning{border-left-color:#ef6c00}.info{border-left-"
+        "color:#1565c0}\n"
+        ".sev{font-weight:bold;text-transform:uppercase;font-size:.8em}\n"
+        "table{border-collapse:collapse;margin:.6em 0}td,th{border:1px solid #ddd;padding:.2em "
+        ".6em;"
+        "text-align:left;font-size:.9em}td.num{text-align:right}\ncode{background:#f4f4f4;padding:"
+        "0 .2em}\n"
+        "</style></head><body>\n<h1>memscope report</h1>\n<p>Case: <code>" +
+        xmlEscape(store.path()) + "</code></p>\n<ul>\n";
     for (const auto& t : targets)
         h += "<li>Target: <b>" + xmlEscape(targetLine(t)) + "</b></li>\n";
     if (!snaps.empty()) {
@@ -619,17 +641,18 @@ Result<std::string> reportHtml(CaseStore& store) {
     if (findings.empty())
         h += "<p>None: no leak pattern memscope knows shows in these captures.</p>\n";
     for (const auto& f : findings) {
-        h += "<div class=\"finding " + xmlEscape(toString(f.severity)) + "\">\n<p><span class=\"sev\">" +
-             xmlEscape(toString(f.severity)) + "</span> · <code>" + xmlEscape(toString(f.kind)) + "</code>" +
-             (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" + xmlEscape(f.title) +
-             "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
+        h += "<div class=\"finding " + xmlEscape(toString(f.severity)) +
+             "\">\n<p><span class=\"sev\">" + xmlEscape(toString(f.severity)) + "</span> · <code>" +
+             xmlEscape(toString(f.kind)) + "</code>" +
+             (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" +
+             xmlEscape(f.title) + "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
         for (const auto& chart : findingCharts(f))
             h += renderChartSvg(chart);
         if (!f.numbers.empty()) {
             h += "<table><tr><th>evidence</th><th>value</th></tr>\n";
             for (const auto& [k, v] : f.numbers)
-                h += "<tr><td>" + xmlEscape(k) + "</td><td class=\"num\">" + xmlEscape(numberText(k, v)) +
-                     "</td></tr>\n";
+                h += "<tr><td>" + xmlEscape(k) + "</td><td class=\"num\">" +
+                     xmlEscape(numberText(k, v)) + "</td></tr>\n";
             h += "</table>\n";
         }
         if (!f.sites.empty()) {
@@ -637,8 +660,8 @@ Result<std::string> reportHtml(CaseStore& store) {
             for (const auto& s : f.sites)
                 h += "<tr><td><code>" + xmlEscape(s.function) + "</code></td><td>" +
                      xmlEscape(s.file + ":" + std::to_string(s.line)) + "</td><td class=\"num\">" +
-                     (s.bytes ? xmlEscape(formatValue(s.bytes, "bytes")) : std::string()) + "</td><td>" +
-                     xmlEscape(s.note) + "</td></tr>\n";
+                     (s.bytes ? xmlEscape(formatValue(s.bytes, "bytes")) : std::string()) +
+                     "</td><td>" + xmlEscape(s.note) + "</td></tr>\n";
             h += "</table>\n";
         }
         if (!f.hosts.empty() || !f.goroutineGroups.empty()) {
@@ -655,8 +678,8 @@ Result<std::string> reportHtml(CaseStore& store) {
     if (!notes.empty()) {
         h += "<h2>Annotations</h2>\n<table><tr><th>time</th><th>series</th><th>note</th></tr>\n";
         for (const auto& a : notes)
-            h += "<tr><td>" + xmlEscape(formatTimeIso(a.timeNs)) + "</td><td><code>" + xmlEscape(a.series) +
-                 "</code></td><td>" + xmlEscape(a.text) + "</td></tr>\n";
+            h += "<tr><td>" + xmlEscape(formatTimeIso(a.timeNs)) + "</td><td><code>" +
+                 xmlEscape(a.series) + "</code></td><td>" + xmlEscape(a.text) + "</td></tr>\n";
         h += "</table>\n";
     }
     auto charts = keyCharts(read, store);
@@ -669,12 +692,14 @@ Result<std::string> reportHtml(CaseStore& store) {
             h += renderChartSvg(c) + "\n";
         }
     }
-    h += "<h2>Snapshots</h2>\n<table><tr><th>id</th><th>kind</th><th>time</th><th>time from</th><th>file</th></tr>\n";
+    h += "<h2>Snapshots</h2>\n<table><tr><th>id</th><th>kind</th><th>time</th><th>time "
+         "from</th><th>file</th></tr>\n";
     for (const auto& s : snaps)
-        h += "<tr><td class=\"num\">" + std::to_string(s.id) + "</td><td>" + xmlEscape(s.kind) + "</td><td>" +
-             xmlEscape(formatTimeIso(s.timeNs)) + "</td><td>" + xmlEscape(s.timeSource) + "</td><td>" +
-             xmlEscape(s.sourceName) + "</td></tr>\n";
-    h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by memscope.</p>\n</body></html>\n";
+        h += "<tr><td class=\"num\">" + std::to_string(s.id) + "</td><td>" + xmlEscape(s.kind) +
+             "</td><td>" + xmlEscape(formatTimeIso(s.timeNs)) + "</td><td>" +
+             xmlEscape(s.timeSource) + "</td><td>" + xmlEscape(s.sourceName) + "</td></tr>\n";
+    h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by "
+         "memscope.</p>\n</body></html>\n";
     if (read.error)
         return *read.error;
     return h;

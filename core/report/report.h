@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/case_store.h"
-#include "report/chart_svg.h"
 #include "analysis/detect/detect.h"
-#include <functional>
 #include "base/json_writer.h"
+#include "report/chart_svg.h"
+#include "store/case_store.h"
+#include <functional>
 
 #include <string>
 

@@ -5,21 +5,21 @@
 // readers_sockets.cpp already have).
 #include "store/case_store.h"
 
+#include "base/sha256.h"
+#include "formats/pprof/pprof_reader.h"
 #include "import/capture_time.h"
+#include "io/chunk_compressor.h"
 #include "store/case_validate.h"
 #include "store/db.h"
-#include "io/chunk_compressor.h"
-#include "formats/pprof/pprof_reader.h"
-#include "base/sha256.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
-#include <thread>
-#include <unistd.h>
 #include <map>
 #include <sqlite3.h>
+#include <thread>
+#include <unistd.h>
 #include <unordered_map>
 
 namespace memscope {
@@ -332,7 +332,9 @@ struct SchemaObject {
 std::string normalizeSql(std::string_view sql) {
     std::string out;
     bool pendingSpace = false;
-    auto isWord = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80); };
+    auto isWord = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || (c & 0x80);
+    };
     auto emit = [&](char c) {
         if (pendingSpace && !out.empty() && isWord(out.back()) && isWord(c))
             out += ' ';
@@ -354,7 +356,8 @@ std::string normalizeSql(std::string_view sql) {
             pendingSpace = true;
         } else if (c == '\'') { // a literal, verbatim ('' escapes a quote)
             size_t j = i + 1;
-            while (j < sql.size() && !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\'')))
+            while (j < sql.size() &&
+                   !(sql[j] == '\'' && (j + 1 >= sql.size() || sql[j + 1] != '\'')))
                 j += sql[j] == '\'' ? 2 : 1;
             emit('\'');
             out.append(sql.substr(i + 1, std::min(j, sql.size()) - i - 1));
@@ -384,7 +387,8 @@ std::string lower(std::string s) {
 
 Result<std::vector<SchemaObject>> schemaObjects(Db& db) {
     std::vector<SchemaObject> out;
-    Stmt s(db, "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name");
+    Stmt s(db,
+           "SELECT type, name, tbl_name, COALESCE(sql, '') FROM sqlite_master ORDER BY type, name");
     if (auto st = s.each([&] {
             out.push_back({s.text(0), lower(s.text(1)), lower(s.text(2)), normalizeSql(s.text(3))});
         });
@@ -424,9 +428,14 @@ Status checkSchemaIsOurs(Db& db, int64_t version) {
     }
     auto have = schemaObjects(db);
     if (!have)
-        return Error{ErrorCode::Database, "cannot read the case's schema: " + have.error().message, db.path(),
-                     {}, {}};
-    auto sameName = [](const SchemaObject& a, const SchemaObject& b) { return a.type == b.type && a.name == b.name; };
+        return Error{ErrorCode::Database,
+                     "cannot read the case's schema: " + have.error().message,
+                     db.path(),
+                     {},
+                     {}};
+    auto sameName = [](const SchemaObject& a, const SchemaObject& b) {
+        return a.type == b.type && a.name == b.name;
+    };
     std::vector<std::string> problems;
     for (const auto& h : *have) {
         bool named = false, same = false;
@@ -444,7 +453,8 @@ Status checkSchemaIsOurs(Db& db, int64_t version) {
     }
     if (exact)
         for (const auto& w : wanted.front())
-            if (std::none_of(have->begin(), have->end(), [&](const SchemaObject& h) { return sameName(w, h); }))
+            if (std::none_of(have->begin(), have->end(),
+                             [&](const SchemaObject& h) { return sameName(w, h); }))
                 problems.push_back(w.type + " " + w.name + " is missing");
     if (problems.empty())
         return {};
@@ -454,9 +464,11 @@ Status checkSchemaIsOurs(Db& db, int64_t version) {
     if (problems.size() > 20)
         list += "; and " + std::to_string(problems.size() - 20) + " more";
     return Error{ErrorCode::Format,
-                 "the case's schema is not the one memscope writes for version " + std::to_string(version) +
-                     ", refusing to open it: " + list,
-                 db.path(), {}, {}};
+                 "the case's schema is not the one memscope writes for version " +
+                     std::to_string(version) + ", refusing to open it: " + list,
+                 db.path(),
+                 {},
+                 {}};
 }
 
 void putVarint(std::string& out, uint64_t v) {
@@ -598,7 +610,11 @@ public:
         }
         Stmt s(m_db, "INSERT INTO snapshots(source_id, target_id, kind, time_ns, time_source, "
                      "duration_ns) VALUES(?,?,?,?,?,?)");
-        s.bind(1, m_sourceId).bind(2, *target).bind(3, toString(d.kind)).bind(4, t).bind(5, timeSource);
+        s.bind(1, m_sourceId)
+            .bind(2, *target)
+            .bind(3, toString(d.kind))
+            .bind(4, t)
+            .bind(5, timeSource);
         s.bind(6, d.durationNs);
         if (auto st = s.exec(); !st)
             return st.error();
@@ -834,7 +850,9 @@ public:
         constexpr size_t kPart = 64u << 20;
         Stmt part(m_db, "INSERT INTO heapdump_graph VALUES(?,?,?)");
         for (size_t off = 0, seq = 0; off < graphBlob.size() || seq == 0; off += kPart, ++seq) {
-            part.bind(1, snapshotId).bind(2, int64_t(seq)).bindBlob(3, graphBlob.substr(off, kPart));
+            part.bind(1, snapshotId)
+                .bind(2, int64_t(seq))
+                .bindBlob(3, graphBlob.substr(off, kPart));
             if (auto st = part.exec(); !st)
                 return st;
         }
@@ -869,7 +887,8 @@ public:
             const auto* r = rowOf[b];
             sites.bind(1, snapshotId).bind(2, int64_t(b)).bind(3, node).bind(4, int64_t(bk.size));
             sites.bind(5, int64_t(bk.allocs)).bind(6, int64_t(bk.frees));
-            sites.bind(7, int64_t(r ? r->sampledObjects : 0)).bind(8, int64_t(r ? r->sampledBytes : 0));
+            sites.bind(7, int64_t(r ? r->sampledObjects : 0))
+                .bind(8, int64_t(r ? r->sampledBytes : 0));
             sites.bind(9, int64_t(r ? r->retainedBytes : 0));
             if (auto st = sites.exec(); !st)
                 return st;
@@ -883,9 +902,12 @@ public:
         }
         // A finalizer named in one dump (its function was on a stack) names it
         // in the others too: same PC, same program.
-        Stmt known(m_db, "SELECT function FROM heapdump_finalizers WHERE pc = ? AND function NOT LIKE 'fn 0x%'"
-                         " LIMIT 1");
-        Stmt renameFin(m_db, "UPDATE heapdump_finalizers SET function = ?1 WHERE pc = ?2 AND function = ?3");
+        Stmt known(
+            m_db,
+            "SELECT function FROM heapdump_finalizers WHERE pc = ? AND function NOT LIKE 'fn 0x%'"
+            " LIMIT 1");
+        Stmt renameFin(
+            m_db, "UPDATE heapdump_finalizers SET function = ?1 WHERE pc = ?2 AND function = ?3");
         Stmt renameRoot(m_db, "UPDATE heapdump_roots SET name = ?1 WHERE name = ?2 AND kind IN"
                               " ('finalizer', 'queued_finalizer')");
         std::map<std::string, std::string> renamed;
@@ -912,7 +934,8 @@ public:
             }
         }
         if (!renamed.empty()) {
-            Stmt fix(m_db, "UPDATE heapdump_roots SET name = ?1 WHERE snapshot_id = ?2 AND name = ?3");
+            Stmt fix(m_db,
+                     "UPDATE heapdump_roots SET name = ?1 WHERE snapshot_id = ?2 AND name = ?3");
             for (const auto& [from, to] : renamed)
                 if (auto r = fix.bind(1, to).bind(2, snapshotId).bind(3, from).exec(); !r)
                     return r;
@@ -922,7 +945,9 @@ public:
             auto alias = renamed.find(f.function);
             fin.bind(1, snapshotId).bind(2, alias == renamed.end() ? f.function : alias->second);
             fin.bind(3, int64_t(f.pc));
-            fin.bind(4, int64_t(f.registered)).bind(5, int64_t(f.queued)).bind(6, int64_t(f.retainedBytes));
+            fin.bind(4, int64_t(f.registered))
+                .bind(5, int64_t(f.queued))
+                .bind(6, int64_t(f.retainedBytes));
             if (auto st = fin.exec(); !st)
                 return st;
         }
@@ -1025,11 +1050,14 @@ private:
         if (!m_findFunction.valid()) {
             m_findFunction = m_db.prepare("SELECT id FROM functions WHERE name_id = ? AND "
                                           "system_name_id = ? AND file_id = ? AND start_line = ?");
-            m_addFunction = m_db.prepare(
-                "INSERT INTO functions(name_id, system_name_id, file_id, start_line) VALUES(?,?,?,?)");
+            m_addFunction = m_db.prepare("INSERT INTO functions(name_id, system_name_id, file_id, "
+                                         "start_line) VALUES(?,?,?,?)");
         }
         int64_t id;
-        m_findFunction.bind(1, key.name).bind(2, key.systemName).bind(3, key.file).bind(4, key.startLine);
+        m_findFunction.bind(1, key.name)
+            .bind(2, key.systemName)
+            .bind(3, key.file)
+            .bind(4, key.startLine);
         auto found = m_findFunction.next();
         if (!found)
             return found.error();
@@ -1083,7 +1111,8 @@ private:
         if (auto it = m_stacks.find(key); it != m_stacks.end())
             return it->second;
         if (!m_findStack.valid()) {
-            m_findStack = m_db.prepare("SELECT id FROM stacks WHERE parent_id = ? AND frame_id = ?");
+            m_findStack =
+                m_db.prepare("SELECT id FROM stacks WHERE parent_id = ? AND frame_id = ?");
             m_addStack = m_db.prepare("INSERT INTO stacks(parent_id, frame_id) VALUES(?,?)");
         }
         if (m_firstNewStack < 0) {
@@ -1158,7 +1187,8 @@ Status CaseStore::initSchema(bool readOnly) {
         if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
             return Error{ErrorCode::Busy, "cannot read the case (" + why + ")", m_path, {}, {}};
         if (code == SQLITE_NOTADB)
-            return Error{ErrorCode::Database, "not a memscope case (not a SQLite database)", m_path, {}, {}};
+            return Error{
+                ErrorCode::Database, "not a memscope case (not a SQLite database)", m_path, {}, {}};
         if (code == SQLITE_CORRUPT)
             return Error{ErrorCode::Database, "damaged case (" + why + ")", m_path, {}, {}};
         if (code == SQLITE_CANTOPEN || code == SQLITE_READONLY)
@@ -1204,17 +1234,23 @@ Status CaseStore::initSchema(bool readOnly) {
             return Error{ErrorCode::Database,
                          "a SQLite database, but not a memscope case (application_id " +
                              std::to_string(appId) + ")",
-                         m_path, {}, {}};
+                         m_path,
+                         {},
+                         {}};
         if (version > kSchemaVersion)
             return Error{ErrorCode::Unsupported,
                          "case schema version " + std::to_string(version) +
                              " is newer than this memscope reads (" +
                              std::to_string(kSchemaVersion) + "); upgrade memscope",
-                         m_path, {}, {}};
+                         m_path,
+                         {},
+                         {}};
         if (version < 1)
             return Error{ErrorCode::Unsupported,
                          "case schema version " + std::to_string(version) + " is not supported",
-                         m_path, {}, {}};
+                         m_path,
+                         {},
+                         {}};
         // Before anything is written or read: the schema must be ours.
         if (auto st = checkSchemaIsOurs(*m_db, version); !st)
             return st;
@@ -1227,7 +1263,9 @@ Status CaseStore::initSchema(bool readOnly) {
                 return Error{ErrorCode::Unsupported,
                              "case schema version " + std::to_string(version) +
                                  " needs an upgrade; open it writable once",
-                             m_path, {}, {}};
+                             m_path,
+                             {},
+                             {}};
             Transaction tx(*m_db);
             if (!tx.begun())
                 return tx.begun();
@@ -1236,7 +1274,9 @@ Status CaseStore::initSchema(bool readOnly) {
                     return Error{ErrorCode::Database,
                                  "migrating the case to schema " + std::to_string(v + 1) + ": " +
                                      st.error().message,
-                                 m_path, {}, {}};
+                                 m_path,
+                                 {},
+                                 {}};
             std::string pragma = "PRAGMA user_version=" + std::to_string(kSchemaVersion);
             if (auto st = m_db->exec(pragma.c_str()); !st)
                 return st;
@@ -1249,7 +1289,7 @@ Status CaseStore::initSchema(bool readOnly) {
             return st;
     }
     (void)m_db->exec(readOnly ? "PRAGMA cache_size=-65536; PRAGMA query_only=ON;"
-                             : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
+                              : "PRAGMA foreign_keys=ON; PRAGMA cache_size=-65536;");
     return {};
 }
 
@@ -1257,7 +1297,8 @@ namespace {
 constexpr size_t kDeferShaBytes = 8u << 20;
 
 // The capture time a file would get when its data has none.
-std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::string& name, int64_t mtimeNs) {
+std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::string& name,
+                                    int64_t mtimeNs) {
     if (timeSource == "filename")
         return timeFromFileName(name);
     if (timeSource == "mtime")
@@ -1266,13 +1307,14 @@ std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::st
 }
 } // namespace
 
-Result<std::optional<std::string>> CaseStore::sameCapture(const std::string& sha, const SourceFile& src,
-                                                  const ImportOptions& opts) {
+Result<std::optional<std::string>>
+CaseStore::sameCapture(const std::string& sha, const SourceFile& src, const ImportOptions& opts) {
     // Per earlier source with these bytes: does every snapshot's time come out
     // the same for this file, for the same program?
-    Stmt q(*m_db, "SELECT so.id, so.format, so.name, so.mtime_ns, sn.time_source, t.name FROM sources so"
-                 " JOIN snapshots sn ON sn.source_id = so.id JOIN targets t ON t.id = sn.target_id"
-                 " WHERE so.sha256 = ? ORDER BY so.id");
+    Stmt q(*m_db,
+           "SELECT so.id, so.format, so.name, so.mtime_ns, sn.time_source, t.name FROM sources so"
+           " JOIN snapshots sn ON sn.source_id = so.id JOIN targets t ON t.id = sn.target_id"
+           " WHERE so.sha256 = ? ORDER BY so.id");
     q.bind(1, sha);
     int64_t current = 0;
     bool same = false;
@@ -1364,7 +1406,8 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     Importer* importer = ImporterRegistry::instance().detect(src.head);
     if (!importer) {
         out.status = ImportStatus::Skipped;
-        out.error = Error{ErrorCode::Unsupported, "not a capture format memscope reads", path, 0, {}};
+        out.error =
+            Error{ErrorCode::Unsupported, "not a capture format memscope reads", path, 0, {}};
         return out;
     }
     out.format = importer->format();
@@ -1375,7 +1418,7 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     if (!tx.begun())
         return fail(tx.begun().error());
     Stmt ins(*m_db, "INSERT INTO sources(name, path, size, sha256, format, compression, mtime_ns, "
-                   "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
+                    "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
     // Until its checksum is known, a row's sha256 is a unique placeholder.
     ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size()));
     ins.bind(4, deferSha ? "pending:" + std::to_string(nowNs()) + ":" + path : sha);
@@ -1428,7 +1471,8 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
         } catch (const std::bad_alloc&) {
             return makeError(ErrorCode::Limit, "out of memory while reading the file");
         } catch (const std::exception& ex) {
-            return makeError(ErrorCode::Format, std::string("internal error while reading the file: ") + ex.what());
+            return makeError(ErrorCode::Format,
+                             std::string("internal error while reading the file: ") + ex.what());
         }
     }();
     if (auto st = imported; !st) {
@@ -1453,7 +1497,8 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     // transaction rolls back); else a new time point sharing their bytes.
     bool bytesKept = false;
     {
-        Stmt earlier(*m_db, "SELECT id, format FROM sources WHERE sha256 = ?1 AND id <> ?2 ORDER BY id");
+        Stmt earlier(*m_db,
+                     "SELECT id, format FROM sources WHERE sha256 = ?1 AND id <> ?2 ORDER BY id");
         earlier.bind(1, sha).bind(2, sourceId);
         Stmt unmatched(*m_db, R"SQL(
 SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
@@ -1467,7 +1512,8 @@ SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
             bytesKept = true;
             unmatched.bind(1, sourceId).bind(2, earlier.i64(0));
             if (unmatched.step() != Step::Row)
-                return fail(unmatched.status() ? m_db->error("comparing snapshots") : unmatched.status().error());
+                return fail(unmatched.status() ? m_db->error("comparing snapshots")
+                                               : unmatched.status().error());
             if (unmatched.i64(0) == 0) {
                 out.status = ImportStatus::Duplicate;
                 out.format = earlier.text(1);
@@ -1487,11 +1533,15 @@ SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
             return fail(chunks.error());
         Stmt blob(*m_db, "INSERT INTO source_chunks VALUES(?,?,?)");
         for (size_t seq = 0; seq < chunks->size(); ++seq)
-            if (auto st = blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, (*chunks)[seq]).exec(); !st)
+            if (auto st =
+                    blob.bind(1, sourceId).bind(2, int64_t(seq)).bindBlob(3, (*chunks)[seq]).exec();
+                !st)
                 return fail(st.error());
         decoded = compressor.decodedBytes();
     } else {
-        Stmt size(*m_db, "SELECT decoded_size FROM sources WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1");
+        Stmt size(
+            *m_db,
+            "SELECT decoded_size FROM sources WHERE sha256 = ? AND id <> ? ORDER BY id LIMIT 1");
         auto row = size.bind(1, sha).bind(2, sourceId).next();
         if (!row)
             return fail(row.error());
@@ -1525,10 +1575,10 @@ Result<std::vector<TargetInfo>> CaseStore::targets() {
 Result<std::vector<SourceInfo>> CaseStore::sources() {
     std::vector<SourceInfo> out;
     Stmt s(*m_db, "SELECT id, name, path, sha256, format, compression, size, imported_at_ns "
-                 "FROM sources ORDER BY id");
+                  "FROM sources ORDER BY id");
     while (s.step() == Step::Row)
-        out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.i64(6),
-                       s.i64(7)});
+        out.push_back(
+            {s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.i64(6), s.i64(7)});
     if (!s.status())
         return s.status().error();
     return out;
@@ -1536,35 +1586,38 @@ Result<std::vector<SourceInfo>> CaseStore::sources() {
 
 Result<std::vector<SnapshotInfo>> CaseStore::snapshots(const std::string& kind) {
     std::vector<SnapshotInfo> out;
-    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-                 " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-                 " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
+    Stmt s(*m_db,
+           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
+           " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
     s.bind(1, kind);
     while (s.step() == Step::Row)
-        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
-                       s.text(7)});
+        out.push_back(
+            {s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6), s.text(7)});
     if (!s.status())
         return s.status().error();
     return out;
 }
 
 Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
-    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-                 " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-                 " WHERE sn.id = ?");
+    Stmt s(*m_db,
+           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
+           " WHERE sn.id = ?");
     s.bind(1, id);
     auto row = s.next();
     if (!row)
         return row.error();
     if (!*row)
         return std::optional<SnapshotInfo>();
-    return std::optional<SnapshotInfo>(SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4),
-                                                    s.text(5), s.i64(6), s.text(7)});
+    return std::optional<SnapshotInfo>(SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3),
+                                                    s.i64(4), s.text(5), s.i64(6), s.text(7)});
 }
 
 Result<std::vector<SampleTypeTotal>> CaseStore::sampleTypes(int64_t snapshotId) {
     std::vector<SampleTypeTotal> out;
-    Stmt s(*m_db, "SELECT idx, type, unit, total FROM sample_types WHERE snapshot_id = ? ORDER BY idx");
+    Stmt s(*m_db,
+           "SELECT idx, type, unit, total FROM sample_types WHERE snapshot_id = ? ORDER BY idx");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row)
         out.push_back({int(s.i64(0)), s.text(1), s.text(2), s.i64(3)});
@@ -1598,8 +1651,8 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
                 return bytes.error();
             auto p = parsePprof(*bytes);
             if (!p)
-                return p.error().withFile(m_path + " (source " + std::to_string(sn->sourceId) + ", " +
-                                          sn->sourceName + ")");
+                return p.error().withFile(m_path + " (source " + std::to_string(sn->sourceId) +
+                                          ", " + sn->sourceName + ")");
             p->timeNanos = sn->timeNs;
             p->durationNanos = sn->durationNs;
             return p;
@@ -1612,14 +1665,17 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     Profile p;
     {
         Stmt m(*m_db, "SELECT period, period_type, period_unit, default_sample, drop_frames, "
-                     "keep_frames, comments FROM profile_meta WHERE snapshot_id = ?");
+                      "keep_frames, comments FROM profile_meta WHERE snapshot_id = ?");
         m.bind(1, snapshotId);
         auto row = m.next();
         if (!row)
             return row.error();
         if (!*row)
             return Error{ErrorCode::Usage,
-                         "snapshot " + std::to_string(snapshotId) + " has no profile", m_path, {}, {}};
+                         "snapshot " + std::to_string(snapshotId) + " has no profile",
+                         m_path,
+                         {},
+                         {}};
         p.period = m.i64(0);
         p.periodType = {m.text(1), m.text(2)};
         p.defaultSampleType = m.text(3);
@@ -1648,8 +1704,9 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     for (const auto& t : *types)
         p.sampleTypes.push_back({t.type, t.unit});
     {
-        Stmt m(*m_db, "SELECT memory_start, memory_limit, file_offset, file, build_id, has_functions"
-                     " FROM mappings WHERE snapshot_id = ? ORDER BY idx");
+        Stmt m(*m_db,
+               "SELECT memory_start, memory_limit, file_offset, file, build_id, has_functions"
+               " FROM mappings WHERE snapshot_id = ? ORDER BY idx");
         m.bind(1, snapshotId);
         while (m.step() == Step::Row)
             p.mappings.push_back({uint64_t(m.i64(0)), uint64_t(m.i64(1)), uint64_t(m.i64(2)),
@@ -1664,11 +1721,11 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     // than the leaves, one scan of it is cheaper than a lookup per node.
     struct Node {
         int64_t parent, frameId;
-        uint32_t frame = 0;      // index into `frames`
-        int8_t run = -1;         // the run starting here: -1 not yet resolved, 0 inlined
-                                 // frames up to the root (no location), 1 closed
-        uint32_t location = 0;   // of a closed run
-        Node* above = nullptr;   // the node above a closed run, if any
+        uint32_t frame = 0;    // index into `frames`
+        int8_t run = -1;       // the run starting here: -1 not yet resolved, 0 inlined
+                               // frames up to the root (no location), 1 closed
+        uint32_t location = 0; // of a closed run
+        Node* above = nullptr; // the node above a closed run, if any
     };
     std::unordered_map<int64_t, Node> nodes;
     {
@@ -1683,7 +1740,9 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
         if (!maxRow)
             return maxRow.error();
         int64_t maxId = *maxRow;
-        struct Link { int64_t parent, frameId; };
+        struct Link {
+            int64_t parent, frameId;
+        };
         // Walks up from each leaf until a node already gathered or the root.
         // A parent's id is smaller than its child's (stacks are interned
         // parent first): a case where it is not would make a walk loop.
@@ -1697,9 +1756,12 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
                         break;
                     if (link->parent < 0 || link->parent >= n) {
                         damaged = Error{ErrorCode::Format,
-                                        "damaged case: table stacks, row id " + std::to_string(n) + ": parent_id " +
-                                            std::to_string(link->parent) + " does not come before the node",
-                                        m_path, {}, {}};
+                                        "damaged case: table stacks, row id " + std::to_string(n) +
+                                            ": parent_id " + std::to_string(link->parent) +
+                                            " does not come before the node",
+                                        m_path,
+                                        {},
+                                        {}};
                         return;
                     }
                     nodes.emplace(n, Node{link->parent, link->frameId});
@@ -1735,14 +1797,19 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
         if (damaged)
             return *damaged;
     }
-    struct FrameRow { int64_t function, line; bool inlined; uint64_t address; };
+    struct FrameRow {
+        int64_t function, line;
+        bool inlined;
+        uint64_t address;
+    };
     std::vector<FrameRow> frames;
     {
         std::unordered_map<int64_t, uint32_t> frameIndex, functionIndex;
         Stmt f(*m_db, "SELECT function_id, line, inlined, address FROM frames WHERE id = ?");
-        Stmt fn(*m_db, "SELECT n.value, sn.value, fl.value, fu.start_line FROM functions fu"
-                      " JOIN strings n ON n.id = fu.name_id JOIN strings sn ON sn.id = fu.system_name_id"
-                      " JOIN strings fl ON fl.id = fu.file_id WHERE fu.id = ?");
+        Stmt fn(*m_db,
+                "SELECT n.value, sn.value, fl.value, fu.start_line FROM functions fu"
+                " JOIN strings n ON n.id = fu.name_id JOIN strings sn ON sn.id = fu.system_name_id"
+                " JOIN strings fl ON fl.id = fu.file_id WHERE fu.id = ?");
         for (auto& [id, node] : nodes) {
             if (auto it = frameIndex.find(node.frameId); it != frameIndex.end()) {
                 node.frame = it->second;
@@ -1753,20 +1820,28 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             if (!frameRow)
                 return frameRow.error();
             if (!*frameRow)
-                return Error{ErrorCode::Database, "case is inconsistent: missing frame " +
-                                                      std::to_string(node.frameId), m_path, {}, {}};
+                return Error{ErrorCode::Database,
+                             "case is inconsistent: missing frame " + std::to_string(node.frameId),
+                             m_path,
+                             {},
+                             {}};
             FrameRow row{f.i64(0), f.i64(1), f.i64(2) != 0, uint64_t(f.i64(3))};
             f.reset();
             if (row.function != 0) {
-                auto [fit, fresh] = functionIndex.emplace(row.function, uint32_t(p.functions.size()));
+                auto [fit, fresh] =
+                    functionIndex.emplace(row.function, uint32_t(p.functions.size()));
                 if (fresh) {
                     fn.bind(1, row.function);
                     auto fnRow = fn.next();
                     if (!fnRow)
                         return fnRow.error();
                     if (!*fnRow)
-                        return Error{ErrorCode::Database, "case is inconsistent: missing function " +
-                                                              std::to_string(row.function), m_path, {}, {}};
+                        return Error{ErrorCode::Database,
+                                     "case is inconsistent: missing function " +
+                                         std::to_string(row.function),
+                                     m_path,
+                                     {},
+                                     {}};
                     p.functions.push_back({fn.text(0), fn.text(1), fn.text(2), fn.i64(3)});
                     fn.reset();
                 }
@@ -1838,7 +1913,7 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     };
 
     Stmt s(*m_db, "SELECT stack_id, v0, v1, v2, v3, more, labels FROM samples WHERE snapshot_id = ?"
-                 " ORDER BY rowid");
+                  " ORDER BY rowid");
     s.bind(1, snapshotId);
     size_t nTypes = p.sampleTypes.size();
     // What the samples' stacks may add up to before the profile is refused as
@@ -1855,14 +1930,20 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             if (smp.locations.size() >= kMaxStackDepth)
                 return Error{ErrorCode::Limit,
                              "damaged case: table samples, stack_id " + std::to_string(s.i64(0)) +
-                                 " of snapshot " + std::to_string(snapshotId) + ": a stack deeper than " +
-                                 std::to_string(kMaxStackDepth) + " frames",
-                             m_path, {}, {}};
+                                 " of snapshot " + std::to_string(snapshotId) +
+                                 ": a stack deeper than " + std::to_string(kMaxStackDepth) +
+                                 " frames",
+                             m_path,
+                             {},
+                             {}};
             if (locationBudget-- == 0)
                 return Error{ErrorCode::Limit,
-                             "damaged case: table samples of snapshot " + std::to_string(snapshotId) +
+                             "damaged case: table samples of snapshot " +
+                                 std::to_string(snapshotId) +
                                  ": more stack frames than any profile holds",
-                             m_path, {}, {}};
+                             m_path,
+                             {},
+                             {}};
             smp.locations.push_back(n->location);
         }
         for (size_t i = 0; i < nTypes && i < 4; ++i)
@@ -1890,16 +1971,19 @@ Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
     if (a.text.empty())
         return makeError(ErrorCode::Usage, "an annotation needs text");
     if (a.text.size() > kMaxAnnotationBytes)
-        return makeError(ErrorCode::Limit, "an annotation holds at most " + std::to_string(kMaxAnnotationBytes >> 10) +
-                                               " KiB of text; this one has " + std::to_string(a.text.size()) +
-                                               " bytes");
+        return makeError(ErrorCode::Limit, "an annotation holds at most " +
+                                               std::to_string(kMaxAnnotationBytes >> 10) +
+                                               " KiB of text; this one has " +
+                                               std::to_string(a.text.size()) + " bytes");
     if (a.series.size() > kMaxNameBytes || a.severity.size() > kMaxNameBytes)
         return makeError(ErrorCode::Limit, "an annotation's series and severity hold at most " +
                                                std::to_string(kMaxNameBytes) + " bytes");
     if (m_db->readOnly())
-        return Error{ErrorCode::Usage, "the case is open read-only: notes cannot be saved", m_path, {}, {}};
-    Stmt s(*m_db, "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns, end_ns, severity)"
-                 " VALUES(?,?,?,?,?,?,?)");
+        return Error{
+            ErrorCode::Usage, "the case is open read-only: notes cannot be saved", m_path, {}, {}};
+    Stmt s(*m_db,
+           "INSERT INTO annotations(target_id, start_ns, ref, text, created_ns, end_ns, severity)"
+           " VALUES(?,?,?,?,?,?,?)");
     if (a.targetId)
         s.bind(1, a.targetId);
     else
@@ -1924,8 +2008,9 @@ Result<std::vector<Annotation>> CaseStore::annotations() {
     std::vector<Annotation> out;
     // Text over the cap (from a case written before it, or crafted) is cut:
     // SQLite hands over a bounded prefix, never the whole value.
-    Stmt s(*m_db, "SELECT id, COALESCE(target_id, 0), start_ns, substr(ref, 1, ?1), substr(text, 1, ?2),"
-                 " COALESCE(end_ns, 0), substr(severity, 1, ?1) FROM annotations ORDER BY start_ns, id");
+    Stmt s(*m_db,
+           "SELECT id, COALESCE(target_id, 0), start_ns, substr(ref, 1, ?1), substr(text, 1, ?2),"
+           " COALESCE(end_ns, 0), substr(severity, 1, ?1) FROM annotations ORDER BY start_ns, id");
     s.bind(1, int64_t(kMaxNameBytes)).bind(2, int64_t(kMaxAnnotationBytes));
     while (s.step() == Step::Row)
         out.push_back({s.i64(0), s.i64(1), s.i64(2), truncateUtf8(s.text(3), kMaxNameBytes),
@@ -1938,10 +2023,11 @@ Result<std::vector<Annotation>> CaseStore::annotations() {
 
 Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
     std::vector<std::string> out;
-    Stmt node(*m_db, "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
-                    " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
-                    " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
-                    " WHERE st.id = ?");
+    Stmt node(*m_db,
+              "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
+              " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
+              " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
+              " WHERE st.id = ?");
     // Parents come before their children (checked when the case opens), so
     // each step goes to a smaller id and the walk ends.
     for (int64_t id = stackId; id > 0 && out.size() < kMaxStackDepth;) {
@@ -1951,8 +2037,9 @@ Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
             return row.error();
         if (!*row)
             break;
-        out.push_back(truncateUtf8(node.text(1), kMaxNameBytes) + " " + truncateUtf8(node.text(2), kMaxNameBytes) +
-                      ":" + std::to_string(node.i64(3)));
+        out.push_back(truncateUtf8(node.text(1), kMaxNameBytes) + " " +
+                      truncateUtf8(node.text(2), kMaxNameBytes) + ":" +
+                      std::to_string(node.i64(3)));
         int64_t parent = node.i64(0);
         node.reset();
         if (parent >= id)
@@ -1963,10 +2050,11 @@ Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
 }
 
 Result<std::optional<CaseStore::HeapDumpInfo>> CaseStore::heapDump(int64_t snapshotId) {
-    Stmt s(*m_db, "SELECT go_version, ptr_size, objects, bytes, edges, reachable_objects, reachable_bytes,"
-                 " sampled_objects, sampled_bytes, sampled_retained_bytes, finalizers_registered,"
-                 " finalizers_queued, finalizer_retained_bytes, goroutines, roots, record_counts,"
-                 " symbols_from FROM heapdumps WHERE snapshot_id = ?");
+    Stmt s(*m_db,
+           "SELECT go_version, ptr_size, objects, bytes, edges, reachable_objects, reachable_bytes,"
+           " sampled_objects, sampled_bytes, sampled_retained_bytes, finalizers_registered,"
+           " finalizers_queued, finalizer_retained_bytes, goroutines, roots, record_counts,"
+           " symbols_from FROM heapdumps WHERE snapshot_id = ?");
     s.bind(1, snapshotId);
     auto row = s.next();
     if (!row)
@@ -1995,10 +2083,12 @@ Result<std::optional<CaseStore::HeapDumpInfo>> CaseStore::heapDump(int64_t snaps
     return std::optional<HeapDumpInfo>(std::move(h));
 }
 
-Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(int64_t snapshotId, size_t limit) {
+Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(int64_t snapshotId,
+                                                                     size_t limit) {
     std::vector<HeapRootRow> out;
-    Stmt s(*m_db, "SELECT idx, kind, name, detail, direct_objects, retained_bytes, retained_objects"
-                 " FROM heapdump_roots WHERE snapshot_id = ? ORDER BY retained_bytes DESC, idx LIMIT ?");
+    Stmt s(*m_db,
+           "SELECT idx, kind, name, detail, direct_objects, retained_bytes, retained_objects"
+           " FROM heapdump_roots WHERE snapshot_id = ? ORDER BY retained_bytes DESC, idx LIMIT ?");
     s.bind(1, snapshotId).bind(2, limit ? int64_t(limit) : int64_t(-1));
     while (s.step() == Step::Row)
         out.push_back({s.i64(0), s.text(1), s.text(2), s.text(3), s.i64(4), s.i64(5), s.i64(6)});
@@ -2010,11 +2100,12 @@ Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(int64_t sna
 Result<std::vector<CaseStore::HeapSiteRow>> CaseStore::heapDumpSites(int64_t snapshotId) {
     std::vector<HeapSiteRow> out;
     Stmt s(*m_db, "SELECT bucket, stack_id, size, allocs, frees, sampled_objects, sampled_bytes,"
-                 " retained_bytes FROM heapdump_sites WHERE snapshot_id = ?"
-                 " ORDER BY retained_bytes DESC, sampled_bytes DESC, bucket");
+                  " retained_bytes FROM heapdump_sites WHERE snapshot_id = ?"
+                  " ORDER BY retained_bytes DESC, sampled_bytes DESC, bucket");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row) {
-        HeapSiteRow r{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4), s.i64(5), s.i64(6), s.i64(7), {}, {}};
+        HeapSiteRow r{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4),
+                      s.i64(5), s.i64(6), s.i64(7), {},       {}};
         out.push_back(std::move(r));
     }
     if (!s.status())
@@ -2033,7 +2124,7 @@ Result<std::vector<CaseStore::HeapSiteRow>> CaseStore::heapDumpSites(int64_t sna
 Result<std::vector<CaseStore::HeapFinalizerRow>> CaseStore::heapDumpFinalizers(int64_t snapshotId) {
     std::vector<HeapFinalizerRow> out;
     Stmt s(*m_db, "SELECT function, pc, registered, queued, retained_bytes FROM heapdump_finalizers"
-                 " WHERE snapshot_id = ? ORDER BY registered + queued DESC, function");
+                  " WHERE snapshot_id = ? ORDER BY registered + queued DESC, function");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row)
         out.push_back({s.text(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4)});
@@ -2045,7 +2136,7 @@ Result<std::vector<CaseStore::HeapFinalizerRow>> CaseStore::heapDumpFinalizers(i
 Result<std::vector<CaseStore::HeapRootSiteRow>> CaseStore::heapDumpRootSites(int64_t snapshotId) {
     std::vector<HeapRootSiteRow> out;
     Stmt s(*m_db, "SELECT root_idx, bucket, retained_bytes, objects FROM heapdump_root_sites"
-                 " WHERE snapshot_id = ? ORDER BY retained_bytes DESC");
+                  " WHERE snapshot_id = ? ORDER BY retained_bytes DESC");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row)
         out.push_back({s.i64(0), s.i64(1), s.i64(2), s.i64(3)});
@@ -2060,14 +2151,16 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
     HeapGraphBounds bounds;
     bounds.snapshotId = snapshotId;
     {
-        Stmt h(*m_db, "SELECT objects, edges, roots, (SELECT count(*) FROM heapdump_sites WHERE snapshot_id = ?1)"
-                     " FROM heapdumps WHERE snapshot_id = ?1");
+        Stmt h(*m_db, "SELECT objects, edges, roots, (SELECT count(*) FROM heapdump_sites WHERE "
+                      "snapshot_id = ?1)"
+                      " FROM heapdumps WHERE snapshot_id = ?1");
         h.bind(1, snapshotId);
         auto row = h.next();
         if (!row)
             return row.error();
         if (!*row) {
-            return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+            return makeError(ErrorCode::Usage,
+                             "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
         }
         // Ranges checked when the case opened.
         bounds.objects = uint64_t(h.i64(0));
@@ -2082,9 +2175,12 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         uint64_t need = 2 * storedHeapGraphArrayBytes(bounds);
         if (need > uint64_t(pages) * uint64_t(page))
             return Error{ErrorCode::Limit,
-                         where + ": a graph of " + std::to_string(bounds.objects) + " objects and " +
-                             std::to_string(bounds.edges) + " edges needs more memory than this machine has",
-                         m_path, {}, {}};
+                         where + ": a graph of " + std::to_string(bounds.objects) +
+                             " objects and " + std::to_string(bounds.edges) +
+                             " edges needs more memory than this machine has",
+                         m_path,
+                         {},
+                         {}};
     }
     Stmt s(*m_db, "SELECT data FROM heapdump_graph WHERE snapshot_id = ? ORDER BY seq");
     s.bind(1, snapshotId);
@@ -2094,38 +2190,49 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         any = true;
         auto b = s.blob(0);
         if (blob.size() + b.size() > maxBytes)
-            return Error{ErrorCode::Format, "damaged case: " + where + ": larger than its heapdumps row allows",
-                         m_path, {}, {}};
+            return Error{ErrorCode::Format,
+                         "damaged case: " + where + ": larger than its heapdumps row allows",
+                         m_path,
+                         {},
+                         {}};
         blob.append(b.data(), b.size());
     }
     if (!s.status())
         return s.status().error();
     if (!any)
-        return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+        return makeError(ErrorCode::Usage,
+                         "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
     // Real graphs shrink 5 to 8 times under zstd; a blob that would grow
     // hundreds of times is a decompression bomb, whatever its row says.
     constexpr uint64_t kMaxRatio = 256;
-    const uint64_t decodeCap = std::min(maxBytes, uint64_t(blob.size()) * kMaxRatio + (uint64_t(1) << 20));
+    const uint64_t decodeCap =
+        std::min(maxBytes, uint64_t(blob.size()) * kMaxRatio + (uint64_t(1) << 20));
     try {
         auto g = decodeHeapGraph(blob, decodeCap);
         if (!g)
-            return Error{g.error().code, "damaged case: " + where + ": " + g.error().message, m_path, {}, {}};
+            return Error{g.error().code,
+                         "damaged case: " + where + ": " + g.error().message,
+                         m_path,
+                         {},
+                         {}};
         if (auto st = validateStoredHeapGraph(*g, bounds); !st)
             return st.error().withFile(m_path);
         return g;
     } catch (const std::bad_alloc&) {
-        return Error{ErrorCode::Limit, where + ": not enough memory to load the graph", m_path, {}, {}};
+        return Error{
+            ErrorCode::Limit, where + ": not enough memory to load the graph", m_path, {}, {}};
     }
 }
 
 Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int64_t snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(*m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
-                 " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
-                 " WHERE snapshot_id = ? ORDER BY count DESC, idx");
-    Stmt frame(*m_db, "SELECT n.value, fl.value, f.line FROM frames f"
-                     " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
-                     " JOIN strings fl ON fl.id = fu.file_id WHERE f.id = ?");
+                  " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
+                  " WHERE snapshot_id = ? ORDER BY count DESC, idx");
+    Stmt frame(*m_db,
+               "SELECT n.value, fl.value, f.line FROM frames f"
+               " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
+               " JOIN strings fl ON fl.id = fu.file_id WHERE f.id = ?");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row) {
         GoroutineGroupRow r;
@@ -2148,7 +2255,8 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
             if (!row)
                 return row.error();
             if (*row)
-                r.createdBy = frame.text(0) + " " + frame.text(1) + ":" + std::to_string(frame.i64(2));
+                r.createdBy =
+                    frame.text(0) + " " + frame.text(1) + ":" + std::to_string(frame.i64(2));
             frame.reset();
         }
         out.push_back(std::move(r));
@@ -2158,7 +2266,8 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
     return out;
 }
 
-Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(int64_t snapshotId, int64_t groupIndex) {
+Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(int64_t snapshotId,
+                                                                 int64_t groupIndex) {
     std::vector<GoroutineRecord> out;
     Stmt s(*m_db, "SELECT members FROM goroutine_groups WHERE snapshot_id = ? AND idx = ?");
     s.bind(1, snapshotId).bind(2, groupIndex);
@@ -2172,16 +2281,18 @@ Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(int64_t snapsho
         while (!in.empty() && getVarint(in, d) && getVarint(in, wait) && getVarint(in, parent) &&
                getVarint(in, locked)) {
             id += int64_t(d);
-            out.push_back({id, uint32_t(groupIndex), int64_t(wait) - 1, int64_t(parent), locked != 0});
+            out.push_back(
+                {id, uint32_t(groupIndex), int64_t(wait) - 1, int64_t(parent), locked != 0});
         }
     }
     if (out.empty()) {
         // Cases written before schema 7 keep a row per goroutine.
         Stmt rows(*m_db, "SELECT goid, wait_minutes, parent_goid, locked FROM goroutines"
-                        " WHERE snapshot_id = ? AND group_idx = ? ORDER BY goid");
+                         " WHERE snapshot_id = ? AND group_idx = ? ORDER BY goid");
         rows.bind(1, snapshotId).bind(2, groupIndex);
         while (rows.step() == Step::Row)
-            out.push_back({rows.i64(0), uint32_t(groupIndex), rows.i64(1), rows.i64(2), rows.i64(3) != 0});
+            out.push_back(
+                {rows.i64(0), uint32_t(groupIndex), rows.i64(1), rows.i64(2), rows.i64(3) != 0});
         if (!rows.status())
             return rows.status().error();
     }
@@ -2204,7 +2315,7 @@ bool sameSourceFile(const std::string& f, const std::string& file) {
 Result<std::vector<EscapeNote>> CaseStore::escapeNotes(const std::string& file, int64_t line) {
     std::vector<EscapeNote> out;
     Stmt s(*m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes WHERE line = ?"
-                 " ORDER BY col");
+                  " ORDER BY col");
     s.bind(1, line);
     while (s.step() == Step::Row)
         if (std::string f = s.text(0); sameSourceFile(f, file))
@@ -2219,9 +2330,10 @@ Result<std::vector<EscapeNote>> CaseStore::escapeNotesOfFile(const std::string& 
     if (file.empty())
         return out;
     // The base name narrows the scan; the suffix rule decides.
-    std::string base = file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
+    std::string base =
+        file.substr(file.find_last_of('/') == std::string::npos ? 0 : file.find_last_of('/') + 1);
     Stmt s(*m_db, "SELECT file, line, col, kind, message, detail FROM escape_notes"
-                 " WHERE file = ? OR file LIKE ? ESCAPE '\\' ORDER BY line, col");
+                  " WHERE file = ? OR file LIKE ? ESCAPE '\\' ORDER BY line, col");
     std::string pattern;
     for (char c : base) {
         if (c == '%' || c == '_' || c == '\\')
@@ -2252,9 +2364,10 @@ Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t s
 Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
     std::string out;
     // Identical bytes are kept once, by the first source that has them.
-    Stmt s(*m_db, "SELECT data FROM source_chunks WHERE source_id = (SELECT min(o.id) FROM sources o"
-                 " JOIN sources me ON me.id = ?1 AND o.sha256 = me.sha256"
-                 " WHERE EXISTS (SELECT 1 FROM source_chunks c WHERE c.source_id = o.id)) ORDER BY seq");
+    Stmt s(*m_db,
+           "SELECT data FROM source_chunks WHERE source_id = (SELECT min(o.id) FROM sources o"
+           " JOIN sources me ON me.id = ?1 AND o.sha256 = me.sha256"
+           " WHERE EXISTS (SELECT 1 FROM source_chunks c WHERE c.source_id = o.id)) ORDER BY seq");
     s.bind(1, sourceId);
     while (s.step() == Step::Row) {
         auto part = zstdDecompress(s.blob(0), kChunk);

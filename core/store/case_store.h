@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "import/importer.h"
-#include "model/profile.h"
 #include "base/progress.h"
 #include "base/result.h"
+#include "import/importer.h"
+#include "model/profile.h"
 
 #include <cstdint>
 #include <functional>
@@ -162,7 +162,7 @@ public:
     struct GoroutineGroupRow {
         int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;
         std::string state, role;
-        bool leaked = false; // the runtime said so (goroutineleak profile)
+        bool leaked = false;            // the runtime said so (goroutineleak profile)
         std::vector<std::string> stack; // "function file:line", innermost first
         std::string createdBy;
     };
@@ -259,7 +259,7 @@ private:
     // The format of a source holding these bytes captured at the time and for
     // the program this file would get: the same capture, imported already.
     Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,
-                                           const ImportOptions& opts);
+                                                   const ImportOptions& opts);
     class Writer;
     friend class Writer;
 

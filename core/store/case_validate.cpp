@@ -57,22 +57,25 @@ std::string truncateUtf8(std::string text, size_t max) {
 std::string annotationLabel(const std::string& text) {
     constexpr size_t kMaxLabelBytes = 120;
     size_t eol = text.find('\n');
-    std::string line = truncateUtf8(text.substr(0, std::min(eol, kMaxLabelBytes + 1)), kMaxLabelBytes);
+    std::string line =
+        truncateUtf8(text.substr(0, std::min(eol, kMaxLabelBytes + 1)), kMaxLabelBytes);
     if (line.size() < text.size())
         line += "\u2026";
     return line;
 }
 
 Status checkCaseRows(Db& db) {
-    if (auto st = firstBadRow(
-            db, "heapdumps",
-            "SELECT snapshot_id, objects, edges, roots FROM heapdumps"
-            " WHERE typeof(objects) <> 'integer' OR typeof(edges) <> 'integer' OR typeof(roots) <> 'integer'"
-            " OR objects < 0 OR edges < 0 OR roots < 0 OR edges > 4294967294 OR objects + roots >= 4294967294 LIMIT 1",
-            [](Stmt& s) {
-                return "row for snapshot " + n(s.i64(0)) + ": objects " + s.text(1) + ", edges " + s.text(2) +
-                       ", roots " + s.text(3) + " are not counts a heap graph can have";
-            });
+    if (auto st = firstBadRow(db, "heapdumps",
+                              "SELECT snapshot_id, objects, edges, roots FROM heapdumps"
+                              " WHERE typeof(objects) <> 'integer' OR typeof(edges) <> 'integer' "
+                              "OR typeof(roots) <> 'integer'"
+                              " OR objects < 0 OR edges < 0 OR roots < 0 OR edges > 4294967294 OR "
+                              "objects + roots >= 4294967294 LIMIT 1",
+                              [](Stmt& s) {
+                                  return "row for snapshot " + n(s.i64(0)) + ": objects " +
+                                         s.text(1) + ", edges " + s.text(2) + ", roots " +
+                                         s.text(3) + " are not counts a heap graph can have";
+                              });
         !st)
         return st;
     // Each memprof bucket of a dump is one row, numbered 0..n-1.
@@ -84,8 +87,8 @@ Status checkCaseRows(Db& db) {
             " WHERE typeof(s.bucket) <> 'integer' OR s.bucket < 0 OR s.bucket >= n.c"
             " OR typeof(s.stack_id) <> 'integer' LIMIT 1",
             [](Stmt& s) {
-                return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): bucket " + s.text(2) +
-                       " is not one of the dump's " + n(s.i64(3)) + " sites";
+                return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): bucket " +
+                       s.text(2) + " is not one of the dump's " + n(s.i64(3)) + " sites";
             });
         !st)
         return st;
@@ -93,39 +96,45 @@ Status checkCaseRows(Db& db) {
                               "SELECT min(rowid), snapshot_id, bucket FROM heapdump_sites"
                               " GROUP BY snapshot_id, bucket HAVING count(*) > 1 LIMIT 1",
                               [](Stmt& s) {
-                                  return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): bucket " +
-                                         n(s.i64(2)) + " appears more than once";
+                                  return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) +
+                                         "): bucket " + n(s.i64(2)) + " appears more than once";
                               });
         !st)
         return st;
-    if (auto st = firstBadRow(
-            db, "heapdump_roots",
-            "SELECT r.rowid, r.snapshot_id, r.idx, h.roots FROM heapdump_roots r"
-            " LEFT JOIN heapdumps h ON h.snapshot_id = r.snapshot_id"
-            " WHERE h.roots IS NULL OR typeof(r.idx) <> 'integer' OR r.idx < 0 OR r.idx >= h.roots LIMIT 1",
-            [](Stmt& s) {
-                if (s.isNull(3))
-                    return "row " + n(s.i64(0)) + ": snapshot " + n(s.i64(1)) + " has no heapdumps row";
-                return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): idx " + s.text(2) +
-                       " is not one of the dump's " + n(s.i64(3)) + " roots";
-            });
+    if (auto st = firstBadRow(db, "heapdump_roots",
+                              "SELECT r.rowid, r.snapshot_id, r.idx, h.roots FROM heapdump_roots r"
+                              " LEFT JOIN heapdumps h ON h.snapshot_id = r.snapshot_id"
+                              " WHERE h.roots IS NULL OR typeof(r.idx) <> 'integer' OR r.idx < 0 "
+                              "OR r.idx >= h.roots LIMIT 1",
+                              [](Stmt& s) {
+                                  if (s.isNull(3))
+                                      return "row " + n(s.i64(0)) + ": snapshot " + n(s.i64(1)) +
+                                             " has no heapdumps row";
+                                  return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) +
+                                         "): idx " + s.text(2) + " is not one of the dump's " +
+                                         n(s.i64(3)) + " roots";
+                              });
         !st)
         return st;
     if (auto st = firstBadRow(
             db, "heapdump_root_sites",
             "SELECT e.rowid, e.snapshot_id, e.root_idx, e.bucket, h.roots, COALESCE(n.c, 0)"
             " FROM heapdump_root_sites e LEFT JOIN heapdumps h ON h.snapshot_id = e.snapshot_id"
-            " LEFT JOIN (SELECT snapshot_id, count(*) AS c FROM heapdump_sites GROUP BY snapshot_id) n"
+            " LEFT JOIN (SELECT snapshot_id, count(*) AS c FROM heapdump_sites GROUP BY "
+            "snapshot_id) n"
             " ON n.snapshot_id = e.snapshot_id"
-            " WHERE h.roots IS NULL OR typeof(e.root_idx) <> 'integer' OR typeof(e.bucket) <> 'integer'"
-            " OR e.root_idx < -1 OR e.root_idx >= h.roots OR e.bucket < 0 OR e.bucket >= COALESCE(n.c, 0)"
+            " WHERE h.roots IS NULL OR typeof(e.root_idx) <> 'integer' OR typeof(e.bucket) <> "
+            "'integer'"
+            " OR e.root_idx < -1 OR e.root_idx >= h.roots OR e.bucket < 0 OR e.bucket >= "
+            "COALESCE(n.c, 0)"
             " LIMIT 1",
             [](Stmt& s) {
                 if (s.isNull(4))
-                    return "row " + n(s.i64(0)) + ": snapshot " + n(s.i64(1)) + " has no heapdumps row";
-                return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): root_idx " + s.text(2) +
-                       " and bucket " + s.text(3) + " must name one of the dump's " + n(s.i64(4)) +
-                       " roots (or -1) and " + n(s.i64(5)) + " sites";
+                    return "row " + n(s.i64(0)) + ": snapshot " + n(s.i64(1)) +
+                           " has no heapdumps row";
+                return "row " + n(s.i64(0)) + " (snapshot " + n(s.i64(1)) + "): root_idx " +
+                       s.text(2) + " and bucket " + s.text(3) + " must name one of the dump's " +
+                       n(s.i64(4)) + " roots (or -1) and " + n(s.i64(5)) + " sites";
             });
         !st)
         return st;
@@ -142,33 +151,36 @@ Status checkCaseRows(Db& db) {
         return st;
     // Stacks are interned parent first, so a parent's id is always smaller:
     // checking that proves the trie has no cycle.
-    if (auto st = firstBadRow(db, "stacks",
-                              "SELECT id, parent_id FROM stacks WHERE typeof(parent_id) <> 'integer'"
-                              " OR parent_id < 0 OR parent_id >= id LIMIT 1",
-                              [](Stmt& s) {
-                                  return "row id " + n(s.i64(0)) + ": parent_id " + s.text(1) +
-                                         " does not come before the node (the stack would loop)";
-                              });
+    if (auto st =
+            firstBadRow(db, "stacks",
+                        "SELECT id, parent_id FROM stacks WHERE typeof(parent_id) <> 'integer'"
+                        " OR parent_id < 0 OR parent_id >= id LIMIT 1",
+                        [](Stmt& s) {
+                            return "row id " + n(s.i64(0)) + ": parent_id " + s.text(1) +
+                                   " does not come before the node (the stack would loop)";
+                        });
         !st)
         return st;
     if (auto st = firstBadRow(
             db, "sample_types",
-            "SELECT snapshot_id, count(*), min(idx), max(idx) FROM sample_types GROUP BY snapshot_id"
+            "SELECT snapshot_id, count(*), min(idx), max(idx) FROM sample_types GROUP BY "
+            "snapshot_id"
             " HAVING count(*) > 64 OR min(idx) <> 0 OR max(idx) <> count(*) - 1 LIMIT 1",
             [](Stmt& s) {
-                return "rows of snapshot " + n(s.i64(0)) + ": " + n(s.i64(1)) + " sample types numbered " +
-                       n(s.i64(2)) + ".." + n(s.i64(3)) + " (at most " + n(kMaxSampleTypes) +
-                       ", numbered from 0)";
+                return "rows of snapshot " + n(s.i64(0)) + ": " + n(s.i64(1)) +
+                       " sample types numbered " + n(s.i64(2)) + ".." + n(s.i64(3)) + " (at most " +
+                       n(kMaxSampleTypes) + ", numbered from 0)";
             });
         !st)
         return st;
-    if (auto st = firstBadRow(db, "goroutine_groups",
-                              "SELECT snapshot_id, idx FROM goroutine_groups WHERE typeof(idx) <> 'integer'"
-                              " OR idx < 0 OR idx > 4294967294 OR count < 0 LIMIT 1",
-                              [](Stmt& s) {
-                                  return "row of snapshot " + n(s.i64(0)) + ", idx " + s.text(1) +
-                                         ": index or count out of range";
-                              });
+    if (auto st = firstBadRow(
+            db, "goroutine_groups",
+            "SELECT snapshot_id, idx FROM goroutine_groups WHERE typeof(idx) <> 'integer'"
+            " OR idx < 0 OR idx > 4294967294 OR count < 0 LIMIT 1",
+            [](Stmt& s) {
+                return "row of snapshot " + n(s.i64(0)) + ", idx " + s.text(1) +
+                       ": index or count out of range";
+            });
         !st)
         return st;
     return {};
@@ -176,11 +188,11 @@ Status checkCaseRows(Db& db) {
 
 uint64_t storedHeapGraphArrayBytes(const HeapGraphBounds& b) {
     const uint64_t o = b.objects, e = b.edges, r = b.roots, nodes = 1 + r + o;
-    uint64_t bytes = 8 + 13 * 8;                      // magic, vector lengths, root count
-    bytes += o * (8 + 4 + 16 + 4 + 4) + 4;            // addr, size, huge sizes, edgeStart, bucket
-    bytes += e * 4;                                   // edges
-    bytes += r * (1 + 4 + 4 + 8) + 4 * (r + 1);       // roots, rootEdgeStart
-    bytes += nodes * (4 + 8);                         // idom, retained
+    uint64_t bytes = 8 + 13 * 8;                // magic, vector lengths, root count
+    bytes += o * (8 + 4 + 16 + 4 + 4) + 4;      // addr, size, huge sizes, edgeStart, bucket
+    bytes += e * 4;                             // edges
+    bytes += r * (1 + 4 + 4 + 8) + 4 * (r + 1); // roots, rootEdgeStart
+    bytes += nodes * (4 + 8);                   // idom, retained
     return bytes;
 }
 
@@ -198,15 +210,18 @@ Status validateStoredHeapGraph(const StoredHeapGraph& sg, const HeapGraphBounds&
         return Error{ErrorCode::Format, "damaged case: " + where + what, {}, {}, {}};
     };
     if (g.objects() != b.objects || g.edges.size() != b.edges || g.roots.size() != b.roots)
-        return fail("the graph holds " + n(int64_t(g.objects())) + " objects, " + n(int64_t(g.edges.size())) +
-                    " edges and " + n(int64_t(g.roots.size())) + " roots; its heapdumps row says " +
-                    n(int64_t(b.objects)) + ", " + n(int64_t(b.edges)) + " and " + n(int64_t(b.roots)));
+        return fail("the graph holds " + n(int64_t(g.objects())) + " objects, " +
+                    n(int64_t(g.edges.size())) + " edges and " + n(int64_t(g.roots.size())) +
+                    " roots; its heapdumps row says " + n(int64_t(b.objects)) + ", " +
+                    n(int64_t(b.edges)) + " and " + n(int64_t(b.roots)));
     const size_t nodes = g.nodes();
-    if (sg.dom.idom.size() != nodes || sg.dom.retained.size() != nodes || sg.objectBucket.size() != g.objects())
+    if (sg.dom.idom.size() != nodes || sg.dom.retained.size() != nodes ||
+        sg.objectBucket.size() != g.objects())
         return fail("dominator arrays do not match the graph");
     for (size_t o = 0; o < sg.objectBucket.size(); ++o)
         if (int32_t bk = sg.objectBucket[o]; bk < -1 || (bk >= 0 && uint64_t(bk) >= b.sites))
-            return fail("object " + n(int64_t(o)) + " names site " + n(bk) + " of " + n(int64_t(b.sites)));
+            return fail("object " + n(int64_t(o)) + " names site " + n(bk) + " of " +
+                        n(int64_t(b.sites)));
     const auto& idom = sg.dom.idom;
     if (idom[0] != 0)
         return fail("node 0 (all roots) has dominator " + n(idom[0]) + ", not itself");
@@ -225,13 +240,15 @@ Status validateStoredHeapGraph(const StoredHeapGraph& sg, const HeapGraphBounds&
     for (size_t v = 1; v < nodes; ++v) {
         bool hasDominator = idom[v] != kNoDominator;
         if (hasDominator != bool(reached[v]))
-            return fail("node " + n(int64_t(v)) + (reached[v] ? " is reachable but has no dominator"
-                                                             : " is unreachable but has a dominator"));
+            return fail("node " + n(int64_t(v)) +
+                        (reached[v] ? " is reachable but has no dominator"
+                                    : " is unreachable but has a dominator"));
         if (hasDominator && idom[v] >= nodes)
-            return fail("node " + n(int64_t(v)) + " has dominator " + n(idom[v]) + ", past the graph's " +
-                        n(int64_t(nodes)) + " nodes");
+            return fail("node " + n(int64_t(v)) + " has dominator " + n(idom[v]) +
+                        ", past the graph's " + n(int64_t(nodes)) + " nodes");
         if (hasDominator && v <= g.roots.size() && idom[v] != 0)
-            return fail("root node " + n(int64_t(v)) + " has dominator " + n(idom[v]) + ", not node 0");
+            return fail("root node " + n(int64_t(v)) + " has dominator " + n(idom[v]) +
+                        ", not node 0");
     }
     // Following idom from every reachable node ends at node 0: no cycle, no
     // node dominating itself, no step onto an unreachable node.
@@ -248,8 +265,8 @@ Status validateStoredHeapGraph(const StoredHeapGraph& sg, const HeapGraphBounds&
             walk.push_back(v);
             v = idom[v];
             if (v == kNoDominator)
-                return fail("the dominator chain of node " + n(int64_t(start)) + " reaches unreachable node " +
-                            n(walk.back()));
+                return fail("the dominator chain of node " + n(int64_t(start)) +
+                            " reaches unreachable node " + n(walk.back()));
         }
         if (state[v] == 1)
             return fail("dominators form a cycle through node " + n(v));

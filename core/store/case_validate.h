@@ -5,8 +5,8 @@
 // allocation the data merely claims to need.
 #pragma once
 
-#include "formats/heapdump/heapdump.h"
 #include "base/result.h"
+#include "formats/heapdump/heapdump.h"
 
 #include <cstdint>
 #include <string>

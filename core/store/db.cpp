@@ -142,7 +142,11 @@ Status Db::open(const std::string& path, bool readOnly, bool create) {
             if (errno == ENOENT && !(create && !readOnly))
                 return Error{ErrorCode::Io, "no such file", path, {}, {}};
             if (errno != ENOENT)
-                return Error{ErrorCode::Io, std::string("cannot read it: ") + std::strerror(errno), path, {}, {}};
+                return Error{ErrorCode::Io,
+                             std::string("cannot read it: ") + std::strerror(errno),
+                             path,
+                             {},
+                             {}};
         } else if (S_ISDIR(st.st_mode)) {
             return Error{ErrorCode::Io, "a folder, not a memscope case", path, {}, {}};
         } else if (st.st_size == 0 && readOnly) {
@@ -195,7 +199,8 @@ void Db::close() {
 }
 
 namespace {
-const char* const kCannotGrow = " (the case file cannot grow: disk full, quota or file size limit?)";
+const char* const kCannotGrow =
+    " (the case file cannot grow: disk full, quota or file size limit?)";
 }
 
 Status Db::exec(const char* sql) {

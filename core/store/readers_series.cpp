@@ -26,10 +26,11 @@ Result<std::vector<NamedCount>> CaseStore::flatByLeafFunction(int64_t snapshotId
     if (sampleIndex < 0 || sampleIndex >= 4)
         return out;
     // The column name comes from the table above, never from input.
-    std::string sql = std::string("SELECT n.value, SUM(s.") + columns[sampleIndex] +
-                      ") FROM samples s JOIN stacks st ON st.id = s.stack_id"
-                      " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
-                      " JOIN strings n ON n.id = fu.name_id WHERE s.snapshot_id = ? GROUP BY n.value";
+    std::string sql =
+        std::string("SELECT n.value, SUM(s.") + columns[sampleIndex] +
+        ") FROM samples s JOIN stacks st ON st.id = s.stack_id"
+        " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
+        " JOIN strings n ON n.id = fu.name_id WHERE s.snapshot_id = ? GROUP BY n.value";
     Stmt q(*m_db, sql);
     q.bind(1, snapshotId);
     if (auto st = q.each([&] { out.push_back({q.text(0), q.i64(1)}); }); !st)
@@ -49,12 +50,14 @@ Result<std::vector<GoroutineStateCount>> CaseStore::goroutineCountsByState(int64
 
 Result<std::vector<GcCycleRow>> CaseStore::gcCycles(int64_t snapshotId) {
     std::vector<GcCycleRow> out;
-    Stmt q(*m_db, "SELECT at_s, heap_start_mb, heap_end_mb, heap_live_mb, goal_mb, stw_sweep_ms,"
-                  " stw_mark_ms, concurrent_ms, cpu_percent FROM gc_cycles WHERE snapshot_id = ? ORDER BY n");
+    Stmt q(
+        *m_db,
+        "SELECT at_s, heap_start_mb, heap_end_mb, heap_live_mb, goal_mb, stw_sweep_ms,"
+        " stw_mark_ms, concurrent_ms, cpu_percent FROM gc_cycles WHERE snapshot_id = ? ORDER BY n");
     q.bind(1, snapshotId);
     if (auto st = q.each([&] {
-            out.push_back({q.f64(0), q.f64(1), q.f64(2), q.f64(3), q.f64(4), q.f64(5), q.f64(6), q.f64(7),
-                           q.f64(8)});
+            out.push_back({q.f64(0), q.f64(1), q.f64(2), q.f64(3), q.f64(4), q.f64(5), q.f64(6),
+                           q.f64(7), q.f64(8)});
         });
         !st)
         return st.error();
@@ -88,14 +91,16 @@ Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
     };
     Status st;
     if (s.kind == toString(SnapshotKind::Goroutines)) {
-        if (!(st = count(out.goroutines,
-                         "SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?")))
+        if (!(st = count(
+                  out.goroutines,
+                  "SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?")))
             return st.error();
         st = count(out.groups, "SELECT count(*) FROM goroutine_groups WHERE snapshot_id = ?");
     } else if (s.kind == toString(SnapshotKind::Fds)) {
         if (!(st = count(out.fds, "SELECT count(*) FROM fds WHERE snapshot_id = ?")))
             return st.error();
-        if (!(st = count(out.tcpSockets, "SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'")))
+        if (!(st = count(out.tcpSockets,
+                         "SELECT count(*) FROM fds WHERE snapshot_id = ? AND protocol = 'TCP'")))
             return st.error();
         auto fds = fdCounts(s.id);
         if (!fds)
@@ -105,7 +110,8 @@ Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
         st = count(out.gcCycles, "SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?");
     } else if (s.kind == toString(SnapshotKind::Escape)) {
         st = count(out.notes, "SELECT count(*) FROM escape_notes WHERE snapshot_id = ?");
-    } else if (s.kind == toString(SnapshotKind::Metrics) || s.kind == toString(SnapshotKind::Expvar)) {
+    } else if (s.kind == toString(SnapshotKind::Metrics) ||
+               s.kind == toString(SnapshotKind::Expvar)) {
         st = count(out.metrics, "SELECT count(*) FROM metric_points WHERE snapshot_id = ?");
     } else {
         st = count(out.samples, "SELECT count(*) FROM samples WHERE snapshot_id = ?");

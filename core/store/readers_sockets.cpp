@@ -30,12 +30,14 @@ Result<std::vector<NamedCount>> namedCounts(Db& db, const std::string& sql, int6
 
 Result<std::vector<CaseStore::SocketRow>> CaseStore::tcpSockets(int64_t snapshotId) {
     std::vector<SocketRow> out;
-    Stmt s(*m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state, " + kClientSocketSql +
+    Stmt s(*m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state, " +
+                      kClientSocketSql +
                       " FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
                       " ORDER BY remote_addr, remote_port, local_port");
     s.bind(1, snapshotId);
     if (auto st = s.each([&] {
-            out.push_back({s.text(0), s.text(1), s.text(3), s.text(5), s.i64(2), s.i64(4), s.i64(6) != 0});
+            out.push_back(
+                {s.text(0), s.text(1), s.text(3), s.text(5), s.i64(2), s.i64(4), s.i64(6) != 0});
         });
         !st)
         return st.error();
@@ -44,8 +46,10 @@ Result<std::vector<CaseStore::SocketRow>> CaseStore::tcpSockets(int64_t snapshot
 
 Result<std::vector<ClientSocket>> CaseStore::clientSockets(int64_t snapshotId) {
     std::vector<ClientSocket> out;
-    Stmt q(*m_db, "SELECT remote_addr, local_port, remote_port, state FROM fds WHERE snapshot_id = ?1"
-                  " AND " + kClientSocketSql);
+    Stmt q(*m_db,
+           "SELECT remote_addr, local_port, remote_port, state FROM fds WHERE snapshot_id = ?1"
+           " AND " +
+               kClientSocketSql);
     q.bind(1, snapshotId);
     if (auto st = q.each([&] { out.push_back({q.text(0), q.i64(1), q.i64(2), q.text(3)}); }); !st)
         return st.error();
@@ -63,19 +67,21 @@ Result<std::vector<std::string>> CaseStore::listeningAddresses(int64_t snapshotI
 
 Result<FdCounts> CaseStore::fdCounts(int64_t snapshotId) {
     FdCounts out;
-    auto total = namedCounts(*m_db, "SELECT '', count(*) FROM fds WHERE snapshot_id = ?1", snapshotId);
+    auto total =
+        namedCounts(*m_db, "SELECT '', count(*) FROM fds WHERE snapshot_id = ?1", snapshotId);
     if (!total)
         return total.error();
     out.total = total->empty() ? 0 : total->front().count;
-    auto byType = namedCounts(*m_db, "SELECT type, count(*) FROM fds WHERE snapshot_id = ?1 GROUP BY type",
-                              snapshotId);
+    auto byType = namedCounts(
+        *m_db, "SELECT type, count(*) FROM fds WHERE snapshot_id = ?1 GROUP BY type", snapshotId);
     if (!byType)
         return byType.error();
     out.byType = std::move(*byType);
-    auto byState = namedCounts(*m_db,
-                               "SELECT state, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
-                               " AND state <> '' GROUP BY state",
-                               snapshotId);
+    auto byState =
+        namedCounts(*m_db,
+                    "SELECT state, count(*) FROM fds WHERE snapshot_id = ?1 AND protocol = 'TCP'"
+                    " AND state <> '' GROUP BY state",
+                    snapshotId);
     if (!byState)
         return byState.error();
     out.tcpByState = std::move(*byState);

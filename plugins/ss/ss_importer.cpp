@@ -12,7 +12,9 @@ public:
     std::string description() const override {
         return "iproute2 ss -tanp / -tanpi / -uanp socket snapshots (plugin)";
     }
-    int sniff(std::string_view head) const override { return memscope::ss::looksLikeSs(head) ? 85 : 0; }
+    int sniff(std::string_view head) const override {
+        return memscope::ss::looksLikeSs(head) ? 85 : 0;
+    }
     memscope::Status import(const memscope::SourceFile& src, memscope::ImportSink& sink,
                             const memscope::Progress&) override {
         auto stream = src.open();

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "ss_parser.h"
 
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/line_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -20,16 +20,16 @@ bool isNumber(std::string_view s) {
 
 std::string lsofState(std::string_view ss) {
     static const std::map<std::string_view, std::string_view> names = {
-        {"ESTAB", "ESTABLISHED"}, {"TIME-WAIT", "TIME_WAIT"}, {"CLOSE-WAIT", "CLOSE_WAIT"},
-        {"SYN-SENT", "SYN_SENT"}, {"SYN-RECV", "SYN_RECV"},   {"FIN-WAIT-1", "FIN_WAIT1"},
-        {"FIN-WAIT-2", "FIN_WAIT2"}, {"LAST-ACK", "LAST_ACK"}, {"UNCONN", ""}};
+        {"ESTAB", "ESTABLISHED"},    {"TIME-WAIT", "TIME_WAIT"}, {"CLOSE-WAIT", "CLOSE_WAIT"},
+        {"SYN-SENT", "SYN_SENT"},    {"SYN-RECV", "SYN_RECV"},   {"FIN-WAIT-1", "FIN_WAIT1"},
+        {"FIN-WAIT-2", "FIN_WAIT2"}, {"LAST-ACK", "LAST_ACK"},   {"UNCONN", ""}};
     auto it = names.find(ss);
     return std::string(it == names.end() ? ss : it->second);
 }
 
-const std::vector<std::string_view> kStates = {"LISTEN",    "ESTAB",     "TIME-WAIT", "CLOSE-WAIT",
-                                               "SYN-SENT",  "SYN-RECV",  "FIN-WAIT-1", "FIN-WAIT-2",
-                                               "LAST-ACK",  "CLOSING",   "UNCONN",    "CLOSED"};
+const std::vector<std::string_view> kStates = {"LISTEN",   "ESTAB",    "TIME-WAIT",  "CLOSE-WAIT",
+                                               "SYN-SENT", "SYN-RECV", "FIN-WAIT-1", "FIN-WAIT-2",
+                                               "LAST-ACK", "CLOSING",  "UNCONN",     "CLOSED"};
 
 bool isState(std::string_view s) {
     for (auto k : kStates)

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/result.h"
 #include "io/input.h"
 #include "model/fds.h"
-#include "base/result.h"
 
 #include <string_view>
 

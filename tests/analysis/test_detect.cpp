@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Detectors on real captures: the leaking service must show its three traps
 // with evidence, the healthy one none; trend maths on known series.
-#include "store/case_store.h"
 #include "analysis/detect/detect.h"
 #include "analysis/detect/detector.h"
+#include "import/import_batch.h"
 #include "model/goroutines.h"
 #include "model/snapshot_kind.h"
-#include "import/import_batch.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QTest>
@@ -112,7 +112,8 @@ private slots:
         QVERIFY(fin->title.find("main.releaseRequestState") != std::string::npos);
         bool finSite = false;
         for (const auto& s : fin->sites)
-            finSite |= s.function == "main.releaseRequestState" && s.file == "leakyapp/main.go" && s.line > 0;
+            finSite |= s.function == "main.releaseRequestState" && s.file == "leakyapp/main.go" &&
+                       s.line > 0;
         QVERIFY(finSite);
         double queuedLast = -1;
         for (const auto& [k, v] : fin->numbers)
@@ -176,9 +177,11 @@ private slots:
         QCOMPARE(std::string(toString(SnapshotKind::Goroutines)), std::string("goroutines"));
         QCOMPARE(std::string(toString(SnapshotKind::HeapDump)), std::string("heapdump"));
         QCOMPARE(std::string(toString(GoroutineRole::None)), std::string(""));
-        QCOMPARE(std::string(toString(GoroutineRole::HttpClientRead)), std::string("http_client_readloop"));
+        QCOMPARE(std::string(toString(GoroutineRole::HttpClientRead)),
+                 std::string("http_client_readloop"));
         QCOMPARE(std::string(toString(Severity::Critical)), std::string("critical"));
-        QCOMPARE(std::string(toString(FindingKind::GlobalRetention)), std::string("global_retention"));
+        QCOMPARE(std::string(toString(FindingKind::GlobalRetention)),
+                 std::string("global_retention"));
         QCOMPARE(severityRank(Severity::Critical), 0);
         QCOMPARE(severityRank(Severity::Warning), 1);
         QCOMPARE(severityRank(Severity::Info), 2);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Snapshot diffs: heap sites against `go tool pprof -diff_base`, goroutine
 // groups and sockets per host on the leaking service's captures.
-#include "store/case_store.h"
 #include "analysis/diff/diff.h"
 #include "formats/pprof/pprof_reader.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QTest>
@@ -54,8 +54,8 @@ private slots:
             changed += v.first != 0 || v.second != 0;
         QCOMPARE(changed, rows);
         // Largest change first.
-        QCOMPARE(diffs[0].rows[0].function, sample == "inuse_space" ? std::string("io.ReadAll")
-                                                                    : diffs[0].rows[0].function);
+        QCOMPARE(diffs[0].rows[0].function,
+                 sample == "inuse_space" ? std::string("io.ReadAll") : diffs[0].rows[0].function);
         QVERIFY(std::llabs(diffs[0].rows[0].delta()) >= std::llabs(diffs[0].rows[1].delta()));
     }
 
@@ -64,7 +64,8 @@ private slots:
         auto store = CaseStore::open(dir.filePath("c.memscope").toStdString());
         QVERIFY(store.ok());
         auto imp = [&](const char* name) {
-            auto out = (*store)->importFile(MEMSCOPE_SOURCE_DIR "/resources/demo/" + std::string(name), {}, {});
+            auto out = (*store)->importFile(
+                MEMSCOPE_SOURCE_DIR "/resources/demo/" + std::string(name), {}, {});
             return out.snapshotIds.empty() ? int64_t(0) : out.snapshotIds[0];
         };
         int64_t g1 = imp("goroutine-001-20261126T165901Z.txt.zst");

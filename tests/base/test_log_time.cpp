@@ -19,19 +19,23 @@ private slots:
         QTest::addColumn<QString>("line");
         QTest::addColumn<qint64>("ns");
         QTest::addColumn<int>("end");
-        QTest::newRow("rfc3339") << "2026-02-26T12:52:23.767Z gc 93 @3074.095s" << qint64(kFeb26 + 767000000) << 24;
+        QTest::newRow("rfc3339") << "2026-02-26T12:52:23.767Z gc 93 @3074.095s"
+                                 << qint64(kFeb26 + 767000000) << 24;
         QTest::newRow("container runtime, nanoseconds")
             << "2026-02-26T12:52:23.767891234Z stderr F gc 1" << qint64(kFeb26 + 767891234) << 30;
         QTest::newRow("zone +01:00") << "2026-02-26T13:52:23+01:00 x" << qint64(kFeb26) << 25;
         QTest::newRow("space, comma, zone +0100")
             << "2026-02-26 13:52:23,500 +0100 x" << qint64(kFeb26 + 500000000) << 29;
         QTest::newRow("no zone is UTC") << "2026-02-26 12:52:23 x" << qint64(kFeb26) << 19;
-        QTest::newRow("Go log package") << "2026/02/26 12:52:23.000123 x" << qint64(kFeb26 + 123000) << 26;
+        QTest::newRow("Go log package")
+            << "2026/02/26 12:52:23.000123 x" << qint64(kFeb26 + 123000) << 26;
         QTest::newRow("bracketed") << "[2026-02-26T12:52:23Z] x" << qint64(kFeb26) << 21;
-        QTest::newRow("syslog, no year") << "Feb 26 12:52:23.767 gc 93" << qint64(kFeb26 + 767000000) << 19;
-        QTest::newRow("syslog, day padded") << "Feb  6 12:52:23 host x"
-                                            << qint64(kFeb26 - 20LL * 86400 * 1000000000) << 15;
-        QTest::newRow("glog") << "I0226 12:52:23.767123 58684 x.go:1] gc" << qint64(kFeb26 + 767123000) << 21;
+        QTest::newRow("syslog, no year")
+            << "Feb 26 12:52:23.767 gc 93" << qint64(kFeb26 + 767000000) << 19;
+        QTest::newRow("syslog, day padded")
+            << "Feb  6 12:52:23 host x" << qint64(kFeb26 - 20LL * 86400 * 1000000000) << 15;
+        QTest::newRow("glog") << "I0226 12:52:23.767123 58684 x.go:1] gc"
+                              << qint64(kFeb26 + 767123000) << 21;
     }
     void prefixes() {
         QFETCH(QString, line);

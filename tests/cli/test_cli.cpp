@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
 #include "crafted_profile.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -8,8 +8,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QXmlStreamReader>
 #include <QStringDecoder>
+#include <QXmlStreamReader>
 #include <QtTest>
 #include <unistd.h>
 
@@ -28,7 +28,8 @@ struct RawRun {
 
 // memscope under `sh` with a limit set first (`ulimit -f 80`, `ulimit -v ...`),
 // stdout to `stdoutFile` when given: bytes as they were written.
-RawRun memscopeLimited(const QString& limit, const QStringList& args, const QString& stdoutFile = {}) {
+RawRun memscopeLimited(const QString& limit, const QStringList& args,
+                       const QString& stdoutFile = {}) {
     QProcess p;
     if (!stdoutFile.isEmpty())
         p.setStandardOutputFile(stdoutFile);
@@ -117,10 +118,14 @@ void TestCli::infoJson() {
 void TestCli::topJsonMatchesGolden_data() {
     QTest::addColumn<QString>("file");
     QTest::addColumn<QString>("sample");
-    QTest::newRow("heap-012 inuse_space") << "heap-012-20261126T165941Z.pb.gz" << "inuse_space";
-    QTest::newRow("heap-012 alloc_objects") << "heap-012-20261126T165941Z.pb.gz" << "alloc_objects";
-    QTest::newRow("healthy inuse_space") << "healthy-heap-008-20261126T170023Z.pb.gz" << "inuse_space";
-    QTest::newRow("goroutine") << "goroutine-final.pb.gz" << "goroutine";
+    QTest::newRow("heap-012 inuse_space") << "heap-012-20261126T165941Z.pb.gz"
+                                          << "inuse_space";
+    QTest::newRow("heap-012 alloc_objects") << "heap-012-20261126T165941Z.pb.gz"
+                                            << "alloc_objects";
+    QTest::newRow("healthy inuse_space") << "healthy-heap-008-20261126T170023Z.pb.gz"
+                                         << "inuse_space";
+    QTest::newRow("goroutine") << "goroutine-final.pb.gz"
+                               << "goroutine";
 }
 
 void TestCli::topJsonMatchesGolden() {
@@ -177,13 +182,16 @@ void TestCli::reportJsonHasHeapSeries() {
     }
     bool hasSite = false;
     for (const auto& k : series.keys())
-        hasSite = hasSite || (k.startsWith("heap_inuse_bytes{site=") && k.contains(",target=leakyapp}"));
+        hasSite =
+            hasSite || (k.startsWith("heap_inuse_bytes{site=") && k.contains(",target=leakyapp}"));
     QVERIFY(hasSite);
     // -o writes the same to a file.
     QString out = m_dir.filePath("report.json");
     Run w = memscopeRun({"report", caseFile(), "--format", "json", "-o", out});
     QCOMPARE(w.code, 0);
-    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(readText(out)))["series"].toObject().keys(),
+    QCOMPARE(QJsonDocument::fromJson(QByteArray::fromStdString(readText(out)))["series"]
+                 .toObject()
+                 .keys(),
              series.keys());
 }
 
@@ -220,12 +228,14 @@ void TestCli::hostileNamesReachNoTerminal() {
         for (size_t k = 0; k < names.size(); ++k)
             values.push_back(int64_t((k + 1) * (i + 1)) << 20);
         files << dir.filePath(QString("heap-%1.pb").arg(i));
-        writeBytes(files.back(), craftedHeapProfile(names, values, 1795798741000000000 + i * 60'000'000'000));
+        writeBytes(files.back(),
+                   craftedHeapProfile(names, values, 1795798741000000000 + i * 60'000'000'000));
     }
     // A goroutine dump whose frames carry the same.
-    std::string dump = "goroutine 1 [select]:\nmain.clip\x1b]52;c;ZXZpbA==\x07(...)\n\t/src/main.go:8 +0x66\n"
-                       "created by main.split\nINJECTED\n\t/src/main.go:7 +0x51\n\n"
-                       "goroutine 2 [chan receive]:\nmain.main()\n\t/src/main.go:3 +0x10\n";
+    std::string dump =
+        "goroutine 1 [select]:\nmain.clip\x1b]52;c;ZXZpbA==\x07(...)\n\t/src/main.go:8 +0x66\n"
+        "created by main.split\nINJECTED\n\t/src/main.go:7 +0x51\n\n"
+        "goroutine 2 [chan receive]:\nmain.main()\n\t/src/main.go:3 +0x10\n";
     QString dumpFile = dir.filePath("goroutine-20261126T165909Z.txt");
     writeBytes(dumpFile, dump);
     QString c = dir.filePath("hostile.memscope");
@@ -233,11 +243,13 @@ void TestCli::hostileNamesReachNoTerminal() {
     QCOMPARE(imp.code, 0);
     QVERIFY(terminalClean(imp.out));
     QCOMPARE(memscopeLimited({}, {"annotate", c, "--at", "2026-11-26T16:59:21Z", "--text",
-                                  "note\x1b]52;c;ZXZpbA==\x07\nINJECTED"}).code,
+                                  "note\x1b]52;c;ZXZpbA==\x07\nINJECTED"})
+                 .code,
              0);
     QList<QStringList> commands = {
-        {"top", files[3]}, {"top", c}, {"diff", files[0], files[3]}, {"diff", c, "1", "4"}, {"info", c},
-        {"findings", c},   {"annotations", c}, {"goroutines", c}, {"report", c}};
+        {"top", files[3]},     {"top", c},        {"diff", files[0], files[3]},
+        {"diff", c, "1", "4"}, {"info", c},       {"findings", c},
+        {"annotations", c},    {"goroutines", c}, {"report", c}};
     bool sawGrowth = false;
     for (const auto& cmd : commands) {
         RawRun r = memscopeLimited({}, cmd);
@@ -246,16 +258,20 @@ void TestCli::hostileNamesReachNoTerminal() {
         QVERIFY2(isUtf8(r.out), qPrintable(cmd.join(' ')));
         QVERIFY2(!r.out.contains("\nINJECTED"), qPrintable(cmd.join(' ') + ":\n" + r.out));
         if (cmd[0] != "info" && cmd[0] != "annotations" && cmd[0] != "goroutines")
-            QVERIFY2(r.out.contains("main.clip\\x1b]52;c;ZXZpbA==\\x07") || r.out.contains("main.bad\\xff\\xc0\\x80"),
+            QVERIFY2(r.out.contains("main.clip\\x1b]52;c;ZXZpbA==\\x07") ||
+                         r.out.contains("main.bad\\xff\\xc0\\x80"),
                      qPrintable(cmd.join(' ') + ":\n" + r.out));
         sawGrowth = sawGrowth || (cmd[0] == "findings" && r.out.contains("heap_growth"));
     }
     QVERIFY(sawGrowth); // the findings text quoted a hostile site
     QVERIFY(memscopeLimited({}, {"goroutines", c}).out.contains("main.clip\\x1b]52"));
-    QVERIFY(memscopeLimited({}, {"annotations", c}).out.contains("note\\x1b]52;c;ZXZpbA==\\x07\\nINJECTED"));
+    QVERIFY(memscopeLimited({}, {"annotations", c})
+                .out.contains("note\\x1b]52;c;ZXZpbA==\\x07\\nINJECTED"));
     // JSON: the same names, valid UTF-8, the broken bytes as U+FFFD.
-    for (const auto& cmd : QList<QStringList>{{"top", files[3], "--json"}, {"diff", files[0], files[3], "--json"},
-                                              {"findings", c, "--json"}, {"report", c, "--format", "json"}}) {
+    for (const auto& cmd : QList<QStringList>{{"top", files[3], "--json"},
+                                              {"diff", files[0], files[3], "--json"},
+                                              {"findings", c, "--json"},
+                                              {"report", c, "--format", "json"}}) {
         RawRun r = memscopeLimited({}, cmd);
         QCOMPARE(r.code, 0);
         QVERIFY2(isUtf8(r.out), qPrintable(cmd.join(' ')));
@@ -269,9 +285,11 @@ void TestCli::hostileNamesReachNoTerminal() {
 void TestCli::outputsOnAFullDisk() {
     QTemporaryDir dir;
     QString c = dir.filePath("full.memscope");
-    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code,
+             0);
     auto leftovers = [&] {
-        QStringList names = QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
+        QStringList names =
+            QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot);
         names.removeAll("full.memscope");
         names.removeAll("full.memscope-wal");
         names.removeAll("full.memscope-shm");
@@ -284,11 +302,13 @@ void TestCli::outputsOnAFullDisk() {
     // A report to /dev/full, and through a link to it.
     RawRun rep = memscopeLimited({}, {"report", c, "--format", "json", "-o", "/dev/full"});
     QCOMPARE(rep.code, 1);
-    QVERIFY2(rep.err.contains("/dev/full: cannot write: No space left on device"), rep.err.constData());
+    QVERIFY2(rep.err.contains("/dev/full: cannot write: No space left on device"),
+             rep.err.constData());
     QVERIFY(!rep.err.contains("wrote"));
     QStringList exts = {"svg"};
 #ifdef MEMSCOPE_HAVE_GUI
-    exts << "png" << "pdf";
+    exts << "png"
+         << "pdf";
 #endif
     // Charts and reports through a link to /dev/full: an error, the device
     // left alone, and a Markdown report's charts removed with it.
@@ -296,7 +316,8 @@ void TestCli::outputsOnAFullDisk() {
     for (const auto& ext : exts)
         for (const char* chart : {"heap", "flame"})
             toLink << QStringList{"export-chart", c, "--chart", chart, "-o", "out." + ext};
-    toLink << QStringList{"report", c, "-o", "out.md"} << QStringList{"report", c, "--format", "html", "-o", "out.html"};
+    toLink << QStringList{"report", c, "-o", "out.md"}
+           << QStringList{"report", c, "--format", "html", "-o", "out.html"};
     for (auto cmd : toLink) {
         QString link = dir.filePath(cmd.last());
         cmd.last() = link;
@@ -323,7 +344,8 @@ void TestCli::outputsOnAFullDisk() {
         RawRun r = memscopeLimited("ulimit -f 80", cmd);
         QCOMPARE(r.status, QProcess::NormalExit);
         QCOMPARE(r.code, 1);
-        QVERIFY2(r.err.contains("File too large") && !r.err.contains("wrote"), qPrintable(cmd.join(' ') + ": " + r.err));
+        QVERIFY2(r.err.contains("File too large") && !r.err.contains("wrote"),
+                 qPrintable(cmd.join(' ') + ": " + r.err));
         QVERIFY2(leftovers().isEmpty(), qPrintable(cmd.join(' ') + ": " + leftovers().join(", ")));
     }
     // And with room, the same commands write.
@@ -346,7 +368,8 @@ void TestCli::profileUnderAMemoryLimit() {
     RawRun r = memscopeLimited("ulimit -v 1048576", {"top", tinyFile});
     QCOMPARE(r.status, QProcess::NormalExit);
     QCOMPARE(r.code, 1);
-    QVERIFY2(r.err.contains("tiny.pb.zst: at byte ") && r.err.contains("refusing"), r.err.constData());
+    QVERIFY2(r.err.contains("tiny.pb.zst: at byte ") && r.err.contains("refusing"),
+             r.err.constData());
     // 3 M four-frame samples with varied values: within the budget (17 times
     // its 40 MiB), past 1 GiB: an error for the memory, not an abort.
     std::string fat = tinySamplesProfile(0);
@@ -375,7 +398,8 @@ void TestCli::profileUnderAMemoryLimit() {
 void TestCli::demoWithoutADisplayPrintsItsReport() {
     QProcess p;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    for (const char* v : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MEMSCOPE_DEMO_CASE", "XDG_DATA_HOME"})
+    for (const char* v :
+         {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM", "MEMSCOPE_DEMO_CASE", "XDG_DATA_HOME"})
         env.remove(v);
     env.insert("HOME", m_dir.filePath("demo-home"));
     p.setProcessEnvironment(env);
@@ -383,7 +407,8 @@ void TestCli::demoWithoutADisplayPrintsItsReport() {
     QVERIFY(p.waitForFinished(180000));
     const QString out = QString::fromUtf8(p.readAllStandardOutput());
     QCOMPARE(p.exitCode(), 0);
-    QVERIFY2(out.contains("Snapshots: 1 escape, 12 expvar, 12 fds, 1 gctrace, 12 goroutines, 12 heap, 2 heapdump"),
+    QVERIFY2(out.contains("Snapshots: 1 escape, 12 expvar, 12 fds, 1 gctrace, 12 goroutines, 12 "
+                          "heap, 2 heapdump"),
              qPrintable(out.left(2000)));
     QVERIFY(out.contains("TCP connections leak to 127.0.0.2, 127.0.0.3 and 127.0.0.4"));
 }
@@ -395,7 +420,8 @@ QTEST_GUILESS_MAIN(TestCli)
 // report in all three formats.
 void TestCli::leakingServiceEndToEnd() {
     QString c = m_dir.filePath("demo.memscope");
-    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code,
+             0);
     Run f = memscopeRun({"findings", c, "--json"});
     QCOMPARE(f.code, 0);
     auto findings = QJsonDocument::fromJson(f.out.toUtf8()).object()["findings"].toArray();
@@ -410,7 +436,10 @@ void TestCli::leakingServiceEndToEnd() {
     QCOMPARE(first["severity"].toString(), QString("critical"));
     QVERIFY(!first["evidence"].toObject()["series"].toObject().isEmpty());
 
-    QCOMPARE(memscopeRun({"annotate", c, "--at", "2026-11-26T16:59:21Z", "<script>alert(1)</script> & deploy"}).code, 0);
+    QCOMPARE(memscopeRun({"annotate", c, "--at", "2026-11-26T16:59:21Z",
+                          "<script>alert(1)</script> & deploy"})
+                 .code,
+             0);
     Run html = memscopeRun({"report", c, "--format", "html"});
     QCOMPARE(html.code, 0);
     QVERIFY(html.out.startsWith("<!DOCTYPE html>"));
@@ -455,7 +484,8 @@ void TestCli::diffTwoFiles() {
     }
     // Different kinds are refused with a clear message.
     Run bad = memscopeRun({"diff", demoPath("heap-001-20261126T165901Z.pb.gz"),
-                           QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo/lsof-001-20261126T165901Z.lsofF.zst")});
+                           QStringLiteral(MEMSCOPE_SOURCE_DIR
+                                          "/resources/demo/lsof-001-20261126T165901Z.lsofF.zst")});
     QCOMPARE(bad.code, 2);
     QVERIFY(bad.err.contains("diff two of a kind"));
 }
@@ -478,7 +508,8 @@ void TestCli::retentionAndPathsOnAKnownHeap() {
     QCOMPARE(top["retained_bytes"].toInteger(), qint64(2047 * 64)); // the goroutine's tree
     Run paths = memscopeRun({"paths", c, "--site", "main.buildTree", "-n", "1", "--json"});
     QCOMPARE(paths.code, 0);
-    auto obj = QJsonDocument::fromJson(paths.out.toUtf8()).object()["objects"].toArray()[0].toObject();
+    auto obj =
+        QJsonDocument::fromJson(paths.out.toUtf8()).object()["objects"].toArray()[0].toObject();
     QCOMPARE(obj["retained_bytes"].toInteger(), qint64(2047 * 64));
     auto steps = obj["paths"].toArray()[0].toArray();
     QCOMPARE(steps.size(), 2);
@@ -488,9 +519,11 @@ void TestCli::retentionAndPathsOnAKnownHeap() {
 
 void TestCli::annotationsAndChartExports() {
     QString c = m_dir.filePath("charts.memscope");
-    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code, 0);
-    QCOMPARE(memscopeRun({"annotate", c, "--from", "2026-11-26T16:59:15Z", "--to", "2026-11-26T16:59:25Z",
-                          "--text", "canary <v2> & rollback", "--severity", "warning"})
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code,
+             0);
+    QCOMPARE(memscopeRun({"annotate", c, "--from", "2026-11-26T16:59:15Z", "--to",
+                          "2026-11-26T16:59:25Z", "--text", "canary <v2> & rollback", "--severity",
+                          "warning"})
                  .code,
              0);
     QCOMPARE(memscopeRun({"annotate", c, "--at", "yesterday", "--text", "x"}).code, 2);
@@ -511,8 +544,8 @@ void TestCli::annotationsAndChartExports() {
     QString png = m_dir.filePath("conn.png"), pdf = m_dir.filePath("conn.pdf");
 #ifdef MEMSCOPE_HAVE_GUI
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "connections", "-o", png}).code, 0);
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "connections", "--from", "2026-11-26T16:59:10Z", "--to",
-                          "2026-11-26T16:59:30Z", "-o", pdf})
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "connections", "--from",
+                          "2026-11-26T16:59:10Z", "--to", "2026-11-26T16:59:30Z", "-o", pdf})
                  .code,
              0);
     QVERIFY(readText(png).rfind("\x89PNG", 0) == 0);
@@ -530,7 +563,8 @@ void TestCli::annotationsAndChartExports() {
         QVERIFY(QFile::copy(QStringLiteral(MEMSCOPE_BIN), alone));
         QVERIFY(QFile::setPermissions(alone, QFile::ReadOwner | QFile::ExeOwner));
         QProcess p;
-        p.start(alone, {"export-chart", c, "--chart", "connections", "-o", m_dir.filePath("alone.png")});
+        p.start(alone,
+                {"export-chart", c, "--chart", "connections", "-o", m_dir.filePath("alone.png")});
         QVERIFY(p.waitForFinished(60000));
         QCOMPARE(p.exitCode(), 1);
         QVERIFY(QString::fromUtf8(p.readAllStandardError()).contains("drawn by the workbench"));
@@ -540,10 +574,13 @@ void TestCli::annotationsAndChartExports() {
         QCOMPARE(p.exitCode(), 0);
         QString md = QString::fromStdString(readText(m_dir.filePath("alone/report.md")));
         QVERIFY(md.contains("](report-charts/finding-1-1.svg)"));
-        QVERIFY(QString::fromStdString(readText(m_dir.filePath("alone/report-charts/finding-1-1.svg"))).startsWith("<svg"));
+        QVERIFY(
+            QString::fromStdString(readText(m_dir.filePath("alone/report-charts/finding-1-1.svg")))
+                .startsWith("<svg"));
     }
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "nope", "-o", png}).code, 2);
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "-o", m_dir.filePath("x.gif")}).code, 2);
+    QCOMPARE(
+        memscopeRun({"export-chart", c, "--chart", "heap", "-o", m_dir.filePath("x.gif")}).code, 2);
 
     // Flame graphs: the last heap profile's, and its change since the first.
     Run info = memscopeRun({"info", c, "--json"});
@@ -554,7 +591,8 @@ void TestCli::annotationsAndChartExports() {
     QCOMPARE(heaps.size(), 12);
     QString flame = m_dir.filePath("flame.svg"), diff = m_dir.filePath("flame-diff.svg");
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "-o", flame}).code, 0);
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", QString::number(heaps.front()), "-o", diff})
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base",
+                          QString::number(heaps.front()), "-o", diff})
                  .code,
              0);
     for (const QString& f : {flame, diff}) {
@@ -575,18 +613,25 @@ void TestCli::annotationsAndChartExports() {
         }
         QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
         QVERIFY(rects > 20);
-        QVERIFY(std::any_of(titles.begin(), titles.end(), [](const QString& t) { return t.startsWith("io.ReadAll\n"); }));
+        QVERIFY(std::any_of(titles.begin(), titles.end(),
+                            [](const QString& t) { return t.startsWith("io.ReadAll\n"); }));
         // The diff is red where memory grew.
-        bool red = std::any_of(fills.begin(), fills.end(), [](const QString& c) { return c.startsWith("#ff") && c != "#ffffff"; });
+        bool red = std::any_of(fills.begin(), fills.end(), [](const QString& c) {
+            return c.startsWith("#ff") && c != "#ffffff";
+        });
         if (f == diff)
             QVERIFY(red);
     }
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", "999999", "-o", flame}).code, 2);
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--base", "1", "-o", flame}).code, 2);
+    QCOMPARE(
+        memscopeRun({"export-chart", c, "--chart", "flame", "--base", "999999", "-o", flame}).code,
+        2);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--base", "1", "-o", flame}).code,
+             2);
 #ifdef MEMSCOPE_HAVE_GUI
     QString flamePng = m_dir.filePath("flame.png"), flamePdf = m_dir.filePath("flame.pdf");
     QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "-o", flamePng}).code, 0);
-    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base", QString::number(heaps.front()), "-o", flamePdf})
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "flame", "--base",
+                          QString::number(heaps.front()), "-o", flamePdf})
                  .code,
              0);
     QVERIFY(readText(flamePng).rfind("\x89PNG", 0) == 0);

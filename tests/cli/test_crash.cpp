@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A case survives what happens to imports: SIGKILL at any moment, a full disk,
 // and a reader looking at the case while an import writes to it.
-#include "store/case_store.h"
-#include "import/import_batch.h"
 #include "analysis/series/series.h"
 #include "base/sha256.h"
+#include "import/import_batch.h"
 #include "sqlutil.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QProcess>
@@ -39,7 +39,8 @@ QSet<QString> checkCase(const QString& path) {
         QTest::qFail(store.error().toString().c_str(), __FILE__, __LINE__);
         return names;
     }
-    if (sqlScalar((*store)->path(), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") != 0)
+    if (sqlScalar((*store)->path(),
+                  "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'") != 0)
         QTest::qFail("integrity_check failed", __FILE__, __LINE__);
     for (const auto& src : must((*store)->sources())) {
         int64_t snaps = 0;
@@ -105,7 +106,8 @@ private slots:
         p.start("bash", {"-c", "trap '' XFSZ; ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"",
                          QStringLiteral(MEMSCOPE_BIN), c, kDemo});
         QVERIFY(p.waitForFinished(120000));
-        QString out = QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+        QString out = QString::fromUtf8(p.readAllStandardOutput()) +
+                      QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QVERIFY2(p.exitCode() != 0, qPrintable(out));
         QVERIFY2(out.contains("cannot grow: disk full"), qPrintable(out.right(600)));
@@ -120,10 +122,11 @@ private slots:
         QTemporaryDir dir;
         QString c = dir.filePath("limited.memscope");
         QProcess p;
-        p.start("bash", {"-c", "ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"", QStringLiteral(MEMSCOPE_BIN), c,
-                         kDemo});
+        p.start("bash", {"-c", "ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"",
+                         QStringLiteral(MEMSCOPE_BIN), c, kDemo});
         QVERIFY(p.waitForFinished(120000));
-        QString out = QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+        QString out = QString::fromUtf8(p.readAllStandardOutput()) +
+                      QString::fromUtf8(p.readAllStandardError());
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 1);
         QVERIFY2(out.contains("cannot grow: disk full"), qPrintable(out.right(600)));

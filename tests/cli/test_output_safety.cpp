@@ -2,17 +2,17 @@
 // What memscope writes out when the captures are crafted to make it
 // misbehave: hostile names, impossible times, NaN, millions of records.
 #include "analysis/profile/calltree.h"
-#include "import/capture_time.h"
-#include "store/case_store.h"
-#include "report/chart_svg.h"
+#include "analysis/series/series.h"
+#include "base/json_writer.h"
+#include "base/text_util.h"
 #include "crafted_profile.h"
 #include "formats/gctrace/gctrace.h"
-#include "base/json_writer.h"
 #include "formats/pprof/pprof_reader.h"
+#include "import/capture_time.h"
+#include "report/chart_svg.h"
 #include "report/report.h"
-#include "analysis/series/series.h"
+#include "store/case_store.h"
 #include "testutil.h"
-#include "base/text_util.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -96,10 +96,15 @@ void TestOutputSafety::terminalText_data() {
     QTest::addColumn<QByteArray>("in");
     QTest::addColumn<QByteArray>("out");
     QTest::newRow("plain") << QByteArray("main.(*T).run") << QByteArray("main.(*T).run");
-    QTest::newRow("osc52") << QByteArray("a\x1b]52;c;ZXZpbA==\x07z") << QByteArray("a\\x1b]52;c;ZXZpbA==\\x07z");
+    QTest::newRow("osc52") << QByteArray("a\x1b]52;c;ZXZpbA==\x07z")
+                           << QByteArray("a\\x1b]52;c;ZXZpbA==\\x07z");
     QTest::newRow("newline") << QByteArray("a\nb\tc\rd") << QByteArray("a\\nb\\tc\\rd");
-    QTest::newRow("csi c1") << QByteArray("a\xc2\x9b" "2Jz") << QByteArray("a\\u009b2Jz");
-    QTest::newRow("bidi") << QByteArray("a\xe2\x80\xae" "cba") << QByteArray("a\\u202ecba");
+    QTest::newRow("csi c1") << QByteArray("a\xc2\x9b"
+                                          "2Jz")
+                            << QByteArray("a\\u009b2Jz");
+    QTest::newRow("bidi") << QByteArray("a\xe2\x80\xae"
+                                        "cba")
+                          << QByteArray("a\\u202ecba");
     QTest::newRow("broken") << QByteArray("a\xff\xc0\x80z") << QByteArray("a\\xff\\xc0\\x80z");
     QTest::newRow("utf8 kept") << QByteArray("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80")
                                << QByteArray("caf\xc3\xa9 \xe2\x86\x92 \xf0\x9f\x98\x80");
@@ -114,8 +119,8 @@ void TestOutputSafety::terminalText() {
 void TestOutputSafety::jsonStringsAreValidUtf8() {
     // Overlong forms, surrogates, past U+10FFFF, cut sequences: strict parsers
     // refuse all of them, so each becomes U+FFFD.
-    for (std::string bad : {"\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xf5\x80\x80\x80",
-                            "\xe2\x82", "\xff", "\x80"}) {
+    for (std::string bad : {"\xc0\x80", "\xe0\x80\x80", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                            "\xf5\x80\x80\x80", "\xe2\x82", "\xff", "\x80"}) {
         std::string q = JsonWriter::quote("x" + bad + "y");
         QVERIFY2(isUtf8(q), qPrintable(QByteArray::fromStdString(q).toHex()));
         QVERIFY(q.find("\xEF\xBF\xBD") != std::string::npos);
@@ -143,20 +148,34 @@ void TestOutputSafety::xmlIsWellFormed() {
 void TestOutputSafety::spreadsheetCells_data() {
     QTest::addColumn<QString>("in");
     QTest::addColumn<QString>("out");
-    QTest::newRow("formula") << "=HYPERLINK(\"http://x\",\"y\")" << "'=HYPERLINK(\"http://x\",\"y\")";
-    QTest::newRow("plus") << "+cmd|' /C calc'!A0" << "'+cmd|' /C calc'!A0";
-    QTest::newRow("minus formula") << "-2+3" << "'-2+3";
-    QTest::newRow("at") << "@SUM(A1)" << "'@SUM(A1)";
-    QTest::newRow("tab") << "\t=1" << "' =1";
-    QTest::newRow("cr") << "\r=1" << "' =1";
-    QTest::newRow("negative bytes") << "-1.50MB" << "-1.50MB";
-    QTest::newRow("negative percent") << "-12.5%" << "-12.5%";
-    QTest::newRow("negative count") << "-3" << "-3";
-    QTest::newRow("positive delta") << "+4.00kB" << "+4.00kB";
-    QTest::newRow("function") << "main.handle" << "main.handle";
-    QTest::newRow("inner breaks") << "a\tb\nc" << "a b c";
-    QTest::newRow("empty") << "" << "";
-    QTest::newRow("minus alone") << "-" << "'-";
+    QTest::newRow("formula") << "=HYPERLINK(\"http://x\",\"y\")"
+                             << "'=HYPERLINK(\"http://x\",\"y\")";
+    QTest::newRow("plus") << "+cmd|' /C calc'!A0"
+                          << "'+cmd|' /C calc'!A0";
+    QTest::newRow("minus formula") << "-2+3"
+                                   << "'-2+3";
+    QTest::newRow("at") << "@SUM(A1)"
+                        << "'@SUM(A1)";
+    QTest::newRow("tab") << "\t=1"
+                         << "' =1";
+    QTest::newRow("cr") << "\r=1"
+                        << "' =1";
+    QTest::newRow("negative bytes") << "-1.50MB"
+                                    << "-1.50MB";
+    QTest::newRow("negative percent") << "-12.5%"
+                                      << "-12.5%";
+    QTest::newRow("negative count") << "-3"
+                                    << "-3";
+    QTest::newRow("positive delta") << "+4.00kB"
+                                    << "+4.00kB";
+    QTest::newRow("function") << "main.handle"
+                              << "main.handle";
+    QTest::newRow("inner breaks") << "a\tb\nc"
+                                  << "a b c";
+    QTest::newRow("empty") << ""
+                           << "";
+    QTest::newRow("minus alone") << "-"
+                                 << "'-";
 }
 
 void TestOutputSafety::spreadsheetCells() {
@@ -181,9 +200,11 @@ void TestOutputSafety::reportsOfHostileNames() {
             QString path = dir.filePath(QString("heap-%1.pb").arg(i));
             writeBytes(path, craftedHeapProfile(names, values, t0 + i * 60'000'000'000));
             auto out = (*store)->importFile(path.toStdString(), {}, {});
-            QVERIFY2(out.status == ImportStatus::Imported, out.error ? out.error->toString().c_str() : "");
+            QVERIFY2(out.status == ImportStatus::Imported,
+                     out.error ? out.error->toString().c_str() : "");
         }
-        std::string md = must(reportMarkdown(**store)), html = must(reportHtml(**store)), json = must(reportJson(**store));
+        std::string md = must(reportMarkdown(**store)), html = must(reportHtml(**store)),
+                    json = must(reportJson(**store));
         std::string info = must(caseInfoText(**store));
         for (const std::string* doc : {&md, &html, &json, &info}) {
             QVERIFY(isUtf8(*doc));
@@ -191,14 +212,17 @@ void TestOutputSafety::reportsOfHostileNames() {
             QVERIFY(doc->find('\x07') == std::string::npos);
         }
         auto around = [](const std::string& doc, size_t at) {
-            return at == std::string::npos ? std::string() : doc.substr(at < 200 ? 0 : at - 200, 400);
+            return at == std::string::npos ? std::string()
+                                           : doc.substr(at < 200 ? 0 : at - 200, 400);
         };
         // In Markdown a code span shows its text as is; outside them, nothing
         // a renderer would turn into HTML.
         std::string mdText = outsideCodeSpans(md);
         for (const std::string* doc : {&mdText, &html}) {
-            QVERIFY2(doc->find("<svg onload") == std::string::npos, around(*doc, doc->find("<svg onload")).c_str());
-            QVERIFY2(doc->find("<img") == std::string::npos, around(*doc, doc->find("<img")).c_str());
+            QVERIFY2(doc->find("<svg onload") == std::string::npos,
+                     around(*doc, doc->find("<svg onload")).c_str());
+            QVERIFY2(doc->find("<img") == std::string::npos,
+                     around(*doc, doc->find("<img")).c_str());
         }
         // The names are there, as text: in a code span (Markdown) or escaped.
         QVERIFY2(md.find("`<svg onload=alert(1)>`") != std::string::npos, md.c_str());
@@ -209,7 +233,8 @@ void TestOutputSafety::reportsOfHostileNames() {
         // The newline in a name starts no line of its own.
         for (const std::string* doc : {&md, &info})
             QVERIFY(doc->find("\nINJECTED") == std::string::npos);
-        QVERIFY(html.find("\nINJECTED") == std::string::npos || html.find("\nINJECTED line</") == std::string::npos);
+        QVERIFY(html.find("\nINJECTED") == std::string::npos ||
+                html.find("\nINJECTED line</") == std::string::npos);
         // Every table row of the top sites is one line with its five cells.
         size_t at = md.find("| site | flat |");
         QVERIFY(at != std::string::npos);
@@ -226,7 +251,8 @@ void TestOutputSafety::reportsOfHostileNames() {
 void TestOutputSafety::captureTimesOutsideInt64Nanoseconds() {
     std::string why;
     QVERIFY(!timeFromFileName("heap-99991231T235959Z.pb.gz", &why));
-    QVERIFY2(why.find("9999") != std::string::npos && why.find("1970..2262") != std::string::npos, why.c_str());
+    QVERIFY2(why.find("9999") != std::string::npos && why.find("1970..2262") != std::string::npos,
+             why.c_str());
     QVERIFY(!timeFromFileName("heap-22620411T234717Z", nullptr));
     auto last = timeFromFileName("heap-22620411T234716Z");
     QVERIFY(last);
@@ -252,35 +278,47 @@ void TestOutputSafety::captureTimesOutsideInt64Nanoseconds() {
     QVERIFY(out.warnings[0].find("outside 1970..2262") != std::string::npos);
     auto sn = must((*store)->snapshot(out.snapshotIds.at(0)));
     int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::system_clock::now().time_since_epoch()).count();
+                      std::chrono::system_clock::now().time_since_epoch())
+                      .count();
     QVERIFY(sn && std::llabs(sn->timeNs - now) < 3600'000'000'000LL);
 }
 
 void TestOutputSafety::gctraceTimesPastAClock() {
-    const std::string good = "gc 1 @1.411s 0%: 0.12+1.7+0.005 ms clock, 0.25+0.36/1.5/0.78+0.011 ms cpu, "
-                             "3->3->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
-    std::string far = "gc 2 @" + std::string(400, '9') +
-                      "s 0%: 0.023+1.5+0.003 ms clock, 0.046+0.22/0.55/1.1+0.007 ms cpu, 3->3->2 MB, 4 MB goal, "
-                      "0 MB stacks, 0 MB globals, 2 P\n";
-    auto p = parseWith<std::vector<GcCycle>>(good + far, [](ByteStream& s) { return parseGcTrace(s); });
+    const std::string good =
+        "gc 1 @1.411s 0%: 0.12+1.7+0.005 ms clock, 0.25+0.36/1.5/0.78+0.011 ms cpu, "
+        "3->3->1 MB, 4 MB goal, 0 MB stacks, 0 MB globals, 2 P\n";
+    std::string far =
+        "gc 2 @" + std::string(400, '9') +
+        "s 0%: 0.023+1.5+0.003 ms clock, 0.046+0.22/0.55/1.1+0.007 ms cpu, 3->3->2 MB, 4 MB goal, "
+        "0 MB stacks, 0 MB globals, 2 P\n";
+    auto p =
+        parseWith<std::vector<GcCycle>>(good + far, [](ByteStream& s) { return parseGcTrace(s); });
     QVERIFY(!p.value);
     QCOMPARE(p.value.error().line.value_or(0), uint64_t(2));
-    QVERIFY2(p.value.error().message.find("292 years") != std::string::npos, p.value.error().message.c_str());
+    QVERIFY2(p.value.error().message.find("292 years") != std::string::npos,
+             p.value.error().message.c_str());
     // 300 years of uptime is past it too; 30 years is a (long) process life.
     std::string years300 = far, years30 = far;
     years300.replace(6, 400, "9467280000");
     years30.replace(6, 400, "946728000");
-    QVERIFY(!parseWith<std::vector<GcCycle>>(good + years300, [](ByteStream& s) { return parseGcTrace(s); }).value);
-    auto ok = parseWith<std::vector<GcCycle>>(good + years30, [](ByteStream& s) { return parseGcTrace(s); });
+    QVERIFY(!parseWith<std::vector<GcCycle>>(good + years300, [](ByteStream& s) {
+                 return parseGcTrace(s);
+             }).value);
+    auto ok = parseWith<std::vector<GcCycle>>(good + years30,
+                                              [](ByteStream& s) { return parseGcTrace(s); });
     QVERIFY(ok.value);
     QCOMPARE(ok.value->size(), size_t(2));
 }
 
 void TestOutputSafety::svgHasNoNaN() {
-    const double inf = std::numeric_limits<double>::infinity(), nan = std::numeric_limits<double>::quiet_NaN();
+    const double inf = std::numeric_limits<double>::infinity(),
+                 nan = std::numeric_limits<double>::quiet_NaN();
     const int64_t t = 1795798741000000000;
-    for (auto values : std::vector<std::vector<double>>{{1, nan, 3}, {1, inf, -inf}, {1e308, -1e308, 0},
-                                                        {1e17, 1e17 + 16, 1e17 + 32}, {nan, nan, nan}}) {
+    for (auto values : std::vector<std::vector<double>>{{1, nan, 3},
+                                                        {1, inf, -inf},
+                                                        {1e308, -1e308, 0},
+                                                        {1e17, 1e17 + 16, 1e17 + 32},
+                                                        {nan, nan, nan}}) {
         ChartSpec c;
         c.title = "t";
         c.unit = values[0] > 1e300 ? "bytes" : "count";
@@ -290,7 +328,8 @@ void TestOutputSafety::svgHasNoNaN() {
             s.points.push_back({t + int64_t(i) * 1'000'000'000, values[i], 0});
         c.series.push_back(s);
         std::string svg = renderChartSvg(c);
-        QVERIFY2(svg.find("nan") == std::string::npos && svg.find("inf") == std::string::npos, svg.c_str());
+        QVERIFY2(svg.find("nan") == std::string::npos && svg.find("inf") == std::string::npos,
+                 svg.c_str());
         QVERIFY(svg.size() < 200000); // ticks are counted, not stepped forever
     }
     // Times from 1970 to 2262 on one axis: no overflow into NaN or wrap.
@@ -332,7 +371,8 @@ void TestOutputSafety::profileMemoryIsBudgeted() {
     std::string str = pbBytes(1, pbInt(1, 1) + pbInt(2, 2));
     for (int i = 1; i <= 2000; ++i)
         str += pbBytes(5, pbInt(1, uint64_t(i)) + pbInt(2, 3) + pbInt(3, 3) + pbInt(4, 3));
-    for (const std::string& s : {std::string(), std::string("inuse_space"), std::string("bytes"), big})
+    for (const std::string& s :
+         {std::string(), std::string("inuse_space"), std::string("bytes"), big})
         str += pbBytes(6, s);
     auto q = parsePprof(str);
     QVERIFY(!q);
@@ -350,8 +390,9 @@ void TestOutputSafety::profileMemoryIsBudgeted() {
 // import says how many it left out.
 void TestOutputSafety::expvarWithTwoMillionKeys() {
     QTemporaryDir dir;
-    std::string json = "{\n\"cmdline\": [\"/srv/app\"],\n\"memstats\": {\"HeapAlloc\": 1000, \"NumGC\": 3, "
-                       "\"LastGC\": 1795798741000000000},\n\"counters\": {";
+    std::string json =
+        "{\n\"cmdline\": [\"/srv/app\"],\n\"memstats\": {\"HeapAlloc\": 1000, \"NumGC\": 3, "
+        "\"LastGC\": 1795798741000000000},\n\"counters\": {";
     json.reserve(40 << 20);
     for (int i = 0; i < 2'000'000; ++i) {
         char buf[48];
@@ -366,7 +407,8 @@ void TestOutputSafety::expvarWithTwoMillionKeys() {
     auto out = (*store)->importFile(path.toStdString(), {}, {});
     QCOMPARE(int(out.status), int(ImportStatus::Imported));
     QCOMPARE(out.warnings.size(), size_t(1));
-    QVERIFY2(out.warnings[0].find("1999000 of 2000000 numeric variables left out") != std::string::npos,
+    QVERIFY2(out.warnings[0].find("1999000 of 2000000 numeric variables left out") !=
+                 std::string::npos,
              out.warnings[0].c_str());
     auto series = must(metricSeries(**store));
     size_t memstats = 0, others = 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
 #include "formats/escape/escape_notes.h"
 #include "io/input.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -83,7 +83,8 @@ void TestEscape::joinsWithProfileSites() {
     auto notes = must((*s)->escapeNotes("leakyapp/main.go", 135));
     bool client = false;
     for (const auto& n : notes)
-        client = client || (n.kind == "escapes" && n.message.find("http.Client") != std::string::npos);
+        client =
+            client || (n.kind == "escapes" && n.message.find("http.Client") != std::string::npos);
     QVERIFY(client);
     // A longer or shorter path finds the same notes.
     QCOMPARE(must((*s)->escapeNotes("/home/dev/leakyapp/main.go", 135)).size(), notes.size());

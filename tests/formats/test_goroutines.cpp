@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
-#include "formats/goroutines/goroutine_dump.h"
-#include "io/input.h"
-#include "formats/pprof/pprof_reader.h"
 #include "analysis/series/series.h"
-#include "testutil.h"
 #include "base/text_util.h"
+#include "formats/goroutines/goroutine_dump.h"
+#include "formats/pprof/pprof_reader.h"
+#include "io/input.h"
+#include "store/case_store.h"
+#include "testutil.h"
 
 #include <QtTest>
 #include <map>
@@ -19,7 +19,8 @@ using namespace memscope::test;
 namespace {
 
 Parsed<GoroutineDump> parse(std::string text) {
-    return parseWith<GoroutineDump>(std::move(text), [](ByteStream& s) { return parseGoroutineDump(s); });
+    return parseWith<GoroutineDump>(std::move(text),
+                                    [](ByteStream& s) { return parseGoroutineDump(s); });
 }
 
 int64_t countRole(const GoroutineDump& d, GoroutineRole r) {
@@ -121,7 +122,8 @@ void TestGoroutines::debug2Sample() {
     // Frames keep file and line; "created by" is its own frame.
     const auto* rl = groupWithFunction(d, "net/http.(*persistConn).readLoop");
     QVERIFY(rl && rl->createdBy >= 0);
-    QCOMPARE(d.frames[size_t(rl->createdBy)].function, std::string("net/http.(*Transport).dialConn"));
+    QCOMPARE(d.frames[size_t(rl->createdBy)].function,
+             std::string("net/http.(*Transport).dialConn"));
 }
 
 void TestGoroutines::finalizerIdleInSystemDump() {
@@ -170,21 +172,20 @@ void TestGoroutines::truncatedDumpWarns() {
 
 void TestGoroutines::newerGoVariants() {
     // Go 1.21+: "created by ... in goroutine N" and elided frames; Go 1.22+: gp=/m= in headers.
-    std::string text =
-        "goroutine 7 gp=0xc000007500 m=nil [chan receive, 3 minutes]:\n"
-        "main.worker[...](0xc000010000?)\n"
-        "\t/src/app/main.go:42 +0x1d\n"
-        "...5 frames elided...\n"
-        "main.start.gowrap1()\n"
-        "\t/src/app/main.go:30 +0x25\n"
-        "created by main.start in goroutine 1\n"
-        "\t/src/app/main.go:30 +0x65\n"
-        "\n"
-        "goroutine 8 [select (no cases)]:\n"
-        "main.idle()\n"
-        "\tC:/src/app with space/main.go:50 +0x10 fp=0xc000 sp=0xc000 pc=0x4a\n"
-        "created by main.start in goroutine 1\n"
-        "\tC:/src/app with space/main.go:31 +0x65\n";
+    std::string text = "goroutine 7 gp=0xc000007500 m=nil [chan receive, 3 minutes]:\n"
+                       "main.worker[...](0xc000010000?)\n"
+                       "\t/src/app/main.go:42 +0x1d\n"
+                       "...5 frames elided...\n"
+                       "main.start.gowrap1()\n"
+                       "\t/src/app/main.go:30 +0x25\n"
+                       "created by main.start in goroutine 1\n"
+                       "\t/src/app/main.go:30 +0x65\n"
+                       "\n"
+                       "goroutine 8 [select (no cases)]:\n"
+                       "main.idle()\n"
+                       "\tC:/src/app with space/main.go:50 +0x10 fp=0xc000 sp=0xc000 pc=0x4a\n"
+                       "created by main.start in goroutine 1\n"
+                       "\tC:/src/app with space/main.go:31 +0x65\n";
     auto p = parse(text);
     QVERIFY(p.value.ok());
     const auto& d = *p.value;
@@ -217,7 +218,8 @@ void TestGoroutines::storedGroupsAndSeries() {
     QTemporaryDir dir;
     auto s = CaseStore::open(dir.filePath("g.memscope").toStdString());
     QVERIFY(s.ok());
-    auto o = (*s)->importFile(dataPath("goroutines/goroutine-004-20261126T165909Z.txt").toStdString(), {}, {});
+    auto o = (*s)->importFile(
+        dataPath("goroutines/goroutine-004-20261126T165909Z.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("goroutine_text"));
     auto groups = must((*s)->goroutineGroups(o.snapshotIds.at(0)));
@@ -268,7 +270,8 @@ void TestGoroutines::profileProtoAsGroups() {
     };
     QCOMPARE(total(fromProto), total(*d1));
     QCOMPARE(fromProto.groups.size(), d1->groups.size());
-    for (auto role : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite, GoroutineRole::FinalizerRunning})
+    for (auto role : {GoroutineRole::HttpClientRead, GoroutineRole::HttpClientWrite,
+                      GoroutineRole::FinalizerRunning})
         QCOMPARE(countRole(fromProto, role), countRole(*d1, role));
     // Imported, a goroutine profile is also a goroutine snapshot.
     QTemporaryDir dir;
@@ -289,12 +292,12 @@ void TestGoroutines::profileProtoAsGroups() {
     QCOMPARE(readLoops, int64_t(2360));
 }
 
-
 // A plain dump is split in place; a compressed one is decoded into a buffer
 // that each line overwrites. Both readings must come out the same.
 // Parses `text` in place and zstd'd (streamed) and checks the two dumps
 // agree in every group, frame, goroutine and warning; true when they do.
-bool inPlaceAndStreamedParseAlike(const std::string& text, size_t minGroups, GoroutineDump* out = nullptr) {
+bool inPlaceAndStreamedParseAlike(const std::string& text, size_t minGroups,
+                                  GoroutineDump* out = nullptr) {
     auto plainStream = openStream(text);
     QTEST_ASSERT(plainStream->inPlace().has_value());
     auto plain = parseGoroutineDump(*plainStream);
@@ -318,8 +321,8 @@ bool inPlaceAndStreamedParseAlike(const std::string& text, size_t minGroups, Gor
                x.createdBy == y.createdBy;
     }
     for (size_t i = 0; same && i < a.frames.size(); ++i)
-        same = a.frames[i].function == b.frames[i].function && a.frames[i].file == b.frames[i].file &&
-               a.frames[i].line == b.frames[i].line;
+        same = a.frames[i].function == b.frames[i].function &&
+               a.frames[i].file == b.frames[i].file && a.frames[i].line == b.frames[i].line;
     for (size_t i = 0; same && i < a.goroutines.size(); ++i) {
         const auto &x = a.goroutines[i], &y = b.goroutines[i];
         same = x.id == y.id && x.group == y.group && x.waitMinutes == y.waitMinutes &&
@@ -340,7 +343,8 @@ void TestGoroutines::inPlaceAndStreamedAgree() {
         "created by main.start\n\t/src/app/main.go:30 +0x65\n\n"
         "goroutine 11 [chan receive, job=7]:\n"
         "main.worker(0x3)\n\t/src/app/main.go:42 +0x1d fp=0xc000 sp=0xc000 pc=0x4a\n";
-    for (const std::string& text : {corpus, labelled, corpus.substr(0, corpus.find("\n\t", corpus.size() / 3))}) {
+    for (const std::string& text :
+         {corpus, labelled, corpus.substr(0, corpus.find("\n\t", corpus.size() / 3))}) {
         QVERIFY(inPlaceAndStreamedParseAlike(text, 2));
     }
     // The labelled states: joined after the minutes and lock are taken out,
@@ -365,12 +369,11 @@ void TestGoroutines::inPlaceAndStreamedAgree() {
 void TestGoroutines::halvesOnTwoCoresAgreeWithOneParse() {
     std::string corpus = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
     std::string other = readText(dataPath("goroutines/goroutine_debug2_go119.txt"));
-    std::string waits =
-        "goroutine 9 [chan receive, 2 minutes, locked to thread]:\n"
-        "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n\n"
-        "goroutine 10 [chan receive, 7 minutes]:\n"
-        "main.worker(0x2)\n\t/src/app/main.go:42 +0x1d\n"
-        "created by main.start\n\t/src/app/main.go:30 +0x65\n\n";
+    std::string waits = "goroutine 9 [chan receive, 2 minutes, locked to thread]:\n"
+                        "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n\n"
+                        "goroutine 10 [chan receive, 7 minutes]:\n"
+                        "main.worker(0x2)\n\t/src/app/main.go:42 +0x1d\n"
+                        "created by main.start\n\t/src/app/main.go:30 +0x65\n\n";
     std::string onlyLate = "goroutine 77 [select, 9 minutes]:\n"
                            "main.late(...)\n\t/src/app/late.go:5\n"
                            "...additional frames elided...\n\n"
@@ -391,12 +394,16 @@ void TestGoroutines::halvesOnTwoCoresAgreeWithOneParse() {
 // shapes people paste them: after other text, indented with spaces, with
 // the annotations newer runtimes add to the header.
 void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
-    const std::string worker = "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n"
-                               "created by main.start in goroutine 1\n\t/src/app/main.go:30 +0x65\n";
+    const std::string worker =
+        "main.worker(0x1)\n\t/src/app/main.go:42 +0x1d\n"
+        "created by main.start in goroutine 1\n\t/src/app/main.go:30 +0x65\n";
     // Any text before the dump: a program's log, a shell prompt, the
     // terminal's echo of Ctrl+\. It is kept as the preamble.
-    for (const std::string& before : {std::string("hello\n"), std::string("$ ./server\nlistening on :8080\n^\\SIGQUIT: quit\nPC=0x46d3a1 m=0 sigcode=128\n\n"),
-                                      std::string("SIGABRT: abort\nPC=0x46d3a1 m=0 sigcode=0\n\n")}) {
+    for (const std::string& before :
+         {std::string("hello\n"),
+          std::string(
+              "$ ./server\nlistening on :8080\n^\\SIGQUIT: quit\nPC=0x46d3a1 m=0 sigcode=128\n\n"),
+          std::string("SIGABRT: abort\nPC=0x46d3a1 m=0 sigcode=0\n\n")}) {
         std::string text = before + "goroutine 7 [chan receive]:\n" + worker + "\n";
         QVERIFY2(looksLikeGoroutineDump(text), before.c_str());
         auto d = parse(text);
@@ -407,13 +414,15 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
     }
     // A crash report: the signal line before the first goroutine makes the
     // bottom user frame of a creator-less goroutine no finalizer.
-    auto abort = parse("SIGABRT: abort\nPC=0x0 m=0 sigcode=0\n\ngoroutine 5 [select]:\nmain.loop()\n\t/a.go:3 +0x1\n\n");
+    auto abort = parse("SIGABRT: abort\nPC=0x0 m=0 sigcode=0\n\ngoroutine 5 "
+                       "[select]:\nmain.loop()\n\t/a.go:3 +0x1\n\n");
     QVERIFY(abort.value.ok());
     QCOMPARE(int(abort.value->groups[0].role), int(GoroutineRole::None));
 
     // Frames indented with spaces (journald, a paste): the same frames.
-    std::string spaced = "goroutine 7 [chan receive]:\nmain.worker(0x1)\n    /src/app/main.go:42 +0x1d\n"
-                         "created by main.start in goroutine 1\n        /src/app/main.go:30 +0x65\n\n";
+    std::string spaced =
+        "goroutine 7 [chan receive]:\nmain.worker(0x1)\n    /src/app/main.go:42 +0x1d\n"
+        "created by main.start in goroutine 1\n        /src/app/main.go:30 +0x65\n\n";
     auto sp = parse(spaced);
     auto tab = parse("goroutine 7 [chan receive]:\n" + worker + "\n");
     QVERIFY(sp.value.ok() && tab.value.ok());
@@ -425,23 +434,29 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
 
     // GODEBUG=tracebackancestors: the ancestors' stacks are not this
     // goroutine's frames, and their creator is not its creator.
-    auto anc = parse("goroutine 9 [chan receive]:\n" + worker +
-                     "[originating from goroutine 1]:\nmain.main(...)\n\t/src/app/main.go:12 +0x2f\n"
-                     "created by main.init in goroutine 0\n\t/src/app/init.go:3 +0x1\n\n");
+    auto anc =
+        parse("goroutine 9 [chan receive]:\n" + worker +
+              "[originating from goroutine 1]:\nmain.main(...)\n\t/src/app/main.go:12 +0x2f\n"
+              "created by main.init in goroutine 0\n\t/src/app/init.go:3 +0x1\n\n");
     QVERIFY(anc.value.ok());
     QCOMPARE(anc.value->groups[0].frames.size(), size_t(1));
-    QCOMPARE(anc.value->frames[size_t(anc.value->groups[0].createdBy)].function, std::string("main.start"));
+    QCOMPARE(anc.value->frames[size_t(anc.value->groups[0].createdBy)].function,
+             std::string("main.start"));
     QCOMPARE(anc.value->goroutines[0].parentId, int64_t(1));
 
     // Go 1.25+ runs finalizers in runtime.runFinalizers.
-    auto fin = parse("goroutine 3 [finalizer wait]:\nruntime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
-                     "\t/usr/local/go/src/runtime/proc.go:460 +0xce\nruntime.runFinalizers()\n"
-                     "\t/usr/local/go/src/runtime/mfinal.go:210 +0x107\ncreated by runtime.createfing in goroutine 1\n"
-                     "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n"
-                     "goroutine 4 [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:363 +0x165\n"
-                     "main.(*conn).Close(0xc000010000)\n\t/src/app/main.go:77 +0x25\nruntime.runFinalizers()\n"
-                     "\t/usr/local/go/src/runtime/mfinal.go:255 +0x211\ncreated by runtime.createfing in goroutine 1\n"
-                     "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n");
+    auto fin = parse(
+        "goroutine 3 [finalizer wait]:\nruntime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+        "\t/usr/local/go/src/runtime/proc.go:460 +0xce\nruntime.runFinalizers()\n"
+        "\t/usr/local/go/src/runtime/mfinal.go:210 +0x107\ncreated by runtime.createfing in "
+        "goroutine 1\n"
+        "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n"
+        "goroutine 4 [sleep]:\ntime.Sleep(0x3b9aca00)\n\t/usr/local/go/src/runtime/time.go:363 "
+        "+0x165\n"
+        "main.(*conn).Close(0xc000010000)\n\t/src/app/main.go:77 +0x25\nruntime.runFinalizers()\n"
+        "\t/usr/local/go/src/runtime/mfinal.go:255 +0x211\ncreated by runtime.createfing in "
+        "goroutine 1\n"
+        "\t/usr/local/go/src/runtime/mfinal.go:172 +0x3d\n\n");
     QVERIFY(fin.value.ok());
     QCOMPARE(int(fin.value->groups[0].role), int(GoroutineRole::FinalizerIdle));
     QCOMPARE(int(fin.value->groups[1].role), int(GoroutineRole::FinalizerRunning));
@@ -449,12 +464,23 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
     // Header annotations: leak verdict, scan, durable, minutes, lock,
     // synctest bubble, and labels inside (Go 1.26 tracebacklabels=1) or after
     // (Go 1.27) the brackets. None of them is part of the state.
-    auto ann = parse("goroutine 20 [chan send (leaked), 3 minutes]:\n" + worker + "\n"
-                     "goroutine 21 [chan send (leaked) (scan), 5 minutes]:\n" + worker + "\n"
-                     "goroutine 22 [chan receive (durable), synctest bubble 4]:\n" + worker + "\n"
-                     "goroutine 23 [chan receive, locked to thread labels:{\"job\": \"a, b\", \"n\": \"1\"}]:\n" + worker + "\n"
-                     "goroutine 24 [chan receive] {test.iter: 0, test.name: X}:\n" + worker + "\n"
-                     "goroutine 25 gp=0xc000007a40 m=nil [chan receive, 1 minutes]:\n" + worker + "\n");
+    auto ann = parse("goroutine 20 [chan send (leaked), 3 minutes]:\n" + worker +
+                     "\n"
+                     "goroutine 21 [chan send (leaked) (scan), 5 minutes]:\n" +
+                     worker +
+                     "\n"
+                     "goroutine 22 [chan receive (durable), synctest bubble 4]:\n" +
+                     worker +
+                     "\n"
+                     "goroutine 23 [chan receive, locked to thread labels:{\"job\": \"a, b\", "
+                     "\"n\": \"1\"}]:\n" +
+                     worker +
+                     "\n"
+                     "goroutine 24 [chan receive] {test.iter: 0, test.name: X}:\n" +
+                     worker +
+                     "\n"
+                     "goroutine 25 gp=0xc000007a40 m=nil [chan receive, 1 minutes]:\n" +
+                     worker + "\n");
     QVERIFY(ann.value.ok());
     QCOMPARE(ann.value->goroutines.size(), size_t(6));
     std::map<std::string, int64_t> byState;
@@ -470,9 +496,10 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
     QCOMPARE(ann.value->goroutines[0].waitMinutes, int64_t(3));
 
     // Elided frames, both ways the runtime says so.
-    auto el = parse("goroutine 30 [running]:\nmain.deep(...)\n\t/a.go:1\n...12 frames elided...\n"
-                    "main.top()\n\t/a.go:9 +0x1\n\n"
-                    "goroutine 31 [running]:\nmain.deep(...)\n\t/a.go:1\n...additional frames elided...\n\n");
+    auto el = parse(
+        "goroutine 30 [running]:\nmain.deep(...)\n\t/a.go:1\n...12 frames elided...\n"
+        "main.top()\n\t/a.go:9 +0x1\n\n"
+        "goroutine 31 [running]:\nmain.deep(...)\n\t/a.go:1\n...additional frames elided...\n\n");
     QVERIFY(el.value.ok());
     QVERIFY(el.value->groups[0].framesElided && el.value->groups[1].framesElided);
     QCOMPARE(el.value->groups[0].frames.size(), size_t(2));
@@ -482,12 +509,14 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
 // Two crashes of two processes in one log, then a SIGQUIT dump: each dump
 // its own snapshot; log lines between them belong to no goroutine.
 void TestGoroutines::severalDumpsInOneLog() {
-    const std::string first = "panic: first boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/a/main.go:10 +0x1d\n"
-                              "exit status 2\n";
-    const std::string second = "fatal error: all goroutines are asleep - deadlock!\n\n"
-                               "goroutine 1 [chan receive]:\nmain.main()\n\t/src/b/main.go:20 +0x1d\n\n"
-                               "goroutine 6 [select]:\nmain.loop()\n\t/src/b/main.go:30 +0x1d\n"
-                               "created by main.main in goroutine 1\n\t/src/b/main.go:19 +0x2f\n\n";
+    const std::string first =
+        "panic: first boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/src/a/main.go:10 +0x1d\n"
+        "exit status 2\n";
+    const std::string second =
+        "fatal error: all goroutines are asleep - deadlock!\n\n"
+        "goroutine 1 [chan receive]:\nmain.main()\n\t/src/b/main.go:20 +0x1d\n\n"
+        "goroutine 6 [select]:\nmain.loop()\n\t/src/b/main.go:30 +0x1d\n"
+        "created by main.main in goroutine 1\n\t/src/b/main.go:19 +0x2f\n\n";
     const std::string third = "^\\SIGQUIT: quit\nPC=0x46d3a1 m=0 sigcode=128\n\n"
                               "goroutine 9 [IO wait]:\nmain.serve()\n\t/src/c/main.go:5 +0x1d\n\n";
     std::string log = "starting a\n" + first + "restarting\n" + second + "waiting\n" + third;
@@ -586,8 +615,10 @@ void TestGoroutines::cutAtTheRuntimeCap() {
     for (const auto& f : whole1.value->frames)
         real.insert({f.function, f.file, f.line});
     for (const auto& f : p.value->frames)
-        QVERIFY2(real.count({f.function, f.file, f.line}), (f.file + ":" + std::to_string(f.line)).c_str());
-    QCOMPARE(p.value->goroutines.size() % whole1.value->goroutines.size(), size_t(1)); // the cut one counts
+        QVERIFY2(real.count({f.function, f.file, f.line}),
+                 (f.file + ":" + std::to_string(f.line)).c_str());
+    QCOMPARE(p.value->goroutines.size() % whole1.value->goroutines.size(),
+             size_t(1)); // the cut one counts
 
     std::string small = block.substr(0, block.find_last_not_of('\n') + 1); // no final newline
     auto q = parse(small);
@@ -602,49 +633,59 @@ void TestGoroutines::cutAtTheRuntimeCap() {
 // digits change: container logs (RFC 3339 time, stream, tag) or journald.
 // The same traceback reads the same with the prefixes as without them.
 void TestGoroutines::tracebackInALog() {
-    for (const char* sample : {"goroutines/fatal_deadlock_go119.txt", "goroutines/goroutine_debug2_go119.txt"}) {
-    std::string plain = readText(dataPath(sample));
-    auto want = parse(plain);
-    QVERIFY(want.value.ok());
-    const bool fatal = plain.rfind("fatal error", 0) == 0;
-    auto prefixed = [&](bool container) {
-        std::string out;
-        for (int i = 0; i < 40; ++i) // the service's own log lines first
-            out += container ? "2026-11-26T16:59:0" + std::to_string(i % 10) + ".5" + std::to_string(i) + "Z stdout F request " + std::to_string(i) + " served\n"
-                             : "Nov 26 16:59:0" + std::to_string(i % 10) + " web-1 leakyapp[4242]: request " + std::to_string(i) + " served\n";
-        std::istringstream in(plain);
-        int n = 0;
-        for (std::string line; std::getline(in, line); ++n) {
-            std::string digits = std::to_string(1000 + n * 37); // a varying fraction or pid
-            out += container ? "2026-11-26T16:59:09." + digits + "Z stderr F " + line + "\n"
-                             : "Nov 26 16:59:" + std::to_string(10 + n % 50) + " web-1 leakyapp[4242]: " + line + "\n";
+    for (const char* sample :
+         {"goroutines/fatal_deadlock_go119.txt", "goroutines/goroutine_debug2_go119.txt"}) {
+        std::string plain = readText(dataPath(sample));
+        auto want = parse(plain);
+        QVERIFY(want.value.ok());
+        const bool fatal = plain.rfind("fatal error", 0) == 0;
+        auto prefixed = [&](bool container) {
+            std::string out;
+            for (int i = 0; i < 40; ++i) // the service's own log lines first
+                out +=
+                    container
+                        ? "2026-11-26T16:59:0" + std::to_string(i % 10) + ".5" + std::to_string(i) +
+                              "Z stdout F request " + std::to_string(i) + " served\n"
+                        : "Nov 26 16:59:0" + std::to_string(i % 10) +
+                              " web-1 leakyapp[4242]: request " + std::to_string(i) + " served\n";
+            std::istringstream in(plain);
+            int n = 0;
+            for (std::string line; std::getline(in, line); ++n) {
+                std::string digits = std::to_string(1000 + n * 37); // a varying fraction or pid
+                out += container ? "2026-11-26T16:59:09." + digits + "Z stderr F " + line + "\n"
+                                 : "Nov 26 16:59:" + std::to_string(10 + n % 50) +
+                                       " web-1 leakyapp[4242]: " + line + "\n";
+            }
+            return out;
+        };
+        for (bool container : {true, false}) {
+            std::string text = prefixed(container);
+            QVERIFY(looksLikeGoroutineDump(text.substr(0, 65536)));
+            auto got = parse(text);
+            QVERIFY(got.value.ok());
+            const GoroutineDump &a = *want.value, &b = *got.value;
+            QCOMPARE(b.goroutines.size(), a.goroutines.size());
+            QCOMPARE(b.groups.size(), a.groups.size());
+            for (size_t i = 0; i < a.groups.size(); ++i) {
+                QCOMPARE(b.groups[i].state, a.groups[i].state);
+                QCOMPARE(b.groups[i].frames, a.groups[i].frames);
+                QCOMPARE(b.groups[i].count, a.groups[i].count);
+                QCOMPARE(int(b.groups[i].role),
+                         int(a.groups[i].role)); // a log's lines are no crash report
+            }
+            QCOMPARE(b.frames.size(), a.frames.size());
+            for (size_t i = 0; i < a.frames.size(); ++i) {
+                QCOMPARE(b.frames[i].function, a.frames[i].function);
+                QCOMPARE(b.frames[i].file, a.frames[i].file);
+            }
+            // The preamble ends with the fatal error, its prefix gone.
+            if (fatal)
+                QVERIFY2(QString::fromStdString(b.preamble)
+                             .contains("fatal error: all goroutines are asleep"),
+                         b.preamble.c_str());
+            QVERIFY(b.preamble.find("stderr F") == std::string::npos &&
+                    b.preamble.find("leakyapp[") == std::string::npos);
         }
-        return out;
-    };
-    for (bool container : {true, false}) {
-        std::string text = prefixed(container);
-        QVERIFY(looksLikeGoroutineDump(text.substr(0, 65536)));
-        auto got = parse(text);
-        QVERIFY(got.value.ok());
-        const GoroutineDump &a = *want.value, &b = *got.value;
-        QCOMPARE(b.goroutines.size(), a.goroutines.size());
-        QCOMPARE(b.groups.size(), a.groups.size());
-        for (size_t i = 0; i < a.groups.size(); ++i) {
-            QCOMPARE(b.groups[i].state, a.groups[i].state);
-            QCOMPARE(b.groups[i].frames, a.groups[i].frames);
-            QCOMPARE(b.groups[i].count, a.groups[i].count);
-            QCOMPARE(int(b.groups[i].role), int(a.groups[i].role)); // a log's lines are no crash report
-        }
-        QCOMPARE(b.frames.size(), a.frames.size());
-        for (size_t i = 0; i < a.frames.size(); ++i) {
-            QCOMPARE(b.frames[i].function, a.frames[i].function);
-            QCOMPARE(b.frames[i].file, a.frames[i].file);
-        }
-        // The preamble ends with the fatal error, its prefix gone.
-        if (fatal)
-            QVERIFY2(QString::fromStdString(b.preamble).contains("fatal error: all goroutines are asleep"), b.preamble.c_str());
-        QVERIFY(b.preamble.find("stderr F") == std::string::npos && b.preamble.find("leakyapp[") == std::string::npos);
-    }
     }
     // A log that merely mentions a goroutine is not a dump.
     QVERIFY(!looksLikeGoroutineDump("Nov 26 16:59:01 web-1 app[1]: goroutine 7 [running]:\n"

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Heap dumps: record counts against a decoder written here, dominators against
 // brute force, retained sizes against a Go program whose heap is known.
-#include "store/case_store.h"
-#include "formats/heapdump/elf_symbols.h"
-#include "formats/heapdump/heapdump.h"
 #include "analysis/heapgraph/dominators.h"
 #include "analysis/heapgraph/paths.h"
 #include "analysis/heapgraph/summary.h"
+#include "formats/heapdump/elf_symbols.h"
+#include "formats/heapdump/heapdump.h"
 #include "io/input.h"
 #include "sqlutil.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QJsonArray>
@@ -67,23 +67,104 @@ Walk walk(const std::string& b) {
         int tag = int(uv());
         w.tags[tag]++;
         switch (tag) {
-        case 0: w.ok = true; return w;
-        case 1: uv(); { uint64_t n = uv(); p += n; w.objectBytes += int64_t(n); w.objects++; } fields(); break;
-        case 2: str(); uv(); break;
-        case 3: uv(); uv(); str(); uv(); break;
-        case 4: for (int i = 0; i < 8; ++i) uv(); str(); for (int i = 0; i < 4; ++i) uv(); break;
-        case 5: uv(); uv(); uv(); str(); uv(); uv(); uv(); str(); fields(); break;
-        case 6: uv(); uv(); uv(); uv(); str(); str(); uv(); break;
-        case 7: case 11: for (int i = 0; i < 5; ++i) uv(); break;
-        case 8: uv(); uv(); break;
-        case 9: uv(); uv(); uv(); break;
-        case 10: for (int i = 0; i < 24 + 256 + 1; ++i) uv(); break;
-        case 12: case 13: uv(); str(); fields(); break;
-        case 14: for (int i = 0; i < 7; ++i) uv(); break;
-        case 15: for (int i = 0; i < 6; ++i) uv(); break;
-        case 16: { uv(); uv(); uint64_t n = uv(); for (uint64_t i = 0; i < n; ++i) { str(); str(); uv(); } uv(); uv(); break; }
-        case 17: uv(); uv(); break;
-        default: return w;
+            case 0: w.ok = true; return w;
+            case 1:
+                uv();
+                {
+                    uint64_t n = uv();
+                    p += n;
+                    w.objectBytes += int64_t(n);
+                    w.objects++;
+                }
+                fields();
+                break;
+            case 2:
+                str();
+                uv();
+                break;
+            case 3:
+                uv();
+                uv();
+                str();
+                uv();
+                break;
+            case 4:
+                for (int i = 0; i < 8; ++i)
+                    uv();
+                str();
+                for (int i = 0; i < 4; ++i)
+                    uv();
+                break;
+            case 5:
+                uv();
+                uv();
+                uv();
+                str();
+                uv();
+                uv();
+                uv();
+                str();
+                fields();
+                break;
+            case 6:
+                uv();
+                uv();
+                uv();
+                uv();
+                str();
+                str();
+                uv();
+                break;
+            case 7:
+            case 11:
+                for (int i = 0; i < 5; ++i)
+                    uv();
+                break;
+            case 8:
+                uv();
+                uv();
+                break;
+            case 9:
+                uv();
+                uv();
+                uv();
+                break;
+            case 10:
+                for (int i = 0; i < 24 + 256 + 1; ++i)
+                    uv();
+                break;
+            case 12:
+            case 13:
+                uv();
+                str();
+                fields();
+                break;
+            case 14:
+                for (int i = 0; i < 7; ++i)
+                    uv();
+                break;
+            case 15:
+                for (int i = 0; i < 6; ++i)
+                    uv();
+                break;
+            case 16: {
+                uv();
+                uv();
+                uint64_t n = uv();
+                for (uint64_t i = 0; i < n; ++i) {
+                    str();
+                    str();
+                    uv();
+                }
+                uv();
+                uv();
+                break;
+            }
+            case 17:
+                uv();
+                uv();
+                break;
+            default: return w;
         }
     }
     return w;
@@ -145,8 +226,10 @@ void checkDominatorsBruteForce(const HeapGraph& g, const Dominators& dom) {
         auto without = reach(g, d);
         for (uint32_t w = 1; w < n; ++w)
             if (w != d && all[w] && !without[w]) {
-                QVERIFY2(pre[d] < pre[w] && post[w] < post[d],
-                         qPrintable(QString("node %1 dominates %2 but is not its ancestor").arg(d).arg(w)));
+                QVERIFY2(
+                    pre[d] < pre[w] && post[w] < post[d],
+                    qPrintable(
+                        QString("node %1 dominates %2 but is not its ancestor").arg(d).arg(w)));
                 ++pairs;
             }
     }
@@ -224,7 +307,7 @@ HeapDump dumpOf(const std::vector<uint32_t>& sizes, const std::vector<std::vecto
 // The summary's site and root-site numbers by their definitions: walk every
 // sampled object's dominator chain up to the virtual root.
 struct BruteSummary {
-    std::map<uint32_t, std::array<uint64_t, 3>> sites;                  // objects, bytes, retained
+    std::map<uint32_t, std::array<uint64_t, 3>> sites; // objects, bytes, retained
     std::map<std::pair<uint32_t, uint32_t>, std::array<uint64_t, 2>> edges; // retained, objects
     std::map<uint32_t, uint64_t> rootObjects;
     uint64_t sampledRetained = 0;
@@ -307,7 +390,8 @@ uint32_t farthestObject(const HeapGraph& g) {
     return g.nodeObject(queue.back());
 }
 
-const CaseStore::HeapRootRow* rootNamed(const std::vector<CaseStore::HeapRootRow>& rows, const std::string& name) {
+const CaseStore::HeapRootRow* rootNamed(const std::vector<CaseStore::HeapRootRow>& rows,
+                                        const std::string& name) {
     for (const auto& r : rows)
         if (r.name == name)
             return &r;
@@ -546,17 +630,20 @@ private slots:
         QVERIFY(listSite);
         for (const auto& b : d->buckets)
             QVERIFY(b.frames.empty() || b.frames[0].function != "runtime.mallocgc" ||
-                    std::all_of(b.frames.begin(), b.frames.end(),
-                                [](const HeapDumpFrame& f) { return f.function.rfind("runtime.", 0) == 0; }));
+                    std::all_of(b.frames.begin(), b.frames.end(), [](const HeapDumpFrame& f) {
+                        return f.function.rfind("runtime.", 0) == 0;
+                    }));
         QCOMPARE(memscopeCli({"import", c, dump}).code, 0);
 
         CliRun text = memscopeCli({"paths", c, "--object", addr});
         QCOMPARE(text.code, 0);
         QVERIFY2(text.rawOut.size() < 8000, qPrintable(QString::number(text.rawOut.size())));
-        QVERIFY2(text.rawOut.contains("path 1 (20001 steps, 19981 hops elided"), text.rawOut.constData());
+        QVERIFY2(text.rawOut.contains("path 1 (20001 steps, 19981 hops elided"),
+                 text.rawOut.constData());
         QVERIFY(text.rawOut.contains("... 19981 hops elided ..."));
         QVERIFY(text.rawOut.contains("\n    global bss+0x")); // no binary beside the dump
-        QVERIFY(text.rawOut.contains(QString("\n    -> object %1 16B, retains 16B").arg(addr).toUtf8()));
+        QVERIFY(text.rawOut.contains(
+            QString("\n    -> object %1 16B, retains 16B").arg(addr).toUtf8()));
         for (const QByteArray& line : text.rawOut.split('\n')) {
             int indent = 0;
             while (indent < line.size() && line[indent] == ' ')
@@ -641,14 +728,16 @@ private slots:
         for (uint32_t j = 0; j < m; j += 997)
             QCOMPARE(dom.idom[g.objectNode(shared + j)], g.objectNode(0));
         QCOMPARE(dom.retained[g.objectNode(1)], uint64_t(k - 1) * 16 + 8 * uint64_t(m));
-        QCOMPARE(dom.retained[g.objectNode(0)], uint64_t(k) * 16 + 16 * uint64_t(m) + 32 * uint64_t(m));
+        QCOMPARE(dom.retained[g.objectNode(0)],
+                 uint64_t(k) * 16 + 16 * uint64_t(m) + 32 * uint64_t(m));
         // The same shape, small, against brute force.
         HeapGraph small;
         small.roots.push_back({RootKind::Global, "head", {}, -1});
         small.rootEdgeStart = {0, 1};
         small.rootEdges = {0};
         // 0 -> 1 -> 2 -> 3 (chain), 0 -> 4, 3 -> 5, 4 and 5 -> 6, 7, 8
-        std::vector<std::vector<uint32_t>> e = {{1, 4}, {2}, {3}, {5}, {6, 7, 8}, {6, 7, 8}, {}, {}, {}};
+        std::vector<std::vector<uint32_t>> e = {{1, 4},    {2}, {3}, {5}, {6, 7, 8},
+                                                {6, 7, 8}, {},  {},  {}};
         small.edgeStart.push_back(0);
         for (uint32_t i = 0; i < e.size(); ++i) {
             small.addr.push_back(0x1000 + uint64_t(i) * 64);
@@ -720,7 +809,8 @@ private slots:
         uint32_t far = UINT32_MAX;
         for (uint32_t o = 0; o < sg->graph.objects(); ++o) {
             uint32_t v = sg->graph.objectNode(o);
-            if (sg->graph.objectSize(o) == 112 && sg->dom.retained[v] == 112 && sg->dom.idom[v] != UINT32_MAX) {
+            if (sg->graph.objectSize(o) == 112 && sg->dom.retained[v] == 112 &&
+                sg->dom.idom[v] != UINT32_MAX) {
                 uint32_t u = v;
                 int depth = 0;
                 while (sg->dom.idom[u] != 0 && sg->graph.isObjectNode(sg->dom.idom[u]))
@@ -758,8 +848,8 @@ private slots:
         auto store = CaseStore::open(":memory:");
         QVERIFY(store.ok());
         QTemporaryDir dir;
-        auto out = (*store)->importFile(dataPath("heapdump/all-traps-heapdump-004.bin.zst").toStdString(), {},
-                                        Progress{});
+        auto out = (*store)->importFile(
+            dataPath("heapdump/all-traps-heapdump-004.bin.zst").toStdString(), {}, Progress{});
         QCOMPARE(out.status, ImportStatus::Imported);
         int64_t id = out.snapshotIds.at(0);
         auto info = must((*store)->heapDump(id));
@@ -944,7 +1034,8 @@ private slots:
         QTest::newRow("symtab sh_size huge") << 4 << "symbol table at";
         QTest::newRow("symtab sh_offset + sh_size wraps") << 5 << "symbol table at";
         QTest::newRow("symtab sh_link out of range") << 6 << "links to section 200";
-        QTest::newRow("symbol name past its string table") << 7 << "past the end of the 56-byte symbol name table";
+        QTest::newRow("symbol name past its string table")
+            << 7 << "past the end of the 56-byte symbol name table";
         QTest::newRow("symtab entries too small") << 8 << "symbols of 1 bytes";
         QTest::newRow("symtab entries huge") << 9 << "not a whole number of";
         QTest::newRow("e_shstrndx out of range") << 10 << "section name table index";
@@ -960,20 +1051,59 @@ private slots:
         std::string b = t.bytes;
         uint64_t at = 0;
         switch (damage) {
-        case 0: b.resize(60); break;
-        case 1: b.resize(t.shoff + 3 * 64 + 10); at = 0x28; break;
-        case 2: putLe(b, 0x28, b.size() + 100, 8); at = 0x28; break;
-        case 3: putLe(b, 0x28, ~uint64_t(0) - 63, 8); at = 0x28; break;
-        case 4: putLe(b, t.symtabHeader + 0x20, ~uint64_t(0) - 255, 8); at = t.symtabHeader; break;
-        case 5: putLe(b, t.symtabHeader + 0x18, ~uint64_t(0) - 255, 8); at = t.symtabHeader; break;
-        case 6: putLe(b, t.symtabHeader + 0x28, 200, 4); at = t.symtabHeader; break;
-        case 7: putLe(b, t.firstObjectSymbol, 0x10000, 4); at = t.firstObjectSymbol; break;
-        case 8: putLe(b, t.symtabHeader + 0x38, 1, 8); at = t.symtabHeader; break;
-        case 9: putLe(b, t.symtabHeader + 0x38, ~uint64_t(0), 8); at = t.symtabHeader; break;
-        case 10: putLe(b, 0x3e, 0x7fff, 2); at = 0x3e; break;
-        case 11: putLe(b, t.strtabHeader + 0x18, b.size() - 4, 8); at = t.strtabHeader; break;
-        case 12: putLe(b, t.shoff + 64, 0xffff, 4); at = t.shoff + 64; break;
-        case 13: b[4] = 7; at = 4; break;
+            case 0: b.resize(60); break;
+            case 1:
+                b.resize(t.shoff + 3 * 64 + 10);
+                at = 0x28;
+                break;
+            case 2:
+                putLe(b, 0x28, b.size() + 100, 8);
+                at = 0x28;
+                break;
+            case 3:
+                putLe(b, 0x28, ~uint64_t(0) - 63, 8);
+                at = 0x28;
+                break;
+            case 4:
+                putLe(b, t.symtabHeader + 0x20, ~uint64_t(0) - 255, 8);
+                at = t.symtabHeader;
+                break;
+            case 5:
+                putLe(b, t.symtabHeader + 0x18, ~uint64_t(0) - 255, 8);
+                at = t.symtabHeader;
+                break;
+            case 6:
+                putLe(b, t.symtabHeader + 0x28, 200, 4);
+                at = t.symtabHeader;
+                break;
+            case 7:
+                putLe(b, t.firstObjectSymbol, 0x10000, 4);
+                at = t.firstObjectSymbol;
+                break;
+            case 8:
+                putLe(b, t.symtabHeader + 0x38, 1, 8);
+                at = t.symtabHeader;
+                break;
+            case 9:
+                putLe(b, t.symtabHeader + 0x38, ~uint64_t(0), 8);
+                at = t.symtabHeader;
+                break;
+            case 10:
+                putLe(b, 0x3e, 0x7fff, 2);
+                at = 0x3e;
+                break;
+            case 11:
+                putLe(b, t.strtabHeader + 0x18, b.size() - 4, 8);
+                at = t.strtabHeader;
+                break;
+            case 12:
+                putLe(b, t.shoff + 64, 0xffff, 4);
+                at = t.shoff + 64;
+                break;
+            case 13:
+                b[4] = 7;
+                at = 4;
+                break;
         }
         QTemporaryDir dir;
         QString path = dir.filePath("crafted");

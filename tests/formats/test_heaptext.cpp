@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
-#include "sqlutil.h"
-#include "formats/pprof/heap_text.h"
-#include "io/input.h"
-#include "formats/pprof/pprof_reader.h"
-#include "testutil.h"
 #include "analysis/profile/top.h"
+#include "formats/pprof/heap_text.h"
+#include "formats/pprof/pprof_reader.h"
+#include "io/input.h"
+#include "sqlutil.h"
+#include "store/case_store.h"
+#include "testutil.h"
 
 #include <QtTest>
 
@@ -140,10 +140,12 @@ void TestHeapText::brokenInputs_data() {
     QTest::newRow("bad header") << "heap profile: x: 1 [2: 3] @ heap/1\n" << 1 << "header";
     QTest::newRow("bad record") << "heap profile: 1: 2 [3: 4] @ heap/1048576\n\n1: 2 [3 4] @ 0x1\n"
                                 << 3 << "malformed record";
-    QTest::newRow("negative count") << "heap profile: 1: 2 [3: 4] @ heap/1048576\n1: 2 [-3: 4] @ 0x1\n"
-                                    << 2 << "negative count";
-    QTest::newRow("bad frame") << "heap profile: 1: 2 [3: 4] @ heap/1048576\n1: 2 [3: 4] @ 0x1\n#\tzz\n"
-                               << 3 << "malformed frame";
+    QTest::newRow("negative count")
+        << "heap profile: 1: 2 [3: 4] @ heap/1048576\n1: 2 [-3: 4] @ 0x1\n"
+        << 2 << "negative count";
+    QTest::newRow("bad frame")
+        << "heap profile: 1: 2 [3: 4] @ heap/1048576\n1: 2 [3: 4] @ 0x1\n#\tzz\n"
+        << 3 << "malformed frame";
 }
 
 void TestHeapText::brokenInputs() {
@@ -153,7 +155,8 @@ void TestHeapText::brokenInputs() {
     auto h = parseText(text.toStdString());
     QVERIFY(!h.ok());
     QCOMPARE(int(h.error().line.value_or(0)), line);
-    QVERIFY2(QString::fromStdString(h.error().message).contains(message), h.error().message.c_str());
+    QVERIFY2(QString::fromStdString(h.error().message).contains(message),
+             h.error().message.c_str());
 }
 
 void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
@@ -162,22 +165,25 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
     {
         auto s = CaseStore::open(path.toStdString());
         QVERIFY(s.ok());
-        auto o = (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
+        auto o =
+            (*s)->importFile(demoPath("heap-001-20261126T165901Z.pb.gz").toStdString(), {}, {});
         QCOMPARE(o.status, ImportStatus::Imported);
         // Make it look like a case written by schema 1.
-        QVERIFY(sqlExec((*s)->path(), "DROP TABLE metric_points; DROP TABLE goroutines; "
-                                       "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
-                                       "DROP TABLE escape_notes; DROP TABLE heapdumps; "
-                                       "DROP TABLE heapdump_graph; DROP TABLE heapdump_roots; "
-                                       "DROP TABLE heapdump_sites; DROP TABLE heapdump_root_sites; "
-                                       "DROP TABLE heapdump_finalizers; "
-                                       "PRAGMA user_version=1"));
+        QVERIFY(sqlExec((*s)->path(),
+                        "DROP TABLE metric_points; DROP TABLE goroutines; "
+                        "DROP TABLE goroutine_groups; DROP TABLE fds; DROP TABLE gc_cycles; "
+                        "DROP TABLE escape_notes; DROP TABLE heapdumps; "
+                        "DROP TABLE heapdump_graph; DROP TABLE heapdump_roots; "
+                        "DROP TABLE heapdump_sites; DROP TABLE heapdump_root_sites; "
+                        "DROP TABLE heapdump_finalizers; "
+                        "PRAGMA user_version=1"));
     }
     auto s = CaseStore::open(path.toStdString());
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());
     QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
     QCOMPARE(must((*s)->snapshots()).size(), size_t(1)); // data kept across the migration
-    auto o = (*s)->importFile(dataPath("heaptext/heap-012-20261126T165941Z.txt").toStdString(), {}, {});
+    auto o =
+        (*s)->importFile(dataPath("heaptext/heap-012-20261126T165941Z.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("heap_text"));
     QCOMPARE(o.timeSource, std::string("filename"));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
-#include "io/input.h"
-#include "formats/fds/lsof.h"
 #include "analysis/series/series.h"
+#include "formats/fds/lsof.h"
+#include "io/input.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -88,14 +88,17 @@ void TestLsof::fdZooText() {
     const auto* unixSock = byFd(*p.value, "9u");
     QCOMPARE(unixSock->type, std::string("unix"));
     QCOMPARE(unixSock->name, std::string("/home/dev/srcs/go/fdzoo.sock type=STREAM (LISTEN)"));
-    QCOMPARE(byFd(*p.value, "15w")->name, std::string("/home/dev/srcs/go/deleted-log.txt (deleted)"));
+    QCOMPARE(byFd(*p.value, "15w")->name,
+             std::string("/home/dev/srcs/go/deleted-log.txt (deleted)"));
 }
 
 void TestLsof::fieldsMatchText_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("fields");
-    QTest::newRow("fdzoo") << "lsof/lsof_fdzoo.txt" << "lsof/lsof_fdzoo_F.txt";
-    QTest::newRow("fdzoo -F0") << "lsof/lsof_fdzoo.txt" << "lsof/lsof_fdzoo_F0.bin";
+    QTest::newRow("fdzoo") << "lsof/lsof_fdzoo.txt"
+                           << "lsof/lsof_fdzoo_F.txt";
+    QTest::newRow("fdzoo -F0") << "lsof/lsof_fdzoo.txt"
+                               << "lsof/lsof_fdzoo_F0.bin";
 }
 
 void TestLsof::fieldsMatchText() {
@@ -172,7 +175,8 @@ void TestLsof::socketsPerHostSeries() {
     QTemporaryDir dir;
     auto s = CaseStore::open(dir.filePath("l.memscope").toStdString());
     QVERIFY(s.ok());
-    auto o = (*s)->importFile(dataPath("lsof/lsof-004-20261126T165909Z.lsofF").toStdString(), {}, {});
+    auto o =
+        (*s)->importFile(dataPath("lsof/lsof-004-20261126T165909Z.lsofF").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("lsof_fields"));
     QCOMPARE(must((*s)->targets()).at(0).name, std::string("leakyapp"));
@@ -188,7 +192,6 @@ void TestLsof::socketsPerHostSeries() {
     QCOMPARE(found, 3);
 }
 
-
 // Rows that do not line up with the header (edited by hand, a long DEVICE or
 // NODE): read by content, TCP sockets kept, and a warning for each kind of
 // doubt instead of rows lost in silence.
@@ -198,7 +201,8 @@ void TestLsof::columnsOutOfLine() {
         "memdemo 13942 root  cwd       DIR  254,0     4096 10953411 /home/dev/srcs/go/memdemo\n"
         "memdemo 13942 root    8u     IPv4  78768      0t0      TCP 127.0.0.1:37687 (LISTEN)\n"
         // NAME pushed right by a long DEVICE, and pulled left by trimmed spaces
-        "memdemo 13942 root   11u     IPv4  0xffff8f3c4a2b1c00      0t0      TCP 127.0.0.1:35398->127.0.0.2:37687 (ESTABLISHED)\n"
+        "memdemo 13942 root   11u     IPv4  0xffff8f3c4a2b1c00      0t0      TCP "
+        "127.0.0.1:35398->127.0.0.2:37687 (ESTABLISHED)\n"
         "memdemo 13942 root 12u IPv6 78790 0t0 TCP [::1]:40100->[::1]:8080 (CLOSE_WAIT)\n"
         "memdemo 13942 root 13r REG 254,0 52 10953974 /tmp/out.txt\n"
         "memdemo 13942\n";

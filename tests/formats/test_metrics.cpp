@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
+#include "analysis/series/series.h"
+#include "base/json_reader.h"
 #include "formats/gctrace/gctrace.h"
 #include "io/input.h"
-#include "base/json_reader.h"
-#include "analysis/series/series.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -113,7 +113,8 @@ void TestMetrics::importsAndPlacesGcOnWallTime() {
     QVERIFY(s.ok());
     auto vars = (*s)->importFile(demoPath("vars-012-20261126T165941Z.json").toStdString(), {}, {});
     QCOMPARE(vars.format, std::string("expvar"));
-    auto metrics = (*s)->importFile(dataPath("metrics/metrics-012-20261126T165941Z.json").toStdString(), {}, {});
+    auto metrics = (*s)->importFile(
+        dataPath("metrics/metrics-012-20261126T165941Z.json").toStdString(), {}, {});
     QCOMPARE(metrics.format, std::string("runtime_metrics"));
     QCOMPARE(metrics.timeSource, std::string("data"));
     auto gc = (*s)->importFile(demoPath("gctrace.log").toStdString(), {}, {});
@@ -157,7 +158,8 @@ void TestMetrics::gctraceRunsPlacedByTheLogsClock() {
     QTemporaryDir dir;
     auto s = CaseStore::open(dir.filePath("g.memscope").toStdString());
     QVERIFY(s.ok());
-    auto o = (*s)->importFile(dataPath("gctrace/gctrace_journald_two_runs.txt").toStdString(), {}, {});
+    auto o =
+        (*s)->importFile(dataPath("gctrace/gctrace_journald_two_runs.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.snapshotIds.size(), size_t(2));
     QCOMPARE(o.timeSource, std::string("log"));
@@ -202,9 +204,11 @@ void TestMetrics::gctraceRunsWithoutAClock() {
         if (series.metric == "gc_heap_live_bytes") {
             QCOMPARE(series.points.size(), size_t(5));
             auto near = [](int64_t a, int64_t b) { return std::llabs(a - b) < 1000; };
-            QVERIFY(near(series.points[4].timeNs, mtime));              // the last line at the mtime
-            QVERIFY(near(series.points[2].timeNs, mtime - 4940000000)); // the second run's start + 0.060s
-            QVERIFY(near(series.points[1].timeNs, mtime - 5000000000)); // the first ends where it starts
+            QVERIFY(near(series.points[4].timeNs, mtime)); // the last line at the mtime
+            QVERIFY(near(series.points[2].timeNs,
+                         mtime - 4940000000)); // the second run's start + 0.060s
+            QVERIFY(near(series.points[1].timeNs,
+                         mtime - 5000000000)); // the first ends where it starts
         }
 }
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "analysis/profile/calltree.h"
-#include "io/input.h"
-#include "formats/pprof/pprof_reader.h"
-#include "formats/pprof/legacy_cpu.h"
 #include "analysis/profile/source_lines.h"
-#include "testutil.h"
 #include "analysis/profile/top.h"
+#include "formats/pprof/legacy_cpu.h"
+#include "formats/pprof/pprof_reader.h"
+#include "io/input.h"
+#include "testutil.h"
 
 #include <QtTest>
 
@@ -105,7 +105,8 @@ void TestPprof::topMatchesGoToolPprof_data() {
     // bytes uncompressed, or the allocs view of the same moment), so `go tool
     // pprof` prints the same for both and only OTHER's golden is kept.
     std::multimap<QString, QString> sameAs;
-    for (const QString& line : QString::fromStdString(readText(dataPath("golden/same-as.txt"))).split('\n')) {
+    for (const QString& line :
+         QString::fromStdString(readText(dataPath("golden/same-as.txt"))).split('\n')) {
         const QStringList f = line.split(' ', Qt::SkipEmptyParts);
         if (f.size() == 2 && !f[0].startsWith('#'))
             sameAs.emplace(f[1], f[0]);
@@ -148,14 +149,14 @@ void TestPprof::brokenInputs_data() {
     QTest::newRow("cut inside first location")
         << QByteArray(good.data(), 40) << int(ErrorCode::Truncated) << "claims" << qint64(-1);
     // Field 2 (sample) with an invalid wire type 7 at byte 0.
-    QTest::newRow("invalid wire type") << QByteArray("\x17\x01", 2) << int(ErrorCode::Format)
-                                       << "wire type" << qint64(0);
+    QTest::newRow("invalid wire type")
+        << QByteArray("\x17\x01", 2) << int(ErrorCode::Format) << "wire type" << qint64(0);
     // A sample that points at location 999.
     std::string bad = good;
     bad += std::string("\x12\x0a\x0a\x02\xe7\x07\x12\x04\x01\x02\x03\x04", 12);
     QTest::newRow("unknown location id")
-        << QByteArray(bad.data(), int(bad.size())) << int(ErrorCode::Format) << "unknown location id 999"
-        << qint64(good.size());
+        << QByteArray(bad.data(), int(bad.size())) << int(ErrorCode::Format)
+        << "unknown location id 999" << qint64(good.size());
     // A string index past the string table.
     std::string badStr = good + std::string("\x70\xff\x01", 3); // default_sample_type = 255
     QTest::newRow("string index out of range")
@@ -340,7 +341,8 @@ void TestPprof::sourcePathsStayUnderTheRoot() {
     touch(root.filePath("ordersvc/main.go"));
     touch(root.filePath("gopath/src/example.com/app/x.go"));
     touch(QDir(outside.path()).filePath("secret.go"));
-    QVERIFY(QFile::link(QDir(outside.path()).filePath("secret.go"), root.filePath("ordersvc/internal/secret.go")));
+    QVERIFY(QFile::link(QDir(outside.path()).filePath("secret.go"),
+                        root.filePath("ordersvc/internal/secret.go")));
     std::string r = QFileInfo(dir.path()).canonicalFilePath().toStdString();
     std::string want = r + "/ordersvc/main.go";
     QCOMPARE(resolveSourcePath(r, "ordersvc/main.go").value_or(""), want);
@@ -350,14 +352,14 @@ void TestPprof::sourcePathsStayUnderTheRoot() {
     QCOMPARE(resolveSourcePath(r + "/gopath", "example.com/app/x.go").value_or(""),
              r + "/gopath/src/example.com/app/x.go");
     // Never outside the root: no "..", no symbolic link out, no root at all.
-    QVERIFY(!resolveSourcePath(r, "../" + QFileInfo(outside.path()).fileName().toStdString() + "/secret.go"));
+    QVERIFY(!resolveSourcePath(r, "../" + QFileInfo(outside.path()).fileName().toStdString() +
+                                      "/secret.go"));
     QVERIFY(!resolveSourcePath(r, "ordersvc/internal/secret.go"));
     QVERIFY(!resolveSourcePath("", "ordersvc/main.go"));
     QVERIFY(!resolveSourcePath(r, "nothere/missing.go"));
     auto lines = readSourceLines(want);
     QVERIFY(lines && lines->size() == 1 && lines->front() == "package main");
 }
-
 
 namespace {
 // Words of a legacy CPU profile, `size` bytes each, in either byte order.
@@ -372,10 +374,8 @@ std::string legacyWords(const std::vector<uint64_t>& words, size_t size, bool bi
 
 void TestPprof::legacyCpuProfile() {
     // Header (0, 3, 0, 10000 µs, 0), two records, the trailer, then maps.
-    std::vector<uint64_t> words = {0, 3, 0, 10000, 0,
-                                   2, 3, 0x401000, 0x402005, 0x403009,
-                                   1, 2, 0x401010, 0x402005,
-                                   0, 1, 0};
+    std::vector<uint64_t> words = {0,        3, 0, 10000,    0,        2, 3, 0x401000, 0x402005,
+                                   0x403009, 1, 2, 0x401010, 0x402005, 0, 1, 0};
     const std::string maps = "00400000-00500000 r-xp 00000000 fc:01 123 /usr/bin/app\n"
                              "7f0000000000-7f0000001000 rw-p 00000000 00:00 0 \n";
     for (auto [size, big] : {std::pair<size_t, bool>{8, false}, {4, true}}) {

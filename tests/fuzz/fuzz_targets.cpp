@@ -2,27 +2,27 @@
 // libFuzzer entry points, one per decoder: built once per target with
 // -DMEMSCOPE_FUZZ_<NAME>. Every input must end in a value or an Error: never a
 // crash, a hang, a leak or unbounded memory.
-#include "analysis/profile/calltree.h"
-#include "store/case_store.h"
-#include "report/chart_svg.h"
 #include "analysis/detect/detect.h"
-#include "formats/heapdump/elf_symbols.h"
-#include "formats/escape/escape_notes.h"
-#include "formats/gctrace/gctrace.h"
-#include "formats/goroutines/goroutine_dump.h"
-#include "formats/pprof/heap_text.h"
-#include "formats/heapdump/heapdump.h"
 #include "analysis/heapgraph/dominators.h"
 #include "analysis/heapgraph/paths.h"
 #include "analysis/heapgraph/summary.h"
-#include "io/input.h"
-#include "base/json_reader.h"
-#include "formats/fds/lsof.h"
-#include "formats/pprof/pprof_reader.h"
-#include "analysis/series/series.h"
+#include "analysis/profile/calltree.h"
 #include "analysis/profile/source_lines.h"
-#include "ss_parser.h"
 #include "analysis/profile/top.h"
+#include "analysis/series/series.h"
+#include "base/json_reader.h"
+#include "formats/escape/escape_notes.h"
+#include "formats/fds/lsof.h"
+#include "formats/gctrace/gctrace.h"
+#include "formats/goroutines/goroutine_dump.h"
+#include "formats/heapdump/elf_symbols.h"
+#include "formats/heapdump/heapdump.h"
+#include "formats/pprof/heap_text.h"
+#include "formats/pprof/pprof_reader.h"
+#include "io/input.h"
+#include "report/chart_svg.h"
+#include "ss_parser.h"
+#include "store/case_store.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -135,7 +135,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto s = plain(in);
     (void)parseGcTrace(*s);
 #elif defined(MEMSCOPE_FUZZ_JSON)
-    (void)visitJsonNumbers(in, [](const std::string&, double) {}, true);
+    (void)visitJsonNumbers(
+        in, [](const std::string&, double) {}, true);
 #elif defined(MEMSCOPE_FUZZ_ESCAPE)
     auto s = plain(in);
     (void)parseEscapeNotes(*s);
@@ -175,7 +176,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 #elif defined(MEMSCOPE_FUZZ_CASEFILE)
     // The input is a whole case file: written out and opened read-only,
     // as the read commands open one.
-    static const std::string path = "/tmp/memscope-fuzz-casefile-" + std::to_string(getpid()) + ".memscope";
+    static const std::string path =
+        "/tmp/memscope-fuzz-casefile-" + std::to_string(getpid()) + ".memscope";
     {
         std::ofstream f(path, std::ios::binary | std::ios::trunc);
         f.write(in.data(), std::streamsize(in.size()));

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Inputs the fuzzers found crashing (tests/data/fuzz/TARGET-HASH): each must
 // now end in a value or an error, whatever the parser.
+#include "analysis/heapgraph/dominators.h"
+#include "analysis/heapgraph/summary.h"
 #include "formats/escape/escape_notes.h"
+#include "formats/fds/lsof.h"
 #include "formats/gctrace/gctrace.h"
 #include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/heapdump.h"
-#include "analysis/heapgraph/dominators.h"
-#include "analysis/heapgraph/summary.h"
 #include "io/input.h"
-#include "formats/fds/lsof.h"
 #include "ss_parser.h"
 #include "testutil.h"
 

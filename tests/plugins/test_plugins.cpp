@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
+#include "analysis/series/series.h"
 #include "import/importer.h"
 #include "io/input.h"
-#include "analysis/series/series.h"
 #include "ss_parser.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -110,7 +110,8 @@ void TestPlugins::pluginWithoutManifestOrForAnotherAbiIsNotLoaded() {
     manifest.close();
     auto log = reg.loadPlugins({none.path().toStdString(), other.path().toStdString()});
     QCOMPARE(log.size(), size_t(2));
-    QVERIFY2(log[0].find("skipped, no manifest memscope_ss.json") != std::string::npos, log[0].c_str());
+    QVERIFY2(log[0].find("skipped, no manifest memscope_ss.json") != std::string::npos,
+             log[0].c_str());
     QVERIFY2(log[1].find("skipped, built for plugin ABI 1, this memscope loads ABI " +
                          std::to_string(kImporterAbi)) != std::string::npos,
              log[1].c_str());

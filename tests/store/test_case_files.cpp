@@ -5,11 +5,11 @@
 // stack trie with a cycle, a huge annotation, a blob claiming a huge graph).
 // Opening and reading must end in an error naming the table and row, or the
 // foreign object: never a crash, a hang, or SQL from the file running.
+#include "formats/heapdump/heapdump.h"
+#include "io/input.h"
 #include "store/case_store.h"
 #include "store/case_validate.h"
 #include "store/db.h"
-#include "formats/heapdump/heapdump.h"
-#include "io/input.h"
 #include "testutil.h"
 
 #include <QCryptographicHash>
@@ -28,7 +28,9 @@ using namespace memscope::test;
 namespace {
 
 using Run = CliRun;
-CliRun memscopeRun(const QStringList& args, int timeoutMs = 60000) { return runMemscope(args, timeoutMs); }
+CliRun memscopeRun(const QStringList& args, int timeoutMs = 60000) {
+    return runMemscope(args, timeoutMs);
+}
 
 // A plain SQLite connection, as anyone crafting a case would use: none of
 // memscope's hardening.
@@ -106,8 +108,8 @@ size_t idomOffset(const std::string& raw) {
         }
         pos += 8;
     }
-    vec(4); // rootEdgeStart
-    vec(4); // rootEdges
+    vec(4);         // rootEdgeStart
+    vec(4);         // rootEdges
     return pos + 8; // idom's elements
 }
 
@@ -204,23 +206,29 @@ void TestCaseFiles::cleanCaseOpensAndReads() {
 void TestCaseFiles::foreignSchemaObjectsAreRefused_data() {
     QTest::addColumn<QString>("sql");
     QTest::addColumn<QString>("named");
-    QTest::newRow("trigger") << "CREATE TRIGGER wipe AFTER INSERT ON annotations BEGIN DELETE FROM heapdumps; END"
-                             << "foreign trigger wipe (on annotations)";
+    QTest::newRow("trigger")
+        << "CREATE TRIGGER wipe AFTER INSERT ON annotations BEGIN DELETE FROM heapdumps; END"
+        << "foreign trigger wipe (on annotations)";
     QTest::newRow("import trigger")
         << "CREATE TRIGGER stall BEFORE INSERT ON sources BEGIN"
            " SELECT count(*) FROM stacks a, stacks b, stacks c, stacks d; END"
         << "foreign trigger stall (on sources)";
-    QTest::newRow("view") << "CREATE VIEW v AS SELECT * FROM snapshots" << "foreign view v";
-    QTest::newRow("table") << "CREATE TABLE extra(x)" << "foreign table extra";
-    QTest::newRow("index") << "CREATE INDEX sneaky ON annotations(text)" << "foreign index sneaky (on annotations)";
-    QTest::newRow("changed table")
-        << "DROP TABLE findings; CREATE TABLE findings(id INTEGER PRIMARY KEY, kind TEXT, severity TEXT,"
-           " title TEXT, body TEXT DEFAULT (zeroblob(1000000000)))"
-        << "table findings is defined differently";
+    QTest::newRow("view") << "CREATE VIEW v AS SELECT * FROM snapshots"
+                          << "foreign view v";
+    QTest::newRow("table") << "CREATE TABLE extra(x)"
+                           << "foreign table extra";
+    QTest::newRow("index") << "CREATE INDEX sneaky ON annotations(text)"
+                           << "foreign index sneaky (on annotations)";
+    QTest::newRow("changed table") << "DROP TABLE findings; CREATE TABLE findings(id INTEGER "
+                                      "PRIMARY KEY, kind TEXT, severity TEXT,"
+                                      " title TEXT, body TEXT DEFAULT (zeroblob(1000000000)))"
+                                   << "table findings is defined differently";
     QTest::newRow("trigger in an older case")
-        << "PRAGMA user_version=7; CREATE TRIGGER early AFTER UPDATE ON sources BEGIN DELETE FROM stacks; END"
+        << "PRAGMA user_version=7; CREATE TRIGGER early AFTER UPDATE ON sources BEGIN DELETE FROM "
+           "stacks; END"
         << "foreign trigger early (on sources)";
-    QTest::newRow("missing index") << "DROP INDEX snapshots_by_kind_time" << "index snapshots_by_kind_time is missing";
+    QTest::newRow("missing index") << "DROP INDEX snapshots_by_kind_time"
+                                   << "index snapshots_by_kind_time is missing";
 }
 
 void TestCaseFiles::foreignSchemaObjectsAreRefused() {
@@ -231,7 +239,8 @@ void TestCaseFiles::foreignSchemaObjectsAreRefused() {
     for (bool readOnly : {true, false}) {
         auto s = CaseStore::open(path.toStdString(), readOnly);
         QVERIFY(!s.ok());
-        QVERIFY2(QString::fromStdString(s.error().message).contains(named), s.error().message.c_str());
+        QVERIFY2(QString::fromStdString(s.error().message).contains(named),
+                 s.error().message.c_str());
         QCOMPARE(s.error().file, path.toStdString());
     }
     // Import refuses too, before its first statement could fire anything.
@@ -251,8 +260,9 @@ void TestCaseFiles::triggerNeverRunsOnAnnotate() {
         RawDb raw(path);
         dumps = raw.scalar("SELECT count(*) FROM heapdumps");
         QVERIFY(dumps > 0);
-        QVERIFY(raw.exec("CREATE TRIGGER wipe AFTER INSERT ON annotations BEGIN DELETE FROM heapdumps;"
-                         " INSERT INTO meta VALUES('pwned', 'yes'); END"));
+        QVERIFY(
+            raw.exec("CREATE TRIGGER wipe AFTER INSERT ON annotations BEGIN DELETE FROM heapdumps;"
+                     " INSERT INTO meta VALUES('pwned', 'yes'); END"));
     }
     Run r = memscopeRun({"annotate", path, "--at", "1795712341", "--text", "hello"});
     QCOMPARE(r.code, 1);
@@ -261,7 +271,8 @@ void TestCaseFiles::triggerNeverRunsOnAnnotate() {
     {
         Db db;
         QVERIFY(db.open(path.toStdString(), false, false).ok());
-        QVERIFY(db.exec("INSERT INTO annotations(start_ns, text, created_ns) VALUES(1, 'x', 1)").ok());
+        QVERIFY(
+            db.exec("INSERT INTO annotations(start_ns, text, created_ns) VALUES(1, 'x', 1)").ok());
     }
     RawDb raw(path);
     QCOMPARE(raw.scalar("SELECT count(*) FROM heapdumps"), dumps);
@@ -270,8 +281,9 @@ void TestCaseFiles::triggerNeverRunsOnAnnotate() {
 
 void TestCaseFiles::recursiveViewNeverRuns() {
     QString path = copyCase("view.memscope");
-    QVERIFY(RawDb(path).exec("CREATE VIEW forever AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1"
-                             " FROM r) SELECT x FROM r"));
+    QVERIFY(RawDb(path).exec(
+        "CREATE VIEW forever AS WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x + 1"
+        " FROM r) SELECT x FROM r"));
     QElapsedTimer t;
     t.start();
     Run r = memscopeRun({"info", path}, 30000);
@@ -293,23 +305,37 @@ void TestCaseFiles::outOfRangeRowsAreErrors_data() {
     QString firstSite = "(SELECT min(rowid) FROM heapdump_sites)";
     QString firstEdge = "(SELECT min(rowid) FROM heapdump_root_sites)";
     QTest::newRow("bucket -1") << "UPDATE heapdump_sites SET bucket = -1 WHERE rowid = " + firstSite
-                               << "table heapdump_sites, row" << "bucket -1 is not one of the dump's";
-    QTest::newRow("bucket 4e12") << "UPDATE heapdump_sites SET bucket = 4000000000000 WHERE rowid = " + firstSite
-                                 << "table heapdump_sites, row" << "bucket 4000000000000";
-    QTest::newRow("bucket text") << "UPDATE heapdump_sites SET bucket = 'x' WHERE rowid = " + firstSite
-                                 << "table heapdump_sites, row" << "bucket x";
-    QTest::newRow("duplicate bucket")
-        << "UPDATE heapdump_sites SET bucket = 0 WHERE rowid = (SELECT max(rowid) FROM heapdump_sites)"
-        << "table heapdump_sites, row" << "bucket 0 appears more than once";
-    QTest::newRow("root_idx 1e8") << "UPDATE heapdump_root_sites SET root_idx = 100000000 WHERE rowid = " + firstEdge
-                                  << "table heapdump_root_sites, row" << "root_idx 100000000";
-    QTest::newRow("root site bucket") << "UPDATE heapdump_root_sites SET bucket = -7 WHERE rowid = " + firstEdge
-                                      << "table heapdump_root_sites, row" << "bucket -7";
-    QTest::newRow("root idx") << "UPDATE heapdump_roots SET idx = -2 WHERE rowid = (SELECT min(rowid) FROM heapdump_roots)"
-                              << "table heapdump_roots, row" << "idx -2";
-    QTest::newRow("roots count") << "UPDATE heapdumps SET roots = -1" << "table heapdumps, row for snapshot"
+                               << "table heapdump_sites, row"
+                               << "bucket -1 is not one of the dump's";
+    QTest::newRow("bucket 4e12")
+        << "UPDATE heapdump_sites SET bucket = 4000000000000 WHERE rowid = " + firstSite
+        << "table heapdump_sites, row"
+        << "bucket 4000000000000";
+    QTest::newRow("bucket text") << "UPDATE heapdump_sites SET bucket = 'x' WHERE rowid = " +
+                                        firstSite
+                                 << "table heapdump_sites, row"
+                                 << "bucket x";
+    QTest::newRow("duplicate bucket") << "UPDATE heapdump_sites SET bucket = 0 WHERE rowid = "
+                                         "(SELECT max(rowid) FROM heapdump_sites)"
+                                      << "table heapdump_sites, row"
+                                      << "bucket 0 appears more than once";
+    QTest::newRow("root_idx 1e8")
+        << "UPDATE heapdump_root_sites SET root_idx = 100000000 WHERE rowid = " + firstEdge
+        << "table heapdump_root_sites, row"
+        << "root_idx 100000000";
+    QTest::newRow("root site bucket")
+        << "UPDATE heapdump_root_sites SET bucket = -7 WHERE rowid = " + firstEdge
+        << "table heapdump_root_sites, row"
+        << "bucket -7";
+    QTest::newRow("root idx") << "UPDATE heapdump_roots SET idx = -2 WHERE rowid = (SELECT "
+                                 "min(rowid) FROM heapdump_roots)"
+                              << "table heapdump_roots, row"
+                              << "idx -2";
+    QTest::newRow("roots count") << "UPDATE heapdumps SET roots = -1"
+                                 << "table heapdumps, row for snapshot"
                                  << "roots -1";
-    QTest::newRow("sample types") << "UPDATE sample_types SET idx = idx + 5" << "table sample_types, rows of snapshot"
+    QTest::newRow("sample types") << "UPDATE sample_types SET idx = idx + 5"
+                                  << "table sample_types, rows of snapshot"
                                   << "numbered 5..";
 }
 
@@ -329,9 +355,10 @@ void TestCaseFiles::outOfRangeRowsAreErrors() {
         QVERIFY2(msg.contains(table) && msg.contains(detail), qPrintable(msg));
     }
     // Every command that reads heap dumps says so and exits 1.
-    for (const QStringList& args : {QStringList{"retention", path}, QStringList{"retention", path, "--by", "site"},
-                                    QStringList{"paths", path, "--site", "main.buildTree"},
-                                    QStringList{"findings", path}, QStringList{"info", path}}) {
+    for (const QStringList& args :
+         {QStringList{"retention", path}, QStringList{"retention", path, "--by", "site"},
+          QStringList{"paths", path, "--site", "main.buildTree"}, QStringList{"findings", path},
+          QStringList{"info", path}}) {
         Run r = memscopeRun(args);
         QVERIFY(r.finished);
         QCOMPARE(r.code, 1);
@@ -360,19 +387,24 @@ void TestCaseFiles::walOnlyPayloadIsSeen() {
     for (bool readOnly : {true, false}) {
         auto s = CaseStore::open(path.toStdString(), readOnly);
         QVERIFY(!s.ok());
-        QVERIFY2(QString::fromStdString(s.error().message).contains("table heapdump_root_sites, row"),
-                 s.error().message.c_str());
+        QVERIFY2(
+            QString::fromStdString(s.error().message).contains("table heapdump_root_sites, row"),
+            s.error().message.c_str());
     }
 }
 
 void TestCaseFiles::damagedDominatorTree_data() {
     QTest::addColumn<QString>("damage");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("idom to an unreachable node") << "unreachable" << "unreachable";
+    QTest::newRow("idom to an unreachable node") << "unreachable"
+                                                 << "unreachable";
     // decodeHeapGraph finds a loop itself; validateStoredHeapGraph would too.
-    QTest::newRow("idom cycle") << "cycle" << "cycle|loop";
-    QTest::newRow("root dominates itself") << "self" << "root node 1 has dominator 1|loop";
-    QTest::newRow("idom past the graph") << "range" << "stored heap graph is damaged";
+    QTest::newRow("idom cycle") << "cycle"
+                                << "cycle|loop";
+    QTest::newRow("root dominates itself") << "self"
+                                           << "root node 1 has dominator 1|loop";
+    QTest::newRow("idom past the graph") << "range"
+                                         << "stored heap graph is damaged";
 }
 
 void TestCaseFiles::damagedDominatorTree() {
@@ -396,7 +428,9 @@ void TestCaseFiles::damagedDominatorTree() {
             std::memcpy(&x, blob.data() + at + 4 * v, 4);
             return x;
         };
-        auto setIdom = [&](uint32_t v, uint32_t x) { std::memcpy(blob.data() + at + 4 * v, &x, 4); };
+        auto setIdom = [&](uint32_t v, uint32_t x) {
+            std::memcpy(blob.data() + at + 4 * v, &x, 4);
+        };
         uint32_t roots = uint32_t(raw.scalar("SELECT roots FROM heapdumps"));
         // Two reachable objects, and an unreachable one.
         std::vector<uint32_t> reachable;
@@ -421,7 +455,8 @@ void TestCaseFiles::damagedDominatorTree() {
         }
         auto packed = zstdCompress(blob, 1);
         QVERIFY(packed.ok());
-        QVERIFY(raw.setBlob("UPDATE heapdump_graph SET data = ?1 WHERE snapshot_id = " + QString::number(m_dump),
+        QVERIFY(raw.setBlob("UPDATE heapdump_graph SET data = ?1 WHERE snapshot_id = " +
+                                QString::number(m_dump),
                             *packed));
     }
     auto s = CaseStore::open(path.toStdString(), true);
@@ -455,7 +490,8 @@ void TestCaseFiles::blobClaimingAHugeGraph() {
     for (int i = 0; i < 63; ++i)
         blob += *rest;
     QString path = copyCase("hugeblob.memscope");
-    QVERIFY(RawDb(path).setBlob("UPDATE heapdump_graph SET data = ?1 WHERE snapshot_id = " + QString::number(m_dump),
+    QVERIFY(RawDb(path).setBlob("UPDATE heapdump_graph SET data = ?1 WHERE snapshot_id = " +
+                                    QString::number(m_dump),
                                 blob));
     auto s = CaseStore::open(path.toStdString(), true);
     QVERIFY(s.ok());
@@ -477,14 +513,16 @@ void TestCaseFiles::rowClaimingAHugeGraph() {
     QVERIFY(s.ok());
     auto g = (*s)->loadHeapGraph(m_dump);
     QVERIFY(!g.ok());
-    QVERIFY2(QString::fromStdString(g.error().message).contains("more memory than this machine has"),
-             g.error().message.c_str());
+    QVERIFY2(
+        QString::fromStdString(g.error().message).contains("more memory than this machine has"),
+        g.error().message.c_str());
     // Counts that match no graph of 32-bit node ids are refused on open.
     QVERIFY(RawDb(path).exec("UPDATE heapdumps SET objects = 5000000000"));
     auto t = CaseStore::open(path.toStdString(), true);
     QVERIFY(!t.ok());
-    QVERIFY2(QString::fromStdString(t.error().message).contains("table heapdumps, row for snapshot"),
-             t.error().message.c_str());
+    QVERIFY2(
+        QString::fromStdString(t.error().message).contains("table heapdumps, row for snapshot"),
+        t.error().message.c_str());
     // The counts disagree with the blob: named too.
     QVERIFY(RawDb(path).exec("UPDATE heapdumps SET objects = 12, edges = 3"));
     auto u = CaseStore::open(path.toStdString(), true);
@@ -505,7 +543,8 @@ void TestCaseFiles::stackTrieCycle() {
     }
     auto s = CaseStore::open(path.toStdString(), true);
     QVERIFY(!s.ok());
-    QVERIFY2(QString::fromStdString(s.error().message).contains("table stacks, row id"), s.error().message.c_str());
+    QVERIFY2(QString::fromStdString(s.error().message).contains("table stacks, row id"),
+             s.error().message.c_str());
     Run r = memscopeRun({"top", path, "--snapshot", QString::number(m_profile)}, 30000);
     QVERIFY(r.finished);
     QCOMPARE(r.code, 1);
@@ -545,10 +584,12 @@ void TestCaseFiles::hugeAnnotation() {
     Run list = memscopeRun({"annotations", path});
     QCOMPARE(list.code, 0);
     QVERIFY(list.out.size() < 200000);
-    Run svg = memscopeRun({"export-chart", path, "--chart", "heap", "-o", m_dir.filePath("note.svg")});
+    Run svg =
+        memscopeRun({"export-chart", path, "--chart", "heap", "-o", m_dir.filePath("note.svg")});
     QCOMPARE(svg.code, 0);
 #ifdef MEMSCOPE_HAVE_GUI
-    Run png = memscopeRun({"export-chart", path, "--chart", "heap", "-o", m_dir.filePath("note.png")});
+    Run png =
+        memscopeRun({"export-chart", path, "--chart", "heap", "-o", m_dir.filePath("note.png")});
     QVERIFY2(png.code == 0, qPrintable(png.err));
 #endif
 }
@@ -574,7 +615,8 @@ void TestCaseFiles::readCommandsDoNotWrite() {
     for (const auto& args : commands) {
         Run r = memscopeRun(args);
         QVERIFY2(r.code == 0, qPrintable(args.join(' ') + ": " + r.err));
-        QVERIFY2(!QFile::exists(path + "-wal") && !QFile::exists(path + "-shm"), qPrintable(args.join(' ')));
+        QVERIFY2(!QFile::exists(path + "-wal") && !QFile::exists(path + "-shm"),
+                 qPrintable(args.join(' ')));
     }
     QCOMPARE(sha(path), before);
     QCOMPARE(QFileInfo(path).lastModified(), mtime);
@@ -617,18 +659,19 @@ void TestCaseFiles::readOnlyFolder() {
     QVERIFY(QString::fromUtf8(p.readAllStandardOutput()).contains("heap dump"));
 }
 
-
 // Found by fuzz_casefile: a snapshot whose target_id names no program made
 // the series' name lookup throw.
 void TestCaseFiles::snapshotOfNoProgram() {
     QString path = copyCase("orphan.memscope");
     {
         RawDb raw(path);
-        QVERIFY(raw.exec("UPDATE snapshots SET target_id = 999 WHERE id = (SELECT min(id) FROM snapshots)"));
+        QVERIFY(raw.exec(
+            "UPDATE snapshots SET target_id = 999 WHERE id = (SELECT min(id) FROM snapshots)"));
     }
     auto s = CaseStore::open(path.toStdString(), true);
     QVERIFY(!s.ok());
-    QVERIFY2(QString::fromStdString(s.error().message).contains("snapshots"), s.error().message.c_str());
+    QVERIFY2(QString::fromStdString(s.error().message).contains("snapshots"),
+             s.error().message.c_str());
     QVERIFY(QString::fromStdString(s.error().message).contains("target_id 999"));
 }
 

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "store/case_store.h"
-#include "store/db.h"
-#include "import/import_batch.h"
-#include "formats/pprof/pprof_reader.h"
 #include "analysis/series/series.h"
 #include "base/sha256.h"
+#include "formats/pprof/pprof_reader.h"
 #include "import/capture_time.h"
+#include "import/import_batch.h"
+#include "store/case_store.h"
+#include "store/db.h"
 #include "testutil.h"
 
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
+#include <set>
 #include <sys/stat.h>
 #include <sys/time.h>
-#include <atomic>
-#include <set>
-#include <chrono>
 #include <thread>
 
 using namespace memscope;
@@ -105,7 +105,8 @@ void TestStore::roundTripMatchesFile() {
     QVERIFY(o.status == ImportStatus::Imported || o.status == ImportStatus::Duplicate);
     int64_t id = 0;
     for (const auto& sn : must((*s)->snapshots()))
-        if (sn.sourceName == file.toStdString() && sn.kind != "goroutines") // a goroutine profile has both
+        if (sn.sourceName == file.toStdString() &&
+            sn.kind != "goroutines") // a goroutine profile has both
             id = sn.id;
     QVERIFY(id > 0);
     auto original = readPprofFile(path);
@@ -118,7 +119,8 @@ void TestStore::roundTripMatchesFile() {
         QCOMPARE(loaded->defaultSampleType, original->defaultSampleType);
         QCOMPARE(loaded->timeNanos, must((*s)->snapshot(id))->timeNs);
         for (size_t i = 0; i < original->sampleTypes.size(); ++i)
-            QCOMPARE(renderTop(computeTop(*loaded, int(i))), renderTop(computeTop(*original, int(i))));
+            QCOMPARE(renderTop(computeTop(*loaded, int(i))),
+                     renderTop(computeTop(*original, int(i))));
         for (size_t i = 0; i < original->samples.size(); ++i) {
             QVERIFY(loaded->samples[i].values == original->samples[i].values);
             QCOMPARE(loaded->samples[i].labels.size(), original->samples[i].labels.size());
@@ -140,7 +142,8 @@ void TestStore::brokenFileLeavesNothing() {
     QCOMPARE(o.error->offset.value_or(0), uint64_t(good.size()));
     for (const char* table : {"sources", "snapshots", "samples", "stacks", "frames", "functions",
                               "strings", "source_chunks", "targets"})
-        QCOMPARE(must(rawDb((*s)->path())->scalar((std::string("SELECT count(*) FROM ") + table).c_str())),
+        QCOMPARE(must(rawDb((*s)->path())
+                          ->scalar((std::string("SELECT count(*) FROM ") + table).c_str())),
                  int64_t(0));
     Db raw;
     QVERIFY(raw.open((*s)->path(), false, false).ok());
@@ -156,8 +159,7 @@ void TestStore::batchGoesOnAfterFailure() {
     std::string gz = readText(dataPath("pprof/heap_go119.pb.gz"));
     writeBytes(cut, gz.substr(0, gz.size() / 2));
     std::vector<std::string> files = {dataPath("pprof/heap_go119.pb.gz").toStdString(),
-                                      cut.toStdString(),
-                                      dataPath("broken/notes.txt").toStdString(),
+                                      cut.toStdString(), dataPath("broken/notes.txt").toStdString(),
                                       dataPath("pprof/heap2_go119.pb.gz").toStdString()};
     uint64_t lastDone = 0, lastTotal = 0;
     Progress p;
@@ -181,7 +183,8 @@ void TestStore::batchGoesOnAfterFailure() {
     stop.request_stop();
     Progress cancelled;
     cancelled.stop = stop.get_token();
-    auto none = importBatch(**s, {dataPath("pprof/allocs_go119.pb.gz").toStdString()}, {}, cancelled);
+    auto none =
+        importBatch(**s, {dataPath("pprof/allocs_go119.pb.gz").toStdString()}, {}, cancelled);
     QVERIFY(none.cancelled);
     QCOMPARE(none.imported, 0);
 }
@@ -234,8 +237,10 @@ void TestStore::heapSeriesOnePointPerSnapshot() {
     listFiles({dataPath("pprof").toStdString()}, files, missing);
     // One program's profiles: series without a target label.
     files.erase(std::remove_if(files.begin(), files.end(),
-                               [](const std::string& f) { return f.find("leakyapp") == std::string::npos &&
-                                                                 f.find("/heap-0") == std::string::npos; }),
+                               [](const std::string& f) {
+                                   return f.find("leakyapp") == std::string::npos &&
+                                          f.find("/heap-0") == std::string::npos;
+                               }),
                 files.end());
     QCOMPARE(files.size(), size_t(3));
     (void)importBatch(**s, files, {}, {});
@@ -320,8 +325,6 @@ void TestStore::sha256Vectors() {
     }
 }
 
-
-
 void TestStore::identicalBytesAtAnotherTime() {
     auto s = CaseStore::open(casePath("same-bytes.memscope").toStdString());
     QVERIFY(s.ok());
@@ -375,7 +378,9 @@ void TestStore::identicalBytesAtAnotherTime() {
     QCOMPARE((*s)->importFile(named1.toStdString(), other, {}).status, ImportStatus::Duplicate);
 
     // The bytes are kept once, and every source reads them back.
-    QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(DISTINCT source_id) FROM source_chunks")), int64_t(1));
+    QCOMPARE(
+        must(rawDb((*s)->path())->scalar("SELECT count(DISTINCT source_id) FROM source_chunks")),
+        int64_t(1));
     for (const auto& src : must((*s)->sources())) {
         auto bytes = (*s)->sourceBytes(src.id);
         QVERIFY(bytes.ok());
@@ -407,9 +412,11 @@ void TestStore::migratesVersion8Sources() {
         Db& db = *raw;
         QVERIFY(db.exec("PRAGMA foreign_keys=OFF; DROP INDEX sources_by_sha256;"
                         "ALTER TABLE goroutine_groups DROP COLUMN leaked;"
-                        "CREATE TABLE sources_v8(id INTEGER PRIMARY KEY, name TEXT NOT NULL, path TEXT NOT NULL,"
+                        "CREATE TABLE sources_v8(id INTEGER PRIMARY KEY, name TEXT NOT NULL, path "
+                        "TEXT NOT NULL,"
                         " size INTEGER NOT NULL, sha256 TEXT NOT NULL UNIQUE, format TEXT NOT NULL,"
-                        " compression TEXT NOT NULL, mtime_ns INTEGER NOT NULL, imported_at_ns INTEGER NOT NULL,"
+                        " compression TEXT NOT NULL, mtime_ns INTEGER NOT NULL, imported_at_ns "
+                        "INTEGER NOT NULL,"
                         " decoded_size INTEGER NOT NULL);"
                         "INSERT INTO sources_v8 SELECT * FROM sources; DROP TABLE sources;"
                         "ALTER TABLE sources_v8 RENAME TO sources; PRAGMA user_version=8;")
@@ -463,7 +470,9 @@ void TestStore::secondImportWaitsForTheLock() {
     QCOMPARE(sum.imported, 2);
     QCOMPARE(sum.failed, 0);
     QCOMPARE(sum.stoppedEarly, 0);
-    QCOMPARE(must(rawDb((*importer)->path())->scalar("SELECT count(*) FROM meta WHERE key = 'held'")), int64_t(1));
+    QCOMPARE(
+        must(rawDb((*importer)->path())->scalar("SELECT count(*) FROM meta WHERE key = 'held'")),
+        int64_t(1));
 }
 
 QTEST_GUILESS_MAIN(TestStore)

@@ -2,9 +2,9 @@
 // A case that cannot be read is an error, never an empty result: locked by
 // another process past the busy wait, or damaged on disk. Every read command
 // exits 1 naming the case, and the store's typed queries return the Error.
-#include "store/case_store.h"
 #include "analysis/detect/detect.h"
 #include "analysis/series/series.h"
+#include "store/case_store.h"
 #include "testutil.h"
 
 #include <QtTest>
@@ -34,7 +34,8 @@ std::vector<QStringList> readCommands(const QString& path) {
 std::vector<CliRun> runAll(const std::vector<QStringList>& commands) {
     std::vector<std::future<CliRun>> running;
     for (const auto& args : commands)
-        running.push_back(std::async(std::launch::async, [args] { return runMemscope(args, 120000); }));
+        running.push_back(
+            std::async(std::launch::async, [args] { return runMemscope(args, 120000); }));
     std::vector<CliRun> out;
     for (auto& r : running)
         out.push_back(r.get());
@@ -55,8 +56,10 @@ qint64 leafPageOf(const QString& path, const char* table) {
     qint64 page = 0;
     if (sqlite3_open(path.toUtf8().constData(), &db) == SQLITE_OK) {
         sqlite3_stmt* st = nullptr;
-        if (sqlite3_prepare_v2(db, "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
-                               -1, &st, nullptr) == SQLITE_OK) {
+        if (sqlite3_prepare_v2(
+                db,
+                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = 'leaf' ORDER BY pageno",
+                -1, &st, nullptr) == SQLITE_OK) {
             sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
             if (sqlite3_step(st) == SQLITE_ROW)
                 page = sqlite3_column_int64(st, 0);

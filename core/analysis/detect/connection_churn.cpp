@@ -5,7 +5,6 @@
 
 #include "analysis/detect/evidence.h"
 
-
 namespace memscope::detect {
 
 namespace {
@@ -27,7 +26,7 @@ std::vector<Finding> ConnectionChurnDetector::run(DetectContext& c) const {
         const std::string& host = s->labels.at("host");
         if (steadyGrowth(t, 10, 1.5))
             continue; // a leak, not churn: the connection leak detector's
-    // Churn: most sockets new at each snapshot while the count holds.
+                      // Churn: most sockets new at each snapshot while the count holds.
         const Series* fresh = series.find("tcp_sockets_new", "host", host);
         if (!fresh || s->points.size() < 3 || fresh->points.size() != s->points.size())
             continue;
@@ -52,14 +51,16 @@ std::vector<Finding> ConnectionChurnDetector::run(DetectContext& c) const {
     if (!churn.hosts.empty()) {
         double frac = churnFrac / double(churn.hosts.size());
         churn.title = "Connections to " + joinList(churn.hosts) + " are replaced, not reused";
-        churn.summary = "At each capture, " + num(100 * frac) + "% of the TCP connections to " +
-                        joinList(churn.hosts) + " on average were new (" + num(churnNew) +
-                        " new connections in all) while the number open held near " + num(churnOpen) +
-                        ". Connections are being closed and dialed again instead of kept alive and reused: "
-                        "typically response bodies not drained and closed, a Transport with keep-alives "
-                        "disabled, or a client made per request and closed. Each new connection costs a "
-                        "handshake, a socket and a goroutine or two, and leaves sockets in TIME_WAIT.";
-        churn.numbers = {{"mean_new_fraction", frac}, {"new_connections", churnNew},
+        churn.summary =
+            "At each capture, " + num(100 * frac) + "% of the TCP connections to " +
+            joinList(churn.hosts) + " on average were new (" + num(churnNew) +
+            " new connections in all) while the number open held near " + num(churnOpen) +
+            ". Connections are being closed and dialed again instead of kept alive and reused: "
+            "typically response bodies not drained and closed, a Transport with keep-alives "
+            "disabled, or a client made per request and closed. Each new connection costs a "
+            "handshake, a socket and a goroutine or two, and leaves sockets in TIME_WAIT.";
+        churn.numbers = {{"mean_new_fraction", frac},
+                         {"new_connections", churnNew},
                          {"open_connections_last", churnOpen}};
         out.push_back(std::move(churn));
     }
@@ -68,6 +69,8 @@ std::vector<Finding> ConnectionChurnDetector::run(DetectContext& c) const {
 
 } // namespace
 
-std::unique_ptr<Detector> makeConnectionChurnDetector() { return std::make_unique<ConnectionChurnDetector>(); }
+std::unique_ptr<Detector> makeConnectionChurnDetector() {
+    return std::make_unique<ConnectionChurnDetector>();
+}
 
 } // namespace memscope::detect

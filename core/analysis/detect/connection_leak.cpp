@@ -57,7 +57,8 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     }
     if (ex.serverSideHere)
         ex.roles.insert(toString(GoroutineRole::HttpServerConn));
-    Finding f = c.makeFinding(FindingKind::ConnectionLeak, lastSum - firstSum >= 100 ? Severity::Critical : Severity::Warning);
+    Finding f = c.makeFinding(FindingKind::ConnectionLeak,
+                              lastSum - firstSum >= 100 ? Severity::Critical : Severity::Warning);
     f.hosts = leaking;
     for (const auto* s : leakSeries) {
         f.series.push_back(*s);
@@ -98,8 +99,9 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
         std::vector<std::string> names;
         for (size_t i = 0; i < ranked.size() && i < 3; ++i) {
             const auto& [fn, file, line] = ranked[i].second;
-            f.sites.push_back({fn, file, line, ranked[i].first,
-                               "calls the net/http client; in-use bytes below it in the latest heap profile"});
+            f.sites.push_back(
+                {fn, file, line, ranked[i].first,
+                 "calls the net/http client; in-use bytes below it in the latest heap profile"});
             names.push_back(fn + " (" + file + ":" + std::to_string(line) + ")");
         }
         if (!names.empty())
@@ -109,20 +111,24 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     f.numbers.push_back({"sockets_first", firstSum});
     f.numbers.push_back({"sockets_last", lastSum});
     f.numbers.push_back({"sockets_per_minute", rate});
-    f.summary = "Client TCP connections to " + joinList(leaking) + " grew from " + num(firstSum) + " to " +
-                num(lastSum) + " over " + span(spanNs) + " (about " + num(rate) +
-                " a minute) and were never closed." + loops +
-                " Connections that pile up like this, each with its own read and write goroutine, are what "
-                "a new http.Transport (or an http.Client with its own Transport) per request leaves "
-                "behind: every Transport keeps its idle connections open and nothing reuses them." +
-                callers + " Share one Client and Transport across requests (or call CloseIdleConnections "
-                          "on the ones you drop).";
+    f.summary =
+        "Client TCP connections to " + joinList(leaking) + " grew from " + num(firstSum) + " to " +
+        num(lastSum) + " over " + span(spanNs) + " (about " + num(rate) +
+        " a minute) and were never closed." + loops +
+        " Connections that pile up like this, each with its own read and write goroutine, are what "
+        "a new http.Transport (or an http.Client with its own Transport) per request leaves "
+        "behind: every Transport keeps its idle connections open and nothing reuses them." +
+        callers +
+        " Share one Client and Transport across requests (or call CloseIdleConnections "
+        "on the ones you drop).";
     out.push_back(std::move(f));
     return out;
 }
 
 } // namespace
 
-std::unique_ptr<Detector> makeConnectionLeakDetector() { return std::make_unique<ConnectionLeakDetector>(); }
+std::unique_ptr<Detector> makeConnectionLeakDetector() {
+    return std::make_unique<ConnectionLeakDetector>();
+}
 
 } // namespace memscope::detect

@@ -8,13 +8,16 @@ namespace memscope::detect {
 const Series* SeriesSet::find(const std::string& metric, const std::string& label,
                               const std::string& value) const {
     for (const auto* s : all)
-        if (s->metric == metric && (label.empty() ? s->labels.empty() || (s->labels.size() == 1 && s->labels.count("target"))
-                                                  : s->labels.count(label) && s->labels.at(label) == value))
+        if (s->metric == metric &&
+            (label.empty()
+                 ? s->labels.empty() || (s->labels.size() == 1 && s->labels.count("target"))
+                 : s->labels.count(label) && s->labels.at(label) == value))
             return s;
     return nullptr;
 }
 
-std::vector<const Series*> SeriesSet::withLabel(const std::string& metric, const std::string& label) const {
+std::vector<const Series*> SeriesSet::withLabel(const std::string& metric,
+                                                const std::string& label) const {
     std::vector<const Series*> out;
     for (const auto* s : all)
         if (s->metric == metric && s->labels.count(label))

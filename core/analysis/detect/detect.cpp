@@ -8,7 +8,9 @@
 
 namespace memscope {
 
-int severityRank(Severity s) { return s == Severity::Critical ? 0 : s == Severity::Warning ? 1 : 2; }
+int severityRank(Severity s) {
+    return s == Severity::Critical ? 0 : s == Severity::Warning ? 1 : 2;
+}
 
 // Standard library packages have no dot in their first path element; a
 // program's own are `main` or module paths with a domain.
@@ -19,7 +21,6 @@ bool isUserCode(const std::string& fn) {
     std::string first = pkg.substr(0, pkg.find('/'));
     return first.find('.') != std::string::npos;
 }
-
 
 Result<std::vector<Finding>> detectFindings(CaseStore& store) {
     auto series = allSeries(store);

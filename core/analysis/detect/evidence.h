@@ -9,9 +9,9 @@
 
 namespace memscope::detect {
 
-std::string num(double v);          // "12", "3.5"
-std::string bytes(double v);        // "1.5 MiB"
-std::string span(int64_t ns);       // "40 s", "12 min", "1.5 h"
+std::string num(double v);    // "12", "3.5"
+std::string bytes(double v);  // "1.5 MiB"
+std::string span(int64_t ns); // "40 s", "12 min", "1.5 h"
 // "a, b and c", at most `max` named and how many more.
 std::string joinList(const std::vector<std::string>& v, size_t max = 6);
 

@@ -30,7 +30,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     Explained& ex = c.explained();
     const Series* queued = series.find("finalizers_queued");
     const Series* registered = series.find("finalizers_registered");
-    const Series* running = series.find("goroutines", "role", toString(GoroutineRole::FinalizerRunning));
+    const Series* running =
+        series.find("goroutines", "role", toString(GoroutineRole::FinalizerRunning));
     Trend tq = queued ? trendOf(queued->points) : Trend{};
     Trend treg = registered ? trendOf(registered->points) : Trend{};
     bool queueGrows = queued && tq.last >= 10 && tq.last > tq.first;
@@ -73,7 +74,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     if (!(queueGrows || gapGrows || (stuck && registeredGrows)))
         return out;
 
-    Finding f = c.makeFinding(FindingKind::FinalizerBacklog, queueGrows || gapGrows ? Severity::Critical : Severity::Warning);
+    Finding f = c.makeFinding(FindingKind::FinalizerBacklog,
+                              queueGrows || gapGrows ? Severity::Critical : Severity::Warning);
     // Name the finalizer: the heap dump's most-queued function, else the
     // user function the finalizer goroutine is running.
     std::string fn, where, state;
@@ -81,7 +83,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     auto dumpsList = c.snapshots(toString(SnapshotKind::HeapDump));
     if (!dumpsList.empty()) {
         auto rows = c.take(c.store().heapDumpFinalizers(dumpsList.back().id));
-        std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.queued > b.queued; });
+        std::sort(rows.begin(), rows.end(),
+                  [](const auto& a, const auto& b) { return a.queued > b.queued; });
         if (!rows.empty() && rows[0].queued > 0) {
             fn = rows[0].function;
             fnRetained = rows[0].retainedBytes;
@@ -117,8 +120,9 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     if (fn.empty())
         fn = "a finalizer";
     f.title = "Finalizers pile up behind " + fn;
-    std::string body = "Objects with finalizers are registered faster than the single finalizer goroutine runs "
-                       "them.";
+    std::string body =
+        "Objects with finalizers are registered faster than the single finalizer goroutine runs "
+        "them.";
     if (queued && queued->points.size() >= 1) {
         f.series.push_back(*queued);
         body += " Heap dumps show " + num(tq.first) + " → " + num(tq.last) + " finalizers queued";
@@ -140,20 +144,24 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     }
     if (running && busy > 0) {
         f.series.push_back(*running);
-        body += " The finalizer goroutine was inside " + fn + (where.empty() ? "" : " (" + where + ")") +
-                " in " + num(double(busy)) + " of " + num(double(dumps)) + " goroutine dumps" +
+        body += " The finalizer goroutine was inside " + fn +
+                (where.empty() ? "" : " (" + where + ")") + " in " + num(double(busy)) + " of " +
+                num(double(dumps)) + " goroutine dumps" +
                 (state.empty() ? "" : ", waiting on " + state) + ".";
         f.numbers.push_back({"dumps_with_finalizer_running", double(busy)});
         f.goroutineGroups.push_back("runtime.runfinq");
     }
-    if (const Series* kept = series.find("finalizer_retained_bytes"); kept && !kept->points.empty()) {
+    if (const Series* kept = series.find("finalizer_retained_bytes");
+        kept && !kept->points.empty()) {
         f.series.push_back(*kept);
-        body += " Objects waiting for finalizers keep " + bytes(kept->points.back().value) + " alive.";
+        body +=
+            " Objects waiting for finalizers keep " + bytes(kept->points.back().value) + " alive.";
         f.numbers.push_back({"finalizer_retained_bytes", kept->points.back().value});
     }
-    body += " Every queued object, and everything it points to, stays in memory until its finalizer "
-            "has run; a finalizer that blocks (locks, I/O, sleeps) stalls all of them. Keep finalizers "
-            "trivial, or release resources explicitly (Close) instead.";
+    body +=
+        " Every queued object, and everything it points to, stays in memory until its finalizer "
+        "has run; a finalizer that blocks (locks, I/O, sleeps) stalls all of them. Keep finalizers "
+        "trivial, or release resources explicitly (Close) instead.";
     f.summary = body;
     // Allocation sites of objects held by the finalizer queue, when sampled.
     if (!dumpsList.empty()) {
@@ -161,7 +169,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
         auto roots = c.take(c.store().heapDumpRoots(id));
         std::set<int64_t> finRoots;
         for (const auto& r : roots)
-            if (r.kind == rootKindName(RootKind::QueuedFinalizer) || r.kind == rootKindName(RootKind::Finalizer))
+            if (r.kind == rootKindName(RootKind::QueuedFinalizer) ||
+                r.kind == rootKindName(RootKind::Finalizer))
                 finRoots.insert(r.index);
         auto sites = c.take(c.store().heapDumpSites(id));
         std::map<int64_t, int64_t> byBucket;
@@ -171,8 +180,9 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
         for (const auto& s : sites)
             if (byBucket.count(s.bucket)) {
                 Frame fr = s.stack.empty() ? Frame{} : parseStackLine(s.stack.front());
-                f.sites.push_back({fr.function, fr.file, fr.line, byBucket[s.bucket],
-                                   "sampled objects the finalizer queue holds were allocated here"});
+                f.sites.push_back(
+                    {fr.function, fr.file, fr.line, byBucket[s.bucket],
+                     "sampled objects the finalizer queue holds were allocated here"});
                 ex.finalizerSites.insert(fr.function);
                 for (const auto& name : c.profileFunctionsAt(fr.file, fr.line))
                     ex.finalizerSites.insert(name);
@@ -184,6 +194,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
 
 } // namespace
 
-std::unique_ptr<Detector> makeFinalizerBacklogDetector() { return std::make_unique<FinalizerBacklogDetector>(); }
+std::unique_ptr<Detector> makeFinalizerBacklogDetector() {
+    return std::make_unique<FinalizerBacklogDetector>();
+}
 
 } // namespace memscope::detect

@@ -60,12 +60,14 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
                      {"reachable_bytes", double(info->reachableBytes)}};
         std::string body = who + " retains " + bytes(double(r.retainedBytes)) + " in " +
                            num(double(r.retainedObjects)) + " objects, " +
-                           num(100.0 * double(r.retainedBytes) / double(std::max<int64_t>(1, info->reachableBytes))) +
+                           num(100.0 * double(r.retainedBytes) /
+                               double(std::max<int64_t>(1, info->reachableBytes))) +
                            "% of the reachable heap in the latest dump";
         if (grows)
             body += ", up from " + bytes(t.first) + " " + span(t.spanNs) + " earlier across " +
                     num(double(t.n)) + " heap dumps";
-        body += ": nothing else dominates that memory, so it can only be freed by removing entries from "
+        body += ": nothing else dominates that memory, so it can only be freed by removing entries "
+                "from "
                 "that variable.";
         // What it holds, by allocation site (sampled objects), and how those sites grow.
         auto sites = c.take(c.store().heapDumpSites(last));
@@ -110,8 +112,8 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
                 Trend ht = trendOf(hs->points);
                 if (ht.last > ht.first && f.series.size() < 4) {
                     f.series.push_back(*hs);
-                    body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " + bytes(ht.first) +
-                            " to " + bytes(ht.last) + " in the heap profiles.";
+                    body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " +
+                            bytes(ht.first) + " to " + bytes(ht.last) + " in the heap profiles.";
                 }
             }
         }
@@ -125,27 +127,31 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
                 if (shareThroughFrames(*p, hs->labels.at("site"), ex.globalFrames) < 0.5)
                     continue;
                 f.series.push_back(*hs);
-                body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " + bytes(ht.first) +
-                        " to " + bytes(ht.last) + " in the heap profiles.";
+                body += " In-use memory allocated at " + hs->labels.at("site") + " grew from " +
+                        bytes(ht.first) + " to " + bytes(ht.last) + " in the heap profiles.";
             }
         if (!siteNames.empty())
             body += " Sampled objects under it were allocated at " + joinList(siteNames) + ".";
         if (!named)
-            body += " Import the dump with --binary (or put the executable beside it) to name the variable.";
+            body += " Import the dump with --binary (or put the executable beside it) to name the "
+                    "variable.";
         // unsafe.Pointer only when the escape notes say so, in the same files.
         for (const auto& note : c.take(c.store().escapeNotesMentioning("unsafe.Pointer"))) {
             const std::string& file = note.file;
             bool same = files.empty();
             for (const auto& uf : files)
-                if (file.size() >= uf.size() ? file.compare(file.size() - uf.size(), uf.size(), uf) == 0
-                                             : uf.compare(uf.size() - file.size(), file.size(), file) == 0)
+                if (file.size() >= uf.size()
+                        ? file.compare(file.size() - uf.size(), uf.size(), uf) == 0
+                        : uf.compare(uf.size() - file.size(), file.size(), file) == 0)
                     same = true;
             if (!same)
                 continue;
-            body += " The build's escape analysis shows unsafe.Pointer values stored on the heap at " + file +
-                    ":" + std::to_string(note.line) + " (\"" + note.message +
-                    "\"): pointers kept as unsafe.Pointer still keep their whole target alive, and a view "
-                    "into a buffer pins all of it.";
+            body +=
+                " The build's escape analysis shows unsafe.Pointer values stored on the heap at " +
+                file + ":" + std::to_string(note.line) + " (\"" + note.message +
+                "\"): pointers kept as unsafe.Pointer still keep their whole target alive, and a "
+                "view "
+                "into a buffer pins all of it.";
             f.sites.push_back({"", file, note.line, 0, "escape analysis: " + note.message});
             break;
         }
@@ -158,6 +164,8 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
 
 } // namespace
 
-std::unique_ptr<Detector> makeGlobalRetentionDetector() { return std::make_unique<GlobalRetentionDetector>(); }
+std::unique_ptr<Detector> makeGlobalRetentionDetector() {
+    return std::make_unique<GlobalRetentionDetector>();
+}
 
 } // namespace memscope::detect

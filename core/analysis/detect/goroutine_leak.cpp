@@ -6,7 +6,6 @@
 #include "analysis/series/series.h"
 #include "model/snapshot_kind.h"
 
-
 namespace memscope::detect {
 
 namespace {
@@ -41,7 +40,9 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
         if (!role.empty() && ex.roles.count(role))
             continue; // part of a connection leak already reported
         ex.goroutinesGrow = true;
-        Finding f = c.makeFinding(FindingKind::GoroutineLeak, t.last - t.first >= 1000 ? Severity::Critical : Severity::Warning);
+        Finding f =
+            c.makeFinding(FindingKind::GoroutineLeak,
+                          t.last - t.first >= 1000 ? Severity::Critical : Severity::Warning);
         f.title = "Goroutines running " + entry + " grow without bound";
         f.goroutineGroups = {entry};
         f.series = {*s};
@@ -50,12 +51,13 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
         Frame c = parseStackLine(createdBy);
         if (!createdBy.empty())
             f.sites.push_back({c.function, c.file, c.line, 0, "creates these goroutines"});
-        f.summary = "Goroutines started with " + entry + " grew from " + num(t.first) + " to " + num(t.last) +
-                    " over " + span(t.spanNs) + " (about " + num(t.slopePerMinute) + " a minute)" +
-                    (state.empty() ? "" : ", most of them waiting in " + state) +
-                    (createdBy.empty() ? "" : "; they are created by " + createdBy) +
-                    ". None of them finish: each holds its stack and everything it references. Give "
-                    "them a way to exit (a closed channel, a cancelled context, a deadline).";
+        f.summary =
+            "Goroutines started with " + entry + " grew from " + num(t.first) + " to " +
+            num(t.last) + " over " + span(t.spanNs) + " (about " + num(t.slopePerMinute) +
+            " a minute)" + (state.empty() ? "" : ", most of them waiting in " + state) +
+            (createdBy.empty() ? "" : "; they are created by " + createdBy) +
+            ". None of them finish: each holds its stack and everything it references. Give "
+            "them a way to exit (a closed channel, a cancelled context, a deadline).";
         out.push_back(std::move(f));
     }
     return out;
@@ -63,6 +65,8 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
 
 } // namespace
 
-std::unique_ptr<Detector> makeGoroutineLeakDetector() { return std::make_unique<GoroutineLeakDetector>(); }
+std::unique_ptr<Detector> makeGoroutineLeakDetector() {
+    return std::make_unique<GoroutineLeakDetector>();
+}
 
 } // namespace memscope::detect

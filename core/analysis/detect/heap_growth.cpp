@@ -37,7 +37,8 @@ std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) const {
             continue; // reached through the same code as what the global retains
         if (connectionLeak && p && shareThrough(*p, site, isHttpClientMachinery) >= 0.5)
             continue;
-        if (connectionLeak && ex.serverSideHere && p && shareThrough(*p, site, isHttpServerConn) >= 0.5)
+        if (connectionLeak && ex.serverSideHere && p &&
+            shareThrough(*p, site, isHttpServerConn) >= 0.5)
             continue;
         // Goroutine stacks and descriptors grow with any goroutine growth already reported.
         if (ex.goroutinesGrow && (site == "runtime.malg" || site == "runtime.allgadd"))
@@ -46,7 +47,9 @@ std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) const {
         f.title = "In-use memory grows at " + site;
         f.series = {*s};
         f.snapshots = snapshotsOf(*s);
-        f.numbers = {{"first_bytes", t.first}, {"last_bytes", t.last}, {"bytes_per_minute", t.slopePerMinute}};
+        f.numbers = {{"first_bytes", t.first},
+                     {"last_bytes", t.last},
+                     {"bytes_per_minute", t.slopePerMinute}};
         std::string callers;
         if (p) {
             std::vector<std::string> names;
@@ -75,16 +78,20 @@ std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) const {
             for (const auto& [k, v] : users) {
                 f.sites.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), v,
                                    "the program's frame above the growing site"});
-                names.push_back(std::get<0>(k) + " (" + std::get<1>(k) + ":" + std::to_string(std::get<2>(k)) + ")");
+                names.push_back(std::get<0>(k) + " (" + std::get<1>(k) + ":" +
+                                std::to_string(std::get<2>(k)) + ")");
             }
             if (!names.empty())
                 callers = " It is reached from " + joinList(names, 3) + ".";
         }
-        f.summary = "In-use heap allocated at " + site + " grew steadily from " + bytes(t.first) + " to " +
-                    bytes(t.last) + " over " + span(t.spanNs) + " (about " + bytes(t.slopePerMinute) +
-                    " a minute) without a global, the finalizer queue or leaked connections explaining "
-                    "it." + callers + " Look for caches or collections that only grow, or goroutines "
-                                      "holding on to what they allocated.";
+        f.summary =
+            "In-use heap allocated at " + site + " grew steadily from " + bytes(t.first) + " to " +
+            bytes(t.last) + " over " + span(t.spanNs) + " (about " + bytes(t.slopePerMinute) +
+            " a minute) without a global, the finalizer queue or leaked connections explaining "
+            "it." +
+            callers +
+            " Look for caches or collections that only grow, or goroutines "
+            "holding on to what they allocated.";
         out.push_back(std::move(f));
     }
     return out;
@@ -92,6 +99,8 @@ std::vector<Finding> HeapGrowthDetector::run(DetectContext& c) const {
 
 } // namespace
 
-std::unique_ptr<Detector> makeHeapGrowthDetector() { return std::make_unique<HeapGrowthDetector>(); }
+std::unique_ptr<Detector> makeHeapGrowthDetector() {
+    return std::make_unique<HeapGrowthDetector>();
+}
 
 } // namespace memscope::detect

@@ -63,21 +63,26 @@ double shareWhere(const Profile& p, const std::string& leaf, FramePred frame) {
 
 } // namespace
 
-double shareThrough(const Profile& p, const std::string& leaf, bool (*through)(const std::string&)) {
+double shareThrough(const Profile& p, const std::string& leaf,
+                    bool (*through)(const std::string&)) {
     return shareWhere(p, leaf, [&](const Function& f, int64_t) { return through(f.name); });
 }
 
 double shareThroughFrames(const Profile& p, const std::string& leaf,
                           const std::set<std::pair<std::string, int64_t>>& lines) {
-    return shareWhere(p, leaf, [&](const Function& f, int64_t line) { return lines.count({f.file, line}) > 0; });
+    return shareWhere(p, leaf, [&](const Function& f, int64_t line) {
+        return lines.count({f.file, line}) > 0;
+    });
 }
 
 bool isHttpClientMachinery(const std::string& fn) {
-    return fn.rfind("net/http.(*Transport).", 0) == 0 || fn.rfind("net/http.(*persistConn).", 0) == 0;
+    return fn.rfind("net/http.(*Transport).", 0) == 0 ||
+           fn.rfind("net/http.(*persistConn).", 0) == 0;
 }
 bool isHttpServerConn(const std::string& fn) { return fn.rfind("net/http.(*conn).", 0) == 0; }
 bool isHttpClientEntry(const std::string& fn) {
-    return fn.rfind("net/http.(*Client).", 0) == 0 || fn.rfind("net/http.(*Transport).roundTrip", 0) == 0 ||
+    return fn.rfind("net/http.(*Client).", 0) == 0 ||
+           fn.rfind("net/http.(*Transport).roundTrip", 0) == 0 ||
            fn.rfind("net/http.(*Transport).RoundTrip", 0) == 0;
 }
 

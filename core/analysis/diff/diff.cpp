@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "analysis/diff/diff.h"
 
-#include "analysis/series/series.h"
 #include "analysis/profile/top.h"
+#include "analysis/series/series.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,7 +21,8 @@ double HeapDiffRow::deltaPercent() const {
     return 100.0 * double(now - base) / std::fabs(double(base));
 }
 
-std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now, const std::string& sample) {
+std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now,
+                                   const std::string& sample) {
     std::vector<HeapDiff> out;
     for (size_t i = 0; i < now.sampleTypes.size(); ++i) {
         int bi = base.sampleIndex(now.sampleTypes[i].type);
@@ -86,7 +87,11 @@ Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base,
     }
     std::vector<GroupDiffRow> out;
     for (auto& [k, r] : rows) {
-        r.status = r.base == 0 ? "added" : r.now == 0 ? "gone" : r.now > r.base ? "grown" : r.now < r.base ? "shrunk" : "same";
+        r.status = r.base == 0      ? "added"
+                   : r.now == 0     ? "gone"
+                   : r.now > r.base ? "grown"
+                   : r.now < r.base ? "shrunk"
+                                    : "same";
         out.push_back(std::move(r));
     }
     std::sort(out.begin(), out.end(), [](const GroupDiffRow& a, const GroupDiffRow& b) {
@@ -99,7 +104,8 @@ Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base,
 }
 
 Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, int64_t now) {
-    using Conn = std::tuple<std::string, int64_t, int64_t, std::string>; // host, lport, rport, state
+    using Conn =
+        std::tuple<std::string, int64_t, int64_t, std::string>; // host, lport, rport, state
     std::set<Conn> a, b;
     for (auto [id, into] : {std::pair{base, &a}, std::pair{now, &b}}) {
         auto sockets = store.clientSockets(id);
@@ -115,7 +121,9 @@ Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, i
         r.state = state;
         return r;
     };
-    auto sameConn = [](const Conn& c) { return std::make_tuple(std::get<0>(c), std::get<1>(c), std::get<2>(c)); };
+    auto sameConn = [](const Conn& c) {
+        return std::make_tuple(std::get<0>(c), std::get<1>(c), std::get<2>(c));
+    };
     std::set<std::tuple<std::string, int64_t, int64_t>> ka, kb;
     for (const auto& c : a)
         ka.insert(sameConn(c));

@@ -3,8 +3,8 @@
 // sockets per host, heap-dump retention. One engine for the CLI and the GUI.
 #pragma once
 
-#include "store/case_store.h"
 #include "model/profile.h"
+#include "store/case_store.h"
 
 #include <string>
 #include <vector>
@@ -26,7 +26,8 @@ struct HeapDiff {
 };
 // Per function flat and cum of both profiles (pprof's counting), merged by
 // name, for every sample type they share or just `sample`.
-std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now, const std::string& sample = {});
+std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now,
+                                   const std::string& sample = {});
 
 struct GroupDiffRow {
     std::string entry, state, role; // entry = the function the goroutines started in

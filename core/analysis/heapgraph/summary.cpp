@@ -59,7 +59,8 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
             return;
         if (size_t(b) >= onPath.size())
             onPath.resize(size_t(b) + 1, 0);
-        nested[g.nodeObject(v)] = (onPath[size_t(b)] ? kNestedSame : 0) | (onPathAny ? kNestedAny : 0);
+        nested[g.nodeObject(v)] =
+            (onPath[size_t(b)] ? kNestedSame : 0) | (onPathAny ? kNestedAny : 0);
         onPath[size_t(b)]++;
         onPathAny++;
     };
@@ -109,11 +110,12 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
             continue;
         const auto& e = g.roots[r];
         s.roots.push_back({r, e.kind, e.name, e.detail,
-                           uint64_t(g.rootEdgeStart[r + 1] - g.rootEdgeStart[r]), dom.retained[node],
-                           retainedCount[node]});
+                           uint64_t(g.rootEdgeStart[r + 1] - g.rootEdgeStart[r]),
+                           dom.retained[node], retainedCount[node]});
     }
     std::sort(s.roots.begin(), s.roots.end(), [](const auto& a, const auto& b) {
-        return a.retainedBytes != b.retainedBytes ? a.retainedBytes > b.retainedBytes : a.index < b.index;
+        return a.retainedBytes != b.retainedBytes ? a.retainedBytes > b.retainedBytes
+                                                  : a.index < b.index;
     });
 
     std::map<uint32_t, HeapDumpSummary::SiteRow> sites;
@@ -145,7 +147,8 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     {
         std::vector<uint32_t> finRoot;
         for (uint32_t r = 0; r < g.roots.size(); ++r)
-            if (g.roots[r].kind == RootKind::Finalizer || g.roots[r].kind == RootKind::QueuedFinalizer)
+            if (g.roots[r].kind == RootKind::Finalizer ||
+                g.roots[r].kind == RootKind::QueuedFinalizer)
                 finRoot.push_back(r + 1);
         for (size_t i = 0; i < d.finalizers.size() && i < finRoot.size(); ++i) {
             int32_t o = d.finalizers[i].objectIndex;
@@ -164,7 +167,8 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     for (auto& [b, row] : sites)
         s.sites.push_back(row);
     std::sort(s.sites.begin(), s.sites.end(), [](const auto& a, const auto& b) {
-        return a.retainedBytes != b.retainedBytes ? a.retainedBytes > b.retainedBytes : a.bucket < b.bucket;
+        return a.retainedBytes != b.retainedBytes ? a.retainedBytes > b.retainedBytes
+                                                  : a.bucket < b.bucket;
     });
     for (auto& [k, e] : edges)
         s.rootSites.push_back(e);

@@ -23,7 +23,7 @@ struct CallTreeNode {
 struct CallTree {
     std::string sample, unit;
     int64_t total = 0; // of the samples the tree covers
-    bool diff = false;  // nodes carry `base` as well
+    bool diff = false; // nodes carry `base` as well
     int64_t baseTotal = 0;
     std::vector<CallTreeNode> nodes;
 };

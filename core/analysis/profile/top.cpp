@@ -201,11 +201,13 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
     };
 
     size_t nSamples = p.samples.size();
-    unsigned threads = nSamples >= 50000 ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
+    unsigned threads =
+        nSamples >= 50000 ? std::clamp(std::thread::hardware_concurrency(), 1u, 4u) : 1u;
     std::vector<Partial> parts(threads);
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back(work, nSamples * t / threads, nSamples * (t + 1) / threads, std::ref(parts[t]));
+        pool.emplace_back(work, nSamples * t / threads, nSamples * (t + 1) / threads,
+                          std::ref(parts[t]));
     work(0, nSamples / threads, parts[0]);
     for (auto& th : pool)
         th.join();
@@ -232,9 +234,8 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
     std::vector<int64_t>& flat = all.flat;
     std::vector<int64_t>& cum = all.cum;
     std::vector<uint8_t>& inLabel = all.inLabel;
-    merged.forEach([&](uint64_t key, uint8_t flags) {
-        inLabel[uint32_t(key)] |= (flags & 2) ? 2 : 1;
-    });
+    merged.forEach(
+        [&](uint64_t key, uint8_t flags) { inLabel[uint32_t(key)] |= (flags & 2) ? 2 : 1; });
 
     r.rows.reserve(nNodes);
     for (size_t n = 0; n < nNodes; ++n) {

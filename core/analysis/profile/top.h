@@ -25,7 +25,7 @@ struct TopRow {
 struct TopResult {
     std::string sample;
     std::string unit;
-    int64_t total = 0; // sum of |value| over samples (pprof's total)
+    int64_t total = 0;        // sum of |value| over samples (pprof's total)
     std::vector<TopRow> rows; // |flat| desc, name asc, |cum| desc
 };
 

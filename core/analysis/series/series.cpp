@@ -149,7 +149,8 @@ void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTarget
     std::vector<SeriesPoint> full;
     size_t k = 0;
     for (const auto& sn : snaps) {
-        if (manyTargets && s.labels.count("target") && s.labels.at("target") != targetName.at(sn.targetId))
+        if (manyTargets && s.labels.count("target") &&
+            s.labels.at("target") != targetName.at(sn.targetId))
             continue;
         if (k < s.points.size() && s.points[k].snapshotId == sn.id)
             full.push_back(s.points[k++]);
@@ -281,7 +282,8 @@ Result<std::vector<Series>> fdSeries(CaseStore& store) {
     if (!targets)
         return targets.error();
     SeriesBuilder b(*targets, snaps);
-    auto add = [&](const SnapshotInfo& sn, const char* metric, std::map<std::string, std::string> labels,
+    auto add = [&](const SnapshotInfo& sn, const char* metric,
+                   std::map<std::string, std::string> labels,
                    double v) { b.add(sn, metric, "count", std::move(labels), v); };
     // Client sockets by identity, to count the ones new since the previous
     // snapshot of the same target (connection churn).
@@ -364,8 +366,9 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
         return read.error();
     // memstats come from heap text trailers and heap dumps alike: one time line.
     for (auto& series : out)
-        std::stable_sort(series.points.begin(), series.points.end(),
-                         [](const SeriesPoint& a, const SeriesPoint& b) { return a.timeNs < b.timeNs; });
+        std::stable_sort(
+            series.points.begin(), series.points.end(),
+            [](const SeriesPoint& a, const SeriesPoint& b) { return a.timeNs < b.timeNs; });
     return out;
 }
 
@@ -382,7 +385,8 @@ Result<std::vector<Series>> heapDumpSeries(CaseStore& store, int topN) {
         return targets.error();
     SeriesBuilder b(*targets, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
-                   std::map<std::string, std::string> labels, double v) { b.add(sn, metric, unit, std::move(labels), v); };
+                   std::map<std::string, std::string> labels,
+                   double v) { b.add(sn, metric, unit, std::move(labels), v); };
     // Roots and sites that ever retain the most get their own lines.
     std::map<std::string, int64_t> rootPeak;
     for (const auto& sn : snaps) {
@@ -440,7 +444,8 @@ Result<std::vector<Series>> gcSeries(CaseStore& store) {
         double (*value)(const GcCycleRow&);
     };
     static const Col cols[] = {
-        {"gc_heap_start_bytes", "bytes", [](const GcCycleRow& c) { return c.heapStartMb * 1048576; }},
+        {"gc_heap_start_bytes", "bytes",
+         [](const GcCycleRow& c) { return c.heapStartMb * 1048576; }},
         {"gc_heap_end_bytes", "bytes", [](const GcCycleRow& c) { return c.heapEndMb * 1048576; }},
         {"gc_heap_live_bytes", "bytes", [](const GcCycleRow& c) { return c.heapLiveMb * 1048576; }},
         {"gc_heap_goal_bytes", "bytes", [](const GcCycleRow& c) { return c.goalMb * 1048576; }},

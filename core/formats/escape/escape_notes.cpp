@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/escape/escape_notes.h"
 
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/line_reader.h"
 
 #include <charconv>
 
@@ -10,7 +10,9 @@ namespace memscope {
 
 namespace {
 
-bool contains(std::string_view s, std::string_view p) { return s.find(p) != std::string_view::npos; }
+bool contains(std::string_view s, std::string_view p) {
+    return s.find(p) != std::string_view::npos;
+}
 
 // "<file>:<line>:<col>: <message>", split at the first ":<digits>:<digits>: ".
 bool splitPosition(std::string_view l, std::string_view& file, int64_t& line, int64_t& col,
@@ -92,7 +94,8 @@ Result<std::vector<EscapeNote>> parseEscapeNotes(ByteStream& in) {
         if (startsWith(path, "./") && !package.empty())
             path = package + path.substr(1);
         // -m=2 explanation lines share the position and are indented.
-        if (startsWith(msg, "  ") && !out.empty() && out.back().file == path && out.back().line == line) {
+        if (startsWith(msg, "  ") && !out.empty() && out.back().file == path &&
+            out.back().line == line) {
             size_t text = msg.find_first_not_of(' ');
             if (text == std::string_view::npos)
                 continue; // a line of blanks explains nothing

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/fds/lsof.h"
 
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/line_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -13,7 +13,8 @@ bool looksLikeLsofText(std::string_view head) {
     auto nl = head.find('\n');
     std::string_view first = head.substr(0, nl);
     return startsWith(first, "COMMAND") && first.find(" PID ") != std::string_view::npos &&
-           first.find(" FD ") != std::string_view::npos && first.find("NAME") != std::string_view::npos;
+           first.find(" FD ") != std::string_view::npos &&
+           first.find("NAME") != std::string_view::npos;
 }
 
 bool looksLikeLsofFields(std::string_view head) {
@@ -25,7 +26,8 @@ bool looksLikeLsofFields(std::string_view head) {
         ++i;
     if (i == 1 || i >= head.size() || (head[i] != '\n' && head[i] != '\0'))
         return false;
-    return i + 1 < head.size() && std::string_view("gRcuLf").find(head[i + 1]) != std::string_view::npos;
+    return i + 1 < head.size() &&
+           std::string_view("gRcuLf").find(head[i + 1]) != std::string_view::npos;
 }
 
 Result<FdSnapshot> parseLsofText(ByteStream& in) {
@@ -34,7 +36,8 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
     std::string_view line;
     if (!lines.next(line) || !looksLikeLsofText(line))
         return lines.error() ? *lines.error()
-                             : errorAtLine(ErrorCode::Format, 1, "not lsof output: no COMMAND ... NAME header");
+                             : errorAtLine(ErrorCode::Format, 1,
+                                           "not lsof output: no COMMAND ... NAME header");
     size_t namePos = line.find("NAME");
     auto head = splitFields(line.substr(0, namePos));
     auto col = [&](std::string_view n) {
@@ -52,7 +55,9 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
     // protocol is the token just before NAME.
     size_t shifted = 0, shortRows = 0;
     uint64_t firstShifted = 0, firstShort = 0;
-    auto isProtocol = [](std::string_view t) { return t == "TCP" || t == "UDP" || t == "UDPLITE" || t == "SCTP"; };
+    auto isProtocol = [](std::string_view t) {
+        return t == "TCP" || t == "UDP" || t == "UDPLITE" || t == "SCTP";
+    };
     while (lines.next(line)) {
         if (line.empty())
             continue;
@@ -63,7 +68,8 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
             continue;
         }
         int64_t pid = 0;
-        std::from_chars(t[size_t(cPid)].data(), t[size_t(cPid)].data() + t[size_t(cPid)].size(), pid);
+        std::from_chars(t[size_t(cPid)].data(), t[size_t(cPid)].data() + t[size_t(cPid)].size(),
+                        pid);
         if (snap.pid == 0) {
             snap.pid = pid;
             if (cCmd >= 0)
@@ -110,11 +116,13 @@ Result<FdSnapshot> parseLsofText(ByteStream& in) {
     if (snap.pid == 0)
         return errorAtLine(ErrorCode::Format, lines.lineNumber(), "lsof output lists no files");
     if (shortRows)
-        snap.warnings.push_back(std::to_string(shortRows) + " rows with fewer columns than the header (first at line " +
+        snap.warnings.push_back(std::to_string(shortRows) +
+                                " rows with fewer columns than the header (first at line " +
                                 std::to_string(firstShort) + ") were left out");
     if (shifted)
-        snap.warnings.push_back(std::to_string(shifted) + " rows do not line up with the header (first at line " +
-                                std::to_string(firstShifted) + "): their NAME is taken as the last column");
+        snap.warnings.push_back(
+            std::to_string(shifted) + " rows do not line up with the header (first at line " +
+            std::to_string(firstShifted) + "): their NAME is taken as the last column");
     return snap;
 }
 
@@ -143,30 +151,36 @@ Result<FdSnapshot> parseLsofFields(ByteStream& in) {
         if (other)
             return std::nullopt;
         switch (id) {
-        case 'c': snap.command = std::string(v); break;
-        case 'f':
-            snap.fds.emplace_back();
-            cur = &snap.fds.back();
-            cur->fd = std::string(v);
-            break;
-        case 'a':
-            if (cur && !v.empty() && v != " ")
-                cur->fd += std::string(v);
-            break;
-        case 't': if (cur) cur->type = std::string(v); break;
-        case 'P': if (cur) cur->protocol = std::string(v); break;
-        case 'n':
-            if (cur) {
-                cur->name = std::string(v);
-                if (cur->type == "IPv4" || cur->type == "IPv6")
-                    splitEndpoints(v, *cur);
-            }
-            break;
-        case 'T':
-            if (cur && startsWith(v, "ST="))
-                cur->state = std::string(v.substr(3));
-            break;
-        default: break; // g R u L l G D d s o i k K M r S m: not needed here
+            case 'c': snap.command = std::string(v); break;
+            case 'f':
+                snap.fds.emplace_back();
+                cur = &snap.fds.back();
+                cur->fd = std::string(v);
+                break;
+            case 'a':
+                if (cur && !v.empty() && v != " ")
+                    cur->fd += std::string(v);
+                break;
+            case 't':
+                if (cur)
+                    cur->type = std::string(v);
+                break;
+            case 'P':
+                if (cur)
+                    cur->protocol = std::string(v);
+                break;
+            case 'n':
+                if (cur) {
+                    cur->name = std::string(v);
+                    if (cur->type == "IPv4" || cur->type == "IPv6")
+                        splitEndpoints(v, *cur);
+                }
+                break;
+            case 'T':
+                if (cur && startsWith(v, "ST="))
+                    cur->state = std::string(v.substr(3));
+                break;
+            default: break; // g R u L l G D d s o i k K M r S m: not needed here
         }
         return std::nullopt;
     };
@@ -175,7 +189,8 @@ Result<FdSnapshot> parseLsofFields(ByteStream& in) {
         size_t pos = 0;
         while (pos <= line.size()) {
             size_t z = line.find('\0', pos);
-            if (auto e = field(line.substr(pos, z == std::string_view::npos ? std::string_view::npos : z - pos)))
+            if (auto e = field(line.substr(pos, z == std::string_view::npos ? std::string_view::npos
+                                                                            : z - pos)))
                 return *e;
             if (z == std::string_view::npos)
                 break;

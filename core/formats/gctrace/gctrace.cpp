@@ -2,8 +2,8 @@
 #include "formats/gctrace/gctrace.h"
 
 #include "base/log_time.h"
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/line_reader.h"
 
 #include <charconv>
 #include <cmath>
@@ -94,7 +94,8 @@ bool parseLine(std::string_view line, GcCycle& c, bool* outOfRange = nullptr) {
 size_t gcLineStart(std::string_view line) {
     if (line.substr(0, 3) == "gc ")
         return 0;
-    for (size_t at = line.find(" gc "); at != std::string_view::npos; at = line.find(" gc ", at + 1))
+    for (size_t at = line.find(" gc "); at != std::string_view::npos;
+         at = line.find(" gc ", at + 1))
         if (at + 4 < line.size() && std::isdigit(static_cast<unsigned char>(line[at + 4])))
             return at + 1;
     return std::string_view::npos;
@@ -126,9 +127,10 @@ Result<std::vector<GcRun>> parseGcTraceRuns(ByteStream& in, int yearIfMissing, i
         bool outOfRange = false;
         if (!parseLine(line.substr(at), c, &outOfRange)) {
             if (outOfRange)
-                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
-                                   "gctrace: the time since process start (@...s) is past 292 years, "
-                                   "more than a clock counts in nanoseconds");
+                return errorAtLine(
+                    ErrorCode::Format, lines.lineNumber(),
+                    "gctrace: the time since process start (@...s) is past 292 years, "
+                    "more than a clock counts in nanoseconds");
             // A bare line that starts like a cycle and breaks off is damage; text
             // after a log prefix that only mentions "gc 3" is someone's message.
             if (at == 0 && line.size() > 4 && std::isdigit(static_cast<unsigned char>(line[3])))

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/goroutines/goroutine_dump.h"
 
-#include "io/input.h"
 #include "base/intern_table.h"
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/input.h"
+#include "io/line_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -25,8 +25,8 @@ struct Header {
     int64_t minutes = -1;
     bool locked = false;
     bool joined = false;
-    bool leaked = false;          // Go 1.26+ goroutine leak profile: "[chan send (leaked)]"
-    std::string_view labels;      // tracebacklabels: the text between the braces
+    bool leaked = false;     // Go 1.26+ goroutine leak profile: "[chan send (leaked)]"
+    std::string_view labels; // tracebacklabels: the text between the braces
 };
 
 // goroutine <id>[ gp=0x.. m=..[ mp=0x..]] [<status>[ (leaked)][ (scan)][ (durable)][, N minutes]
@@ -36,7 +36,7 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     if (!startsWith(line, "goroutine ") || line.size() < 14 || line.back() != ':')
         return false;
     std::string_view rest = line.substr(10);
-    rest.remove_suffix(1); // ':'
+    rest.remove_suffix(1);    // ':'
     if (rest.back() == '}') { // labels after the status
         size_t brace = rest.rfind("] {");
         if (brace == std::string_view::npos)
@@ -53,7 +53,8 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     if (open == std::string_view::npos)
         return false;
     std::string_view inside = rest.substr(open + 2, rest.size() - open - 3);
-    if (size_t at = inside.rfind(" labels:{"); at != std::string_view::npos && inside.back() == '}') {
+    if (size_t at = inside.rfind(" labels:{");
+        at != std::string_view::npos && inside.back() == '}') {
         h.labels = inside.substr(at + 9, inside.size() - at - 10);
         inside = inside.substr(0, at);
     }
@@ -63,7 +64,8 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     bool first = true;
     while (pos <= inside.size()) {
         size_t comma = inside.find(", ", pos);
-        std::string_view part = inside.substr(pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
+        std::string_view part = inside.substr(
+            pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos);
         if (first) {
             state = part;
             first = false;
@@ -129,7 +131,8 @@ bool parseFileLine(std::string_view line, std::string& file, int64_t& lineNo) {
     if (key.size() < line.size() && line[key.size()] != ' ')
         return false;
     size_t colon = key.rfind(':');
-    if (colon == std::string_view::npos || colon == 0 || !parseWholeInt(key.substr(colon + 1), lineNo))
+    if (colon == std::string_view::npos || colon == 0 ||
+        !parseWholeInt(key.substr(colon + 1), lineNo))
         return false;
     file = std::string(key.substr(0, colon));
     return true;
@@ -224,7 +227,8 @@ struct FrameTable {
     // The frame's index; for a new key, make() builds the frame or returns
     // nothing when the text does not parse (then -1, and nothing is kept).
     template <typename Make>
-    int64_t intern(GoroutineDump& dump, std::string_view function, std::string_view location, Make make) {
+    int64_t intern(GoroutineDump& dump, std::string_view function, std::string_view location,
+                   Make make) {
         if (auto id = index.find(function, location))
             return *id;
         std::optional<GoFrame> f = make();
@@ -239,7 +243,8 @@ struct FrameTable {
         m_location.assign(f.file);
         m_location += ':';
         m_location += std::to_string(f.line);
-        return uint32_t(intern(dump, f.function, m_location, [&] { return std::optional<GoFrame>(f); }));
+        return uint32_t(
+            intern(dump, f.function, m_location, [&] { return std::optional<GoFrame>(f); }));
     }
 
 private:
@@ -253,14 +258,14 @@ void assignRole(GoroutineGroup& g, const GoroutineDump& dump, const std::vector<
     bool runfinq = false, userInside = false;
     for (uint32_t f : g.frames) {
         switch (roles[f]) {
-        case kRunfinq: runfinq = true; break;
-        case kReadLoop: g.role = GoroutineRole::HttpClientRead; break;
-        case kWriteLoop: g.role = GoroutineRole::HttpClientWrite; break;
-        case kServe: g.role = GoroutineRole::HttpServerConn; break;
-        default:
-            if (!runfinq && !isRuntime(dump.frames[f].function))
-                userInside = true;
-            break;
+            case kRunfinq: runfinq = true; break;
+            case kReadLoop: g.role = GoroutineRole::HttpClientRead; break;
+            case kWriteLoop: g.role = GoroutineRole::HttpClientWrite; break;
+            case kServe: g.role = GoroutineRole::HttpServerConn; break;
+            default:
+                if (!runfinq && !isRuntime(dump.frames[f].function))
+                    userInside = true;
+                break;
         }
     }
     if (runfinq)
@@ -294,7 +299,8 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
         }
         std::string labels;
         for (const auto& l : s.labels)
-            labels += (labels.empty() ? "" : " ") + l.key + "=" + (l.isNum ? std::to_string(l.num) : l.str);
+            labels += (labels.empty() ? "" : " ") + l.key + "=" +
+                      (l.isNum ? std::to_string(l.num) : l.str);
         g.state = labels.empty() ? "-" : "label " + labels;
         std::vector<uint32_t> key = g.frames;
         key.push_back(UINT32_MAX);
@@ -322,8 +328,9 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
     LineReader lines(in);
     std::string_view line;
     if (!lines.next(line) || !startsWith(line, "goroutine profile: total "))
-        return lines.error() ? *lines.error()
-                             : errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
+        return lines.error()
+                   ? *lines.error()
+                   : errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
     int64_t total = 0;
     if (!parseWholeInt(line.substr(25), total) || total < 0)
         return errorAtLine(ErrorCode::Format, 1, "malformed total");
@@ -349,8 +356,10 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         if (line[0] >= '0' && line[0] <= '9') {
             close();
             auto at = line.find(" @");
-            if (at == std::string_view::npos || !parseWholeInt(line.substr(0, at), cur.count) || cur.count < 0)
-                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed record: expected '<count> @ <pcs>'");
+            if (at == std::string_view::npos || !parseWholeInt(line.substr(0, at), cur.count) ||
+                cur.count < 0)
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                                   "malformed record: expected '<count> @ <pcs>'");
             cur.state = "-";
             open = true;
             continue;
@@ -373,11 +382,13 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
             std::string_view loc = rest.substr(t2);
             auto start = loc.find_first_not_of('\t');
             if (start == std::string_view::npos)
-                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                                   "malformed frame location");
             loc = loc.substr(start);
             auto colon = loc.rfind(':');
             if (colon == std::string_view::npos || !parseWholeInt(loc.substr(colon + 1), f.line))
-                return errorAtLine(ErrorCode::Format, lines.lineNumber(), "malformed frame location");
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                                   "malformed frame location");
             f.file = std::string(loc.substr(0, colon));
         }
         cur.frames.push_back(frames.intern(dump, f));
@@ -386,8 +397,9 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         return *lines.error();
     close();
     if (sum != total)
-        dump.warnings.push_back("records add up to " + std::to_string(sum) + " goroutines, the header says " +
-                                std::to_string(total) + " (a cut-off file?)");
+        dump.warnings.push_back("records add up to " + std::to_string(sum) +
+                                " goroutines, the header says " + std::to_string(total) +
+                                " (a cut-off file?)");
     return dump;
 }
 
@@ -431,7 +443,8 @@ bool looksLikeGoroutineDump(std::string_view head) {
         if (shape) {
             std::string_view fn, args;
             std::string_view rest = shape->strip(line);
-            found = rest.size() < line.size() && !rest.empty() && rest[0] != '\t' && splitCall(rest, fn, args);
+            found = rest.size() < line.size() && !rest.empty() && rest[0] != '\t' &&
+                    splitCall(rest, fn, args);
             if (found)
                 return false;
             shape.reset();
@@ -459,18 +472,19 @@ bool isCrashLine(std::string_view l) {
     bool signal = startsWith(l, "SIG") && l.size() > 5 && l.find(':') != std::string_view::npos &&
                   l.find(':') <= 8;
     return signal || startsWith(l, "panic: ") || startsWith(l, "fatal error: ") ||
-           startsWith(l, "runtime: ") || startsWith(l, "fatal: ") || startsWith(l, "unexpected fault address");
+           startsWith(l, "runtime: ") || startsWith(l, "fatal: ") ||
+           startsWith(l, "unexpected fault address");
 }
 
 // A line that starts another crash report once goroutines were read: the
 // next dump in a log holding several.
 bool startsReport(std::string_view l) {
     switch (l.empty() ? '\0' : l[0]) {
-    case 'p': return startsWith(l, "panic: ");
-    case 'f': return startsWith(l, "fatal error: ");
-    case 'S':
-    case '^': return isCrashLine(l) && (startsWith(l, "SIG") || startsWith(l, "^\\SIG"));
-    default: return false;
+        case 'p': return startsWith(l, "panic: ");
+        case 'f': return startsWith(l, "fatal error: ");
+        case 'S':
+        case '^': return isCrashLine(l) && (startsWith(l, "SIG") || startsWith(l, "^\\SIG"));
+        default: return false;
     }
 }
 
@@ -515,18 +529,20 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
     const std::vector<uint8_t>& roles = frameTable.roles;
     // Returns the frame index, or -1 when the file line does not parse.
     auto intern = [&](std::string_view function, std::string_view fileLine) -> int64_t {
-        return frameTable.intern(dump, function, fileLineKey(fileLine), [&]() -> std::optional<GoFrame> {
-            GoFrame f{std::string(function), {}, 0};
-            if (!parseFileLine(fileLine, f.file, f.line))
-                return std::nullopt;
-            return f;
-        });
+        return frameTable.intern(dump, function, fileLineKey(fileLine),
+                                 [&]() -> std::optional<GoFrame> {
+                                     GoFrame f{std::string(function), {}, 0};
+                                     if (!parseFileLine(fileLine, f.file, f.line))
+                                         return std::nullopt;
+                                     return f;
+                                 });
     };
     InternTable groupIndex;
     std::string groupKey;
     std::unordered_set<uint64_t>& exactSeen = part.exactSeen; // hash of (group, arguments)
 
-    bool crashReport = ctx.crashReport; // a panic, fatal error or SIGQUIT traceback, not a debug=2 dump
+    bool crashReport =
+        ctx.crashReport; // a panic, fatal error or SIGQUIT traceback, not a debug=2 dump
 
     // The goroutine being read.
     bool open = false;
@@ -565,11 +581,11 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         bool hasRunfinq = false;
         for (uint32_t f : frames) {
             switch (roles[f]) {
-            case kRunfinq: hasRunfinq = true; break;
-            case kReadLoop: role = GoroutineRole::HttpClientRead; break;
-            case kWriteLoop: role = GoroutineRole::HttpClientWrite; break;
-            case kServe: role = GoroutineRole::HttpServerConn; break;
-            default: break;
+                case kRunfinq: hasRunfinq = true; break;
+                case kReadLoop: role = GoroutineRole::HttpClientRead; break;
+                case kWriteLoop: role = GoroutineRole::HttpClientWrite; break;
+                case kServe: role = GoroutineRole::HttpServerConn; break;
+                default: break;
             }
         }
         if (hasRunfinq) {
@@ -585,7 +601,8 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         groupKey += char(role);
         groupKey += char(h.leaked);
         groupKey.append(reinterpret_cast<const char*>(&createdBy), sizeof createdBy);
-        groupKey.append(reinterpret_cast<const char*>(frames.data()), frames.size() * sizeof(uint32_t));
+        groupKey.append(reinterpret_cast<const char*>(frames.data()),
+                        frames.size() * sizeof(uint32_t));
         uint32_t gi;
         if (auto found = groupIndex.find(groupKey, h.state)) {
             gi = *found;
@@ -604,10 +621,12 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         g.lockedToThread += h.locked;
         g.framesElided = g.framesElided || elided;
         if (h.minutes >= 0) {
-            g.minWaitMinutes = g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
+            g.minWaitMinutes =
+                g.minWaitMinutes < 0 ? h.minutes : std::min(g.minWaitMinutes, h.minutes);
             g.maxWaitMinutes = std::max(g.maxWaitMinutes, h.minutes);
         }
-        if (exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&gi), sizeof gi}, argsHash)).second) {
+        if (exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&gi), sizeof gi}, argsHash))
+                .second) {
             ++g.exactVariants;
             if (ctx.keepExactPairs)
                 part.exactPairs.emplace_back(gi, argsHash);
@@ -626,7 +645,8 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         dump.preamble.append(l.substr(0, 4096));
         if (dump.preamble.size() > 4096) {
             size_t cut = dump.preamble.find('\n', dump.preamble.size() - 4096);
-            dump.preamble.erase(0, cut == std::string::npos ? dump.preamble.size() - 4096 : cut + 1);
+            dump.preamble.erase(0,
+                                cut == std::string::npos ? dump.preamble.size() - 4096 : cut + 1);
         }
     };
     std::string_view line;
@@ -765,7 +785,9 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
 void mergePart(DumpPart& a, DumpPart&& b) {
     GoroutineDump& d = a.dump;
     std::unordered_map<std::string, uint32_t> frameOf;
-    auto frameKey = [](const GoFrame& f) { return f.function + '\0' + f.file + ':' + std::to_string(f.line); };
+    auto frameKey = [](const GoFrame& f) {
+        return f.function + '\0' + f.file + ':' + std::to_string(f.line);
+    };
     for (size_t i = 0; i < d.frames.size(); ++i)
         frameOf.emplace(frameKey(d.frames[i]), uint32_t(i));
     std::vector<uint32_t> frameMap(b.dump.frames.size());
@@ -779,7 +801,8 @@ void mergePart(DumpPart& a, DumpPart&& b) {
         std::string k(1, char(g.role));
         k += char(g.leaked);
         k.append(reinterpret_cast<const char*>(&g.createdBy), sizeof g.createdBy);
-        k.append(reinterpret_cast<const char*>(g.frames.data()), g.frames.size() * sizeof(uint32_t));
+        k.append(reinterpret_cast<const char*>(g.frames.data()),
+                 g.frames.size() * sizeof(uint32_t));
         return k + '\0' + g.state;
     };
     std::unordered_map<std::string, uint32_t> groupOf;
@@ -804,13 +827,15 @@ void mergePart(DumpPart& a, DumpPart&& b) {
         into.lockedToThread += g.lockedToThread;
         into.framesElided = into.framesElided || g.framesElided;
         if (g.minWaitMinutes >= 0)
-            into.minWaitMinutes = into.minWaitMinutes < 0 ? g.minWaitMinutes
-                                                          : std::min(into.minWaitMinutes, g.minWaitMinutes);
+            into.minWaitMinutes = into.minWaitMinutes < 0
+                                      ? g.minWaitMinutes
+                                      : std::min(into.minWaitMinutes, g.minWaitMinutes);
         into.maxWaitMinutes = std::max(into.maxWaitMinutes, g.maxWaitMinutes);
     }
     for (auto [gi, args] : b.exactPairs) {
         uint32_t to = groupMap[gi];
-        if (a.exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&to), sizeof to}, args)).second)
+        if (a.exactSeen.insert(hashBytes({reinterpret_cast<const char*>(&to), sizeof to}, args))
+                .second)
             ++d.groups[to].exactVariants;
     }
     for (auto& r : b.dump.goroutines) {
@@ -832,18 +857,21 @@ void mergePart(DumpPart& a, DumpPart&& b) {
 Result<GoroutineDump> finish(DumpPart&& part) {
     GoroutineDump& dump = part.dump;
     if (dump.goroutines.empty())
-        return errorAtLine(ErrorCode::Format, part.lastLine, "no goroutine found: not a goroutine dump");
+        return errorAtLine(ErrorCode::Format, part.lastLine,
+                           "no goroutine found: not a goroutine dump");
     if (part.cutAtCap || part.endByte == kRuntimeCap) {
         dump.truncated = true;
-        dump.warnings.push_back("the dump is exactly 64 MiB, where the runtime stops writing: it holds the first " +
-                                std::to_string(dump.goroutines.size()) + " goroutines, and the rest are missing" +
-                                (part.cutAtCap ? "; its cut last line is dropped" : ""));
+        dump.warnings.push_back(
+            "the dump is exactly 64 MiB, where the runtime stops writing: it holds the first " +
+            std::to_string(dump.goroutines.size()) + " goroutines, and the rest are missing" +
+            (part.cutAtCap ? "; its cut last line is dropped" : ""));
     } else if (!part.lastTerminated) {
         dump.warnings.push_back("the file ends without a newline: its last line (" +
                                 std::to_string(part.lastLine) + ") may be cut off");
     }
     if (part.skipped)
-        dump.warnings.push_back(std::to_string(part.skipped) + " lines were not understood and skipped");
+        dump.warnings.push_back(std::to_string(part.skipped) +
+                                " lines were not understood and skipped");
     return std::move(dump);
 }
 
@@ -858,7 +886,8 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
     return parseDump(in, progress, false, nullptr);
 }
 
-Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at, const Progress& progress) {
+Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at,
+                                             const Progress& progress) {
     auto stream = openStream(text.substr(size_t(std::min<uint64_t>(at, text.size()))));
     std::optional<uint64_t> next;
     auto dump = parseDump(*stream, progress, true, &next);

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/progress.h"
+#include "base/result.h"
 #include "io/input.h"
 #include "model/goroutines.h"
 #include "model/profile.h"
-#include "base/progress.h"
-#include "base/result.h"
 
 #include <cstdint>
 #include <string_view>
@@ -32,6 +32,7 @@ Result<GoroutineDump> parseGoroutineDump(ByteStream& in, const Progress& progres
 // another (two crashes in one log, a SIGQUIT dump after a panic): it ends
 // where a crash report's first line (panic, fatal error, a signal) follows
 // its goroutines, and `at` moves there (to the end after the last dump).
-Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at, const Progress& progress = {});
+Result<GoroutineDump> parseNextGoroutineDump(std::string_view text, uint64_t& at,
+                                             const Progress& progress = {});
 
 } // namespace memscope

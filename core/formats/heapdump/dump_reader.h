@@ -17,7 +17,6 @@ namespace memscope::heapdump {
 
 constexpr size_t kMaxString = 16u << 20;
 
-
 // Buffered reader of the dump's varints, strings and memory images. Errors are
 // sticky: a failed read returns 0 and every later read fails too, so the record
 // loop checks once per record.
@@ -111,9 +110,7 @@ public:
     const char* pinned() const { return m_buf.data() + m_pin; }
     void unpin() { m_pin = kNoPin; }
 
-    bool atEnd() {
-        return m_pos == m_end && !fill(1, /*eofOk=*/true);
-    }
+    bool atEnd() { return m_pos == m_end && !fill(1, /*eofOk=*/true); }
 
 private:
     static constexpr size_t kNoPin = SIZE_MAX;

@@ -62,7 +62,8 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
     auto bad = [&](uint64_t off, const std::string& what) {
         return errorAt(ErrorCode::Format, off, what).withFile(path);
     };
-    if (e.b.size() < 16 || e.b.substr(0, 4) != "\x7f" "ELF")
+    if (e.b.size() < 16 || e.b.substr(0, 4) != "\x7f"
+                                               "ELF")
         return bad(0, "not an ELF file");
     if (e.b[4] != 1 && e.b[4] != 2)
         return bad(4, "unknown ELF class " + std::to_string(int(uint8_t(e.b[4]))));
@@ -72,8 +73,8 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
     e.big = e.b[5] == 2;
     const uint64_t ehsize = e.is64 ? 64 : 52;
     if (e.b.size() < ehsize)
-        return makeError(ErrorCode::Truncated, "the file ends inside its " + std::to_string(ehsize) +
-                                                   "-byte ELF header")
+        return makeError(ErrorCode::Truncated,
+                         "the file ends inside its " + std::to_string(ehsize) + "-byte ELF header")
             .withFile(path);
     const uint64_t shoffAt = e.is64 ? 0x28 : 0x20;
     uint64_t shoff = e.u(shoffAt, e.is64 ? 8 : 4);
@@ -84,16 +85,17 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
     if (shnum == 0)
         return bad(shoffAt, "no section header table");
     if (shentsize < minShent)
-        return bad(shoffAt, "section headers of " + std::to_string(shentsize) + " bytes (at least " +
-                                std::to_string(minShent) + ")");
+        return bad(shoffAt, "section headers of " + std::to_string(shentsize) +
+                                " bytes (at least " + std::to_string(minShent) + ")");
     // 16-bit count times 16-bit size: no overflow.
     if (!e.has(shoff, shnum * shentsize))
-        return bad(shoffAt, "section header table at " + hexOffset(shoff) + " (" + std::to_string(shnum) +
-                                " x " + std::to_string(shentsize) + " bytes) lies past the end of the " +
-                                std::to_string(e.b.size()) + "-byte file");
+        return bad(shoffAt, "section header table at " + hexOffset(shoff) + " (" +
+                                std::to_string(shnum) + " x " + std::to_string(shentsize) +
+                                " bytes) lies past the end of the " + std::to_string(e.b.size()) +
+                                "-byte file");
     if (shstrndx >= shnum)
-        return bad(e.is64 ? 0x3e : 0x32, "section name table index " + std::to_string(shstrndx) + " of " +
-                                              std::to_string(shnum) + " sections");
+        return bad(e.is64 ? 0x3e : 0x32, "section name table index " + std::to_string(shstrndx) +
+                                             " of " + std::to_string(shnum) + " sections");
 
     std::vector<SectionHeader> sh(shnum);
     for (uint64_t i = 0; i < shnum; ++i) {
@@ -120,9 +122,9 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
     // last byte of the table need not be NUL: names stop at the table's end.
     auto stringTable = [&](const SectionHeader& t, const char* what) -> std::optional<Error> {
         if (t.type == kShtNobits || !e.has(t.off, t.size))
-            return bad(t.at, std::string(what) + " at " + hexOffset(t.off) + " (" + std::to_string(t.size) +
-                                 " bytes) lies past the end of the " + std::to_string(e.b.size()) +
-                                 "-byte file");
+            return bad(t.at, std::string(what) + " at " + hexOffset(t.off) + " (" +
+                                 std::to_string(t.size) + " bytes) lies past the end of the " +
+                                 std::to_string(e.b.size()) + "-byte file");
         return std::nullopt;
     };
     auto cstr = [&](const SectionHeader& t, uint64_t idx) -> std::string_view {
@@ -139,7 +141,8 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
         if (s.name >= names.size && !(s.name == 0 && names.size == 0))
             return bad(s.at, "section name at " + hexOffset(s.name) + " past the end of the " +
                                  std::to_string(names.size) + "-byte section name table");
-        out.m_sections.push_back({names.size ? std::string(cstr(names, s.name)) : std::string(), s.addr, s.size});
+        out.m_sections.push_back(
+            {names.size ? std::string(cstr(names, s.name)) : std::string(), s.addr, s.size});
         if (s.type == kShtSymtab && !symtab)
             symtab = &s;
     }
@@ -152,14 +155,16 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
                                    std::to_string(minSym) + ")");
     if (symtab->size % entsize != 0)
         return bad(symtab->at, "symbol table of " + std::to_string(symtab->size) +
-                                   " bytes is not a whole number of " + std::to_string(entsize) + "-byte symbols");
+                                   " bytes is not a whole number of " + std::to_string(entsize) +
+                                   "-byte symbols");
     if (!e.has(symtab->off, symtab->size))
-        return bad(symtab->at, "symbol table at " + hexOffset(symtab->off) + " (" + std::to_string(symtab->size) +
-                                   " bytes) lies past the end of the " + std::to_string(e.b.size()) +
-                                   "-byte file");
+        return bad(symtab->at, "symbol table at " + hexOffset(symtab->off) + " (" +
+                                   std::to_string(symtab->size) +
+                                   " bytes) lies past the end of the " +
+                                   std::to_string(e.b.size()) + "-byte file");
     if (symtab->link >= shnum)
-        return bad(symtab->at, "symbol table links to section " + std::to_string(symtab->link) + " of " +
-                                   std::to_string(shnum));
+        return bad(symtab->at, "symbol table links to section " + std::to_string(symtab->link) +
+                                   " of " + std::to_string(shnum));
     const SectionHeader& strtab = sh[symtab->link];
     if (auto err = stringTable(strtab, "symbol name table"))
         return *err;
@@ -184,7 +189,8 @@ Result<ElfSymbols> ElfSymbols::parse(std::string_view bytes, const std::string& 
             continue;
         if (nameIdx >= strtab.size)
             return bad(o, "symbol " + std::to_string(i) + " names string " + hexOffset(nameIdx) +
-                              " past the end of the " + std::to_string(strtab.size) + "-byte symbol name table");
+                              " past the end of the " + std::to_string(strtab.size) +
+                              "-byte symbol name table");
         Symbol sym{value, size, std::string(cstr(strtab, nameIdx))};
         (type == 1 ? out.m_objects : out.m_functions).push_back(std::move(sym));
     }

@@ -33,7 +33,8 @@ public:
     template <typename T>
     void vec(std::vector<T>& v, uint64_t expect = UINT64_MAX) {
         uint64_t n = 0;
-        if (!take(&n, 8) || (expect != UINT64_MAX && n != expect) || n > (m_b.size() - m_pos) / sizeof(T)) {
+        if (!take(&n, 8) || (expect != UINT64_MAX && n != expect) ||
+            n > (m_b.size() - m_pos) / sizeof(T)) {
             m_ok = false;
             return;
         }
@@ -148,7 +149,8 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
         if (g.edgeStart[i] > g.edgeStart[i + 1] || g.edgeStart[i + 1] > g.edges.size())
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (size_t i = 0; i + 1 < g.rootEdgeStart.size(); ++i)
-        if (g.rootEdgeStart[i] > g.rootEdgeStart[i + 1] || g.rootEdgeStart[i + 1] > g.rootEdges.size())
+        if (g.rootEdgeStart[i] > g.rootEdgeStart[i + 1] ||
+            g.rootEdgeStart[i + 1] > g.rootEdges.size())
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (uint32_t v : s.dom.idom)
         if (v != kNone && v >= g.nodes())
@@ -178,7 +180,8 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
                 u = s.dom.idom[u];
             }
             if (state[u] == kOnChain)
-                return makeError(ErrorCode::Format, "stored heap graph is damaged (its dominators loop)");
+                return makeError(ErrorCode::Format,
+                                 "stored heap graph is damaged (its dominators loop)");
             for (uint32_t x : chain)
                 state[x] = kRooted;
         }

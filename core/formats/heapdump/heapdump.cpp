@@ -13,7 +13,9 @@
 
 namespace memscope {
 
-bool looksLikeHeapDump(std::string_view head) { return head.substr(0, kHeapDumpMagic.size()) == kHeapDumpMagic; }
+bool looksLikeHeapDump(std::string_view head) {
+    return head.substr(0, kHeapDumpMagic.size()) == kHeapDumpMagic;
+}
 
 namespace {
 
@@ -33,9 +35,7 @@ std::string hex(uint64_t v) {
 // checks once per record.
 class RecordReader {
 public:
-    explicit RecordReader(ByteStream& in) : m_r(in), m_g(m_d.graph) {
-        m_g.edgeStart.push_back(0);
-    }
+    explicit RecordReader(ByteStream& in) : m_r(in), m_g(m_d.graph) { m_g.edgeStart.push_back(0); }
 
     // r starts after the header: its offsets are relative to byte 16.
     static constexpr uint64_t kHeader = kHeapDumpMagic.size();
@@ -47,12 +47,14 @@ public:
             if (m_r.atEnd()) {
                 if (m_r.failed())
                     break;
-                m_r.fail(ErrorCode::Truncated, m_r.offset(), "the dump ends without its eof record");
+                m_r.fail(ErrorCode::Truncated, m_r.offset(),
+                         "the dump ends without its eof record");
                 break;
             }
             uint64_t at = kHeader + m_r.offset();
             if (at >= nextReport) {
-                progress(encodedSize ? m_r.encodedPosition() : at, encodedSize, "reading heap dump");
+                progress(encodedSize ? m_r.encodedPosition() : at, encodedSize,
+                         "reading heap dump");
                 if (progress.cancelled())
                     return makeError(ErrorCode::Cancelled, "cancelled");
                 nextReport = at + (8u << 20);
@@ -67,7 +69,8 @@ public:
             }
             if (!m_sawParams && tag != uint64_t(HeapDumpTag::Params) && tag != 0) {
                 m_r.fail(ErrorCode::Format, m_at,
-                         std::string("a ") + heapDumpTagName(int(tag)) + " record before the params record");
+                         std::string("a ") + heapDumpTagName(int(tag)) +
+                             " record before the params record");
                 break;
             }
             m_d.recordCounts[tag]++;
@@ -100,24 +103,24 @@ public:
 private:
     void readRecord(HeapDumpTag tag) {
         switch (tag) {
-        case HeapDumpTag::Eof: break;
-        case HeapDumpTag::Object: readObject(); break;
-        case HeapDumpTag::OtherRoot: readOtherRoot(); break;
-        case HeapDumpTag::Type: readType(); break;
-        case HeapDumpTag::Goroutine: readGoroutine(); break;
-        case HeapDumpTag::StackFrame: readStackFrame(); break;
-        case HeapDumpTag::Params: readParams(); break;
-        case HeapDumpTag::Finalizer: readFinalizer(false); break;
-        case HeapDumpTag::QueuedFinalizer: readFinalizer(true); break;
-        case HeapDumpTag::Itab: readItab(); break;
-        case HeapDumpTag::OsThread: readOsThread(); break;
-        case HeapDumpTag::MemStats: readMemStats(); break;
-        case HeapDumpTag::Data: readSegment(false); break;
-        case HeapDumpTag::Bss: readSegment(true); break;
-        case HeapDumpTag::Defer: readDefer(); break;
-        case HeapDumpTag::Panic: readPanic(); break;
-        case HeapDumpTag::MemProf: readMemProf(); break;
-        case HeapDumpTag::AllocSample: readAllocSample(); break;
+            case HeapDumpTag::Eof: break;
+            case HeapDumpTag::Object: readObject(); break;
+            case HeapDumpTag::OtherRoot: readOtherRoot(); break;
+            case HeapDumpTag::Type: readType(); break;
+            case HeapDumpTag::Goroutine: readGoroutine(); break;
+            case HeapDumpTag::StackFrame: readStackFrame(); break;
+            case HeapDumpTag::Params: readParams(); break;
+            case HeapDumpTag::Finalizer: readFinalizer(false); break;
+            case HeapDumpTag::QueuedFinalizer: readFinalizer(true); break;
+            case HeapDumpTag::Itab: readItab(); break;
+            case HeapDumpTag::OsThread: readOsThread(); break;
+            case HeapDumpTag::MemStats: readMemStats(); break;
+            case HeapDumpTag::Data: readSegment(false); break;
+            case HeapDumpTag::Bss: readSegment(true); break;
+            case HeapDumpTag::Defer: readDefer(); break;
+            case HeapDumpTag::Panic: readPanic(); break;
+            case HeapDumpTag::MemProf: readMemProf(); break;
+            case HeapDumpTag::AllocSample: readAllocSample(); break;
         }
     }
 
@@ -395,7 +398,8 @@ private:
         b.size = m_r.uvarint();
         uint64_t n = m_r.uvarint();
         if (n > 4096) {
-            m_r.fail(ErrorCode::Limit, m_at, "memprof record with " + std::to_string(n) + " frames");
+            m_r.fail(ErrorCode::Limit, m_at,
+                     "memprof record with " + std::to_string(n) + " frames");
             return;
         }
         for (uint64_t i = 0; i < n && !m_r.failed(); ++i) {
@@ -523,7 +527,8 @@ private:
 
     // The runtime records one sample per object; should a damaged dump name
     // an object twice, the last record stands, as it does for the stored graph.
-    void resolveSamples(const AddressIndex& index, const std::unordered_map<uint64_t, uint32_t>& bucketIndex) {
+    void resolveSamples(const AddressIndex& index,
+                        const std::unordered_map<uint64_t, uint32_t>& bucketIndex) {
         std::vector<bool> sampled(m_g.objects(), false);
         for (size_t i = m_sampleRaw.size(); i-- > 0;) {
             const auto& [a, b] = m_sampleRaw[i];
@@ -568,7 +573,8 @@ Result<HeapDump> readHeapDump(ByteStream& in, const Progress& progress, uint64_t
             got += *n;
         }
         if (std::string_view(magic, got) != kHeapDumpMagic)
-            return errorAt(ErrorCode::Format, 0, "not a Go heap dump (no \"go1.7 heap dump\" header)");
+            return errorAt(ErrorCode::Format, 0,
+                           "not a Go heap dump (no \"go1.7 heap dump\" header)");
     }
     // Large enough (a HeapDump, the raw pointers) to live on the heap.
     auto reader = std::make_unique<RecordReader>(in);

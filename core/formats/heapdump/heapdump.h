@@ -40,6 +40,7 @@ std::string findBinaryFor(const HeapDump& dump, const std::string& folder);
 // The graph and dominators as one zstd blob for the case file, and back.
 Result<std::string> encodeHeapGraph(const HeapDump& dump, const Dominators& dom);
 // maxDecoded: refuse a blob that decodes to more bytes than this.
-Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecoded = uint64_t(64) << 30);
+Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecoded = uint64_t(64)
+                                                                                     << 30);
 
 } // namespace memscope

@@ -84,7 +84,10 @@ std::string findBinaryFor(const HeapDump& dump, const std::string& folder) {
         char m[4] = {};
         size_t got = fread(m, 1, 4, f);
         fclose(f);
-        if (got == 4 && std::memcmp(m, "\x7f" "ELF", 4) == 0)
+        if (got == 4 && std::memcmp(m,
+                                    "\x7f"
+                                    "ELF",
+                                    4) == 0)
             candidates.push_back(path);
     }
     closedir(dir);
@@ -95,7 +98,8 @@ std::string findBinaryFor(const HeapDump& dump, const std::string& folder) {
             continue;
         const auto* data = syms->section(".data");
         const auto* bss = syms->section(".bss");
-        if ((!dataAddr || (data && data->addr == dataAddr)) && (!bssAddr || (bss && bss->addr == bssAddr)))
+        if ((!dataAddr || (data && data->addr == dataAddr)) &&
+            (!bssAddr || (bss && bss->addr == bssAddr)))
             return path;
     }
     return {};

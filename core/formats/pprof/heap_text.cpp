@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/pprof/heap_text.h"
 
-#include "io/line_reader.h"
 #include "base/text_util.h"
+#include "io/line_reader.h"
 
 #include <charconv>
 #include <cmath>
@@ -104,9 +104,7 @@ void scaleHeapSample(int64_t count, int64_t bytes, int64_t rate, int64_t& outCou
     outBytes = int64_t(double(bytes) * scale);
 }
 
-bool looksLikeHeapText(std::string_view head) {
-    return startsWith(head, "heap profile: ");
-}
+bool looksLikeHeapText(std::string_view head) { return startsWith(head, "heap profile: "); }
 
 Result<HeapText> parseHeapText(ByteStream& in) {
     HeapText out;
@@ -115,8 +113,9 @@ Result<HeapText> parseHeapText(ByteStream& in) {
     std::string_view line;
     if (!lines.next(line) || !startsWith(line, "heap profile: "))
         return lines.error() ? *lines.error()
-                             : errorAtLine(ErrorCode::Format, 1, "not a heap profile: no "
-                                                                 "'heap profile:' header");
+                             : errorAtLine(ErrorCode::Format, 1,
+                                           "not a heap profile: no "
+                                           "'heap profile:' header");
     int64_t header[4];
     std::string_view h = line.substr(14);
     if (!readCounts(h, header) || !expect(h, "@"))
@@ -130,8 +129,10 @@ Result<HeapText> parseHeapText(ByteStream& in) {
             return errorAtLine(ErrorCode::Format, 1, "malformed sampling rate after heap/");
     }
     int64_t rate = rate2 / 2;
-    p.sampleTypes = {{"alloc_objects", "count"}, {"alloc_space", "bytes"},
-                     {"inuse_objects", "count"}, {"inuse_space", "bytes"}};
+    p.sampleTypes = {{"alloc_objects", "count"},
+                     {"alloc_space", "bytes"},
+                     {"inuse_objects", "count"},
+                     {"inuse_space", "bytes"}};
     p.periodType = {"space", "bytes"};
     p.period = rate;
 
@@ -247,8 +248,9 @@ Result<HeapText> parseHeapText(ByteStream& in) {
             int64_t v[4];
             std::string_view r = line;
             if (!readCounts(r, v) || !expect(r, "@"))
-                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
-                                   "malformed record: expected 'inuse: bytes [allocs: bytes] @ pcs'");
+                return errorAtLine(
+                    ErrorCode::Format, lines.lineNumber(),
+                    "malformed record: expected 'inuse: bytes [allocs: bytes] @ pcs'");
             if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0)
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(), "negative count");
             rawPcs.clear();

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/result.h"
 #include "io/input.h"
 #include "model/profile.h"
-#include "base/result.h"
 
 #include <map>
 #include <string>

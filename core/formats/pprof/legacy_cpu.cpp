@@ -57,7 +57,8 @@ void parseMaps(std::string_view text, Profile& p) {
             return true;
         };
         Mapping m;
-        if (!hex(line.substr(0, dash), m.memoryStart) || !hex(line.substr(dash + 1, sp - dash - 1), m.memoryLimit))
+        if (!hex(line.substr(0, dash), m.memoryStart) ||
+            !hex(line.substr(dash + 1, sp - dash - 1), m.memoryLimit))
             return true;
         // perms, offset, dev, inode, then the path (which may hold spaces).
         std::string_view rest = line.substr(sp + 1);
@@ -85,7 +86,8 @@ bool looksLikeLegacyCpuProfile(std::string_view head) { return header(head).has_
 Result<Profile> parseLegacyCpuProfile(std::string_view data) {
     auto w = header(data);
     if (!w)
-        return errorAt(ErrorCode::Format, 0, "not a legacy CPU profile: no (0, 3, 0, period, 0) header");
+        return errorAt(ErrorCode::Format, 0,
+                       "not a legacy CPU profile: no (0, 3, 0, period, 0) header");
     Profile p;
     p.sampleTypes = {{"samples", "count"}, {"cpu", "nanoseconds"}};
     p.periodType = {"cpu", "nanoseconds"};
@@ -129,13 +131,15 @@ Result<Profile> parseLegacyCpuProfile(std::string_view data) {
         i += 2 + depth;
     }
     if (!trailer)
-        return errorAt(ErrorCode::Truncated, i * w->size, "the profile ends before its (0, 1, 0) trailer");
+        return errorAt(ErrorCode::Truncated, i * w->size,
+                       "the profile ends before its (0, 1, 0) trailer");
     parseMaps(data.substr(std::min(data.size(), i * w->size)), p);
     if (p.mappings.empty())
         p.mappings.push_back({0, std::numeric_limits<uint64_t>::max(), 0, {}, {}, false});
     for (auto& loc : p.locations)
         for (size_t m = 0; m < p.mappings.size(); ++m)
-            if (loc.address >= p.mappings[m].memoryStart && loc.address < p.mappings[m].memoryLimit) {
+            if (loc.address >= p.mappings[m].memoryStart &&
+                loc.address < p.mappings[m].memoryLimit) {
                 loc.mapping = int32_t(m);
                 break;
             }

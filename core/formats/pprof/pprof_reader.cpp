@@ -4,11 +4,11 @@
 #include "formats/pprof/legacy_cpu.h"
 
 #include "formats/pprof/heap_text.h"
-#include "io/input.h"
 #include "formats/pprof/proto/profile.pb.h"
+#include "io/input.h"
 
-#include <google/protobuf/arena.h>
 #include <algorithm>
+#include <google/protobuf/arena.h>
 #include <limits>
 #include <new>
 #include <unordered_map>
@@ -44,18 +44,19 @@ enum class Msg { Profile, ValueType, Sample, Label, Mapping, Location, Line, Fun
 
 Msg subMessage(Msg m, uint64_t field) {
     switch (m) {
-    case Msg::Profile:
-        switch (field) {
-        case 1: case 11: return Msg::ValueType;
-        case 2: return Msg::Sample;
-        case 3: return Msg::Mapping;
-        case 4: return Msg::Location;
-        case 5: return Msg::Function;
+        case Msg::Profile:
+            switch (field) {
+                case 1:
+                case 11: return Msg::ValueType;
+                case 2: return Msg::Sample;
+                case 3: return Msg::Mapping;
+                case 4: return Msg::Location;
+                case 5: return Msg::Function;
+                default: return Msg::Opaque;
+            }
+        case Msg::Sample: return field == 3 ? Msg::Label : Msg::Opaque;
+        case Msg::Location: return field == 4 ? Msg::Line : Msg::Opaque;
         default: return Msg::Opaque;
-        }
-    case Msg::Sample: return field == 3 ? Msg::Label : Msg::Opaque;
-    case Msg::Location: return field == 4 ? Msg::Line : Msg::Opaque;
-    default: return Msg::Opaque;
     }
 }
 
@@ -74,39 +75,41 @@ std::optional<Error> walk(std::string_view all, size_t begin, size_t end, Msg m,
         if (field == 0)
             return errorAt(ErrorCode::Format, at, "profile.proto: field number 0");
         switch (type) {
-        case 0: {
-            uint64_t v;
-            if (!w.varint(v))
-                return errorAt(ErrorCode::Truncated, at, "profile.proto: varint runs past the end");
-            break;
-        }
-        case 1:
-        case 5: {
-            size_t n = type == 1 ? 8 : 4;
-            if (end - w.pos < n)
-                return errorAt(ErrorCode::Truncated, at, "profile.proto: fixed field runs past the end");
-            w.pos += n;
-            break;
-        }
-        case 2: {
-            uint64_t len;
-            if (!w.varint(len))
-                return errorAt(ErrorCode::Truncated, at, "profile.proto: bad length");
-            if (len > end - w.pos)
-                return errorAt(ErrorCode::Truncated, at,
-                               "profile.proto: field " + std::to_string(field) + " claims " +
-                                   std::to_string(len) + " bytes, " +
-                                   std::to_string(end - w.pos) + " remain");
-            Msg sub = subMessage(m, field);
-            if (sub != Msg::Opaque)
-                if (auto e = walk(all, w.pos, w.pos + len, sub, depth + 1))
-                    return e;
-            w.pos += len;
-            break;
-        }
-        default:
-            return errorAt(ErrorCode::Format, at,
-                           "profile.proto: invalid wire type " + std::to_string(type));
+            case 0: {
+                uint64_t v;
+                if (!w.varint(v))
+                    return errorAt(ErrorCode::Truncated, at,
+                                   "profile.proto: varint runs past the end");
+                break;
+            }
+            case 1:
+            case 5: {
+                size_t n = type == 1 ? 8 : 4;
+                if (end - w.pos < n)
+                    return errorAt(ErrorCode::Truncated, at,
+                                   "profile.proto: fixed field runs past the end");
+                w.pos += n;
+                break;
+            }
+            case 2: {
+                uint64_t len;
+                if (!w.varint(len))
+                    return errorAt(ErrorCode::Truncated, at, "profile.proto: bad length");
+                if (len > end - w.pos)
+                    return errorAt(ErrorCode::Truncated, at,
+                                   "profile.proto: field " + std::to_string(field) + " claims " +
+                                       std::to_string(len) + " bytes, " +
+                                       std::to_string(end - w.pos) + " remain");
+                Msg sub = subMessage(m, field);
+                if (sub != Msg::Opaque)
+                    if (auto e = walk(all, w.pos, w.pos + len, sub, depth + 1))
+                        return e;
+                w.pos += len;
+                break;
+            }
+            default:
+                return errorAt(ErrorCode::Format, at,
+                               "profile.proto: invalid wire type " + std::to_string(type));
         }
     }
     return std::nullopt;
@@ -123,11 +126,18 @@ uint64_t topLevelOffset(std::string_view buf, uint64_t field, size_t n) {
         if ((key >> 3) == field && n-- == 0)
             return at;
         switch (key & 7) {
-        case 0: if (!w.varint(v)) return at; break;
-        case 1: w.pos += 8; break;
-        case 5: w.pos += 4; break;
-        case 2: if (!w.varint(v) || v > buf.size() - w.pos) return at; w.pos += v; break;
-        default: return at;
+            case 0:
+                if (!w.varint(v))
+                    return at;
+                break;
+            case 1: w.pos += 8; break;
+            case 5: w.pos += 4; break;
+            case 2:
+                if (!w.varint(v) || v > buf.size() - w.pos)
+                    return at;
+                w.pos += v;
+                break;
+            default: return at;
         }
     }
     return 0;
@@ -152,7 +162,8 @@ uint64_t memoryBudget(size_t decodedSize) {
 
 class MemoryEstimate {
 public:
-    explicit MemoryEstimate(std::string_view buf) : m_buf(buf), m_budget(memoryBudget(buf.size())) {}
+    explicit MemoryEstimate(std::string_view buf)
+        : m_buf(buf), m_budget(memoryBudget(buf.size())) {}
 
     // Nothing when the profile fits the budget; else the error. Framing errors
     // are left to the parser, which says where they are.
@@ -177,27 +188,33 @@ public:
             if (f.number < 16)
                 ++ordinal[f.number];
             switch (f.number) {
-            case 1: case 11: valueType(f.body); break;
-            case 2: sample(f.body); break;
-            case 3: mapping(f.body); break;
-            case 4: location(f.body); break;
-            case 5: function(f.body); break;
-            case 7: case 8: case 14: add(stringCopy(f.value)); break;
-            case 13: forEachId(f, [&](uint64_t idx) { add(8 + stringCopy(idx)); }); break;
-            default: break;
+                case 1:
+                case 11: valueType(f.body); break;
+                case 2: sample(f.body); break;
+                case 3: mapping(f.body); break;
+                case 4: location(f.body); break;
+                case 5: function(f.body); break;
+                case 7:
+                case 8:
+                case 14: add(stringCopy(f.value)); break;
+                case 13: forEachId(f, [&](uint64_t idx) { add(8 + stringCopy(idx)); }); break;
+                default: break;
             }
             if (m_bytes > m_budget) {
-                static const char* names[] = {"", "sample_type", "sample", "mapping", "location", "function"};
+                static const char* names[] = {"",        "sample_type", "sample",
+                                              "mapping", "location",    "function"};
                 std::string what = f.number < std::size(names) && f.number > 0
-                                       ? std::string(names[f.number]) + "[" + std::to_string(ordinal[f.number] - 1) + "]"
+                                       ? std::string(names[f.number]) + "[" +
+                                             std::to_string(ordinal[f.number] - 1) + "]"
                                        : "field " + std::to_string(f.number);
                 return errorAt(ErrorCode::Limit, f.at,
                                "profile.proto: at " + what + " the profile would take more than " +
                                    std::to_string(m_budget >> 20) + " MiB in memory (" +
                                    std::to_string(kMemoryPerDecodedByte) + " times its " +
-                                   std::to_string(m_buf.size() >> 20) +
-                                   " MiB decoded, at least " + std::to_string(kMemoryFloor >> 20) +
-                                   " MiB); refusing it (millions of tiny records or strings repeated by index)");
+                                   std::to_string(m_buf.size() >> 20) + " MiB decoded, at least " +
+                                   std::to_string(kMemoryFloor >> 20) +
+                                   " MiB); refusing it (millions of tiny records or strings "
+                                   "repeated by index)");
             }
         }
         return std::nullopt;
@@ -219,23 +236,24 @@ private:
         f.type = key & 7;
         f.body = {};
         switch (f.type) {
-        case 0: return w.varint(f.value);
-        case 1: case 5: {
-            size_t n = f.type == 1 ? 8 : 4;
-            if (w.buf.size() - w.pos < n)
-                return false;
-            w.pos += n;
-            return true;
-        }
-        case 2: {
-            uint64_t len;
-            if (!w.varint(len) || len > w.buf.size() - w.pos)
-                return false;
-            f.body = w.buf.substr(w.pos, len);
-            w.pos += len;
-            return true;
-        }
-        default: return false;
+            case 0: return w.varint(f.value);
+            case 1:
+            case 5: {
+                size_t n = f.type == 1 ? 8 : 4;
+                if (w.buf.size() - w.pos < n)
+                    return false;
+                w.pos += n;
+                return true;
+            }
+            case 2: {
+                uint64_t len;
+                if (!w.varint(len) || len > w.buf.size() - w.pos)
+                    return false;
+                f.body = w.buf.substr(w.pos, len);
+                w.pos += len;
+                return true;
+            }
+            default: return false;
         }
     }
 
@@ -410,14 +428,16 @@ public:
             if (pl.mapping_id() != 0) {
                 auto it = mappingIndex.find(pl.mapping_id());
                 if (it == mappingIndex.end())
-                    return fieldError(4, i, "unknown mapping id " + std::to_string(pl.mapping_id()));
+                    return fieldError(4, i,
+                                      "unknown mapping id " + std::to_string(pl.mapping_id()));
                 l.mapping = it->second;
             }
             l.lines.reserve(pl.line_size());
             for (const auto& ln : pl.line()) {
                 uint32_t fi;
                 if (!functionIndex.find(ln.function_id(), fi))
-                    return fieldError(4, i, "unknown function id " + std::to_string(ln.function_id()));
+                    return fieldError(4, i,
+                                      "unknown function id " + std::to_string(ln.function_id()));
                 l.lines.push_back(Line{fi, ln.line()});
             }
             if (pl.id() == 0)
@@ -434,15 +454,16 @@ public:
             const auto& ps = m_p.sample(i);
             Sample s = out.newSample();
             if (size_t(ps.value_size()) != nTypes)
-                return fieldError(2, i, "sample has " + std::to_string(ps.value_size()) +
-                                            " values, profile has " + std::to_string(nTypes) +
-                                            " sample types");
+                return fieldError(2, i,
+                                  "sample has " + std::to_string(ps.value_size()) +
+                                      " values, profile has " + std::to_string(nTypes) +
+                                      " sample types");
             s.values.assign(ps.value().begin(), ps.value().end());
             s.locations.resize(ps.location_id_size());
             for (int k = 0; k < ps.location_id_size(); ++k)
                 if (!locationIndex.find(ps.location_id(k), s.locations[k]))
-                    return fieldError(2, i, "unknown location id " +
-                                                std::to_string(ps.location_id(k)));
+                    return fieldError(2, i,
+                                      "unknown location id " + std::to_string(ps.location_id(k)));
             for (const auto& pl : ps.label()) {
                 Label lab;
                 if (!str(pl.key(), 2, i, lab.key) || !str(pl.str(), 2, i, lab.str) ||
@@ -492,10 +513,21 @@ private:
     };
 
     Error fieldError(uint64_t field, size_t ordinal, std::string msg) {
-        static const char* names[] = {"",         "sample_type", "sample",    "mapping",
-                                      "location", "function",    "string_table", "drop_frames",
-                                      "keep_frames", "time_nanos", "duration_nanos", "period_type",
-                                      "period",   "comment",     "default_sample_type"};
+        static const char* names[] = {"",
+                                      "sample_type",
+                                      "sample",
+                                      "mapping",
+                                      "location",
+                                      "function",
+                                      "string_table",
+                                      "drop_frames",
+                                      "keep_frames",
+                                      "time_nanos",
+                                      "duration_nanos",
+                                      "period_type",
+                                      "period",
+                                      "comment",
+                                      "default_sample_type"};
         std::string what = field < std::size(names) ? names[field] : "field";
         return errorAt(ErrorCode::Format, topLevelOffset(m_raw, field, ordinal),
                        "profile.proto: " + what + "[" + std::to_string(ordinal) + "]: " + msg);
@@ -551,9 +583,9 @@ Result<Profile> parsePprof(std::string_view decoded) {
     try {
         return parseChecked(decoded);
     } catch (const std::bad_alloc&) {
-        return makeError(ErrorCode::Limit,
-                         "profile.proto: out of memory reading a " + std::to_string(decoded.size() >> 20) +
-                             " MiB profile");
+        return makeError(ErrorCode::Limit, "profile.proto: out of memory reading a " +
+                                               std::to_string(decoded.size() >> 20) +
+                                               " MiB profile");
     }
 }
 
@@ -620,8 +652,11 @@ Result<Profile> readProfileFile(const std::string& path) {
     }
     auto p = readPprofFile(path);
     if (!p && p.error().offset == 0 && !looksLikePprof(head, true))
-        return Error{ErrorCode::Unsupported, "not a profile memscope reads (profile.proto, heap text or legacy CPU)",
-                     path, 0, {}};
+        return Error{ErrorCode::Unsupported,
+                     "not a profile memscope reads (profile.proto, heap text or legacy CPU)",
+                     path,
+                     0,
+                     {}};
     return p;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "model/profile.h"
 #include "base/result.h"
+#include "model/profile.h"
 
 #include <string_view>
 
