@@ -128,8 +128,13 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         if (!diffs.empty()) {
             const auto& d = diffs[0];
             for (const auto& r : d.rows) {
-                double pct = r.deltaPercent();
-                auto* p = text(std::isnan(pct) ? std::string("new") : std::to_string(int(std::lround(pct))) + "%");
+                // A site with nothing of its own at either end (only callees'
+                // bytes) did not change: no percentage, and it is not new.
+                bool none = r.base == 0 && r.now == 0;
+                double pct = none ? 0 : r.deltaPercent();
+                auto* p = text(none            ? std::string()
+                               : std::isnan(pct) ? std::string("new")
+                                                 : std::to_string(int(std::lround(pct))) + "%");
                 p->setData(std::isnan(pct) ? 1e18 : pct, kSortRole);
                 rows.append({text(r.function), p, number(r.base, d.unit), number(r.now, d.unit),
                              number(r.delta(), d.unit, true), number(r.nowCum - r.baseCum, d.unit, true)});
@@ -149,10 +154,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_kind = new QComboBox(this);
     m_base = new QComboBox(this);
     m_new = new QComboBox(this);
-    for (auto* c : {m_base, m_new}) {
-        c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
-        c->setMinimumContentsLength(28);
-    }
+    for (auto* c : {m_base, m_new})
+        fitSnapshotPicker(c, 16);
     auto* swap = new QPushButton(tr("Swap"), this);
     auto* go = new QPushButton(tr("Compare"), this);
     m_summary = new QLabel(tr("Pick two snapshots of a kind to compare."), this);

@@ -42,14 +42,14 @@ std::string connKey(const CaseStore::SocketRow& s) {
 
 ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
-    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fitSnapshotPicker(m_snapshot);
     m_churn = new QCheckBox(tr("New per capture (churn)"), this);
     m_churn->setToolTip(tr("Draw the connections opened since the previous capture instead of those open"));
     m_summary = new QLabel(tr("Import lsof or ss snapshots to see connections per remote host"), this);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
     m_plot = new QCustomPlot(this);
-    m_plot->setMinimumHeight(160);
+    m_plot->setMinimumHeight(110); // the tab's height is the window's least height
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
     m_plot->axisRect()->setRangeZoom(Qt::Horizontal);

@@ -74,7 +74,7 @@ bool GoroutineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const
 
 GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
-    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fitSnapshotPicker(m_snapshot);
     m_state = new QComboBox(this);
     m_state->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_function = new QLineEdit(this);

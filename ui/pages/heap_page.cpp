@@ -175,6 +175,7 @@ QWidget* HeapPage::buildSitesPanel() {
     sl->setContentsMargins(4, 4, 4, 4);
     m_sitesTitle = new QLabel(tr("Click a point on the timeline to open its allocation sites"), this);
     m_sitesTitle->setTextFormat(Qt::PlainText);
+    m_sitesTitle->setWordWrap(true); // a long "what changed" line would set the window's width
     auto* bar = new QHBoxLayout;
     m_sampleCombo = new QComboBox(this);
     m_sampleCombo->setToolTip(tr("Sample type"));
@@ -223,6 +224,7 @@ QWidget* HeapPage::buildTreePanel() {
     tl->setContentsMargins(4, 4, 4, 4);
     m_treeTitle = new QLabel(tr("Double-click a site to see who calls it"), this);
     m_treeTitle->setTextFormat(Qt::PlainText);
+    m_treeTitle->setWordWrap(true);
     m_invert = new QCheckBox(tr("Site first (callers below it)"), this);
     connect(m_invert, &QCheckBox::toggled, this, [this] {
         if (!m_treeFocus.isEmpty())
@@ -263,6 +265,7 @@ QWidget* HeapPage::buildFlamePanel() {
     reset->setToolTip(tr("Esc in the flame graph; Backspace zooms out one level"));
     m_flameInfo = new QLabel(this);
     m_flameInfo->setTextFormat(Qt::PlainText);
+    m_flameInfo->setWordWrap(true);
     fbar->addWidget(m_flameSearch, 1);
     fbar->addWidget(m_flameDiff);
     fbar->addWidget(reset);

@@ -4,6 +4,7 @@
 #include "analysis/heapgraph/paths.h"
 #include "report/chart_svg.h"
 #include "base/format.h"
+#include "widgets/snapshot_picker.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -348,7 +349,7 @@ void RetentionGraph::mousePressEvent(QMouseEvent* e) {
 
 RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
-    m_snapshot->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    fitSnapshotPicker(m_snapshot);
     m_summary = new QLabel(tr("Import a Go heap dump (runtime/debug.WriteHeapDump) to see what keeps memory alive."), this);
     m_summary->setWordWrap(true);
     m_filter = new QLineEdit(this);
@@ -391,7 +392,12 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     l->setContentsMargins(4, 4, 4, 4);
     l->addWidget(split);
 
-    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    // Another dump or filter is another list: read from its top, not from
+    // where the last one was scrolled to.
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_proxy->setFilterFixedString(text);
+        m_tree->scrollToTop();
+    });
     connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this](int i) {
         if (i >= 0)
             showSnapshot(m_snapshot->itemData(i).toLongLong());
@@ -421,6 +427,7 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_data = d;
         m_model->setData(d);
         m_graph->setData(d);
+        m_tree->scrollToTop();
         const auto& h = d->info;
         m_summary->setText(
             tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 registered, %6 queued. "

@@ -6,6 +6,7 @@
 #include "base/format.h"
 
 #include <QLabel>
+#include <QScrollArea>
 #include <QSet>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -68,8 +69,16 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     layout->addWidget(m_empty);
-    layout->addWidget(m_plot);
-    m_plot->setVisible(false);
+    // The panels keep a legible height each; when the window is short the
+    // timeline scrolls through them instead of making the window taller.
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(m_plot);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setMinimumHeight(kMinimumHeight);
+    layout->addWidget(m_scroll);
+    m_scroll->setVisible(false);
     m_plot->setMinimumHeight(220);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->axisRect()->setRangeDrag(Qt::Horizontal);
@@ -93,6 +102,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     legendRow->addElement(0, 0, m_plot->legend);
     m_plot->plotLayout()->setRowStretchFactor(1, 0.001);
     m_plot->plotLayout()->setRowStretchFactor(0, 1.6); // the heap chart leads
+    m_margins = new QCPMarginGroup(m_plot);
+    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
     m_plot->setMouseTracking(true);
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
@@ -209,9 +220,9 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
             qOverload<const QCPRange&>(&QCPAxis::setRange));
     connect(x, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), m_plot->xAxis,
             qOverload<const QCPRange&>(&QCPAxis::setRange));
-    auto* margins = new QCPMarginGroup(m_plot);
-    m_plot->axisRect()->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
-    rect->setMarginGroup(QCP::msLeft | QCP::msRight, margins);
+    // One margin group for the heap chart and every panel, so a time sits at
+    // the same pixel in all of them.
+    rect->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
     int colour = int(m_panels.size()) * 3;
     double top = 0;
     // Each panel names its own lines, in a small legend inside it; the legend
@@ -229,11 +240,15 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     for (const Series* s : lines) {
         QCPGraph* g = m_plot->addGraph(x, y);
         QVector<double> xs, ys;
+        QVariantList captures; // a point's capture, in the order of the points
         for (const auto& p : s->points) {
             xs.push_back(toSeconds(p.timeNs));
             ys.push_back(p.value);
+            captures.push_back(qlonglong(p.snapshotId));
             top = std::max(top, p.value);
         }
+        g->setProperty("captures", captures);
+        g->setProperty("unit", QString::fromStdString(s->unit));
         g->setData(xs, ys, true);
         QColor c = kPalette[colour++ % std::size(kPalette)];
         g->setPen(QPen(c, 1.5));
@@ -279,7 +294,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
         }
     bool any = m_main >= 0 && !m_series[size_t(m_main)].points.empty();
     m_empty->setVisible(!any);
-    m_plot->setVisible(any);
+    m_scroll->setVisible(any);
     if (!any) {
         m_plot->replot();
         return;
@@ -307,7 +322,6 @@ void TimelineView::setSeries(std::vector<Series> series) {
         g->setName(lineName(s));
         g->setProperty("seriesKey", QString::fromStdString(s.key()));
     }
-    resetZoom();
     auto pick = [&](auto pred) {
         std::vector<const Series*> out;
         for (const auto& s : m_panelSeries)
@@ -340,16 +354,29 @@ void TimelineView::setSeries(std::vector<Series> series) {
     m_cursor = new QCPItemStraightLine(m_plot);
     m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
     m_cursor->setVisible(false);
-    m_plot->replot();
+    resetZoom(); // every panel's captures in view, the first ones too
 }
 
 void TimelineView::resetZoom() {
     if (m_plot->graphCount() == 0)
         return;
-    m_plot->rescaleAxes();
-    auto xr = m_plot->xAxis->range();
+    // The span of every line on every panel: the panels' time axes follow the
+    // heap chart's, so rescaling each axis in turn would leave the last panel's span.
+    QCPRange xr;
+    bool found = false;
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        bool ok = false;
+        QCPRange r = m_plot->graph(i)->getKeyRange(ok);
+        if (!ok)
+            continue;
+        xr = found ? QCPRange(std::min(xr.lower, r.lower), std::max(xr.upper, r.upper)) : r;
+        found = true;
+    }
+    if (!found)
+        return;
     double pad = std::max(1.0, xr.size() * 0.04);
     m_plot->xAxis->setRange(xr.lower - pad, xr.upper + pad);
+    m_plot->yAxis->rescale();
     m_plot->yAxis->setRangeLower(0);
     m_plot->yAxis->setRangeUpper(m_plot->yAxis->range().upper * 1.08);
     m_plot->replot();
@@ -365,6 +392,59 @@ QPoint TimelineView::pointPosition(int i) const {
     auto it = m_plot->graph(0)->data()->at(i);
     return QPoint(int(std::lround(m_plot->xAxis->coordToPixel(it->key))),
                   int(std::lround(m_plot->yAxis->coordToPixel(it->value))));
+}
+
+TimelineView::PanelPoint TimelineView::panelPointAt(const QPointF& pos) const {
+    PanelPoint best;
+    double bestDist = 10; // pixels
+    for (auto* rect : m_panels) {
+        if (!rect->rect().contains(pos.toPoint()))
+            continue;
+        for (int g = 0; g < m_plot->graphCount(); ++g) {
+            QCPGraph* graph = m_plot->graph(g);
+            if (!graph->keyAxis() || graph->keyAxis()->axisRect() != rect)
+                continue;
+            for (int i = 0; i < graph->dataCount(); ++i) {
+                auto it = graph->data()->at(i);
+                double dx = graph->keyAxis()->coordToPixel(it->key) - pos.x();
+                double dy = graph->valueAxis()->coordToPixel(it->value) - pos.y();
+                double d = std::hypot(dx, dy);
+                if (d < bestDist) {
+                    bestDist = d;
+                    best = {graph, i};
+                }
+            }
+        }
+    }
+    return best;
+}
+
+QPoint TimelineView::panelPointPosition(int panel, int line, int i) const {
+    if (panel < 0 || size_t(panel) >= m_panels.size())
+        return {};
+    for (int g = 0; g < m_plot->graphCount(); ++g) {
+        QCPGraph* graph = m_plot->graph(g);
+        if (graph->keyAxis()->axisRect() != m_panels[size_t(panel)] || line-- > 0)
+            continue;
+        if (i < 0 || i >= graph->dataCount())
+            return {};
+        auto it = graph->data()->at(i);
+        return QPoint(int(std::lround(graph->keyAxis()->coordToPixel(it->key))),
+                      int(std::lround(graph->valueAxis()->coordToPixel(it->value))));
+    }
+    return {};
+}
+
+QString TimelineView::describePanelPoint(const PanelPoint& p) const {
+    auto it = p.graph->data()->at(p.index);
+    std::string unit = p.graph->property("unit").toString().toStdString();
+    QString panel = p.graph->valueAxis()->label();
+    return QStringLiteral("<b>%1</b> (%2)<br>%3: <b>%4</b>")
+               .arg(p.graph->name().toHtmlEscaped(), panel.toHtmlEscaped(),
+                    QString::fromStdString(formatTimeIso(int64_t(std::llround(it->key * 1e9)))),
+                    QString::fromStdString(formatValue(int64_t(std::llround(it->value)),
+                                                       unit.empty() ? "count" : unit))) +
+           tr("<br><i>click to open this capture</i>");
 }
 
 int TimelineView::nearestPoint(double pixelX) const {
@@ -409,6 +489,11 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
             m_dragging = true;
             m_plot->replot(QCustomPlot::rpQueuedReplot);
         }
+        return;
+    }
+    // Over a panel, its own points answer; elsewhere the heap snapshot nearest in time.
+    if (PanelPoint p = panelPointAt(event->position()); p.graph) {
+        QToolTip::showText(event->globalPosition().toPoint(), describePanelPoint(p), m_plot);
         return;
     }
     int i = nearestPoint(event->position().x());
@@ -483,6 +568,12 @@ void TimelineView::onMouseRelease(QMouseEvent* event) {
     if (dragged) {
         pickRange(int64_t(m_plot->xAxis->pixelToCoord(std::min(from, to)) * 1e9),
                   int64_t(m_plot->xAxis->pixelToCoord(std::max(from, to)) * 1e9));
+        return;
+    }
+    if (PanelPoint p = panelPointAt(event->position()); p.graph) {
+        QVariantList captures = p.graph->property("captures").toList();
+        if (p.index < captures.size() && captures[p.index].toLongLong() > 0)
+            emit captureClicked(captures[p.index].toLongLong());
         return;
     }
     int i = nearestPoint(to);

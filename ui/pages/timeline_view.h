@@ -12,7 +12,10 @@ class QCPItemStraightLine;
 class QCPItemRect;
 class QCPAbstractItem;
 class QCPAxisRect;
+class QCPGraph;
+class QCPMarginGroup;
 class QLabel;
+class QScrollArea;
 
 namespace memscope::ui {
 
@@ -22,6 +25,10 @@ class TimelineView : public QWidget {
     Q_OBJECT
 public:
     explicit TimelineView(QWidget* parent = nullptr);
+
+    // The least height the timeline takes in the window: the heap chart with
+    // its axis; the panels under it scroll.
+    static constexpr int kMinimumHeight = 180;
 
     void setSeries(std::vector<Series> series);
     void clear();
@@ -44,12 +51,17 @@ public:
     int annotationCount() const { return int(m_noteItems.size()); }
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
+    // Pixel position of a panel's point: the i-th point of its line-th line.
+    QPoint panelPointPosition(int panel, int line, int i) const;
     // Picks the heap snapshots in a time range as a drag does; false when
     // fewer than two fall inside.
     bool pickRange(int64_t fromNs, int64_t toNs);
 
 signals:
     void snapshotClicked(qint64 snapshotId);
+    // A click on a panel's point: the capture it was read from (a goroutine
+    // dump, a socket snapshot, a heap dump, metrics...).
+    void captureClicked(qint64 snapshotId);
     // Right click: the user wants a note at this time (ns since the epoch).
     void annotateRequested(qint64 timeNs);
     // A drag over the timeline: the first and last heap snapshots inside it.
@@ -64,14 +76,23 @@ private:
     // The snapshot under a pixel x, or -1 when nothing is near.
     int nearestPoint(double pixelX) const;
     QString describePoint(int i) const;
+    // A point of a panel's line under a pixel; no graph when none is near.
+    struct PanelPoint {
+        QCPGraph* graph = nullptr;
+        int index = -1;
+    };
+    PanelPoint panelPointAt(const QPointF& pos) const;
+    QString describePanelPoint(const PanelPoint& p) const;
 
     // Panels under the heap chart, sharing its time axis.
     void addPanel(const QString& title, std::vector<const Series*> lines, bool bytes);
     void clearPanels();
 
     QCustomPlot* m_plot;
+    QScrollArea* m_scroll = nullptr;
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
+    QCPMarginGroup* m_margins = nullptr; // the left and right margins of the chart and its panels
     std::vector<Series> m_evidence; // kept alive for the evidence panel
     std::vector<QCPAbstractItem*> m_noteItems;
     std::vector<Series> m_panelSeries;

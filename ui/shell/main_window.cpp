@@ -34,11 +34,14 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
+#include <QShowEvent>
 #include <QSettings>
 #include <QSplitter>
+#include <QStyle>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QUndoStack>
+#include <algorithm>
 #include <qcustomplot.h>
 
 namespace memscope::ui {
@@ -63,8 +66,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(m_heap, &HeapPage::sourceLoaded, this, &MainWindow::sourceLoaded);
 
     QSettings settings;
-    restoreGeometry(settings.value("window/geometry").toByteArray());
-    m_vsplit->restoreState(settings.value("window/vsplit").toByteArray());
+    if (restoreGeometry(settings.value("window/geometry").toByteArray()))
+        fitToScreen();
+    m_splitRestored = m_vsplit->restoreState(settings.value("window/vsplit").toByteArray());
+    showTimeline(); // a state saved before the timeline kept its height
     m_heap->restoreLayout(settings);
     setIdle(tr("Open a case (Ctrl+O) or import captures (Ctrl+I)"));
 }
@@ -98,6 +103,7 @@ void MainWindow::showOverview(CaseOverview o) {
     if (anyFindings)
         m_tabs->setCurrentIndex(0);
     m_retention->setCase(m_casePath, o.snapshots);
+    m_snapshots = o.snapshots;
     m_compare->setCase(m_casePath, o.snapshots);
     m_goroutines->setCase(m_casePath, o.snapshots);
 
@@ -139,6 +145,7 @@ void MainWindow::buildCentral() {
         selectSnapshot(id);
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
     });
+    connect(m_timeline, &TimelineView::captureClicked, this, &MainWindow::openCapture);
     connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64 fromNs, qint64 toNs) {
         m_rangeFromNs = fromNs;
         m_rangeToNs = toNs;
@@ -188,7 +195,10 @@ void MainWindow::buildCentral() {
     m_vsplit = new QSplitter(Qt::Vertical, this);
     m_vsplit->addWidget(m_timeline);
     m_vsplit->addWidget(m_tabs);
-    m_vsplit->setSizes({620, 380});
+    // Neither half collapses: per widget, as a saved state restores only the
+    // splitter's default. On a short window the timeline's panels scroll.
+    m_vsplit->setCollapsible(0, false);
+    m_vsplit->setCollapsible(1, false);
     setCentralWidget(m_vsplit);
 
     m_status = new QLabel(this);
@@ -251,7 +261,10 @@ void MainWindow::buildMenus() {
         view->addAction(tr("Go to %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
                         [this, i] { m_tabs->setCurrentIndex(i); });
     }
-    view->addAction(tr("Go to Timeline"), QKeySequence(Qt::ALT | Qt::Key_0), this, [this] { m_timeline->setFocus(); });
+    view->addAction(tr("Go to Timeline"), QKeySequence(Qt::ALT | Qt::Key_0), this, [this] {
+        showTimeline();
+        m_timeline->setFocus();
+    });
     view->addSeparator();
     QAction* dark = view->addAction(tr("&Dark Theme"));
     dark->setCheckable(true);
@@ -466,11 +479,77 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     m_heap->selectSnapshot(snapshotId, baseSnapshotId);
 }
 
+void MainWindow::openCapture(qint64 snapshotId) {
+    auto it = std::find_if(m_snapshots.begin(), m_snapshots.end(),
+                           [&](const SnapshotInfo& s) { return s.id == snapshotId; });
+    if (it == m_snapshots.end())
+        return;
+    // Each capture where it lives: a dump in Goroutines, a socket snapshot in
+    // Connections, a heap dump in Retention, a heap profile in the allocation sites.
+    auto kind = parseSnapshotKind(it->kind);
+    if (kind == SnapshotKind::Goroutines) {
+        m_goroutines->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_goroutines);
+    } else if (kind == SnapshotKind::Fds) {
+        m_connections->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_connections);
+    } else if (kind == SnapshotKind::HeapDump) {
+        m_retention->showSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_retention);
+    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs) {
+        m_rangeFromNs = m_rangeToNs = 0;
+        selectSnapshot(snapshotId);
+        m_tabs->setCurrentWidget(m_heap);
+    } else {
+        QString kindName = QString::fromStdString(it->kind);
+        m_status->setText(tr("Snapshot %1 (%2, %3) has no page of its own")
+                              .arg(snapshotId)
+                              .arg(kindName, QString::fromStdString(it->sourceName)));
+    }
+}
+
 void MainWindow::applyTheme(bool dark) {
     QPalette p = applyPalette(dark);
     for (auto* plot : findChildren<QCustomPlot*>())
         stylePlot(plot, p);
     m_dark = dark;
+}
+
+void MainWindow::fitToScreen() {
+    // A geometry saved on a bigger screen (or a window that outgrew this one)
+    // would put the status bar and half of each tab off-screen.
+    QScreen* s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s)
+        return;
+    if (isMaximized() || isFullScreen())
+        return;
+    QRect avail = s->availableGeometry();
+    QRect frame = frameGeometry(), inner = geometry();
+    QMargins decoration(inner.left() - frame.left(), inner.top() - frame.top(),
+                        frame.right() - inner.right(), frame.bottom() - inner.bottom());
+    if (decoration.isNull()) {
+        // Not shown yet: the frame is the window manager's; leave room for a usual one.
+        int border = style()->pixelMetric(QStyle::PM_MdiSubWindowFrameWidth);
+        int title = style()->pixelMetric(QStyle::PM_TitleBarHeight);
+        decoration = QMargins(border, title + border, border, border);
+    }
+    QRect room = avail - decoration;
+    QSize fit = inner.size().boundedTo(room.size()).expandedTo(minimumSizeHint());
+    int right = std::max(room.left(), room.right() - fit.width() + 1);
+    int bottom = std::max(room.top(), room.bottom() - fit.height() + 1);
+    setGeometry(QRect(QPoint(std::clamp(inner.left(), room.left(), right),
+                             std::clamp(inner.top(), room.top(), bottom)),
+                      fit));
+}
+
+void MainWindow::showTimeline() {
+    QList<int> sizes = m_vsplit->sizes();
+    int least = m_timeline->minimumSizeHint().height();
+    if (sizes.size() == 2 && sizes[0] < std::max(least, TimelineView::kMinimumHeight)) {
+        int total = sizes[0] + sizes[1];
+        int top = std::max(total * 55 / 100, TimelineView::kMinimumHeight);
+        m_vsplit->setSizes({top, std::max(0, total - top)});
+    }
 }
 
 bool MainWindow::isBusy() const {
@@ -572,6 +651,19 @@ void MainWindow::dropEvent(QDropEvent* event) {
         importPaths(paths);
     }
     event->acceptProposedAction();
+}
+
+void MainWindow::showEvent(QShowEvent* event) {
+    QMainWindow::showEvent(event);
+    if (m_splitRestored || event->spontaneous())
+        return;
+    // The first time, most of the height goes to the timeline. Set before the
+    // window is shown, the split would follow the halves' size hints instead,
+    // and the timeline's scroll area hints little.
+    m_splitRestored = true;
+    int total = m_vsplit->height() - m_vsplit->handleWidth();
+    int tabs = std::max(m_tabs->minimumSizeHint().height(), total * 38 / 100);
+    m_vsplit->setSizes({std::max(TimelineView::kMinimumHeight, total - tabs), tabs});
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

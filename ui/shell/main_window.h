@@ -68,6 +68,7 @@ protected:
     void dragEnterEvent(QDragEnterEvent* event) override;
     void dropEvent(QDropEvent* event) override;
     void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     // The tests look at the pages as the user would.
@@ -101,6 +102,12 @@ private:
     void exportChart();
     void annotateAt(qint64 timeNs);
     void applyTheme(bool dark);
+    // Opens a capture a timeline panel's point came from on the tab it belongs to.
+    void openCapture(qint64 snapshotId);
+    // Keeps the window on its screen: no bigger than its available area, and inside it.
+    void fitToScreen();
+    // Gives the timeline back its room when the splitter left it too short.
+    void showTimeline();
     NoteOps noteOps();
     void refreshAnnotations(CaseStore& store);
 
@@ -122,6 +129,8 @@ private:
     QUndoStack* m_undo = nullptr;
     qint64 m_rangeFromNs = 0, m_rangeToNs = 0;
     bool m_dark = false;
+    std::vector<SnapshotInfo> m_snapshots; // the open case's, for the timeline's clicks
+    bool m_splitRestored = false; // the timeline/tabs split came from the settings
 
     // Background work: a result that a newer request overtook is dropped.
     JobTracker m_overviewJobs{this};

@@ -8,6 +8,13 @@
 
 namespace memscope::ui {
 
+// A snapshot picker as wide as a few dozen characters, whatever the file names
+// it lists: sized to its contents, a long name would widen the whole window.
+inline void fitSnapshotPicker(QComboBox* picker, int chars = 24) {
+    picker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    picker->setMinimumContentsLength(chars);
+}
+
 // Fills a picker with the snapshots of one kind ("id  time  file", the id as
 // item data), oldest first.
 inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo>& snapshots,
