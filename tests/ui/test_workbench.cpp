@@ -1,22 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include "models/call_tree_model.h"
-#include "store/case_store.h"
 #include "import/import_batch.h"
-#include "shell/main_window.h"
+#include "models/call_tree_model.h"
 #include "models/sites_model.h"
-#include "sqlutil.h"
-#include "testutil.h"
-#include "pages/timeline_view.h"
-#include "pages/findings_panel.h"
-#include "pages/retention_view.h"
+#include "pages/annotations_view.h"
 #include "pages/compare_view.h"
 #include "pages/connections_view.h"
-#include "widgets/flame_graph.h"
-#include "pages/annotations_view.h"
-#include "widgets/table_copy.h"
+#include "pages/findings_panel.h"
 #include "pages/goroutines_view.h"
 #include "pages/heap_page.h"
+#include "pages/retention_view.h"
 #include "pages/source_view.h"
+#include "pages/timeline_view.h"
+#include "shell/main_window.h"
+#include "sqlutil.h"
+#include "store/case_store.h"
+#include "testutil.h"
+#include "widgets/flame_graph.h"
+#include "widgets/table_copy.h"
 
 #include <QListWidget>
 #include <QPushButton>
@@ -24,9 +24,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
+#include <QStandardItemModel>
 #include <QTableView>
 #include <QTreeView>
-#include <QStandardItemModel>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -124,8 +124,9 @@ void TestWorkbench::doubleClickOpensCallTree() {
     QString grown = top.data().toString().section(" (", 0, 0); // without "(inline)"
     QVERIFY(view->model()->index(0, SitesModel::Delta).data().toString().startsWith("+"));
     for (int row = 1; row < view->model()->rowCount(); ++row)
-        QVERIFY(view->model()->index(row, SitesModel::Delta).data(SitesModel::SortRole).toLongLong() <=
-                view->model()->index(0, SitesModel::Delta).data(SitesModel::SortRole).toLongLong());
+        QVERIFY(
+            view->model()->index(row, SitesModel::Delta).data(SitesModel::SortRole).toLongLong() <=
+            view->model()->index(0, SitesModel::Delta).data(SitesModel::SortRole).toLongLong());
     QSignalSpy tree(m_window.get(), &MainWindow::callTreeLoaded);
     QSignalSpy source(m_window.get(), &MainWindow::sourceLoaded);
     QRect r = view->visualRect(top);
@@ -144,7 +145,8 @@ void TestWorkbench::doubleClickOpensCallTree() {
     FlameGraphView* flame = m_window->heapPage()->flameGraph();
     QVERIFY(flame->tree());
     QVERIFY(flame->zoomedNode() > 0);
-    QCOMPARE(QString::fromStdString(flame->tree()->nodes[size_t(flame->zoomedNode())].function), grown);
+    QCOMPARE(QString::fromStdString(flame->tree()->nodes[size_t(flame->zoomedNode())].function),
+             grown);
     // ...and the source pane opens on its hottest line, with the escape note
     // the build printed for it when there is one.
     QVERIFY(source.wait(10000) || m_window->heapPage()->sourceView()->model()->content());
@@ -221,7 +223,8 @@ void TestWorkbench::sourceRootShowsTheLines() {
     int row = w.heapPage()->sourceView()->model()->rowOfLine(98);
     QVERIFY(row >= 0);
     auto* m = w.heapPage()->sourceView()->model();
-    QVERIFY(m->index(row, SourceLinesModel::Text).data().toString().contains("make([]byte, 64<<10)"));
+    QVERIFY(
+        m->index(row, SourceLinesModel::Text).data().toString().contains("make([]byte, 64<<10)"));
     QVERIFY(m->index(row, SourceLinesModel::Flat).data(Qt::UserRole).toLongLong() > 100 << 20);
     QVERIFY(m->index(row, SourceLinesModel::Notes).data().toString().contains("escapes to heap"));
     QCOMPARE(w.heapPage()->sourceView()->currentLine(), int64_t(98));
@@ -293,8 +296,10 @@ void TestWorkbench::cancelAtAnyMomentIsSafe() {
         QVERIFY(!w.isBusy());
         auto store = CaseStore::open(path.toStdString(), true);
         QVERIFY(store.ok());
-        QCOMPARE(sqlScalar((*store)->path(), "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
-                 int64_t(0));
+        QCOMPARE(
+            sqlScalar((*store)->path(),
+                      "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check <> 'ok'"),
+            int64_t(0));
         QVERIFY(must((*store)->snapshots()).size() <= size_t(files.size()));
     }
 }
@@ -313,7 +318,8 @@ void TestWorkbench::findingsListTheThreeTrapsAndShowEvidence() {
     QVERIFY(panel->detailText().contains("unsafe.Pointer"));
     QVERIFY(m_window->timeline()->panelTitles().contains("evidence"));
     panel->list()->setCurrentRow(0);
-    QVERIFY(!m_window->timeline()->panelTitles().contains("evidence")); // all of its series are drawn already
+    QVERIFY(!m_window->timeline()->panelTitles().contains(
+        "evidence")); // all of its series are drawn already
     QVERIFY(panel->detailText().contains("127.0.0.2"));
 }
 
@@ -323,11 +329,13 @@ void TestWorkbench::retentionViewShowsDominatorsGraphAndPaths() {
     m_window->tabs()->setCurrentWidget(view);
     if (view->model()->rowCount() == 0)
         QVERIFY(loaded.wait(20000));
-    QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(view->model(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     // The top of the dominator tree: the global map, about 12 MB.
     QModelIndex top = view->tree()->model()->index(0, DominatorModel::Name);
     QVERIFY(top.data().toString().startsWith("global bss+0x270"));
-    QVERIFY(view->tree()->model()->index(0, DominatorModel::Retained).data().toString().contains("MB"));
+    QVERIFY(
+        view->tree()->model()->index(0, DominatorModel::Retained).data().toString().contains("MB"));
     QVERIFY(view->graph()->rootCount() >= 1);
     QVERIFY(view->graph()->siteCount() >= 1);
     // Expanding is lazy; selecting an object shows its path from the root.
@@ -356,17 +364,20 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
         QSignalSpy done(view, &CompareView::compared);
         view->compare(snaps.front().id, snaps.back().id);
         QVERIFY(done.wait(20000));
-        QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QAbstractItemModelTester tester(view->model(),
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
         QVERIFY2(view->model()->rowCount() > 0, kind);
         QString first = view->table()->model()->index(0, 0).data().toString();
         if (QString(kind) == "heap") {
-            QCOMPARE(first, QString("io.ReadAll")); // grew the most between the first and last capture
+            QCOMPARE(first,
+                     QString("io.ReadAll")); // grew the most between the first and last capture
             // The diff flame graph follows the table's row.
             FlameGraphView* flame = view->flameGraph();
             QVERIFY(flame->tree() && flame->tree()->diff);
             view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
             QVERIFY(flame->zoomedNode() > 0);
-            QCOMPARE(flame->tree()->nodes[size_t(flame->zoomedNode())].function, std::string("io.ReadAll"));
+            QCOMPARE(flame->tree()->nodes[size_t(flame->zoomedNode())].function,
+                     std::string("io.ReadAll"));
         } else {
             QVERIFY(!view->flameGraph()->tree());
         }
@@ -378,13 +389,18 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
 void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
     GoroutinesView* view = m_window->goroutinesView();
     QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() > 0, 10000);
-    QAbstractItemModelTester tester(view->filter(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(view->filter(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     // The last demo dump: 3509 goroutines, the leaked connection loops first.
     int64_t total = 0;
     for (int r = 0; r < view->model()->rowCount(); ++r)
-        total += view->model()->index(r, GoroutinesView::Count).data(GoroutinesView::kSortRole).toLongLong();
+        total += view->model()
+                     ->index(r, GoroutinesView::Count)
+                     .data(GoroutinesView::kSortRole)
+                     .toLongLong();
     QCOMPARE(total, int64_t(3509));
-    QCOMPARE(view->table()->model()->index(0, GoroutinesView::Count).data().toString(), QString("1752"));
+    QCOMPARE(view->table()->model()->index(0, GoroutinesView::Count).data().toString(),
+             QString("1752"));
     QVERIFY(view->callout().contains("finalizer goroutine, running user code"));
     QVERIFY(view->callout().contains("3504 net/http client connection goroutines"));
     // Filters: by state, by a function anywhere in the stack, by wait.
@@ -393,7 +409,12 @@ void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
     view->filter()->setState(QString());
     view->filter()->setFunction("releaseRequestState");
     QCOMPARE(view->table()->model()->rowCount(), 1);
-    QVERIFY(view->table()->model()->index(0, GoroutinesView::Role).data().toString().startsWith("finalizer goroutine"));
+    QVERIFY(view->table()
+                ->model()
+                ->index(0, GoroutinesView::Role)
+                .data()
+                .toString()
+                .startsWith("finalizer goroutine"));
     // The stack of the picked group, and its link to the allocation sites.
     view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
     QVERIFY(view->stackView()->toPlainText().contains("main.releaseRequestState"));
@@ -418,14 +439,24 @@ void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
 void TestWorkbench::connectionsViewPerHost() {
     ConnectionsView* view = m_window->connectionsView();
     QTRY_VERIFY_WITH_TIMEOUT(view->hosts()->rowCount() > 0, 10000);
-    QAbstractItemModelTester tester(view->hosts(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester tester(view->hosts(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
     // Three hosts, 1760 client sockets at the last capture, all established.
     QCOMPARE(view->hosts()->rowCount(), 3);
     int64_t total = 0, est = 0;
     for (int r = 0; r < 3; ++r) {
-        total += view->hosts()->index(r, ConnectionsView::Sockets).data(ConnectionsView::kSortRole).toLongLong();
-        est += view->hosts()->index(r, ConnectionsView::Established).data(ConnectionsView::kSortRole).toLongLong();
-        QVERIFY(view->hosts()->index(r, ConnectionsView::Opened).data(ConnectionsView::kSortRole).toLongLong() > 0);
+        total += view->hosts()
+                     ->index(r, ConnectionsView::Sockets)
+                     .data(ConnectionsView::kSortRole)
+                     .toLongLong();
+        est += view->hosts()
+                   ->index(r, ConnectionsView::Established)
+                   .data(ConnectionsView::kSortRole)
+                   .toLongLong();
+        QVERIFY(view->hosts()
+                    ->index(r, ConnectionsView::Opened)
+                    .data(ConnectionsView::kSortRole)
+                    .toLongLong() > 0);
     }
     QCOMPARE(total, int64_t(1760));
     QCOMPARE(est, total);
@@ -435,7 +466,11 @@ void TestWorkbench::connectionsViewPerHost() {
     view->hostTable()->setCurrentIndex(view->hostTable()->model()->index(0, 0));
     QCOMPARE(shown.count(), 1);
     QString host = view->hostTable()->model()->index(0, 0).data().toString();
-    int64_t n = view->hostTable()->model()->index(0, ConnectionsView::Sockets).data(ConnectionsView::kSortRole).toLongLong();
+    int64_t n = view->hostTable()
+                    ->model()
+                    ->index(0, ConnectionsView::Sockets)
+                    .data(ConnectionsView::kSortRole)
+                    .toLongLong();
     QCOMPARE(int64_t(view->sockets()->rowCount()), n);
     QVERIFY(view->serving()->toPlainText().contains("1752 net/http client read loops"));
     for (int r = 0; r < view->sockets()->rowCount(); ++r)
@@ -451,7 +486,8 @@ void TestWorkbench::dragPicksARange() {
     QTest::mousePress(tl->plot(), Qt::LeftButton, {}, a);
     for (int step = 1; step <= 4; ++step) {
         QPoint p = a + (b - a) * step / 4;
-        QMouseEvent move(QEvent::MouseMove, p, tl->plot()->mapToGlobal(p), Qt::NoButton, Qt::LeftButton, {});
+        QMouseEvent move(QEvent::MouseMove, p, tl->plot()->mapToGlobal(p), Qt::NoButton,
+                         Qt::LeftButton, {});
         QCoreApplication::sendEvent(tl->plot(), &move);
     }
     QTest::mouseRelease(tl->plot(), Qt::LeftButton, {}, b);
@@ -465,7 +501,8 @@ void TestWorkbench::dragPicksARange() {
     QVERIFY(store.ok());
     auto base = (*store)->loadProfile(first);
     QVERIFY(base.ok());
-    QCOMPARE(m_window->heapPage()->flameGraph()->tree()->baseTotal, computeTop(*base, base->sampleIndex("inuse_space")).total);
+    QCOMPARE(m_window->heapPage()->flameGraph()->tree()->baseTotal,
+             computeTop(*base, base->sampleIndex("inuse_space")).total);
     QCOMPARE(m_window->heapPage()->sitesModel()->result()->total,
              computeTop(*(*store)->loadProfile(last), base->sampleIndex("inuse_space")).total);
     // A range with one capture in it picks nothing.
@@ -522,7 +559,8 @@ void TestWorkbench::annotationsUndoRedoEditDelete() {
         if (notes->model()->index(r, AnnotationsView::Text).data().toString() == "deploy <b>v2</b>")
             row = r;
     QVERIFY(row >= 0);
-    QCOMPARE(notes->model()->index(row, AnnotationsView::Severity).data().toString(), QString("warning"));
+    QCOMPARE(notes->model()->index(row, AnnotationsView::Severity).data().toString(),
+             QString("warning"));
     QVERIFY(!notes->model()->index(row, AnnotationsView::Until).data().toString().isEmpty());
     notes->table()->selectRow(row);
     QVERIFY(notes->current());
@@ -531,7 +569,8 @@ void TestWorkbench::annotationsUndoRedoEditDelete() {
     undo->undo();
     QVERIFY(texts().contains("deploy <b>v2</b>"));
     auto back = stored();
-    auto it = std::find_if(back.begin(), back.end(), [](const Annotation& n) { return n.text == "deploy <b>v2</b>"; });
+    auto it = std::find_if(back.begin(), back.end(),
+                           [](const Annotation& n) { return n.text == "deploy <b>v2</b>"; });
     QVERIFY(it != back.end());
     QCOMPARE(it->endNs, note.endNs);
     QCOMPARE(it->severity, std::string("warning"));

@@ -1,31 +1,32 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/chart_export.h"
 
-#include "widgets/flame_graph.h"
 #include "base/format.h"
 #include "io/output_file.h"
+#include "widgets/flame_graph.h"
 
 #include <QApplication>
 #include <QBuffer>
 #include <QDateTime>
 #include <QFile>
 #include <QPainter>
-#include <QStyle>
 #include <QPdfWriter>
+#include <QStyle>
 #include <qcustomplot.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <memory>
 
 namespace memscope::ui {
 
 namespace {
 
-const QColor kColours[] = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"), QColor("#ff7f0e"),
-                           QColor("#9467bd"), QColor("#8c564b"), QColor("#e377c2"), QColor("#17becf")};
+const QColor kColours[] = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"),
+                           QColor("#ff7f0e"), QColor("#9467bd"), QColor("#8c564b"),
+                           QColor("#e377c2"), QColor("#17becf")};
 
 class UnitTicker : public QCPAxisTicker {
 public:
@@ -68,7 +69,8 @@ namespace {
 void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height) {
     plot.resize(width, height);
     plot.plotLayout()->insertRow(0);
-    auto* title = new QCPTextElement(&plot, QString::fromStdString(chart.title), QFont("sans", 11, QFont::Bold));
+    auto* title = new QCPTextElement(&plot, QString::fromStdString(chart.title),
+                                     QFont("sans", 11, QFont::Bold));
     plot.plotLayout()->addElement(0, 0, title);
     auto timeTicker = QSharedPointer<QCPAxisTickerDateTime>::create();
     timeTicker->setDateTimeFormat("HH:mm:ss");
@@ -130,7 +132,8 @@ void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height)
 // writers do not report a full disk or a file size limit, and would leave a
 // cut or empty file behind a "wrote".
 QString writeWhole(const QString& path, const QByteArray& bytes) {
-    auto st = writeOutputFile(path.toStdString(), std::string_view(bytes.constData(), size_t(bytes.size())));
+    auto st = writeOutputFile(path.toStdString(),
+                              std::string_view(bytes.constData(), size_t(bytes.size())));
     return st ? QString() : QString::fromStdString(st.error().toString());
 }
 
@@ -174,7 +177,9 @@ QByteArray chartPdf(QCustomPlot& plot, int width, int height, const QString& tit
     });
 }
 
-QString encodeFailed(const QString& path) { return QObject::tr("%1: cannot encode the image").arg(path); }
+QString encodeFailed(const QString& path) {
+    return QObject::tr("%1: cannot encode the image").arg(path);
+}
 
 } // namespace
 
@@ -201,13 +206,15 @@ QString saveChart(const ChartSpec& chart, const QString& path, int width, int he
 QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path, int width) {
     QString lower = path.toLower();
     if (lower.endsWith(".svg"))
-        return writeWhole(path, QByteArray::fromStdString(renderFlameSvg(tree, title.toStdString(), width)));
+        return writeWhole(
+            path, QByteArray::fromStdString(renderFlameSvg(tree, title.toStdString(), width)));
     if (!lower.endsWith(".png") && !lower.endsWith(".pdf"))
         return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
     FlameGraphView view;
     view.setTree(std::make_shared<const CallTree>(tree));
     view.resize(width, view.sizeHint().height());
-    view.setPalette(QApplication::style() ? QApplication::style()->standardPalette() : view.palette());
+    view.setPalette(QApplication::style() ? QApplication::style()->standardPalette()
+                                          : view.palette());
     // A title line above the frames, as the SVG has.
     const int titleHeight = title.isEmpty() ? 0 : 28;
     const QSize size(view.width(), view.height() + titleHeight);
@@ -218,7 +225,8 @@ QString saveFlameGraph(const CallTree& tree, const QString& title, const QString
             font.setPointSizeF(11);
             painter.setFont(font);
             painter.setPen(Qt::black);
-            painter.drawText(QRect(8, 0, size.width() - 16, titleHeight), Qt::AlignLeft | Qt::AlignVCenter, title);
+            painter.drawText(QRect(8, 0, size.width() - 16, titleHeight),
+                             Qt::AlignLeft | Qt::AlignVCenter, title);
         }
         view.render(&painter, QPoint(0, titleHeight));
     };

@@ -21,7 +21,8 @@ void ensureApplication();
 // A flame graph (of a snapshot, or a diff tree) by the file's extension:
 // .svg (the report's renderer), .png or .pdf (drawn as the workbench draws
 // it). Returns an error message, empty on success.
-QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path, int width = 1400);
+QString saveFlameGraph(const CallTree& tree, const QString& title, const QString& path,
+                       int width = 1400);
 
 // Colours a chart's background, axes, grid and legend from a palette (the
 // light or the dark theme).

@@ -57,18 +57,18 @@ QVariant CallTreeModel::data(const QModelIndex& index, int role) const {
     double total = m_tree->total ? double(m_tree->total) : 1.0;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Function: return QString::fromStdString(n.function);
-        case Value: return QString::fromStdString(formatValue(n.value, m_tree->unit));
-        case Percent: return QString::fromStdString(formatPercent(double(n.value) / total));
-        case Self: return QString::fromStdString(formatValue(n.self, m_tree->unit));
+            case Function: return QString::fromStdString(n.function);
+            case Value: return QString::fromStdString(formatValue(n.value, m_tree->unit));
+            case Percent: return QString::fromStdString(formatPercent(double(n.value) / total));
+            case Self: return QString::fromStdString(formatValue(n.self, m_tree->unit));
         }
     }
     if (role == SortRole) {
         switch (index.column()) {
-        case Function: return QString::fromStdString(n.function);
-        case Value:
-        case Percent: return qlonglong(n.value);
-        case Self: return qlonglong(n.self);
+            case Function: return QString::fromStdString(n.function);
+            case Value:
+            case Percent: return qlonglong(n.value);
+            case Self: return qlonglong(n.self);
         }
     }
     if (role == Qt::ToolTipRole)
@@ -82,10 +82,10 @@ QVariant CallTreeModel::headerData(int section, Qt::Orientation o, int role) con
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Function: return tr("Function");
-    case Value: return tr("Through here");
-    case Percent: return tr("%");
-    case Self: return tr("Ends here");
+        case Function: return tr("Function");
+        case Value: return tr("Through here");
+        case Percent: return tr("%");
+        case Self: return tr("Ends here");
     }
     return {};
 }

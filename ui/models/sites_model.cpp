@@ -9,7 +9,8 @@ namespace memscope::ui {
 
 SitesModel::SitesModel(QObject* parent) : QAbstractTableModel(parent) {}
 
-void SitesModel::setResult(std::shared_ptr<const TopResult> result, std::shared_ptr<const Baseline> previous) {
+void SitesModel::setResult(std::shared_ptr<const TopResult> result,
+                           std::shared_ptr<const Baseline> previous) {
     beginResetModel();
     m_result = std::move(result);
     m_previous = std::move(previous);
@@ -37,33 +38,37 @@ QVariant SitesModel::data(const QModelIndex& index, int role) const {
     }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Function:
-            return QString::fromStdString(r.function) +
-                   (r.inlineLabel.empty() ? QString()
-                                          : QStringLiteral(" (%1)").arg(QString::fromStdString(r.inlineLabel)));
-        case Flat: return QString::fromStdString(formatValue(r.flat, m_result->unit));
-        case FlatPercent: return QString::fromStdString(formatPercent(double(r.flat) / total));
-        case Cum: return QString::fromStdString(formatValue(r.cum, m_result->unit));
-        case CumPercent: return QString::fromStdString(formatPercent(double(r.cum) / total));
-        case Delta:
-            if (!m_previous)
-                return QString();
-            return (delta > 0 ? QStringLiteral("+") : delta < 0 ? QStringLiteral("-") : QString()) +
-                   QString::fromStdString(formatValue(delta < 0 ? -delta : delta, m_result->unit));
-        case File: return QString::fromStdString(r.file);
+            case Function:
+                return QString::fromStdString(r.function) +
+                       (r.inlineLabel.empty()
+                            ? QString()
+                            : QStringLiteral(" (%1)").arg(QString::fromStdString(r.inlineLabel)));
+            case Flat: return QString::fromStdString(formatValue(r.flat, m_result->unit));
+            case FlatPercent: return QString::fromStdString(formatPercent(double(r.flat) / total));
+            case Cum: return QString::fromStdString(formatValue(r.cum, m_result->unit));
+            case CumPercent: return QString::fromStdString(formatPercent(double(r.cum) / total));
+            case Delta:
+                if (!m_previous)
+                    return QString();
+                return (delta > 0   ? QStringLiteral("+")
+                        : delta < 0 ? QStringLiteral("-")
+                                    : QString()) +
+                       QString::fromStdString(
+                           formatValue(delta < 0 ? -delta : delta, m_result->unit));
+            case File: return QString::fromStdString(r.file);
         }
     }
     if (role == Qt::ForegroundRole && index.column() == Delta && delta != 0)
         return QColor(delta > 0 ? QColor(198, 40, 40) : QColor(46, 125, 50));
     if (role == SortRole) {
         switch (index.column()) {
-        case Function: return QString::fromStdString(r.function);
-        case Flat:
-        case FlatPercent: return qlonglong(r.flat);
-        case Cum:
-        case CumPercent: return qlonglong(r.cum);
-        case Delta: return qlonglong(delta);
-        case File: return QString::fromStdString(r.file);
+            case Function: return QString::fromStdString(r.function);
+            case Flat:
+            case FlatPercent: return qlonglong(r.flat);
+            case Cum:
+            case CumPercent: return qlonglong(r.cum);
+            case Delta: return qlonglong(delta);
+            case File: return QString::fromStdString(r.file);
         }
     }
     if (role == Qt::TextAlignmentRole && index.column() != Function && index.column() != File)
@@ -81,13 +86,13 @@ QVariant SitesModel::headerData(int section, Qt::Orientation o, int role) const 
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case Function: return tr("Function");
-    case Flat: return tr("Flat");
-    case FlatPercent: return tr("Flat %");
-    case Cum: return tr("Cum");
-    case CumPercent: return tr("Cum %");
-    case Delta: return tr("Δ flat since previous");
-    case File: return tr("File");
+        case Function: return tr("Function");
+        case Flat: return tr("Flat");
+        case FlatPercent: return tr("Flat %");
+        case Cum: return tr("Cum");
+        case CumPercent: return tr("Cum %");
+        case Delta: return tr("Δ flat since previous");
+        case File: return tr("File");
     }
     return {};
 }

@@ -21,7 +21,8 @@ public:
     static constexpr int SortRole = Qt::UserRole + 1;
 
     explicit SitesModel(QObject* parent = nullptr);
-    void setResult(std::shared_ptr<const TopResult> result, std::shared_ptr<const Baseline> previous = nullptr);
+    void setResult(std::shared_ptr<const TopResult> result,
+                   std::shared_ptr<const Baseline> previous = nullptr);
     std::shared_ptr<const TopResult> result() const { return m_result; }
 
     int rowCount(const QModelIndex& parent = {}) const override;

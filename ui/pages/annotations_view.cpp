@@ -17,12 +17,13 @@
 
 namespace memscope::ui {
 
-NoteCommand::NoteCommand(NoteOps ops, std::optional<Annotation> before, std::optional<Annotation> after)
+NoteCommand::NoteCommand(NoteOps ops, std::optional<Annotation> before,
+                         std::optional<Annotation> after)
     : m_ops(std::move(ops)), m_before(std::move(before)), m_after(std::move(after)) {
     if (m_before)
         m_beforeId = m_before->id;
     QString what = QString::fromStdString((m_after ? m_after : m_before)->text).left(40);
-    setText(!m_before ? QObject::tr("add note “%1”").arg(what)
+    setText(!m_before  ? QObject::tr("add note “%1”").arg(what)
             : !m_after ? QObject::tr("delete note “%1”").arg(what)
                        : QObject::tr("edit note “%1”").arg(what));
 }
@@ -87,9 +88,10 @@ AnnotationsView::AnnotationsView(QWidget* parent) : QWidget(parent) {
     auto* add = new QPushButton(tr("Add…"), this);
     auto* edit = new QPushButton(tr("Edit…"), this);
     auto* remove = new QPushButton(tr("Delete"), this);
-    auto* hint = new QLabel(tr("Right-click the timeline to note a time; drag, then File ▸ Annotate, for a range; "
-                               "right-click a site for a row. Edit ▸ Undo takes back any change."),
-                            this);
+    auto* hint = new QLabel(
+        tr("Right-click the timeline to note a time; drag, then File ▸ Annotate, for a range; "
+           "right-click a site for a row. Edit ▸ Undo takes back any change."),
+        this);
     hint->setWordWrap(true);
     auto* bar = new QHBoxLayout;
     bar->addWidget(add);
@@ -119,17 +121,20 @@ AnnotationsView::AnnotationsView(QWidget* parent) : QWidget(parent) {
 void AnnotationsView::setAnnotations(const std::vector<Annotation>& notes) {
     m_notes = notes;
     m_model->clear();
-    m_model->setHorizontalHeaderLabels({tr("Time (UTC)"), tr("Until"), tr("Severity"), tr("Row"), tr("Note")});
+    m_model->setHorizontalHeaderLabels(
+        {tr("Time (UTC)"), tr("Until"), tr("Severity"), tr("Row"), tr("Note")});
     for (const auto& n : m_notes) {
         auto item = [](const std::string& s) {
             auto* i = new QStandardItem(QString::fromStdString(s));
             i->setEditable(false);
             return i;
         };
-        QList<QStandardItem*> row{item(formatTimeIso(n.timeNs)), item(n.endNs > n.timeNs ? formatTimeIso(n.endNs) : ""),
+        QList<QStandardItem*> row{item(formatTimeIso(n.timeNs)),
+                                  item(n.endNs > n.timeNs ? formatTimeIso(n.endNs) : ""),
                                   item(n.severity), item(n.series), item(n.text)};
         if (n.severity == "critical" || n.severity == "warning")
-            row[2]->setForeground(n.severity == "critical" ? QColor(198, 40, 40) : QColor(239, 108, 0));
+            row[2]->setForeground(n.severity == "critical" ? QColor(198, 40, 40)
+                                                           : QColor(239, 108, 0));
         m_model->appendRow(row);
     }
     m_table->resizeColumnsToContents();

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/compare_view.h"
 
-#include "models/sort_proxy.h"
-#include "analysis/profile/calltree.h"
 #include "analysis/diff/diff.h"
+#include "analysis/profile/calltree.h"
+#include "base/format.h"
+#include "models/sort_proxy.h"
 #include "widgets/flame_graph.h"
 #include "widgets/snapshot_picker.h"
-#include "base/format.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -14,8 +14,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QSplitter>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -56,7 +56,7 @@ struct Job {
 };
 
 QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, QString* summary,
-                                        std::shared_ptr<const CallTree>* flame) {
+                                         std::shared_ptr<const CallTree>* flame) {
     QList<QList<QStandardItem*>> rows;
     auto store = CaseStore::open(job.path.toStdString(), true);
     if (!store) {
@@ -65,8 +65,8 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
     }
     CaseStore& s = **store;
     if (job.kind == toString(SnapshotKind::Goroutines)) {
-        *headers = {QObject::tr("Started in"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
-                    QObject::tr("Δ"), QObject::tr("Status")};
+        *headers = {QObject::tr("Started in"), QObject::tr("State"), QObject::tr("Base"),
+                    QObject::tr("New"),        QObject::tr("Δ"),     QObject::tr("Status")};
         int64_t b = 0, n = 0;
         auto diffed = diffGoroutines(s, job.base, job.now);
         if (!diffed) {
@@ -74,28 +74,30 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
             return rows;
         }
         for (const auto& r : *diffed) {
-            rows.append({text(r.entry), text(r.state + (r.role.empty() ? "" : "  <" + r.role + ">")),
-                         number(r.base, "count"), number(r.now, "count"), number(r.now - r.base, "count", true),
-                         text(r.status)});
+            rows.append({text(r.entry),
+                         text(r.state + (r.role.empty() ? "" : "  <" + r.role + ">")),
+                         number(r.base, "count"), number(r.now, "count"),
+                         number(r.now - r.base, "count", true), text(r.status)});
             b += r.base;
             n += r.now;
         }
         *summary = QObject::tr("goroutines %1 → %2").arg(b).arg(n);
     } else if (job.kind == toString(SnapshotKind::Fds)) {
-        *headers = {QObject::tr("Remote host"), QObject::tr("State"), QObject::tr("Base"), QObject::tr("New"),
-                    QObject::tr("Opened"), QObject::tr("Closed")};
+        *headers = {QObject::tr("Remote host"), QObject::tr("State"),  QObject::tr("Base"),
+                    QObject::tr("New"),         QObject::tr("Opened"), QObject::tr("Closed")};
         auto diffed = diffSockets(s, job.base, job.now);
         if (!diffed) {
             *summary = QString::fromStdString(diffed.error().toString());
             return rows;
         }
         for (const auto& r : *diffed)
-            rows.append({text(r.host), text(r.state.empty() ? "all" : r.state), number(r.base, "count"),
-                         number(r.now, "count"), number(r.opened, "count"), number(r.closed, "count")});
+            rows.append({text(r.host), text(r.state.empty() ? "all" : r.state),
+                         number(r.base, "count"), number(r.now, "count"), number(r.opened, "count"),
+                         number(r.closed, "count")});
         *summary = QObject::tr("client TCP connections per remote host");
     } else if (job.kind == toString(SnapshotKind::HeapDump)) {
-        *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"), QObject::tr("New"),
-                    QObject::tr("Δ"), QString()};
+        *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"),
+                    QObject::tr("New"),         QObject::tr("Δ"),    QString()};
         auto diffed = diffHeapDumps(s, job.base, job.now);
         if (!diffed) {
             *summary = QString::fromStdString(diffed.error().toString());
@@ -104,8 +106,9 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         const auto& d = *diffed;
         for (const auto* list : {&d.roots, &d.sites})
             for (const auto& r : *list)
-                rows.append({text(r.name), text(r.kind), number(r.base, "bytes"), number(r.now, "bytes"),
-                             number(r.now - r.base, "bytes", true), text("")});
+                rows.append({text(r.name), text(r.kind), number(r.base, "bytes"),
+                             number(r.now, "bytes"), number(r.now - r.base, "bytes", true),
+                             text("")});
         *summary = QObject::tr("reachable %1 → %2; finalizers queued %3 → %4")
                        .arg(QString::fromStdString(formatValue(d.reachableBytes[0], "bytes")),
                             QString::fromStdString(formatValue(d.reachableBytes[1], "bytes")))
@@ -117,14 +120,15 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
             *summary = QString::fromStdString((!a ? a.error() : b.error()).toString());
             return rows;
         }
-        std::string sample = b->sampleIndex("inuse_space") >= 0 ? "inuse_space"
-                                                                 : b->sampleTypes[size_t(b->defaultSampleIndex())].type;
+        std::string sample = b->sampleIndex("inuse_space") >= 0
+                                 ? "inuse_space"
+                                 : b->sampleTypes[size_t(b->defaultSampleIndex())].type;
         auto diffs = diffProfiles(*a, *b, sample);
         if (int ia = a->sampleIndex(sample), ib = b->sampleIndex(sample); ia >= 0 && ib >= 0)
             *flame = std::make_shared<const CallTree>(
                 diffCallTrees(buildCallTree(*a, ia, ""), buildCallTree(*b, ib, "")));
-        *headers = {QObject::tr("Function"), QObject::tr("Δ %"), QObject::tr("Base flat"), QObject::tr("New flat"),
-                    QObject::tr("Δ flat"), QObject::tr("Δ cum")};
+        *headers = {QObject::tr("Function"), QObject::tr("Δ %"),    QObject::tr("Base flat"),
+                    QObject::tr("New flat"), QObject::tr("Δ flat"), QObject::tr("Δ cum")};
         if (!diffs.empty()) {
             const auto& d = diffs[0];
             for (const auto& r : d.rows) {
@@ -132,12 +136,13 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
                 // bytes) did not change: no percentage, and it is not new.
                 bool none = r.base == 0 && r.now == 0;
                 double pct = none ? 0 : r.deltaPercent();
-                auto* p = text(none            ? std::string()
+                auto* p = text(none              ? std::string()
                                : std::isnan(pct) ? std::string("new")
                                                  : std::to_string(int(std::lround(pct))) + "%");
                 p->setData(std::isnan(pct) ? 1e18 : pct, kSortRole);
                 rows.append({text(r.function), p, number(r.base, d.unit), number(r.now, d.unit),
-                             number(r.delta(), d.unit, true), number(r.nowCum - r.baseCum, d.unit, true)});
+                             number(r.delta(), d.unit, true),
+                             number(r.nowCum - r.baseCum, d.unit, true)});
             }
             *summary = QObject::tr("%1: %2 → %3")
                            .arg(QString::fromStdString(d.sample),
@@ -211,10 +216,12 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
         m_table->sortByColumn(4, Qt::DescendingOrder);
         m_table->resizeColumnToContents(0);
     });
-    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& idx) {
-        if (idx.isValid() && m_flame->tree())
-            m_flame->focusFunction(idx.siblingAtColumn(0).data().toString().section(" (", 0, 0));
-    });
+    connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& idx) {
+                if (idx.isValid() && m_flame->tree())
+                    m_flame->focusFunction(
+                        idx.siblingAtColumn(0).data().toString().section(" (", 0, 0));
+            });
 }
 
 void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
@@ -263,21 +270,23 @@ void CompareView::run() {
     auto headers = std::make_shared<QStringList>();
     auto summary = std::make_shared<QString>();
     auto flame = std::make_shared<std::shared_ptr<const CallTree>>();
-    m_watcher.setFuture(QtConcurrent::run(
-        [job, headers, summary, flame] { return computeRows(job, headers.get(), summary.get(), flame.get()); }));
+    m_watcher.setFuture(QtConcurrent::run([job, headers, summary, flame] {
+        return computeRows(job, headers.get(), summary.get(), flame.get());
+    }));
     // The headers and summary arrive with the rows.
-    connect(&m_watcher, &QFutureWatcher<QList<QList<QStandardItem*>>>::finished, this,
-            [this, headers, summary, flame] {
-                if (*flame)
-                    m_flame->setTree(*flame);
-                else
-                    m_flame->clear(tr("The diff flame graph is drawn for heap profiles"));
-                m_headers = *headers;
-                m_summary->setText(*summary);
-                m_model->setHorizontalHeaderLabels(m_headers);
-                emit compared();
-            },
-            Qt::SingleShotConnection);
+    connect(
+        &m_watcher, &QFutureWatcher<QList<QList<QStandardItem*>>>::finished, this,
+        [this, headers, summary, flame] {
+            if (*flame)
+                m_flame->setTree(*flame);
+            else
+                m_flame->clear(tr("The diff flame graph is drawn for heap profiles"));
+            m_headers = *headers;
+            m_summary->setText(*summary);
+            m_model->setHorizontalHeaderLabels(m_headers);
+            emit compared();
+        },
+        Qt::SingleShotConnection);
 }
 
 } // namespace memscope::ui

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/connections_view.h"
 
-#include "models/sort_proxy.h"
 #include "import/capture_time.h"
+#include "models/sort_proxy.h"
 #include "widgets/snapshot_picker.h"
 
 #include <QCheckBox>
@@ -35,7 +35,8 @@ QStandardItem* cell(const QString& text, const QVariant& sort) {
 }
 
 std::string connKey(const CaseStore::SocketRow& s) {
-    return s.localAddr + ":" + std::to_string(s.localPort) + ">" + s.remoteAddr + ":" + std::to_string(s.remotePort);
+    return s.localAddr + ":" + std::to_string(s.localPort) + ">" + s.remoteAddr + ":" +
+           std::to_string(s.remotePort);
 }
 
 } // namespace
@@ -44,8 +45,10 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
     fitSnapshotPicker(m_snapshot);
     m_churn = new QCheckBox(tr("New per capture (churn)"), this);
-    m_churn->setToolTip(tr("Draw the connections opened since the previous capture instead of those open"));
-    m_summary = new QLabel(tr("Import lsof or ss snapshots to see connections per remote host"), this);
+    m_churn->setToolTip(
+        tr("Draw the connections opened since the previous capture instead of those open"));
+    m_summary =
+        new QLabel(tr("Import lsof or ss snapshots to see connections per remote host"), this);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
     m_plot = new QCustomPlot(this);
@@ -77,7 +80,8 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     m_serving->setReadOnly(true);
     m_serving->setLineWrapMode(QPlainTextEdit::WidgetWidth);
     m_serving->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_serving->setPlaceholderText(tr("Pick a host to see its sockets and the goroutines serving them"));
+    m_serving->setPlaceholderText(
+        tr("Pick a host to see its sockets and the goroutines serving them"));
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Snapshot:"), this));
@@ -111,9 +115,10 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
                 if (idx.isValid())
                     showHost(idx.siblingAtColumn(Host).data().toString());
             });
-    connect(m_plot, &QCustomPlot::plottableClick, this, [this](QCPAbstractPlottable* p, int, QMouseEvent*) {
-        showHost(p->name().section(' ', 0, 0));
-    });
+    connect(m_plot, &QCustomPlot::plottableClick, this,
+            [this](QCPAbstractPlottable* p, int, QMouseEvent*) {
+                showHost(p->name().section(' ', 0, 0));
+            });
     connect(&m_watcher, &QFutureWatcher<std::shared_ptr<const Snapshot>>::finished, this, [this] {
         m_current = m_watcher.result();
         if (!m_current)
@@ -123,7 +128,8 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
             return;
         }
         struct Counts {
-            int64_t all = 0, est = 0, closeWait = 0, timeWait = 0, other = 0, opened = 0, closed = 0;
+            int64_t all = 0, est = 0, closeWait = 0, timeWait = 0, other = 0, opened = 0,
+                    closed = 0;
         };
         std::map<std::string, Counts> byHost;
         std::set<std::string> before, now;
@@ -135,9 +141,10 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
                 continue;
             auto& c = byHost[s.remoteAddr];
             ++c.all;
-            (s.state == "ESTABLISHED" ? c.est : s.state == "CLOSE_WAIT" ? c.closeWait
-                                            : s.state == "TIME_WAIT"    ? c.timeWait
-                                                                        : c.other)++;
+            (s.state == "ESTABLISHED"  ? c.est
+             : s.state == "CLOSE_WAIT" ? c.closeWait
+             : s.state == "TIME_WAIT"  ? c.timeWait
+                                       : c.other)++;
             now.insert(connKey(s));
             c.opened += !m_current->previous.empty() && !before.count(connKey(s));
         }
@@ -145,8 +152,9 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
             if (s.client && !now.count(connKey(s)))
                 ++byHost[s.remoteAddr].closed;
         m_hosts->clear();
-        m_hosts->setHorizontalHeaderLabels({tr("Remote host"), tr("Sockets"), tr("ESTABLISHED"), tr("CLOSE_WAIT"),
-                                            tr("TIME_WAIT"), tr("Other"), tr("Opened"), tr("Closed")});
+        m_hosts->setHorizontalHeaderLabels({tr("Remote host"), tr("Sockets"), tr("ESTABLISHED"),
+                                            tr("CLOSE_WAIT"), tr("TIME_WAIT"), tr("Other"),
+                                            tr("Opened"), tr("Closed")});
         int64_t total = 0;
         for (const auto& [host, c] : byHost) {
             m_hosts->appendRow({cell(QString::fromStdString(host), QString::fromStdString(host)),
@@ -161,11 +169,12 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
         }
         m_hostTable->sortByColumn(Sockets, Qt::DescendingOrder);
         m_hostTable->resizeColumnsToContents();
-        m_summary->setText(tr("%1 client TCP sockets to %2 remote hosts at this snapshot; opened and closed count "
-                              "against the previous one. %3")
-                               .arg(total)
-                               .arg(byHost.size())
-                               .arg(m_current->goroutines.section('\n', 0, 0)));
+        m_summary->setText(
+            tr("%1 client TCP sockets to %2 remote hosts at this snapshot; opened and closed count "
+               "against the previous one. %3")
+                .arg(total)
+                .arg(byHost.size())
+                .arg(m_current->goroutines.section('\n', 0, 0)));
         m_sockets->clear();
         m_serving->clear();
         emit loaded();
@@ -195,15 +204,17 @@ void ConnectionsView::setCase(const QString& path, const std::vector<SnapshotInf
 void ConnectionsView::drawChart() {
     m_plot->clearGraphs();
     const char* metric = m_churn->isChecked() ? "tcp_sockets_new" : "tcp_sockets";
-    static const QColor colors[] = {QColor(0, 114, 178), QColor(213, 94, 0), QColor(0, 158, 115),
-                                    QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233)};
+    static const QColor colors[] = {QColor(0, 114, 178), QColor(213, 94, 0),
+                                    QColor(0, 158, 115), QColor(204, 121, 167),
+                                    QColor(230, 159, 0), QColor(86, 180, 233)};
     int n = 0;
     double lo = 0, hi = 0;
     for (const auto& s : m_series) {
         if (s.metric != metric)
             continue;
         auto* g = m_plot->addGraph();
-        g->setName(QString::fromStdString(s.labels.at("host")) + (m_churn->isChecked() ? tr(" new") : QString()));
+        g->setName(QString::fromStdString(s.labels.at("host")) +
+                   (m_churn->isChecked() ? tr(" new") : QString()));
         g->setPen(QPen(colors[n++ % 6], 2));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
         for (const auto& p : s.points) {
@@ -281,13 +292,15 @@ void ConnectionsView::showSnapshot(qint64 id) {
                 groups << QObject::tr("%1 × %2 [%3], created by %4")
                               .arg(g.count)
                               .arg(QString::fromStdString(g.stack.empty() ? "" : g.stack.front()),
-                                   QString::fromStdString(g.state), QString::fromStdString(g.createdBy));
+                                   QString::fromStdString(g.state),
+                                   QString::fromStdString(g.createdBy));
             }
-            snap->goroutines = QObject::tr("The goroutine dump %1 s away has %2 net/http client read loops and %3 "
-                                           "write loops: one pair per open client connection.")
-                                   .arg(double(best) / 1e9, 0, 'f', 1)
-                                   .arg(read)
-                                   .arg(write);
+            snap->goroutines =
+                QObject::tr("The goroutine dump %1 s away has %2 net/http client read loops and %3 "
+                            "write loops: one pair per open client connection.")
+                    .arg(double(best) / 1e9, 0, 'f', 1)
+                    .arg(read)
+                    .arg(write);
             if (!groups.isEmpty())
                 snap->goroutines += "\n\n" + groups.join('\n');
         }
@@ -305,22 +318,25 @@ void ConnectionsView::showHost(const QString& host) {
     for (const auto& s : m_current->sockets) {
         if (!s.client || s.remoteAddr != h)
             continue;
-        m_sockets->appendRow({cell(QString::fromStdString(s.fd), QString::fromStdString(s.fd)),
-                              cell(QString::fromStdString(s.localAddr + ":" + std::to_string(s.localPort)), QString()),
-                              cell(QString::fromStdString(s.remoteAddr + ":" + std::to_string(s.remotePort)), QString()),
-                              cell(QString::fromStdString(s.state), QString::fromStdString(s.state))});
+        m_sockets->appendRow(
+            {cell(QString::fromStdString(s.fd), QString::fromStdString(s.fd)),
+             cell(QString::fromStdString(s.localAddr + ":" + std::to_string(s.localPort)),
+                  QString()),
+             cell(QString::fromStdString(s.remoteAddr + ":" + std::to_string(s.remotePort)),
+                  QString()),
+             cell(QString::fromStdString(s.state), QString::fromStdString(s.state))});
         ++states[s.state];
     }
     QStringList parts;
     for (const auto& [st, n] : states)
         parts << QStringLiteral("%1 %2").arg(n).arg(QString::fromStdString(st));
-    m_serving->setPlainText(tr("%1: %2 client sockets (%3)\n\n%4")
-                                .arg(host)
-                                .arg(m_sockets->rowCount())
-                                .arg(parts.join(", "),
-                                     m_current->goroutines.isEmpty()
-                                         ? tr("No goroutine dump in this case tells who serves them.")
-                                         : m_current->goroutines));
+    m_serving->setPlainText(
+        tr("%1: %2 client sockets (%3)\n\n%4")
+            .arg(host)
+            .arg(m_sockets->rowCount())
+            .arg(parts.join(", "), m_current->goroutines.isEmpty()
+                                       ? tr("No goroutine dump in this case tells who serves them.")
+                                       : m_current->goroutines));
     m_socketTable->resizeColumnsToContents();
     emit hostShown();
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/case_store.h"
 #include "analysis/series/series.h"
+#include "store/case_store.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>
@@ -25,11 +25,22 @@ namespace memscope::ui {
 class ConnectionsView : public QWidget {
     Q_OBJECT
 public:
-    enum Column { Host, Sockets, Established, CloseWait, TimeWait, Other, Opened, Closed, ColumnCount };
+    enum Column {
+        Host,
+        Sockets,
+        Established,
+        CloseWait,
+        TimeWait,
+        Other,
+        Opened,
+        Closed,
+        ColumnCount
+    };
     static constexpr int kSortRole = Qt::UserRole + 1;
 
     explicit ConnectionsView(QWidget* parent = nullptr);
-    void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots, const std::vector<Series>& series);
+    void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots,
+                 const std::vector<Series>& series);
     void showSnapshot(qint64 id);
     void showHost(const QString& host);
     QStandardItemModel* hosts() const { return m_hosts; }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/findings_panel.h"
 
-#include "report/chart_svg.h"
 #include "base/format.h"
+#include "report/chart_svg.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -14,7 +14,9 @@ namespace memscope::ui {
 namespace {
 
 QColor severityColour(const std::string& s) {
-    return s == "critical" ? QColor(198, 40, 40) : s == "warning" ? QColor(239, 108, 0) : QColor(21, 101, 192);
+    return s == "critical"  ? QColor(198, 40, 40)
+           : s == "warning" ? QColor(239, 108, 0)
+                            : QColor(21, 101, 192);
 }
 
 QString esc(const std::string& s) { return QString::fromStdString(xmlEscape(s)); }
@@ -38,14 +40,17 @@ void FindingsPanel::setFindings(std::vector<Finding> findings) {
     m_findings = std::move(findings);
     m_list->clear();
     for (const auto& f : m_findings) {
-        auto* item = new QListWidgetItem(QString::fromStdString("[" + std::string(toString(f.severity)) + "] " + f.title), m_list);
+        auto* item = new QListWidgetItem(
+            QString::fromStdString("[" + std::string(toString(f.severity)) + "] " + f.title),
+            m_list);
         item->setForeground(severityColour(toString(f.severity)));
         item->setToolTip(QString::fromStdString(toString(f.kind)));
     }
     if (m_findings.empty())
-        m_detail->setHtml(tr("<p>No findings: none of the leak patterns memscope knows (connection leak or "
-                             "churn, finalizer backlog, memory held by a global, goroutine leak, steady heap "
-                             "growth) shows in this case.</p>"));
+        m_detail->setHtml(
+            tr("<p>No findings: none of the leak patterns memscope knows (connection leak or "
+               "churn, finalizer backlog, memory held by a global, goroutine leak, steady heap "
+               "growth) shows in this case.</p>"));
     else
         m_list->setCurrentRow(0);
 }
@@ -56,14 +61,17 @@ void FindingsPanel::show(int row) {
     if (row < 0 || size_t(row) >= m_findings.size())
         return;
     const Finding& f = m_findings[size_t(row)];
-    QString h = "<h3 style=\"color:" + severityColour(toString(f.severity)).name() + "\">" + esc(f.title) + "</h3>";
-    h += "<p><code>" + esc(toString(f.kind)) + "</code> · <b>" + esc(toString(f.severity)) + "</b>" +
-         (f.target.empty() ? "" : " · " + esc(f.target)) + "</p><p>" + esc(f.summary) + "</p>";
+    QString h = "<h3 style=\"color:" + severityColour(toString(f.severity)).name() + "\">" +
+                esc(f.title) + "</h3>";
+    h += "<p><code>" + esc(toString(f.kind)) + "</code> · <b>" + esc(toString(f.severity)) +
+         "</b>" + (f.target.empty() ? "" : " · " + esc(f.target)) + "</p><p>" + esc(f.summary) +
+         "</p>";
     if (!f.sites.empty()) {
         h += "<p><b>Sites</b></p><table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">";
         for (const auto& s : f.sites)
-            h += "<tr><td><code>" + esc(s.function) + "</code></td><td>" + esc(s.file + ":" + std::to_string(s.line)) +
-                 "</td><td>" + (s.bytes ? esc(formatValue(s.bytes, "bytes")) : QString()) + "</td><td>" +
+            h += "<tr><td><code>" + esc(s.function) + "</code></td><td>" +
+                 esc(s.file + ":" + std::to_string(s.line)) + "</td><td>" +
+                 (s.bytes ? esc(formatValue(s.bytes, "bytes")) : QString()) + "</td><td>" +
                  esc(s.note) + "</td></tr>";
         h += "</table>";
     }
@@ -71,8 +79,9 @@ void FindingsPanel::show(int row) {
         h += "<p><b>Evidence</b></p><table cellspacing=\"0\" cellpadding=\"3\" border=\"1\">";
         for (const auto& [k, v] : f.numbers)
             h += "<tr><td>" + esc(k) + "</td><td align=\"right\">" +
-                 (k.find("bytes") != std::string::npos ? esc(formatValue(int64_t(v), "bytes"))
-                                                       : QString::number(v, 'f', v == int64_t(v) ? 0 : 2)) +
+                 (k.find("bytes") != std::string::npos
+                      ? esc(formatValue(int64_t(v), "bytes"))
+                      : QString::number(v, 'f', v == int64_t(v) ? 0 : 2)) +
                  "</td></tr>";
         h += "</table>";
     }

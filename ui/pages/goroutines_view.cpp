@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/goroutines_view.h"
 
+#include "analysis/detect/detect.h"
 #include "import/capture_time.h"
 #include "widgets/snapshot_picker.h"
-#include "analysis/detect/detect.h"
 
 #include <QComboBox>
 #include <QFontDatabase>
@@ -28,7 +28,8 @@ QString describeRole(const std::string& role) {
         return QObject::tr("finalizer goroutine, idle");
     if (role == toString(GoroutineRole::FinalizerRunning))
         return QObject::tr("finalizer goroutine, running user code: finalizers queue behind it");
-    if (role == toString(GoroutineRole::HttpClientRead) || role == toString(GoroutineRole::HttpClientWrite))
+    if (role == toString(GoroutineRole::HttpClientRead) ||
+        role == toString(GoroutineRole::HttpClientWrite))
         return QObject::tr("net/http client connection loop: one per open connection");
     if (role == toString(GoroutineRole::HttpServerConn))
         return QObject::tr("net/http server connection");
@@ -41,7 +42,8 @@ QString userFrame(const std::vector<std::string>& stack) {
     for (const auto& f : stack)
         if (std::string fn = f.substr(0, f.find(' ')); isUserCode(fn))
             return QString::fromStdString(fn);
-    return stack.empty() ? QString() : QString::fromStdString(stack.front().substr(0, stack.front().find(' ')));
+    return stack.empty() ? QString()
+                         : QString::fromStdString(stack.front().substr(0, stack.front().find(' ')));
 }
 
 } // namespace
@@ -61,13 +63,17 @@ void GoroutineFilter::setMinWait(int minutes) {
 
 bool GoroutineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const {
     auto* m = sourceModel();
-    if (!m_state.isEmpty() && m->index(row, GoroutinesView::State, parent).data().toString() != m_state)
+    if (!m_state.isEmpty() &&
+        m->index(row, GoroutinesView::State, parent).data().toString() != m_state)
         return false;
-    if (m_minWait > 0 && m->index(row, GoroutinesView::Wait, parent).data(GoroutinesView::kSortRole).toInt() < m_minWait)
+    if (m_minWait > 0 &&
+        m->index(row, GoroutinesView::Wait, parent).data(GoroutinesView::kSortRole).toInt() <
+            m_minWait)
         return false;
-    if (!m_function.isEmpty() &&
-        !m->index(row, GoroutinesView::Function, parent).data(GoroutinesView::kStackRole).toString().contains(
-            m_function, Qt::CaseInsensitive))
+    if (!m_function.isEmpty() && !m->index(row, GoroutinesView::Function, parent)
+                                      .data(GoroutinesView::kStackRole)
+                                      .toString()
+                                      .contains(m_function, Qt::CaseInsensitive))
         return false;
     return true;
 }
@@ -83,8 +89,11 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_minWait = new QSpinBox(this);
     m_minWait->setRange(0, 1000000);
     m_minWait->setSuffix(tr(" min"));
-    m_minWait->setToolTip(tr("Only groups that have waited at least this long ([N minutes] in the dump)"));
-    m_summary = new QLabel(tr("Import a goroutine dump (debug=2, debug=1 or a goroutine profile) to see its groups"), this);
+    m_minWait->setToolTip(
+        tr("Only groups that have waited at least this long ([N minutes] in the dump)"));
+    m_summary = new QLabel(
+        tr("Import a goroutine dump (debug=2, debug=1 or a goroutine profile) to see its groups"),
+        this);
     m_summary->setTextFormat(Qt::PlainText);
     m_summary->setWordWrap(true);
     m_model = new QStandardItemModel(this);
@@ -134,8 +143,9 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
         if (m_snapshot->currentIndex() >= 0)
             showSnapshot(m_snapshot->currentData().toLongLong());
     });
-    connect(m_state, &QComboBox::currentIndexChanged, this,
-            [this] { m_filter->setState(m_state->currentIndex() > 0 ? m_state->currentText() : QString()); });
+    connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
+        m_filter->setState(m_state->currentIndex() > 0 ? m_state->currentText() : QString());
+    });
     connect(m_function, &QLineEdit::textChanged, m_filter, &GoroutineFilter::setFunction);
     connect(m_minWait, &QSpinBox::valueChanged, m_filter, &GoroutineFilter::setMinWait);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -148,8 +158,8 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
             return;
         }
         const auto& groups = result.rows;
-        m_model->setHorizontalHeaderLabels(
-            {tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"), tr("Function"), tr("Created by")});
+        m_model->setHorizontalHeaderLabels({tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"),
+                                            tr("Function"), tr("Created by")});
         QStringList states;
         int64_t total = 0;
         for (const auto& g : groups) {
@@ -159,7 +169,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
                 i->setEditable(false);
                 return i;
             };
-            QString wait = g.maxWait < 0 ? QString()
+            QString wait = g.maxWait < 0            ? QString()
                            : g.minWait == g.maxWait ? tr("%1 min").arg(g.maxWait)
                                                     : tr("%1–%2 min").arg(g.minWait).arg(g.maxWait);
             QString fn = userFrame(g.stack);
@@ -169,18 +179,22 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
             auto* count = cell(QString::number(g.count), qlonglong(g.count));
             count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
             auto* function = cell(fn, fn);
-            function->setData(frames.join('\n') + "\n" + QString::fromStdString(g.createdBy), kStackRole);
+            function->setData(frames.join('\n') + "\n" + QString::fromStdString(g.createdBy),
+                              kStackRole);
             function->setData(qlonglong(g.index), Qt::UserRole + 3);
             QString role = describeRole(g.role);
-            QList<QStandardItem*> row{count,
-                                      cell(QString::fromStdString(g.state), QString::fromStdString(g.state)),
-                                      cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
-                                      cell(role, role),
-                                      function,
-                                      cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy))};
+            QList<QStandardItem*> row{
+                count,
+                cell(QString::fromStdString(g.state), QString::fromStdString(g.state)),
+                cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
+                cell(role, role),
+                function,
+                cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy))};
             if (!role.isEmpty())
                 for (auto* i : row) {
-                    i->setBackground(g.role == toString(GoroutineRole::FinalizerRunning) ? QColor(255, 214, 214) : QColor(255, 240, 205));
+                    i->setBackground(g.role == toString(GoroutineRole::FinalizerRunning)
+                                         ? QColor(255, 214, 214)
+                                         : QColor(255, 240, 205));
                     i->setForeground(QColor(20, 20, 20));
                     i->setToolTip(role);
                 }
@@ -202,11 +216,12 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
         m_table->resizeColumnsToContents();
         m_table->setColumnWidth(Function, std::min(m_table->columnWidth(Function), 340));
         m_table->setColumnWidth(Role, std::min(m_table->columnWidth(Role), 260));
-        m_summary->setText(tr("%1 goroutines in %2 groups (same functions and lines; arguments and wait times "
-                              "ignored). %3")
-                               .arg(total)
-                               .arg(groups.size())
-                               .arg(callout()));
+        m_summary->setText(
+            tr("%1 goroutines in %2 groups (same functions and lines; arguments and wait times "
+               "ignored). %3")
+                .arg(total)
+                .arg(groups.size())
+                .arg(callout()));
         emit loaded();
     });
 }
@@ -226,7 +241,9 @@ QString GoroutinesView::callout() const {
     if (!fin.isEmpty())
         parts << tr("The %1.").arg(fin);
     if (loops)
-        parts << tr("%1 net/http client connection goroutines (a read and a write loop per connection).").arg(loops);
+        parts << tr("%1 net/http client connection goroutines (a read and a write loop per "
+                    "connection).")
+                     .arg(loops);
     return parts.join(' ');
 }
 
@@ -273,7 +290,8 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
     m_userFrame = fn.data().toString();
     QString role = fn.siblingAtColumn(Role).data().toString();
     QString text = tr("%1 goroutines, %2 %3\n\n")
-                       .arg(fn.siblingAtColumn(Count).data().toString(), fn.siblingAtColumn(State).data().toString(),
+                       .arg(fn.siblingAtColumn(Count).data().toString(),
+                            fn.siblingAtColumn(State).data().toString(),
                             fn.siblingAtColumn(Wait).data().toString());
     if (!role.isEmpty())
         text += role + "\n\n";
@@ -293,7 +311,8 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
         for (size_t i = 0; i < members.size() && i < 40; ++i)
             ids << QString::number(members[i].id);
         if (!ids.isEmpty())
-            text += tr("\n\ngoroutines %1%2").arg(ids.join(", "), members.size() > 40 ? tr(", …") : QString());
+            text += tr("\n\ngoroutines %1%2")
+                        .arg(ids.join(", "), members.size() > 40 ? tr(", …") : QString());
     }
     m_stack->setPlainText(text);
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/case_store.h"
 #include "models/sort_proxy.h"
+#include "store/case_store.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>

@@ -51,7 +51,8 @@ void fillFlames(SnapshotSites& r) {
     }
 }
 
-SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample, qint64 baseId) {
+SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample,
+                        qint64 baseId) {
     SnapshotSites r;
     r.snapshotId = snapshotId;
     auto store = CaseStore::open(path.toStdString(), /*readOnly=*/true);
@@ -81,7 +82,8 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
         // A picked range compares its ends; a point, with the capture before it.
         auto foundBase = baseId ? (*store)->snapshot(baseId) : std::optional<SnapshotInfo>();
         if (!timed || !foundBase) {
-            r.error = QString::fromStdString((!timed ? timed.error() : foundBase.error()).toString());
+            r.error =
+                QString::fromStdString((!timed ? timed.error() : foundBase.error()).toString());
             return r;
         }
         const auto& line = *timed;
@@ -112,15 +114,17 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
                         }
                     }
                     auto sign = [&](int64_t v) {
-                        return QString::fromStdString((v >= 0 ? "+" : "-") + formatValue(std::llabs(v), r.top->unit));
+                        return QString::fromStdString((v >= 0 ? "+" : "-") +
+                                                      formatValue(std::llabs(v), r.top->unit));
                     };
                     r.changed = QObject::tr("since snapshot %1 (%2): %3")
                                     .arg(prev->id)
                                     .arg(QString::fromStdString(formatTimeIso(prev->timeNs)))
                                     .arg(sign(r.top->total - before.total));
                     if (most)
-                        r.changed += QObject::tr("; most changed: %1 %2")
-                                         .arg(QString::fromStdString(most->function), sign(mostDelta));
+                        r.changed +=
+                            QObject::tr("; most changed: %1 %2")
+                                .arg(QString::fromStdString(most->function), sign(mostDelta));
                     r.previous = std::move(base);
                     r.previousProfile = std::make_shared<const Profile>(std::move(*pp));
                 }
@@ -164,7 +168,8 @@ HeapPage::HeapPage(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
     };
     siteAction(tr("Open Call Tree and Flame Graph"), [this](const QString& f) { showCallTree(f); });
     siteAction(tr("Show Source"), [this](const QString& f) { showSource(f); });
-    siteAction(tr("Annotate This Site…"), [this](const QString& f) { emit annotateSiteRequested(f); });
+    siteAction(tr("Annotate This Site…"),
+               [this](const QString& f) { emit annotateSiteRequested(f); });
 }
 
 HeapPage::~HeapPage() = default;
@@ -173,7 +178,8 @@ QWidget* HeapPage::buildSitesPanel() {
     auto* sitesPanel = new QWidget(this);
     auto* sl = new QVBoxLayout(sitesPanel);
     sl->setContentsMargins(4, 4, 4, 4);
-    m_sitesTitle = new QLabel(tr("Click a point on the timeline to open its allocation sites"), this);
+    m_sitesTitle =
+        new QLabel(tr("Click a point on the timeline to open its allocation sites"), this);
     m_sitesTitle->setTextFormat(Qt::PlainText);
     m_sitesTitle->setWordWrap(true); // a long "what changed" line would set the window's width
     auto* bar = new QHBoxLayout;
@@ -199,7 +205,8 @@ QWidget* HeapPage::buildSitesPanel() {
     m_sitesView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_sitesView->verticalHeader()->hide();
     m_sitesView->horizontalHeader()->setStretchLastSection(true);
-    m_sitesView->horizontalHeader()->setSectionResizeMode(SitesModel::Function, QHeaderView::Interactive);
+    m_sitesView->horizontalHeader()->setSectionResizeMode(SitesModel::Function,
+                                                          QHeaderView::Interactive);
     m_sitesView->setColumnWidth(SitesModel::Function, 320);
     m_sitesView->setWordWrap(false);
     m_sitesView->setToolTip(tr("Double-click a site to open its call tree"));
@@ -259,8 +266,9 @@ QWidget* HeapPage::buildFlamePanel() {
     m_flameSearch->setMinimumWidth(140);
     m_flameDiff = new QCheckBox(tr("Diff vs previous"), this);
     m_flameDiff->setChecked(true);
-    m_flameDiff->setToolTip(tr("Colour frames by their change: red grew, blue shrank; a frame that shrank keeps its "
-                               "old width"));
+    m_flameDiff->setToolTip(
+        tr("Colour frames by their change: red grew, blue shrank; a frame that shrank keeps its "
+           "old width"));
     auto* reset = new QPushButton(tr("Reset zoom"), this);
     reset->setToolTip(tr("Esc in the flame graph; Backspace zooms out one level"));
     m_flameInfo = new QLabel(this);
@@ -285,7 +293,8 @@ QWidget* HeapPage::buildFlamePanel() {
     connect(reset, &QPushButton::clicked, m_flame, &FlameGraphView::resetZoom);
     connect(m_flameDiff, &QCheckBox::toggled, this, [this] { showFlame(); });
     connect(m_flameSearch, &QLineEdit::textChanged, this, [this] { showFlame(); });
-    connect(m_flame, &FlameGraphView::functionActivated, this, [this](const QString& fn) { showSource(fn); });
+    connect(m_flame, &FlameGraphView::functionActivated, this,
+            [this](const QString& fn) { showSource(fn); });
 
     return flamePanel;
 }
@@ -329,7 +338,8 @@ void HeapPage::showSites(SnapshotSites r) {
     }
     m_sites->setResult(r.top, r.previous);
     // With a previous capture, rank by what changed: the drill-down from a spike.
-    m_sitesView->sortByColumn(r.previous ? SitesModel::Delta : SitesModel::Flat, Qt::DescendingOrder);
+    m_sitesView->sortByColumn(r.previous ? SitesModel::Delta : SitesModel::Flat,
+                              Qt::DescendingOrder);
     m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions%5")
                               .arg(r.snapshotId)
                               .arg(QString::fromStdString(r.top->sample))
@@ -368,9 +378,11 @@ void HeapPage::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     m_snapshotId = snapshotId;
     m_sitesTitle->setText(tr("Loading snapshot %1…").arg(snapshotId));
     QString sample = m_sampleCombo->currentText();
-    m_sitesJobs.start([path = m_casePath, snapshotId, sample,
-                       baseSnapshotId] { return loadSites(path, snapshotId, sample, baseSnapshotId); },
-                      [this](SnapshotSites r) { showSites(std::move(r)); });
+    m_sitesJobs.start(
+        [path = m_casePath, snapshotId, sample, baseSnapshotId] {
+            return loadSites(path, snapshotId, sample, baseSnapshotId);
+        },
+        [this](SnapshotSites r) { showSites(std::move(r)); });
 }
 
 void HeapPage::recomputeSites() {
@@ -426,7 +438,8 @@ void HeapPage::showCallTree(const QString& function, bool picked) {
             m_treeView->expandToDepth(2);
             m_treeView->resizeColumnToContents(CallTreeModel::Function);
             m_treeTitle->setText(tr("Call tree of %1 — %2 through it")
-                                     .arg(m_treeFocus, QString::fromStdString(formatValue(tree->total, tree->unit))));
+                                     .arg(m_treeFocus, QString::fromStdString(
+                                                           formatValue(tree->total, tree->unit))));
             emit callTreeLoaded();
         });
 }
@@ -444,9 +457,12 @@ void HeapPage::showFlame() {
     if (m_focusPicked && !m_treeFocus.isEmpty())
         m_flame->focusFunction(m_treeFocus);
     double share = m_flame->setSearch(m_flameSearch->text());
-    m_flameInfo->setText(m_flameSearch->text().isEmpty()
-                             ? (diff ? tr("red grew, blue shrank since the previous capture") : QString())
-                             : tr("%1 frames match, %2% of the total").arg(m_flame->matchCount()).arg(share * 100, 0, 'f', 1));
+    m_flameInfo->setText(
+        m_flameSearch->text().isEmpty()
+            ? (diff ? tr("red grew, blue shrank since the previous capture") : QString())
+            : tr("%1 frames match, %2% of the total")
+                  .arg(m_flame->matchCount())
+                  .arg(share * 100, 0, 'f', 1));
 }
 
 void HeapPage::showSource(const QString& function) {
@@ -456,7 +472,8 @@ void HeapPage::showSource(const QString& function) {
     m_sourceJobs.start(
         [path = m_casePath, profile = m_profile, idx = m_sampleCombo->currentIndex(), function,
          root = m_sourceRoot] {
-            return std::make_shared<const SourceContent>(loadSourceContent(path, profile, idx, function, root));
+            return std::make_shared<const SourceContent>(
+                loadSourceContent(path, profile, idx, function, root));
         },
         [this](std::shared_ptr<const SourceContent> content) {
             m_source->setContent(std::move(content));
@@ -474,7 +491,8 @@ void HeapPage::setSourceRoot(const QString& dir) {
 
 void HeapPage::chooseSourceRoot() {
     QString dir = QFileDialog::getExistingDirectory(
-        window(), tr("Source root: the module (or GOPATH) the profiled binary was built from"), m_sourceRoot);
+        window(), tr("Source root: the module (or GOPATH) the profiled binary was built from"),
+        m_sourceRoot);
     if (!dir.isEmpty())
         setSourceRoot(dir);
 }
@@ -484,9 +502,7 @@ void HeapPage::focusFilter() {
     m_filter->selectAll();
 }
 
-void HeapPage::setFilter(const QString& text) {
-    m_filter->setText(text);
-}
+void HeapPage::setFilter(const QString& text) { m_filter->setText(text); }
 
 bool HeapPage::isBusy() const {
     return m_sitesJobs.isRunning() || m_treeJobs.isRunning() || m_sourceJobs.isRunning();

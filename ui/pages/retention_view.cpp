@@ -2,8 +2,8 @@
 #include "pages/retention_view.h"
 
 #include "analysis/heapgraph/paths.h"
-#include "report/chart_svg.h"
 #include "base/format.h"
+#include "report/chart_svg.h"
 #include "widgets/snapshot_picker.h"
 
 #include <QComboBox>
@@ -38,7 +38,8 @@ QString siteLabel(const CaseStore::HeapSiteRow& s) {
     const std::string& f = s.stack.front();
     auto sp = f.find(' ');
     std::string where = sp == std::string::npos ? "" : f.substr(sp + 1);
-    where = where.substr(where.find_last_of('/') == std::string::npos ? 0 : where.find_last_of('/') + 1);
+    where = where.substr(
+        where.find_last_of('/') == std::string::npos ? 0 : where.find_last_of('/') + 1);
     return QString::fromStdString(f.substr(0, sp) + (where.empty() ? "" : " (" + where + ")"));
 }
 
@@ -58,7 +59,8 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
         return d;
     }
     auto info = (*store)->heapDump(snapshotId);
-    auto read = info ? (*store)->heapDumpSites(snapshotId) : Result<std::vector<CaseStore::HeapSiteRow>>(info.error());
+    auto read = info ? (*store)->heapDumpSites(snapshotId)
+                     : Result<std::vector<CaseStore::HeapSiteRow>>(info.error());
     auto rootSites = read ? (*store)->heapDumpRootSites(snapshotId)
                           : Result<std::vector<CaseStore::HeapRootSiteRow>>(read.error());
     if (!rootSites) {
@@ -73,8 +75,11 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
     d.sites.resize(sites.size());
     for (auto& s : sites) {
         if (s.bucket < 0 || uint64_t(s.bucket) >= sites.size()) {
-            d.error = QObject::tr("%1: damaged case: table heapdump_sites: bucket %2 is not one of the dump's %3 sites")
-                          .arg(casePath).arg(s.bucket).arg(sites.size());
+            d.error = QObject::tr("%1: damaged case: table heapdump_sites: bucket %2 is not one of "
+                                  "the dump's %3 sites")
+                          .arg(casePath)
+                          .arg(s.bucket)
+                          .arg(sites.size());
             return d;
         }
         d.sites[size_t(s.bucket)] = std::move(s);
@@ -83,8 +88,11 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
     for (const auto& e : d.rootSites)
         if (e.rootIndex < -1 || e.rootIndex >= int64_t(g->graph.roots.size()) || e.bucket < 0 ||
             uint64_t(e.bucket) >= d.sites.size()) {
-            d.error = QObject::tr("%1: damaged case: table heapdump_root_sites: root %2 or bucket %3 out of range")
-                          .arg(casePath).arg(e.rootIndex).arg(e.bucket);
+            d.error = QObject::tr("%1: damaged case: table heapdump_root_sites: root %2 or bucket "
+                                  "%3 out of range")
+                          .arg(casePath)
+                          .arg(e.rootIndex)
+                          .arg(e.bucket);
             return d;
         }
     auto graph = std::make_shared<StoredHeapGraph>(std::move(*g));
@@ -105,7 +113,9 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
     d.rowInParent.assign(n, 0);
     for (size_t p = 0; p < n; ++p) {
         auto b = d.children.begin() + d.childStart[p], e = d.children.begin() + d.childStart[p + 1];
-        std::sort(b, e, [&](uint32_t x, uint32_t y) { return ret[x] != ret[y] ? ret[x] > ret[y] : x < y; });
+        std::sort(b, e, [&](uint32_t x, uint32_t y) {
+            return ret[x] != ret[y] ? ret[x] > ret[y] : x < y;
+        });
         for (auto it = b; it != e; ++it)
             d.rowInParent[*it] = uint32_t(it - b);
     }
@@ -130,7 +140,8 @@ QModelIndex DominatorModel::index(int row, int column, const QModelIndex& parent
     uint32_t count = m_data->childStart[p + 1] - m_data->childStart[p];
     if (row < 0 || uint32_t(row) >= count)
         return {};
-    return createIndex(row, column, quintptr(m_data->children[m_data->childStart[p] + uint32_t(row)]));
+    return createIndex(row, column,
+                       quintptr(m_data->children[m_data->childStart[p] + uint32_t(row)]));
 }
 
 QModelIndex DominatorModel::parent(const QModelIndex& child) const {
@@ -143,7 +154,8 @@ QModelIndex DominatorModel::parent(const QModelIndex& child) const {
 }
 
 QModelIndex DominatorModel::indexOfNode(uint32_t node) const {
-    if (!m_data || node == 0 || node >= m_data->rowInParent.size() || m_data->graph->dom.idom[node] == kNone)
+    if (!m_data || node == 0 || node >= m_data->rowInParent.size() ||
+        m_data->graph->dom.idom[node] == kNone)
         return {};
     return createIndex(int(m_data->rowInParent[node]), 0, quintptr(node));
 }
@@ -177,24 +189,28 @@ QVariant DominatorModel::data(const QModelIndex& index, int role) const {
     uint64_t retained = sg.dom.retained[v];
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case Name: return nodeName(v);
-        case Shallow: return g.isObjectNode(v) ? bytesText(shallow) : QString();
-        case Retained: return bytesText(retained);
-        case Percent:
-            return QString::number(100.0 * double(retained) / double(std::max<uint64_t>(1, sg.dom.retained[0])), 'f', 2) +
-                   "%";
-        case Site:
-            if (g.isObjectNode(v)) {
-                int32_t b = sg.objectBucket[g.nodeObject(v)];
-                if (b >= 0 && size_t(b) < m_data->sites.size())
-                    return siteLabel(m_data->sites[size_t(b)]);
-            }
-            return {};
+            case Name: return nodeName(v);
+            case Shallow: return g.isObjectNode(v) ? bytesText(shallow) : QString();
+            case Retained: return bytesText(retained);
+            case Percent:
+                return QString::number(100.0 * double(retained) /
+                                           double(std::max<uint64_t>(1, sg.dom.retained[0])),
+                                       'f', 2) +
+                       "%";
+            case Site:
+                if (g.isObjectNode(v)) {
+                    int32_t b = sg.objectBucket[g.nodeObject(v)];
+                    if (b >= 0 && size_t(b) < m_data->sites.size())
+                        return siteLabel(m_data->sites[size_t(b)]);
+                }
+                return {};
         }
     }
     if (role == Qt::UserRole)
-        return index.column() == Shallow ? QVariant(qulonglong(shallow)) : QVariant(qulonglong(retained));
-    if (role == Qt::TextAlignmentRole && (index.column() == Shallow || index.column() == Retained || index.column() == Percent))
+        return index.column() == Shallow ? QVariant(qulonglong(shallow))
+                                         : QVariant(qulonglong(retained));
+    if (role == Qt::TextAlignmentRole &&
+        (index.column() == Shallow || index.column() == Retained || index.column() == Percent))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
 }
@@ -202,7 +218,8 @@ QVariant DominatorModel::data(const QModelIndex& index, int role) const {
 QVariant DominatorModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Root / object", "Shallow", "Retained", "% of reachable", "Allocation site"};
+    static const char* names[] = {"Root / object", "Shallow", "Retained", "% of reachable",
+                                  "Allocation site"};
     return tr(names[section]);
 }
 
@@ -240,13 +257,18 @@ void RetentionGraph::setData(std::shared_ptr<const RetentionData> data) {
     };
     const HeapGraph& g = m_data->graph->graph;
     for (const auto& [b, r] : top(rootBytes, 7)) {
-        QString label = r < 0 ? tr("several roots")
-                              : QString::fromStdString(std::string(rootKindName(g.roots[size_t(r)].kind)) + " " +
-                                                       g.roots[size_t(r)].name);
+        QString label =
+            r < 0 ? tr("several roots")
+                  : QString::fromStdString(std::string(rootKindName(g.roots[size_t(r)].kind)) +
+                                           " " + g.roots[size_t(r)].name);
         m_roots.push_back({r, label, b, {}});
     }
     for (const auto& [b, s] : top(siteBytes, 8))
-        m_sites.push_back({s, size_t(s) < m_data->sites.size() ? siteLabel(m_data->sites[size_t(s)]) : QString("?"), b, {}});
+        m_sites.push_back(
+            {s,
+             size_t(s) < m_data->sites.size() ? siteLabel(m_data->sites[size_t(s)]) : QString("?"),
+             b,
+             {}});
     for (const auto& e : m_data->rootSites) {
         int ri = -1, si = -1;
         for (size_t i = 0; i < m_roots.size(); ++i)
@@ -292,18 +314,20 @@ void RetentionGraph::paintEvent(QPaintEvent*) {
     layoutBoxes();
     p.setPen(palette().text().color());
     p.drawText(QPointF(8, 14), tr("roots"));
-    p.drawText(QRectF(0, 0, width() - 8, 18), Qt::AlignRight, tr("allocation sites (sampled objects)"));
+    p.drawText(QRectF(0, 0, width() - 8, 18), Qt::AlignRight,
+               tr("allocation sites (sampled objects)"));
     // Bands: each root's and site's share stacked in order.
     std::vector<double> rootUsed(m_roots.size(), 0), siteUsed(m_sites.size(), 0);
-    static const QColor colours[] = {QColor(31, 119, 180), QColor(214, 39, 40), QColor(44, 160, 44),
-                                     QColor(255, 127, 14), QColor(148, 103, 189), QColor(140, 86, 75),
-                                     QColor(227, 119, 194)};
+    static const QColor colours[] = {
+        QColor(31, 119, 180),  QColor(214, 39, 40), QColor(44, 160, 44),  QColor(255, 127, 14),
+        QColor(148, 103, 189), QColor(140, 86, 75), QColor(227, 119, 194)};
     for (const auto& b : m_bands) {
         const Box& r = m_roots[size_t(b.root)];
         const Box& s = m_sites[size_t(b.site)];
         double rh = r.rect.height() * b.bytes / std::max(1.0, r.bytes);
         double sh = s.rect.height() * b.bytes / std::max(1.0, s.bytes);
-        double y0 = r.rect.top() + rootUsed[size_t(b.root)], y1 = s.rect.top() + siteUsed[size_t(b.site)];
+        double y0 = r.rect.top() + rootUsed[size_t(b.root)],
+               y1 = s.rect.top() + siteUsed[size_t(b.site)];
         rootUsed[size_t(b.root)] += rh;
         siteUsed[size_t(b.site)] += sh;
         double x0 = r.rect.right(), x1 = s.rect.left(), mid = (x0 + x1) / 2;
@@ -320,15 +344,18 @@ void RetentionGraph::paintEvent(QPaintEvent*) {
     for (size_t i = 0; i < m_roots.size(); ++i) {
         const auto& b = m_roots[i];
         p.fillRect(b.rect, colours[i % std::size(colours)]);
-        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " + bytesText(uint64_t(b.bytes));
+        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " +
+                       bytesText(uint64_t(b.bytes));
         p.setPen(palette().text().color());
         p.drawText(QPointF(b.rect.right() + 4, b.rect.center().y() + fm.ascent() / 2.0 - 1), text);
     }
     for (const auto& b : m_sites) {
         p.fillRect(b.rect, QColor(90, 90, 90));
-        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " + bytesText(uint64_t(b.bytes));
-        p.drawText(QRectF(0, b.rect.center().y() - fm.height() / 2.0, b.rect.left() - 4, fm.height()),
-                   Qt::AlignRight | Qt::AlignVCenter, text);
+        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " +
+                       bytesText(uint64_t(b.bytes));
+        p.drawText(
+            QRectF(0, b.rect.center().y() - fm.height() / 2.0, b.rect.left() - 4, fm.height()),
+            Qt::AlignRight | Qt::AlignVCenter, text);
     }
 }
 
@@ -350,7 +377,9 @@ void RetentionGraph::mousePressEvent(QMouseEvent* e) {
 RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     m_snapshot = new QComboBox(this);
     fitSnapshotPicker(m_snapshot);
-    m_summary = new QLabel(tr("Import a Go heap dump (runtime/debug.WriteHeapDump) to see what keeps memory alive."), this);
+    m_summary = new QLabel(
+        tr("Import a Go heap dump (runtime/debug.WriteHeapDump) to see what keeps memory alive."),
+        this);
     m_summary->setWordWrap(true);
     m_filter = new QLineEdit(this);
     m_filter->setPlaceholderText(tr("Filter roots"));
@@ -369,7 +398,8 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     m_tree->header()->resizeSection(DominatorModel::Name, 340);
     m_graph = new RetentionGraph(this);
     m_paths = new QTextBrowser(this);
-    m_paths->setPlaceholderText(tr("Select an object to see the shortest paths from the roots to it."));
+    m_paths->setPlaceholderText(
+        tr("Select an object to see the shortest paths from the roots to it."));
 
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Heap dump:"), this));
@@ -402,9 +432,11 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         if (i >= 0)
             showSnapshot(m_snapshot->itemData(i).toLongLong());
     });
-    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });
-    connect(m_graph, &RetentionGraph::rootClicked, this, [this](qint64 r) { selectNode(uint32_t(r + 1)); });
+    connect(
+        m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+        [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });
+    connect(m_graph, &RetentionGraph::rootClicked, this,
+            [this](qint64 r) { selectNode(uint32_t(r + 1)); });
     connect(m_graph, &RetentionGraph::siteClicked, this, [this](qint64 bucket) {
         if (!m_data)
             return;
@@ -413,7 +445,8 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         uint32_t best = kNone;
         for (uint32_t o = 0; o < sg.graph.objects(); ++o)
             if (sg.objectBucket[o] == bucket && sg.dom.idom[sg.graph.objectNode(o)] != kNone &&
-                (best == kNone || sg.dom.retained[sg.graph.objectNode(o)] > sg.dom.retained[sg.graph.objectNode(best)]))
+                (best == kNone || sg.dom.retained[sg.graph.objectNode(o)] >
+                                      sg.dom.retained[sg.graph.objectNode(best)]))
                 best = o;
         if (best != kNone)
             selectNode(sg.graph.objectNode(best));
@@ -430,7 +463,8 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_tree->scrollToTop();
         const auto& h = d->info;
         m_summary->setText(
-            tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 registered, %6 queued. "
+            tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 "
+               "registered, %6 queued. "
                "%7 objects (%8%) carry an allocation stack.")
                 .arg(h.objects)
                 .arg(bytesText(uint64_t(h.bytes)), bytesText(uint64_t(h.reachableBytes)),
@@ -438,7 +472,8 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
                 .arg(h.finalizersRegistered)
                 .arg(h.finalizersQueued)
                 .arg(h.sampledObjects)
-                .arg(100.0 * double(h.sampledObjects) / double(std::max<int64_t>(1, h.objects)), 0, 'f', 2));
+                .arg(100.0 * double(h.sampledObjects) / double(std::max<int64_t>(1, h.objects)), 0,
+                     'f', 2));
         m_paths->clear();
         emit loaded();
     });
@@ -491,15 +526,18 @@ void RetentionView::showPaths(uint32_t node) {
     if (!g.isObjectNode(node)) {
         const auto& r = g.roots[node - 1];
         m_paths->setHtml(tr("<p><b>%1</b> is a root: %2 reachable only through it.</p>")
-                             .arg(QString::fromStdString(xmlEscape(std::string(rootKindName(r.kind)) + " " + r.name)),
+                             .arg(QString::fromStdString(
+                                      xmlEscape(std::string(rootKindName(r.kind)) + " " + r.name)),
                                   bytesText(sg.dom.retained[node])));
         return;
     }
     auto paths = pathsToRoots(g, g.nodeObject(node), 3);
     QString h = "<p><b>" + m_model->nodeName(node).toHtmlEscaped() + "</b>, " +
-                bytesText(g.objectSize(g.nodeObject(node))) + ", retains " + bytesText(sg.dom.retained[node]) + "</p>";
+                bytesText(g.objectSize(g.nodeObject(node))) + ", retains " +
+                bytesText(sg.dom.retained[node]) + "</p>";
     if (paths.empty())
-        h += tr("<p>Unreachable from every dumped root: it died after the last GC, or only runtime internals hold it.</p>");
+        h += tr("<p>Unreachable from every dumped root: it died after the last GC, or only runtime "
+                "internals hold it.</p>");
     for (size_t k = 0; k < paths.size(); ++k) {
         h += tr("<p>Path %1 (%2 steps)</p><ol>").arg(k + 1).arg(paths[k].size());
         for (uint32_t v : paths[k]) {
@@ -510,8 +548,8 @@ void RetentionView::showPaths(uint32_t node) {
                     site = " — " + siteLabel(m_data->sites[size_t(b)]);
             }
             h += "<li>" + m_model->nodeName(v).toHtmlEscaped() +
-                 (g.isObjectNode(v) ? " " + bytesText(g.objectSize(g.nodeObject(v))) + ", retains " +
-                                          bytesText(sg.dom.retained[v])
+                 (g.isObjectNode(v) ? " " + bytesText(g.objectSize(g.nodeObject(v))) +
+                                          ", retains " + bytesText(sg.dom.retained[v])
                                     : QString()) +
                  site.toHtmlEscaped() + "</li>";
         }

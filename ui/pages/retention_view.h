@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/case_store.h"
 #include "formats/heapdump/heapdump.h"
+#include "store/case_store.h"
 
 #include <QAbstractItemModel>
 #include <QFutureWatcher>
@@ -39,7 +39,9 @@ public:
     enum Column { Name, Shallow, Retained, Percent, Site, ColumnCount };
     explicit DominatorModel(QObject* parent = nullptr);
     void setData(std::shared_ptr<const RetentionData> data);
-    uint32_t nodeOf(const QModelIndex& index) const { return index.isValid() ? uint32_t(index.internalId()) : 0; }
+    uint32_t nodeOf(const QModelIndex& index) const {
+        return index.isValid() ? uint32_t(index.internalId()) : 0;
+    }
     QModelIndex indexOfNode(uint32_t node) const;
     QString nodeName(uint32_t node) const;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/source_view.h"
 
-#include "store/case_store.h"
 #include "base/format.h"
+#include "store/case_store.h"
 
 #include <QFileInfo>
 #include <QFontDatabase>
@@ -15,8 +15,9 @@
 
 namespace memscope::ui {
 
-SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const Profile> profile, int sampleIndex,
-                                const QString& function, const QString& sourceRoot) {
+SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const Profile> profile,
+                                int sampleIndex, const QString& function,
+                                const QString& sourceRoot) {
     SourceContent c;
     if (profile)
         c.values = functionLines(*profile, sampleIndex, function.toStdString());
@@ -34,7 +35,8 @@ SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const P
     if (file.empty()) {
         c.problem = QObject::tr("the profile names no file for %1").arg(function);
     } else if (sourceRoot.isEmpty()) {
-        c.problem = QObject::tr("set a source root (View ▸ Source Root…) to read %1").arg(QString::fromStdString(file));
+        c.problem = QObject::tr("set a source root (View ▸ Source Root…) to read %1")
+                        .arg(QString::fromStdString(file));
     } else if (auto path = resolveSourcePath(sourceRoot.toStdString(), file)) {
         c.resolvedPath = QString::fromStdString(*path);
         if (auto text = readSourceLines(*path))
@@ -42,7 +44,8 @@ SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const P
         else
             c.problem = QObject::tr("cannot read %1").arg(c.resolvedPath);
     } else {
-        c.problem = QObject::tr("%1 is not under the source root %2").arg(QString::fromStdString(file), sourceRoot);
+        c.problem = QObject::tr("%1 is not under the source root %2")
+                        .arg(QString::fromStdString(file), sourceRoot);
     }
     if (!notesError.isEmpty())
         c.problem = notesError;
@@ -111,7 +114,9 @@ int SourceLinesModel::rowOfLine(int64_t line) const {
 int SourceLinesModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() || !m_content ? 0 : int(m_content->shown.size());
 }
-int SourceLinesModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int SourceLinesModel::columnCount(const QModelIndex& parent) const {
+    return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant SourceLinesModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !m_content || index.row() >= rowCount())
@@ -122,21 +127,25 @@ QVariant SourceLinesModel::data(const QModelIndex& index, int role) const {
     const std::string& unit = m_content->values.unit;
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
-        case LineNo: return qlonglong(line);
-        case Flat: return v && v->flat ? QString::fromStdString(formatValue(v->flat, unit)) : QString();
-        case Cum: return v && v->cum ? QString::fromStdString(formatValue(v->cum, unit)) : QString();
-        case Text:
-            return line > 0 && size_t(line) <= m_content->text.size()
-                       ? QString::fromStdString(m_content->text[size_t(line - 1)]).replace('\t', "    ")
-                       : QString();
-        case Notes: return m_notes[r];
+            case LineNo: return qlonglong(line);
+            case Flat:
+                return v && v->flat ? QString::fromStdString(formatValue(v->flat, unit))
+                                    : QString();
+            case Cum:
+                return v && v->cum ? QString::fromStdString(formatValue(v->cum, unit)) : QString();
+            case Text:
+                return line > 0 && size_t(line) <= m_content->text.size()
+                           ? QString::fromStdString(m_content->text[size_t(line - 1)])
+                                 .replace('\t', "    ")
+                           : QString();
+            case Notes: return m_notes[r];
         }
     } else if (role == Qt::UserRole) { // raw values for sorting and tests
         switch (index.column()) {
-        case LineNo: return qlonglong(line);
-        case Flat: return qlonglong(v ? v->flat : 0);
-        case Cum: return qlonglong(v ? v->cum : 0);
-        default: return data(index, Qt::DisplayRole);
+            case LineNo: return qlonglong(line);
+            case Flat: return qlonglong(v ? v->flat : 0);
+            case Cum: return qlonglong(v ? v->cum : 0);
+            default: return data(index, Qt::DisplayRole);
         }
     } else if (role == Qt::TextAlignmentRole) {
         if (index.column() <= Cum)
@@ -147,7 +156,8 @@ QVariant SourceLinesModel::data(const QModelIndex& index, int role) const {
         QStringList detail;
         for (const auto& n : m_content->notes)
             if (n.line == line)
-                detail << QString::fromStdString(n.message + (n.detail.empty() ? "" : "\n" + n.detail));
+                detail << QString::fromStdString(n.message +
+                                                 (n.detail.empty() ? "" : "\n" + n.detail));
         return detail.join("\n\n");
     } else if (role == Qt::BackgroundRole && line == m_content->hottest) {
         return QColor(255, 226, 200);
@@ -161,11 +171,11 @@ QVariant SourceLinesModel::headerData(int section, Qt::Orientation o, int role) 
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case LineNo: return tr("Line");
-    case Flat: return tr("Flat");
-    case Cum: return tr("Cum");
-    case Text: return tr("Source");
-    case Notes: return tr("Escape analysis");
+        case LineNo: return tr("Line");
+        case Flat: return tr("Flat");
+        case Cum: return tr("Cum");
+        case Text: return tr("Source");
+        case Notes: return tr("Escape analysis");
     }
     return {};
 }
@@ -189,16 +199,15 @@ SourceView::SourceView(QWidget* parent) : QWidget(parent) {
     l->addWidget(m_table, 1);
 }
 
-void SourceView::setMessage(const QString& text) {
-    m_title->setText(text);
-}
+void SourceView::setMessage(const QString& text) { m_title->setText(text); }
 
 void SourceView::setContent(std::shared_ptr<const SourceContent> content) {
     m_model->setContent(content);
     if (!content)
         return;
     const auto& v = content->values;
-    QString where = content->resolvedPath.isEmpty() ? QString::fromStdString(v.file) : content->resolvedPath;
+    QString where =
+        content->resolvedPath.isEmpty() ? QString::fromStdString(v.file) : content->resolvedPath;
     QString title = tr("%1 — %2").arg(QString::fromStdString(v.function), where);
     if (!content->problem.isEmpty())
         title += tr("  (%1; showing the lines that carry samples or notes)").arg(content->problem);

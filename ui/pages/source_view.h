@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/profile/source_lines.h"
 #include "formats/escape/escape_notes.h"
 #include "model/profile.h"
-#include "analysis/profile/source_lines.h"
 
 #include <QAbstractTableModel>
 #include <QWidget>
@@ -27,8 +27,9 @@ struct SourceContent {
 };
 
 // Runs off the GUI thread: reads nothing outside `sourceRoot`.
-SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const Profile> profile, int sampleIndex,
-                                const QString& function, const QString& sourceRoot);
+SourceContent loadSourceContent(const QString& casePath, std::shared_ptr<const Profile> profile,
+                                int sampleIndex, const QString& function,
+                                const QString& sourceRoot);
 
 class SourceLinesModel : public QAbstractTableModel {
     Q_OBJECT

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/timeline_view.h"
 
+#include "base/format.h"
 #include "import/capture_time.h"
 #include "store/case_validate.h"
-#include "base/format.h"
 
 #include <QLabel>
 #include <QScrollArea>
@@ -18,7 +18,7 @@ namespace memscope::ui {
 namespace {
 
 // Distinct, colour-blind-friendly line colours (Okabe-Ito), the total first.
-const QColor kPalette[] = {QColor(0, 114, 178), QColor(213, 94, 0),  QColor(0, 158, 115),
+const QColor kPalette[] = {QColor(0, 114, 178),   QColor(213, 94, 0),  QColor(0, 158, 115),
                            QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
                            QColor(120, 120, 120), QColor(240, 228, 66)};
 
@@ -211,8 +211,9 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     x->setTickLabels(false);
     y->setLabel(title);
     // Few ticks: a panel is short.
-    QSharedPointer<QCPAxisTicker> ticker = bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<ByteTicker>::create())
-                                                 : QSharedPointer<QCPAxisTicker>::create();
+    QSharedPointer<QCPAxisTicker> ticker =
+        bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<ByteTicker>::create())
+              : QSharedPointer<QCPAxisTicker>::create();
     ticker->setTickCount(3);
     y->setTicker(ticker);
     // One time axis for every panel.
@@ -278,7 +279,8 @@ void TimelineView::setSeries(std::vector<Series> series) {
     for (auto& s : series) {
         if (s.metric == "heap_inuse_bytes")
             m_series.push_back(std::move(s));
-        else if ((s.metric == "goroutines" && !s.labels.count("state") && !s.labels.count("group")) ||
+        else if ((s.metric == "goroutines" && !s.labels.count("state") &&
+                  !s.labels.count("group")) ||
                  (s.metric == "tcp_sockets" && s.labels.count("host")) ||
                  s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
                  s.metric == "finalizer_retained_bytes" || s.metric == "gc_heap_live_bytes" ||
@@ -317,8 +319,8 @@ void TimelineView::setSeries(std::vector<Series> series) {
         QColor c = kPalette[colour++ % std::size(kPalette)];
         bool total = idx == m_main;
         g->setPen(QPen(c, total ? 2.5 : 1.5));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, total ? QColor(Qt::white) : c,
-                                           total ? 7 : 4));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c,
+                                           total ? QColor(Qt::white) : c, total ? 7 : 4));
         g->setName(lineName(s));
         g->setProperty("seriesKey", QString::fromStdString(s.key()));
     }
@@ -329,16 +331,18 @@ void TimelineView::setSeries(std::vector<Series> series) {
                 out.push_back(&s);
         return out;
     };
-    addPanel(tr("GC heap"),
-             pick([](const Series& s) { return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes"; }),
+    addPanel(tr("GC heap"), pick([](const Series& s) {
+                 return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes";
+             }),
              true);
-    addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }), false);
-    addPanel(tr("sockets"),
-             pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
+    addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }),
+             false);
+    addPanel(tr("sockets"), pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
     addPanel(tr("finalizers"), pick([](const Series& s) {
-                 return s.metric == "runtime" || s.metric == "expvar" || s.metric == "finalizers_registered" ||
-                        s.metric == "finalizers_queued";
-             }), false);
+                 return s.metric == "runtime" || s.metric == "expvar" ||
+                        s.metric == "finalizers_registered" || s.metric == "finalizers_queued";
+             }),
+             false);
     addPanel(tr("fin. kept"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
@@ -481,10 +485,12 @@ QString TimelineView::describePoint(int i) const {
 }
 
 void TimelineView::onMouseMove(QMouseEvent* event) {
-    if (m_pressX >= 0 && (event->buttons() & Qt::LeftButton) && !(event->modifiers() & Qt::ControlModifier)) {
+    if (m_pressX >= 0 && (event->buttons() & Qt::LeftButton) &&
+        !(event->modifiers() & Qt::ControlModifier)) {
         if (std::fabs(event->position().x() - m_pressX) > 6) {
             // A drag picks a range: drawn as a band over the heap chart.
-            double a = m_plot->xAxis->pixelToCoord(m_pressX), b = m_plot->xAxis->pixelToCoord(event->position().x());
+            double a = m_plot->xAxis->pixelToCoord(m_pressX),
+                   b = m_plot->xAxis->pixelToCoord(event->position().x());
             showRangeBand(std::min(a, b), std::max(a, b));
             m_dragging = true;
             m_plot->replot(QCustomPlot::rpQueuedReplot);
@@ -510,8 +516,9 @@ void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
     m_noteItems.clear();
     for (const auto& n : notes) {
         double x = toSeconds(n.timeNs);
-        QColor c = n.severity == "critical" ? QColor(198, 40, 40) : n.severity == "warning" ? QColor(239, 108, 0)
-                                                                                         : QColor(106, 27, 154);
+        QColor c = n.severity == "critical"  ? QColor(198, 40, 40)
+                   : n.severity == "warning" ? QColor(239, 108, 0)
+                                             : QColor(106, 27, 154);
         if (n.endNs > n.timeNs) {
             auto* band = new QCPItemRect(m_plot);
             band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);

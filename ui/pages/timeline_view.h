@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
-#include "store/case_store.h"
 #include "analysis/series/series.h"
+#include "store/case_store.h"
 
 #include <QWidget>
 #include <vector>
@@ -93,7 +93,7 @@ private:
     QLabel* m_empty;
     std::vector<QCPAxisRect*> m_panels;
     QCPMarginGroup* m_margins = nullptr; // the left and right margins of the chart and its panels
-    std::vector<Series> m_evidence; // kept alive for the evidence panel
+    std::vector<Series> m_evidence;      // kept alive for the evidence panel
     std::vector<QCPAbstractItem*> m_noteItems;
     std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;

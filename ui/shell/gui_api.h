@@ -21,7 +21,8 @@ struct Api {
     int (*runWorkbench)(int argc, char** argv, const std::string& casePath);
     // By the file's extension (.png, .pdf, .svg): an error message, or empty.
     std::string (*saveChart)(const ChartSpec& chart, const std::string& path);
-    std::string (*saveFlameGraph)(const CallTree& tree, const std::string& title, const std::string& path);
+    std::string (*saveFlameGraph)(const CallTree& tree, const std::string& title,
+                                  const std::string& path);
 };
 
 } // namespace memscope::gui

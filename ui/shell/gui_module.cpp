@@ -17,9 +17,11 @@ std::string saveChart(const memscope::ChartSpec& chart, const std::string& path)
     return memscope::ui::saveChart(chart, QString::fromStdString(path)).toStdString();
 }
 
-std::string saveFlameGraph(const memscope::CallTree& tree, const std::string& title, const std::string& path) {
+std::string saveFlameGraph(const memscope::CallTree& tree, const std::string& title,
+                           const std::string& path) {
     memscope::ui::ensureApplication();
-    return memscope::ui::saveFlameGraph(tree, QString::fromStdString(title), QString::fromStdString(path))
+    return memscope::ui::saveFlameGraph(tree, QString::fromStdString(title),
+                                        QString::fromStdString(path))
         .toStdString();
 }
 
@@ -27,4 +29,6 @@ const memscope::gui::Api kApi{memscope::gui::kApiVersion, runWorkbench, saveChar
 
 } // namespace
 
-extern "C" __attribute__((visibility("default"))) const memscope::gui::Api* memscope_gui_api() { return &kApi; }
+extern "C" __attribute__((visibility("default"))) const memscope::gui::Api* memscope_gui_api() {
+    return &kApi;
+}

@@ -34,11 +34,11 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QScreen>
-#include <QShowEvent>
 #include <QSettings>
+#include <QShowEvent>
 #include <QSplitter>
-#include <QStyle>
 #include <QStatusBar>
+#include <QStyle>
 #include <QTabWidget>
 #include <QUndoStack>
 #include <algorithm>
@@ -94,12 +94,13 @@ void MainWindow::showOverview(CaseOverview o) {
         applyTheme(true); // the new panels too
     m_timeline->setAnnotations(o.annotations);
     m_notes->setAnnotations(o.annotations);
-    m_tabs->setTabText(m_tabs->indexOf(m_notes), o.annotations.empty()
-                                                     ? tr("Annotations")
-                                                     : tr("Annotations (%1)").arg(o.annotations.size()));
+    m_tabs->setTabText(m_tabs->indexOf(m_notes),
+                       o.annotations.empty() ? tr("Annotations")
+                                             : tr("Annotations (%1)").arg(o.annotations.size()));
     bool anyFindings = !o.findings.empty();
     m_findings->setFindings(std::move(o.findings));
-    m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size()) : tr("Findings"));
+    m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size())
+                                      : tr("Findings"));
     if (anyFindings)
         m_tabs->setCurrentIndex(0);
     m_retention->setCase(m_casePath, o.snapshots);
@@ -131,8 +132,7 @@ void MainWindow::showImportReport(const ImportReport& r) {
                       .arg(r.failed);
     setIdle(msg);
     if (r.failed > 0)
-        QMessageBox::warning(this, tr("Import"),
-                             msg + "\n\n" + r.problems.join("\n"));
+        QMessageBox::warning(this, tr("Import"), msg + "\n\n" + r.problems.join("\n"));
     refreshOverview();
     emit importFinished();
 }
@@ -146,16 +146,18 @@ void MainWindow::buildCentral() {
         m_tabs->setCurrentIndex(1); // from a spike to its allocation sites
     });
     connect(m_timeline, &TimelineView::captureClicked, this, &MainWindow::openCapture);
-    connect(m_timeline, &TimelineView::rangePicked, this, [this](qint64 first, qint64 last, qint64 fromNs, qint64 toNs) {
-        m_rangeFromNs = fromNs;
-        m_rangeToNs = toNs;
-        selectSnapshot(last, first); // what changed across the range
-        m_tabs->setCurrentIndex(1);
-    });
+    connect(m_timeline, &TimelineView::rangePicked, this,
+            [this](qint64 first, qint64 last, qint64 fromNs, qint64 toNs) {
+                m_rangeFromNs = fromNs;
+                m_rangeToNs = toNs;
+                selectSnapshot(last, first); // what changed across the range
+                m_tabs->setCurrentIndex(1);
+            });
 
     m_heap = new HeapPage(this);
     connect(m_heap, &HeapPage::annotateSiteRequested, this, &MainWindow::annotateSite);
-    connect(m_heap, &HeapPage::statusMessage, this, [this](const QString& text) { m_status->setText(text); });
+    connect(m_heap, &HeapPage::statusMessage, this,
+            [this](const QString& text) { m_status->setText(text); });
     m_findings = new FindingsPanel(this);
     connect(m_findings->list(), &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0 && size_t(row) < m_findings->findings().size())
@@ -216,7 +218,9 @@ void MainWindow::buildCentral() {
     statusBar()->addPermanentWidget(m_progress);
     statusBar()->addPermanentWidget(m_cancel);
     // Most of the screen: the timeline's panels and the tabs both need room.
-    QRect avail = QGuiApplication::primaryScreen() ? QGuiApplication::primaryScreen()->availableGeometry() : QRect();
+    QRect avail = QGuiApplication::primaryScreen()
+                      ? QGuiApplication::primaryScreen()->availableGeometry()
+                      : QRect();
     resize(avail.isValid() ? std::min(1500, avail.width() * 9 / 10) : 1280,
            avail.isValid() ? std::min(1050, avail.height() * 9 / 10) : 860);
 }
@@ -232,12 +236,12 @@ void MainWindow::buildMenus() {
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::chooseFolderToImport);
     file->addSeparator();
-    file->addAction(tr("Export &Report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::exportReport);
+    file->addAction(tr("Export &Report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    &MainWindow::exportReport);
     file->addAction(tr("Export &Chart…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E), this,
                     &MainWindow::exportChart);
-    file->addAction(tr("&Annotate…"), QKeySequence(Qt::CTRL | Qt::Key_T), this, [this] {
-        annotateAt(0);
-    });
+    file->addAction(tr("&Annotate…"), QKeySequence(Qt::CTRL | Qt::Key_T), this,
+                    [this] { annotateAt(0); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
@@ -248,18 +252,20 @@ void MainWindow::buildMenus() {
     edit->addAction(undo);
     edit->addAction(redo);
     QMenu* view = menuBar()->addMenu(tr("&View"));
-    view->addAction(tr("Filter Sites"), QKeySequence::Find, this, [this] { m_heap->focusFilter(); });
+    view->addAction(tr("Filter Sites"), QKeySequence::Find, this,
+                    [this] { m_heap->focusFilter(); });
     view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), m_timeline,
                     &TimelineView::resetZoom);
     view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
     view->addSeparator();
-    view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), m_heap, &HeapPage::chooseSourceRoot);
+    view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), m_heap,
+                    &HeapPage::chooseSourceRoot);
     view->addSeparator();
     // Alt+1.. goes to each tab.
     for (int i = 0; i < m_tabs->count() && i < 9; ++i) {
         QString name = m_tabs->tabText(i).section(" (", 0, 0);
-        view->addAction(tr("Go to %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)), this,
-                        [this, i] { m_tabs->setCurrentIndex(i); });
+        view->addAction(tr("Go to %1").arg(name), QKeySequence(Qt::ALT | Qt::Key(Qt::Key_1 + i)),
+                        this, [this, i] { m_tabs->setCurrentIndex(i); });
     }
     view->addAction(tr("Go to Timeline"), QKeySequence(Qt::ALT | Qt::Key_0), this, [this] {
         showTimeline();
@@ -289,12 +295,14 @@ NoteOps MainWindow::noteOps() {
     ops.add = [this](const Annotation& note) -> int64_t {
         auto store = CaseStore::open(m_casePath.toStdString());
         if (!store) {
-            QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(store.error().toString()));
+            QMessageBox::warning(this, tr("Annotate"),
+                                 QString::fromStdString(store.error().toString()));
             return 0;
         }
         auto id = (*store)->addAnnotation(note);
         if (!id) {
-            QMessageBox::warning(this, tr("Annotate"), QString::fromStdString(id.error().toString()));
+            QMessageBox::warning(this, tr("Annotate"),
+                                 QString::fromStdString(id.error().toString()));
             return 0;
         }
         refreshAnnotations(**store);
@@ -320,8 +328,9 @@ void MainWindow::refreshAnnotations(CaseStore& store) {
     const auto& notes = *read;
     m_timeline->setAnnotations(notes);
     m_notes->setAnnotations(notes);
-    m_tabs->setTabText(m_tabs->indexOf(m_notes),
-                       notes.empty() ? tr("Annotations") : tr("Annotations (%1)").arg(notes.size()));
+    m_tabs->setTabText(m_tabs->indexOf(m_notes), notes.empty()
+                                                     ? tr("Annotations")
+                                                     : tr("Annotations (%1)").arg(notes.size()));
 }
 
 bool MainWindow::addAnnotation(const Annotation& note) {
@@ -387,8 +396,9 @@ void MainWindow::annotateSite(const QString& function) {
 void MainWindow::exportReport() {
     if (m_casePath.isEmpty())
         return;
-    QString path = QFileDialog::getSaveFileName(this, tr("Export Report"), QFileInfo(m_casePath).baseName() + "-report.html",
-                                                tr("HTML (*.html);;Markdown with PNG charts (*.md);;JSON (*.json)"));
+    QString path = QFileDialog::getSaveFileName(
+        this, tr("Export Report"), QFileInfo(m_casePath).baseName() + "-report.html",
+        tr("HTML (*.html);;Markdown with PNG charts (*.md);;JSON (*.json)"));
     if (path.isEmpty())
         return;
     if (QString err = writeReport(m_casePath, path); !err.isEmpty()) {
@@ -405,7 +415,8 @@ void MainWindow::exportChart() {
     for (const auto& n : chartNames())
         names << QString::fromStdString(n);
     bool ok = false;
-    QString name = QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
+    QString name =
+        QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
     if (!ok)
         return;
     QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"), name + ".png",
@@ -417,7 +428,8 @@ void MainWindow::exportChart() {
         return;
     auto named = namedChart(**store, name.toStdString());
     if (!named) {
-        QMessageBox::warning(this, tr("Export Chart"), QString::fromStdString(named.error().toString()));
+        QMessageBox::warning(this, tr("Export Chart"),
+                             QString::fromStdString(named.error().toString()));
         return;
     }
     ChartSpec chart = std::move(*named);

@@ -130,7 +130,7 @@ private:
     qint64 m_rangeFromNs = 0, m_rangeToNs = 0;
     bool m_dark = false;
     std::vector<SnapshotInfo> m_snapshots; // the open case's, for the timeline's clicks
-    bool m_splitRestored = false; // the timeline/tabs split came from the settings
+    bool m_splitRestored = false;          // the timeline/tabs split came from the settings
 
     // Background work: a result that a newer request overtook is dropped.
     JobTracker m_overviewJobs{this};

@@ -20,7 +20,9 @@ FlameGraphView::FlameGraphView(QWidget* parent) : QWidget(parent) {
 }
 
 QSize FlameGraphView::sizeHint() const { return {800, std::max(120, (m_maxDepth + 1) * kRow + 2)}; }
-QSize FlameGraphView::minimumSizeHint() const { return {200, std::max(60, (m_maxDepth + 1) * kRow + 2)}; }
+QSize FlameGraphView::minimumSizeHint() const {
+    return {200, std::max(60, (m_maxDepth + 1) * kRow + 2)};
+}
 
 void FlameGraphView::clear(const QString& emptyMessage) {
     m_tree.reset();
@@ -95,7 +97,8 @@ double FlameGraphView::setSearch(const QString& text) {
         if (!text.isEmpty()) {
             std::string needle = text.toLower().toStdString();
             auto lower = [](std::string s) {
-                std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+                std::transform(s.begin(), s.end(), s.begin(),
+                               [](unsigned char c) { return std::tolower(c); });
                 return s;
             };
             double matched = 0;
@@ -195,17 +198,21 @@ QString FlameGraphView::describe(int node) const {
     const auto& nd = m_tree->nodes[size_t(node)];
     const std::string& unit = m_tree->unit;
     QString name = node == 0 ? tr("all") : QString::fromStdString(nd.function);
-    auto pct = [](double a, double b) { return b != 0 ? QString::number(100.0 * a / b, 'f', 1) + "%" : QString("–"); };
+    auto pct = [](double a, double b) {
+        return b != 0 ? QString::number(100.0 * a / b, 'f', 1) + "%" : QString("–");
+    };
     if (m_tree->diff) {
         int64_t d = nd.value - nd.base;
         QString sign = d > 0 ? "+" : "";
         return tr("%1\nbase %2 → new %3\nchange %4%5 (%6 of base total)")
             .arg(name, QString::fromStdString(formatValue(nd.base, unit)),
                  QString::fromStdString(formatValue(nd.value, unit)), sign,
-                 QString::fromStdString(formatValue(d, unit)), pct(double(d), double(m_tree->baseTotal)));
+                 QString::fromStdString(formatValue(d, unit)),
+                 pct(double(d), double(m_tree->baseTotal)));
     }
     return tr("%1\n%2 (%3 of total), self %4")
-        .arg(name, QString::fromStdString(formatValue(nd.value, unit)), pct(double(nd.value), double(m_tree->total)),
+        .arg(name, QString::fromStdString(formatValue(nd.value, unit)),
+             pct(double(nd.value), double(m_tree->total)),
              QString::fromStdString(formatValue(nd.self, unit)));
 }
 
@@ -214,7 +221,8 @@ void FlameGraphView::paintEvent(QPaintEvent*) {
     p.fillRect(rect(), palette().color(QPalette::Base));
     if (!m_tree || m_tree->nodes.empty() || m_width[0] <= 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
-        p.drawText(rect().adjusted(12, 12, -12, -12), Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
+        p.drawText(rect().adjusted(12, 12, -12, -12),
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
                    m_tree ? tr("No samples of this type in this snapshot") : m_empty);
         return;
     }
@@ -226,14 +234,16 @@ void FlameGraphView::paintEvent(QPaintEvent*) {
         int id = work.back();
         work.pop_back();
         QRectF r = nodeRect(id);
-        bool onPath = false; // an ancestor of the zoomed frame: draw, then descend along the path only
+        bool onPath =
+            false; // an ancestor of the zoomed frame: draw, then descend along the path only
         for (int a = m_zoom; a >= 0; a = nodes[size_t(a)].parent)
             if (a == id)
                 onPath = true;
         if (!r.isEmpty() && r.width() >= 0.5) {
             QColor c = colorOf(id);
             if (searching && !m_match[size_t(id)])
-                c = QColor::fromHsvF(c.hsvHueF() < 0 ? 0 : c.hsvHueF(), c.hsvSaturationF() * 0.25, 0.93);
+                c = QColor::fromHsvF(c.hsvHueF() < 0 ? 0 : c.hsvHueF(), c.hsvSaturationF() * 0.25,
+                                     0.93);
             if (searching && m_match[size_t(id)])
                 c = QColor(230, 90, 230);
             if (id == m_hover)
@@ -242,9 +252,11 @@ void FlameGraphView::paintEvent(QPaintEvent*) {
             p.fillRect(box, c);
             if (r.width() > 28) {
                 p.setPen(QColor(20, 20, 20));
-                QString label = id == 0 ? tr("all (%1)").arg(QString::fromStdString(
-                                              formatValue(std::max(nodes[0].value, nodes[0].base), m_tree->unit)))
-                                        : QString::fromStdString(nodes[size_t(id)].function);
+                QString label =
+                    id == 0 ? tr("all (%1)")
+                                  .arg(QString::fromStdString(formatValue(
+                                      std::max(nodes[0].value, nodes[0].base), m_tree->unit)))
+                            : QString::fromStdString(nodes[size_t(id)].function);
                 p.drawText(box.adjusted(3, 0, -2, 0), Qt::AlignVCenter | Qt::AlignLeft,
                            fm.elidedText(label, Qt::ElideRight, int(box.width()) - 5));
             }
@@ -294,7 +306,9 @@ void FlameGraphView::mouseMoveEvent(QMouseEvent* event) {
 void FlameGraphView::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Escape || event->key() == Qt::Key_Backspace) {
         if (m_tree && m_zoom > 0)
-            zoomTo(event->key() == Qt::Key_Escape ? 0 : std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
+            zoomTo(event->key() == Qt::Key_Escape
+                       ? 0
+                       : std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
         return;
     }
     if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && m_tree && m_zoom > 0) {
