@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: `info` and the postmortem report in three formats (Markdown,
+// HTML, JSON) share their sections here; one writer per format is the next split.
 #include "report/report.h"
 
 #include "analysis/detect/detect.h"

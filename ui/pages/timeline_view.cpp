@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: the timeline's panels share one time axis, one margin group,
+// hover and click handling; they live together until the panels become a
+// panel class of their own with the one chart renderer (issue: one renderer).
 #include "pages/timeline_view.h"
 
 #include "base/format.h"

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: the shell still holds the annotation wiring (its undo stack
+// belongs to the Edit menu) and the routing of a clicked capture to its page;
+// both are the next to move into pages/.
 #include "shell/main_window.h"
 #include "shell/workbench.h"
 

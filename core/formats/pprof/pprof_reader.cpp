@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: the streaming profile.proto decoder is one state machine
+// over the wire format (strings, mappings, locations, functions, samples,
+// labels) that the hot path keeps in one translation unit to stay inlined.
 #include "formats/pprof/pprof_reader.h"
 
 #include "formats/pprof/legacy_cpu.h"
