@@ -21,16 +21,20 @@ enum class GoroutineRole {
     HttpClientRead,   // net/http.(*persistConn).readLoop: one per pooled connection
     HttpClientWrite,  // net/http.(*persistConn).writeLoop
     HttpServerConn,   // net/http.(*conn).serve: one per accepted connection
+    CleanupIdle,      // runtime.runCleanups waiting for work (Go 1.24+, AddCleanup)
+    CleanupRunning,   // a cleanup goroutine inside a user cleanup function
 };
 
 // As stored in the case and printed: "" for None.
-inline constexpr NameTable<GoroutineRole, 6> kGoroutineRoleNames{{
+inline constexpr NameTable<GoroutineRole, 8> kGoroutineRoleNames{{
     {GoroutineRole::None, ""},
     {GoroutineRole::FinalizerIdle, "finalizer_idle"},
     {GoroutineRole::FinalizerRunning, "finalizer_running"},
     {GoroutineRole::HttpClientRead, "http_client_readloop"},
     {GoroutineRole::HttpClientWrite, "http_client_writeloop"},
     {GoroutineRole::HttpServerConn, "http_server_conn"},
+    {GoroutineRole::CleanupIdle, "cleanup_idle"},
+    {GoroutineRole::CleanupRunning, "cleanup_running"},
 }};
 constexpr const char* toString(GoroutineRole r) { return nameIn(kGoroutineRoleNames, r); }
 constexpr std::optional<GoroutineRole> parseGoroutineRole(std::string_view s) {

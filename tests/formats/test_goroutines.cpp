@@ -461,6 +461,25 @@ void TestGoroutines::dumpsAsTheFieldHandsThemOver() {
     QCOMPARE(int(fin.value->groups[0].role), int(GoroutineRole::FinalizerIdle));
     QCOMPARE(int(fin.value->groups[1].role), int(GoroutineRole::FinalizerRunning));
 
+    // Go 1.24+ runs runtime.AddCleanup's functions on runtime.runCleanups
+    // goroutines, which tracebacks show while they run a cleanup (and, with
+    // GOTRACEBACK=system, while they wait).
+    auto cleanups =
+        parse("goroutine 7 [cleanup wait]:\nruntime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
+              "\t/usr/local/go/src/runtime/proc.go:462 +0xce\nruntime.runCleanups()\n"
+              "\t/usr/local/go/src/runtime/mcleanup.go:722 +0x8d\ncreated by "
+              "runtime.(*cleanupQueue).createGs in goroutine 1\n"
+              "\t/usr/local/go/src/runtime/mcleanup.go:672 +0xa5\n\n"
+              "goroutine 8 [select, 2 minutes]:\nmain.(*pool).release(0xc000010000)\n"
+              "\t/src/app/pool.go:41 +0x25\nruntime.runCleanups()\n"
+              "\t/usr/local/go/src/runtime/mcleanup.go:760 +0x1b0\ncreated by "
+              "runtime.(*cleanupQueue).createGs in goroutine 1\n"
+              "\t/usr/local/go/src/runtime/mcleanup.go:672 +0xa5\n\n");
+    QVERIFY(cleanups.value.ok());
+    QCOMPARE(int(cleanups.value->groups[0].role), int(GoroutineRole::CleanupIdle));
+    QCOMPARE(int(cleanups.value->groups[1].role), int(GoroutineRole::CleanupRunning));
+    QCOMPARE(std::string(toString(GoroutineRole::CleanupRunning)), std::string("cleanup_running"));
+
     // Header annotations: leak verdict, scan, durable, minutes, lock,
     // synctest bubble, and labels inside (Go 1.26 tracebacklabels=1) or after
     // (Go 1.27) the brackets. None of them is part of the state.

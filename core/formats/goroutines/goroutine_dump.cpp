@@ -207,10 +207,12 @@ size_t prefixedHeader(std::string_view line) {
 }
 
 // What a frame's function says about its goroutine's job (see GoroutineRole).
-enum FrameRole : uint8_t { kNoRole, kRunfinq, kReadLoop, kWriteLoop, kServe };
+enum FrameRole : uint8_t { kNoRole, kRunfinq, kRunCleanups, kReadLoop, kWriteLoop, kServe };
 FrameRole frameRole(const std::string& fn) {
     if (fn == "runtime.runfinq" || fn == "runtime.runFinalizers") // Go 1.25+ names it runFinalizers
         return kRunfinq;
+    if (fn == "runtime.runCleanups") // runtime.AddCleanup's goroutines, Go 1.24+
+        return kRunCleanups;
     if (fn == "net/http.(*persistConn).readLoop")
         return kReadLoop;
     if (fn == "net/http.(*persistConn).writeLoop")
@@ -259,21 +261,24 @@ private:
 // finalizer when a frame inside runtime.runfinq is not the runtime's (text
 // profiles drop the runtime frames on top, protos keep them).
 void assignRole(GoroutineGroup& g, const GoroutineDump& dump, const std::vector<uint8_t>& roles) {
-    bool runfinq = false, userInside = false;
+    bool runfinq = false, cleanups = false, userInside = false;
     for (uint32_t f : g.frames) {
         switch (roles[f]) {
             case kRunfinq: runfinq = true; break;
+            case kRunCleanups: cleanups = true; break;
             case kReadLoop: g.role = GoroutineRole::HttpClientRead; break;
             case kWriteLoop: g.role = GoroutineRole::HttpClientWrite; break;
             case kServe: g.role = GoroutineRole::HttpServerConn; break;
             default:
-                if (!runfinq && !isRuntime(dump.frames[f].function))
+                if (!runfinq && !cleanups && !isRuntime(dump.frames[f].function))
                     userInside = true;
                 break;
         }
     }
     if (runfinq)
         g.role = userInside ? GoroutineRole::FinalizerRunning : GoroutineRole::FinalizerIdle;
+    else if (cleanups)
+        g.role = userInside ? GoroutineRole::CleanupRunning : GoroutineRole::CleanupIdle;
 }
 
 } // namespace
@@ -582,10 +587,11 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             expectCreatorFile = false;
         }
         GoroutineRole role = GoroutineRole::None;
-        bool hasRunfinq = false;
+        bool hasRunfinq = false, hasRunCleanups = false;
         for (uint32_t f : frames) {
             switch (roles[f]) {
                 case kRunfinq: hasRunfinq = true; break;
+                case kRunCleanups: hasRunCleanups = true; break;
                 case kReadLoop: role = GoroutineRole::HttpClientRead; break;
                 case kWriteLoop: role = GoroutineRole::HttpClientWrite; break;
                 case kServe: role = GoroutineRole::HttpServerConn; break;
@@ -595,6 +601,9 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         if (hasRunfinq) {
             role = h.state == "finalizer wait" ? GoroutineRole::FinalizerIdle
                                                : GoroutineRole::FinalizerRunning;
+        } else if (hasRunCleanups) {
+            role = h.state == "cleanup wait" ? GoroutineRole::CleanupIdle
+                                             : GoroutineRole::CleanupRunning;
         } else if (createdBy < 0 && h.id != 1 && !frames.empty() && !elided &&
                    !isRuntime(dump.frames[frames.back()].function) && !crashReport) {
             // debug=2 hides runfinq: a user function at the bottom of a
