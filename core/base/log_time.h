@@ -28,4 +28,7 @@ std::optional<LogTime> logLineTime(std::string_view line, int yearIfMissing,
 // The calendar year (UTC) of a time in nanoseconds since the epoch.
 int yearOf(int64_t ns);
 
+// Days since 1970-01-01 of a proleptic Gregorian date (month 1..12).
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
+
 } // namespace memscope

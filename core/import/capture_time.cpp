@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "import/capture_time.h"
 
+#include "base/log_time.h"
+
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -8,15 +10,6 @@
 namespace memscope {
 
 namespace {
-
-int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = unsigned(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + int64_t(doe) - 719468;
-}
 
 bool digits(std::string_view s, size_t pos, size_t n, int& out) {
     if (pos + n > s.size())
