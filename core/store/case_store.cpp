@@ -2021,6 +2021,26 @@ Result<std::vector<Annotation>> CaseStore::annotations() {
     return out;
 }
 
+// In the meta table, under a prefix of their own: they are not the case's facts.
+Result<std::string> CaseStore::caseSetting(const std::string& name) {
+    Stmt s(*m_db, "SELECT substr(value, 1, ?2) FROM meta WHERE key = ?1");
+    s.bind(1, "setting." + name).bind(2, int64_t(kMaxAnnotationBytes));
+    std::string value;
+    if (s.step() == Step::Row)
+        value = truncateUtf8(s.text(0), kMaxAnnotationBytes);
+    if (!s.status())
+        return s.status().error();
+    return value;
+}
+
+Status CaseStore::setCaseSetting(const std::string& name, const std::string& value) {
+    if (value.size() > kMaxAnnotationBytes)
+        return makeError(ErrorCode::Limit, "setting " + name + " is over " +
+                                               std::to_string(kMaxAnnotationBytes) + " bytes");
+    Stmt s(*m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    return s.bind(1, "setting." + name).bind(2, value).exec();
+}
+
 Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
     std::vector<std::string> out;
     Stmt node(*m_db,

@@ -181,6 +181,11 @@ public:
     Result<int64_t> addAnnotation(const Annotation& a);
     Status removeAnnotation(int64_t id);
     Result<std::vector<Annotation>> annotations();
+    // Choices the workbench keeps with the case rather than the machine (the
+    // profile filters), so a case sent on opens as it was left. A setting
+    // never saved reads as "".
+    Result<std::string> caseSetting(const std::string& name);
+    Status setCaseSetting(const std::string& name, const std::string& value);
 
     // ---- heap dumps
     struct HeapDumpInfo {
