@@ -53,6 +53,8 @@ public:
     QTableView* table() const { return m_table; }
     QPlainTextEdit* stackView() const { return m_stack; }
     QString callout() const;
+    // The dump shown (0 for none).
+    qint64 snapshotId() const;
 
 signals:
     void loaded();

@@ -3,6 +3,7 @@
 // belongs to the Edit menu) and the routing of a clicked capture to its page;
 // both are the next to move into pages/.
 #include "shell/main_window.h"
+#include "shell/navigator.h"
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
@@ -61,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_undo = new QUndoStack(this);
     buildCentral();
     buildMenus();
+    buildNavigation();
     if (QSettings().value("view/dark").toBool())
         applyTheme(true);
 
@@ -110,6 +112,8 @@ void MainWindow::showOverview(CaseOverview o) {
     m_snapshots = o.snapshots;
     m_compare->setCase(m_casePath, o.snapshots);
     m_goroutines->setCase(m_casePath, o.snapshots);
+    m_heap->setSnapshots(o.snapshots);
+    m_navigator->setSnapshots(o.snapshots);
 
     setIdle(o.summary);
     // Open the latest heap snapshot, so the tables are never empty.
@@ -171,10 +175,6 @@ void MainWindow::buildCentral() {
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_heap, tr("Allocation sites"));
     m_goroutines = new GoroutinesView(this);
-    connect(m_goroutines, &GoroutinesView::sitesRequested, this, [this](const QString& fn) {
-        m_heap->setFilter(fn);
-        m_tabs->setCurrentWidget(m_heap);
-    });
     m_tabs->addTab(m_goroutines, tr("Goroutines"));
     m_connections = new ConnectionsView(this);
     m_tabs->addTab(m_connections, tr("Connections"));
@@ -470,6 +470,7 @@ void MainWindow::addRecent(const QString& path) {
 void MainWindow::openCase(const QString& path) {
     m_casePath = path;
     m_undo->clear();
+    m_navigator->clear();
     m_rangeFromNs = m_rangeToNs = 0;
     m_heap->setCase(path);
     m_timeline->clear();
@@ -491,7 +492,7 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     if (m_casePath.isEmpty())
         return;
     m_timeline->markSnapshot(snapshotId);
-    m_heap->selectSnapshot(snapshotId, baseSnapshotId);
+    m_heap->selectSnapshot(snapshotId, baseSnapshotId ? baseSnapshotId : kPreviousBase);
 }
 
 void MainWindow::openCapture(qint64 snapshotId) {

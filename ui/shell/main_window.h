@@ -11,6 +11,7 @@
 #include <QMainWindow>
 #include <stop_token>
 
+class QAction;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -19,6 +20,7 @@ class QMenu;
 class QTabWidget;
 class QUndoStack;
 class TestWorkbench;
+class TestNavigation;
 
 namespace memscope::ui {
 
@@ -31,6 +33,7 @@ struct NoteOps;
 class GoroutinesView;
 class ConnectionsView;
 class HeapPage;
+class Navigator;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -73,6 +76,7 @@ protected:
 private:
     // The tests look at the pages as the user would.
     friend class ::TestWorkbench;
+    friend class ::TestNavigation;
     TimelineView* timeline() const { return m_timeline; }
     HeapPage* heapPage() const { return m_heap; }
     QUndoStack* undoStack() const { return m_undo; }
@@ -85,6 +89,9 @@ private:
     ConnectionsView* connectionsView() const { return m_connections; }
 
     void buildMenus();
+    // Back/Forward, links between views, the maximized view (main_window_navigation.cpp).
+    void buildNavigation();
+    void setViewMaximized(bool on);
     void buildCentral();
     void refreshOverview();
     void showOverview(CaseOverview o);
@@ -114,6 +121,8 @@ private:
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
     HeapPage* m_heap = nullptr;
+    Navigator* m_navigator = nullptr;
+    QAction* m_maximize = nullptr;
     QSplitter* m_vsplit = nullptr;
     QTabWidget* m_tabs = nullptr;
     FindingsPanel* m_findings = nullptr;

@@ -39,6 +39,8 @@ void FlameGraphView::clear(const QString& emptyMessage) {
 }
 
 void FlameGraphView::setTree(std::shared_ptr<const CallTree> tree) {
+    if (tree == m_tree)
+        return; // the same graph keeps its zoom and highlight
     m_tree = std::move(tree);
     m_zoom = 0;
     m_hover = -1;
@@ -305,10 +307,9 @@ void FlameGraphView::mouseMoveEvent(QMouseEvent* event) {
 
 void FlameGraphView::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Escape || event->key() == Qt::Key_Backspace) {
+        // One level up, as a browser's Back: Reset zoom is the way to the root.
         if (m_tree && m_zoom > 0)
-            zoomTo(event->key() == Qt::Key_Escape
-                       ? 0
-                       : std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
+            zoomTo(std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
         return;
     }
     if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && m_tree && m_zoom > 0) {

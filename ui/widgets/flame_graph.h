@@ -10,7 +10,7 @@
 namespace memscope::ui {
 
 // A flame graph (icicle: callers on top) over a top-down call tree. Click a
-// frame to zoom into it, Esc or a click on the top row to zoom out, type in
+// frame to zoom into it, Esc (one level) or a click on the top row to zoom out, type in
 // the search to highlight frames; double-click opens the frame's function.
 // In diff mode frames are coloured by their change (red grew, blue shrank)
 // and a frame that shrank keeps the width of its base value, so it stays in
