@@ -225,8 +225,17 @@ QWidget* HeapPage::buildTreePanel() {
     m_calleesView->setToolTip(tr("Callees: what the function calls, down to where it allocates"));
     // Side by side: stacked, the two trees would set the tab's least height.
     auto* split = new QSplitter(Qt::Horizontal, treePanel);
-    split->addWidget(m_treeView);
-    split->addWidget(m_calleesView);
+    auto titled = [split](const QString& title, QTreeView* view) {
+        auto* box = new QWidget(split);
+        auto* l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->setSpacing(2);
+        l->addWidget(new QLabel(title, box));
+        l->addWidget(view, 1);
+        split->addWidget(box);
+    };
+    titled(tr("Callers"), m_treeView);
+    titled(tr("Callees"), m_calleesView);
     split->setChildrenCollapsible(false);
     tl->addWidget(m_treeTitle);
     tl->addWidget(m_invert);
@@ -502,7 +511,7 @@ void HeapPage::showCallTree(const QString& function, bool picked) {
             m_calleesView->resizeColumnToContents(CallTreeModel::Function);
             const CallTree& t = *trees.callers;
             m_treeTitle->setText(
-                tr("%1 — %2 through it; callers above, callees below")
+                tr("%1 — %2 through it; who calls it on the left, what it calls on the right")
                     .arg(m_treeFocus, QString::fromStdString(formatValue(t.total, t.unit))));
             emit callTreeLoaded();
         });
