@@ -38,12 +38,23 @@ void deriveSites(SnapshotSites& r) {
     r.flame = r.flameDiff = r.bottomUp = r.bottomUpDiff = nullptr;
     if (!r.raw)
         return;
-    auto filtered = filterProfile(*r.raw, r.filter);
-    if (!filtered) {
-        r.error = errorText(filtered.error());
+    // Without a filter the profile as read is shared, not copied: a large
+    // snapshot is then held once.
+    auto filtered =
+        [&](const std::shared_ptr<const Profile>& p) -> Result<std::shared_ptr<const Profile>> {
+        if (r.filter.empty())
+            return p;
+        auto f = filterProfile(*p, r.filter);
+        if (!f)
+            return f.error();
+        return std::make_shared<const Profile>(std::move(*f));
+    };
+    auto now = filtered(r.raw);
+    if (!now) {
+        r.error = errorText(now.error());
         return;
     }
-    auto profile = std::make_shared<const Profile>(std::move(*filtered));
+    auto profile = *now;
     if (r.sampleIndex < 0 || size_t(r.sampleIndex) >= profile->sampleTypes.size())
         r.sampleIndex = profile->defaultSampleIndex();
     r.profile = profile;
@@ -54,12 +65,12 @@ void deriveSites(SnapshotSites& r) {
     if (r.rawBase) {
         baseIndex = r.rawBase->sampleIndex(profile->sampleTypes[size_t(r.sampleIndex)].type);
         if (baseIndex >= 0) {
-            auto base = filterProfile(*r.rawBase, r.filter);
+            auto base = filtered(r.rawBase);
             if (!base) {
                 r.error = errorText(base.error());
                 return;
             }
-            r.previousProfile = std::make_shared<const Profile>(std::move(*base));
+            r.previousProfile = *base;
         }
     }
     const Profile* base = r.previousProfile.get();

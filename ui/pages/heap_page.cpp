@@ -526,6 +526,10 @@ void HeapPage::showFlame() {
         m_flameInfo->clear();
         return;
     }
+    m_flame->setNoSamplesText(m_loaded && !m_loaded->filter.empty()
+                                  ? tr("No samples of this type pass the focus, ignore and hide "
+                                       "filters in this snapshot")
+                                  : tr("No samples of this type in this snapshot"));
     m_flame->setTree(tree);
     if (m_focusPicked && !m_treeFocus.isEmpty())
         m_flame->focusFunction(m_treeFocus);

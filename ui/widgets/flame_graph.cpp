@@ -17,6 +17,12 @@ FlameGraphView::FlameGraphView(QWidget* parent) : QWidget(parent) {
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
     m_empty = tr("Pick a snapshot on the timeline to see its flame graph");
+    m_noSamples = tr("No samples of this type in this snapshot");
+}
+
+void FlameGraphView::setNoSamplesText(const QString& text) {
+    m_noSamples = text;
+    update();
 }
 
 QSize FlameGraphView::sizeHint() const { return {800, std::max(120, (m_maxDepth + 1) * kRow + 2)}; }
@@ -224,8 +230,7 @@ void FlameGraphView::paintEvent(QPaintEvent*) {
     if (!m_tree || m_tree->nodes.empty() || m_width[0] <= 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect().adjusted(12, 12, -12, -12),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   m_tree ? tr("No samples of this type in this snapshot") : m_empty);
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, m_tree ? m_noSamples : m_empty);
         return;
     }
     const auto& nodes = m_tree->nodes;
