@@ -198,10 +198,7 @@ public:
         std::vector<int64_t> frameIds(dump.frames.size());
         for (size_t i = 0; i < dump.frames.size(); ++i) {
             const GoFrame& f = dump.frames[i];
-            auto fn = internFunction(Function{f.function, f.function, f.file, 0});
-            if (!fn)
-                return fn.error();
-            auto fr = internFrame({*fn, f.line, 0, 0});
+            auto fr = internSourceLine(f.function, f.file, f.line);
             if (!fr)
                 return fr.error();
             frameIds[i] = *fr;
@@ -349,10 +346,7 @@ public:
             int64_t node = 0;
             for (size_t i = bk.frames.size(); i-- > 0;) {
                 const auto& f = bk.frames[i];
-                auto fn = internFunction(Function{f.function, f.function, f.file, 0});
-                if (!fn)
-                    return fn.error();
-                auto fr = internFrame({*fn, f.line, 0, 0});
+                auto fr = internSourceLine(f.function, f.file, f.line);
                 if (!fr)
                     return fr.error();
                 auto st = internStack(node, *fr);
@@ -529,6 +523,16 @@ private:
         if (id)
             m_functions.emplace(key, *id);
         return id;
+    }
+
+    // A frame as goroutine dumps and heap dumps name one: a function (no
+    // separate system name) at a line of a file, no address.
+    Result<int64_t> internSourceLine(const std::string& function, const std::string& file,
+                                     int64_t line) {
+        auto fn = internFunction(Function{function, function, file, 0});
+        if (!fn)
+            return fn.error();
+        return internFrame({*fn, line, 0, 0});
     }
 
     Result<int64_t> internFrame(const FrameKey& key) {
