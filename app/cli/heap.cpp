@@ -92,7 +92,8 @@ SiteIndex indexSites(const std::vector<CaseStore::HeapSiteRow>& sites) {
     return index;
 }
 
-// Where a sampled object was allocated, "a <- b"; empty when not sampled.
+// Where a sampled object was allocated, "a <- b"; none for an object without
+// an allocation stack.
 std::optional<std::string> siteOf(const StoredHeapGraph& sg, uint32_t o, const SiteIndex& sites) {
     if (int32_t b = sg.objectBucket[o]; b >= 0)
         if (auto it = sites.find(b); it != sites.end())
