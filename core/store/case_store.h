@@ -131,6 +131,9 @@ struct MetricPointRow {
 struct ImportOptions {
     std::string targetName; // overrides what the data says
     std::string binaryPath; // the executable, to name globals and functions in heap dumps
+    // When the data carries no time: this one (a capture round's), before the
+    // file's name and mtime. timeSource "capture".
+    std::optional<int64_t> captureTimeNs;
 };
 
 class CaseStore {
@@ -146,6 +149,13 @@ public:
     // Imports one file as one transaction: all of it, or nothing.
     ImportOutcome importFile(const std::string& path, const ImportOptions& opts,
                              const Progress& progress);
+    // Several files as one transaction (a capture round): each file is all
+    // or nothing, and one that fails leaves the others in; the outcomes say
+    // which. An error is returned only when the round as a whole could not
+    // be written (nothing of it is then in the case).
+    Result<std::vector<ImportOutcome>> importRound(const std::vector<std::string>& paths,
+                                                   const ImportOptions& opts,
+                                                   const Progress& progress);
 
     Result<std::vector<TargetInfo>> targets();
     Result<std::vector<SourceInfo>> sources();
