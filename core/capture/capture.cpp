@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace memscope {
@@ -174,33 +175,60 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
     report.round = ++m_round;
     report.timeNs = wallNs();
     std::vector<Fetched> files;
-    const std::string& pp = m_opts.pprofPath;
-    fetch("heap.pb.gz", pp + "heap", deadlineNs, cancelled, report, files);
-    fetch("goroutines-debug2.txt", pp + "goroutine?debug=2", deadlineNs, cancelled, report,
-          files);
-    if (!m_noLeakProfile)
-        fetch("goroutineleak-debug1.txt", pp + "goroutineleak?debug=1", deadlineNs, cancelled,
-              report, files, &m_noLeakProfile);
-    bool varsMissing = false, metricsMissing = false;
-    if (!m_noVars)
-        fetch("vars.json", m_opts.varsPath, deadlineNs, cancelled, report, files, &varsMissing);
-    if (!m_noMetrics)
-        fetch("metrics.txt", m_opts.metricsPath, deadlineNs, cancelled, report, files,
-              &metricsMissing);
-    if (varsMissing) {
-        m_noVars = true;
-        report.warnings.push_back(m_opts.url + m_opts.varsPath +
-                                  " answers 404: no expvar (import _ \"expvar\"); not asked again");
-    }
-    m_noMetrics = m_noMetrics || metricsMissing;
-    if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0) {
+    // The endpoints are fetched at once, each on a thread of its own: a slow
+    // goroutine dump of a leaking service must not use up the round's time
+    // that /debug/vars and /metrics need.
+    struct Job {
+        std::string name, path;
+        bool askMissing = false;
         bool missing = false;
-        fetch("heapdump.bin", m_opts.heapdumpPath, deadlineNs, cancelled, report, files,
-              &missing);
-        if (missing)
+        RoundReport part;
+        std::vector<Fetched> out;
+    };
+    const std::string& pp = m_opts.pprofPath;
+    std::vector<Job> jobs;
+    jobs.push_back({"heap.pb.gz", pp + "heap"});
+    jobs.push_back({"goroutines-debug2.txt", pp + "goroutine?debug=2"});
+    if (!m_noLeakProfile)
+        jobs.push_back({"goroutineleak-debug1.txt", pp + "goroutineleak?debug=1", true});
+    if (!m_noVars)
+        jobs.push_back({"vars.json", m_opts.varsPath, true});
+    if (!m_noMetrics)
+        jobs.push_back({"metrics.txt", m_opts.metricsPath, true});
+    if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
+        jobs.push_back({"heapdump.bin", m_opts.heapdumpPath, true});
+    {
+        std::vector<std::thread> threads;
+        for (Job& j : jobs)
+            threads.emplace_back([&, job = &j] {
+                fetch(job->name, job->path, deadlineNs, cancelled, job->part, job->out,
+                      job->askMissing ? &job->missing : nullptr);
+            });
+        for (auto& t : threads)
+            t.join();
+    }
+    for (Job& j : jobs) {
+        report.bytes += j.part.bytes;
+        for (auto& w : j.part.warnings)
+            report.warnings.push_back(std::move(w));
+        for (auto& f : j.out)
+            files.push_back(std::move(f));
+        if (!j.missing)
+            continue;
+        if (j.name == "goroutineleak-debug1.txt") {
+            m_noLeakProfile = true;
+        } else if (j.name == "vars.json") {
+            m_noVars = true;
+            report.warnings.push_back(m_opts.url + m_opts.varsPath +
+                                      " answers 404: no expvar (import _ \"expvar\"); not asked "
+                                      "again");
+        } else if (j.name == "metrics.txt") {
+            m_noMetrics = true;
+        } else if (j.name == "heapdump.bin") {
             report.warnings.push_back(
                 m_opts.url + m_opts.heapdumpPath +
                 " answers 404: the service exposes no heap dump endpoint (see the README)");
+        }
     }
     if (m_opts.pid) {
         bool smaps = m_opts.smapsEvery > 0 && (report.round - 1) % m_opts.smapsEvery == 0;
