@@ -11,6 +11,7 @@
 #include <QMainWindow>
 #include <stop_token>
 
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -31,6 +32,8 @@ struct NoteOps;
 class GoroutinesView;
 class ConnectionsView;
 class HeapPage;
+class ImportLog;
+class CaseWatch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -110,6 +113,9 @@ private:
     void showTimeline();
     NoteOps noteOps();
     void refreshAnnotations(CaseStore& store);
+    // Help: every shortcut of the window's actions, and a first walk through.
+    void showShortcuts();
+    void showGettingStarted();
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
@@ -122,6 +128,10 @@ private:
     GoroutinesView* m_goroutines = nullptr;
     ConnectionsView* m_connections = nullptr;
     AnnotationsView* m_notes = nullptr;
+    ImportLog* m_importLog = nullptr;
+    QDockWidget* m_importDock = nullptr;
+    CaseWatch* m_watch = nullptr; // another process writing the case
+    bool m_loaded = false;        // the open case has been shown once
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
