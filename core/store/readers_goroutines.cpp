@@ -1,61 +1,87 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One goroutine capture, one dump: `?debug=1` (or the goroutine profile.proto)
-// saved beside `?debug=2` at the same moment is the same goroutines without
-// their states, ids and wait times. Both files stay in the case as sources;
-// the snapshot list names the full dump only.
+// Goroutine dumps read back: the groups and the goroutines of a group.
 #include "store/case_store.h"
-#include "store/db.h"
 
-#include <cstdlib>
-#include <map>
+#include "store/db.h"
+#include "store/store_internal.h"
 
 namespace memscope {
 
-namespace {
+using store_internal::getVarint;
 
-// A full dump: every goroutine with its id, state and wait.
-bool fullDump(const SnapshotInfo& s) { return s.format == "goroutine_text"; }
-
-// The same moment: equal times, or within the second a file name can say.
-bool sameMoment(const SnapshotInfo& a, const SnapshotInfo& b) {
-    if (a.timeNs == b.timeNs)
-        return true;
-    bool coarse = a.timeSource != "data" || b.timeSource != "data";
-    return coarse && std::llabs(a.timeNs - b.timeNs) < 1000000000;
+Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int64_t snapshotId) {
+    std::vector<GoroutineGroupRow> out;
+    Stmt s(*m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
+                  " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
+                  " WHERE snapshot_id = ? ORDER BY count DESC, idx");
+    Stmt frame(*m_db,
+               "SELECT n.value, fl.value, f.line FROM frames f"
+               " JOIN functions fu ON fu.id = f.function_id JOIN strings n ON n.id = fu.name_id"
+               " JOIN strings fl ON fl.id = fu.file_id WHERE f.id = ?");
+    s.bind(1, snapshotId);
+    while (s.step() == Step::Row) {
+        GoroutineGroupRow r;
+        r.index = s.i64(0);
+        r.count = s.i64(1);
+        r.locked = s.i64(2);
+        r.minWait = s.i64(3);
+        r.maxWait = s.i64(4);
+        r.exactVariants = s.i64(5);
+        r.state = s.text(6);
+        r.role = s.text(7);
+        auto stack = stackText(s.i64(8));
+        if (!stack)
+            return stack.error();
+        r.stack = std::move(*stack);
+        r.leaked = s.i64(10) != 0;
+        if (int64_t cf = s.i64(9)) {
+            frame.bind(1, cf);
+            auto row = frame.next();
+            if (!row)
+                return row.error();
+            if (*row)
+                r.createdBy =
+                    frame.text(0) + " " + frame.text(1) + ":" + std::to_string(frame.i64(2));
+            frame.reset();
+        }
+        out.push_back(std::move(r));
+    }
+    if (!s.status())
+        return s.status().error();
+    return out;
 }
 
-} // namespace
-
-Status CaseStore::dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots) {
-    const std::string kind = toString(SnapshotKind::Goroutines);
-    bool anyFull = false, anyProfile = false;
-    for (const auto& s : snapshots)
-        if (s.kind == kind)
-            (fullDump(s) ? anyFull : anyProfile) = true;
-    if (!anyFull || !anyProfile)
-        return {};
-    // How many goroutines each dump holds: the same capture has the same number.
-    std::map<int64_t, int64_t> total;
-    Stmt q(*m_db, "SELECT sn.id, COALESCE(SUM(g.count), 0) FROM snapshots sn"
-                  " LEFT JOIN goroutine_groups g ON g.snapshot_id = sn.id"
-                  " WHERE sn.kind = ?1 GROUP BY sn.id");
-    q.bind(1, kind);
-    if (auto st = q.each([&] { total[q.i64(0)] = q.i64(1); }); !st)
-        return st;
-    auto twinOf = [&](const SnapshotInfo& p) {
-        for (const auto& f : snapshots)
-            if (f.kind == kind && fullDump(f) && f.targetId == p.targetId && sameMoment(f, p) &&
-                total[f.id] == total[p.id])
-                return true;
-        return false;
-    };
-    std::vector<SnapshotInfo> kept;
-    kept.reserve(snapshots.size());
-    for (auto& s : snapshots)
-        if (s.kind != kind || fullDump(s) || !twinOf(s))
-            kept.push_back(std::move(s));
-    snapshots = std::move(kept);
-    return {};
+Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(int64_t snapshotId,
+                                                                 int64_t groupIndex) {
+    std::vector<GoroutineRecord> out;
+    Stmt s(*m_db, "SELECT members FROM goroutine_groups WHERE snapshot_id = ? AND idx = ?");
+    s.bind(1, snapshotId).bind(2, groupIndex);
+    auto row = s.next();
+    if (!row)
+        return row.error();
+    if (*row) {
+        std::string_view in = s.blob(0);
+        int64_t id = 0;
+        uint64_t d, wait, parent, locked;
+        while (!in.empty() && getVarint(in, d) && getVarint(in, wait) && getVarint(in, parent) &&
+               getVarint(in, locked)) {
+            id += int64_t(d);
+            out.push_back(
+                {id, uint32_t(groupIndex), int64_t(wait) - 1, int64_t(parent), locked != 0});
+        }
+    }
+    if (out.empty()) {
+        // Cases written before schema 7 keep a row per goroutine.
+        Stmt rows(*m_db, "SELECT goid, wait_minutes, parent_goid, locked FROM goroutines"
+                         " WHERE snapshot_id = ? AND group_idx = ? ORDER BY goid");
+        rows.bind(1, snapshotId).bind(2, groupIndex);
+        while (rows.step() == Step::Row)
+            out.push_back(
+                {rows.i64(0), uint32_t(groupIndex), rows.i64(1), rows.i64(2), rows.i64(3) != 0});
+        if (!rows.status())
+            return rows.status().error();
+    }
+    return out;
 }
 
 } // namespace memscope
