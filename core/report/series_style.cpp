@@ -36,6 +36,8 @@ Rgb lighten(Rgb c) {
 std::string words(std::string s) {
     std::replace(s.begin(), s.end(), '_', ' ');
     std::replace(s.begin(), s.end(), '.', ' ');
+    if (auto at = s.find("inuse"); at != std::string::npos)
+        s.replace(at, 5, "in use");
     return s;
 }
 

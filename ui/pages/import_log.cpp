@@ -20,6 +20,10 @@ ImportLog::ImportLog(QWidget* parent) : QWidget(parent) {
     m_tree->setUniformRowHeights(true);
     m_tree->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_tree->header()->setStretchLastSection(true);
+    // A few rows at least, and no more: the dock takes the tabs' room, it
+    // never makes the window taller than the screen.
+    m_tree->setMinimumHeight(m_tree->fontMetrics().height() * 3);
+    m_tree->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Ignored);
     auto* clear = new QPushButton(tr("Clear"), this);
     connect(clear, &QPushButton::clicked, this, [this] {
         m_tree->clear();
