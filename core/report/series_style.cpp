@@ -12,9 +12,9 @@ namespace memscope {
 namespace {
 
 // Okabe-Ito's colour-blind-safe set, then Paul Tol's muted set for more lines.
-const Rgb kPalette[] = {{0, 114, 178},   {213, 94, 0},   {0, 158, 115},  {204, 121, 167},
-                        {230, 159, 0},   {86, 180, 233}, {136, 34, 85},  {17, 119, 51},
-                        {51, 34, 136},   {153, 153, 51}, {170, 68, 153}, {68, 170, 153}};
+const Rgb kPalette[] = {{0, 114, 178}, {213, 94, 0},   {0, 158, 115},  {204, 121, 167},
+                        {230, 159, 0}, {86, 180, 233}, {136, 34, 85},  {17, 119, 51},
+                        {51, 34, 136}, {153, 153, 51}, {170, 68, 153}, {68, 170, 153}};
 constexpr size_t kColours = std::size(kPalette);
 
 // FNV-1a: the same on every machine and build, unlike std::hash.

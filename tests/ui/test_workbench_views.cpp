@@ -288,13 +288,11 @@ void TestWorkbenchViews::debug1AndDebug2OfOneMomentAreOneDump() {
         auto store = CaseStore::open(path.toStdString());
         QVERIFY(store.ok());
         // debug=1 first: the full dump wins whatever the order.
-        auto one = (*store)->importFile(captures.toStdString() +
-                                            "/goroutine-debug1-20261126T170000Z.txt",
-                                        {}, {});
+        auto one = (*store)->importFile(
+            captures.toStdString() + "/goroutine-debug1-20261126T170000Z.txt", {}, {});
         QCOMPARE(int(one.status), int(ImportStatus::Imported));
-        auto two = (*store)->importFile(captures.toStdString() +
-                                            "/goroutine-debug2-20261126T170000Z.txt",
-                                        {}, {});
+        auto two = (*store)->importFile(
+            captures.toStdString() + "/goroutine-debug2-20261126T170000Z.txt", {}, {});
         QCOMPARE(int(two.status), int(ImportStatus::Imported));
         auto dumps = must((*store)->snapshots(toString(SnapshotKind::Goroutines)));
         QCOMPARE(dumps.size(), size_t(1));
@@ -335,9 +333,7 @@ void TestWorkbenchViews::sideBySidePairsLikeWithLike() {
     QComboBox *kind = combos[0], *base = combos[1], *now = combos[2];
     kind->setCurrentText("goroutines");
     QCOMPARE(kind->currentText(), QString("goroutines"));
-    auto info = [&](qint64 id) {
-        return *must((*store)->snapshot(id));
-    };
+    auto info = [&](qint64 id) { return *must((*store)->snapshot(id)); };
     SnapshotInfo a = info(base->currentData().toLongLong()),
                  b = info(now->currentData().toLongLong());
     // Full dumps of one program at both ends; not the goroutine profile that
@@ -460,8 +456,8 @@ void TestWorkbenchViews::windowFollowsAnotherWriter() {
     {
         auto writer = CaseStore::open(path.toStdString());
         QVERIFY(writer.ok());
-        QCOMPARE(importBatch(**writer,
-                             {demoFile(heaps[2]), demoFile(heaps[3]), demoFile(heaps[4])}, {}, {})
+        QCOMPARE(importBatch(**writer, {demoFile(heaps[2]), demoFile(heaps[3]), demoFile(heaps[4])},
+                             {}, {})
                      .imported,
                  3);
     }
@@ -651,7 +647,8 @@ void TestWorkbenchViews::annotationLabelsNeverOverlap() {
         QVERIFY(plot->axisRect()->rect().contains(rects[i].toRect().topLeft()));
         QVERIFY(!rects[i].intersects(legend));
         for (int j = i + 1; j < rects.size(); ++j)
-            QVERIFY2(!rects[i].intersects(rects[j]), qPrintable(QString("%1 and %2").arg(i).arg(j)));
+            QVERIFY2(!rects[i].intersects(rects[j]),
+                     qPrintable(QString("%1 and %2").arg(i).arg(j)));
     }
     // Dark: the labels are light on the dark chart.
     m_window->setDarkTheme(true);

@@ -11,8 +11,8 @@ class QWidget;
 namespace memscope::ui {
 
 struct ShortcutRow {
-    QString where;  // "File ▸ Open Case…", or the kind of view an action lives on
-    QString keys;   // in the platform's words: "Ctrl+O"
+    QString where; // "File ▸ Open Case…", or the kind of view an action lives on
+    QString keys;  // in the platform's words: "Ctrl+O"
 };
 
 // Every shortcut the window has, read from its actions (its menus first,
