@@ -126,6 +126,14 @@ double iecTickStep(double range, int ticks, double* unit) {
     double mag = std::pow(10.0, std::floor(std::log10(std::max(v, 1e-12))));
     double f = v / mag;
     double nice = f <= 1 ? 1 : f <= 2 ? 2 : f <= 4 ? 4 : f <= 5 ? 5 : 10;
+    if (nice * mag >= 1000 && u < std::ldexp(1.0, 50)) {
+        // 1000 KiB is no round number: 1 MiB is.
+        u *= 1024;
+        nice = 1;
+        mag = 1;
+        if (unit)
+            *unit = u;
+    }
     return std::max(nice * mag * u, 1.0); // below a byte nothing is round
 }
 

@@ -544,6 +544,9 @@ void TestWorkbenchViews::byteTicksAreRoundIec() {
     QCOMPARE(iecTickLabel(0, unit), std::string("0"));
     QCOMPARE(iecTickStep(1500.0 * 1024, 5, &unit), 400.0 * 1024);
     QCOMPARE(iecTickLabel(800.0 * 1024, unit), std::string("800 KiB"));
+    // Not 1000 KiB: 1 MiB.
+    QCOMPARE(iecTickStep(2900.0 * 1024, 3, &unit), 1024.0 * 1024);
+    QCOMPARE(iecTickLabel(2.0 * 1024 * 1024, unit), std::string("2 MiB"));
     // On the timeline: every byte axis reads round IEC values.
     auto* tl = m_window->findChild<TimelineView*>();
     tl->resetZoom();
