@@ -198,10 +198,7 @@ public:
         std::vector<int64_t> frameIds(dump.frames.size());
         for (size_t i = 0; i < dump.frames.size(); ++i) {
             const GoFrame& f = dump.frames[i];
-            auto fn = internFunction(Function{f.function, f.function, f.file, 0});
-            if (!fn)
-                return fn.error();
-            auto fr = internFrame({*fn, f.line, 0, 0});
+            auto fr = internSourceLine(f.function, f.file, f.line);
             if (!fr)
                 return fr.error();
             frameIds[i] = *fr;
@@ -349,10 +346,7 @@ public:
             int64_t node = 0;
             for (size_t i = bk.frames.size(); i-- > 0;) {
                 const auto& f = bk.frames[i];
-                auto fn = internFunction(Function{f.function, f.function, f.file, 0});
-                if (!fn)
-                    return fn.error();
-                auto fr = internFrame({*fn, f.line, 0, 0});
+                auto fr = internSourceLine(f.function, f.file, f.line);
                 if (!fr)
                     return fr.error();
                 auto st = internStack(node, *fr);
@@ -497,20 +491,9 @@ private:
             m_addString = m_db.prepare("INSERT INTO strings(value) VALUES(?)");
         }
         m_findString.bind(1, s);
-        int64_t id;
-        auto found = m_findString.next();
-        if (!found)
-            return found.error();
-        if (*found) {
-            id = m_findString.i64(0);
-            m_findString.reset();
-        } else {
-            m_findString.reset();
-            if (auto st = m_addString.bind(1, s).exec(); !st)
-                return st.error();
-            id = m_db.lastInsertId();
-        }
-        m_strings.emplace(s, id);
+        auto id = findOrAdd(m_findString, true, m_addString, [&] { m_addString.bind(1, s); });
+        if (id)
+            m_strings.emplace(s, *id);
         return id;
     }
 
@@ -529,27 +512,27 @@ private:
             m_addFunction = m_db.prepare("INSERT INTO functions(name_id, system_name_id, file_id, "
                                          "start_line) VALUES(?,?,?,?)");
         }
-        int64_t id;
         m_findFunction.bind(1, key.name)
             .bind(2, key.systemName)
             .bind(3, key.file)
             .bind(4, key.startLine);
-        auto found = m_findFunction.next();
-        if (!found)
-            return found.error();
-        if (*found) {
-            id = m_findFunction.i64(0);
-            m_findFunction.reset();
-        } else {
-            m_findFunction.reset();
+        auto id = findOrAdd(m_findFunction, true, m_addFunction, [&] {
             m_addFunction.bind(1, key.name).bind(2, key.systemName).bind(3, key.file);
             m_addFunction.bind(4, key.startLine);
-            if (auto st = m_addFunction.exec(); !st)
-                return st.error();
-            id = m_db.lastInsertId();
-        }
-        m_functions.emplace(key, id);
+        });
+        if (id)
+            m_functions.emplace(key, *id);
         return id;
+    }
+
+    // A frame as goroutine dumps and heap dumps name one: a function (no
+    // separate system name) at a line of a file, no address.
+    Result<int64_t> internSourceLine(const std::string& function, const std::string& file,
+                                     int64_t line) {
+        auto fn = internFunction(Function{function, function, file, 0});
+        if (!fn)
+            return fn.error();
+        return internFrame({*fn, line, 0, 0});
     }
 
     Result<int64_t> internFrame(const FrameKey& key) {
@@ -561,24 +544,14 @@ private:
             m_addFrame = m_db.prepare(
                 "INSERT INTO frames(function_id, line, inlined, address) VALUES(?,?,?,?)");
         }
-        int64_t id;
         m_findFrame.bind(1, key.function).bind(2, key.line).bind(3, key.inlined);
         m_findFrame.bind(4, int64_t(key.address));
-        auto found = m_findFrame.next();
-        if (!found)
-            return found.error();
-        if (*found) {
-            id = m_findFrame.i64(0);
-            m_findFrame.reset();
-        } else {
-            m_findFrame.reset();
+        auto id = findOrAdd(m_findFrame, true, m_addFrame, [&] {
             m_addFrame.bind(1, key.function).bind(2, key.line).bind(3, key.inlined);
             m_addFrame.bind(4, int64_t(key.address));
-            if (auto st = m_addFrame.exec(); !st)
-                return st.error();
-            id = m_db.lastInsertId();
-        }
-        m_frames.emplace(key, id);
+        });
+        if (id)
+            m_frames.emplace(key, *id);
         return id;
     }
 
@@ -599,25 +572,35 @@ private:
         }
         // A node this import made has no children in the case but those it
         // made too, which the cache holds: no lookup needed below it.
-        int64_t id;
-        bool found = false;
-        if (parent < m_firstNewStack) {
-            auto row = m_findStack.bind(1, parent).bind(2, frame).next();
-            if (!row)
-                return row.error();
-            found = *row;
-        }
-        if (found) {
-            id = m_findStack.i64(0);
-            m_findStack.reset();
-        } else {
-            m_findStack.reset();
-            if (auto st = m_addStack.bind(1, parent).bind(2, frame).exec(); !st)
-                return st.error();
-            id = m_db.lastInsertId();
-        }
-        m_stacks.emplace(key, id);
+        bool lookUp = parent < m_firstNewStack;
+        if (lookUp)
+            m_findStack.bind(1, parent).bind(2, frame);
+        auto id = findOrAdd(m_findStack, lookUp, m_addStack,
+                            [&] { m_addStack.bind(1, parent).bind(2, frame); });
+        if (id)
+            m_stacks.emplace(key, *id);
         return id;
+    }
+
+    // The id of the row the bound `find` finds (when `lookUp`), else of the
+    // row `add` inserts once `bindAdd` has bound its values.
+    template <typename BindAdd>
+    Result<int64_t> findOrAdd(Stmt& find, bool lookUp, Stmt& add, BindAdd bindAdd) {
+        if (lookUp) {
+            auto found = find.next();
+            if (!found)
+                return found.error();
+            if (*found) {
+                int64_t id = find.i64(0);
+                find.reset();
+                return id;
+            }
+        }
+        find.reset();
+        bindAdd();
+        if (auto st = add.exec(); !st)
+            return st.error();
+        return m_db.lastInsertId();
     }
 
     Db& m_db;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <sqlite3.h>
+#include <string>
 
 namespace memscope {
 
@@ -17,19 +18,28 @@ using store_internal::nowNs;
 
 namespace {
 
-const char* kSchemaV1 = R"SQL(
-CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE sources(
+// The imported files, as version 1 made the table and as migration 9 makes it
+// again with a checksum that is no longer UNIQUE: one column list for both.
+std::string sourcesTable(const std::string& name, const std::string& sha256) {
+    return "CREATE TABLE " + name + R"SQL((
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
   path TEXT NOT NULL,
   size INTEGER NOT NULL,
-  sha256 TEXT NOT NULL UNIQUE,
+  sha256 )SQL" +
+           sha256 +
+           R"SQL(,
   format TEXT NOT NULL,
   compression TEXT NOT NULL,
   mtime_ns INTEGER NOT NULL,
   imported_at_ns INTEGER NOT NULL,
-  decoded_size INTEGER NOT NULL);
+  decoded_size INTEGER NOT NULL);)SQL";
+}
+
+const std::string kSchemaV1 = R"SQL(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+)SQL" + sourcesTable("sources", "TEXT NOT NULL UNIQUE") +
+                              R"SQL(
 -- The decoded file, zstd-compressed in chunks, so a case is self-contained.
 CREATE TABLE source_chunks(
   source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
@@ -132,7 +142,7 @@ CREATE TABLE findings(
 )SQL";
 
 // Each step takes a case from version i+1 to i+2 (index 0: 1 -> 2).
-const char* kMigrations[] = {
+const std::string kMigrations[] = {
     // 2: numbers measured with a snapshot (MemStats trailers, runtime/metrics, expvar).
     R"SQL(
 CREATE TABLE metric_points(
@@ -289,18 +299,7 @@ CREATE INDEX heapdump_finalizers_by_snapshot ON heapdump_finalizers(snapshot_id)
     // so a checksum no longer names one source: sources lose their UNIQUE
     // sha256 (the bytes are kept once, by the first source that has them).
     // Goroutine groups keep the runtime's leak verdict (Go 1.26+).
-    R"SQL(
-CREATE TABLE sources_v9(
-  id INTEGER PRIMARY KEY,
-  name TEXT NOT NULL,
-  path TEXT NOT NULL,
-  size INTEGER NOT NULL,
-  sha256 TEXT NOT NULL,
-  format TEXT NOT NULL,
-  compression TEXT NOT NULL,
-  mtime_ns INTEGER NOT NULL,
-  imported_at_ns INTEGER NOT NULL,
-  decoded_size INTEGER NOT NULL);
+    "\n" + sourcesTable("sources_v9", "TEXT NOT NULL") + R"SQL(
 INSERT INTO sources_v9 SELECT id, name, path, size, sha256, format, compression, mtime_ns,
   imported_at_ns, decoded_size FROM sources;
 DROP TABLE sources;
@@ -394,10 +393,10 @@ Result<std::vector<SchemaObject>> expectedSchema(int64_t version) {
     Db mem;
     if (auto st = mem.open(":memory:", false, true); !st)
         return st.error();
-    if (auto st = mem.exec(kSchemaV1); !st)
+    if (auto st = mem.exec(kSchemaV1.c_str()); !st)
         return st.error();
     for (int64_t v = 1; v < version; ++v)
-        if (auto st = mem.exec(kMigrations[v - 1]); !st)
+        if (auto st = mem.exec(kMigrations[v - 1].c_str()); !st)
             return st.error();
     return schemaObjects(mem);
 }
@@ -501,10 +500,10 @@ Status CaseStore::initSchema(bool readOnly) {
         Transaction tx(*m_db);
         if (!tx.begun())
             return tx.begun();
-        if (auto st = m_db->exec(kSchemaV1); !st)
+        if (auto st = m_db->exec(kSchemaV1.c_str()); !st)
             return st;
-        for (const char* step : kMigrations)
-            if (auto st = m_db->exec(step); !st)
+        for (const auto& step : kMigrations)
+            if (auto st = m_db->exec(step.c_str()); !st)
                 return st;
         std::string pragmas = "PRAGMA application_id=" + std::to_string(kApplicationId) +
                               "; PRAGMA user_version=" + std::to_string(kSchemaVersion) + ";";
@@ -556,7 +555,7 @@ Status CaseStore::initSchema(bool readOnly) {
             if (!tx.begun())
                 return tx.begun();
             for (int64_t v = version; v < kSchemaVersion; ++v)
-                if (auto st = m_db->exec(kMigrations[v - 1]); !st)
+                if (auto st = m_db->exec(kMigrations[v - 1].c_str()); !st)
                     return Error{ErrorCode::Database,
                                  "migrating the case to schema " + std::to_string(v + 1) + ": " +
                                      st.error().message,
