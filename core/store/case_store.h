@@ -44,6 +44,7 @@ struct SnapshotInfo {
     std::string timeSource; // data | filename | mtime | user
     int64_t durationNs = 0;
     std::string sourceName;
+    std::string format; // the source's: goroutine_text, goroutine_debug1, pprof, ...
 };
 
 struct SampleTypeTotal {
@@ -145,6 +146,9 @@ public:
 
     const std::string& path() const { return m_path; }
     Result<int> schemaVersion();
+    // Changes whenever another connection (another process, or another
+    // CaseStore) commits to the case: a window polls it to stay fresh.
+    Result<int64_t> dataVersion();
 
     // Imports one file as one transaction: all of it, or nothing.
     ImportOutcome importFile(const std::string& path, const ImportOptions& opts,
@@ -159,6 +163,10 @@ public:
 
     Result<std::vector<TargetInfo>> targets();
     Result<std::vector<SourceInfo>> sources();
+    // In time order. A goroutine profile (debug=1 text or profile.proto) taken
+    // at the moment of a full dump (debug=2) of the same program, with the same
+    // goroutines, is that dump in another form: only the full dump is listed
+    // (its source still is, in sources()).
     Result<std::vector<SnapshotInfo>> snapshots(const std::string& kind = {});
     // No value: no such snapshot.
     Result<std::optional<SnapshotInfo>> snapshot(int64_t id);
@@ -271,6 +279,8 @@ private:
     // "function file:line" of a stack, leaf first.
     Result<std::vector<std::string>> stackText(int64_t stackId);
     Status initSchema(bool readOnly);
+    // Drops the goroutine profiles that have a full dump of the same capture.
+    Status dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots);
     // The format of a source holding these bytes captured at the time and for
     // the program this file would get: the same capture, imported already.
     Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,

@@ -37,24 +37,26 @@ Result<std::vector<SourceInfo>> CaseStore::sources() {
 
 Result<std::vector<SnapshotInfo>> CaseStore::snapshots(const std::string& kind) {
     std::vector<SnapshotInfo> out;
-    Stmt s(*m_db,
-           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-           " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
+    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                  " sn.duration_ns, so.name, so.format FROM snapshots sn"
+                  " JOIN sources so ON so.id = sn.source_id"
+                  " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
     s.bind(1, kind);
     while (s.step() == Step::Row)
-        out.push_back(
-            {s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6), s.text(7)});
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
+                       s.text(7), s.text(8)});
     if (!s.status())
         return s.status().error();
+    if (kind.empty() || kind == toString(SnapshotKind::Goroutines))
+        if (auto st = dropGoroutineTwins(out); !st)
+            return st.error();
     return out;
 }
 
 Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
-    Stmt s(*m_db,
-           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-           " WHERE sn.id = ?");
+    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                  " sn.duration_ns, so.name, so.format FROM snapshots sn"
+                  " JOIN sources so ON so.id = sn.source_id WHERE sn.id = ?");
     s.bind(1, id);
     auto row = s.next();
     if (!row)
@@ -62,7 +64,8 @@ Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
     if (!*row)
         return std::optional<SnapshotInfo>();
     return std::optional<SnapshotInfo>(SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3),
-                                                    s.i64(4), s.text(5), s.i64(6), s.text(7)});
+                                                    s.i64(4), s.text(5), s.i64(6), s.text(7),
+                                                    s.text(8)});
 }
 
 Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {

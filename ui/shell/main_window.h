@@ -12,6 +12,7 @@
 #include <stop_token>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -34,6 +35,8 @@ class GoroutinesView;
 class ConnectionsView;
 class HeapPage;
 class Navigator;
+class ImportLog;
+class CaseWatch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -117,6 +120,9 @@ private:
     void showTimeline();
     NoteOps noteOps();
     void refreshAnnotations(CaseStore& store);
+    // Help: every shortcut of the window's actions, and a first walk through.
+    void showShortcuts();
+    void showGettingStarted();
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
@@ -131,6 +137,10 @@ private:
     GoroutinesView* m_goroutines = nullptr;
     ConnectionsView* m_connections = nullptr;
     AnnotationsView* m_notes = nullptr;
+    ImportLog* m_importLog = nullptr;
+    QDockWidget* m_importDock = nullptr;
+    CaseWatch* m_watch = nullptr; // another process writing the case
+    bool m_loaded = false;        // the open case has been shown once
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;
