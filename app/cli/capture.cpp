@@ -2,9 +2,9 @@
 // `memscope capture`: rounds of captures from a running service into a case,
 // until --for or --count says stop, or Ctrl+C does (after the round in
 // progress, which is written whole or not at all).
+#include "capture/capture.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
-#include "capture/capture.h"
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "import/capture_time.h"
@@ -62,8 +62,8 @@ std::string clock(int64_t ns) {
 
 int cmdCapture(const std::vector<std::string>& argv) {
     Args a = parse(argv, 2,
-                   {"--url", "--pid", "--every", "--for", "--count", "--heapdump-every",
-                    "--target", "--smaps-every", "--pprof-path", "--vars-path", "--metrics-path",
+                   {"--url", "--pid", "--every", "--for", "--count", "--heapdump-every", "--target",
+                    "--smaps-every", "--pprof-path", "--vars-path", "--metrics-path",
                     "--heapdump-path", "--timeout", "--proc-root", "--max-goroutine-dump"},
                    {"--remote", "--json"});
     if (!a.error.empty())
@@ -140,7 +140,7 @@ int cmdCapture(const std::vector<std::string>& argv) {
     }
     const bool json = a.flag("--json");
     const bool tty = isatty(STDERR_FILENO);
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = onStopSignal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
@@ -188,7 +188,9 @@ int cmdCapture(const std::vector<std::string>& argv) {
                 std::cerr << "\r\033[Kround " << report->round << "  "
                           << clock(monotonicNs() - start) << "  " << mib(totalBytes) << "  "
                           << report->snapshots << " snapshots"
-                          << (lastError.empty() ? "" : "  last: " + terminalSafe(lastError.substr(0, 100)))
+                          << (lastError.empty()
+                                  ? ""
+                                  : "  last: " + terminalSafe(lastError.substr(0, 100)))
                           << std::flush;
             }
         }
@@ -200,8 +202,7 @@ int cmdCapture(const std::vector<std::string>& argv) {
             break;
         // Sleep until the next round, waking for Ctrl+C.
         const int64_t next = roundStart + o.everyNs;
-        while (!g_stop && monotonicNs() < next &&
-               !(forNs > 0 && monotonicNs() - start >= forNs))
+        while (!g_stop && monotonicNs() < next && !(forNs > 0 && monotonicNs() - start >= forNs))
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (g_stop || (forNs > 0 && monotonicNs() - start >= forNs))
             break;

@@ -101,8 +101,7 @@ void CaptureSession::fetch(const std::string& name, const std::string& path, int
     out.push_back({name, std::move(r->body)});
 }
 
-std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps,
-                                       RoundReport& report) const {
+std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps, RoundReport& report) const {
     const std::string base = m_opts.procRoot + "/" + std::to_string(*m_opts.pid);
     std::string out = std::string(kProcBundleMagic) + " pid=" + std::to_string(*m_opts.pid) +
                       " time_unix_nano=" + std::to_string(timeNs) + "\n";
@@ -157,7 +156,7 @@ std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps,
             std::string dir = "/sys/fs/cgroup" + line.substr(3);
             if (dir.back() == '/')
                 dir.pop_back();
-            struct stat st{};
+            struct stat st {};
             if (::stat((dir + "/memory.max").c_str(), &st) == 0) {
                 part(dir + "/memory.max");
                 part(dir + "/memory.current");
@@ -187,16 +186,23 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
     };
     const std::string& pp = m_opts.pprofPath;
     std::vector<Job> jobs;
-    jobs.push_back({"heap.pb.gz", pp + "heap"});
-    jobs.push_back({"goroutines-debug2.txt", pp + "goroutine?debug=2"});
+    auto add = [&](const char* name, const std::string& path, bool askMissing) {
+        Job j;
+        j.name = name;
+        j.path = path;
+        j.askMissing = askMissing;
+        jobs.push_back(std::move(j));
+    };
+    add("heap.pb.gz", pp + "heap", false);
+    add("goroutines-debug2.txt", pp + "goroutine?debug=2", false);
     if (!m_noLeakProfile)
-        jobs.push_back({"goroutineleak-debug1.txt", pp + "goroutineleak?debug=1", true});
+        add("goroutineleak-debug1.txt", pp + "goroutineleak?debug=1", true);
     if (!m_noVars)
-        jobs.push_back({"vars.json", m_opts.varsPath, true});
+        add("vars.json", m_opts.varsPath, true);
     if (!m_noMetrics)
-        jobs.push_back({"metrics.txt", m_opts.metricsPath, true});
+        add("metrics.txt", m_opts.metricsPath, true);
     if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
-        jobs.push_back({"heapdump.bin", m_opts.heapdumpPath, true});
+        add("heapdump.bin", m_opts.heapdumpPath, true);
     {
         std::vector<std::thread> threads;
         for (Job& j : jobs)

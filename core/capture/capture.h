@@ -18,12 +18,12 @@
 namespace memscope {
 
 struct CaptureOptions {
-    std::string url;                 // http://host:port, the service's debug server
-    std::optional<int64_t> pid;      // on this machine: /proc readings too
+    std::string url;            // http://host:port, the service's debug server
+    std::optional<int64_t> pid; // on this machine: /proc readings too
     int64_t everyNs = 10'000'000'000;
-    std::string target;              // the program's name in the case
-    int heapdumpEvery = 0;           // every Nth round asks heapdumpPath for a heap dump
-    int smapsEvery = 6;              // every Nth round reads /proc/PID/smaps (the per-mapping view)
+    std::string target;    // the program's name in the case
+    int heapdumpEvery = 0; // every Nth round asks heapdumpPath for a heap dump
+    int smapsEvery = 6;    // every Nth round reads /proc/PID/smaps (the per-mapping view)
     std::string pprofPath = "/debug/pprof/";
     std::string varsPath = "/debug/vars";
     std::string metricsPath = "/metrics";
@@ -36,8 +36,8 @@ struct CaptureOptions {
 
 struct RoundReport {
     int round = 0;
-    int64_t timeNs = 0;   // wall clock, the round's capture time
-    uint64_t bytes = 0;   // fetched
+    int64_t timeNs = 0;                // wall clock, the round's capture time
+    uint64_t bytes = 0;                // fetched
     std::vector<std::string> warnings; // failed fetches, import warnings
     std::vector<ImportOutcome> outcomes;
     int snapshots = 0;

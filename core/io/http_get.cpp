@@ -6,10 +6,10 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
-#include <memory>
-#include <optional>
 #include <fcntl.h>
+#include <memory>
 #include <netdb.h>
+#include <optional>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -149,14 +149,12 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
         fdNum = fd;
     }
     if (fdNum < 0)
-        return fail(ErrorCode::Io, "cannot connect to " + u->host + ":" + u->port + ": " +
-                                       connectError);
+        return fail(ErrorCode::Io,
+                    "cannot connect to " + u->host + ":" + u->port + ": " + connectError);
     Fd sock(fdNum);
 
-    std::string hostHeader = u->host.find(':') != std::string::npos ? "[" + u->host + "]"
-                                                                     : u->host;
-    std::string request = "GET " + u->target + " HTTP/1.1\r\nHost: " + hostHeader + ":" +
-                          u->port +
+    std::string hostHeader = u->host.find(':') != std::string::npos ? "[" + u->host + "]" : u->host;
+    std::string request = "GET " + u->target + " HTTP/1.1\r\nHost: " + hostHeader + ":" + u->port +
                           "\r\nUser-Agent: memscope\r\nAccept-Encoding: identity\r\n"
                           "Connection: close\r\n\r\n";
     size_t sent = 0;
@@ -184,12 +182,11 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
             raw.size() - headerEnd >= *contentLength)
             break;
         if (!wait(sock.get(), POLLIN))
-            return fail(ErrorCode::Io,
-                        (headerEnd == std::string::npos ? "waiting for the response: "
-                                                        : "reading the body (" +
-                                                              std::to_string(raw.size()) +
-                                                              " bytes so far): ") +
-                            why);
+            return fail(ErrorCode::Io, (headerEnd == std::string::npos
+                                            ? "waiting for the response: "
+                                            : "reading the body (" + std::to_string(raw.size()) +
+                                                  " bytes so far): ") +
+                                           why);
         ssize_t n = ::recv(sock.get(), buf, sizeof buf, 0);
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
@@ -212,8 +209,8 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
             size_t eol = head.find("\r\n");
             std::string statusLine = head.substr(0, eol);
             if (statusLine.rfind("HTTP/1.", 0) != 0 || statusLine.size() < 12)
-                return fail(ErrorCode::Format, "not an HTTP response: \"" +
-                                                   statusLine.substr(0, 40) + "\"");
+                return fail(ErrorCode::Format,
+                            "not an HTTP response: \"" + statusLine.substr(0, 40) + "\"");
             resp.status = std::atoi(statusLine.c_str() + 9);
             resp.reason = statusLine.size() > 13 ? statusLine.substr(13) : "";
             size_t pos = eol == std::string::npos ? head.size() : eol + 2;
@@ -229,7 +226,8 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
                 value.erase(0, value.find_first_not_of(" \t"));
                 if (key == "content-length")
                     contentLength = std::strtoull(value.c_str(), nullptr, 10);
-                else if (key == "transfer-encoding" && lower(value).find("chunked") != std::string::npos)
+                else if (key == "transfer-encoding" &&
+                         lower(value).find("chunked") != std::string::npos)
                     chunked = true;
                 else if (key == "content-type")
                     resp.contentType = value;
@@ -240,8 +238,8 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
                                                   std::to_string(opts.maxBody));
         }
         if (headerEnd != std::string::npos && raw.size() - headerEnd > opts.maxBody + 64)
-            return fail(ErrorCode::Limit, "the body is over the limit of " +
-                                              std::to_string(opts.maxBody) + " bytes");
+            return fail(ErrorCode::Limit,
+                        "the body is over the limit of " + std::to_string(opts.maxBody) + " bytes");
     }
     if (headerEnd == std::string::npos)
         return fail(ErrorCode::Truncated, raw.empty() ? "the connection closed with no response"
@@ -254,15 +252,15 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
             size_t eol = body.find("\r\n", pos);
             if (eol == std::string_view::npos)
                 return fail(ErrorCode::Truncated, "the chunked body ends inside a chunk header");
-            uint64_t size = std::strtoull(std::string(body.substr(pos, eol - pos)).c_str(),
-                                          nullptr, 16);
+            uint64_t size =
+                std::strtoull(std::string(body.substr(pos, eol - pos)).c_str(), nullptr, 16);
             pos = eol + 2;
             if (size == 0)
                 break;
             if (body.size() - pos < size)
-                return fail(ErrorCode::Truncated,
-                            "the chunked body ends after " + std::to_string(out.size()) +
-                                " bytes, inside a chunk");
+                return fail(ErrorCode::Truncated, "the chunked body ends after " +
+                                                      std::to_string(out.size()) +
+                                                      " bytes, inside a chunk");
             out.append(body.substr(pos, size));
             if (out.size() > opts.maxBody)
                 return fail(ErrorCode::Limit, "the body is over the limit of " +
@@ -272,9 +270,9 @@ Result<HttpResponse> httpGet(const std::string& url, const HttpOptions& opts) {
         resp.body = std::move(out);
     } else {
         if (contentLength && body.size() < *contentLength)
-            return fail(ErrorCode::Truncated, "the body ends after " +
-                                                  std::to_string(body.size()) + " of " +
-                                                  std::to_string(*contentLength) + " bytes");
+            return fail(ErrorCode::Truncated, "the body ends after " + std::to_string(body.size()) +
+                                                  " of " + std::to_string(*contentLength) +
+                                                  " bytes");
         if (contentLength)
             body = body.substr(0, *contentLength);
         resp.body = std::string(body);

@@ -96,8 +96,9 @@ void TestCapture::initTestCase() {
         python = QStandardPaths::findExecutable("python3");
     if (python.isEmpty())
         QSKIP("python3 is not installed: the recorded-responses server needs it");
-    m_haveServer = m_recorded.start(python, {QStringLiteral(MEMSCOPE_SOURCE_DIR "/tests/cli/capture_server.py"),
-                                             dataPath("capture/responses")});
+    m_haveServer = m_recorded.start(
+        python, {QStringLiteral(MEMSCOPE_SOURCE_DIR "/tests/cli/capture_server.py"),
+                 dataPath("capture/responses")});
     QVERIFY2(m_haveServer, "the recorded-responses server did not start");
 }
 
@@ -166,8 +167,8 @@ void TestCapture::hungServiceNeverStallsTheLoop() {
     const QString c = casePath("hung");
     QElapsedTimer t;
     t.start();
-    auto r = runMemscope({"capture", c, "--url", m_recorded.url("hung"), "--every", "2s",
-                          "--count", "2"});
+    auto r = runMemscope(
+        {"capture", c, "--url", m_recorded.url("hung"), "--every", "2s", "--count", "2"});
     // Two rounds of 2 s each, however long the service takes to answer.
     QVERIFY2(t.elapsed() < 9000, qPrintable(QString::number(t.elapsed())));
     QCOMPARE(r.code, 1); // nothing captured at all
@@ -215,8 +216,12 @@ void TestCapture::sigintMidRoundLeavesAWholeCase() {
 void TestCapture::usage() {
     QCOMPARE(runMemscope({"capture", casePath("u")}).code, 2);
     QCOMPARE(runMemscope({"capture", casePath("u"), "--url", "https://x:1"}).code, 2);
-    QCOMPARE(runMemscope({"capture", casePath("u"), "--url", "http://x:1", "--every", "soon"}).code, 2);
-    QCOMPARE(runMemscope({"capture", casePath("u"), "--url", "http://x:1", "--pid", "1", "--remote"}).code, 2);
+    QCOMPARE(runMemscope({"capture", casePath("u"), "--url", "http://x:1", "--every", "soon"}).code,
+             2);
+    QCOMPARE(
+        runMemscope({"capture", casePath("u"), "--url", "http://x:1", "--pid", "1", "--remote"})
+            .code,
+        2);
     QVERIFY(!QFile::exists(casePath("u")));
 }
 

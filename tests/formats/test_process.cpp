@@ -114,15 +114,16 @@ void TestProcess::smapsRollupAndSmaps() {
 
 void TestProcess::smapsWithGoMappingNames() {
     // Go 1.25+ names its anonymous mappings (PR_SET_VMA_ANON_NAME, kernel 5.17+).
-    std::string smaps = "c000000000-c004000000 rw-p 00000000 00:00 0      [anon: Go: heap]\n"
-                        "Size:              65536 kB\nRss:                8192 kB\n"
-                        "VmFlags: rd wr mr mw me ac sd\n"
-                        "7f0000000000-7f0000100000 rw-p 00000000 00:00 0  [anon: Go: page alloc index]\n"
-                        "Size:               1024 kB\nRss:                  64 kB\n"
-                        "7f0000200000-7f0000300000 rw-p 00000000 00:00 0 \n"
-                        "Size:               1024 kB\nRss:                 512 kB\n"
-                        "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0  [stack]\n"
-                        "Size:                132 kB\nRss:                  16 kB\n";
+    std::string smaps =
+        "c000000000-c004000000 rw-p 00000000 00:00 0      [anon: Go: heap]\n"
+        "Size:              65536 kB\nRss:                8192 kB\n"
+        "VmFlags: rd wr mr mw me ac sd\n"
+        "7f0000000000-7f0000100000 rw-p 00000000 00:00 0  [anon: Go: page alloc index]\n"
+        "Size:               1024 kB\nRss:                  64 kB\n"
+        "7f0000200000-7f0000300000 rw-p 00000000 00:00 0 \n"
+        "Size:               1024 kB\nRss:                 512 kB\n"
+        "7ffc00000000-7ffc00021000 rw-p 00000000 00:00 0  [stack]\n"
+        "Size:                132 kB\nRss:                  16 kB\n";
     ProcReading r;
     QVERIFY(readSmaps(smaps, r).ok());
     auto m = metricsOf(r);
@@ -151,11 +152,12 @@ void TestProcess::netTcpJoinedWithFdLinks() {
     QCOMPARE(tcp[0].entry.remotePort, int64_t(-1));
     QCOMPARE(tcp[0].inode, uint64_t(322495));
     std::vector<TcpRow> tcp6;
-    QVERIFY(readNetTcp("  sl  local_address                         remote_address                        "
-                       "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-                       "   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 "
-                       "0A 00000000:00000000 00:00000000 00000000     0        0 777 1 0 100 0 0 10 0\n",
-                       true, tcp6)
+    QVERIFY(readNetTcp(
+                "  sl  local_address                         remote_address                        "
+                "st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+                "   0: 00000000000000000000000001000000:1F90 00000000000000000000000000000000:0000 "
+                "0A 00000000:00000000 00:00000000 00000000     0        0 777 1 0 100 0 0 10 0\n",
+                true, tcp6)
                 .ok());
     QCOMPARE(tcp6.at(0).entry.localAddr, std::string("::1"));
     QCOMPARE(tcp6.at(0).entry.localPort, int64_t(8080));
@@ -174,9 +176,9 @@ void TestProcess::netTcpJoinedWithFdLinks() {
     QCOMPARE(epoll, 1);
     // `ls -l /proc/PID/fd` lines read the same.
     FdSnapshot ls;
-    QVERIFY(readFdLinks("total 0\nlrwx------ 1 app app 64 Dec  3 16:59 3 -> socket:[322495]\n",
-                        tcp, ls)
-                .ok());
+    QVERIFY(
+        readFdLinks("total 0\nlrwx------ 1 app app 64 Dec  3 16:59 3 -> socket:[322495]\n", tcp, ls)
+            .ok());
     QCOMPARE(ls.fds.at(0).fd, std::string("3"));
     QCOMPARE(ls.fds.at(0).state, std::string("LISTEN"));
     QVERIFY(!readFdLinks("3 socket\n", tcp, ls).ok());
@@ -228,7 +230,8 @@ void TestProcess::bundleErrorsNameTheLine() {
     ProcReading w;
     QVERIFY(readProcBundle(std::string(kProcBundleMagic) +
                                " pid=1\n== /proc/1/smaps_rollup\n# error: Permission denied\n"
-                               "== /proc/1/status\n" + readText(procDir() + "/status"),
+                               "== /proc/1/status\n" +
+                               readText(procDir() + "/status"),
                            w)
                 .ok());
     QCOMPARE(w.warnings.size(), size_t(1));
@@ -266,7 +269,8 @@ void TestProcess::prometheusSamples() {
     QCOMPARE(byName.at("quotes_total{host=\"127.0.0.5\"}"), 1234.0);
     QCOMPARE(byName.at("quote_seconds_count"), 2.0);
     QVERIFY(std::isinf(byName.at("quote_seconds_bucket{le=\"+Inf\"}")) == false);
-    QCOMPARE(goClientSeriesName("go_memstats_heap_inuse_bytes", ""), std::string("memstats.HeapInuse"));
+    QCOMPARE(goClientSeriesName("go_memstats_heap_inuse_bytes", ""),
+             std::string("memstats.HeapInuse"));
     QCOMPARE(goClientSeriesName("go_memory_classes_heap_free_bytes", ""),
              std::string("/memory/classes/heap/free:bytes"));
     QCOMPARE(goClientSeriesName("go_memory_classes_os_stacks_bytes", ""),
@@ -332,13 +336,13 @@ void TestProcess::rssGapFindings() {
         const double MiB = 1024 * 1024;
         for (int round = 0; round < 2; ++round) {
             const int64_t t = 1764176381000000000 + round * 60000000000LL;
-            std::string status = "Name:\tsvc\nPid:\t77\nVmRSS:\t" +
-                                 std::to_string(int64_t(rssMiB * 1024)) + " kB\nRssAnon:\t" +
-                                 std::to_string(int64_t(anonMiB * 1024)) + " kB\nRssFile:\t" +
-                                 std::to_string(int64_t((rssMiB - anonMiB) * 1024)) +
-                                 " kB\nRssShmem:\t0 kB\n";
-            std::string bundle = std::string(kProcBundleMagic) + " pid=77 time_unix_nano=" +
-                                 std::to_string(t) + "\n== /proc/77/status\n" + status;
+            std::string status =
+                "Name:\tsvc\nPid:\t77\nVmRSS:\t" + std::to_string(int64_t(rssMiB * 1024)) +
+                " kB\nRssAnon:\t" + std::to_string(int64_t(anonMiB * 1024)) + " kB\nRssFile:\t" +
+                std::to_string(int64_t((rssMiB - anonMiB) * 1024)) + " kB\nRssShmem:\t0 kB\n";
+            std::string bundle = std::string(kProcBundleMagic) +
+                                 " pid=77 time_unix_nano=" + std::to_string(t) +
+                                 "\n== /proc/77/status\n" + status;
             std::string prom = "# TYPE go_memstats_heap_alloc_bytes gauge\n";
             auto line = [&](const char* n, double v) {
                 prom += std::string(n) + " " + std::to_string(int64_t(v)) + "\n";
@@ -383,7 +387,8 @@ void TestProcess::rssGapFindings() {
         for (const auto& f : findings)
             if (f.kind == FindingKind::RssGap) {
                 ++gaps;
-                QCOMPARE(f.title, std::string("Most of RSS is outside what the Go runtime accounts for"));
+                QCOMPARE(f.title,
+                         std::string("Most of RSS is outside what the Go runtime accounts for"));
                 QVERIFY(!f.series.empty());
             }
         QCOMPARE(gaps, 1);

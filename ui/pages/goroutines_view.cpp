@@ -357,6 +357,5 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
     m_stack->setPlainText(text);
 }
 
-qint64 GoroutinesView::snapshotId() const { return m_snapshot->currentData().toLongLong(); }
 
 } // namespace memscope::ui

@@ -51,7 +51,6 @@ public:
     // Follows the timeline: the dump nearest in time to a picked moment, a
     // full dump (debug=2) before a goroutine profile of the same time.
     void showNearest(qint64 timeNs);
-    qint64 snapshotId() const;
     QStandardItemModel* model() const { return m_model; }
     GoroutineFilter* filter() const { return m_filter; }
     QTableView* table() const { return m_table; }

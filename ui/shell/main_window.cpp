@@ -3,8 +3,8 @@
 // belongs to the Edit menu) and the routing of a clicked capture to its page;
 // both are the next to move into pages/.
 #include "shell/main_window.h"
-#include "shell/navigator.h"
 #include "shell/help_dialogs.h"
+#include "shell/navigator.h"
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
@@ -270,6 +270,7 @@ void MainWindow::buildMenus() {
                     &MainWindow::chooseFilesToImport);
     file->addAction(tr("Import &Folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I), this,
                     &MainWindow::chooseFolderToImport);
+    file->addAction(tr("&Capture from Service…"), this, &MainWindow::captureFromService);
     file->addSeparator();
     file->addAction(tr("Export &Report…"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
                     &MainWindow::exportReport);
@@ -661,6 +662,55 @@ void MainWindow::chooseFolderToImport() {
     QString dir = QFileDialog::getExistingDirectory(this, tr("Import a folder of captures"));
     if (!dir.isEmpty())
         importPaths({dir});
+}
+
+void MainWindow::captureFromService() {
+    if (!ensureCase())
+        return;
+    if (m_importJobs.isRunning() || m_captureJobs.isRunning()) {
+        QMessageBox::information(this, tr("Capture"),
+                                 tr("An import or a capture is already running."));
+        return;
+    }
+    CaptureDialog dialog(this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const CaptureRequest request = dialog.request();
+    m_importStop = std::stop_source();
+    std::stop_token stop = m_importStop.get_token();
+    const QString casePath = m_casePath;
+    setBusy(tr("Capturing from %1…").arg(QString::fromStdString(request.options.url)), true);
+    m_progress->setRange(0, 0);
+    // Each round commits on the job's own connection: the case watch sees it
+    // and the timeline and findings reload after every round.
+    m_captureJobs.start(
+        [casePath, request, stop, this](const JobHandle& job) {
+            return runCapture(
+                casePath, request, stop,
+                [&job, this](int round, quint64 bytes, const QString& last) {
+                    job.post([this, round, bytes, last] {
+                        m_status->setText(
+                            tr("Capturing: round %1, %2 MiB%3")
+                                .arg(round)
+                                .arg(double(bytes) / (1 << 20), 0, 'f', 1)
+                                .arg(last.isEmpty()
+                                         ? QString()
+                                         : tr("; last warning: %1").arg(last.left(120))));
+                    });
+                });
+        },
+        [this](const CaptureReport& r) {
+            setIdle(tr("Capture: %1 round(s), %2 snapshot(s)%3")
+                        .arg(r.rounds)
+                        .arg(r.snapshots)
+                        .arg(r.stopped ? tr(", stopped") : QString()));
+            if (!r.error.isEmpty())
+                QMessageBox::warning(this, tr("Capture"), r.error);
+            else if (!r.warnings.isEmpty() && r.snapshots == 0)
+                QMessageBox::warning(this, tr("Capture"),
+                                     tr("Nothing was captured:\n\n") +
+                                         r.warnings.mid(0, 12).join("\n"));
+        });
 }
 
 void MainWindow::importPaths(const QStringList& paths) {

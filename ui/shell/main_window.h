@@ -4,6 +4,7 @@
 // a page of its own (pages/).
 #pragma once
 
+#include "jobs/capture_job.h"
 #include "jobs/case_overview.h"
 #include "jobs/import_job.h"
 #include "jobs/job_tracker.h"
@@ -108,6 +109,7 @@ private:
     void newCase();
     void chooseFilesToImport();
     void chooseFolderToImport();
+    void captureFromService();
     void exportReport();
     void exportChart();
     void annotateAt(qint64 timeNs);
@@ -154,6 +156,7 @@ private:
     // Background work: a result that a newer request overtook is dropped.
     JobTracker m_overviewJobs{this};
     JobTracker m_importJobs{this};
+    JobTracker m_captureJobs{this}; // File > Capture from Service, stopped by Cancel
     std::stop_source m_importStop;
 };
 
