@@ -120,7 +120,8 @@ public:
     }
     std::string description() const override {
         return m_aggregated
-                   ? "goroutine profile text (/debug/pprof/goroutine?debug=1)"
+                   ? "goroutine profile text (/debug/pprof/goroutine?debug=1, "
+                     "goroutineleak?debug=1)"
                    : "goroutine dump (/debug/pprof/goroutine?debug=2, panic, fatal error, SIGQUIT)";
     }
     int sniff(std::string_view head) const override {
@@ -130,8 +131,22 @@ public:
     }
     Status import(const SourceFile& src, ImportSink& sink, const Progress& progress) override {
         auto stream = src.open();
-        if (m_aggregated)
-            return store(sink, parseGoroutineProfileText(*stream), {});
+        if (m_aggregated) {
+            // Profiles appended one after another are a snapshot each, at
+            // the time a line before each gives, else the file's.
+            const int64_t mtime = src.file->mtimeNs();
+            auto all = parseGoroutineProfileTexts(*stream, yearOf(mtime), mtime);
+            if (!all)
+                return all.error();
+            for (size_t i = 0; i < all->size(); ++i) {
+                auto& p = (*all)[i];
+                std::string where =
+                    all->size() > 1 ? "profile " + std::to_string(i + 1) + ": " : "";
+                if (auto st = store(sink, std::move(p.dump), where, p.timeNs); !st)
+                    return st;
+            }
+            return {};
+        }
         // Each dump in the text is a snapshot of its own.
         std::string decoded;
         std::string_view text;
@@ -169,13 +184,18 @@ public:
     }
 
 private:
-    static Status store(ImportSink& sink, Result<GoroutineDump> dump, const std::string& where) {
+    static Status store(ImportSink& sink, Result<GoroutineDump> dump, const std::string& where,
+                        int64_t timeNs = 0) {
         if (!dump)
             return dump.error();
         for (const auto& w : dump->warnings)
             sink.warn(where + w);
         SnapshotDraft draft;
         draft.kind = SnapshotKind::Goroutines;
+        if (timeNs > 0) {
+            draft.timeNs = timeNs;
+            draft.timeSource = "log";
+        }
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
@@ -240,10 +260,15 @@ public:
         // sorts its vars by name, so each capture keeps the same ones). A
         // service exporting millions of counters would otherwise make a case,
         // a report and the workbench each hold millions of lines.
-        std::vector<std::pair<std::string, double>> points;
+        struct Point {
+            std::string name;
+            double value;
+            std::optional<int64_t> exact; // an integer, kept exactly
+        };
+        std::vector<Point> points;
         size_t others = 0, leftOut = 0;
         std::optional<double> timeUnixNano;
-        auto st = visitJsonNumbers(*text, [&](const std::string& path, double v) {
+        auto take = [&](const std::string& path, double v, std::optional<int64_t> exact) {
             if (path == "time_unix_nano") {
                 timeUnixNano = v;
                 return;
@@ -252,8 +277,11 @@ public:
                 ++leftOut;
                 return;
             }
-            points.emplace_back(path, v);
-        });
+            points.push_back({path, v, exact});
+        };
+        auto st = visitJsonNumbers(
+            *text, [&](const std::string& path, double v) { take(path, v, std::nullopt); },
+            [&](const std::string& path, int64_t v) { take(path, double(v), v); });
         if (!st)
             return st;
         if (leftOut)
@@ -271,8 +299,10 @@ public:
         auto id = sink.addSnapshot(draft);
         if (!id)
             return id.error();
-        for (const auto& [name, v] : points)
-            if (auto s = sink.addMetric(*id, name, v); !s)
+        for (const auto& p : points)
+            if (auto s = p.exact ? sink.addMetricInteger(*id, p.name, *p.exact)
+                                 : sink.addMetric(*id, p.name, p.value);
+                !s)
                 return s;
         if (points.empty() && !timeUnixNano)
             sink.warn("no numbers in the document");

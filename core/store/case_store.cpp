@@ -16,6 +16,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <map>
 #include <sqlite3.h>
 #include <thread>
@@ -316,6 +317,23 @@ DROP TABLE sources;
 ALTER TABLE sources_v9 RENAME TO sources;
 CREATE INDEX sources_by_sha256 ON sources(sha256);
 ALTER TABLE goroutine_groups ADD COLUMN leaked INTEGER NOT NULL DEFAULT 0;
+)SQL",
+    // 10: metric values keep integers exact (NUMERIC: expvar's LastGC is past
+    // 2^53); goroutine groups keep their pprof labels (key US value, records
+    // separated by RS) and how many frames the runtime elided, and where.
+    R"SQL(
+CREATE TABLE metric_points_v10(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value NUMERIC NOT NULL,
+  PRIMARY KEY(snapshot_id, name)) WITHOUT ROWID;
+INSERT INTO metric_points_v10 SELECT snapshot_id, name, value FROM metric_points;
+DROP TABLE metric_points;
+ALTER TABLE metric_points_v10 RENAME TO metric_points;
+CREATE INDEX metric_points_by_name ON metric_points(name);
+ALTER TABLE goroutine_groups ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+ALTER TABLE goroutine_groups ADD COLUMN elided_frames INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE goroutine_groups ADD COLUMN elided_at INTEGER NOT NULL DEFAULT 0;
 )SQL",
 };
 
@@ -734,7 +752,7 @@ public:
         std::vector<std::vector<const GoroutineRecord*>> members(dump.groups.size());
         for (const auto& g : dump.goroutines)
             members[g.group].push_back(&g);
-        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         std::string packed;
         for (size_t g = 0; g < dump.groups.size(); ++g) {
             const GoroutineGroup& gr = dump.groups[g];
@@ -763,6 +781,15 @@ public:
             }
             grp.bindBlob(13, packed);
             grp.bind(14, int64_t(gr.leaked));
+            std::string labels;
+            for (const auto& [k, v] : gr.labels) {
+                if (!labels.empty())
+                    labels += '\x1e';
+                labels += k;
+                labels += '\x1f';
+                labels += v;
+            }
+            grp.bind(15, labels).bind(16, gr.elidedFrames).bind(17, int64_t(gr.elidedAt));
             if (auto st = grp.exec(); !st)
                 return st;
         }
@@ -803,6 +830,12 @@ public:
         Step step;
         while ((step = q.step()) == Step::Row) {
             double numGcValue = q.f64(0), lastGc = q.f64(1);
+            if (q.isInteger(1) && q.i64(1) > 0) { // exact: nanoseconds past 2^53
+                int64_t exact = q.i64(1);
+                for (const auto& c : cycles)
+                    if (q.isInteger(0) && c.n == q.i64(0))
+                        return exact - int64_t(std::llround(c.atSeconds * 1e9));
+            }
             if (!(numGcValue >= 0 && numGcValue < 9.2e18)) // a count past int64 is no count
                 continue;
             int64_t numGc = int64_t(numGcValue);
@@ -955,6 +988,11 @@ public:
     }
 
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
+        if (!m_addMetric.valid())
+            m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
+        return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
+    }
+    Status addMetricInteger(int64_t snapshotId, const std::string& name, int64_t value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
         return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
@@ -2227,7 +2265,8 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
 Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int64_t snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(*m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
-                  " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
+                  " state, role, stack_id, created_by_frame, leaked, labels, elided_frames,"
+                  " elided_at FROM goroutine_groups"
                   " WHERE snapshot_id = ? ORDER BY count DESC, idx");
     Stmt frame(*m_db,
                "SELECT n.value, fl.value, f.line FROM frames f"
@@ -2249,6 +2288,21 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
             return stack.error();
         r.stack = std::move(*stack);
         r.leaked = s.i64(10) != 0;
+        const std::string packed = s.text(11);
+        for (size_t pos = 0; pos < packed.size();) {
+            size_t end = std::min(packed.find('\x1e', pos), packed.size());
+            size_t us = packed.find('\x1f', pos);
+            if (us < end)
+                r.labels.emplace_back(packed.substr(pos, us - pos),
+                                      packed.substr(us + 1, end - us - 1));
+            pos = end + 1;
+        }
+        if (int64_t n = s.i64(12); n != 0) {
+            size_t at = size_t(std::clamp<int64_t>(s.i64(13), 0, int64_t(r.stack.size())));
+            r.stack.insert(r.stack.begin() + ptrdiff_t(at),
+                           n > 0 ? "..." + std::to_string(n) + " frames elided..."
+                                 : std::string("...additional frames elided..."));
+        }
         if (int64_t cf = s.i64(9)) {
             frame.bind(1, cf);
             auto row = frame.next();
@@ -2348,6 +2402,18 @@ Result<std::vector<EscapeNote>> CaseStore::escapeNotesOfFile(const std::string& 
     if (!s.status())
         return s.status().error();
     return out;
+}
+
+Result<std::optional<int64_t>> CaseStore::metricInteger(int64_t snapshotId,
+                                                        const std::string& name) {
+    Stmt s(*m_db, "SELECT value FROM metric_points WHERE snapshot_id = ? AND name = ?");
+    s.bind(1, snapshotId).bind(2, name);
+    auto row = s.next();
+    if (!row)
+        return row.error();
+    if (!*row || !s.isInteger(0))
+        return std::optional<int64_t>{};
+    return std::optional<int64_t>(s.i64(0));
 }
 
 Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t snapshotId) {
