@@ -2,7 +2,10 @@
 // Captures as they come from the field (issue 16's causes), each on a minimal
 // sample written from the runtime's grammar, and Go 1.26 captures made by
 // tests/gen/field/capture.sh (tests/data/field).
+#include "analysis/profile/top.h"
 #include "formats/goroutines/goroutine_dump.h"
+#include "formats/pprof/count_text.h"
+#include "formats/pprof/pprof_reader.h"
 #include "io/input.h"
 #include "store/case_store.h"
 #include "testutil.h"
@@ -42,6 +45,7 @@ private slots:
     void leakProfile();
     void elidedFrameCounts();
     void expvarIntegersStayExact();
+    void legacyCountProfiles();
 };
 
 // Cause 4: debug=1 profiles appended to one file are a snapshot each, dated
@@ -220,6 +224,48 @@ void TestFieldCaptures::expvarIntegersStayExact() {
     QCOMPARE(g.status, ImportStatus::Imported);
     auto run = must(s->snapshot(g.snapshotIds.at(0)));
     QCOMPARE(run->timeNs, lastGc);
+}
+
+// Cause 11: the legacy count text pprof reads (threadcreate?debug=1, any
+// custom profile's debug=1) is read, with the "#" lines' symbols; totals as
+// `go tool pprof -top` gives them.
+void TestFieldCaptures::legacyCountProfiles() {
+    const std::string text = "requests profile: total 5\n"
+                             "3 @ 0x4dd51e 0x4dd600\n"
+                             "#\t0x4dd51d\tmain.handle+0x1d\t/src/a.go:22\n"
+                             "#\t0x4dd5ff\tmain.serve+0x2f\t/src/a.go:40\n\n"
+                             "2 @ 0x4dd700\n";
+    QVERIFY(looksLikeCountProfileText(text));
+    QVERIFY(!looksLikeCountProfileText("goroutine profile: total 3\n"));
+    QVERIFY(looksLikeCountProfileText("goroutine profile: total 3\n", true));
+    auto stream = openStream(text);
+    auto p = parseCountProfileText(*stream);
+    QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+    QCOMPARE(p->sampleTypes.at(0).type, std::string("requests"));
+    TopResult top = computeTop(*p, 0);
+    QCOMPARE(top.total, int64_t(5));
+    std::map<std::string, std::pair<int64_t, int64_t>> byName;
+    for (const auto& r : top.rows)
+        byName[r.function] = {r.flat, r.cum};
+    QCOMPARE(byName["main.handle"], (std::pair<int64_t, int64_t>{3, 3}));
+    QCOMPARE(byName["main.serve"], (std::pair<int64_t, int64_t>{0, 3}));
+    const std::string bad = "requests profile: total 1\n1 x 0x1\n";
+    auto broken = openStream(bad);
+    auto e = parseCountProfileText(*broken);
+    QVERIFY(!e.ok());
+    QCOMPARE(e.error().line, std::optional<uint64_t>(2));
+
+    // The Go 1.26 threadcreate capture imports as a threadcreate snapshot;
+    // a goroutine debug=1 file read by `top` totals what pprof does (6).
+    QTemporaryDir dir;
+    auto s = openCase(dir);
+    auto o = s->importFile(dataPath("field/threadcreate_debug1_go126.txt").toStdString(), {}, {});
+    QCOMPARE(o.status, ImportStatus::Imported);
+    QCOMPARE(o.format, std::string("pprof_count_text"));
+    QCOMPARE(must(s->snapshot(o.snapshotIds.at(0)))->kind, std::string("threadcreate"));
+    auto g = readProfileFile(dataPath("field/goroutine_labels_debug1_go126.txt").toStdString());
+    QVERIFY(g.ok());
+    QCOMPARE(computeTop(*g, 0).total, int64_t(6));
 }
 
 QTEST_GUILESS_MAIN(TestFieldCaptures)
