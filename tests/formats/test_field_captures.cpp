@@ -2,6 +2,7 @@
 // Captures as they come from the field (issue 16's causes), each on a minimal
 // sample written from the runtime's grammar, and Go 1.26 captures made by
 // tests/gen/field/capture.sh (tests/data/field).
+#include "analysis/detect/detect.h"
 #include "analysis/profile/top.h"
 #include "formats/goroutines/goroutine_dump.h"
 #include "formats/pprof/count_text.h"
@@ -46,6 +47,7 @@ private slots:
     void elidedFrameCounts();
     void expvarIntegersStayExact();
     void legacyCountProfiles();
+    void cleanupBacklogFromMetricsAlone();
 };
 
 // Cause 4: debug=1 profiles appended to one file are a snapshot each, dated
@@ -266,6 +268,41 @@ void TestFieldCaptures::legacyCountProfiles() {
     auto g = readProfileFile(dataPath("field/goroutine_labels_debug1_go126.txt").toStdString());
     QVERIFY(g.ok());
     QCOMPARE(computeTop(*g, 0).total, int64_t(6));
+}
+
+// Cause 6 and the Go 1.20-1.27 metrics: a cleanup backlog seen in
+// runtime/metrics alone (queued minus executed growing), no heap dump or
+// goroutine dump in the case, is found and named as cleanups; a finalizer
+// queue that keeps up is no finding.
+void TestFieldCaptures::cleanupBacklogFromMetricsAlone() {
+    for (bool backlog : {true, false}) {
+        QTemporaryDir dir;
+        auto s = openCase(dir);
+        for (int i = 0; i < 6; ++i) {
+            const int64_t t = (int64_t(1795712341) + i * 60) * 1000000000;
+            const std::string json =
+                "{\"time_unix_nano\": " + std::to_string(t) +
+                ", \"/gc/cleanups/queued:cleanups\": " + std::to_string(i * 400 + 10) +
+                ", \"/gc/cleanups/executed:cleanups\": " +
+                std::to_string(backlog ? i * 10 : i * 400 + 10) +
+                ", \"/gc/finalizers/queued:finalizers\": " + std::to_string(i * 5) +
+                ", \"/gc/finalizers/executed:finalizers\": " + std::to_string(i * 5) + "}";
+            QString path = dir.filePath(QString("m%1.json").arg(i));
+            writeBytes(path, json);
+            QCOMPARE(s->importFile(path.toStdString(), {}, {}).status, ImportStatus::Imported);
+        }
+        auto findings = must(detectFindings(*s));
+        const Finding* f = nullptr;
+        for (const auto& x : findings)
+            if (x.kind == FindingKind::FinalizerBacklog)
+                f = &x;
+        QCOMPARE(f != nullptr, backlog);
+        if (!f)
+            continue;
+        QVERIFY2(f->title.rfind("Cleanups pile up", 0) == 0, f->title.c_str());
+        QVERIFY(f->summary.find("runtime/metrics") != std::string::npos);
+        QVERIFY(f->summary.find("1960") != std::string::npos);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestFieldCaptures)
