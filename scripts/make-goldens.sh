@@ -4,6 +4,41 @@
 set -euo pipefail
 cd "$(dirname "$0")/../tests/data"
 demo=../../resources/demo
+
+# The rows of `go tool pprof -top` on stdin, one per function: for a golden
+# ($1 = golden) "total N" first, then "flat cum inline-label function"; for a
+# diff ($1 = diff) "flat cum function".
+top_rows() {
+  python3 -c '
+import sys
+diff = sys.argv[1] == "diff"
+total = None
+rows = []
+started = False
+for l in sys.stdin.read().split("\n"):
+    if l.startswith("Showing nodes accounting for"):
+        total = l.split(" of ")[1].split(" total")[0]
+    if l.strip().startswith("flat  flat%"):
+        started = True
+        continue
+    if started and l.strip():
+        f = l.split()
+        name = " ".join(f[5:])
+        label = "-"
+        for tag in ("(inline)", "(partial-inline)"):
+            if name.endswith(" " + tag):
+                name = name[: -len(tag) - 1]
+                label = tag.strip("()")
+        rows.append([f[0].rstrip("B"), f[3].rstrip("B")] + ([] if diff else [label]) + [name])
+if diff:
+    for r in rows:
+        print(" ".join(r))
+else:
+    print("total", (total or "0").rstrip("B"))
+    print("\n".join(" ".join(r) for r in rows))
+' "$1"
+}
+
 # A file listed first in golden/same-as.txt has the golden of the file it names;
 # it is checked to agree and no golden of its own is written.
 declare -A sameas
@@ -22,30 +57,7 @@ for f in pprof/*.pb.gz pprof/*.pb; do
   for t in $types; do
     out="golden/$base.$t.top"
     go tool pprof -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 -unit=B -sample_index="$t" "$f" 2>/dev/null |
-      python3 -c '
-import sys
-lines = sys.stdin.read().split("\n")
-total = None
-rows = []
-started = False
-for l in lines:
-    if l.startswith("Showing nodes accounting for"):
-        total = l.split(" of ")[1].split(" total")[0]
-    if l.strip().startswith("flat  flat%"):
-        started = True
-        continue
-    if started and l.strip():
-        f = l.split()
-        name = " ".join(f[5:])
-        label = "-"
-        for tag in ("(inline)", "(partial-inline)"):
-            if name.endswith(" " + tag):
-                name = name[: -len(tag) - 1]
-                label = tag.strip("()")
-        rows.append("%s %s %s %s" % (f[0].rstrip("B"), f[3].rstrip("B"), label, name))
-print("total", (total or "0").rstrip("B"))
-print("\n".join(rows))
-' > "$out"
+      top_rows golden > "$out"
   done
 done
 ls golden | wc -l
@@ -60,19 +72,5 @@ done
 for t in inuse_space alloc_objects; do
   go tool pprof -top -nodecount=1000000 -nodefraction=0 -edgefraction=0 -unit=B -sample_index="$t" \
     -diff_base $demo/heap-001-20261126T165901Z.pb.gz $demo/heap-012-20261126T165941Z.pb.gz 2>/dev/null |
-    python3 -c '
-import sys
-started = False
-for l in sys.stdin.read().split("\n"):
-    if l.strip().startswith("flat  flat%"):
-        started = True
-        continue
-    if started and l.strip():
-        f = l.split()
-        name = " ".join(f[5:])
-        for tag in (" (inline)", " (partial-inline)"):
-            if name.endswith(tag):
-                name = name[: -len(tag)]
-        print(f[0].rstrip("B"), f[3].rstrip("B"), name)
-' > "golden/diff-001-012.$t.diff"
+    top_rows diff > "golden/diff-001-012.$t.diff"
 done

@@ -6,6 +6,7 @@
 #include "base/text_util.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/table.h"
 #include "formats/pprof/pprof_reader.h"
 
 #include <cmath>
@@ -16,9 +17,6 @@ namespace memscope::cli {
 
 namespace {
 
-std::string pad(const std::string& s, size_t w) {
-    return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
-}
 std::string signedValue(int64_t v, const std::string& unit) {
     return (v > 0 ? "+" : v < 0 ? "-" : "") + formatValue(std::llabs(v), unit);
 }
@@ -42,18 +40,24 @@ std::string chosenSample(const Profile& p, const Args& a) {
                                  : p.sampleTypes[size_t(p.defaultSampleIndex())].type;
 }
 
+// The fields every diff's JSON opens with.
+JsonWriter& beginDiffJson(JsonWriter& w, const std::string& kind, const std::string& baseName,
+                          const std::string& nowName) {
+    return w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName);
+}
+
+// The lines every diff's text opens with: what is compared with what.
+void printDiffNames(const std::string& baseName, const std::string& nowName) {
+    std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n";
+}
+
 int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::string& baseName,
                   const std::string& nowName) {
-    long limit = 20;
-    if (auto n = a.opt("-n"))
-        limit = std::strtol(n->c_str(), nullptr, 10);
+    long limit = rowLimit(a, 20);
     std::string sample = a.opt("--sample").value_or("");
     if (a.flag("--json")) {
         JsonWriter w;
-        w.beginObject()
-            .field("kind", toString(SnapshotKind::Heap))
-            .field("base", baseName)
-            .field("new", nowName);
+        beginDiffJson(w, toString(SnapshotKind::Heap), baseName, nowName);
         w.key("sample_types").beginArray();
         for (const auto& d : diffs) {
             if (!sample.empty() && d.sample != sample)
@@ -63,7 +67,7 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
                 .field("new_total", d.nowTotal)
                 .key("rows")
                 .beginArray();
-            size_t shown = limit <= 0 ? d.rows.size() : std::min(d.rows.size(), size_t(limit));
+            size_t shown = shownRows(d.rows.size(), limit);
             for (size_t i = 0; i < shown; ++i) {
                 const auto& r = d.rows[i];
                 w.beginObject()
@@ -90,13 +94,13 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
         d = &diffs.back();
     if (!d)
         return usageError("no sample type " + sample + " in both profiles");
-    std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName) << "\n"
-              << terminalSafe(d->sample) << ": " << formatValue(d->baseTotal, d->unit) << " -> "
+    printDiffNames(baseName, nowName);
+    std::cout << terminalSafe(d->sample) << ": " << formatValue(d->baseTotal, d->unit) << " -> "
               << formatValue(d->nowTotal, d->unit) << " ("
               << signedValue(d->nowTotal - d->baseTotal, d->unit) << ")\n\n"
               << pad("base", 11) << pad("new", 11) << pad("delta", 12) << pad("delta%", 9)
               << pad("cum delta", 12) << "function\n";
-    size_t shown = limit <= 0 ? d->rows.size() : std::min(d->rows.size(), size_t(limit));
+    size_t shown = shownRows(d->rows.size(), limit);
     for (size_t i = 0; i < shown; ++i) {
         const auto& r = d->rows[i];
         std::cout << pad(formatValue(r.base, d->unit), 11) << pad(formatValue(r.now, d->unit), 11)
@@ -104,8 +108,7 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
                   << pad(signedValue(r.nowCum - r.baseCum, d->unit), 12) << terminalSafe(r.function)
                   << "\n";
     }
-    if (shown < d->rows.size())
-        std::cout << "(" << d->rows.size() - shown << " more functions; -n 0 shows all)\n";
+    printMoreRows(d->rows.size(), shown, "functions");
     return kOk;
 }
 
@@ -131,12 +134,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            w.beginObject()
-                .field("kind", kind)
-                .field("base", baseName)
-                .field("new", nowName)
-                .key("groups")
-                .beginArray();
+            beginDiffJson(w, kind, baseName, nowName).key("groups").beginArray();
             for (const auto& r : rows)
                 w.beginObject()
                     .field("entry", r.entry)
@@ -151,8 +149,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             std::cout << w.endArray().endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName)
-                  << "\n\n"
+        printDiffNames(baseName, nowName);
+        std::cout << "\n"
                   << pad("base", 8) << pad("new", 8) << pad("delta", 8) << pad("status", 8)
                   << "goroutines started in (state)\n";
         for (const auto& r : rows)
@@ -168,12 +166,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            w.beginObject()
-                .field("kind", kind)
-                .field("base", baseName)
-                .field("new", nowName)
-                .key("hosts")
-                .beginArray();
+            beginDiffJson(w, kind, baseName, nowName).key("hosts").beginArray();
             for (const auto& r : rows)
                 w.beginObject()
                     .field("host", r.host)
@@ -186,8 +179,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             std::cout << w.endArray().endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << baseName << "\nnew  " << nowName
-                  << "\n\nclient TCP connections per remote host\n"
+        printDiffNames(baseName, nowName);
+        std::cout << "\nclient TCP connections per remote host\n"
                   << pad("base", 8) << pad("new", 8) << pad("opened", 8) << pad("closed", 8)
                   << "host (state)\n";
         for (const auto& r : rows)
@@ -216,7 +209,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             w.endArray();
         };
         if (json) {
-            w.beginObject().field("kind", kind).field("base", baseName).field("new", nowName);
+            beginDiffJson(w, kind, baseName, nowName);
             w.key("finalizers_registered")
                 .beginArray()
                 .value(d.finalizersRegistered[0])
@@ -237,8 +230,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             std::cout << w.endObject().str() << "\n";
             return kOk;
         }
-        std::cout << "base " << terminalSafe(baseName) << "\nnew  " << terminalSafe(nowName)
-                  << "\n\n"
+        printDiffNames(baseName, nowName);
+        std::cout << "\n"
                   << "reachable   " << formatValue(d.reachableBytes[0], "bytes") << " -> "
                   << formatValue(d.reachableBytes[1], "bytes") << "\nfinalizers  registered "
                   << d.finalizersRegistered[0] << " -> " << d.finalizersRegistered[1] << ", queued "

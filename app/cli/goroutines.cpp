@@ -2,6 +2,7 @@
 // `memscope goroutines`: the groups of a goroutine dump, largest first.
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/table.h"
 
 #include "base/json_writer.h"
 #include "base/text_util.h"
@@ -26,9 +27,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id);
         rc != kOk)
         return rc;
-    long limit = 20;
-    if (auto n = a.opt("-n"))
-        limit = std::strtol(n->c_str(), nullptr, 10);
+    long limit = rowLimit(a, 20);
     auto read = store->goroutineGroups(id);
     if (!read)
         return readFailed(read.error());
@@ -68,7 +67,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
     std::string filter;
     for (const auto& [k, v] : wanted)
         filter += (filter.empty() ? "" : ", ") + k + (v ? "=" + *v : "");
-    size_t shown = limit <= 0 ? groups.size() : std::min(groups.size(), size_t(limit));
+    size_t shown = shownRows(groups.size(), limit);
     if (a.flag("--json")) {
         JsonWriter w;
         w.beginObject().field("snapshot", id).field("goroutines", total);
@@ -136,8 +135,7 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
             std::cout << "  created by " << terminalSafe(g.createdBy) << "\n";
         std::cout << "\n";
     }
-    if (shown < groups.size())
-        std::cout << "(" << groups.size() - shown << " more groups; -n 0 shows all)\n";
+    printMoreRows(groups.size(), shown, "groups");
     return kOk;
 }
 

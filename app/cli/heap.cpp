@@ -6,6 +6,7 @@
 #include "base/text_util.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/table.h"
 #include "formats/heapdump/heapdump.h"
 #include "import/capture_time.h"
 
@@ -14,6 +15,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace memscope::cli {
@@ -26,10 +28,6 @@ std::string hexAddr(uint64_t a) {
     char b[24];
     snprintf(b, sizeof b, "0x%" PRIx64, a);
     return b;
-}
-
-std::string pad(const std::string& s, size_t w) {
-    return s.size() >= w ? s + " " : s + std::string(w - s.size(), ' ');
 }
 
 // The first frames of a stack, "a <- b <- c".
@@ -94,6 +92,32 @@ SiteIndex indexSites(const std::vector<CaseStore::HeapSiteRow>& sites) {
     return index;
 }
 
+// Where a sampled object was allocated, "a <- b"; none for an object without
+// an allocation stack.
+std::optional<std::string> siteOf(const StoredHeapGraph& sg, uint32_t o, const SiteIndex& sites) {
+    if (int32_t b = sg.objectBucket[o]; b >= 0)
+        if (auto it = sites.find(b); it != sites.end())
+            return shortStack(it->second->stack, 2);
+    return std::nullopt;
+}
+
+// A dump's graph and its allocation sites: kOk, or the exit code of the read
+// that failed, its message printed.
+int loadGraphAndSites(CaseStore& store, int64_t id, StoredHeapGraph& sg,
+                      std::vector<CaseStore::HeapSiteRow>& sites) {
+    auto graph = store.loadHeapGraph(id);
+    if (!graph) {
+        std::cerr << "memscope: " << graph.error().toString() << "\n";
+        return kInputFailed;
+    }
+    auto read = store.heapDumpSites(id);
+    if (!read)
+        return readFailed(read.error());
+    sg = std::move(*graph);
+    sites = std::move(*read);
+    return kOk;
+}
+
 // One step of a path, for people.
 std::string describeNode(const StoredHeapGraph& sg, uint32_t node, const SiteIndex& sites) {
     const HeapGraph& g = sg.graph;
@@ -109,9 +133,8 @@ std::string describeNode(const StoredHeapGraph& sg, uint32_t node, const SiteInd
     uint32_t o = g.nodeObject(node);
     std::string s = "object " + hexAddr(g.addr[o]) + " " + bytes(int64_t(g.objectSize(o))) +
                     ", retains " + bytes(int64_t(sg.dom.retained[node]));
-    if (int32_t b = sg.objectBucket[o]; b >= 0)
-        if (auto it = sites.find(b); it != sites.end())
-            s += ", allocated at " + shortStack(it->second->stack, 2);
+    if (auto site = siteOf(sg, o, sites))
+        s += ", allocated at " + *site;
     return s;
 }
 
@@ -147,6 +170,22 @@ std::vector<uint32_t> dominatingRoots(const StoredHeapGraph& sg) {
     return top;
 }
 
+// The first `shown` rows of one --by: JSON objects, or text lines under
+// their header and a line saying how many were left out.
+template <typename Rows, typename Json, typename Text>
+void printRows(const Rows& rows, size_t shown, bool json, const std::string& header,
+               const char* what, Json asJson, Text asText) {
+    if (!json)
+        std::cout << header;
+    for (size_t i = 0; i < shown; ++i)
+        if (json)
+            asJson(rows[i]);
+        else
+            asText(rows[i]);
+    if (!json)
+        printMoreRows(rows.size(), shown, what);
+}
+
 } // namespace
 
 int cmdRetention(const std::vector<std::string>& argv) {
@@ -163,9 +202,7 @@ int cmdRetention(const std::vector<std::string>& argv) {
     if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id);
         rc != kOk)
         return rc;
-    long limit = 20;
-    if (auto n = a.opt("-n"))
-        limit = std::strtol(n->c_str(), nullptr, 10);
+    long limit = rowLimit(a, 20);
     auto foundSnapshot = store->snapshot(id);
     if (!foundSnapshot)
         return readFailed(foundSnapshot.error());
@@ -187,20 +224,17 @@ int cmdRetention(const std::vector<std::string>& argv) {
     } else {
         headline(*h, *sn);
     }
-    auto cap = [&](size_t n) { return limit <= 0 ? n : std::min(n, size_t(limit)); };
 
     if (by == "root") {
         auto read = store->heapDumpRoots(id);
         if (!read)
             return readFailed(read.error());
-        const auto& roots = *read;
-        size_t shown = cap(roots.size());
-        if (!json)
-            std::cout << pad("retained", 12) << pad("objects", 10) << pad("direct", 8)
-                      << pad("kind", 18) << "root\n";
-        for (size_t i = 0; i < shown; ++i) {
-            const auto& r = roots[i];
-            if (json) {
+        printRows(
+            *read, shownRows(read->size(), limit), json,
+            pad("retained", 12) + pad("objects", 10) + pad("direct", 8) + pad("kind", 18) +
+                "root\n",
+            "roots",
+            [&](const CaseStore::HeapRootRow& r) {
                 w.beginObject()
                     .field("kind", r.kind)
                     .field("name", r.name)
@@ -208,28 +242,24 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 w.field("retained_bytes", r.retainedBytes)
                     .field("retained_objects", r.retainedObjects);
                 w.field("direct_objects", r.directObjects).endObject();
-            } else {
+            },
+            [&](const CaseStore::HeapRootRow& r) {
                 std::cout << pad(bytes(r.retainedBytes), 12)
                           << pad(std::to_string(r.retainedObjects), 10)
                           << pad(std::to_string(r.directObjects), 8)
                           << pad(terminalSafe(r.kind), 18) << terminalSafe(r.name)
                           << (r.detail.empty() ? "" : "  (" + terminalSafe(r.detail) + ")") << "\n";
-            }
-        }
-        if (!json && shown < roots.size())
-            std::cout << "(" << roots.size() - shown << " more roots; -n 0 shows all)\n";
+            });
     } else if (by == "site") {
         auto read = store->heapDumpSites(id);
         if (!read)
             return readFailed(read.error());
-        const auto& sites = *read;
-        size_t shown = cap(sites.size());
-        if (!json)
-            std::cout << pad("retained", 12) << pad("sampled", 9) << pad("bytes", 10)
-                      << pad("allocs", 9) << pad("frees", 9) << "allocation site\n";
-        for (size_t i = 0; i < shown; ++i) {
-            const auto& s = sites[i];
-            if (json) {
+        printRows(
+            *read, shownRows(read->size(), limit), json,
+            pad("retained", 12) + pad("sampled", 9) + pad("bytes", 10) + pad("allocs", 9) +
+                pad("frees", 9) + "allocation site\n",
+            "sites",
+            [&](const CaseStore::HeapSiteRow& s) {
                 w.beginObject()
                     .field("function", s.function)
                     .field("retained_bytes", s.retainedBytes);
@@ -239,28 +269,23 @@ int cmdRetention(const std::vector<std::string>& argv) {
                 for (const auto& f : s.stack)
                     w.value(f);
                 w.endArray().endObject();
-            } else {
+            },
+            [&](const CaseStore::HeapSiteRow& s) {
                 std::cout << pad(bytes(s.retainedBytes), 12)
                           << pad(std::to_string(s.sampledObjects), 9)
                           << pad(bytes(s.sampledBytes), 10) << pad(std::to_string(s.allocs), 9)
                           << pad(std::to_string(s.frees), 9) << terminalSafe(shortStack(s.stack))
                           << "\n";
-            }
-        }
-        if (!json && shown < sites.size())
-            std::cout << "(" << sites.size() - shown << " more sites; -n 0 shows all)\n";
+            });
     } else if (by == "finalizer") {
         auto read = store->heapDumpFinalizers(id);
         if (!read)
             return readFailed(read.error());
-        const auto& fins = *read;
-        size_t shown = cap(fins.size());
-        if (!json)
-            std::cout << pad("registered", 12) << pad("queued", 8) << pad("retained", 12)
-                      << "finalizer\n";
-        for (size_t i = 0; i < shown; ++i) {
-            const auto& f = fins[i];
-            if (json)
+        printRows(
+            *read, shownRows(read->size(), limit), json,
+            pad("registered", 12) + pad("queued", 8) + pad("retained", 12) + "finalizer\n",
+            "finalizers",
+            [&](const CaseStore::HeapFinalizerRow& f) {
                 w.beginObject()
                     .field("function", f.function)
                     .field("pc", f.pc)
@@ -268,63 +293,55 @@ int cmdRetention(const std::vector<std::string>& argv) {
                     .field("queued", f.queued)
                     .field("retained_bytes", f.retainedBytes)
                     .endObject();
-            else
+            },
+            [&](const CaseStore::HeapFinalizerRow& f) {
                 std::cout << pad(std::to_string(f.registered), 12)
                           << pad(std::to_string(f.queued), 8) << pad(bytes(f.retainedBytes), 12)
                           << terminalSafe(f.function) << "\n";
-        }
-        if (!json && shown < fins.size())
-            std::cout << "(" << fins.size() - shown << " more finalizers; -n 0 shows all)\n";
+            });
     } else {
-        auto sg = store->loadHeapGraph(id);
-        if (!sg) {
-            std::cerr << "memscope: " << sg.error().toString() << "\n";
-            return kInputFailed;
-        }
-        const HeapGraph& g = sg->graph;
-        auto sites = store->heapDumpSites(id);
-        if (!sites)
-            return readFailed(sites.error());
-        SiteIndex siteIndex = indexSites(*sites);
-        std::vector<uint32_t> heldByRoot = dominatingRoots(*sg);
+        StoredHeapGraph sg;
+        std::vector<CaseStore::HeapSiteRow> sites;
+        if (int rc = loadGraphAndSites(*store, id, sg, sites); rc != kOk)
+            return rc;
+        const HeapGraph& g = sg.graph;
+        SiteIndex siteIndex = indexSites(sites);
+        std::vector<uint32_t> heldByRoot = dominatingRoots(sg);
         std::vector<uint32_t> objs;
         for (uint32_t o = 0; o < g.objects(); ++o)
-            if (sg->dom.idom[g.objectNode(o)] != UINT32_MAX)
+            if (sg.dom.idom[g.objectNode(o)] != UINT32_MAX)
                 objs.push_back(o);
-        size_t shown = cap(objs.size());
+        size_t shown = shownRows(objs.size(), limit);
         std::partial_sort(
             objs.begin(), objs.begin() + shown, objs.end(), [&](uint32_t x, uint32_t y) {
-                return sg->dom.retained[g.objectNode(x)] > sg->dom.retained[g.objectNode(y)];
+                return sg.dom.retained[g.objectNode(x)] > sg.dom.retained[g.objectNode(y)];
             });
-        if (!json)
-            std::cout << pad("retained", 12) << pad("shallow", 10) << pad("address", 16)
-                      << "held by\n";
-        for (size_t i = 0; i < shown; ++i) {
-            uint32_t o = objs[i], v = g.objectNode(o);
-            // The root entity dominating it, if a single one does.
-            uint32_t top = heldByRoot[v];
-            std::string heldBy = top == 0 ? "several roots" : describeNode(*sg, top, siteIndex);
-            std::string site;
-            if (int32_t b = sg->objectBucket[o]; b >= 0)
-                if (auto it = siteIndex.find(b); it != siteIndex.end())
-                    site = shortStack(it->second->stack, 2);
-            if (json) {
+        // The root entity dominating an object, if a single one does.
+        auto heldBy = [&](uint32_t o) {
+            uint32_t top = heldByRoot[g.objectNode(o)];
+            return top == 0 ? std::string("several roots") : describeNode(sg, top, siteIndex);
+        };
+        printRows(
+            objs, shown, json,
+            pad("retained", 12) + pad("shallow", 10) + pad("address", 16) + "held by\n", "objects",
+            [&](uint32_t o) {
+                std::string site = siteOf(sg, o, siteIndex).value_or("");
                 w.beginObject()
                     .field("address", hexAddr(g.addr[o]))
                     .field("shallow_bytes", int64_t(g.objectSize(o)));
-                w.field("retained_bytes", int64_t(sg->dom.retained[v])).field("held_by", heldBy);
+                w.field("retained_bytes", int64_t(sg.dom.retained[g.objectNode(o)]))
+                    .field("held_by", heldBy(o));
                 if (!site.empty())
                     w.field("site", site);
                 w.endObject();
-            } else {
-                std::cout << pad(bytes(int64_t(sg->dom.retained[v])), 12)
+            },
+            [&](uint32_t o) {
+                std::string site = siteOf(sg, o, siteIndex).value_or("");
+                std::cout << pad(bytes(int64_t(sg.dom.retained[g.objectNode(o)])), 12)
                           << pad(bytes(int64_t(g.objectSize(o))), 10) << pad(hexAddr(g.addr[o]), 16)
-                          << terminalSafe(heldBy)
+                          << terminalSafe(heldBy(o))
                           << (site.empty() ? "" : "; allocated at " + terminalSafe(site)) << "\n";
-            }
-        }
-        if (!json && shown < objs.size())
-            std::cout << "(" << objs.size() - shown << " more objects; -n 0 shows all)\n";
+            });
     }
     if (json) {
         w.endArray().endObject();
@@ -359,16 +376,12 @@ int cmdPaths(const std::vector<std::string>& argv) {
             return usageError("--hops takes a count of hops to show per path (0 shows all)");
         maxHops = size_t(v);
     }
-    auto sg = store->loadHeapGraph(id);
-    if (!sg) {
-        std::cerr << "memscope: " << sg.error().toString() << "\n";
-        return kInputFailed;
-    }
-    const HeapGraph& g = sg->graph;
-    auto sites = store->heapDumpSites(id);
-    if (!sites)
-        return readFailed(sites.error());
-    SiteIndex siteIndex = indexSites(*sites);
+    StoredHeapGraph sg;
+    std::vector<CaseStore::HeapSiteRow> sites;
+    if (int rc = loadGraphAndSites(*store, id, sg, sites); rc != kOk)
+        return rc;
+    const HeapGraph& g = sg.graph;
+    SiteIndex siteIndex = indexSites(sites);
 
     std::vector<uint32_t> targets;
     if (objectArg) {
@@ -387,7 +400,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
         // Sites whose allocating function matches; else any frame of the stack.
         std::vector<int64_t> buckets;
         for (int pass = 0; pass < 2 && buckets.empty(); ++pass)
-            for (const auto& s : *sites) {
+            for (const auto& s : sites) {
                 bool hit = pass == 0 ? s.function == *siteArg
                                      : std::any_of(s.stack.begin(), s.stack.end(),
                                                    [&](const std::string& f) {
@@ -397,8 +410,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
                     buckets.push_back(s.bucket);
             }
         for (uint32_t o = 0; o < g.objects(); ++o)
-            if (sg->objectBucket[o] >= 0 &&
-                std::find(buckets.begin(), buckets.end(), sg->objectBucket[o]) != buckets.end())
+            if (sg.objectBucket[o] >= 0 &&
+                std::find(buckets.begin(), buckets.end(), sg.objectBucket[o]) != buckets.end())
                 targets.push_back(o);
         if (targets.empty()) {
             std::cerr << "memscope: no sampled live object was allocated at " << *siteArg
@@ -406,7 +419,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
             return kInputFailed;
         }
         std::sort(targets.begin(), targets.end(), [&](uint32_t x, uint32_t y) {
-            return sg->dom.retained[g.objectNode(x)] > sg->dom.retained[g.objectNode(y)];
+            return sg.dom.retained[g.objectNode(x)] > sg.dom.retained[g.objectNode(y)];
         });
         if (targets.size() > size_t(limit))
             targets.resize(size_t(limit));
@@ -422,7 +435,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
             w.beginObject()
                 .field("address", hexAddr(g.addr[o]))
                 .field("shallow_bytes", int64_t(g.objectSize(o)));
-            w.field("retained_bytes", int64_t(sg->dom.retained[g.objectNode(o)]));
+            w.field("retained_bytes", int64_t(sg.dom.retained[g.objectNode(o)]));
             w.field("reachable", !paths.empty()).key("paths").beginArray();
             for (const auto& p : paths) {
                 // Hop objects, with one {"elided_hops": K} standing for the
@@ -443,21 +456,21 @@ int cmdPaths(const std::vector<std::string>& argv) {
                         uint32_t x = g.nodeObject(v);
                         w.field("object", hexAddr(g.addr[x]))
                             .field("shallow_bytes", int64_t(g.objectSize(x)));
-                        w.field("retained_bytes", int64_t(sg->dom.retained[v]));
+                        w.field("retained_bytes", int64_t(sg.dom.retained[v]));
                     } else {
                         const auto& r = g.roots[v - 1];
                         w.field("root_kind", rootKindName(r.kind))
                             .field("root", r.name)
                             .field("detail", r.detail);
                     }
-                    w.field("text", describeNode(*sg, v, siteIndex)).endObject();
+                    w.field("text", describeNode(sg, v, siteIndex)).endObject();
                 }
                 w.endArray();
             }
             w.endArray().endObject();
             continue;
         }
-        std::cout << terminalSafe(describeNode(*sg, g.objectNode(o), siteIndex)) << "\n";
+        std::cout << terminalSafe(describeNode(sg, g.objectNode(o), siteIndex)) << "\n";
         if (paths.empty()) {
             std::cout << "  unreachable from every dumped root (floating garbage, or held by "
                          "runtime internals)\n\n";
@@ -479,7 +492,7 @@ int cmdPaths(const std::vector<std::string>& argv) {
                     continue;
                 }
                 std::cout << "    " << (i ? "-> " : "")
-                          << terminalSafe(describeNode(*sg, p[i], siteIndex)) << "\n";
+                          << terminalSafe(describeNode(sg, p[i], siteIndex)) << "\n";
             }
         }
         std::cout << "\n";

@@ -6,6 +6,7 @@
 #include "analysis/detect/detect.h"
 #include "analysis/profile/top.h"
 #include "analysis/series/series.h"
+#include "base/first_error.h"
 #include "base/format.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
@@ -19,25 +20,6 @@
 namespace memscope {
 
 namespace {
-
-// The reads behind one report: each value as read, or an empty one with the
-// first error kept, which the report returns instead of text made from
-// missing rows.
-class Reads {
-public:
-    template <typename T>
-    T operator()(Result<T> r) {
-        if (r)
-            return std::move(r).value();
-        fail(r.error());
-        return T{};
-    }
-    void fail(const Error& e) {
-        if (!error)
-            error = e;
-    }
-    std::optional<Error> error;
-};
 
 struct KindSummary {
     size_t count = 0;
@@ -89,8 +71,8 @@ std::string duration(int64_t ns) {
 
 // What a snapshot holds, by kind: samples, goroutines, fds and sockets per
 // remote host, GC cycles, metrics, notes.
-void writeCounts(JsonWriter& w, Reads& read, CaseStore& store, const SnapshotInfo& s) {
-    auto c = read(store.snapshotCounts(s));
+void writeCounts(JsonWriter& w, FirstError& read, CaseStore& store, const SnapshotInfo& s) {
+    auto c = read.take(store.snapshotCounts(s));
     w.key("counts").beginObject();
     if (s.kind == toString(SnapshotKind::Goroutines)) {
         w.field("goroutines", c.goroutines);
@@ -117,7 +99,7 @@ void writeCounts(JsonWriter& w, Reads& read, CaseStore& store, const SnapshotInf
 
 void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
                     const std::vector<TargetInfo>& targets, CaseStore* withCounts = nullptr,
-                    Reads* read = nullptr) {
+                    FirstError* read = nullptr) {
     std::map<int64_t, std::string> targetName;
     for (const auto& t : targets)
         targetName[t.id] = t.name;
@@ -152,14 +134,14 @@ void writeTargets(JsonWriter& w, const std::vector<TargetInfo>& targets) {
 } // namespace
 
 Result<std::string> caseInfoText(CaseStore& store) {
-    Reads read;
+    FirstError read;
     std::string out;
-    auto targets = read(store.targets());
-    auto snaps = read(store.snapshots());
-    auto sources = read(store.sources());
+    auto targets = read.take(store.targets());
+    auto snaps = read.take(store.snapshots());
+    auto sources = read.take(store.sources());
     // Names and files come from captures: escaped for the terminal that shows them.
     out += "case: " + terminalSafe(store.path()) + " (schema " +
-           std::to_string(read(store.schemaVersion())) + ")\n";
+           std::to_string(read.take(store.schemaVersion())) + ")\n";
     out += "sources: " + std::to_string(sources.size()) + " files\n";
     out += "targets:\n";
     for (const auto& t : targets) {
@@ -188,19 +170,19 @@ Result<std::string> caseInfoText(CaseStore& store) {
                formatTimeIso(spanOf(snaps).second) + " (" +
                duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     }
-    if (read.error)
-        return *read.error;
+    if (read.error())
+        return *read.error();
     return out;
 }
 
 Result<std::string> caseInfoJson(CaseStore& store) {
-    Reads read;
+    FirstError read;
     JsonWriter w;
-    auto targets = read(store.targets());
-    auto snaps = read(store.snapshots());
+    auto targets = read.take(store.targets());
+    auto snaps = read.take(store.snapshots());
     w.beginObject();
-    w.field("case", store.path()).field("schema_version", read(store.schemaVersion()));
-    w.field("sources", int64_t(read(store.sources()).size()));
+    w.field("case", store.path()).field("schema_version", read.take(store.schemaVersion()));
+    w.field("sources", int64_t(read.take(store.sources()).size()));
     writeTargets(w, targets);
     w.key("kinds").beginObject();
     for (const auto& [kind, k] : summarize(snaps)) {
@@ -222,8 +204,8 @@ Result<std::string> caseInfoJson(CaseStore& store) {
     }
     writeSnapshots(w, snaps, targets, &store, &read);
     w.endObject();
-    if (read.error)
-        return *read.error;
+    if (read.error())
+        return *read.error();
     return w.str() + "\n";
 }
 
@@ -277,10 +259,10 @@ void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
 }
 
 Result<std::string> reportJson(CaseStore& store) {
-    Reads read;
+    FirstError read;
     JsonWriter w;
-    auto targets = read(store.targets());
-    auto snaps = read(store.snapshots());
+    auto targets = read.take(store.targets());
+    auto snaps = read.take(store.snapshots());
     w.beginObject();
     w.field("case", store.path());
     writeTargets(w, targets);
@@ -291,9 +273,9 @@ Result<std::string> reportJson(CaseStore& store) {
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
-    writeFindings(w, read(detectFindings(store)));
+    writeFindings(w, read.take(detectFindings(store)));
     w.key("series").beginObject();
-    for (const auto& s : read(allSeries(store))) {
+    for (const auto& s : read.take(allSeries(store))) {
         w.key(s.key()).beginArray();
         for (const auto& p : s.points) {
             w.beginArray().value(double(p.timeNs) / 1e9).value(p.value).endArray();
@@ -302,8 +284,8 @@ Result<std::string> reportJson(CaseStore& store) {
     }
     w.endObject();
     w.endObject();
-    if (read.error)
-        return *read.error;
+    if (read.error())
+        return *read.error();
     return w.str() + "\n";
 }
 
@@ -356,9 +338,9 @@ std::vector<ChartSpec> findingCharts(const Finding& f) {
 }
 
 // The case's key series: heap in use, goroutines, sockets per host, finalizers.
-std::vector<ChartSpec> keyCharts(Reads& read, CaseStore& store) {
+std::vector<ChartSpec> keyCharts(FirstError& read, CaseStore& store) {
     std::vector<ChartSpec> out;
-    auto all = read(allSeries(store));
+    auto all = read.take(allSeries(store));
     auto pick = [&](const std::string& title, const std::string& unit, auto pred) {
         ChartSpec c;
         c.title = title;
@@ -398,18 +380,18 @@ std::string numberText(const std::string& name, double v) {
 } // namespace
 
 Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) {
-    Reads read;
+    FirstError read;
     std::string out;
-    auto targets = read(store.targets());
-    auto snaps = read(store.snapshots());
+    auto targets = read.take(store.targets());
+    auto snaps = read.take(store.snapshots());
     out += "# memscope report\n\n";
     out += "Case: " + code(store.path()) + "\n\n";
     for (const auto& t : targets)
         out += "- Target: **" + md(targetLine(t)) + "**\n";
     if (snaps.empty()) {
         out += "\nThe case holds no snapshots yet: `memscope import CASE PATH...` adds captures.\n";
-        if (read.error)
-            return *read.error;
+        if (read.error())
+            return *read.error();
         return out;
     }
     out += "- Time span: " + formatTimeIso(spanOf(snaps).first) + " .. " +
@@ -417,7 +399,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
            duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     out += "- Snapshots: " + snapshotsLine(snaps) + "\n";
 
-    auto findings = read(detectFindings(store));
+    auto findings = read.take(detectFindings(store));
     out += "\n## Findings\n\n";
     if (findings.empty())
         out += "None: no leak pattern memscope knows shows in these captures.\n";
@@ -472,7 +454,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
             out += " " + std::to_string(id);
         out += ".\n\n";
     }
-    auto notes = read(store.annotations());
+    auto notes = read.take(store.annotations());
     if (!notes.empty()) {
         out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
         for (const auto& a : notes)
@@ -489,7 +471,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         }
     }
 
-    auto series = read(heapSeries(store));
+    auto series = read.take(heapSeries(store));
     const Series* inuse = nullptr;
     std::vector<const Series*> sites;
     for (const auto& s : series) {
@@ -526,14 +508,14 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         }
 
         // The latest heap snapshot's top allocation sites, with their growth.
-        auto heapSnaps = read(store.snapshots(toString(SnapshotKind::Heap)));
-        if (read.error) // else there are some: the heap series came from them
-            return *read.error;
+        auto heapSnaps = read.take(store.snapshots(toString(SnapshotKind::Heap)));
+        if (read.error()) // else there are some: the heap series came from them
+            return *read.error();
         auto last = store.loadProfile(heapSnaps.back().id);
         auto firstP = store.loadProfile(heapSnaps.front().id);
         for (const auto* p : {&last, &firstP})
             if (!*p)
-                read.fail(p->error());
+                read.keep(p->error());
         if (last && firstP) {
             auto top = computeTop(*last, last->sampleIndex("inuse_space"));
             auto base = computeTop(*firstP, firstP->sampleIndex("inuse_space"));
@@ -558,7 +540,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     }
     // Goroutines: totals over time, the roles the runtime's functions reveal,
     // and the largest groups of the latest dump.
-    auto gs = read(goroutineSeries(store));
+    auto gs = read.take(goroutineSeries(store));
     if (!gs.empty()) {
         out += "\n## Goroutines\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
         for (const auto& s : gs) {
@@ -569,10 +551,10 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
-        auto dumps = read(store.snapshots(toString(SnapshotKind::Goroutines)));
-        if (read.error) // else there are some: the goroutine series came from them
-            return *read.error;
-        auto groups = read(store.goroutineGroups(dumps.back().id));
+        auto dumps = read.take(store.snapshots(toString(SnapshotKind::Goroutines)));
+        if (read.error()) // else there are some: the goroutine series came from them
+            return *read.error();
+        auto groups = read.take(store.goroutineGroups(dumps.back().id));
         out += "\nLargest groups at " + formatTimeIso(dumps.back().timeNs) + ":\n\n";
         for (size_t i = 0; i < groups.size() && i < 5; ++i) {
             const auto& g = groups[i];
@@ -586,7 +568,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
                    "\n";
         }
     }
-    auto fs = read(fdSeries(store));
+    auto fs = read.take(fdSeries(store));
     if (!fs.empty()) {
         out += "\n## Open files and sockets\n\n| series | first | last | change "
                "|\n|---|---:|---:|---:|\n";
@@ -605,16 +587,16 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     for (const auto& s : snaps)
         out += "| " + std::to_string(s.id) + " | " + md(s.kind) + " | " + formatTimeIso(s.timeNs) +
                " | " + md(s.timeSource) + " | " + md(s.sourceName) + " |\n";
-    if (read.error)
-        return *read.error;
+    if (read.error())
+        return *read.error();
     return out;
 }
 
 Result<std::string> reportHtml(CaseStore& store) {
-    Reads read;
-    auto targets = read(store.targets());
-    auto snaps = read(store.snapshots());
-    auto findings = read(detectFindings(store));
+    FirstError read;
+    auto targets = read.take(store.targets());
+    auto snaps = read.take(store.snapshots());
+    auto findings = read.take(detectFindings(store));
     std::string h =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         "<title>memscope report</title>\n<style>\n"
@@ -676,7 +658,7 @@ Result<std::string> reportHtml(CaseStore& store) {
         }
         h += "</div>\n";
     }
-    auto notes = read(store.annotations());
+    auto notes = read.take(store.annotations());
     if (!notes.empty()) {
         h += "<h2>Annotations</h2>\n<table><tr><th>time</th><th>series</th><th>note</th></tr>\n";
         for (const auto& a : notes)
@@ -702,8 +684,8 @@ Result<std::string> reportHtml(CaseStore& store) {
              xmlEscape(s.timeSource) + "</td><td>" + xmlEscape(s.sourceName) + "</td></tr>\n";
     h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by "
          "memscope.</p>\n</body></html>\n";
-    if (read.error)
-        return *read.error;
+    if (read.error())
+        return *read.error();
     return h;
 }
 

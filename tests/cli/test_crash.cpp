@@ -56,6 +56,28 @@ QSet<QString> checkCase(const QString& path) {
     return names;
 }
 
+// What `memscope import CASE demo` printed and how it ended, run by bash
+// under a file size limit of 1200 blocks after `shellSetup`.
+struct LimitedImport {
+    QString out;
+    QProcess::ExitStatus status = QProcess::CrashExit;
+    int code = -1;
+};
+
+LimitedImport importUnderFileSizeLimit(const QString& casePath, const QString& shellSetup) {
+    QProcess p;
+    p.start("bash", {"-c", shellSetup + "ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"",
+                     QStringLiteral(MEMSCOPE_BIN), casePath, kDemo});
+    LimitedImport r;
+    if (!p.waitForFinished(120000))
+        return r;
+    r.out =
+        QString::fromUtf8(p.readAllStandardOutput()) + QString::fromUtf8(p.readAllStandardError());
+    r.status = p.exitStatus();
+    r.code = p.exitCode();
+    return r;
+}
+
 } // namespace
 
 class TestCrash : public QObject {
@@ -102,14 +124,9 @@ private slots:
         QString c = dir.filePath("full.memscope");
         // A file size limit stands in for a full disk: writes past it fail
         // with EFBIG (SIGXFSZ ignored, as a shell's `trap '' XFSZ` does).
-        QProcess p;
-        p.start("bash", {"-c", "trap '' XFSZ; ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"",
-                         QStringLiteral(MEMSCOPE_BIN), c, kDemo});
-        QVERIFY(p.waitForFinished(120000));
-        QString out = QString::fromUtf8(p.readAllStandardOutput()) +
-                      QString::fromUtf8(p.readAllStandardError());
-        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QVERIFY2(p.exitCode() != 0, qPrintable(out));
+        auto [out, status, code] = importUnderFileSizeLimit(c, "trap '' XFSZ; ");
+        QCOMPARE(status, QProcess::NormalExit);
+        QVERIFY2(code != 0, qPrintable(out));
         QVERIFY2(out.contains("cannot grow: disk full"), qPrintable(out.right(600)));
         QVERIFY(out.contains("stopped: the case could not be written"));
         QSet<QString> inCase = checkCase(c);
@@ -121,14 +138,9 @@ private slots:
     void aFileSizeLimitIsAClearErrorWithoutATrap() {
         QTemporaryDir dir;
         QString c = dir.filePath("limited.memscope");
-        QProcess p;
-        p.start("bash", {"-c", "ulimit -f 1200; exec \"$0\" import \"$1\" \"$2\"",
-                         QStringLiteral(MEMSCOPE_BIN), c, kDemo});
-        QVERIFY(p.waitForFinished(120000));
-        QString out = QString::fromUtf8(p.readAllStandardOutput()) +
-                      QString::fromUtf8(p.readAllStandardError());
-        QCOMPARE(p.exitStatus(), QProcess::NormalExit);
-        QCOMPARE(p.exitCode(), 1);
+        auto [out, status, code] = importUnderFileSizeLimit(c, "");
+        QCOMPARE(status, QProcess::NormalExit);
+        QCOMPARE(code, 1);
         QVERIFY2(out.contains("cannot grow: disk full"), qPrintable(out.right(600)));
         QVERIFY(out.contains("stopped: the case could not be written"));
         QSet<QString> inCase = checkCase(c);

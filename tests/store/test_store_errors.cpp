@@ -10,6 +10,7 @@
 #include <QtTest>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <future>
 #include <vector>
 
@@ -40,6 +41,26 @@ std::vector<CliRun> runAll(const std::vector<QStringList>& commands) {
     for (auto& r : running)
         out.push_back(r.get());
     return out;
+}
+
+// Every read command on the case at `path` ends with exit 1, an error naming
+// `caseName` that holds one of `anyOf` (when given), and nothing on stdout.
+void verifyEveryReadCommandFails(const QString& path, const QString& caseName,
+                                 const QStringList& anyOf = {}) {
+    auto commands = readCommands(path);
+    auto runs = runAll(commands);
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const auto& r = runs[i];
+        QString what = commands[i].join(' ') + ": " + r.err;
+        QVERIFY2(r.finished, qPrintable(what));
+        QVERIFY2(r.code == 1, qPrintable(what));
+        QVERIFY2(r.err.contains(caseName), qPrintable(what));
+        QVERIFY2(anyOf.isEmpty() ||
+                     std::any_of(anyOf.begin(), anyOf.end(),
+                                 [&](const QString& w) { return r.err.contains(w); }),
+                 qPrintable(what));
+        QVERIFY2(r.rawOut.isEmpty(), qPrintable(what));
+    }
 }
 
 bool sqlExecOn(const QString& path, const char* sql) {
@@ -129,17 +150,7 @@ void TestStoreErrors::lockedCaseIsAnErrorForEveryReadCommand() {
     QVERIFY(!path.isEmpty());
     CaseLock lock(path);
     QVERIFY(lock.held());
-    auto commands = readCommands(path);
-    auto runs = runAll(commands);
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const auto& r = runs[i];
-        QString what = commands[i].join(' ') + ": " + r.err;
-        QVERIFY2(r.finished, qPrintable(what));
-        QVERIFY2(r.code == 1, qPrintable(what));
-        QVERIFY2(r.err.contains("locked.memscope"), qPrintable(what));
-        QVERIFY2(r.err.contains("locked") || r.err.contains("busy"), qPrintable(what));
-        QVERIFY2(r.rawOut.isEmpty(), qPrintable(what));
-    }
+    verifyEveryReadCommandFails(path, "locked.memscope", {"locked", "busy"});
 }
 
 void TestStoreErrors::lockedCaseIsAnErrorFromTypedQueries() {
@@ -193,16 +204,7 @@ void TestStoreErrors::damagedPageIsAnErrorForEveryReadCommand() {
         QByteArray junk(int(kPage - 16), char(0xa5));
         QCOMPARE(f.write(junk), qint64(junk.size()));
     }
-    auto commands = readCommands(path);
-    auto runs = runAll(commands);
-    for (size_t i = 0; i < runs.size(); ++i) {
-        const auto& r = runs[i];
-        QString what = commands[i].join(' ') + ": " + r.err;
-        QVERIFY2(r.finished, qPrintable(what));
-        QVERIFY2(r.code == 1, qPrintable(what));
-        QVERIFY2(r.err.contains("damaged.memscope"), qPrintable(what));
-        QVERIFY2(r.rawOut.isEmpty(), qPrintable(what));
-    }
+    verifyEveryReadCommandFails(path, "damaged.memscope");
 }
 
 QTEST_GUILESS_MAIN(TestStoreErrors)

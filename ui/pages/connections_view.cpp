@@ -106,10 +106,7 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     l->addWidget(split, 1);
 
     connect(m_churn, &QCheckBox::toggled, this, [this] { drawChart(); });
-    connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_snapshot->currentIndex() >= 0)
-            showSnapshot(m_snapshot->currentData().toLongLong());
-    });
+    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
     connect(m_hostTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& idx) {
                 if (idx.isValid())

@@ -146,10 +146,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     l->addWidget(m_summary);
     l->addWidget(split, 1);
 
-    connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this] {
-        if (m_snapshot->currentIndex() >= 0)
-            showSnapshot(m_snapshot->currentData().toLongLong());
-    });
+    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
     connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
         m_filter->setState(m_state->currentIndex() > 0 ? m_state->currentText() : QString());
     });

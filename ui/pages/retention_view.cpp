@@ -428,10 +428,7 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_proxy->setFilterFixedString(text);
         m_tree->scrollToTop();
     });
-    connect(m_snapshot, &QComboBox::currentIndexChanged, this, [this](int i) {
-        if (i >= 0)
-            showSnapshot(m_snapshot->itemData(i).toLongLong());
-    });
+    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
     connect(
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });

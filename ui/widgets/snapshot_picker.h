@@ -29,4 +29,13 @@ inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo
                             qlonglong(s.id));
 }
 
+// Calls `show` with the id of each snapshot picked, by the user or by a fill.
+template <typename Show>
+void onSnapshotPicked(QComboBox* picker, QObject* context, Show show) {
+    QObject::connect(picker, &QComboBox::currentIndexChanged, context, [picker, show](int i) {
+        if (i >= 0)
+            show(picker->itemData(i).toLongLong());
+    });
+}
+
 } // namespace memscope::ui

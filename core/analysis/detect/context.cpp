@@ -27,7 +27,7 @@ std::vector<const Series*> SeriesSet::withLabel(const std::string& metric,
 
 std::vector<SnapshotInfo> DetectContext::snapshots(const std::string& kind) {
     std::vector<SnapshotInfo> out;
-    if (m_error)
+    if (error())
         return out; // no more reads once one failed
     for (auto& sn : take(timeline(m_store, kind)))
         if (sn.targetId == m_target.id)
@@ -45,8 +45,8 @@ const Profile* DetectContext::latestHeap() {
                 m_heap = std::move(*p);
                 m_heapId = list.back().id;
                 m_haveHeap = true;
-            } else if (!m_error) {
-                m_error = p.error();
+            } else {
+                keep(p.error());
             }
         }
     }

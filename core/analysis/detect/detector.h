@@ -6,6 +6,7 @@
 #pragma once
 
 #include "analysis/detect/detect.h"
+#include "base/first_error.h"
 
 #include <memory>
 #include <optional>
@@ -36,7 +37,10 @@ struct Explained {
 };
 
 // One target's view of the case, shared by its detectors.
-class DetectContext {
+// Its reads keep the first error (FirstError::take): detectFindings then
+// returns that error instead of findings made from missing rows, and no more
+// reads are made.
+class DetectContext : public FirstError {
 public:
     DetectContext(CaseStore& store, const TargetInfo& target, const SeriesSet& series)
         : m_store(store), m_target(target), m_series(series) {}
@@ -57,19 +61,6 @@ public:
 
     Finding makeFinding(FindingKind kind, Severity severity) const;
 
-    // The value of a read, or an empty one with its error kept: detectFindings
-    // then returns the error instead of findings made from missing rows, and
-    // no more reads are made.
-    template <typename T>
-    T take(Result<T> r) {
-        if (r)
-            return std::move(r).value();
-        if (!m_error)
-            m_error = r.error();
-        return T{};
-    }
-    const std::optional<Error>& error() const { return m_error; }
-
 private:
     CaseStore& m_store;
     const TargetInfo& m_target;
@@ -78,7 +69,6 @@ private:
     Profile m_heap;
     int64_t m_heapId = 0;
     bool m_heapLoaded = false, m_haveHeap = false;
-    std::optional<Error> m_error;
 };
 
 // The snapshot ids of a series' points.

@@ -45,20 +45,56 @@ Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& 
     return out;
 }
 
-Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& opts) {
-    std::vector<Series> out;
-    auto timed = timeline(store, toString(SnapshotKind::Heap));
+namespace {
+
+// The time line of one kind with the case's targets, where a builder starts;
+// the targets are read only when the kind has snapshots.
+struct KindTimeline {
+    std::vector<SnapshotInfo> snaps;
+    std::vector<TargetInfo> targets;
+};
+
+Result<KindTimeline> kindTimeline(CaseStore& store, SnapshotKind kind) {
+    KindTimeline out;
+    auto timed = timeline(store, toString(kind));
     if (!timed)
         return timed.error();
-    const auto& snaps = *timed;
-    if (snaps.empty())
+    out.snaps = std::move(*timed);
+    if (out.snaps.empty())
         return out;
     auto targets = store.targets();
     if (!targets)
         return targets.error();
-    bool manyTargets = targets->size() > 1;
+    out.targets = std::move(*targets);
+    return out;
+}
 
-    for (const auto& target : *targets) {
+// The `n` names with the largest peaks, largest first (names break ties).
+std::vector<std::string> topByPeak(const std::map<std::string, int64_t>& peak, size_t n) {
+    std::vector<std::pair<int64_t, std::string>> ranked;
+    for (const auto& [name, value] : peak)
+        ranked.push_back({-value, name});
+    std::sort(ranked.begin(), ranked.end());
+    std::vector<std::string> names;
+    for (size_t i = 0; i < ranked.size() && i < n; ++i)
+        names.push_back(ranked[i].second);
+    return names;
+}
+
+} // namespace
+
+Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& opts) {
+    std::vector<Series> out;
+    auto timed = kindTimeline(store, SnapshotKind::Heap);
+    if (!timed)
+        return timed.error();
+    const auto& snaps = timed->snaps;
+    if (snaps.empty())
+        return out;
+    const auto& targets = timed->targets;
+    bool manyTargets = targets.size() > 1;
+
+    for (const auto& target : targets) {
         struct Total {
             const char* type;
             const char* metric;
@@ -216,16 +252,14 @@ std::string goroutineEntry(const std::vector<std::string>& stack) {
 
 Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto timed = timeline(store, toString(SnapshotKind::Goroutines));
+    auto timed = kindTimeline(store, SnapshotKind::Goroutines);
     if (!timed)
         return timed.error();
-    const auto& snaps = *timed;
+    const auto& snaps = timed->snaps;
     if (snaps.empty())
         return out;
-    auto targets = store.targets();
-    if (!targets)
-        return targets.error();
-    SeriesBuilder b(*targets, snaps);
+    const auto& targets = timed->targets;
+    SeriesBuilder b(targets, snaps);
     auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
         b.add(sn, "goroutines", "count", std::move(labels), v);
     };
@@ -244,12 +278,7 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
         for (const auto& [e, n] : m)
             entryPeak[e] = std::max(entryPeak[e], n);
     }
-    std::vector<std::pair<int64_t, std::string>> peaks;
-    for (const auto& [e, n] : entryPeak)
-        peaks.push_back({-n, e});
-    std::sort(peaks.begin(), peaks.end());
-    if (peaks.size() > 8)
-        peaks.resize(8);
+    const auto topEntries = topByPeak(entryPeak, 8);
     for (const auto& sn : snaps) {
         auto counts = store.goroutineCountsByState(sn.id);
         if (!counts)
@@ -262,7 +291,7 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
             if (!c.role.empty())
                 add(sn, {{"role", c.role}}, n);
         }
-        for (const auto& [neg, e] : peaks) {
+        for (const auto& e : topEntries) {
             auto it = byEntry[sn.id].find(e);
             add(sn, {{"group", e}}, it == byEntry[sn.id].end() ? 0.0 : double(it->second));
         }
@@ -272,16 +301,14 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
 
 Result<std::vector<Series>> fdSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto timed = timeline(store, toString(SnapshotKind::Fds));
+    auto timed = kindTimeline(store, SnapshotKind::Fds);
     if (!timed)
         return timed.error();
-    const auto& snaps = *timed;
+    const auto& snaps = timed->snaps;
     if (snaps.empty())
         return out;
-    auto targets = store.targets();
-    if (!targets)
-        return targets.error();
-    SeriesBuilder b(*targets, snaps);
+    const auto& targets = timed->targets;
+    SeriesBuilder b(targets, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric,
                    std::map<std::string, std::string> labels,
                    double v) { b.add(sn, metric, "count", std::move(labels), v); };
@@ -374,16 +401,14 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
 
 Result<std::vector<Series>> heapDumpSeries(CaseStore& store, int topN) {
     std::vector<Series> out;
-    auto timed = timeline(store, toString(SnapshotKind::HeapDump));
+    auto timed = kindTimeline(store, SnapshotKind::HeapDump);
     if (!timed)
         return timed.error();
-    const auto& snaps = *timed;
+    const auto& snaps = timed->snaps;
     if (snaps.empty())
         return out;
-    auto targets = store.targets();
-    if (!targets)
-        return targets.error();
-    SeriesBuilder b(*targets, snaps);
+    const auto& targets = timed->targets;
+    SeriesBuilder b(targets, snaps);
     auto add = [&](const SnapshotInfo& sn, const char* metric, const char* unit,
                    std::map<std::string, std::string> labels,
                    double v) { b.add(sn, metric, unit, std::move(labels), v); };
@@ -396,17 +421,7 @@ Result<std::vector<Series>> heapDumpSeries(CaseStore& store, int topN) {
         for (const auto& r : *roots)
             rootPeak[r.name] = std::max(rootPeak[r.name], r.retainedBytes);
     }
-    auto topOf = [&](const std::map<std::string, int64_t>& peak) {
-        std::vector<std::pair<int64_t, std::string>> v;
-        for (const auto& [k, b] : peak)
-            v.push_back({-b, k});
-        std::sort(v.begin(), v.end());
-        std::vector<std::string> names;
-        for (size_t i = 0; i < v.size() && i < size_t(topN); ++i)
-            names.push_back(v[i].second);
-        return names;
-    };
-    auto topRoots = topOf(rootPeak);
+    auto topRoots = topByPeak(rootPeak, size_t(topN));
     for (const auto& sn : snaps) {
         auto dump = store.heapDump(sn.id);
         if (!dump)
