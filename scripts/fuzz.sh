@@ -37,7 +37,7 @@ seed() { # TARGET FILE...: decoded copies of the test inputs
   done
 }
 d=tests/data
-seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz $d/field/*.pb.gz $d/field/goroutineleak_debug0_go126.txt resources/demo/heap-0*.pb.gz
+seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz $d/field/goroutineleak_debug0_go126.txt resources/demo/heap-0*.pb.gz
 seed heap_text $d/heaptext/* $d/field/threadcreate_* $d/field/minimal/count_*
 seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001* $d/field/goroutine*.txt \
   $d/field/minimal/goroutine*
