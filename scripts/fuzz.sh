@@ -37,12 +37,13 @@ seed() { # TARGET FILE...: decoded copies of the test inputs
   done
 }
 d=tests/data
-seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz resources/demo/heap-0*.pb.gz
-seed heap_text $d/heaptext/*
-seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001*
+seed pprof $d/pprof/*.pb $d/pprof/*.pb.gz $d/field/goroutineleak_debug0_go126.txt resources/demo/heap-0*.pb.gz
+seed heap_text $d/heaptext/* $d/field/threadcreate_* $d/field/minimal/count_*
+seed goroutines $d/goroutines/* $d/services/goroutine/goroutine-001* $d/field/goroutine*.txt \
+  $d/field/minimal/goroutine*
 seed lsof $d/lsof/*
 seed gctrace $d/gctrace/* resources/demo/gctrace.log
-seed json $d/metrics/* resources/demo/vars-012-20261126T165941Z.json
+seed json $d/metrics/* $d/field/minimal/*.json resources/demo/vars-012-20261126T165941Z.json
 seed escape $d/escape/* resources/demo/build-gcflags-m.txt
 seed heapdump $d/heapdump/heapdump_tiny_go119.bin
 seed ss $d/ss/*

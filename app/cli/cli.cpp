@@ -33,7 +33,7 @@ const Command kCommands[] = {
      "  memscope top CASE|FILE [--snapshot ID] [--sample NAME] [-n N] [--json]\n"
      "                                          functions by flat and cum, like pprof -top\n"},
     {"goroutines", cmdGoroutines,
-     "  memscope goroutines CASE [--snapshot ID] [-n N] [--json]\n"
+     "  memscope goroutines CASE [--snapshot ID] [--label KEY=VALUE]... [-n N] [--json]\n"
      "                                          goroutine groups of a dump, largest first\n"},
     {"diff", cmdDiff,
      "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"

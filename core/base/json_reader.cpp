@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "base/json_reader.h"
 
+#include <charconv>
+#include <cstdint>
 #include <cstdlib>
 
 namespace memscope {
@@ -10,8 +12,8 @@ namespace {
 class Walker {
 public:
     Walker(std::string_view t, const std::function<void(const std::string&, double)>& leaf,
-           bool arrays)
-        : m_t(t), m_leaf(leaf), m_arrays(arrays) {}
+           const std::function<void(const std::string&, int64_t)>* integer, bool arrays)
+        : m_t(t), m_leaf(leaf), m_integer(integer), m_arrays(arrays) {}
 
     Status run() {
         ws();
@@ -159,8 +161,17 @@ private:
                 m_p = start;
                 return fail("bad number");
             }
-            if (report)
-                m_leaf(path, v);
+            if (!report)
+                return {};
+            int64_t exact = 0;
+            if (m_integer && num.find_first_of(".eE") == std::string::npos) {
+                auto [ptr, ec] = std::from_chars(num.data(), num.data() + num.size(), exact);
+                if (ec == std::errc() && ptr == num.data() + num.size()) {
+                    (*m_integer)(path, exact);
+                    return {};
+                }
+            }
+            m_leaf(path, v);
             return {};
         }
         return fail(std::string("unexpected character '") + c + "'");
@@ -169,6 +180,7 @@ private:
     std::string_view m_t;
     size_t m_p = 0;
     const std::function<void(const std::string&, double)>& m_leaf;
+    const std::function<void(const std::string&, int64_t)>* m_integer;
     bool m_arrays;
 };
 
@@ -176,7 +188,14 @@ private:
 
 Status visitJsonNumbers(std::string_view text,
                         const std::function<void(const std::string&, double)>& leaf, bool arrays) {
-    return Walker(text, leaf, arrays).run();
+    return Walker(text, leaf, nullptr, arrays).run();
+}
+
+Status visitJsonNumbers(std::string_view text,
+                        const std::function<void(const std::string&, double)>& leaf,
+                        const std::function<void(const std::string&, int64_t)>& integer,
+                        bool arrays) {
+    return Walker(text, leaf, &integer, arrays).run();
 }
 
 } // namespace memscope

@@ -3,6 +3,7 @@
 
 #include "base/result.h"
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,12 @@ namespace memscope {
 // Errors carry the byte offset; nesting deeper than 64 is refused.
 Status visitJsonNumbers(std::string_view text,
                         const std::function<void(const std::string& path, double value)>& leaf,
+                        bool arrays = false);
+// The same, with every integer that fits int64 handed to `integer` exactly
+// instead (a double rounds past 2^53: expvar's LastGC in nanoseconds).
+Status visitJsonNumbers(std::string_view text,
+                        const std::function<void(const std::string& path, double value)>& leaf,
+                        const std::function<void(const std::string& path, int64_t value)>& integer,
                         bool arrays = false);
 
 } // namespace memscope

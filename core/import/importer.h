@@ -71,6 +71,9 @@ public:
                                const HeapDumpSummary& summary, std::string_view graphBlob) = 0;
     // Something the user should hear about that does not stop the import.
     virtual void warn(const std::string& message) = 0;
+    // A named integer kept exactly (expvar's LastGC is past 2^53). Last in
+    // the table, so plugins built before it still find every other entry.
+    virtual Status addMetricInteger(int64_t snapshotId, const std::string& name, int64_t value) = 0;
 };
 
 class Importer {

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace memscope {
@@ -60,7 +61,17 @@ struct GoroutineGroup {
     int64_t exactVariants = 0;                        // distinct argument lists within the group
     bool leaked = false; // the runtime's leak verdict (goroutineleak profile, Go 1.26+)
     bool framesElided = false;
+    // "...N frames elided...": N, after the first `elidedAt` frames; -1 for
+    // "...additional frames elided..." (past the runtime's 100, no count).
+    int64_t elidedFrames = 0;
+    uint32_t elidedAt = 0;
+    // pprof labels (Go 1.26 tracebacklabels=1, Go 1.27, debug=1 "# labels:"),
+    // sorted by key as the runtime prints them; part of what makes a group.
+    std::vector<std::pair<std::string, std::string>> labels;
 };
+
+// "job=sync, tenant=a": a group's labels as people read them.
+std::string labelsText(const std::vector<std::pair<std::string, std::string>>& labels);
 
 struct GoroutineRecord {
     int64_t id = 0;

@@ -22,7 +22,7 @@ int Profile::defaultSampleIndex() const {
 SnapshotKind Profile::kind() const {
     if (sampleIndex("inuse_space") >= 0 || sampleIndex("alloc_space") >= 0)
         return defaultSampleType == "alloc_space" ? SnapshotKind::Allocs : SnapshotKind::Heap;
-    if (sampleIndex("goroutine") >= 0)
+    if (sampleIndex("goroutine") >= 0 || sampleIndex("goroutineleak") >= 0) // leak: Go 1.26+
         return SnapshotKind::GoroutineProfile;
     if (sampleIndex("cpu") >= 0)
         return SnapshotKind::Cpu;

@@ -280,7 +280,8 @@ Result<ChartSpec> namedChart(CaseStore& store, const std::string& name) {
         take([](const Series& s) {
             return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
                    (s.labels.count("name") &&
-                    s.labels.at("name").find("finaliz") != std::string::npos);
+                    (s.labels.at("name").find("finaliz") != std::string::npos ||
+                     s.labels.at("name").rfind("/gc/cleanups/", 0) == 0));
         });
     }
     if (!all)

@@ -360,7 +360,8 @@ std::vector<ChartSpec> keyCharts(FirstError& read, CaseStore& store) {
     pick("Finalizers", "count", [](const Series& s) {
         return s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
                ((s.metric == "expvar" || s.metric == "runtime") && s.labels.count("name") &&
-                s.labels.at("name").find("finaliz") != std::string::npos);
+                (s.labels.at("name").find("finaliz") != std::string::npos ||
+                 s.labels.at("name").rfind("/gc/cleanups/", 0) == 0));
     });
     pick("Retained by the largest roots (heap dumps)", "bytes",
          [](const Series& s) { return s.metric == "retained_bytes"; });

@@ -18,7 +18,7 @@ namespace memscope {
 
 class Db; // the store's own SQLite connection (store/db.h), never seen outside it
 
-constexpr int kSchemaVersion = 9;
+constexpr int kSchemaVersion = 10;
 // "MSCP": lets `file` and memscope tell a case from any other SQLite file.
 constexpr int32_t kApplicationId = 0x4d534350;
 
@@ -181,10 +181,15 @@ public:
         int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;
         std::string state, role;
         bool leaked = false;            // the runtime said so (goroutineleak profile)
-        std::vector<std::string> stack; // "function file:line", innermost first
+        std::vector<std::string> stack; // "function file:line", innermost first, with
+                                        // "...N frames elided..." where the runtime said so
+        std::vector<std::pair<std::string, std::string>> labels; // pprof labels, by key
         std::string createdBy;
     };
     Result<std::vector<GoroutineGroupRow>> goroutineGroups(int64_t snapshotId);
+    // A metric's value exactly as imported when it was an integer (expvar's
+    // LastGC is past 2^53, where a double rounds); nothing when it was not.
+    Result<std::optional<int64_t>> metricInteger(int64_t snapshotId, const std::string& name);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
     Result<std::vector<GoroutineRecord>> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
     // TCP sockets of an fd snapshot. `client`: its local port is not one the

@@ -105,6 +105,7 @@ std::string_view Stmt::blob(int c) const {
     return p ? std::string_view(p, size_t(sqlite3_column_bytes(m_stmt, c))) : std::string_view();
 }
 bool Stmt::isNull(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_NULL; }
+bool Stmt::isInteger(int c) const { return sqlite3_column_type(m_stmt, c) == SQLITE_INTEGER; }
 
 Db::~Db() { close(); }
 

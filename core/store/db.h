@@ -67,6 +67,7 @@ public:
     std::string text(int col) const;
     std::string_view blob(int col) const;
     bool isNull(int col) const;
+    bool isInteger(int col) const; // stored as an integer, so i64() is exact
 
     const Status& status() const { return m_status; }
 

@@ -11,6 +11,8 @@
 #include "store/db.h"
 #include "store/store_internal.h"
 
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <thread>
 #include <tuple>
@@ -210,7 +212,7 @@ public:
         std::vector<std::vector<const GoroutineRecord*>> members(dump.groups.size());
         for (const auto& g : dump.goroutines)
             members[g.group].push_back(&g);
-        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        Stmt grp(m_db, "INSERT INTO goroutine_groups VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         std::string packed;
         for (size_t g = 0; g < dump.groups.size(); ++g) {
             const GoroutineGroup& gr = dump.groups[g];
@@ -239,6 +241,15 @@ public:
             }
             grp.bindBlob(13, packed);
             grp.bind(14, int64_t(gr.leaked));
+            std::string labels;
+            for (const auto& [k, v] : gr.labels) {
+                if (!labels.empty())
+                    labels += '\x1e';
+                labels += k;
+                labels += '\x1f';
+                labels += v;
+            }
+            grp.bind(15, labels).bind(16, gr.elidedFrames).bind(17, int64_t(gr.elidedAt));
             if (auto st = grp.exec(); !st)
                 return st;
         }
@@ -279,6 +290,12 @@ public:
         Step step;
         while ((step = q.step()) == Step::Row) {
             double numGcValue = q.f64(0), lastGc = q.f64(1);
+            if (q.isInteger(1) && q.i64(1) > 0) { // exact: nanoseconds past 2^53
+                int64_t exact = q.i64(1);
+                for (const auto& c : cycles)
+                    if (q.isInteger(0) && c.n == q.i64(0))
+                        return exact - int64_t(std::llround(c.atSeconds * 1e9));
+            }
             if (!(numGcValue >= 0 && numGcValue < 9.2e18)) // a count past int64 is no count
                 continue;
             int64_t numGc = int64_t(numGcValue);
@@ -428,6 +445,11 @@ public:
     }
 
     Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
+        if (!m_addMetric.valid())
+            m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
+        return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
+    }
+    Status addMetricInteger(int64_t snapshotId, const std::string& name, int64_t value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
         return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();

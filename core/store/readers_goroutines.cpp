@@ -5,6 +5,8 @@
 #include "store/db.h"
 #include "store/store_internal.h"
 
+#include <algorithm>
+
 namespace memscope {
 
 using store_internal::getVarint;
@@ -12,7 +14,8 @@ using store_internal::getVarint;
 Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int64_t snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(*m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
-                  " state, role, stack_id, created_by_frame, leaked FROM goroutine_groups"
+                  " state, role, stack_id, created_by_frame, leaked, labels, elided_frames,"
+                  " elided_at FROM goroutine_groups"
                   " WHERE snapshot_id = ? ORDER BY count DESC, idx");
     Stmt frame(*m_db,
                "SELECT n.value, fl.value, f.line FROM frames f"
@@ -34,6 +37,21 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
             return stack.error();
         r.stack = std::move(*stack);
         r.leaked = s.i64(10) != 0;
+        const std::string packed = s.text(11);
+        for (size_t pos = 0; pos < packed.size();) {
+            size_t end = std::min(packed.find('\x1e', pos), packed.size());
+            size_t us = packed.find('\x1f', pos);
+            if (us < end)
+                r.labels.emplace_back(packed.substr(pos, us - pos),
+                                      packed.substr(us + 1, end - us - 1));
+            pos = end + 1;
+        }
+        if (int64_t n = s.i64(12); n != 0) {
+            size_t at = size_t(std::clamp<int64_t>(s.i64(13), 0, int64_t(r.stack.size())));
+            r.stack.insert(r.stack.begin() + ptrdiff_t(at),
+                           n > 0 ? "..." + std::to_string(n) + " frames elided..."
+                                 : std::string("...additional frames elided..."));
+        }
         if (int64_t cf = s.i64(9)) {
             frame.bind(1, cf);
             auto row = frame.next();

@@ -193,6 +193,18 @@ Result<std::vector<EscapeNote>> CaseStore::escapeNotesOfFile(const std::string& 
     return out;
 }
 
+Result<std::optional<int64_t>> CaseStore::metricInteger(int64_t snapshotId,
+                                                        const std::string& name) {
+    Stmt s(*m_db, "SELECT value FROM metric_points WHERE snapshot_id = ? AND name = ?");
+    s.bind(1, snapshotId).bind(2, name);
+    auto row = s.next();
+    if (!row)
+        return row.error();
+    if (!*row || !s.isInteger(0))
+        return std::optional<int64_t>{};
+    return std::optional<int64_t>(s.i64(0));
+}
+
 Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t snapshotId) {
     std::vector<std::pair<std::string, double>> out;
     Stmt s(*m_db, "SELECT name, value FROM metric_points WHERE snapshot_id = ? ORDER BY name");

@@ -307,6 +307,23 @@ ALTER TABLE sources_v9 RENAME TO sources;
 CREATE INDEX sources_by_sha256 ON sources(sha256);
 ALTER TABLE goroutine_groups ADD COLUMN leaked INTEGER NOT NULL DEFAULT 0;
 )SQL",
+    // 10: metric values keep integers exact (NUMERIC: expvar's LastGC is past
+    // 2^53); goroutine groups keep their pprof labels (key US value, records
+    // separated by RS) and how many frames the runtime elided, and where.
+    R"SQL(
+CREATE TABLE metric_points_v10(
+  snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  value NUMERIC NOT NULL,
+  PRIMARY KEY(snapshot_id, name)) WITHOUT ROWID;
+INSERT INTO metric_points_v10 SELECT snapshot_id, name, value FROM metric_points;
+DROP TABLE metric_points;
+ALTER TABLE metric_points_v10 RENAME TO metric_points;
+CREATE INDEX metric_points_by_name ON metric_points(name);
+ALTER TABLE goroutine_groups ADD COLUMN labels TEXT NOT NULL DEFAULT '';
+ALTER TABLE goroutine_groups ADD COLUMN elided_frames INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE goroutine_groups ADD COLUMN elided_at INTEGER NOT NULL DEFAULT 0;
+)SQL",
 };
 
 // One object of a schema as sqlite_master lists it.

@@ -17,6 +17,7 @@
 #include "formats/goroutines/goroutine_dump.h"
 #include "formats/heapdump/elf_symbols.h"
 #include "formats/heapdump/heapdump.h"
+#include "formats/pprof/count_text.h"
 #include "formats/pprof/heap_text.h"
 #include "formats/pprof/pprof_reader.h"
 #include "io/input.h"
@@ -119,13 +120,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 #elif defined(MEMSCOPE_FUZZ_HEAP_TEXT)
     auto s = plain(in);
     (void)parseHeapText(*s);
+    auto c = plain(in); // the other legacy text pprof reads (threadcreate?debug=1)
+    if (auto p = parseCountProfileText(*c))
+        (void)computeTop(*p, 0);
 #elif defined(MEMSCOPE_FUZZ_GOROUTINES)
     (void)looksLikeGoroutineDump(in); // with the search for a log's prefixed traceback
     (void)looksLikeGoroutineProfileText(in);
     auto s = plain(in);
     (void)parseGoroutineDump(*s);
     auto t = plain(in);
-    (void)parseGoroutineProfileText(*t);
+    (void)parseGoroutineProfileTexts(*t);
 #elif defined(MEMSCOPE_FUZZ_LSOF)
     auto s = plain(in);
     (void)parseLsofText(*s);
@@ -137,6 +141,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 #elif defined(MEMSCOPE_FUZZ_JSON)
     (void)visitJsonNumbers(
         in, [](const std::string&, double) {}, true);
+    (void)visitJsonNumbers(
+        in, [](const std::string&, double) {}, [](const std::string&, int64_t) {});
 #elif defined(MEMSCOPE_FUZZ_ESCAPE)
     auto s = plain(in);
     (void)parseEscapeNotes(*s);

@@ -3,6 +3,7 @@
 
 #include "analysis/detect/detect.h"
 #include "import/capture_time.h"
+#include "model/goroutines.h"
 #include "widgets/snapshot_picker.h"
 
 #include <QComboBox>
@@ -70,10 +71,16 @@ bool GoroutineFilter::filterAcceptsRow(int row, const QModelIndex& parent) const
         m->index(row, GoroutinesView::Wait, parent).data(GoroutinesView::kSortRole).toInt() <
             m_minWait)
         return false;
-    if (!m_function.isEmpty() && !m->index(row, GoroutinesView::Function, parent)
-                                      .data(GoroutinesView::kStackRole)
-                                      .toString()
-                                      .contains(m_function, Qt::CaseInsensitive))
+    // A function anywhere in the stack, or a label ("tenant=a").
+    if (!m_function.isEmpty() &&
+        !m->index(row, GoroutinesView::Function, parent)
+             .data(GoroutinesView::kStackRole)
+             .toString()
+             .contains(m_function, Qt::CaseInsensitive) &&
+        !m->index(row, GoroutinesView::Labels, parent)
+             .data()
+             .toString()
+             .contains(m_function, Qt::CaseInsensitive))
         return false;
     return true;
 }
@@ -84,7 +91,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_state = new QComboBox(this);
     m_state->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_function = new QLineEdit(this);
-    m_function->setPlaceholderText(tr("Function anywhere in the stack"));
+    m_function->setPlaceholderText(tr("Function anywhere in the stack, or a label k=v"));
     m_function->setClearButtonEnabled(true);
     m_minWait = new QSpinBox(this);
     m_minWait->setRange(0, 1000000);
@@ -160,7 +167,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
         }
         const auto& groups = result.rows;
         m_model->setHorizontalHeaderLabels({tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"),
-                                            tr("Function"), tr("Created by")});
+                                            tr("Function"), tr("Created by"), tr("Labels")});
         QStringList states;
         int64_t total = 0;
         for (const auto& g : groups) {
@@ -190,7 +197,9 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
                 cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
                 cell(role, role),
                 function,
-                cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy))};
+                cell(QString::fromStdString(g.createdBy), QString::fromStdString(g.createdBy)),
+                cell(QString::fromStdString(labelsText(g.labels)),
+                     QString::fromStdString(labelsText(g.labels)))};
             if (!role.isEmpty())
                 for (auto* i : row) {
                     i->setBackground(g.role == toString(GoroutineRole::FinalizerRunning)

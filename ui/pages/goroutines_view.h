@@ -41,7 +41,7 @@ private:
 class GoroutinesView : public QWidget {
     Q_OBJECT
 public:
-    enum Column { Count, State, Wait, Role, Function, CreatedBy, ColumnCount };
+    enum Column { Count, State, Wait, Role, Function, CreatedBy, Labels, ColumnCount };
     static constexpr int kStackRole = Qt::UserRole + 2;
     static constexpr int kSortRole = Qt::UserRole + 1;
 

@@ -32,6 +32,39 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     const Series* registered = series.find("finalizers_registered");
     const Series* running =
         series.find("goroutines", "role", toString(GoroutineRole::FinalizerRunning));
+    // runtime.AddCleanup's goroutines (Go 1.24+) stall the same way.
+    const Series* cleanupRunning =
+        series.find("goroutines", "role", toString(GoroutineRole::CleanupRunning));
+    bool cleanupsStuck = false;
+    if (!running && cleanupRunning) {
+        running = cleanupRunning;
+        cleanupsStuck = true;
+    }
+    // runtime/metrics (Go 1.20+ finalizers, Go 1.25+ cleanups): queued minus
+    // executed is the backlog, no heap dump needed.
+    struct MetricBacklog {
+        const Series *queued, *executed;
+        std::vector<SeriesPoint> gap;
+        Trend trend;
+        bool grows = false;
+    };
+    auto metricBacklog = [&](const char* q, const char* e) {
+        MetricBacklog b{
+            series.find("runtime", "name", q), series.find("runtime", "name", e), {}, {}, false};
+        if (!b.queued || !b.executed || b.queued->points.size() != b.executed->points.size() ||
+            b.queued->points.size() < 3)
+            return b;
+        b.gap = b.queued->points;
+        for (size_t i = 0; i < b.gap.size(); ++i)
+            b.gap[i].value -= b.executed->points[i].value;
+        b.trend = trendOf(b.gap);
+        b.grows = steadyGrowth(b.trend, 50, 1.5);
+        return b;
+    };
+    MetricBacklog finMetrics =
+        metricBacklog("/gc/finalizers/queued:finalizers", "/gc/finalizers/executed:finalizers");
+    MetricBacklog cleanMetrics =
+        metricBacklog("/gc/cleanups/queued:cleanups", "/gc/cleanups/executed:cleanups");
     Trend tq = queued ? trendOf(queued->points) : Trend{};
     Trend treg = registered ? trendOf(registered->points) : Trend{};
     bool queueGrows = queued && tq.last >= 10 && tq.last > tq.first;
@@ -71,11 +104,20 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     }
     bool registeredGrows = (registered && steadyGrowth(treg, 50, 1.5)) ||
                            (regCounter && steadyGrowth(trendOf(regCounter->points), 50, 1.5));
-    if (!(queueGrows || gapGrows || (stuck && registeredGrows)))
+    if (!(queueGrows || gapGrows || finMetrics.grows || cleanMetrics.grows ||
+          (stuck && registeredGrows)))
         return out;
+    // What piles up: finalizers, runtime.AddCleanup's cleanups, or both.
+    const bool cleanups = cleanMetrics.grows || cleanupsStuck;
+    const bool finalizers = queueGrows || gapGrows || finMetrics.grows || (!cleanupsStuck && stuck);
+    const std::string what = finalizers && cleanups ? "finalizers and cleanups"
+                             : cleanups             ? "cleanups"
+                                                    : "finalizers";
 
     Finding f = c.makeFinding(FindingKind::FinalizerBacklog,
-                              queueGrows || gapGrows ? Severity::Critical : Severity::Warning);
+                              queueGrows || gapGrows || finMetrics.grows || cleanMetrics.grows
+                                  ? Severity::Critical
+                                  : Severity::Warning);
     // Name the finalizer: the heap dump's most-queued function, else the
     // user function the finalizer goroutine is running.
     std::string fn, where, state;
@@ -94,11 +136,15 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     auto gdumps = c.snapshots(toString(SnapshotKind::Goroutines));
     for (auto it = gdumps.rbegin(); it != gdumps.rend() && where.empty(); ++it)
         for (const auto& g : c.take(c.store().goroutineGroups(it->id))) {
-            if (g.role != toString(GoroutineRole::FinalizerRunning))
+            if (g.role != toString(GoroutineRole::FinalizerRunning) &&
+                g.role != toString(GoroutineRole::CleanupRunning))
                 continue;
-            // The user function nearest runtime.runfinq, and where it waits.
+            // The user function nearest the runtime's loop (runfinq; Go
+            // 1.25+ runFinalizers; runCleanups), and where it waits.
             size_t k = 0;
-            while (k < g.stack.size() && g.stack[k].rfind("runtime.runfinq ", 0) != 0)
+            while (k < g.stack.size() && g.stack[k].rfind("runtime.runfinq ", 0) != 0 &&
+                   g.stack[k].rfind("runtime.runFinalizers ", 0) != 0 &&
+                   g.stack[k].rfind("runtime.runCleanups ", 0) != 0)
                 ++k;
             for (size_t j = k; j-- > 0;) {
                 Frame fr = parseStackLine(g.stack[j]);
@@ -107,8 +153,11 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
                         fn = fr.function;
                     if (fr.function == fn) {
                         where = fr.file + ":" + std::to_string(fr.line);
-                        f.sites.push_back({fr.function, fr.file, fr.line, fnRetained,
-                                           "the finalizer the finalizer goroutine is running"});
+                        f.sites.push_back(
+                            {fr.function, fr.file, fr.line, fnRetained,
+                             g.role == toString(GoroutineRole::CleanupRunning)
+                                 ? "the cleanup a runtime.AddCleanup goroutine is running"
+                                 : "the finalizer the finalizer goroutine is running"});
                     }
                     break;
                 }
@@ -127,11 +176,33 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
                 break;
             }
     if (fn.empty())
-        fn = "a finalizer";
-    f.title = "Finalizers pile up behind " + fn;
+        fn = cleanups && !finalizers ? "a cleanup" : "a finalizer";
+    f.title =
+        std::string(1, char(std::toupper(what[0]))) + what.substr(1) + " pile up behind " + fn;
     std::string body =
-        "Objects with finalizers are registered faster than the single finalizer goroutine runs "
-        "them.";
+        finalizers
+            ? "Objects with finalizers are registered faster than the single finalizer goroutine "
+              "runs them."
+            : "Cleanups (runtime.AddCleanup) are queued faster than the runtime's cleanup "
+              "goroutines run them.";
+    if (finalizers && cleanups)
+        body += " Cleanups (runtime.AddCleanup) pile up too.";
+    for (const auto* m : {&finMetrics, &cleanMetrics}) {
+        if (!m->grows)
+            continue;
+        const bool fin = m == &finMetrics;
+        f.series.push_back(*m->queued);
+        f.series.push_back(*m->executed);
+        body += std::string(" runtime/metrics put ") + (fin ? "finalizers" : "cleanups") +
+                " queued minus executed at " + num(m->trend.first) + " → " + num(m->trend.last) +
+                ".";
+        f.numbers.push_back(
+            {fin ? "metrics_finalizer_backlog_first" : "metrics_cleanup_backlog_first",
+             m->trend.first});
+        f.numbers.push_back(
+            {fin ? "metrics_finalizer_backlog_last" : "metrics_cleanup_backlog_last",
+             m->trend.last});
+    }
     if (queued && queued->points.size() >= 1) {
         f.series.push_back(*queued);
         body += " Heap dumps show " + num(tq.first) + " → " + num(tq.last) + " finalizers queued";
@@ -153,12 +224,12 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     }
     if (running && busy > 0) {
         f.series.push_back(*running);
-        body += " The finalizer goroutine was inside " + fn +
-                (where.empty() ? "" : " (" + where + ")") + " in " + num(double(busy)) + " of " +
-                num(double(dumps)) + " goroutine dumps" +
+        body += std::string(cleanupsStuck ? " A cleanup goroutine" : " The finalizer goroutine") +
+                " was inside " + fn + (where.empty() ? "" : " (" + where + ")") + " in " +
+                num(double(busy)) + " of " + num(double(dumps)) + " goroutine dumps" +
                 (state.empty() ? "" : ", waiting on " + state) + ".";
         f.numbers.push_back({"dumps_with_finalizer_running", double(busy)});
-        f.goroutineGroups.push_back("runtime.runfinq");
+        f.goroutineGroups.push_back(cleanupsStuck ? "runtime.runCleanups" : "runtime.runfinq");
     }
     if (const Series* kept = series.find("finalizer_retained_bytes");
         kept && !kept->points.empty()) {
@@ -169,8 +240,8 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     }
     body +=
         " Every queued object, and everything it points to, stays in memory until its finalizer "
-        "has run; a finalizer that blocks (locks, I/O, sleeps) stalls all of them. Keep finalizers "
-        "trivial, or release resources explicitly (Close) instead.";
+        "or cleanup has run; one that blocks (locks, I/O, sleeps) stalls all of them. Keep "
+        "finalizers and cleanups trivial, or release resources explicitly (Close) instead.";
     f.summary = body;
     // Allocation sites of objects held by the finalizer queue, when sampled.
     if (!dumpsList.empty()) {

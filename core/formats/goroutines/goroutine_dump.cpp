@@ -6,6 +6,7 @@
 #include "formats/goroutines/goroutine_dump.h"
 
 #include "base/intern_table.h"
+#include "base/log_time.h"
 #include "base/text_util.h"
 #include "io/input.h"
 #include "io/line_reader.h"
@@ -104,6 +105,114 @@ bool parseHeader(std::string_view line, Header& h, std::string& joined) {
     h.state = state;
     return true;
 }
+
+// One string of a label list: Go-quoted as the runtime's printquoted writes
+// it ("a\"b", \n, \t, \xHH, \uHHHH, \UHHHHHHHH), or bare up to `stop`.
+bool labelToken(std::string_view& s, std::string& out, std::string_view stop) {
+    out.clear();
+    if (s.empty() || s[0] != '"') {
+        size_t end = s.find(stop);
+        out.assign(s.substr(0, end));
+        s = end == std::string_view::npos ? std::string_view{} : s.substr(end);
+        return !out.empty() || stop == ", ";
+    }
+    size_t i = 1;
+    auto hex = [&](size_t digits) -> std::optional<uint32_t> {
+        uint32_t v = 0;
+        if (i + digits > s.size())
+            return std::nullopt;
+        for (size_t k = 0; k < digits; ++k) {
+            char c = s[i + k];
+            int d = c >= '0' && c <= '9'   ? c - '0'
+                    : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                           : -1;
+            if (d < 0)
+                return std::nullopt;
+            v = v * 16 + uint32_t(d);
+        }
+        i += digits;
+        return v;
+    };
+    while (i < s.size() && s[i] != '"') {
+        if (s[i] != '\\') {
+            out += s[i++];
+            continue;
+        }
+        if (++i >= s.size())
+            return false;
+        char e = s[i++];
+        std::optional<uint32_t> cp;
+        switch (e) {
+            case 'n': out += '\n'; continue;
+            case 'r': out += '\r'; continue;
+            case 't': out += '\t'; continue;
+            case 'x': cp = hex(2); break;
+            case 'u': cp = hex(4); break;
+            case 'U': cp = hex(8); break;
+            default: out += e; continue;
+        }
+        if (!cp || *cp > 0x10ffff)
+            return false;
+        uint32_t c = *cp; // as UTF-8
+        if (c < 0x80) {
+            out += char(c);
+        } else if (c < 0x800) {
+            out += char(0xc0 | (c >> 6));
+            out += char(0x80 | (c & 0x3f));
+        } else if (c < 0x10000) {
+            out += char(0xe0 | (c >> 12));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        } else {
+            out += char(0xf0 | (c >> 18));
+            out += char(0x80 | ((c >> 12) & 0x3f));
+            out += char(0x80 | ((c >> 6) & 0x3f));
+            out += char(0x80 | (c & 0x3f));
+        }
+    }
+    if (i >= s.size())
+        return false;
+    s = s.substr(i + 1);
+    return true;
+}
+
+} // namespace
+
+// The text between a label list's braces: `"k": "v", ...` (Go 1.26
+// tracebacklabels, quoted), `"k":"v", ...` (debug=1 "# labels:") or
+// `k: v, ...` (Go 1.27, bare). Sorted by key; nothing when malformed.
+std::optional<std::vector<std::pair<std::string, std::string>>>
+parseGoroutineLabels(std::string_view s) {
+    std::vector<std::pair<std::string, std::string>> out;
+    std::string key, value;
+    auto skipSpaces = [&] {
+        while (!s.empty() && s[0] == ' ')
+            s.remove_prefix(1);
+    };
+    skipSpaces();
+    while (!s.empty()) {
+        if (!labelToken(s, key, ":") || s.empty() || s[0] != ':')
+            return std::nullopt;
+        s.remove_prefix(1);
+        skipSpaces();
+        if (!labelToken(s, value, ", "))
+            return std::nullopt;
+        out.emplace_back(std::move(key), std::move(value));
+        skipSpaces();
+        if (s.empty())
+            break;
+        if (s[0] != ',')
+            return std::nullopt;
+        s.remove_prefix(1);
+        skipSpaces();
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    return out;
+}
+
+namespace {
 
 // A frame's file line up to its line number: "\t<file>:<line>", without the
 // " +0x.." and " fp=.. sp=.. pc=.." that may follow. The file may hold spaces
@@ -286,6 +395,11 @@ void assignRole(GoroutineGroup& g, const GoroutineDump& dump, const std::vector<
 GoroutineDump goroutinesFromProfile(const Profile& p) {
     GoroutineDump dump;
     int idx = p.sampleIndex("goroutine");
+    // Go 1.26's goroutineleak profile (GOEXPERIMENT=goroutineleakprofile):
+    // every goroutine in it is one the runtime proved can never run again.
+    const bool leakProfile = idx < 0 && p.sampleIndex("goroutineleak") >= 0;
+    if (leakProfile)
+        idx = p.sampleIndex("goroutineleak");
     if (idx < 0)
         idx = p.defaultSampleIndex();
     if (idx < 0)
@@ -306,15 +420,18 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
                 g.frames.push_back(frames.intern(dump, GoFrame{fn.name, fn.file, ln.line}));
             }
         }
-        std::string labels;
         for (const auto& l : s.labels)
-            labels += (labels.empty() ? "" : " ") + l.key + "=" +
-                      (l.isNum ? std::to_string(l.num) : l.str);
-        g.state = labels.empty() ? "-" : "label " + labels;
+            g.labels.emplace_back(l.key, l.isNum ? std::to_string(l.num) : l.str);
+        std::stable_sort(g.labels.begin(), g.labels.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
+        g.state = "-";
+        g.leaked = leakProfile;
         std::vector<uint32_t> key = g.frames;
-        key.push_back(UINT32_MAX);
-        for (char c : g.state)
-            key.push_back(uint8_t(c));
+        for (const auto& [k, v] : g.labels) {
+            key.push_back(UINT32_MAX);
+            for (char c : k + '\x1f' + v)
+                key.push_back(uint8_t(c));
+        }
         g.count = s.values[size_t(idx)];
         auto [at, fresh] = groupOf.emplace(std::move(key), dump.groups.size());
         if (!fresh) {
@@ -328,36 +445,105 @@ GoroutineDump goroutinesFromProfile(const Profile& p) {
     return dump;
 }
 
-bool looksLikeGoroutineProfileText(std::string_view head) {
-    return startsWith(head, "goroutine profile: total ");
+namespace {
+
+// "goroutine profile: total N" and Go 1.26's "goroutineleak profile: total N":
+// the total, and whether every goroutine counted is a leaked one.
+bool countHeader(std::string_view line, int64_t& total, bool& leak) {
+    for (std::string_view name : {"goroutine", "goroutineleak"})
+        if (startsWith(line, name) && startsWith(line.substr(name.size()), " profile: total ")) {
+            leak = name.size() > 9;
+            return parseWholeInt(line.substr(name.size() + 16), total) && total >= 0;
+        }
+    return false;
 }
 
-Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
-    GoroutineDump dump;
+} // namespace
+
+bool looksLikeGoroutineProfileText(std::string_view head) {
+    // The header first, or after a line that is a time (`date -u -Is` before
+    // each capture appended to one file).
+    bool found = false;
+    forEachLine(head, 2, [&](std::string_view line, int i) {
+        int64_t total;
+        bool leak;
+        found = countHeader(line, total, leak);
+        return !found && i == 0 && logLineTime(line, 2000).has_value();
+    });
+    return found;
+}
+
+Result<std::vector<GoroutineProfileText>>
+parseGoroutineProfileTexts(ByteStream& in, int yearIfMissing, int64_t notAfterNs) {
+    std::vector<GoroutineProfileText> out;
     LineReader lines(in);
     std::string_view line;
-    if (!lines.next(line) || !startsWith(line, "goroutine profile: total "))
-        return lines.error()
-                   ? *lines.error()
-                   : errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
-    int64_t total = 0;
-    if (!parseWholeInt(line.substr(25), total) || total < 0)
-        return errorAtLine(ErrorCode::Format, 1, "malformed total");
     FrameTable frames;
     GoroutineGroup cur;
     bool open = false;
-    int64_t sum = 0;
+    int64_t total = 0, sum = 0;
+    uint64_t headerLine = 0;
+    int64_t pendingTime = 0; // a time line before the next header
+    // Identical records (the same frames and labels; the runtime keys its
+    // records by PCs, so two call sites on one line print alike) are one group.
+    std::map<std::string, size_t> groupOf;
     auto close = [&] {
         if (!open)
             return;
         open = false;
-        assignRole(cur, dump, frames.roles);
-        cur.exactVariants = 1;
+        GoroutineDump& dump = out.back().dump;
+        std::string key;
+        for (uint32_t f : cur.frames)
+            key.append(reinterpret_cast<const char*>(&f), sizeof f);
+        for (const auto& [k, v] : cur.labels)
+            key += '\x1e' + k + '\x1f' + v;
         sum += cur.count;
-        dump.groups.push_back(std::move(cur));
+        auto [at, fresh] = groupOf.emplace(std::move(key), dump.groups.size());
+        if (!fresh) {
+            dump.groups[at->second].count += cur.count;
+            ++dump.groups[at->second].exactVariants;
+        } else {
+            assignRole(cur, dump, frames.roles);
+            cur.exactVariants = 1;
+            dump.groups.push_back(std::move(cur));
+        }
         cur = GoroutineGroup{};
     };
+    auto finishProfile = [&] {
+        close();
+        if (out.empty())
+            return;
+        if (sum != total)
+            out.back().dump.warnings.push_back("records from line " + std::to_string(headerLine) +
+                                               " add up to " + std::to_string(sum) +
+                                               " goroutines, the header says " +
+                                               std::to_string(total) + " (a cut-off file?)");
+    };
     while (lines.next(line)) {
+        int64_t t;
+        bool leak;
+        if (countHeader(line, t, leak)) {
+            finishProfile();
+            out.emplace_back();
+            out.back().timeNs = pendingTime;
+            out.back().leakProfile = leak;
+            pendingTime = 0;
+            frames = FrameTable{};
+            groupOf.clear();
+            total = t;
+            sum = 0;
+            headerLine = lines.lineNumber();
+            continue;
+        }
+        if (out.empty()) {
+            auto lt = line.empty() ? std::nullopt : logLineTime(line, yearIfMissing, notAfterNs);
+            if (lt)
+                pendingTime = lt->ns;
+            else if (!line.empty() || lines.lineNumber() > 2)
+                return errorAtLine(ErrorCode::Format, lines.lineNumber(),
+                                   "no 'goroutine profile: total' header");
+            continue;
+        }
         if (line.empty()) {
             close();
             continue;
@@ -365,16 +551,39 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
         if (line[0] >= '0' && line[0] <= '9') {
             close();
             auto at = line.find(" @");
+            if (at == std::string_view::npos) {
+                // A time line before the next profile appended to the file.
+                if (auto lt = logLineTime(line, yearIfMissing, notAfterNs)) {
+                    pendingTime = lt->ns;
+                    continue;
+                }
+            }
             if (at == std::string_view::npos || !parseWholeInt(line.substr(0, at), cur.count) ||
                 cur.count < 0)
                 return errorAtLine(ErrorCode::Format, lines.lineNumber(),
                                    "malformed record: expected '<count> @ <pcs>'");
             cur.state = "-";
+            cur.leaked = out.back().leakProfile;
             open = true;
             continue;
         }
-        if (!open || !startsWith(line, "#\t"))
-            continue; // "# labels: {...}" and anything else
+        if (!open) {
+            // Between two profiles appended to one file: a time line dates
+            // the next one.
+            if (auto lt = logLineTime(line, yearIfMissing, notAfterNs))
+                pendingTime = lt->ns;
+            continue;
+        }
+        if (startsWith(line, "# labels: {") && line.back() == '}') {
+            if (auto l = parseGoroutineLabels(line.substr(11, line.size() - 12)))
+                cur.labels = std::move(*l);
+            else
+                out.back().dump.warnings.push_back("line " + std::to_string(lines.lineNumber()) +
+                                                   ": labels not understood, left out");
+            continue;
+        }
+        if (!startsWith(line, "#\t"))
+            continue;
         // "#\t0x<pc>\t<func>+0x<off>\t<file>:<line>", tab-padded columns.
         std::string_view rest = line.substr(2);
         auto t1 = rest.find('\t');
@@ -400,16 +609,21 @@ Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
                                    "malformed frame location");
             f.file = std::string(loc.substr(0, colon));
         }
-        cur.frames.push_back(frames.intern(dump, f));
+        cur.frames.push_back(frames.intern(out.back().dump, f));
     }
     if (lines.error())
         return *lines.error();
-    close();
-    if (sum != total)
-        dump.warnings.push_back("records add up to " + std::to_string(sum) +
-                                " goroutines, the header says " + std::to_string(total) +
-                                " (a cut-off file?)");
-    return dump;
+    finishProfile();
+    if (out.empty())
+        return errorAtLine(ErrorCode::Format, 1, "no 'goroutine profile: total' header");
+    return out;
+}
+
+Result<GoroutineDump> parseGoroutineProfileText(ByteStream& in) {
+    auto all = parseGoroutineProfileTexts(in);
+    if (!all)
+        return all.error();
+    return std::move(all->front().dump);
 }
 
 bool looksLikeGoroutineDump(std::string_view head) {
@@ -562,6 +776,10 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
     int32_t createdBy = -1;
     int64_t parentId = 0;
     bool elided = false;
+    int64_t elidedFrames = 0;
+    uint32_t elidedAt = 0;
+    std::string labelsStore;
+    std::vector<std::pair<std::string, std::string>> labels;
     // A call line waiting for its file line.
     bool pending = false;
     std::string_view pendingFunction, pendingArgs;
@@ -616,6 +834,22 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
         groupKey.append(reinterpret_cast<const char*>(&createdBy), sizeof createdBy);
         groupKey.append(reinterpret_cast<const char*>(frames.data()),
                         frames.size() * sizeof(uint32_t));
+        // Labels make groups of their own: the same code serving two tenants.
+        labels.clear();
+        if (!h.labels.empty()) {
+            if (auto parsed = parseGoroutineLabels(h.labels))
+                labels = std::move(*parsed);
+            else
+                dump.warnings.push_back("goroutine " + std::to_string(h.id) + " (line " +
+                                        std::to_string(headerLine) +
+                                        "): labels not understood, left out");
+            for (const auto& [k, v] : labels) {
+                groupKey += '\x1e';
+                groupKey += k;
+                groupKey += '\x1f';
+                groupKey += v;
+            }
+        }
         uint32_t gi;
         if (auto found = groupIndex.find(groupKey, h.state)) {
             gi = *found;
@@ -627,6 +861,9 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             g.state = std::string(h.state);
             g.role = role;
             g.leaked = h.leaked;
+            g.labels = labels;
+            g.elidedFrames = elidedFrames;
+            g.elidedAt = elidedAt;
             dump.groups.push_back(std::move(g));
         }
         GoroutineGroup& g = dump.groups[gi];
@@ -709,12 +946,18 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
                 stateStore.assign(h.state);
                 h.state = stateStore;
             }
+            if (!stable && !h.labels.empty()) {
+                labelsStore.assign(h.labels);
+                h.labels = labelsStore;
+            }
             headerLine = ctx.lineBase + lines.lineNumber();
             frames.clear();
             argsHash = 0;
             createdBy = -1;
             parentId = 0;
             elided = false;
+            elidedFrames = 0;
+            elidedAt = 0;
             inAncestry = false;
             continue;
         }
@@ -770,7 +1013,16 @@ Result<DumpPart> parsePart(ByteStream& in, const Progress& progress, const PartC
             continue;
         }
         if (startsWith(line, "...") && line.find("elided") != std::string_view::npos) {
+            // "...N frames elided..." (Go 1.21+, the middle of a deep stack)
+            // or "...additional frames elided..." (past 100 frames, no count).
             elided = true;
+            elidedAt = uint32_t(frames.size());
+            int64_t n = 0;
+            size_t sp = line.find(' ');
+            elidedFrames =
+                sp != std::string_view::npos && parseWholeInt(line.substr(3, sp - 3), n) && n > 0
+                    ? n
+                    : -1;
             continue;
         }
         std::string_view fn, args;
@@ -816,7 +1068,10 @@ void mergePart(DumpPart& a, DumpPart&& b) {
         k.append(reinterpret_cast<const char*>(&g.createdBy), sizeof g.createdBy);
         k.append(reinterpret_cast<const char*>(g.frames.data()),
                  g.frames.size() * sizeof(uint32_t));
-        return k + '\0' + g.state;
+        k += '\0' + g.state;
+        for (const auto& [lk, lv] : g.labels)
+            k += '\x1e' + lk + '\x1f' + lv;
+        return k;
     };
     std::unordered_map<std::string, uint32_t> groupOf;
     for (size_t i = 0; i < d.groups.size(); ++i)

@@ -6,6 +6,7 @@
 
 #include "formats/pprof/legacy_cpu.h"
 
+#include "formats/pprof/count_text.h"
 #include "formats/pprof/heap_text.h"
 #include "formats/pprof/proto/profile.pb.h"
 #include "io/input.h"
@@ -646,6 +647,11 @@ Result<Profile> readProfileFile(const std::string& path) {
             return parsed.error().withFile(path);
         return std::move(parsed->profile);
     }
+    if (looksLikeCountProfileText(head, /*anyName=*/true)) {
+        auto stream = openStream((*file)->bytes());
+        auto parsed = parseCountProfileText(*stream);
+        return parsed ? std::move(parsed) : Result<Profile>(parsed.error().withFile(path));
+    }
     if (looksLikeLegacyCpuProfile(head)) {
         auto data = readAll(*openStream((*file)->bytes()));
         if (!data)
@@ -655,11 +661,12 @@ Result<Profile> readProfileFile(const std::string& path) {
     }
     auto p = readPprofFile(path);
     if (!p && p.error().offset == 0 && !looksLikePprof(head, true))
-        return Error{ErrorCode::Unsupported,
-                     "not a profile memscope reads (profile.proto, heap text or legacy CPU)",
-                     path,
-                     0,
-                     {}};
+        return Error{
+            ErrorCode::Unsupported,
+            "not a profile memscope reads (profile.proto, heap text, count text or legacy CPU)",
+            path,
+            0,
+            {}};
     return p;
 }
 

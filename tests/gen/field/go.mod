@@ -1,0 +1,3 @@
+module memscope/gen/field
+
+go 1.26
