@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing memscope needs on Debian 12 (as root, or via sudo).
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config qt6-base-dev libqcustomplot-dev libprotobuf-dev
+pkgs=(build-essential python3 cmake pkg-config qt6-base-dev libqcustomplot-dev libprotobuf-dev
       protobuf-compiler libzstd-dev zlib1g-dev libsqlite3-dev libgl-dev xvfb xauth clang-format)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -54,6 +54,13 @@ const Command kCommands[] = {
     {"forecast", cmdForecast,
      "  memscope forecast CASE [--limit NAME=VALUE]... [--json]\n"
      "                                          when growing series reach their limits\n"},
+    {"capture", cmdCapture,
+     "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
+     "                    [--for 30m | --count N] [--heapdump-every N] [--target NAME] [--json]\n"
+     "                                          rounds of captures from a running service\n"},
+    {"rss", cmdRss,
+     "  memscope rss CASE [--snapshot ID] [--all] [--json]\n"
+     "                                          where the resident memory goes, and what says so\n"},
     {"retention", cmdRetention,
      "  memscope retention CASE [--snapshot ID] [--by site|root|object|finalizer] [-n N] [--json]\n"
      "                                          what keeps a heap dump's memory alive\n"},

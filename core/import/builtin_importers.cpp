@@ -472,6 +472,7 @@ void registerBuiltinImporters(ImporterRegistry& registry) {
     registry.add(std::make_unique<MetricsJsonImporter>(true));
     registry.add(std::make_unique<GcTraceImporter>());
     registry.add(std::make_unique<EscapeNotesImporter>());
+    registerProcessImporters(registry);
 }
 
 } // namespace memscope

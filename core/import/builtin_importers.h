@@ -4,4 +4,6 @@
 namespace memscope {
 class ImporterRegistry;
 void registerBuiltinImporters(ImporterRegistry& registry);
+// /proc files and Prometheus text (process_importers.cpp).
+void registerProcessImporters(ImporterRegistry& registry);
 } // namespace memscope

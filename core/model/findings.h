@@ -29,15 +29,17 @@ enum class FindingKind {
     GlobalRetention,  // a package-level variable dominating a growing share of the heap
     GoroutineLeak,    // a group by start function growing without bound
     HeapGrowth,       // steady growth at a site none of the others explains
+    RssGap,           // resident memory the Go heap does not explain
 };
 
-inline constexpr NameTable<FindingKind, 6> kFindingKindNames{{
+inline constexpr NameTable<FindingKind, 7> kFindingKindNames{{
     {FindingKind::ConnectionLeak, "connection_leak"},
     {FindingKind::ConnectionChurn, "connection_churn"},
     {FindingKind::FinalizerBacklog, "finalizer_backlog"},
     {FindingKind::GlobalRetention, "global_retention"},
     {FindingKind::GoroutineLeak, "goroutine_leak"},
     {FindingKind::HeapGrowth, "heap_growth"},
+    {FindingKind::RssGap, "rss_gap"},
 }};
 constexpr const char* toString(FindingKind k) { return nameIn(kFindingKindNames, k); }
 constexpr std::optional<FindingKind> parseFindingKind(std::string_view s) {

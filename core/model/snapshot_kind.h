@@ -25,9 +25,11 @@ enum class SnapshotKind {
     Expvar,
     Escape, // the compiler's escape notes
     HeapDump,
+    Process,    // the kernel's view of the process: /proc status, smaps, cgroup
+    Prometheus, // a /metrics scrape
 };
 
-inline constexpr NameTable<SnapshotKind, 14> kSnapshotKindNames{{
+inline constexpr NameTable<SnapshotKind, 16> kSnapshotKindNames{{
     {SnapshotKind::Heap, "heap"},
     {SnapshotKind::Allocs, "allocs"},
     {SnapshotKind::GoroutineProfile, "goroutine_profile"},
@@ -42,8 +44,14 @@ inline constexpr NameTable<SnapshotKind, 14> kSnapshotKindNames{{
     {SnapshotKind::Expvar, "expvar"},
     {SnapshotKind::Escape, "escape"},
     {SnapshotKind::HeapDump, "heapdump"},
+    {SnapshotKind::Process, "process"},
+    {SnapshotKind::Prometheus, "prometheus"},
 }};
 constexpr const char* toString(SnapshotKind k) { return nameIn(kSnapshotKindNames, k); }
+// Kinds whose snapshots are named numbers (metric points).
+constexpr bool holdsMetrics(std::string_view kind) {
+    return kind == "metrics" || kind == "expvar" || kind == "process" || kind == "prometheus";
+}
 constexpr std::optional<SnapshotKind> parseSnapshotKind(std::string_view s) {
     return valueIn(kSnapshotKindNames, s);
 }

@@ -4,6 +4,7 @@
 #include "base/format.h"
 #include "base/text_util.h"
 #include "import/capture_time.h"
+#include "report/series_style.h"
 #include "store/case_validate.h"
 
 #include <algorithm>
@@ -49,9 +50,6 @@ std::string xmlEscape(const std::string& s) {
 }
 
 namespace {
-
-const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-                          "#8c564b", "#e377c2", "#17becf", "#7f7f7f", "#bcbd22"};
 
 // A coordinate. Callers draw only finite values; this is the last guard, so
 // no "nan" or "inf" ever reaches an SVG (a viewer refuses or misdraws it).
@@ -136,7 +134,10 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         else
             t0 = t1 - 1'000'000'000;
     }
-    double step = niceStep(vmax - vmin, 4);
+    // Bytes tick in IEC units (4 MiB, 8 MiB), the workbench's ticks.
+    double byteUnit = 1;
+    const bool bytes = c.unit == "bytes" && vmax - vmin < 9e18;
+    double step = bytes ? iecTickStep(vmax - vmin, 4, &byteUnit) : niceStep(vmax - vmin, 4);
     double ymax = std::ceil(vmax / step) * step, ymin = std::floor(vmin / step) * step;
     if (ymax <= ymin)
         ymax = ymin + step;
@@ -157,8 +158,8 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) +
                "\" y1=\"" + y + "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" +
                std::to_string(left - 6) + "\" y=\"" + fmt(Y(v) + 4) +
-               "\" text-anchor=\"end\" fill=\"#444\">" + xmlEscape(valueLabel(v, c.unit)) +
-               "</text>\n";
+               "\" text-anchor=\"end\" fill=\"#444\">" +
+               xmlEscape(bytes ? iecTickLabel(v, byteUnit) : valueLabel(v, c.unit)) + "</text>\n";
     }
     // Time axis: a handful of UTC labels.
     for (int i = 0; i <= 4; ++i) {
@@ -181,14 +182,19 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         out += "<line x1=\"" + fmt(X(c.markNs)) + "\" x2=\"" + fmt(X(c.markNs)) + "\" y1=\"" +
                std::to_string(top) + "\" y2=\"" + std::to_string(top + plotH) +
                "\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n";
+    // One colour per series name, as in the workbench and its PNG and PDF charts.
+    std::vector<std::string> names;
+    for (const auto& s : c.series)
+        names.push_back(seriesDisplayName(s));
+    const std::vector<Rgb> colours = seriesColours(names);
     for (size_t i = 0; i < c.series.size(); ++i) {
         const auto& s = c.series[i];
-        const char* colour = kPalette[i % std::size(kPalette)];
+        const std::string colour = colours[i].hex();
         std::string pts;
         for (const auto& p : s.points)
             if (drawn(p))
                 pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
-        out += "<polyline fill=\"none\" stroke=\"" + std::string(colour) + "\" stroke-width=\"" +
+        out += "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" +
                (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
         for (const auto& p : s.points)
             if (drawn(p))
@@ -201,7 +207,7 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
         out += "<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) +
                "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" +
                std::to_string(lx + 16) + "\" y=\"" + std::to_string(ly - 4) + "\">" +
-               xmlEscape(s.key()) + "</text>\n";
+               xmlEscape(names[i]) + "</text>\n";
     }
     for (const auto& [t, text] : c.notes) {
         if (t < t0 || t > t1)

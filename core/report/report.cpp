@@ -88,8 +88,7 @@ void writeCounts(JsonWriter& w, FirstError& read, CaseStore& store, const Snapsh
         w.field("gc_cycles", c.gcCycles);
     } else if (s.kind == toString(SnapshotKind::Escape)) {
         w.field("notes", c.notes);
-    } else if (s.kind == toString(SnapshotKind::Metrics) ||
-               s.kind == toString(SnapshotKind::Expvar)) {
+    } else if (holdsMetrics(s.kind)) {
         w.field("metrics", c.metrics);
     } else {
         w.field("samples", c.samples);

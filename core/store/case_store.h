@@ -44,6 +44,7 @@ struct SnapshotInfo {
     std::string timeSource; // data | filename | mtime | user
     int64_t durationNs = 0;
     std::string sourceName;
+    std::string format; // the source's: goroutine_text, goroutine_debug1, pprof, ...
 };
 
 struct SampleTypeTotal {
@@ -131,6 +132,9 @@ struct MetricPointRow {
 struct ImportOptions {
     std::string targetName; // overrides what the data says
     std::string binaryPath; // the executable, to name globals and functions in heap dumps
+    // When the data carries no time: this one (a capture round's), before the
+    // file's name and mtime. timeSource "capture".
+    std::optional<int64_t> captureTimeNs;
 };
 
 class CaseStore {
@@ -142,13 +146,27 @@ public:
 
     const std::string& path() const { return m_path; }
     Result<int> schemaVersion();
+    // Changes whenever another connection (another process, or another
+    // CaseStore) commits to the case: a window polls it to stay fresh.
+    Result<int64_t> dataVersion();
 
     // Imports one file as one transaction: all of it, or nothing.
     ImportOutcome importFile(const std::string& path, const ImportOptions& opts,
                              const Progress& progress);
+    // Several files as one transaction (a capture round): each file is all
+    // or nothing, and one that fails leaves the others in; the outcomes say
+    // which. An error is returned only when the round as a whole could not
+    // be written (nothing of it is then in the case).
+    Result<std::vector<ImportOutcome>> importRound(const std::vector<std::string>& paths,
+                                                   const ImportOptions& opts,
+                                                   const Progress& progress);
 
     Result<std::vector<TargetInfo>> targets();
     Result<std::vector<SourceInfo>> sources();
+    // In time order. A goroutine profile (debug=1 text or profile.proto) taken
+    // at the moment of a full dump (debug=2) of the same program, with the same
+    // goroutines, is that dump in another form: only the full dump is listed
+    // (its source still is, in sources()).
     Result<std::vector<SnapshotInfo>> snapshots(const std::string& kind = {});
     // No value: no such snapshot.
     Result<std::optional<SnapshotInfo>> snapshot(int64_t id);
@@ -181,6 +199,11 @@ public:
     Result<int64_t> addAnnotation(const Annotation& a);
     Status removeAnnotation(int64_t id);
     Result<std::vector<Annotation>> annotations();
+    // Choices the workbench keeps with the case rather than the machine (the
+    // profile filters), so a case sent on opens as it was left. A setting
+    // never saved reads as "".
+    Result<std::string> caseSetting(const std::string& name);
+    Status setCaseSetting(const std::string& name, const std::string& value);
 
     // ---- heap dumps
     struct HeapDumpInfo {
@@ -256,6 +279,8 @@ private:
     // "function file:line" of a stack, leaf first.
     Result<std::vector<std::string>> stackText(int64_t stackId);
     Status initSchema(bool readOnly);
+    // Drops the goroutine profiles that have a full dump of the same capture.
+    Status dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots);
     // The format of a source holding these bytes captured at the time and for
     // the program this file would get: the same capture, imported already.
     Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,

@@ -239,16 +239,25 @@ Error Db::error(const std::string& context) const {
     return Error{kind, context + ": " + msg, m_path, {}, {}};
 }
 
-Transaction::Transaction(Db& db) : m_db(db) { m_begun = db.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Db& db) : m_db(db) {
+    m_nested = sqlite3_get_autocommit(db.handle()) == 0;
+    m_begun = db.exec(m_nested ? "SAVEPOINT part" : "BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
-    if (!m_done && m_begun.ok())
+    if (m_done || !m_begun.ok())
+        return;
+    if (m_nested) {
+        (void)m_db.exec("ROLLBACK TO part");
+        (void)m_db.exec("RELEASE part");
+    } else {
         (void)m_db.exec("ROLLBACK");
+    }
 }
 
 Status Transaction::commit() {
     m_done = true;
-    return m_db.exec("COMMIT");
+    return m_db.exec(m_nested ? "RELEASE part" : "COMMIT");
 }
 
 } // namespace memscope

@@ -106,6 +106,8 @@ private:
 };
 
 // Begin on construction, roll back on destruction unless committed.
+// BEGIN IMMEDIATE .. COMMIT; inside another transaction, a savepoint, so a
+// part can roll back alone (a capture round keeps the files that read).
 class Transaction {
 public:
     explicit Transaction(Db& db);
@@ -117,6 +119,7 @@ private:
     Db& m_db;
     Status m_begun;
     bool m_done = false;
+    bool m_nested = false;
 };
 
 } // namespace memscope

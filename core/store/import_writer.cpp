@@ -75,6 +75,9 @@ public:
         if (d.timeNs && *d.timeNs > 0) {
             t = *d.timeNs;
             timeSource = d.timeSource.empty() ? "data" : d.timeSource;
+        } else if (m_opts.captureTimeNs) {
+            t = *m_opts.captureTimeNs;
+            timeSource = "capture";
         } else if (auto fromName = timeFromFileName(m_src.name, &nameWarning)) {
             t = *fromName;
             timeSource = "filename";
@@ -636,7 +639,8 @@ CaseStore::sameCapture(const std::string& sha, const SourceFile& src, const Impo
     // Per earlier source with these bytes: does every snapshot's time come out
     // the same for this file, for the same program?
     Stmt q(*m_db,
-           "SELECT so.id, so.format, so.name, so.mtime_ns, sn.time_source, t.name FROM sources so"
+           "SELECT so.id, so.format, so.name, so.mtime_ns, sn.time_source, t.name, sn.time_ns"
+           " FROM sources so"
            " JOIN snapshots sn ON sn.source_id = so.id JOIN targets t ON t.id = sn.target_id"
            " WHERE so.sha256 = ? ORDER BY so.id");
     q.bind(1, sha);
@@ -654,9 +658,14 @@ CaseStore::sameCapture(const std::string& sha, const SourceFile& src, const Impo
             same = true;
         }
         std::string timeSource = q.text(4);
-        if (timeSource == "filename" || timeSource == "mtime")
-            same = same && fallbackTime(timeSource, q.text(2), q.i64(3)) ==
-                               fallbackTime(timeSource, src.name, src.file->mtimeNs());
+        if (timeSource == "filename" || timeSource == "mtime" || timeSource == "capture") {
+            // Timed from outside its data: the same only at the same time.
+            // A capture round's time, when given, is the time this file gets.
+            std::optional<int64_t> mine =
+                opts.captureTimeNs ? opts.captureTimeNs
+                                   : fallbackTime(timeSource, src.name, src.file->mtimeNs());
+            same = same && mine == std::optional<int64_t>(q.i64(6));
+        }
         if (!opts.targetName.empty() && q.text(5) != opts.targetName)
             same = false;
     }
@@ -876,6 +885,23 @@ SELECT (SELECT count(*) FROM snapshots a WHERE a.source_id = ?1 AND NOT EXISTS
     out.snapshotIds = writer.snapshotIds;
     out.warnings = writer.warnings;
     out.timeSource = writer.timeSource;
+    return out;
+}
+
+Result<std::vector<ImportOutcome>> CaseStore::importRound(const std::vector<std::string>& paths,
+                                                          const ImportOptions& opts,
+                                                          const Progress& progress) {
+    Transaction tx(*m_db);
+    if (!tx.begun())
+        return tx.begun().error();
+    std::vector<ImportOutcome> out;
+    for (const auto& path : paths) {
+        out.push_back(importFile(path, opts, progress));
+        if (progress.cancelled())
+            return makeError(ErrorCode::Cancelled, "cancelled");
+    }
+    if (auto st = tx.commit(); !st)
+        return st.error();
     return out;
 }
 

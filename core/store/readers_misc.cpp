@@ -37,24 +37,26 @@ Result<std::vector<SourceInfo>> CaseStore::sources() {
 
 Result<std::vector<SnapshotInfo>> CaseStore::snapshots(const std::string& kind) {
     std::vector<SnapshotInfo> out;
-    Stmt s(*m_db,
-           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-           " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
+    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                  " sn.duration_ns, so.name, so.format FROM snapshots sn"
+                  " JOIN sources so ON so.id = sn.source_id"
+                  " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
     s.bind(1, kind);
     while (s.step() == Step::Row)
-        out.push_back(
-            {s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6), s.text(7)});
+        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
+                       s.text(7), s.text(8)});
     if (!s.status())
         return s.status().error();
+    if (kind.empty() || kind == toString(SnapshotKind::Goroutines))
+        if (auto st = dropGoroutineTwins(out); !st)
+            return st.error();
     return out;
 }
 
 Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
-    Stmt s(*m_db,
-           "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
-           " sn.duration_ns, so.name FROM snapshots sn JOIN sources so ON so.id = sn.source_id"
-           " WHERE sn.id = ?");
+    Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
+                  " sn.duration_ns, so.name, so.format FROM snapshots sn"
+                  " JOIN sources so ON so.id = sn.source_id WHERE sn.id = ?");
     s.bind(1, id);
     auto row = s.next();
     if (!row)
@@ -62,7 +64,8 @@ Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
     if (!*row)
         return std::optional<SnapshotInfo>();
     return std::optional<SnapshotInfo>(SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3),
-                                                    s.i64(4), s.text(5), s.i64(6), s.text(7)});
+                                                    s.i64(4), s.text(5), s.i64(6), s.text(7),
+                                                    s.text(8)});
 }
 
 Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
@@ -117,6 +120,26 @@ Result<std::vector<Annotation>> CaseStore::annotations() {
     if (!s.status())
         return s.status().error();
     return out;
+}
+
+// In the meta table, under a prefix of their own: they are not the case's facts.
+Result<std::string> CaseStore::caseSetting(const std::string& name) {
+    Stmt s(*m_db, "SELECT substr(value, 1, ?2) FROM meta WHERE key = ?1");
+    s.bind(1, "setting." + name).bind(2, int64_t(kMaxAnnotationBytes));
+    std::string value;
+    if (s.step() == Step::Row)
+        value = truncateUtf8(s.text(0), kMaxAnnotationBytes);
+    if (!s.status())
+        return s.status().error();
+    return value;
+}
+
+Status CaseStore::setCaseSetting(const std::string& name, const std::string& value) {
+    if (value.size() > kMaxAnnotationBytes)
+        return makeError(ErrorCode::Limit, "setting " + name + " is over " +
+                                               std::to_string(kMaxAnnotationBytes) + " bytes");
+    Stmt s(*m_db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    return s.bind(1, "setting." + name).bind(2, value).exec();
 }
 
 namespace {

@@ -110,8 +110,7 @@ Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
         st = count(out.gcCycles, "SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?");
     } else if (s.kind == toString(SnapshotKind::Escape)) {
         st = count(out.notes, "SELECT count(*) FROM escape_notes WHERE snapshot_id = ?");
-    } else if (s.kind == toString(SnapshotKind::Metrics) ||
-               s.kind == toString(SnapshotKind::Expvar)) {
+    } else if (holdsMetrics(s.kind)) {
         st = count(out.metrics, "SELECT count(*) FROM metric_points WHERE snapshot_id = ?");
     } else {
         st = count(out.samples, "SELECT count(*) FROM samples WHERE snapshot_id = ?");

@@ -585,4 +585,6 @@ Result<int> CaseStore::schemaVersion() {
     return int(*v);
 }
 
+Result<int64_t> CaseStore::dataVersion() { return m_db->scalar("PRAGMA data_version"); }
+
 } // namespace memscope

@@ -5,6 +5,7 @@
 #include "import/capture_time.h"
 #include "import/import_batch.h"
 #include "store/case_store.h"
+#include "store/case_validate.h"
 #include "store/db.h"
 #include "testutil.h"
 
@@ -55,6 +56,7 @@ private slots:
     void identicalBytesAtAnotherTime();
     void migratesVersion8Sources();
     void secondImportWaitsForTheLock();
+    void caseSettingsRoundTrip();
 
 private:
     QString casePath(const char* name) { return m_dir.filePath(name); }
@@ -67,6 +69,26 @@ void TestStore::createsVersionedCase() {
     QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
     QCOMPARE(must(rawDb((*s)->path())->scalar("PRAGMA application_id")), int64_t(kApplicationId));
     QCOMPARE(must(rawDb((*s)->path())->scalar("SELECT count(*) FROM snapshots")), int64_t(0));
+}
+
+void TestStore::caseSettingsRoundTrip() {
+    QString path = casePath("settings.memscope");
+    {
+        auto s = must(CaseStore::open(path.toStdString()));
+        QCOMPARE(must(s->caseSetting("profile.focus")), std::string()); // never saved
+        QVERIFY(s->setCaseSetting("profile.focus", "^main\\.(leak|grow)$").ok());
+        QVERIFY(s->setCaseSetting("profile.focus", "^main\\.leak$").ok()); // replaced
+        // Over the cap: refused, the value before kept.
+        Status big = s->setCaseSetting("profile.focus", std::string(kMaxAnnotationBytes + 1, 'x'));
+        QVERIFY(!big);
+        QCOMPARE(big.error().code, ErrorCode::Limit);
+    }
+    // Kept in the case: another reader, read-only, sees it.
+    auto r = must(CaseStore::open(path.toStdString(), /*readOnly=*/true));
+    QCOMPARE(must(r->caseSetting("profile.focus")), std::string("^main\\.leak$"));
+    QCOMPARE(must(r->caseSetting("profile.hide")), std::string());
+    // A read-only case cannot take one: an error, not a silent drop.
+    QVERIFY(!r->setCaseSetting("profile.hide", "runtime"));
 }
 
 void TestStore::reimportIsNoop() {

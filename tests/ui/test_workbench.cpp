@@ -419,17 +419,34 @@ void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
     view->table()->setCurrentIndex(view->table()->model()->index(0, 0));
     QVERIFY(view->stackView()->toPlainText().contains("main.releaseRequestState"));
     QSignalSpy sites(view, &GoroutinesView::sitesRequested);
+    QSignalSpy sitesLoaded(m_window.get(), &MainWindow::sitesLoaded);
     view->findChild<QPushButton*>()->click();
     QCOMPARE(sites.count(), 1);
     QCOMPARE(sites.at(0).at(0).toString(), QString("main.releaseRequestState"));
     QCOMPARE(m_window->tabs()->currentIndex(), 1);
-    QLineEdit* siteFilter = nullptr;
-    for (auto* e : m_window->findChildren<QLineEdit*>())
-        if (e->placeholderText().startsWith("Filter functions"))
-            siteFilter = e;
-    QVERIFY(siteFilter);
-    QCOMPARE(siteFilter->text(), QString("main.releaseRequestState"));
-    siteFilter->clear();
+    // The heap profile nearest in time to the dump, focused on the stacks
+    // through the group's own functions.
+    HeapPage* heap = m_window->heapPage();
+    QVERIFY(QString::fromStdString(heap->profileFilter().focus)
+                .split('|')
+                .contains("^main\\.releaseRequestState$"));
+    QVERIFY(sitesLoaded.wait(10000));
+    {
+        auto store = must(CaseStore::open(m_demo.toStdString(), true));
+        int64_t dumpNs = must(store->snapshot(view->snapshotId()))->timeNs, best = -1;
+        qint64 nearest = 0;
+        for (const auto& s : must(store->snapshots("heap")))
+            if (best < 0 || std::llabs(s.timeNs - dumpNs) < best) {
+                best = std::llabs(s.timeNs - dumpNs);
+                nearest = s.id;
+            }
+        QCOMPARE(heap->snapshotId(), nearest);
+    }
+    int64_t focused = heap->sitesModel()->result()->total;
+    QVERIFY(heap->sitesTitle()->text().contains("(filtered)"));
+    heap->setProfileFilter({});
+    QVERIFY(sitesLoaded.wait(10000));
+    QVERIFY(heap->sitesModel()->result()->total > focused);
     view->filter()->setFunction(QString());
     view->filter()->setMinWait(1);
     QCOMPARE(view->table()->model()->rowCount(), 0); // the demo ran 40 s: nobody waited a minute

@@ -4,6 +4,7 @@
 #include "base/format.h"
 #include "io/output_file.h"
 #include "widgets/flame_graph.h"
+#include "widgets/series_style.h"
 
 #include <QApplication>
 #include <QBuffer>
@@ -22,28 +23,7 @@
 
 namespace memscope::ui {
 
-namespace {
-
-const QColor kColours[] = {QColor("#1f77b4"), QColor("#d62728"), QColor("#2ca02c"),
-                           QColor("#ff7f0e"), QColor("#9467bd"), QColor("#8c564b"),
-                           QColor("#e377c2"), QColor("#17becf")};
-
-class UnitTicker : public QCPAxisTicker {
-public:
-    explicit UnitTicker(std::string unit) : m_unit(std::move(unit)) {}
-
-protected:
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
-        if (m_unit == "bytes")
-            return QString::fromStdString(formatValue(int64_t(tick), "bytes"));
-        return QString::number(tick, 'g', 6);
-    }
-
-private:
-    std::string m_unit;
-};
-
-} // namespace
+namespace {} // namespace
 
 void ensureApplication() {
     if (QCoreApplication::instance())
@@ -77,7 +57,8 @@ void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height)
     timeTicker->setDateTimeSpec(Qt::UTC);
     plot.xAxis->setTicker(timeTicker);
     plot.xAxis->setLabel("time (UTC)");
-    plot.yAxis->setTicker(QSharedPointer<UnitTicker>::create(chart.unit));
+    if (chart.unit == "bytes")
+        plot.yAxis->setTicker(QSharedPointer<IecByteTicker>::create());
     plot.legend->setVisible(true);
     plot.legend->setFont(QFont("sans", 8));
     plot.legend->setBrush(QColor(255, 255, 255, 220));
@@ -93,11 +74,12 @@ void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height)
             ymax = std::max(ymax, p.value);
         }
         g->setData(xs, ys, true);
-        QColor c = kColours[i++ % std::size(kColours)];
-        g->setPen(QPen(c, i == 1 ? 2.2 : 1.6));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
-        g->setName(QString::fromStdString(s.key()));
+        g->setPen(QPen(Qt::black, i++ == 0 ? 2.4 : 1.8));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        g->setName(displayName(s));
     }
+    // By name, as the workbench and the SVG colour them; a file is drawn light.
+    colourGraphs(&plot, false);
     plot.rescaleAxes();
     if (chart.fromNs && chart.toNs)
         plot.xAxis->setRange(double(chart.fromNs) / 1e9, double(chart.toNs) / 1e9);
@@ -268,6 +250,7 @@ void stylePlot(QCustomPlot* plot, const QPalette& palette) {
     }
     plot->legend->setBrush(base);
     plot->legend->setTextColor(text);
+    colourGraphs(plot, base.lightness() < 128); // lighter lines on the dark theme
     // The panels' own legends sit inside their axis rects.
     QColor inset = base;
     inset.setAlpha(200);

@@ -24,6 +24,12 @@ int32_t CallTreeModel::nodeOf(const QModelIndex& index) const {
     return index.isValid() ? int32_t(index.internalId()) : 0;
 }
 
+QModelIndex CallTreeModel::indexOfNode(int32_t node, int column) const {
+    if (!m_tree || node <= 0 || size_t(node) >= m_tree->nodes.size())
+        return {};
+    return createIndex(m_row[size_t(node)], column, quintptr(node));
+}
+
 QModelIndex CallTreeModel::index(int row, int column, const QModelIndex& parent) const {
     if (!m_tree || row < 0 || column < 0 || column >= ColumnCount)
         return {};
@@ -61,6 +67,11 @@ QVariant CallTreeModel::data(const QModelIndex& index, int role) const {
             case Value: return QString::fromStdString(formatValue(n.value, m_tree->unit));
             case Percent: return QString::fromStdString(formatPercent(double(n.value) / total));
             case Self: return QString::fromStdString(formatValue(n.self, m_tree->unit));
+            case Delta:
+                if (!m_tree->diff)
+                    return QString();
+                return QString::fromStdString((n.value >= n.base ? "+" : "") +
+                                              formatValue(n.value - n.base, m_tree->unit));
         }
     }
     if (role == SortRole) {
@@ -69,10 +80,13 @@ QVariant CallTreeModel::data(const QModelIndex& index, int role) const {
             case Value:
             case Percent: return qlonglong(n.value);
             case Self: return qlonglong(n.self);
+            case Delta: return qlonglong(m_tree->diff ? n.value - n.base : 0);
         }
     }
     if (role == Qt::ToolTipRole)
-        return QString::fromStdString(n.function + "\n" + n.file);
+        return QString::fromStdString(
+            n.function + "\n" + n.file +
+            (m_tree->diff ? "\nbase " + formatValue(n.base, m_tree->unit) : std::string()));
     if (role == Qt::TextAlignmentRole && index.column() != Function)
         return int(Qt::AlignRight | Qt::AlignVCenter);
     return {};
@@ -83,9 +97,10 @@ QVariant CallTreeModel::headerData(int section, Qt::Orientation o, int role) con
         return {};
     switch (section) {
         case Function: return tr("Function");
-        case Value: return tr("Through here");
+        case Value: return tr("Total");
         case Percent: return tr("%");
-        case Self: return tr("Ends here");
+        case Self: return tr("Self");
+        case Delta: return tr("Δ vs base");
     }
     return {};
 }

@@ -41,7 +41,9 @@ QStandardItem* number(int64_t v, const std::string& unit, bool signedDelta = fal
     else if (v < 0)
         t = "-" + t;
     auto* i = new QStandardItem(QString::fromStdString(t));
-    i->setData(qlonglong(v), kSortRole);
+    // A change ranks by its size, as pprof -diff_base does: after Swap the
+    // biggest shrink comes first, not last.
+    i->setData(qlonglong(signedDelta ? std::llabs(v) : v), kSortRole);
     i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     i->setEditable(false);
     if (signedDelta && v != 0)
@@ -244,10 +246,33 @@ void CompareView::fillPickers() {
     std::string kind = m_kind->currentText().toStdString();
     for (auto* c : {m_base, m_new})
         fillSnapshotPicker(c, m_snapshots, kind);
-    if (m_new->count() > 0) {
-        m_base->setCurrentIndex(0);
-        m_new->setCurrentIndex(m_new->count() - 1);
-    }
+    if (m_new->count() == 0)
+        return;
+    // Like with like: the first and the last capture of one form. A goroutine
+    // profile (debug=1, profile.proto) has no states, so against a full dump
+    // every group would read as added or gone; full dumps are preferred.
+    std::vector<const SnapshotInfo*> ofKind;
+    for (const auto& s : m_snapshots)
+        if (s.kind == kind)
+            ofKind.push_back(&s);
+    std::string form = ofKind.back()->format;
+    if (kind == toString(SnapshotKind::Goroutines))
+        for (const auto* s : ofKind)
+            if (s->format == "goroutine_text")
+                form = s->format;
+    // The last capture of that form, and the first of its program in that form.
+    const SnapshotInfo* last = nullptr;
+    for (const auto* s : ofKind)
+        if (s->format == form)
+            last = s;
+    qint64 first = 0;
+    for (const auto* s : ofKind)
+        if (s->format == form && s->targetId == last->targetId) {
+            first = s->id;
+            break;
+        }
+    m_base->setCurrentIndex(std::max(0, m_base->findData(qlonglong(first))));
+    m_new->setCurrentIndex(std::max(0, m_new->findData(qlonglong(last->id))));
 }
 
 void CompareView::compare(qint64 base, qint64 now) {

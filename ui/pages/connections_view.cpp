@@ -3,6 +3,7 @@
 
 #include "import/capture_time.h"
 #include "models/sort_proxy.h"
+#include "widgets/series_style.h"
 #include "widgets/snapshot_picker.h"
 
 #include <QCheckBox>
@@ -113,8 +114,13 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
                     showHost(idx.siblingAtColumn(Host).data().toString());
             });
     connect(m_plot, &QCustomPlot::plottableClick, this,
-            [this](QCPAbstractPlottable* p, int, QMouseEvent*) {
-                showHost(p->name().section(' ', 0, 0));
+            [this](QCPAbstractPlottable* p, int, QMouseEvent* event) {
+                // QCustomPlot reports the topmost line within its tolerance,
+                // which near a crossing is another host's: take the nearest.
+                if (event)
+                    if (QCPAbstractPlottable* nearest = m_plot->plottableAt(event->position()))
+                        p = nearest;
+                selectHost(p->name().section(' ', 0, 0));
             });
     connect(&m_watcher, &QFutureWatcher<std::shared_ptr<const Snapshot>>::finished, this, [this] {
         m_current = m_watcher.result();
@@ -201,9 +207,6 @@ void ConnectionsView::setCase(const QString& path, const std::vector<SnapshotInf
 void ConnectionsView::drawChart() {
     m_plot->clearGraphs();
     const char* metric = m_churn->isChecked() ? "tcp_sockets_new" : "tcp_sockets";
-    static const QColor colors[] = {QColor(0, 114, 178), QColor(213, 94, 0),
-                                    QColor(0, 158, 115), QColor(204, 121, 167),
-                                    QColor(230, 159, 0), QColor(86, 180, 233)};
     int n = 0;
     double lo = 0, hi = 0;
     for (const auto& s : m_series) {
@@ -212,8 +215,13 @@ void ConnectionsView::drawChart() {
         auto* g = m_plot->addGraph();
         g->setName(QString::fromStdString(s.labels.at("host")) +
                    (m_churn->isChecked() ? tr(" new") : QString()));
-        g->setPen(QPen(colors[n++ % 6], 2));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+        // A host is the colour its line has on the timeline's sockets panel.
+        Series open = s;
+        open.metric = "tcp_sockets";
+        g->setProperty(kColourName, displayName(open));
+        g->setPen(QPen(Qt::black, 2));
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        ++n;
         for (const auto& p : s.points) {
             double t = double(p.timeNs) / 1e9;
             g->addData(t, p.value);
@@ -221,6 +229,7 @@ void ConnectionsView::drawChart() {
             hi = std::max(hi, t);
         }
     }
+    colourGraphs(m_plot);
     m_plot->yAxis->setLabel(m_churn->isChecked() ? tr("new client sockets") : tr("client sockets"));
     if (n) {
         m_plot->xAxis->setRange(lo - 1, hi + 1);
@@ -303,6 +312,26 @@ void ConnectionsView::showSnapshot(qint64 id) {
         }
         return std::shared_ptr<const Snapshot>(snap);
     }));
+}
+
+void ConnectionsView::selectHost(const QString& host) {
+    // The table is sorted, so the host's row is found by its name, never by
+    // the line's index among the graphs: the row then shows what the line is.
+    for (int r = 0; r < m_hostProxy->rowCount(); ++r) {
+        QModelIndex idx = m_hostProxy->index(r, Host);
+        if (idx.data().toString() == host) {
+            if (m_hostTable->currentIndex().row() == r)
+                showHost(host);
+            else
+                m_hostTable->setCurrentIndex(idx);
+            m_hostTable->scrollTo(idx);
+            return;
+        }
+    }
+    // A host the chart has but this snapshot does not: no row to select.
+    m_hostTable->clearSelection();
+    m_hostTable->setCurrentIndex({});
+    showHost(host);
 }
 
 void ConnectionsView::showHost(const QString& host) {

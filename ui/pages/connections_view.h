@@ -43,6 +43,8 @@ public:
                  const std::vector<Series>& series);
     void showSnapshot(qint64 id);
     void showHost(const QString& host);
+    // Selects the host's row (the row follows the host, whatever the sort).
+    void selectHost(const QString& host);
     QStandardItemModel* hosts() const { return m_hosts; }
     QStandardItemModel* sockets() const { return m_sockets; }
     QTableView* hostTable() const { return m_hostTable; }

@@ -7,11 +7,13 @@
 
 class QListWidget;
 class QTextBrowser;
+class QUrl;
 
 namespace memscope::ui {
 
 // The detectors' findings, most severe first; the selected one's summary,
-// evidence numbers and sites beside the list.
+// evidence numbers and sites beside the list. Every site, host, goroutine
+// group and heap-dump root it names is a link to the view that shows it.
 class FindingsPanel : public QWidget {
     Q_OBJECT
 public:
@@ -24,6 +26,9 @@ public:
 signals:
     // The series keys of the selected finding, to emphasise on the timeline.
     void evidenceSelected(const QStringList& seriesKeys);
+    // A site, host, goroutine group or root of the evidence was clicked
+    // (a memscope:// link, see shell/navigator.h).
+    void linkActivated(const QUrl& link);
 
 private:
     void show(int row);

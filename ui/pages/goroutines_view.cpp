@@ -145,6 +145,10 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     });
     connect(m_function, &QLineEdit::textChanged, m_filter, &GoroutineFilter::setFunction);
     connect(m_minWait, &QSpinBox::valueChanged, m_filter, &GoroutineFilter::setMinWait);
+    // A filter that hides the picked group hides its stack too.
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &GoroutinesView::dropFilteredGroup);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &GoroutinesView::dropFilteredGroup);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &GoroutinesView::dropFilteredGroup);
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& idx) { showGroup(idx); });
     connect(&m_watcher, &QFutureWatcher<Groups>::finished, this, [this] {
@@ -244,8 +248,42 @@ QString GoroutinesView::callout() const {
     return parts.join(' ');
 }
 
+void GoroutinesView::dropFilteredGroup() {
+    if (m_shownGroup < 0)
+        return;
+    for (int r = 0; r < m_filter->rowCount(); ++r)
+        if (m_filter->index(r, Function).data(Qt::UserRole + 3).toLongLong() == m_shownGroup)
+            return;
+    m_table->selectionModel()->clearSelection();
+    showGroup({});
+}
+
+qint64 GoroutinesView::snapshotId() const {
+    return m_snapshot->currentIndex() >= 0 ? m_snapshot->currentData().toLongLong() : 0;
+}
+
+void GoroutinesView::showNearest(qint64 timeNs) {
+    const SnapshotInfo* best = nullptr;
+    for (const auto& d : m_dumps) {
+        if (!best) {
+            best = &d;
+            continue;
+        }
+        int64_t a = std::llabs(d.timeNs - timeNs), b = std::llabs(best->timeNs - timeNs);
+        bool full = d.format == "goroutine_text", bestFull = best->format == "goroutine_text";
+        if (a < b || (a == b && full && !bestFull))
+            best = &d;
+    }
+    if (best && best->id != snapshotId())
+        showSnapshot(best->id);
+}
+
 void GoroutinesView::setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots) {
     m_casePath = path;
+    m_dumps.clear();
+    for (const auto& s : snapshots)
+        if (s.kind == toString(SnapshotKind::Goroutines))
+            m_dumps.push_back(s);
     QSignalBlocker block(m_snapshot);
     fillSnapshotPicker(m_snapshot, snapshots, toString(SnapshotKind::Goroutines));
     m_model->clear();
@@ -264,6 +302,8 @@ void GoroutinesView::showSnapshot(qint64 id) {
         QSignalBlocker block(m_snapshot);
         m_snapshot->setCurrentIndex(i);
     }
+    m_stack->clear();
+    m_shownGroup = -1;
     m_summary->setText(tr("Loading goroutine groups…"));
     m_watcher.setFuture(QtConcurrent::run([path = m_casePath, id] {
         Groups loaded;
@@ -281,9 +321,12 @@ void GoroutinesView::showSnapshot(qint64 id) {
 void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
     if (!proxyIndex.isValid()) {
         m_stack->clear();
+        m_userFrame.clear();
+        m_shownGroup = -1;
         return;
     }
     QModelIndex fn = m_filter->mapToSource(proxyIndex).siblingAtColumn(Function);
+    m_shownGroup = fn.data(Qt::UserRole + 3).toLongLong();
     m_userFrame = fn.data().toString();
     QString role = fn.siblingAtColumn(Role).data().toString();
     QString text = tr("%1 goroutines, %2 %3\n\n")
@@ -313,5 +356,7 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
     }
     m_stack->setPlainText(text);
 }
+
+qint64 GoroutinesView::snapshotId() const { return m_snapshot->currentData().toLongLong(); }
 
 } // namespace memscope::ui

@@ -48,11 +48,17 @@ public:
     explicit GoroutinesView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
     void showSnapshot(qint64 id);
+    // Follows the timeline: the dump nearest in time to a picked moment, a
+    // full dump (debug=2) before a goroutine profile of the same time.
+    void showNearest(qint64 timeNs);
+    qint64 snapshotId() const;
     QStandardItemModel* model() const { return m_model; }
     GoroutineFilter* filter() const { return m_filter; }
     QTableView* table() const { return m_table; }
     QPlainTextEdit* stackView() const { return m_stack; }
     QString callout() const;
+    // The dump shown (0 for none).
+    qint64 snapshotId() const;
 
 signals:
     void loaded();
@@ -61,7 +67,11 @@ signals:
 
 private:
     void showGroup(const QModelIndex& proxyIndex);
+    // The stack pane shows a group only while the filter lets it through.
+    void dropFilteredGroup();
     QString m_casePath;
+    std::vector<SnapshotInfo> m_dumps;
+    qint64 m_shownGroup = -1; // the group index the stack pane shows
     QComboBox* m_snapshot = nullptr;
     QComboBox* m_state = nullptr;
     QLineEdit* m_function = nullptr;

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pages/heap_page.h"
 
-#include "analysis/series/series.h"
 #include "base/format.h"
 #include "export/chart_export.h"
 #include "import/capture_time.h"
@@ -9,8 +8,9 @@
 #include "models/sites_model.h"
 #include "models/sort_proxy.h"
 #include "pages/source_view.h"
-#include "store/case_store.h"
 #include "widgets/flame_graph.h"
+#include "widgets/profile_filter_bar.h"
+#include "widgets/snapshot_picker.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -36,122 +36,41 @@ namespace memscope::ui {
 
 namespace {
 
-// The flame graph's trees for the chosen sample type: the snapshot's, and its
-// diff against the previous capture when that has the same type.
-void fillFlames(SnapshotSites& r) {
-    if (!r.profile || r.sampleIndex < 0)
-        return;
-    auto now = std::make_shared<const CallTree>(buildCallTree(*r.profile, r.sampleIndex, ""));
-    r.flame = now;
-    if (r.previousProfile) {
-        int pi = r.previousProfile->sampleIndex(r.profile->sampleTypes[size_t(r.sampleIndex)].type);
-        if (pi >= 0)
-            r.flameDiff = std::make_shared<const CallTree>(
-                diffCallTrees(buildCallTree(*r.previousProfile, pi, ""), *now));
-    }
-}
+// The case settings the filters are saved under.
+constexpr const char* kFocusKey = "profile.focus";
+constexpr const char* kIgnoreKey = "profile.ignore";
+constexpr const char* kHideKey = "profile.hide";
 
-SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& sample,
-                        qint64 baseId) {
-    SnapshotSites r;
-    r.snapshotId = snapshotId;
-    auto store = CaseStore::open(path.toStdString(), /*readOnly=*/true);
-    if (!store) {
-        r.error = QString::fromStdString(store.error().toString());
-        return r;
-    }
-    auto p = (*store)->loadProfile(snapshotId);
-    if (!p) {
-        r.error = QString::fromStdString(p.error().toString());
-        return r;
-    }
-    auto profile = std::make_shared<const Profile>(std::move(*p));
-    r.sampleIndex = sample.isEmpty() ? -1 : profile->sampleIndex(sample.toStdString());
-    if (r.sampleIndex < 0)
-        r.sampleIndex = profile->defaultSampleIndex();
-    r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
-    // What changed since the previous capture of the same kind and target.
-    auto found = (*store)->snapshot(snapshotId);
-    if (!found) {
-        r.error = QString::fromStdString(found.error().toString());
-        return r;
-    }
-    if (const auto& me = *found) {
-        const SnapshotInfo* prev = nullptr;
-        auto timed = timeline(**store, me->kind);
-        // A picked range compares its ends; a point, with the capture before it.
-        auto foundBase = baseId ? (*store)->snapshot(baseId) : std::optional<SnapshotInfo>();
-        if (!timed || !foundBase) {
-            r.error =
-                QString::fromStdString((!timed ? timed.error() : foundBase.error()).toString());
-            return r;
-        }
-        const auto& line = *timed;
-        const auto& base = *foundBase;
-        if (base)
-            prev = &*base;
-        else
-            for (const auto& s : line)
-                if (s.targetId == me->targetId && s.timeNs < me->timeNs)
-                    prev = &s;
-        if (prev) {
-            if (auto pp = (*store)->loadProfile(prev->id)) {
-                std::string type = profile->sampleTypes[size_t(r.sampleIndex)].type;
-                int pi = pp->sampleIndex(type);
-                if (pi >= 0) {
-                    TopResult before = computeTop(*pp, pi);
-                    auto base = std::make_shared<std::unordered_map<std::string, int64_t>>();
-                    for (const auto& row : before.rows)
-                        (*base)[row.function] = row.flat;
-                    const TopRow* most = nullptr;
-                    int64_t mostDelta = 0;
-                    for (const auto& row : r.top->rows) {
-                        auto it = base->find(row.function);
-                        int64_t d = row.flat - (it == base->end() ? 0 : it->second);
-                        if (std::llabs(d) > std::llabs(mostDelta)) {
-                            mostDelta = d;
-                            most = &row;
-                        }
-                    }
-                    auto sign = [&](int64_t v) {
-                        return QString::fromStdString((v >= 0 ? "+" : "-") +
-                                                      formatValue(std::llabs(v), r.top->unit));
-                    };
-                    r.changed = QObject::tr("since snapshot %1 (%2): %3")
-                                    .arg(prev->id)
-                                    .arg(QString::fromStdString(formatTimeIso(prev->timeNs)))
-                                    .arg(sign(r.top->total - before.total));
-                    if (most)
-                        r.changed +=
-                            QObject::tr("; most changed: %1 %2")
-                                .arg(QString::fromStdString(most->function), sign(mostDelta));
-                    r.previous = std::move(base);
-                    r.previousProfile = std::make_shared<const Profile>(std::move(*pp));
-                }
-            }
-        }
-    }
-    r.profile = std::move(profile);
-    fillFlames(r);
-    return r;
+QString functionAt(const QModelIndex& idx) {
+    return idx.siblingAtColumn(CallTreeModel::Function).data().toString();
 }
 
 } // namespace
 
 HeapPage::HeapPage(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
-    QWidget* sitesPanel = buildSitesPanel();
+    m_sitesPanel = buildSitesPanel();
     QWidget* treePanel = buildTreePanel();
     QWidget* flamePanel = buildFlamePanel();
+    m_topDown = new CallTreeModel(this);
+    m_bottomUp = new CallTreeModel(this);
+    m_topDownView = buildTreeView(m_topDown);
+    m_bottomUpView = buildTreeView(m_bottomUp);
+    m_topDownView->setToolTip(tr("The whole profile from the outermost callers down; "
+                                 "double-click a function to follow it"));
+    m_bottomUpView->setToolTip(tr("Where memory is allocated, each site with its callers below; "
+                                  "double-click a function to follow it"));
     m_detailTabs = new QTabWidget(this);
     m_detailTabs->addTab(flamePanel, tr("Flame graph"));
-    m_detailTabs->addTab(treePanel, tr("Call tree"));
+    m_detailTabs->addTab(m_topDownView, tr("Top-down"));
+    m_detailTabs->addTab(m_bottomUpView, tr("Bottom-up"));
+    m_detailTabs->addTab(treePanel, tr("Caller/callee"));
     m_source = new SourceView(this);
     m_detailSplit = new QSplitter(Qt::Vertical, this);
     m_detailSplit->addWidget(m_detailTabs);
     m_detailSplit->addWidget(m_source);
     m_detailSplit->setSizes({300, 200});
 
-    addWidget(sitesPanel);
+    addWidget(m_sitesPanel);
     addWidget(m_detailSplit);
     setSizes({640, 760});
 
@@ -166,8 +85,20 @@ HeapPage::HeapPage(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
         });
         m_sitesView->addAction(a);
     };
-    siteAction(tr("Open Call Tree and Flame Graph"), [this](const QString& f) { showCallTree(f); });
+    siteAction(tr("Open Callers, Callees and Flame Graph"),
+               [this](const QString& f) { showCallTree(f); });
     siteAction(tr("Show Source"), [this](const QString& f) { showSource(f); });
+    siteAction(tr("Focus on This Function"), [this](const QString& f) {
+        ProfileFilter pf = m_profileFilter;
+        pf.focus = focusOnFunctions({f.toStdString()});
+        setProfileFilter(pf);
+    });
+    siteAction(tr("Hide This Function"), [this](const QString& f) {
+        ProfileFilter pf = m_profileFilter;
+        std::string re = focusOnFunctions({f.toStdString()});
+        pf.hide = pf.hide.empty() ? re : pf.hide + "|" + re;
+        setProfileFilter(pf);
+    });
     siteAction(tr("Annotate This Site…"),
                [this](const QString& f) { emit annotateSiteRequested(f); });
 }
@@ -182,6 +113,18 @@ QWidget* HeapPage::buildSitesPanel() {
         new QLabel(tr("Click a point on the timeline to open its allocation sites"), this);
     m_sitesTitle->setTextFormat(Qt::PlainText);
     m_sitesTitle->setWordWrap(true); // a long "what changed" line would set the window's width
+    auto* pickers = new QHBoxLayout;
+    m_snapshotPicker = new QComboBox(this);
+    m_snapshotPicker->setToolTip(tr("The heap snapshot shown"));
+    fitSnapshotPicker(m_snapshotPicker, 8);
+    m_basePicker = new QComboBox(this);
+    m_basePicker->setToolTip(tr("What it is compared with: the Δ column, the diff flame graph "
+                                "and the trees' Δ (new minus base)"));
+    fitSnapshotPicker(m_basePicker, 8);
+    pickers->addWidget(new QLabel(tr("Snapshot:"), this));
+    pickers->addWidget(m_snapshotPicker, 1);
+    pickers->addWidget(new QLabel(tr("Base:"), this));
+    pickers->addWidget(m_basePicker, 1);
     auto* bar = new QHBoxLayout;
     m_sampleCombo = new QComboBox(this);
     m_sampleCombo->setToolTip(tr("Sample type"));
@@ -202,60 +145,106 @@ QWidget* HeapPage::buildSitesPanel() {
     m_sitesView->setModel(m_sitesProxy);
     m_sitesView->setSortingEnabled(true);
     m_sitesView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_sitesView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sitesView->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_sitesView->verticalHeader()->hide();
     m_sitesView->horizontalHeader()->setStretchLastSection(true);
     m_sitesView->horizontalHeader()->setSectionResizeMode(SitesModel::Function,
                                                           QHeaderView::Interactive);
     m_sitesView->setColumnWidth(SitesModel::Function, 320);
     m_sitesView->setWordWrap(false);
-    m_sitesView->setToolTip(tr("Double-click a site to open its call tree"));
+    m_sitesView->setToolTip(tr("Double-click a site to open its callers, callees and flame graph; "
+                               "Ctrl+C copies the selected rows"));
     sl->addWidget(m_sitesTitle);
+    sl->addLayout(pickers);
     sl->addLayout(bar);
+    m_filterBar = new ProfileFilterBar(this);
+    connect(m_filterBar, &ProfileFilterBar::applied, this, &HeapPage::setProfileFilter);
+    connect(m_filterBar, &ProfileFilterBar::invalid, this, [this](const QString& error) {
+        m_sitesTitle->setText(error);
+        emit statusMessage(error);
+    });
+    sl->addWidget(m_filterBar);
     sl->addWidget(m_sitesView, 1);
     connect(m_filter, &QLineEdit::textChanged, m_sitesProxy,
             &QSortFilterProxyModel::setFilterFixedString);
     connect(m_sampleCombo, &QComboBox::currentIndexChanged, this, [this] { recomputeSites(); });
+    connect(m_snapshotPicker, &QComboBox::activated, this, [this](int i) {
+        qint64 id = m_snapshotPicker->itemData(i).toLongLong();
+        if (id && id != m_snapshotId) {
+            selectSnapshot(id, m_baseRequest);
+            emit navigated();
+        }
+    });
+    connect(m_basePicker, &QComboBox::activated, this, [this](int i) {
+        qint64 base = m_basePicker->itemData(i).toLongLong();
+        if (m_snapshotId && base != m_baseRequest)
+            selectSnapshot(m_snapshotId, base);
+    });
     connect(m_sitesView, &QTableView::doubleClicked, this, [this](const QModelIndex& idx) {
         QModelIndex src = m_sitesProxy->mapToSource(idx);
         if (auto r = m_sites->result(); r && src.isValid())
             showCallTree(QString::fromStdString(r->rows[size_t(src.row())].function));
     });
-
     return sitesPanel;
+}
+
+QTreeView* HeapPage::buildTreeView(CallTreeModel* model) {
+    auto* view = new QTreeView(this);
+    view->setModel(model);
+    view->setUniformRowHeights(true);
+    view->setAlternatingRowColors(true);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // A function picked in any tree becomes the page's: its callers and
+    // callees, its frame in the flame graph, its source.
+    connect(view, &QTreeView::doubleClicked, this, [this](const QModelIndex& idx) {
+        QString fn = functionAt(idx);
+        if (!fn.isEmpty())
+            showCallTree(fn);
+    });
+    return view;
 }
 
 QWidget* HeapPage::buildTreePanel() {
     auto* treePanel = new QWidget(this);
     auto* tl = new QVBoxLayout(treePanel);
     tl->setContentsMargins(4, 4, 4, 4);
-    m_treeTitle = new QLabel(tr("Double-click a site to see who calls it"), this);
+    m_treeTitle = new QLabel(tr("Double-click a site to see who calls it and what it calls"), this);
     m_treeTitle->setTextFormat(Qt::PlainText);
     m_treeTitle->setWordWrap(true);
-    m_invert = new QCheckBox(tr("Site first (callers below it)"), this);
+    m_invert = new QCheckBox(tr("Callers: function first (its callers below it)"), this);
     connect(m_invert, &QCheckBox::toggled, this, [this] {
         if (!m_treeFocus.isEmpty())
-            showCallTree(m_treeFocus);
+            showCallTree(m_treeFocus, false);
     });
     m_tree = new CallTreeModel(this);
-    m_treeView = new QTreeView(this);
-    m_treeView->setModel(m_tree);
-    m_treeView->setUniformRowHeights(true);
-    m_treeView->setAlternatingRowColors(true);
+    m_callees = new CallTreeModel(this);
+    m_treeView = buildTreeView(m_tree);
+    m_calleesView = buildTreeView(m_callees);
+    m_treeView->setToolTip(tr("Callers: every path from the outermost callers to the function"));
+    m_calleesView->setToolTip(tr("Callees: what the function calls, down to where it allocates"));
+    // Side by side: stacked, the two trees would set the tab's least height.
+    auto* split = new QSplitter(Qt::Horizontal, treePanel);
+    auto titled = [split](const QString& title, QTreeView* view) {
+        auto* box = new QWidget(split);
+        auto* l = new QVBoxLayout(box);
+        l->setContentsMargins(0, 0, 0, 0);
+        l->setSpacing(2);
+        l->addWidget(new QLabel(title, box));
+        l->addWidget(view, 1);
+        split->addWidget(box);
+    };
+    titled(tr("Callers"), m_treeView);
+    titled(tr("Callees"), m_calleesView);
+    split->setChildrenCollapsible(false);
     tl->addWidget(m_treeTitle);
     tl->addWidget(m_invert);
-    tl->addWidget(m_treeView, 1);
-    connect(m_treeView, &QTreeView::doubleClicked, this, [this](const QModelIndex& idx) {
-        QString fn = idx.siblingAtColumn(CallTreeModel::Function).data().toString();
-        if (!fn.isEmpty())
-            showSource(fn);
-    });
-
+    tl->addWidget(split, 1);
     return treePanel;
 }
 
 QWidget* HeapPage::buildFlamePanel() {
-    // The flame graph of the snapshot (or of its change since the previous).
+    // The flame graph of the snapshot (or of its change since the base).
     auto* flamePanel = new QWidget(this);
     auto* fl = new QVBoxLayout(flamePanel);
     fl->setContentsMargins(4, 4, 4, 4);
@@ -264,13 +253,14 @@ QWidget* HeapPage::buildFlamePanel() {
     m_flameSearch->setPlaceholderText(tr("Highlight functions"));
     m_flameSearch->setClearButtonEnabled(true);
     m_flameSearch->setMinimumWidth(140);
-    m_flameDiff = new QCheckBox(tr("Diff vs previous"), this);
+    m_flameDiff = new QCheckBox(tr("Diff vs base"), this);
     m_flameDiff->setChecked(true);
     m_flameDiff->setToolTip(
         tr("Colour frames by their change: red grew, blue shrank; a frame that shrank keeps its "
            "old width"));
     auto* reset = new QPushButton(tr("Reset zoom"), this);
-    reset->setToolTip(tr("Esc in the flame graph; Backspace zooms out one level"));
+    reset->setToolTip(tr("The whole graph; Esc or Backspace in the flame graph zooms out one "
+                         "level"));
     m_flameInfo = new QLabel(this);
     m_flameInfo->setTextFormat(Qt::PlainText);
     m_flameInfo->setWordWrap(true);
@@ -290,12 +280,16 @@ QWidget* HeapPage::buildFlamePanel() {
     fl->addLayout(fbar);
     fl->addWidget(m_flameInfo);
     fl->addWidget(scroll, 1);
-    connect(reset, &QPushButton::clicked, m_flame, &FlameGraphView::resetZoom);
+    connect(reset, &QPushButton::clicked, this, [this] {
+        // The whole graph stays whole: neither a highlight nor a new sample
+        // type zooms back to the site picked before.
+        m_focusPicked = false;
+        m_flame->resetZoom();
+    });
     connect(m_flameDiff, &QCheckBox::toggled, this, [this] { showFlame(); });
-    connect(m_flameSearch, &QLineEdit::textChanged, this, [this] { showFlame(); });
+    connect(m_flameSearch, &QLineEdit::textChanged, this, [this] { showSearch(); });
     connect(m_flame, &FlameGraphView::functionActivated, this,
             [this](const QString& fn) { showSource(fn); });
-
     return flamePanel;
 }
 
@@ -320,35 +314,44 @@ void HeapPage::exportFlame() {
 void HeapPage::showSites(SnapshotSites r) {
     if (r.snapshotId != m_snapshotId)
         return;
-    if (!r.error.isEmpty()) {
+    if (!r.error.isEmpty() && !r.raw) {
         m_sitesTitle->setText(r.error);
         return;
     }
-    m_profile = r.profile;
-    m_previousProfile = r.previousProfile;
-    m_flameTree = r.flame;
-    m_flameDiffTree = r.flameDiff;
+    if (!r.error.isEmpty()) {
+        // A filter that does not compile: the views keep what they showed.
+        m_sitesTitle->setText(r.error);
+        emit statusMessage(r.error);
+        return;
+    }
+    auto loaded = std::make_shared<const SnapshotSites>(std::move(r));
+    m_loaded = loaded;
+    const SnapshotSites& s = *loaded;
+    m_flameTree = s.flame;
+    m_flameDiffTree = s.flameDiff;
     showFlame();
+    showTrees();
     {
         QSignalBlocker block(m_sampleCombo);
         m_sampleCombo->clear();
-        for (const auto& t : m_profile->sampleTypes)
+        for (const auto& t : s.profile->sampleTypes)
             m_sampleCombo->addItem(QString::fromStdString(t.type));
-        m_sampleCombo->setCurrentIndex(r.sampleIndex);
+        m_sampleCombo->setCurrentIndex(s.sampleIndex);
     }
-    m_sites->setResult(r.top, r.previous);
-    // With a previous capture, rank by what changed: the drill-down from a spike.
-    m_sitesView->sortByColumn(r.previous ? SitesModel::Delta : SitesModel::Flat,
+    m_sites->setResult(s.top, s.previous);
+    // With a base, rank by what changed: the drill-down from a spike.
+    m_sitesView->sortByColumn(s.previous ? SitesModel::Delta : SitesModel::Flat,
                               Qt::DescendingOrder);
-    m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions%5")
-                              .arg(r.snapshotId)
-                              .arg(QString::fromStdString(r.top->sample))
-                              .arg(QString::fromStdString(formatValue(r.top->total, r.top->unit)))
-                              .arg(r.top->rows.size())
-                              .arg(r.changed.isEmpty() ? QString() : "; " + r.changed));
-    // Keep the call tree on the site the user picked; else show the biggest site's.
-    if (m_treeFocus.isEmpty() && !r.top->rows.empty() && r.top->rows.front().flat > 0) {
-        m_treeFocus = QString::fromStdString(r.top->rows.front().function);
+    m_sitesTitle->setText(tr("Snapshot %1 — %2 total %3, %4 functions%5%6")
+                              .arg(s.snapshotId)
+                              .arg(QString::fromStdString(s.top->sample))
+                              .arg(QString::fromStdString(formatValue(s.top->total, s.top->unit)))
+                              .arg(s.top->rows.size())
+                              .arg(s.filter.empty() ? QString() : tr(" (filtered)"))
+                              .arg(s.changed.isEmpty() ? QString() : "; " + s.changed));
+    // Keep the trees on the site the user picked; else show the biggest site's.
+    if (m_treeFocus.isEmpty() && !s.top->rows.empty() && s.top->rows.front().flat > 0) {
+        m_treeFocus = QString::fromStdString(s.top->rows.front().function);
         m_focusPicked = false; // ours, not the user's: the flame graph stays whole
     }
     if (!m_treeFocus.isEmpty())
@@ -360,8 +363,8 @@ void HeapPage::setCase(const QString& path) {
     m_sourceRoot = QSettings().value("sourceRoot/" + QFileInfo(path).absoluteFilePath()).toString();
     m_casePath = path;
     m_snapshotId = 0;
-    m_profile.reset();
-    m_previousProfile.reset();
+    m_baseRequest = kPreviousBase;
+    m_loaded.reset();
     m_flameTree.reset();
     m_flameDiffTree.reset();
     showFlame();
@@ -369,77 +372,147 @@ void HeapPage::setCase(const QString& path) {
     m_source->setMessage(tr("Double-click a frame or a site to see its source lines"));
     m_treeFocus.clear();
     m_sites->setResult(nullptr);
-    m_tree->setTree(nullptr);
+    for (auto* m : {m_tree, m_callees, m_topDown, m_bottomUp})
+        m->setTree(nullptr);
+    m_snapshotPicker->clear();
+    m_basePicker->clear();
+    // The filters saved in the case. A case not written yet has none.
+    m_profileFilter = {};
+    if (QFileInfo::exists(path)) {
+        auto store = CaseStore::open(path.toStdString(), /*readOnly=*/true);
+        auto read = [&](const char* key, std::string& into) {
+            auto v = store ? (*store)->caseSetting(key) : Result<std::string>(store.error());
+            if (v)
+                into = *v;
+            else
+                emit statusMessage(tr("Profile filters not read: %1")
+                                       .arg(QString::fromStdString(v.error().toString())));
+        };
+        read(kFocusKey, m_profileFilter.focus);
+        read(kIgnoreKey, m_profileFilter.ignore);
+        read(kHideKey, m_profileFilter.hide);
+    }
+    m_filterBar->setFilter(m_profileFilter);
+}
+
+void HeapPage::setSnapshots(const std::vector<SnapshotInfo>& snapshots) {
+    QSignalBlocker b1(m_snapshotPicker), b2(m_basePicker);
+    fillSnapshotPicker(m_snapshotPicker, snapshots, toString(SnapshotKind::Heap));
+    fillSnapshotPicker(m_basePicker, snapshots, toString(SnapshotKind::Heap));
+    m_basePicker->insertItem(0, tr("previous capture"), qlonglong(kPreviousBase));
+    m_basePicker->insertItem(1, tr("none"), qlonglong(kNoBase));
+    syncPickers();
+}
+
+void HeapPage::syncPickers() {
+    QSignalBlocker b1(m_snapshotPicker), b2(m_basePicker);
+    m_snapshotPicker->setCurrentIndex(m_snapshotPicker->findData(qlonglong(m_snapshotId)));
+    m_basePicker->setCurrentIndex(m_basePicker->findData(qlonglong(m_baseRequest)));
 }
 
 void HeapPage::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     if (m_casePath.isEmpty())
         return;
     m_snapshotId = snapshotId;
+    m_baseRequest = baseSnapshotId;
+    syncPickers();
     m_sitesTitle->setText(tr("Loading snapshot %1…").arg(snapshotId));
     QString sample = m_sampleCombo->currentText();
     m_sitesJobs.start(
-        [path = m_casePath, snapshotId, sample, baseSnapshotId] {
-            return loadSites(path, snapshotId, sample, baseSnapshotId);
+        [path = m_casePath, snapshotId, sample, baseSnapshotId, filter = m_profileFilter] {
+            return loadSites(path, snapshotId, sample, baseSnapshotId, filter);
         },
         [this](SnapshotSites r) { showSites(std::move(r)); });
 }
 
 void HeapPage::recomputeSites() {
-    if (!m_profile)
+    if (!m_loaded)
         return;
-    auto profile = m_profile;
-    auto previous = m_previousProfile;
-    qint64 id = m_snapshotId;
-    int idx = m_sampleCombo->currentIndex();
+    SnapshotSites r;
+    r.snapshotId = m_snapshotId;
+    r.baseRequest = m_loaded->baseRequest;
+    r.raw = m_loaded->raw;
+    r.rawBase = m_loaded->rawBase;
+    r.baseLabel = m_loaded->baseLabel;
+    r.filter = m_profileFilter;
+    r.sampleIndex = m_sampleCombo->currentIndex();
+    m_sitesTitle->setText(tr("Computing snapshot %1…").arg(m_snapshotId));
     m_sitesJobs.start(
-        [profile, previous, id, idx] {
-            SnapshotSites r;
-            r.snapshotId = id;
-            r.profile = profile;
-            r.previousProfile = previous;
-            r.sampleIndex = idx;
-            r.top = std::make_shared<const TopResult>(computeTop(*profile, idx));
-            if (previous) {
-                int pi = previous->sampleIndex(profile->sampleTypes[size_t(idx)].type);
-                if (pi >= 0) {
-                    auto base = std::make_shared<std::unordered_map<std::string, int64_t>>();
-                    for (const auto& row : computeTop(*previous, pi).rows)
-                        (*base)[row.function] = row.flat;
-                    r.previous = std::move(base);
-                }
-            }
-            fillFlames(r);
-            return r;
+        [r = std::move(r)]() mutable {
+            deriveSites(r);
+            return std::move(r);
         },
         [this](SnapshotSites r) { showSites(std::move(r)); });
 }
 
+void HeapPage::setProfileFilter(const ProfileFilter& filter) {
+    // An expression that does not compile is named and kept out: the field turns red.
+    QString error;
+    bool bad = !m_filterBar->setFilter(filter, &error);
+    if (bad)
+        m_sitesTitle->setText(error);
+    if (bad || filter == m_profileFilter)
+        return;
+    m_profileFilter = filter;
+    if (!m_casePath.isEmpty() && QFileInfo::exists(m_casePath)) {
+        auto store = CaseStore::open(m_casePath.toStdString());
+        Status saved = store ? (*store)->setCaseSetting(kFocusKey, filter.focus) : store.error();
+        if (saved)
+            saved = (*store)->setCaseSetting(kIgnoreKey, filter.ignore);
+        if (saved)
+            saved = (*store)->setCaseSetting(kHideKey, filter.hide);
+        if (!saved)
+            emit statusMessage(tr("Filters applied, not saved in the case: %1")
+                                   .arg(QString::fromStdString(saved.error().toString())));
+    }
+    recomputeSites();
+}
+
+void HeapPage::showTrees() {
+    auto pick = [](const auto& plain, const auto& diff) { return diff ? diff : plain; };
+    if (!m_loaded) {
+        m_topDown->setTree(nullptr);
+        m_bottomUp->setTree(nullptr);
+        return;
+    }
+    m_topDown->setTree(pick(m_loaded->flame, m_loaded->flameDiff));
+    m_bottomUp->setTree(pick(m_loaded->bottomUp, m_loaded->bottomUpDiff));
+    for (auto* v : {m_topDownView, m_bottomUpView, m_treeView, m_calleesView})
+        v->setColumnHidden(CallTreeModel::Delta, !m_loaded->previousProfile);
+    m_topDownView->expandToDepth(1);
+    m_topDownView->resizeColumnToContents(CallTreeModel::Function);
+    m_bottomUpView->resizeColumnToContents(CallTreeModel::Function);
+}
+
 void HeapPage::showCallTree(const QString& function, bool picked) {
     m_focusPicked = picked;
-    if (!m_profile)
+    if (!m_loaded || !m_loaded->profile)
         return;
+    bool moved = m_treeFocus != function;
     m_treeFocus = function;
-    auto profile = m_profile;
-    int idx = m_sampleCombo->currentIndex();
-    auto dir = m_invert->isChecked() ? CallTreeDirection::BottomUp : CallTreeDirection::TopDown;
-    std::string focus = function.toStdString();
-    m_treeTitle->setText(tr("Building the call tree of %1…").arg(function));
     if (picked) {
         m_flame->focusFunction(function);
         showSource(function);
+        if (moved)
+            emit navigated();
     }
+    m_treeTitle->setText(tr("Building the callers and callees of %1…").arg(function));
     m_treeJobs.start(
-        [profile, idx, focus, dir] {
-            return std::make_shared<const CallTree>(buildCallTree(*profile, idx, focus, dir));
+        [loaded = m_loaded, focus = function.toStdString(), siteFirst = m_invert->isChecked()] {
+            return functionTrees(*loaded->profile, loaded->previousProfile.get(),
+                                 loaded->sampleIndex, focus, siteFirst);
         },
-        [this](std::shared_ptr<const CallTree> tree) {
-            m_tree->setTree(tree);
+        [this](FunctionTrees trees) {
+            m_tree->setTree(trees.callers);
+            m_callees->setTree(trees.callees);
             m_treeView->expandToDepth(2);
+            m_calleesView->expandToDepth(1);
             m_treeView->resizeColumnToContents(CallTreeModel::Function);
-            m_treeTitle->setText(tr("Call tree of %1 — %2 through it")
-                                     .arg(m_treeFocus, QString::fromStdString(
-                                                           formatValue(tree->total, tree->unit))));
+            m_calleesView->resizeColumnToContents(CallTreeModel::Function);
+            const CallTree& t = *trees.callers;
+            m_treeTitle->setText(
+                tr("%1 — %2 through it; who calls it on the left, what it calls on the right")
+                    .arg(m_treeFocus, QString::fromStdString(formatValue(t.total, t.unit))));
             emit callTreeLoaded();
         });
 }
@@ -453,24 +526,41 @@ void HeapPage::showFlame() {
         m_flameInfo->clear();
         return;
     }
+    m_flame->setNoSamplesText(m_loaded && !m_loaded->filter.empty()
+                                  ? tr("No samples of this type pass the focus, ignore and hide "
+                                       "filters in this snapshot")
+                                  : tr("No samples of this type in this snapshot"));
     m_flame->setTree(tree);
     if (m_focusPicked && !m_treeFocus.isEmpty())
         m_flame->focusFunction(m_treeFocus);
+    showSearch();
+}
+
+void HeapPage::showSearch() {
+    // Only the highlight: the zoom stays where the user left it.
+    const CallTree* tree = m_flame->tree();
     double share = m_flame->setSearch(m_flameSearch->text());
     m_flameInfo->setText(
         m_flameSearch->text().isEmpty()
-            ? (diff ? tr("red grew, blue shrank since the previous capture") : QString())
+            ? (tree && tree->diff ? tr("red grew, blue shrank since the base") : QString())
             : tr("%1 frames match, %2% of the total")
                   .arg(m_flame->matchCount())
                   .arg(share * 100, 0, 'f', 1));
 }
 
+void HeapPage::showDetail(DetailView view) { m_detailTabs->setCurrentIndex(int(view)); }
+
+void HeapPage::setDetailMaximized(bool on) {
+    m_sitesPanel->setVisible(!on);
+    m_source->setVisible(!on);
+}
+
 void HeapPage::showSource(const QString& function) {
-    if (!m_profile || function.isEmpty())
+    if (!m_loaded || !m_loaded->profile || function.isEmpty())
         return;
     m_source->setMessage(tr("Reading the lines of %1…").arg(function));
     m_sourceJobs.start(
-        [path = m_casePath, profile = m_profile, idx = m_sampleCombo->currentIndex(), function,
+        [path = m_casePath, profile = m_loaded->profile, idx = m_loaded->sampleIndex, function,
          root = m_sourceRoot] {
             return std::make_shared<const SourceContent>(
                 loadSourceContent(path, profile, idx, function, root));

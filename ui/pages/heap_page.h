@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The "Allocation sites" tab: a heap snapshot's sites, and the flame graph,
-// call tree and source lines that follow the site picked among them. The page
-// is the splitter between the sites and those panes, as the tab has always been:
-// the window's minimum size follows the panes' contents the same way.
+// The "Allocation sites" tab: a heap snapshot's sites, compared with a base
+// (the capture before it, none, or any snapshot), through pprof's focus,
+// ignore and hide filters; and the views of its call tree that follow the
+// site picked among them: the flame graph, the whole tree top-down and
+// bottom-up, the picked function's callers and callees, and its source lines.
+// Every tree is one CallTreeModel over a tree built once per snapshot, base
+// and filter (heap_load.h).
 #pragma once
 
-#include "analysis/profile/calltree.h"
-#include "analysis/profile/top.h"
+#include "analysis/profile/profile_filter.h"
 #include "jobs/job_tracker.h"
-#include "model/profile.h"
+#include "pages/heap_load.h"
+#include "store/case_store.h"
 
 #include <QSplitter>
 #include <QString>
 #include <memory>
 #include <string>
-#include <unordered_map>
 
 class QCheckBox;
 class QComboBox;
@@ -26,48 +28,43 @@ class QTabWidget;
 class QTableView;
 class QTreeView;
 class TestWorkbench;
+class TestNavigation;
 
 namespace memscope::ui {
 
 class CallTreeModel;
 class FlameGraphView;
+class ProfileFilterBar;
 class SitesModel;
 class SourceView;
 struct SourceContent;
 
-// One snapshot's profile and its sites for the chosen sample type.
-struct SnapshotSites {
-    qint64 snapshotId = 0;
-    QString error;
-    std::shared_ptr<const Profile> profile;
-    std::shared_ptr<const TopResult> top;
-    int sampleIndex = -1;
-    // The same sample type at the previous snapshot of the target: what changed.
-    std::shared_ptr<const std::unordered_map<std::string, int64_t>> previous;
-    QString changed; // one line: "since 16:59:38: +3.2MB; most: io.ReadAll +2.1MB"
-    std::shared_ptr<const Profile> previousProfile;
-    // The whole top-down tree for the flame graph, and its diff against the
-    // previous capture (null without one).
-    std::shared_ptr<const CallTree> flame, flameDiff;
-};
-
 class HeapPage : public QSplitter {
     Q_OBJECT
 public:
+    // The detail tabs, in order.
+    enum DetailView { FlameView, TopDownView, BottomUpView, CallerCalleeView };
+
     explicit HeapPage(QWidget* parent = nullptr);
     ~HeapPage() override;
 
     // Forgets the previous case's snapshot and panes; the source root is the
-    // one remembered for this case.
+    // one remembered for this case, the filters the ones saved in it.
     void setCase(const QString& path);
-    // Opens a heap snapshot; "what changed" compares it with `baseSnapshotId`
-    // (a range's start), else with the capture before it.
-    void selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId = 0);
+    // The heap snapshots the pickers offer.
+    void setSnapshots(const std::vector<SnapshotInfo>& snapshots);
+    // Opens a heap snapshot, compared with `baseSnapshotId` (a range's start;
+    // kPreviousBase: the capture before it; kNoBase: nothing).
+    void selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId = kPreviousBase);
     qint64 snapshotId() const { return m_snapshotId; }
-    // Opens the call tree of a site (function name) in the current snapshot.
+    qint64 baseRequest() const { return m_baseRequest; }
+    // Opens the callers and callees of a function in the current snapshot.
     // `picked`: the user chose it, so the flame graph zooms to it and the
     // source pane follows.
     void showCallTree(const QString& function, bool picked = true);
+    QString focusedFunction() const { return m_treeFocus; }
+    // The focused function was the user's pick, not the biggest site's.
+    bool focusPicked() const { return m_focusPicked; }
     // Opens a function's source lines (values, text under the source root,
     // escape notes) in the source pane.
     void showSource(const QString& function);
@@ -77,6 +74,12 @@ public:
     // The sites filter: focused (Ctrl+F), or set to a function.
     void focusFilter();
     void setFilter(const QString& text);
+    // pprof's -focus/-ignore/-hide for every view; saved in the case.
+    void setProfileFilter(const ProfileFilter& filter);
+    ProfileFilter profileFilter() const { return m_profileFilter; }
+    void showDetail(DetailView view);
+    // The detail panes take the page: the sites and source panes fold away.
+    void setDetailMaximized(bool on);
     bool isBusy() const;
     // The splitters' sizes, under the window's settings keys.
     void restoreLayout(const QSettings& settings);
@@ -86,37 +89,65 @@ signals:
     void sitesLoaded();
     void callTreeLoaded();
     void sourceLoaded();
+    // The user opened a snapshot or a function here: a step of the history.
+    void navigated();
     void annotateSiteRequested(const QString& function);
     void statusMessage(const QString& text);
 
 private:
     friend class ::TestWorkbench;
+    friend class ::TestNavigation;
     QTableView* sitesView() const { return m_sitesView; }
     SitesModel* sitesModel() const { return m_sites; }
     QTreeView* callTreeView() const { return m_treeView; }
     CallTreeModel* callTreeModel() const { return m_tree; }
+    CallTreeModel* calleesModel() const { return m_callees; }
+    CallTreeModel* topDownModel() const { return m_topDown; }
+    CallTreeModel* bottomUpModel() const { return m_bottomUp; }
+    QTreeView* topDownView() const { return m_topDownView; }
     FlameGraphView* flameGraph() const { return m_flame; }
     SourceView* sourceView() const { return m_source; }
     QCheckBox* flameDiffToggle() const { return m_flameDiff; }
+    QLineEdit* flameSearch() const { return m_flameSearch; }
+    QComboBox* snapshotPicker() const { return m_snapshotPicker; }
+    QComboBox* basePicker() const { return m_basePicker; }
+    QComboBox* sampleCombo() const { return m_sampleCombo; }
+    QTabWidget* detailTabs() const { return m_detailTabs; }
+    QLabel* sitesTitle() const { return m_sitesTitle; }
+    ProfileFilterBar* filterBar() const { return m_filterBar; }
 
     QWidget* buildSitesPanel();
     QWidget* buildTreePanel();
     QWidget* buildFlamePanel();
+    QTreeView* buildTreeView(CallTreeModel* model);
     void showSites(SnapshotSites r);
     void recomputeSites();
     void showFlame();
+    void showSearch();
+    void showTrees();
     void exportFlame();
+    void syncPickers();
 
     QString m_casePath;
     QString m_sourceRoot;
     SitesModel* m_sites = nullptr;
     QSortFilterProxyModel* m_sitesProxy = nullptr;
     QTableView* m_sitesView = nullptr;
+    QWidget* m_sitesPanel = nullptr;
+    QComboBox* m_snapshotPicker = nullptr;
+    QComboBox* m_basePicker = nullptr;
     QComboBox* m_sampleCombo = nullptr;
     QLineEdit* m_filter = nullptr;
+    ProfileFilterBar* m_filterBar = nullptr;
     QLabel* m_sitesTitle = nullptr;
-    CallTreeModel* m_tree = nullptr;
+    CallTreeModel* m_tree = nullptr; // the focused function's callers
+    CallTreeModel* m_callees = nullptr;
+    CallTreeModel* m_topDown = nullptr;
+    CallTreeModel* m_bottomUp = nullptr;
     QTreeView* m_treeView = nullptr;
+    QTreeView* m_topDownView = nullptr;
+    QTreeView* m_bottomUpView = nullptr;
+    QTreeView* m_calleesView = nullptr;
     QLabel* m_treeTitle = nullptr;
     QCheckBox* m_invert = nullptr;
     FlameGraphView* m_flame = nullptr;
@@ -127,9 +158,12 @@ private:
     QSplitter* m_detailSplit = nullptr;
     SourceView* m_source = nullptr;
 
-    std::shared_ptr<const Profile> m_profile, m_previousProfile;
+    // The snapshot shown, as loaded: its profiles before and after the filter.
+    std::shared_ptr<const SnapshotSites> m_loaded;
     std::shared_ptr<const CallTree> m_flameTree, m_flameDiffTree;
     qint64 m_snapshotId = 0;
+    qint64 m_baseRequest = kPreviousBase;
+    ProfileFilter m_profileFilter;
     QString m_treeFocus;
     bool m_focusPicked = false;
 

@@ -7,7 +7,9 @@
 #include "base/format.h"
 #include "import/capture_time.h"
 #include "store/case_validate.h"
+#include "widgets/series_style.h"
 
+#include <QApplication>
 #include <QLabel>
 #include <QScrollArea>
 #include <QSet>
@@ -20,12 +22,13 @@ namespace memscope::ui {
 
 namespace {
 
-// Distinct, colour-blind-friendly line colours (Okabe-Ito), the total first.
-const QColor kPalette[] = {QColor(0, 114, 178),   QColor(213, 94, 0),  QColor(0, 158, 115),
-                           QColor(204, 121, 167), QColor(230, 159, 0), QColor(86, 180, 233),
-                           QColor(120, 120, 120), QColor(240, 228, 66)};
-
 double toSeconds(int64_t ns) { return double(ns) / 1e9; }
+
+QString noHeapProfiles() {
+    return QObject::tr(
+        "No heap profiles in this case yet.\n\nImport captures with File ▸ Import Files… or "
+        "Import Folder…, or drop them on this window.");
+}
 
 // A line's legend name: its site, else "heap in use (total)", with the target when labelled.
 QString lineName(const Series& s) {
@@ -36,39 +39,12 @@ QString lineName(const Series& s) {
     return name;
 }
 
-// A byte axis: ticks on 1/2/5 steps of KiB, MiB or GiB, so labels read "10MB", not "9.54MB".
-class ByteTicker : public QCPAxisTicker {
-protected:
-    double getTickStep(const QCPRange& range) override {
-        double unit = 1;
-        while (range.size() / unit >= 1024 * 4 && unit < double(1ull << 40))
-            unit *= 1024;
-        double raw = range.size() / unit / double(tickCount() + 1e-10);
-        double mag = std::pow(10.0, std::floor(std::log10(raw)));
-        double f = raw / mag;
-        double nice = f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10;
-        return nice * mag * unit;
-    }
-    QString getTickLabel(double tick, const QLocale&, QChar, int) override {
-        static const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-        double v = tick;
-        int u = 0;
-        while (std::fabs(v) >= 1024 && u < 4) {
-            v /= 1024;
-            ++u;
-        }
-        return QString::number(v, 'g', 4) + units[u];
-    }
-};
-
 } // namespace
 
 TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    m_empty = new QLabel(tr("No heap profiles in this case yet.\n\nImport captures with File ▸ "
-                            "Import Files… or Import Folder…, or drop them on this window."),
-                         this);
+    m_empty = new QLabel(noHeapProfiles(), this);
     m_empty->setAlignment(Qt::AlignCenter);
     m_empty->setWordWrap(true);
     layout->addWidget(m_empty);
@@ -91,7 +67,7 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     ticker->setDateTimeSpec(Qt::UTC);
     m_plot->xAxis->setTicker(ticker);
     m_plot->xAxis->setLabel(tr("time (UTC)"));
-    m_plot->yAxis->setTicker(QSharedPointer<ByteTicker>::create());
+    m_plot->yAxis->setTicker(QSharedPointer<IecByteTicker>::create());
     m_plot->yAxis->setLabel(tr("heap in use"));
     // The legend sits in a row under the chart, so it never hides a line.
     m_plot->legend->setVisible(true);
@@ -111,10 +87,22 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCusto
     connect(m_plot, &QCustomPlot::mouseMove, this, &TimelineView::onMouseMove);
     connect(m_plot, &QCustomPlot::mousePress, this, &TimelineView::onMousePress);
     connect(m_plot, &QCustomPlot::mouseRelease, this, &TimelineView::onMouseRelease);
+    // Labels are placed in pixels: again whenever the range or the size moves them.
+    connect(m_plot, &QCustomPlot::beforeReplot, this, &TimelineView::layoutNoteLabels);
     m_plot->setToolTip(QString());
 }
 
 void TimelineView::clear() { setSeries({}); }
+
+void TimelineView::showLoading(const QString& what) {
+    m_empty->setText(what);
+    m_empty->setVisible(true);
+    m_scroll->setVisible(false);
+}
+
+QString TimelineView::placeholderText() const {
+    return m_empty->isVisible() ? m_empty->text() : QString();
+}
 
 void TimelineView::clearPanels() {
     m_plot->clearGraphs();
@@ -152,7 +140,9 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         bool on = keys.isEmpty() || keys.contains(key);
         c.setAlpha(on ? 255 : 50);
         pen.setColor(c);
-        pen.setWidthF(keys.contains(key) ? 3.0 : (on ? 1.5 : 1.0));
+        // Evidence drawn bolder than the line's own width; the rest only fades.
+        double width = g->property("lineWidth").toDouble();
+        pen.setWidthF(keys.contains(key) ? width + 1.5 : width);
         g->setPen(pen);
     }
     std::vector<const Series*> missing;
@@ -185,6 +175,7 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         m_panels.back()->axis(QCPAxis::atBottom)->setTickLabels(true);
         m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
     }
+    colourGraphs(m_plot);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     m_plot->replot();
 }
@@ -215,7 +206,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     y->setLabel(title);
     // Few ticks: a panel is short.
     QSharedPointer<QCPAxisTicker> ticker =
-        bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<ByteTicker>::create())
+        bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<IecByteTicker>::create())
               : QSharedPointer<QCPAxisTicker>::create();
     ticker->setTickCount(3);
     y->setTicker(ticker);
@@ -227,7 +218,6 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     // One margin group for the heap chart and every panel, so a time sits at
     // the same pixel in all of them.
     rect->setMarginGroup(QCP::msLeft | QCP::msRight, m_margins);
-    int colour = int(m_panels.size()) * 3;
     double top = 0;
     // Each panel names its own lines, in a small legend inside it; the legend
     // under the chart is the heap's.
@@ -254,15 +244,13 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
         g->setProperty("captures", captures);
         g->setProperty("unit", QString::fromStdString(s->unit));
         g->setData(xs, ys, true);
-        QColor c = kPalette[colour++ % std::size(kPalette)];
-        g->setPen(QPen(c, 1.5));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c, c, 4));
-        QString name = QString::fromStdString(s->key());
-        QStringList values;
-        for (const auto& [k, v] : s->labels)
-            values << QString::fromStdString(v);
-        g->setName(values.isEmpty() ? QString::fromStdString(s->metric) : values.join(' '));
-        g->setProperty("seriesKey", name);
+        // Lines first: a point is a small dot on its line, coloured by name later.
+        g->setPen(QPen(Qt::black, 2));
+        g->setProperty("lineWidth", 2.0);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
+        g->setName(displayName(*s));
+        g->setProperty(kColourName, displayName(*s));
+        g->setProperty("seriesKey", QString::fromStdString(s->key()));
         g->removeFromLegend(m_plot->legend);
         g->addToLegend(legend);
     }
@@ -273,10 +261,13 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
 void TimelineView::setSeries(std::vector<Series> series) {
     clearPanels();
     m_plot->clearItems();
+    m_noteItems.clear(); // gone with the items; the window sets the notes again
+    m_noteLabels.clear();
     m_cursor = nullptr;
     m_range = nullptr;
     m_series.clear();
     m_main = -1;
+    m_mains.clear();
     // In-use bytes go on the main chart: the total and the per-site lines;
     // goroutines, sockets per host and finalizer counters get panels below.
     for (auto& s : series) {
@@ -292,12 +283,15 @@ void TimelineView::setSeries(std::vector<Series> series) {
                   s.labels.at("name").find("finaliz") != std::string::npos))
             m_panelSeries.push_back(std::move(s));
     }
+    // One total per program: each is a line of heap snapshots to click.
     for (size_t i = 0; i < m_series.size(); ++i)
-        if (m_series[i].labels.count("site") == 0) {
-            m_main = int(i);
-            break;
-        }
-    bool any = m_main >= 0 && !m_series[size_t(m_main)].points.empty();
+        if (m_series[i].labels.count("site") == 0)
+            m_mains.push_back(int(i));
+    if (!m_mains.empty())
+        m_main = m_mains.front();
+    bool any = std::any_of(m_mains.begin(), m_mains.end(),
+                           [&](int m) { return !m_series[size_t(m)].points.empty(); });
+    m_empty->setText(noHeapProfiles());
     m_empty->setVisible(!any);
     m_scroll->setVisible(any);
     if (!any) {
@@ -305,11 +299,10 @@ void TimelineView::setSeries(std::vector<Series> series) {
         return;
     }
     // The total first (index 0 in the plot), then the sites.
-    std::vector<int> order{m_main};
+    std::vector<int> order = m_mains;
     for (size_t i = 0; i < m_series.size(); ++i)
-        if (int(i) != m_main)
+        if (m_series[i].labels.count("site"))
             order.push_back(int(i));
-    int colour = 0;
     for (int idx : order) {
         const Series& s = m_series[size_t(idx)];
         QCPGraph* g = m_plot->addGraph();
@@ -319,12 +312,12 @@ void TimelineView::setSeries(std::vector<Series> series) {
             ys.push_back(p.value);
         }
         g->setData(xs, ys, true);
-        QColor c = kPalette[colour++ % std::size(kPalette)];
-        bool total = idx == m_main;
-        g->setPen(QPen(c, total ? 2.5 : 1.5));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, c,
-                                           total ? QColor(Qt::white) : c, total ? 7 : 4));
+        bool total = s.labels.count("site") == 0;
+        g->setPen(QPen(Qt::black, total ? 3 : 2));
+        g->setProperty("lineWidth", total ? 3.0 : 2.0);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, total ? 6 : 4));
         g->setName(lineName(s));
+        g->setProperty(kColourName, displayName(s));
         g->setProperty("seriesKey", QString::fromStdString(s.key()));
     }
     auto pick = [&](auto pred) {
@@ -361,6 +354,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
     m_cursor = new QCPItemStraightLine(m_plot);
     m_cursor->setPen(QPen(QColor(200, 0, 0, 160), 1, Qt::DashLine));
     m_cursor->setVisible(false);
+    colourGraphs(m_plot);
     resetZoom(); // every panel's captures in view, the first ones too
 }
 
@@ -454,30 +448,43 @@ QString TimelineView::describePanelPoint(const PanelPoint& p) const {
            tr("<br><i>click to open this capture</i>");
 }
 
-int TimelineView::nearestPoint(double pixelX) const {
-    int best = -1;
-    double bestDist = 12; // pixels
-    for (int i = 0; i < pointCount(); ++i) {
-        double px = m_plot->xAxis->coordToPixel(m_plot->graph(0)->data()->at(i)->key);
-        double d = std::fabs(px - pixelX);
-        if (d < bestDist) {
-            bestDist = d;
-            best = i;
+TimelineView::MainPoint TimelineView::nearestPoint(const QPointF& pos) const {
+    MainPoint best;
+    double bestScore = 1e300;
+    // Across every program's total: nearest in time within 12 px, and with
+    // several programs at that time, the line nearest the pointer.
+    for (size_t m = 0; m < m_mains.size() && m < size_t(m_plot->graphCount()); ++m) {
+        QCPGraph* g = m_plot->graph(int(m));
+        for (int i = 0; i < g->dataCount(); ++i) {
+            auto it = g->data()->at(i);
+            double dx = std::fabs(m_plot->xAxis->coordToPixel(it->key) - pos.x());
+            if (dx >= 12)
+                continue;
+            double dy = std::fabs(m_plot->yAxis->coordToPixel(it->value) - pos.y());
+            double score = dx + (m_mains.size() > 1 ? dy : 0);
+            if (score < bestScore) {
+                bestScore = score;
+                best = {m_mains[m], i};
+            }
         }
     }
     return best;
 }
 
-QString TimelineView::describePoint(int i) const {
-    const Series& main = m_series[size_t(m_main)];
-    const auto& p = main.points[size_t(i)];
-    QString text = QStringLiteral("<b>%1</b><br>heap in use: <b>%2</b>")
-                       .arg(QString::fromStdString(formatTimeIso(p.timeNs)),
+QString TimelineView::describePoint(const MainPoint& at) const {
+    const Series& main = m_series[size_t(at.series)];
+    const auto& p = main.points[size_t(at.index)];
+    QString target = main.labels.count("target")
+                         ? QStringLiteral(" [%1]").arg(
+                               QString::fromStdString(main.labels.at("target")).toHtmlEscaped())
+                         : QString();
+    QString text = QStringLiteral("<b>%1</b><br>heap in use%2: <b>%3</b>")
+                       .arg(QString::fromStdString(formatTimeIso(p.timeNs)), target,
                             QString::fromStdString(formatValue(int64_t(p.value), "bytes")));
     for (size_t k = 0; k < m_series.size(); ++k) {
-        if (int(k) == m_main)
-            continue;
         const Series& s = m_series[k];
+        if (!s.labels.count("site"))
+            continue;
         for (const auto& q : s.points)
             if (q.snapshotId == p.snapshotId)
                 text += QStringLiteral("<br>%1: %2")
@@ -505,23 +512,29 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
         QToolTip::showText(event->globalPosition().toPoint(), describePanelPoint(p), m_plot);
         return;
     }
-    int i = nearestPoint(event->position().x());
-    if (i < 0) {
+    MainPoint at = nearestPoint(event->position());
+    if (at.series < 0) {
         QToolTip::hideText();
         return;
     }
-    QToolTip::showText(event->globalPosition().toPoint(), describePoint(i), m_plot);
+    QToolTip::showText(event->globalPosition().toPoint(), describePoint(at), m_plot);
 }
 
 void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
     for (auto* item : m_noteItems)
         m_plot->removeItem(item);
     m_noteItems.clear();
+    m_noteLabels.clear();
+    const bool dark = darkPalette();
+    QColor base = QApplication::palette().color(QPalette::Base);
+    base.setAlpha(215);
     for (const auto& n : notes) {
         double x = toSeconds(n.timeNs);
-        QColor c = n.severity == "critical"  ? QColor(198, 40, 40)
-                   : n.severity == "warning" ? QColor(239, 108, 0)
-                                             : QColor(106, 27, 154);
+        // Deep on white, light on the dark chart: either way it reads.
+        QColor c = n.severity == "critical" ? (dark ? QColor(255, 138, 128) : QColor(198, 40, 40))
+                   : n.severity == "warning"
+                       ? (dark ? QColor(255, 183, 77) : QColor(239, 108, 0))
+                       : (dark ? QColor(206, 147, 216) : QColor(106, 27, 154));
         if (n.endNs > n.timeNs) {
             auto* band = new QCPItemRect(m_plot);
             band->topLeft->setTypeY(QCPItemPosition::ptAxisRectRatio);
@@ -529,7 +542,7 @@ void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
             band->topLeft->setCoords(x, 0);
             band->bottomRight->setCoords(toSeconds(n.endNs), 1);
             QColor fill = c;
-            fill.setAlpha(28);
+            fill.setAlpha(dark ? 40 : 28);
             band->setBrush(fill);
             band->setPen(Qt::NoPen);
             m_noteItems.push_back(band);
@@ -537,7 +550,7 @@ void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
         auto* line = new QCPItemStraightLine(m_plot);
         line->point1->setCoords(x, 0);
         line->point2->setCoords(x, 1);
-        line->setPen(QPen(c, 1.2, Qt::DashLine));
+        line->setPen(QPen(c, 1.4, Qt::DashLine));
         auto* label = new QCPItemText(m_plot);
         label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
         label->position->setTypeX(QCPItemPosition::ptPlotCoords);
@@ -545,11 +558,65 @@ void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
         label->position->setCoords(x, 0.03);
         label->setText(QString::fromStdString(annotationLabel(n.text))); // plain text, never markup
         label->setColor(c);
-        label->setPadding(QMargins(3, 0, 0, 0));
+        label->setBrush(base); // over the lines, the text stays legible
+        label->setPadding(QMargins(3, 1, 3, 1));
+        label->setClipToAxisRect(true);
         m_noteItems.push_back(line);
         m_noteItems.push_back(label);
+        m_noteLabels.push_back(label);
     }
+    layoutNoteLabels();
     m_plot->replot();
+}
+
+void TimelineView::layoutNoteLabels() {
+    if (m_noteLabels.empty())
+        return;
+    QCPAxisRect* rect = m_plot->axisRect();
+    const QRect area = rect->rect();
+    if (area.height() <= 0)
+        return;
+    // Left to right, each label goes to the first row where it clears the
+    // label before it; near the right edge it hangs left of its line.
+    std::vector<QCPItemText*> byX = m_noteLabels;
+    std::sort(byX.begin(), byX.end(), [](QCPItemText* a, QCPItemText* b) {
+        return a->position->key() < b->position->key();
+    });
+    std::vector<double> rowRight;
+    for (QCPItemText* label : byX) {
+        QFontMetrics fm(label->font());
+        const QMargins pad = label->padding();
+        double width = fm.horizontalAdvance(label->text()) + pad.left() + pad.right();
+        double height = fm.height() + pad.top() + pad.bottom();
+        double px = m_plot->xAxis->coordToPixel(label->position->key());
+        bool hangLeft = px + width > area.right() && px - width >= area.left();
+        label->setPositionAlignment((hangLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+        double left = hangLeft ? px - width : px, right = hangLeft ? px : px + width;
+        size_t row = 0;
+        while (row < rowRight.size() && rowRight[row] + 4 > left)
+            ++row;
+        if (row == rowRight.size())
+            rowRight.push_back(right);
+        else
+            rowRight[row] = right;
+        label->position->setCoords(label->position->key(),
+                                   (4 + double(row) * (height + 2)) / double(area.height()));
+    }
+}
+
+QList<QRectF> TimelineView::annotationLabelRects() const {
+    QList<QRectF> out;
+    for (QCPItemText* label : m_noteLabels) {
+        QFontMetrics fm(label->font());
+        const QMargins pad = label->padding();
+        QSizeF size(fm.horizontalAdvance(label->text()) + pad.left() + pad.right(),
+                    fm.height() + pad.top() + pad.bottom());
+        QPointF at = label->position->pixelPosition();
+        if (label->positionAlignment() & Qt::AlignRight)
+            at.rx() -= size.width();
+        out << QRectF(at, size);
+    }
+    return out;
 }
 
 void TimelineView::onMousePress(QMouseEvent* event) {
@@ -586,14 +653,14 @@ void TimelineView::onMouseRelease(QMouseEvent* event) {
             emit captureClicked(captures[p.index].toLongLong());
         return;
     }
-    int i = nearestPoint(to);
-    if (i < 0)
+    MainPoint at = nearestPoint(event->position());
+    if (at.series < 0)
         return;
     if (m_range) {
         m_range->setVisible(false);
         m_plot->replot();
     }
-    int64_t id = m_series[size_t(m_main)].points[size_t(i)].snapshotId;
+    int64_t id = m_series[size_t(at.series)].points[size_t(at.index)].snapshotId;
     markSnapshot(id);
     emit snapshotClicked(id);
 }
@@ -612,15 +679,25 @@ void TimelineView::showRangeBand(double fromSec, double toSec) {
 }
 
 bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
-    if (m_main < 0)
-        return false;
+    // The program with the most heap snapshots in the range; the first listed on a tie.
     int64_t first = 0, last = 0;
-    for (const auto& p : m_series[size_t(m_main)].points)
-        if (p.timeNs >= fromNs && p.timeNs <= toNs) {
-            if (!first)
-                first = p.snapshotId;
-            last = p.snapshotId;
+    int most = 0;
+    for (int m : m_mains) {
+        int64_t a = 0, b = 0;
+        int n = 0;
+        for (const auto& p : m_series[size_t(m)].points)
+            if (p.timeNs >= fromNs && p.timeNs <= toNs) {
+                if (!a)
+                    a = p.snapshotId;
+                b = p.snapshotId;
+                ++n;
+            }
+        if (n > most) {
+            most = n;
+            first = a;
+            last = b;
         }
+    }
     if (!first || first == last) {
         if (m_range) {
             m_range->setVisible(false);
@@ -635,17 +712,18 @@ bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
 }
 
 void TimelineView::markSnapshot(int64_t snapshotId) {
-    if (m_main < 0 || !m_cursor)
+    if (!m_cursor)
         return;
-    for (const auto& p : m_series[size_t(m_main)].points)
-        if (p.snapshotId == snapshotId) {
-            double x = toSeconds(p.timeNs);
-            m_cursor->point1->setCoords(x, 0);
-            m_cursor->point2->setCoords(x, 1);
-            m_cursor->setVisible(true);
-            m_plot->replot();
-            return;
-        }
+    for (int m : m_mains)
+        for (const auto& p : m_series[size_t(m)].points)
+            if (p.snapshotId == snapshotId) {
+                double x = toSeconds(p.timeNs);
+                m_cursor->point1->setCoords(x, 0);
+                m_cursor->point2->setCoords(x, 1);
+                m_cursor->setVisible(true);
+                m_plot->replot();
+                return;
+            }
 }
 
 } // namespace memscope::ui

@@ -10,6 +10,7 @@
 class QCustomPlot;
 class QCPItemStraightLine;
 class QCPItemRect;
+class QCPItemText;
 class QCPAbstractItem;
 class QCPAxisRect;
 class QCPGraph;
@@ -32,6 +33,9 @@ public:
 
     void setSeries(std::vector<Series> series);
     void clear();
+    // While a case loads: "Loading…", not "no heap profiles yet".
+    void showLoading(const QString& what);
+    QString placeholderText() const;
     // Shows every point again after zooming or panning.
     void resetZoom();
     // Marks a snapshot as picked (draws the cursor) without emitting.
@@ -49,6 +53,8 @@ public:
     // Annotations as dashed markers with their text on the heap chart.
     void setAnnotations(const std::vector<Annotation>& notes);
     int annotationCount() const { return int(m_noteItems.size()); }
+    // Where each annotation's label is drawn, in the plot's pixels.
+    QList<QRectF> annotationLabelRects() const;
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
     // Pixel position of a panel's point: the i-th point of its line-th line.
@@ -73,9 +79,13 @@ private:
     void onMouseRelease(QMouseEvent* event);
     // The picked range's band over the charts (created on first use).
     void showRangeBand(double fromSec, double toSec);
-    // The snapshot under a pixel x, or -1 when nothing is near.
-    int nearestPoint(double pixelX) const;
-    QString describePoint(int i) const;
+    // A heap snapshot's point on a program's total line.
+    struct MainPoint {
+        int series = -1; // index into m_series; -1: none near
+        int index = -1;
+    };
+    MainPoint nearestPoint(const QPointF& pos) const;
+    QString describePoint(const MainPoint& at) const;
     // A point of a panel's line under a pixel; no graph when none is near.
     struct PanelPoint {
         QCPGraph* graph = nullptr;
@@ -87,6 +97,8 @@ private:
     // Panels under the heap chart, sharing its time axis.
     void addPanel(const QString& title, std::vector<const Series*> lines, bool bytes);
     void clearPanels();
+    // Rows for the annotation labels, so none overprints another.
+    void layoutNoteLabels();
 
     QCustomPlot* m_plot;
     QScrollArea* m_scroll = nullptr;
@@ -95,13 +107,15 @@ private:
     QCPMarginGroup* m_margins = nullptr; // the left and right margins of the chart and its panels
     std::vector<Series> m_evidence;      // kept alive for the evidence panel
     std::vector<QCPAbstractItem*> m_noteItems;
+    std::vector<QCPItemText*> m_noteLabels;
     std::vector<Series> m_panelSeries;
     QCPItemStraightLine* m_cursor = nullptr;
     QCPItemRect* m_range = nullptr;
     double m_pressX = -1;
     bool m_dragging = false;
     std::vector<Series> m_series;
-    int m_main = -1; // index into m_series of the total in-use line
+    int m_main = -1;          // index into m_series of the first program's total in-use line
+    std::vector<int> m_mains; // every program's total, the first first
 };
 
 } // namespace memscope::ui

@@ -3,16 +3,20 @@
 // belongs to the Edit menu) and the routing of a clicked capture to its page;
 // both are the next to move into pages/.
 #include "shell/main_window.h"
+#include "shell/navigator.h"
+#include "shell/help_dialogs.h"
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
 #include "export/report_export.h"
+#include "jobs/case_watch.h"
 #include "pages/annotations_view.h"
 #include "pages/compare_view.h"
 #include "pages/connections_view.h"
 #include "pages/findings_panel.h"
 #include "pages/goroutines_view.h"
 #include "pages/heap_page.h"
+#include "pages/import_log.h"
 #include "pages/retention_view.h"
 #include "pages/timeline_view.h"
 #include "report/report.h"
@@ -23,6 +27,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -61,6 +66,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_undo = new QUndoStack(this);
     buildCentral();
     buildMenus();
+    buildNavigation();
     if (QSettings().value("view/dark").toBool())
         applyTheme(true);
 
@@ -91,6 +97,7 @@ void MainWindow::showOverview(CaseOverview o) {
         m_casePath.clear();
         return;
     }
+    m_watch->watch(m_casePath); // a new case exists once its first load made it
     m_connections->setCase(m_casePath, o.snapshots, o.series);
     m_timeline->setSeries(std::move(o.series));
     if (m_dark)
@@ -104,12 +111,16 @@ void MainWindow::showOverview(CaseOverview o) {
     m_findings->setFindings(std::move(o.findings));
     m_tabs->setTabText(0, anyFindings ? tr("Findings (%1)").arg(m_findings->findings().size())
                                       : tr("Findings"));
-    if (anyFindings)
+    // The first look goes to the findings; a reload keeps the user's tab.
+    if (anyFindings && !m_loaded)
         m_tabs->setCurrentIndex(0);
+    m_loaded = true;
     m_retention->setCase(m_casePath, o.snapshots);
     m_snapshots = o.snapshots;
     m_compare->setCase(m_casePath, o.snapshots);
     m_goroutines->setCase(m_casePath, o.snapshots);
+    m_heap->setSnapshots(o.snapshots);
+    m_navigator->setSnapshots(o.snapshots);
 
     setIdle(o.summary);
     // Open the latest heap snapshot, so the tables are never empty.
@@ -134,8 +145,17 @@ void MainWindow::showImportReport(const ImportReport& r) {
                       .arg(r.skipped)
                       .arg(r.failed);
     setIdle(msg);
-    if (r.failed > 0)
-        QMessageBox::warning(this, tr("Import"), msg + "\n\n" + r.problems.join("\n"));
+    m_importLog->addBatch(r);
+    // The log names each file; it opens by itself when one needs a look.
+    bool notable =
+        r.failed > 0 || r.skipped > 0 ||
+        std::any_of(r.files.begin(), r.files.end(), [](const ImportedFile& f) { return f.warned; });
+    // Failures are shown there, each with its reason, rather than in a box
+    // that has to be dismissed before the case can be looked at.
+    if (notable) {
+        m_importDock->show();
+        m_importDock->raise();
+    }
     refreshOverview();
     emit importFinished();
 }
@@ -171,10 +191,6 @@ void MainWindow::buildCentral() {
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_heap, tr("Allocation sites"));
     m_goroutines = new GoroutinesView(this);
-    connect(m_goroutines, &GoroutinesView::sitesRequested, this, [this](const QString& fn) {
-        m_heap->setFilter(fn);
-        m_tabs->setCurrentWidget(m_heap);
-    });
     m_tabs->addTab(m_goroutines, tr("Goroutines"));
     m_connections = new ConnectionsView(this);
     m_tabs->addTab(m_connections, tr("Connections"));
@@ -205,6 +221,22 @@ void MainWindow::buildCentral() {
     m_vsplit->setCollapsible(0, false);
     m_vsplit->setCollapsible(1, false);
     setCentralWidget(m_vsplit);
+
+    m_importLog = new ImportLog(this);
+    m_importDock = new QDockWidget(tr("Import Log"), this);
+    m_importDock->setObjectName("importLog");
+    m_importDock->setWidget(m_importLog);
+    for (auto* v : m_importLog->findChildren<QAbstractItemView*>())
+        enableCopy(v);
+    addDockWidget(Qt::BottomDockWidgetArea, m_importDock);
+    m_importDock->hide();
+
+    m_watch = new CaseWatch(this);
+    connect(m_watch, &CaseWatch::changed, this, [this] {
+        // An import of our own reloads when it ends; a load under way is redone.
+        if (!m_importJobs.isRunning())
+            refreshOverview();
+    });
 
     m_status = new QLabel(this);
     m_progress = new QProgressBar(this);
@@ -275,6 +307,10 @@ void MainWindow::buildMenus() {
         m_timeline->setFocus();
     });
     view->addSeparator();
+    QAction* log = m_importDock->toggleViewAction();
+    log->setText(tr("Import &Log"));
+    log->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    view->addAction(log);
     QAction* dark = view->addAction(tr("&Dark Theme"));
     dark->setCheckable(true);
     dark->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
@@ -284,6 +320,11 @@ void MainWindow::buildMenus() {
         applyTheme(on);
     });
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Getting Started"), QKeySequence::HelpContents, this,
+                    &MainWindow::showGettingStarted);
+    help->addAction(tr("&Keyboard Shortcuts"), QKeySequence(Qt::CTRL | Qt::Key_Slash), this,
+                    &MainWindow::showShortcuts);
+    help->addSeparator();
     help->addAction(tr("&About memscope"), this, [this] {
         QMessageBox::about(this, tr("About memscope"),
                            tr("<b>memscope %1</b><p>Memory forensics for Go services: heap "
@@ -329,12 +370,17 @@ void MainWindow::refreshAnnotations(CaseStore& store) {
         return;
     }
     const auto& notes = *read;
+    m_watch->sync(); // our own note is no news
     m_timeline->setAnnotations(notes);
     m_notes->setAnnotations(notes);
     m_tabs->setTabText(m_tabs->indexOf(m_notes), notes.empty()
                                                      ? tr("Annotations")
                                                      : tr("Annotations (%1)").arg(notes.size()));
 }
+
+void MainWindow::showShortcuts() { showShortcutsDialog(this); }
+
+void MainWindow::showGettingStarted() { showGettingStartedDialog(this); }
 
 bool MainWindow::addAnnotation(const Annotation& note) {
     if (m_casePath.isEmpty())
@@ -469,10 +515,14 @@ void MainWindow::addRecent(const QString& path) {
 
 void MainWindow::openCase(const QString& path) {
     m_casePath = path;
+    m_loaded = false;
     m_undo->clear();
+    m_navigator->clear();
     m_rangeFromNs = m_rangeToNs = 0;
     m_heap->setCase(path);
     m_timeline->clear();
+    m_timeline->showLoading(tr("Loading %1…").arg(QFileInfo(path).fileName()));
+    m_watch->watch({});
     setWindowTitle(tr("%1 — memscope").arg(QFileInfo(path).fileName()));
     addRecent(path);
     refreshOverview();
@@ -483,6 +533,8 @@ void MainWindow::refreshOverview() {
         return;
     if (!m_importJobs.isRunning())
         setBusy(tr("Loading %1…").arg(QFileInfo(m_casePath).fileName()), false);
+    // What is loaded from here on is shown; commits after this are news.
+    m_watch->sync();
     m_overviewJobs.start([path = m_casePath] { return loadOverview(path); },
                          [this](CaseOverview o) { showOverview(std::move(o)); });
 }
@@ -491,7 +543,11 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     if (m_casePath.isEmpty())
         return;
     m_timeline->markSnapshot(snapshotId);
-    m_heap->selectSnapshot(snapshotId, baseSnapshotId);
+    m_heap->selectSnapshot(snapshotId, baseSnapshotId ? baseSnapshotId : kPreviousBase);
+    // The goroutines of that moment follow the timeline.
+    for (const auto& s : m_snapshots)
+        if (s.id == snapshotId)
+            m_goroutines->showNearest(s.timeNs);
 }
 
 void MainWindow::openCapture(qint64 snapshotId) {

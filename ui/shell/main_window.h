@@ -11,6 +11,8 @@
 #include <QMainWindow>
 #include <stop_token>
 
+class QAction;
+class QDockWidget;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -19,6 +21,7 @@ class QMenu;
 class QTabWidget;
 class QUndoStack;
 class TestWorkbench;
+class TestNavigation;
 
 namespace memscope::ui {
 
@@ -31,6 +34,9 @@ struct NoteOps;
 class GoroutinesView;
 class ConnectionsView;
 class HeapPage;
+class Navigator;
+class ImportLog;
+class CaseWatch;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -73,6 +79,7 @@ protected:
 private:
     // The tests look at the pages as the user would.
     friend class ::TestWorkbench;
+    friend class ::TestNavigation;
     TimelineView* timeline() const { return m_timeline; }
     HeapPage* heapPage() const { return m_heap; }
     QUndoStack* undoStack() const { return m_undo; }
@@ -85,6 +92,9 @@ private:
     ConnectionsView* connectionsView() const { return m_connections; }
 
     void buildMenus();
+    // Back/Forward, links between views, the maximized view (main_window_navigation.cpp).
+    void buildNavigation();
+    void setViewMaximized(bool on);
     void buildCentral();
     void refreshOverview();
     void showOverview(CaseOverview o);
@@ -110,10 +120,15 @@ private:
     void showTimeline();
     NoteOps noteOps();
     void refreshAnnotations(CaseStore& store);
+    // Help: every shortcut of the window's actions, and a first walk through.
+    void showShortcuts();
+    void showGettingStarted();
 
     QString m_casePath;
     TimelineView* m_timeline = nullptr;
     HeapPage* m_heap = nullptr;
+    Navigator* m_navigator = nullptr;
+    QAction* m_maximize = nullptr;
     QSplitter* m_vsplit = nullptr;
     QTabWidget* m_tabs = nullptr;
     FindingsPanel* m_findings = nullptr;
@@ -122,6 +137,10 @@ private:
     GoroutinesView* m_goroutines = nullptr;
     ConnectionsView* m_connections = nullptr;
     AnnotationsView* m_notes = nullptr;
+    ImportLog* m_importLog = nullptr;
+    QDockWidget* m_importDock = nullptr;
+    CaseWatch* m_watch = nullptr; // another process writing the case
+    bool m_loaded = false;        // the open case has been shown once
     QLabel* m_status = nullptr;
     QProgressBar* m_progress = nullptr;
     QPushButton* m_cancel = nullptr;

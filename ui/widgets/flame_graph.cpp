@@ -17,6 +17,12 @@ FlameGraphView::FlameGraphView(QWidget* parent) : QWidget(parent) {
     setFocusPolicy(Qt::StrongFocus);
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Minimum);
     m_empty = tr("Pick a snapshot on the timeline to see its flame graph");
+    m_noSamples = tr("No samples of this type in this snapshot");
+}
+
+void FlameGraphView::setNoSamplesText(const QString& text) {
+    m_noSamples = text;
+    update();
 }
 
 QSize FlameGraphView::sizeHint() const { return {800, std::max(120, (m_maxDepth + 1) * kRow + 2)}; }
@@ -39,6 +45,8 @@ void FlameGraphView::clear(const QString& emptyMessage) {
 }
 
 void FlameGraphView::setTree(std::shared_ptr<const CallTree> tree) {
+    if (tree == m_tree)
+        return; // the same graph keeps its zoom and highlight
     m_tree = std::move(tree);
     m_zoom = 0;
     m_hover = -1;
@@ -222,8 +230,7 @@ void FlameGraphView::paintEvent(QPaintEvent*) {
     if (!m_tree || m_tree->nodes.empty() || m_width[0] <= 0) {
         p.setPen(palette().color(QPalette::PlaceholderText));
         p.drawText(rect().adjusted(12, 12, -12, -12),
-                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap,
-                   m_tree ? tr("No samples of this type in this snapshot") : m_empty);
+                   Qt::AlignLeft | Qt::AlignTop | Qt::TextWordWrap, m_tree ? m_noSamples : m_empty);
         return;
     }
     const auto& nodes = m_tree->nodes;
@@ -305,10 +312,9 @@ void FlameGraphView::mouseMoveEvent(QMouseEvent* event) {
 
 void FlameGraphView::keyPressEvent(QKeyEvent* event) {
     if (event->key() == Qt::Key_Escape || event->key() == Qt::Key_Backspace) {
+        // One level up, as a browser's Back: Reset zoom is the way to the root.
         if (m_tree && m_zoom > 0)
-            zoomTo(event->key() == Qt::Key_Escape
-                       ? 0
-                       : std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
+            zoomTo(std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
         return;
     }
     if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && m_tree && m_zoom > 0) {

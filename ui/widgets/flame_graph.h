@@ -10,7 +10,7 @@
 namespace memscope::ui {
 
 // A flame graph (icicle: callers on top) over a top-down call tree. Click a
-// frame to zoom into it, Esc or a click on the top row to zoom out, type in
+// frame to zoom into it, Esc (one level) or a click on the top row to zoom out, type in
 // the search to highlight frames; double-click opens the frame's function.
 // In diff mode frames are coloured by their change (red grew, blue shrank)
 // and a frame that shrank keeps the width of its base value, so it stays in
@@ -22,6 +22,8 @@ public:
 
     void setTree(std::shared_ptr<const CallTree> tree);
     void clear(const QString& emptyMessage);
+    // What an empty tree says ("No samples of this type in this snapshot").
+    void setNoSamplesText(const QString& text);
     const CallTree* tree() const { return m_tree.get(); }
 
     // Zooms to the widest frame of `function`; false when there is none.
@@ -59,6 +61,7 @@ private:
 
     std::shared_ptr<const CallTree> m_tree;
     QString m_empty;
+    QString m_noSamples;
     std::vector<double> m_width; // per node, in value units
     std::vector<double> m_x;     // per node, offset from the root's left edge
     std::vector<int> m_depth;

@@ -92,6 +92,7 @@ const std::vector<std::unique_ptr<Detector>>& detectors() {
         v.push_back(makeGlobalRetentionDetector());
         v.push_back(makeGoroutineLeakDetector());
         v.push_back(makeHeapGrowthDetector());
+        v.push_back(makeRssGapDetector());
         return v;
     }();
     return all;

@@ -93,5 +93,6 @@ std::unique_ptr<Detector> makeFinalizerBacklogDetector();
 std::unique_ptr<Detector> makeGlobalRetentionDetector();
 std::unique_ptr<Detector> makeGoroutineLeakDetector();
 std::unique_ptr<Detector> makeHeapGrowthDetector();
+std::unique_ptr<Detector> makeRssGapDetector();
 
 } // namespace memscope::detect

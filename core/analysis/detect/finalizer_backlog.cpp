@@ -113,10 +113,19 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
                     break;
                 }
             }
-            state = g.state;
+            // A goroutine profile (debug=1, profile.proto) has no states: "-".
+            state = g.state == "-" ? std::string() : g.state;
             f.snapshots.push_back(it->id);
             break;
         }
+    // Where the finalizer goroutine waits comes from the newest dump that says.
+    for (auto it = gdumps.rbegin(); it != gdumps.rend() && state.empty() && !where.empty(); ++it)
+        for (const auto& g : c.take(c.store().goroutineGroups(it->id)))
+            if (g.role == toString(GoroutineRole::FinalizerRunning) && !g.state.empty() &&
+                g.state != "-") {
+                state = g.state;
+                break;
+            }
     if (fn.empty())
         fn = "a finalizer";
     f.title = "Finalizers pile up behind " + fn;

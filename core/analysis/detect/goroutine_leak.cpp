@@ -29,12 +29,19 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
         const std::string& entry = s->labels.at("group");
         // Latest state and creator of the group.
         std::string state, createdBy, role;
-        if (!dumps.empty())
-            for (const auto& g : c.take(c.store().goroutineGroups(dumps.back().id)))
+        // A goroutine profile (debug=1, profile.proto) has no states ("-"):
+        // the state comes from the newest dump that has one.
+        bool found = false;
+        for (auto d = dumps.rbegin(); d != dumps.rend() && state.empty(); ++d)
+            for (const auto& g : c.take(c.store().goroutineGroups(d->id)))
                 if (!g.stack.empty() && goroutineEntry(g.stack) == entry) {
-                    state = g.state;
-                    createdBy = g.createdBy;
-                    role = g.role;
+                    if (g.state != "-")
+                        state = g.state;
+                    if (!found) {
+                        createdBy = g.createdBy;
+                        role = g.role;
+                        found = true;
+                    }
                     break;
                 }
         if (!role.empty() && ex.roles.count(role))

@@ -55,8 +55,13 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
             for (size_t ni = nodes.size(); ni-- > 0;)
                 path.push_back(nodes[ni]);
         }
-        size_t end = path.size();
-        if (!focus.empty()) {
+        size_t begin = 0, end = path.size();
+        if (!focus.empty() && direction == CallTreeDirection::Callees) {
+            while (begin < path.size() && fn.names[path[begin]] != focus)
+                ++begin;
+            if (begin == path.size())
+                continue;
+        } else if (!focus.empty()) {
             // Cut at the innermost occurrence of the focus.
             size_t k = path.size();
             while (k-- > 0)
@@ -69,8 +74,8 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
         t.total += w;
         t.nodes[0].value += w;
         int32_t cur = 0;
-        if (direction == CallTreeDirection::TopDown) {
-            for (size_t i = 0; i < end; ++i) {
+        if (direction != CallTreeDirection::BottomUp) {
+            for (size_t i = begin; i < end; ++i) {
                 cur = childFor(t, index, cur, path[i], fn);
                 t.nodes[size_t(cur)].value += w;
             }

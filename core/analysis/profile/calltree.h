@@ -31,10 +31,15 @@ struct CallTree {
 enum class CallTreeDirection {
     TopDown,  // outermost callers first, down to the focus
     BottomUp, // the focus first, then its callers
+    Callees,  // the focus first, then what it calls, down to the leaves
 };
 
-// The samples whose stack contains `focus` (every sample when empty), cut at
-// the focus's innermost occurrence: "who calls the site, and how much".
+// The samples whose stack contains `focus` (every sample when empty). TopDown
+// and BottomUp cut them at the focus's innermost occurrence: "who calls the
+// site, and how much"; Callees starts them at its outermost occurrence, so a
+// recursive function's samples count once. Without a focus, TopDown is the
+// whole tree from the outermost callers and BottomUp its inversion: every
+// leaf function first, its callers below.
 CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& focus,
                        CallTreeDirection direction = CallTreeDirection::TopDown);
 

@@ -358,11 +358,18 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
     // same cap as the importer's, memstats and the first kMaxExpvarVars others.
     constexpr size_t kMaxExpvarVars = 1000;
     size_t expvarVars = 0;
-    std::string lastExpvarName;
+    std::string lastExpvarName, lastCappedKind;
     auto read = store.forEachMetricPoint([&](const MetricPointRow& p) {
         const std::string& kind = p.kind;
         std::string name = p.name;
-        if (kind == toString(SnapshotKind::Expvar) && name.rfind("memstats.", 0) != 0) {
+        const bool cappedKind =
+            kind == toString(SnapshotKind::Expvar) || kind == toString(SnapshotKind::Prometheus);
+        if (cappedKind && name.rfind("memstats.", 0) != 0 && name.rfind("process.", 0) != 0 &&
+            name.rfind("/", 0) != 0) {
+            if (kind != lastCappedKind) { // each capped kind keeps its own first vars
+                lastCappedKind = kind;
+                expvarVars = 0;
+            }
             if (name != lastExpvarName) {
                 lastExpvarName = name;
                 ++expvarVars;
@@ -378,6 +385,12 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
         } else if (name.rfind("memstats.", 0) == 0) {
             s.metric = "memstats";
             name = name.substr(9);
+        } else if (name.rfind("process.", 0) == 0) {
+            // /proc readings and the Prometheus client's process_* alike.
+            s.metric = "process";
+            name = name.substr(8);
+        } else if (name.rfind("/", 0) == 0) {
+            s.metric = "runtime"; // runtime/metrics names from a /metrics scrape
         } else {
             s.metric = kind;
         }

@@ -4,17 +4,24 @@
 // in tests/data/services; see capture.sh.
 //
 //	services -mode transport|churn|finalizer|global|goroutine|healthy -out DIR
+//
+// With -serve ADDR it captures nothing itself: it serves net/http/pprof,
+// expvar and a heap dump endpoint on ADDR for `memscope capture`, with the
+// traps of -mode (a comma-separated list) switched on, until it is killed.
 package main
 
 import (
+	"expvar"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	_ "net/http/pprof"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -27,6 +34,11 @@ var mode = flag.String("mode", "healthy", "transport, churn, finalizer, global, 
 var out = flag.String("out", "out", "capture folder")
 var rounds = flag.Int("rounds", 6, "capture rounds")
 var every = flag.Duration("every", 1500*time.Millisecond, "time between rounds")
+var serve = flag.String("serve", "", "serve the debug endpoints on this address instead of capturing")
+
+var modes = map[string]bool{}
+
+var quotes = expvar.NewInt("quotes")
 
 // ---- backends: quote servers on their own loopback addresses
 
@@ -113,23 +125,24 @@ func watchOrder(id int) {
 func work(urls []string, worker int) {
 	for i := 0; ; i++ {
 		url := urls[(i+worker)%len(urls)]
-		switch *mode {
-		case "transport":
+		quotes.Add(1)
+		switch {
+		case modes["transport"]:
 			quoteWithOwnTransport(url)
-		case "churn":
+		case modes["churn"]:
 			quote(churnClient, url)
-		case "finalizer":
-			s := openSession(i)
-			s.scratch[0] = byte(i)
-			quote(sharedClient, url)
-		case "global":
+		case modes["global"]:
 			remember(quote(sharedClient, url))
-		case "goroutine":
-			go watchOrder(i)
-			quote(sharedClient, url)
 		default:
 			b := quote(sharedClient, url)
 			_ = append([]byte(nil), b...)
+		}
+		if modes["finalizer"] {
+			s := openSession(i)
+			s.scratch[0] = byte(i)
+		}
+		if modes["goroutine"] {
+			go watchOrder(i)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -153,19 +166,40 @@ func capture(round int) {
 	if err == nil {
 		os.WriteFile(stamp(round, "lsof", "lsofF"), lsof, 0o644)
 	}
-	if (round == 2 || round == *rounds) && (*mode == "finalizer" || *mode == "global" || *mode == "healthy") {
+	if (round == 2 || round == *rounds) && (modes["finalizer"] || modes["global"] || modes["healthy"]) {
 		h, _ := os.Create(stamp(round, "heapdump", "bin"))
 		debug.WriteHeapDump(h.Fd())
 		h.Close()
 	}
 }
 
+// heapDump serves debug.WriteHeapDump: the runtime has no endpoint for it, so
+// a service that wants `memscope capture --heapdump-every` adds these lines.
+func heapDump(w http.ResponseWriter, r *http.Request) {
+	f, err := os.CreateTemp("", "heapdump")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	debug.WriteHeapDump(f.Fd())
+	f.Seek(0, io.SeekStart)
+	w.Header().Set("Content-Type", "application/octet-stream")
+	io.Copy(w, f)
+}
+
 func main() {
 	flag.Parse()
-	os.MkdirAll(*out, 0o755)
+	for _, m := range strings.Split(*mode, ",") {
+		modes[m] = true
+	}
+	if *serve == "" {
+		os.MkdirAll(*out, 0o755)
+	}
 	delay := 5 * time.Millisecond
 	workers := 6
-	if *mode == "churn" {
+	if modes["churn"] {
 		delay = 300 * time.Millisecond // keeps connections open at any moment
 		workers = 16
 	}
@@ -175,6 +209,15 @@ func main() {
 	}
 	for w := 0; w < workers; w++ {
 		go work(urls, w)
+	}
+	if *serve != "" {
+		http.HandleFunc("/debug/heapdump", heapDump)
+		ln, err := net.Listen("tcp", *serve)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Println("listening on", ln.Addr().String())
+		panic(http.Serve(ln, nil))
 	}
 	for r := 1; r <= *rounds; r++ {
 		time.Sleep(*every)

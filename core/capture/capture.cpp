@@ -1,0 +1,276 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "capture/capture.h"
+
+#include "formats/procfs/procfs.h"
+#include "io/http_get.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <sstream>
+#include <sys/stat.h>
+#include <thread>
+#include <unistd.h>
+
+namespace memscope {
+
+namespace {
+
+int64_t wallNs() {
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// A /proc file's bytes, or why not. /proc files report size 0: read to EOF.
+bool readProcFile(const std::string& path, std::string& out, std::string& why) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        why = std::strerror(errno);
+        return false;
+    }
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    out = ss.str();
+    return true;
+}
+
+bool writeFile(const std::string& path, const std::string& bytes) {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), std::streamsize(bytes.size()));
+    return bool(out.flush());
+}
+
+} // namespace
+
+CaptureSession::CaptureSession(CaseStore& store, CaptureOptions opts)
+    : m_store(store), m_opts(std::move(opts)) {
+    while (!m_opts.url.empty() && m_opts.url.back() == '/')
+        m_opts.url.pop_back();
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/memscope-capture-XXXXXX";
+    if (char* d = ::mkdtemp(pattern.data()))
+        m_dir = d;
+}
+
+CaptureSession::~CaptureSession() {
+    if (!m_dir.empty())
+        ::rmdir(m_dir.c_str());
+}
+
+void CaptureSession::fetch(const std::string& name, const std::string& path, int64_t deadlineNs,
+                           const std::function<bool()>& cancelled, RoundReport& report,
+                           std::vector<Fetched>& out, bool* missing) {
+    HttpOptions ho;
+    ho.deadlineNs = std::min(deadlineNs, monotonicNs() + m_opts.requestTimeoutNs);
+    ho.cancelled = cancelled;
+    if (name.rfind("goroutines-debug2", 0) == 0)
+        ho.maxBody = m_opts.maxGoroutineDumpBytes;
+    const std::string url = m_opts.url + path;
+    auto r = httpGet(url, ho);
+    if (!r) {
+        if (r.error().code == ErrorCode::Limit && name.rfind("goroutines-debug2", 0) == 0) {
+            report.warnings.push_back(r.error().message +
+                                      "; fetching the grouped debug=1 dump instead");
+            fetch("goroutines-debug1.txt", m_opts.pprofPath + "goroutine?debug=1", deadlineNs,
+                  cancelled, report, out);
+            return;
+        }
+        report.warnings.push_back(r.error().message);
+        return;
+    }
+    if (r->status == 404 && missing) {
+        *missing = true;
+        return;
+    }
+    if (r->status != 200) {
+        std::string reason = r->reason;
+        report.warnings.push_back("GET " + url + ": HTTP " + std::to_string(r->status) +
+                                  (reason.empty() ? "" : " " + reason));
+        return;
+    }
+    if (r->body.empty()) {
+        report.warnings.push_back("GET " + url + ": an empty body");
+        return;
+    }
+    report.bytes += r->body.size();
+    out.push_back({name, std::move(r->body)});
+}
+
+std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps,
+                                       RoundReport& report) const {
+    const std::string base = m_opts.procRoot + "/" + std::to_string(*m_opts.pid);
+    std::string out = std::string(kProcBundleMagic) + " pid=" + std::to_string(*m_opts.pid) +
+                      " time_unix_nano=" + std::to_string(timeNs) + "\n";
+    auto part = [&](const std::string& path) {
+        std::string bytes, why;
+        out += "== " + path + "\n";
+        if (!readProcFile(path, bytes, why)) {
+            out += "# error: " + why + "\n";
+            return;
+        }
+        out += bytes;
+        if (!bytes.empty() && bytes.back() != '\n')
+            out += "\n";
+    };
+    part(base + "/status");
+    part(base + "/smaps_rollup");
+    if (withSmaps)
+        part(base + "/smaps");
+    part(base + "/limits");
+    part(base + "/net/tcp");
+    part(base + "/net/tcp6");
+    // Descriptors: each link's target, as `ls -l` shows it.
+    out += "== " + base + "/fd\n";
+    if (DIR* d = ::opendir((base + "/fd").c_str())) {
+        std::vector<std::pair<int, std::string>> links;
+        while (dirent* e = ::readdir(d)) {
+            if (e->d_name[0] == '.')
+                continue;
+            char target[4096];
+            ssize_t n = ::readlink((base + "/fd/" + e->d_name).c_str(), target, sizeof target - 1);
+            if (n < 0)
+                continue; // closed between readdir and readlink
+            links.emplace_back(std::atoi(e->d_name), std::string(target, size_t(n)));
+        }
+        ::closedir(d);
+        std::sort(links.begin(), links.end());
+        for (const auto& [fd, target] : links)
+            out += std::to_string(fd) + " -> " + target + "\n";
+    } else {
+        out += std::string("# error: ") + std::strerror(errno) + "\n";
+        report.warnings.push_back(base + "/fd: " + std::strerror(errno) +
+                                  " (descriptors of another user's process need root)");
+    }
+    // The cgroup (v2) the process runs in: its memory limit and usage.
+    std::string cg, why;
+    if (readProcFile(base + "/cgroup", cg, why)) {
+        std::istringstream lines(cg);
+        std::string line;
+        while (std::getline(lines, line)) {
+            if (line.rfind("0::", 0) != 0)
+                continue;
+            std::string dir = "/sys/fs/cgroup" + line.substr(3);
+            if (dir.back() == '/')
+                dir.pop_back();
+            struct stat st{};
+            if (::stat((dir + "/memory.max").c_str(), &st) == 0) {
+                part(dir + "/memory.max");
+                part(dir + "/memory.current");
+            }
+        }
+    }
+    return out;
+}
+
+Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
+                                          const std::function<bool()>& cancelled) {
+    if (m_dir.empty())
+        return makeError(ErrorCode::Io, "cannot make a folder for the capture's files in $TMPDIR");
+    RoundReport report;
+    report.round = ++m_round;
+    report.timeNs = wallNs();
+    std::vector<Fetched> files;
+    // The endpoints are fetched at once, each on a thread of its own: a slow
+    // goroutine dump of a leaking service must not use up the round's time
+    // that /debug/vars and /metrics need.
+    struct Job {
+        std::string name, path;
+        bool askMissing = false;
+        bool missing = false;
+        RoundReport part;
+        std::vector<Fetched> out;
+    };
+    const std::string& pp = m_opts.pprofPath;
+    std::vector<Job> jobs;
+    jobs.push_back({"heap.pb.gz", pp + "heap"});
+    jobs.push_back({"goroutines-debug2.txt", pp + "goroutine?debug=2"});
+    if (!m_noLeakProfile)
+        jobs.push_back({"goroutineleak-debug1.txt", pp + "goroutineleak?debug=1", true});
+    if (!m_noVars)
+        jobs.push_back({"vars.json", m_opts.varsPath, true});
+    if (!m_noMetrics)
+        jobs.push_back({"metrics.txt", m_opts.metricsPath, true});
+    if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
+        jobs.push_back({"heapdump.bin", m_opts.heapdumpPath, true});
+    {
+        std::vector<std::thread> threads;
+        for (Job& j : jobs)
+            threads.emplace_back([&, job = &j] {
+                fetch(job->name, job->path, deadlineNs, cancelled, job->part, job->out,
+                      job->askMissing ? &job->missing : nullptr);
+            });
+        for (auto& t : threads)
+            t.join();
+    }
+    for (Job& j : jobs) {
+        report.bytes += j.part.bytes;
+        for (auto& w : j.part.warnings)
+            report.warnings.push_back(std::move(w));
+        for (auto& f : j.out)
+            files.push_back(std::move(f));
+        if (!j.missing)
+            continue;
+        if (j.name == "goroutineleak-debug1.txt") {
+            m_noLeakProfile = true;
+        } else if (j.name == "vars.json") {
+            m_noVars = true;
+            report.warnings.push_back(m_opts.url + m_opts.varsPath +
+                                      " answers 404: no expvar (import _ \"expvar\"); not asked "
+                                      "again");
+        } else if (j.name == "metrics.txt") {
+            m_noMetrics = true;
+        } else if (j.name == "heapdump.bin") {
+            report.warnings.push_back(
+                m_opts.url + m_opts.heapdumpPath +
+                " answers 404: the service exposes no heap dump endpoint (see the README)");
+        }
+    }
+    if (m_opts.pid) {
+        bool smaps = m_opts.smapsEvery > 0 && (report.round - 1) % m_opts.smapsEvery == 0;
+        files.push_back({"proc.txt", procBundle(report.timeNs, smaps, report)});
+    }
+    if (files.empty())
+        return report; // every fetch failed: the warnings say why
+
+    const std::string dir = m_dir + "/round-" + std::to_string(report.round);
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        return makeError(ErrorCode::Io, dir + ": " + std::strerror(errno));
+    std::vector<std::string> paths;
+    for (const auto& f : files) {
+        std::string path = dir + "/" + f.name;
+        if (!writeFile(path, f.bytes)) {
+            for (const auto& p : paths)
+                ::unlink(p.c_str());
+            ::rmdir(dir.c_str());
+            return makeError(ErrorCode::Io, path + ": cannot write the fetched bytes");
+        }
+        paths.push_back(path);
+    }
+    ImportOptions io;
+    io.targetName = m_opts.target;
+    io.captureTimeNs = report.timeNs;
+    Progress progress; // a round is short; Ctrl+C waits for it to end
+    auto outcomes = m_store.importRound(paths, io, progress);
+    for (const auto& p : paths)
+        ::unlink(p.c_str());
+    ::rmdir(dir.c_str());
+    if (!outcomes)
+        return outcomes.error();
+    for (auto& o : *outcomes) {
+        std::string name = o.path.substr(o.path.find_last_of('/') + 1);
+        for (const auto& w : o.warnings)
+            report.warnings.push_back(name + ": " + w);
+        if (o.status == ImportStatus::Failed || o.status == ImportStatus::Skipped)
+            report.warnings.push_back(name + ": " + (o.error ? o.error->message : "not read"));
+        report.snapshots += int(o.snapshotIds.size());
+    }
+    report.outcomes = std::move(*outcomes);
+    return report;
+}
+
+} // namespace memscope

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Where the investigation has been and the links between views: the history
+// of (tab, heap snapshot and base, selected item) steps that Back and Forward
+// walk through as a browser does, and the routing of a link (a site, host,
+// goroutine group or heap-dump root named in a finding) to the view that
+// shows it, with the item selected.
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QUrl>
+#include <functional>
+#include <optional>
+#include <vector>
+
+class QAction;
+class QTabWidget;
+
+namespace memscope {
+struct SnapshotInfo;
+}
+
+namespace memscope::ui {
+
+class ConnectionsView;
+class FindingsPanel;
+class GoroutinesView;
+class HeapPage;
+class RetentionView;
+
+struct NavigationState {
+    int tab = -1;
+    qint64 snapshotId = 0;
+    qint64 baseId = 0;
+    QString item; // the view's selected item: a function, host, finding row
+    bool operator==(const NavigationState&) const = default;
+};
+
+// Steps as a browser keeps them: a new step after going back drops the ones
+// ahead; a step equal to the current one is not a step.
+class NavigationHistory {
+public:
+    void clear();
+    void push(const NavigationState& state);
+    std::optional<NavigationState> back();
+    std::optional<NavigationState> forward();
+    bool canGoBack() const { return m_at > 0; }
+    bool canGoForward() const { return m_at + 1 < int(m_steps.size()); }
+    const NavigationState* current() const;
+    int size() const { return int(m_steps.size()); }
+
+private:
+    static constexpr size_t kMaxSteps = 500;
+    std::vector<NavigationState> m_steps;
+    int m_at = -1;
+};
+
+// A link to an item of the case: memscope://site?name=main.handle, host,
+// group (a goroutine group by its function) or root (a heap-dump root).
+QUrl itemLink(const QString& kind, const QString& name);
+
+struct NavigatorPages {
+    QTabWidget* tabs = nullptr;
+    HeapPage* heap = nullptr;
+    FindingsPanel* findings = nullptr;
+    GoroutinesView* goroutines = nullptr;
+    ConnectionsView* connections = nullptr;
+    RetentionView* retention = nullptr;
+};
+
+class Navigator : public QObject {
+    Q_OBJECT
+public:
+    // `selectSnapshot` opens a heap snapshot the way the window does (the
+    // timeline marks it too).
+    Navigator(const NavigatorPages& pages, std::function<void(qint64, qint64)> selectSnapshot,
+              QObject* parent);
+    QAction* backAction() const { return m_back; }
+    QAction* forwardAction() const { return m_forward; }
+    const NavigationHistory& history() const { return m_history; }
+
+    void setSnapshots(const std::vector<SnapshotInfo>& snapshots);
+    // Forgets the steps of the case before.
+    void clear();
+    // Records the views' state as a step (nothing while a step is restored).
+    void record();
+    void goBack();
+    void goForward();
+    // Opens the view a link names, with its item selected; false when the
+    // link names nothing this case shows.
+    bool openLink(const QUrl& link);
+    // "Allocation sites of this code": the heap profile nearest in time to a
+    // goroutine dump, focused on the stacks through a group's functions.
+    bool showSitesOfGroup(qint64 dumpId, const QStringList& functions);
+
+signals:
+    void message(const QString& text);
+
+private:
+    NavigationState capture() const;
+    void restore(const NavigationState& state);
+    void updateActions();
+    bool selectGroup(const QString& function);
+    bool selectHost(const QString& host);
+    bool selectRoot(const QString& root);
+
+    NavigatorPages m_pages;
+    std::function<void(qint64, qint64)> m_selectSnapshot;
+    std::vector<SnapshotInfo> m_snapshots;
+    NavigationHistory m_history;
+    QAction* m_back = nullptr;
+    QAction* m_forward = nullptr;
+    bool m_restoring = false;
+};
+
+} // namespace memscope::ui
