@@ -119,6 +119,8 @@ int cmdForecast(const std::vector<std::string>& argv) {
             continue;
         const Series* fds =
             f.kind == FindingKind::ConnectionLeak ? fdsOf(targetOf(f.series[0])) : nullptr;
+        if (fds && fds->points.size() < f.series.front().points.size())
+            fds = nullptr;
         add(fds ? *fds : f.series.front(), f.target, toString(f.kind));
     }
     for (const auto& s : *series) {

@@ -36,14 +36,14 @@ bool forecastsFirstSeries(FindingKind kind) {
 // One place for every detector's forecast, after they have all run. The
 // limits the case captured are looked up among the finding's target's series.
 // Leaked connections run into the open-files limit as the process's open
-// files, not one host's sockets: those are forecast when captured.
+// files, not one host's sockets: those are forecast when captured as often.
 void addForecast(Finding& f, const std::vector<forecast::Limit>& limits,
                  const std::vector<Series>& captured, const detect::SeriesSet& set) {
     if (!forecastsFirstSeries(f.kind) || f.series.empty())
         return;
     const Series* grows = &f.series.front();
     if (f.kind == FindingKind::ConnectionLeak)
-        if (const Series* fds = set.find("fds"); fds && !fds->points.empty())
+        if (const Series* fds = set.find("fds"); fds && fds->points.size() >= grows->points.size())
             grows = fds;
     auto fc = forecast::forecastSeries(*grows, limits, captured);
     for (auto& n : forecast::forecastNumbers(fc))
