@@ -52,4 +52,18 @@ std::optional<std::string> Args::opt(const std::string& name) const {
     return std::nullopt;
 }
 
+bool limitsFrom(const Args& a, std::vector<forecast::Limit>& out) {
+    for (const auto& [name, value] : a.options) {
+        if (name != "--limit")
+            continue;
+        auto l = forecast::parseLimit(value);
+        if (!l) {
+            usageError(l.error().message);
+            return false;
+        }
+        out.push_back(*l);
+    }
+    return true;
+}
+
 } // namespace memscope::cli

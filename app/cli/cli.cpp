@@ -49,7 +49,11 @@ const Command kCommands[] = {
      "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
      "                                          a heap profile's flame graph, or its change since --base\n"},
     {"findings", cmdFindings,
-     "  memscope findings CASE [--json]         the traps memscope finds, with their evidence\n"},
+     "  memscope findings CASE [--limit NAME=VALUE]... [--json]\n"
+     "                                          the traps memscope finds, with their evidence\n"},
+    {"forecast", cmdForecast,
+     "  memscope forecast CASE [--limit NAME=VALUE]... [--json]\n"
+     "                                          when growing series reach their limits\n"},
     {"capture", cmdCapture,
      "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
      "                    [--for 30m | --count N] [--heapdump-every N] [--target NAME] [--json]\n"
@@ -64,7 +68,7 @@ const Command kCommands[] = {
      "  memscope paths CASE [--snapshot ID] (--site FUNCTION | --object ADDR) [-n N] [--hops N] [--json]\n"
      "                                          shortest chains from roots to objects\n"},
     {"report", cmdReport,
-     "  memscope report CASE [--format md|html|json] [-o FILE]\n"
+     "  memscope report CASE [--format md|html|json] [-o FILE] [--limit NAME=VALUE]...\n"
      "                                          postmortem report: findings, evidence, charts\n"},
     {"formats", cmdFormats,
      "  memscope formats                        the capture formats this memscope reads\n"},

@@ -17,6 +17,7 @@ int cmdAnnotate(const std::vector<std::string>& argv);
 int cmdAnnotations(const std::vector<std::string>& argv);
 int cmdExportChart(const std::vector<std::string>& argv);
 int cmdFindings(const std::vector<std::string>& argv);
+int cmdForecast(const std::vector<std::string>& argv);
 int cmdRetention(const std::vector<std::string>& argv);
 int cmdPaths(const std::vector<std::string>& argv);
 int cmdReport(const std::vector<std::string>& argv);

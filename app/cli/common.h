@@ -2,6 +2,7 @@
 // What the subcommands share: argument parsing, opening a case, picking a snapshot.
 #pragma once
 
+#include "analysis/forecast/limits.h"
 #include "store/case_store.h"
 
 #include <memory>
@@ -25,6 +26,9 @@ struct Args {
 // Options that take a value; everything else starting with '-' is a flag.
 Args parse(const std::vector<std::string>& in, size_t from,
            const std::vector<std::string>& withValue, const std::vector<std::string>& flags);
+
+// Every --limit NAME=VALUE given, parsed; false after a usage error was said.
+bool limitsFrom(const Args& a, std::vector<forecast::Limit>& out);
 
 // The folder of the running executable (argv0 when /proc cannot say).
 std::string exeDir(const std::string& argv0 = {});

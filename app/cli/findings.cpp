@@ -13,15 +13,18 @@
 namespace memscope::cli {
 
 int cmdFindings(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {}, {"--json"});
+    Args a = parse(argv, 2, {"--limit"}, {"--json"});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("findings needs one case file");
+    std::vector<forecast::Limit> limits;
+    if (!limitsFrom(a, limits))
+        return kUsage;
     auto store = openCaseFor(a.positional[0]);
     if (!store)
         return kInputFailed;
-    auto found = detectFindings(*store);
+    auto found = detectFindings(*store, limits);
     if (!found)
         return readFailed(found.error());
     const auto& findings = *found;

@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 namespace memscope::cli {
 
 int cmdReport(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--format", "-o"}, {});
+    Args a = parse(argv, 2, {"--format", "-o", "--limit"}, {});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1)
@@ -31,6 +31,8 @@ int cmdReport(const std::vector<std::string>& argv) {
     // Markdown written to a file gets its charts as files beside it:
     // REPORT-charts/NAME.png (or .svg in a build without the workbench).
     ReportOptions opts;
+    if (!limitsFrom(a, opts.limits))
+        return kUsage;
     std::string chartError;
     std::vector<fs::path> chartsWritten;
     fs::path chartDir;
@@ -72,8 +74,8 @@ int cmdReport(const std::vector<std::string>& argv) {
         if (chartDirMade)
             fs::remove(chartDir, ec); // only when empty
     };
-    auto report = format == "json"   ? reportJson(*store)
-                  : format == "html" ? reportHtml(*store)
+    auto report = format == "json"   ? reportJson(*store, opts)
+                  : format == "html" ? reportHtml(*store, opts)
                                      : reportMarkdown(*store, opts);
     if (!report) {
         removeCharts();

@@ -257,7 +257,7 @@ void writeFindings(JsonWriter& w, const std::vector<Finding>& findings) {
     w.endArray();
 }
 
-Result<std::string> reportJson(CaseStore& store) {
+Result<std::string> reportJson(CaseStore& store, const ReportOptions& opts) {
     FirstError read;
     JsonWriter w;
     auto targets = read.take(store.targets());
@@ -272,7 +272,7 @@ Result<std::string> reportJson(CaseStore& store) {
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
-    writeFindings(w, read.take(detectFindings(store)));
+    writeFindings(w, read.take(detectFindings(store, opts.limits)));
     w.key("series").beginObject();
     for (const auto& s : read.take(allSeries(store))) {
         w.key(s.key()).beginArray();
@@ -399,7 +399,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
            duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     out += "- Snapshots: " + snapshotsLine(snaps) + "\n";
 
-    auto findings = read.take(detectFindings(store));
+    auto findings = read.take(detectFindings(store, opts.limits));
     out += "\n## Findings\n\n";
     if (findings.empty())
         out += "None: no leak pattern memscope knows shows in these captures.\n";
@@ -592,11 +592,11 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     return out;
 }
 
-Result<std::string> reportHtml(CaseStore& store) {
+Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
     FirstError read;
     auto targets = read.take(store.targets());
     auto snaps = read.take(store.snapshots());
-    auto findings = read.take(detectFindings(store));
+    auto findings = read.take(detectFindings(store, opts.limits));
     std::string h =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         "<title>memscope report</title>\n<style>\n"

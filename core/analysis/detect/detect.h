@@ -4,6 +4,7 @@
 #pragma once
 
 #include "analysis/detect/trend.h"
+#include "analysis/forecast/limits.h"
 #include "analysis/series/series.h"
 #include "model/findings.h"
 #include "model/snapshot_kind.h"
@@ -40,8 +41,11 @@ struct Finding {
 int severityRank(Severity severity); // critical 0, warning 1, info 2
 
 // Every finding for every target, most severe first: the detectors of
-// detectors.h in their fixed order, per target.
-Result<std::vector<Finding>> detectFindings(CaseStore& store);
+// detectors.h in their fixed order, per target. A finding whose evidence is
+// a growing series then gets its forecast (forecast_* numbers and a sentence
+// in its summary) against the limit of `limits` or of the case that applies.
+Result<std::vector<Finding>> detectFindings(CaseStore& store,
+                                            const std::vector<forecast::Limit>& limits = {});
 
 // A program's own code (package main or a module path with a domain), not
 // the standard library's or the runtime's.
