@@ -192,8 +192,9 @@ private slots:
         QStringList kinds;
         for (const auto& d : detect::detectors())
             kinds << toString(d->kind());
-        QCOMPARE(kinds, QStringList({"connection_churn", "connection_leak", "finalizer_backlog",
-                                     "global_retention", "goroutine_leak", "heap_growth"}));
+        QCOMPARE(kinds,
+                 QStringList({"connection_churn", "connection_leak", "finalizer_backlog",
+                              "global_retention", "goroutine_leak", "heap_growth", "rss_gap"}));
     }
 
     void healthyServiceIsQuiet() {

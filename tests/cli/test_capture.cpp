@@ -226,6 +226,8 @@ void TestCapture::usage() {
 }
 
 void TestCapture::testServiceForReal() {
+    if (qEnvironmentVariableIsSet("MEMSCOPE_TEST_NO_GO"))
+        QSKIP("MEMSCOPE_TEST_NO_GO: the test service runs in the normal build's tests");
     const QString go = QStandardPaths::findExecutable("go", {"/usr/local/go/bin", "/usr/bin"});
     if (go.isEmpty())
         QSKIP("Go is not installed: the test service cannot be built");

@@ -88,7 +88,8 @@ CaptureReport runCapture(const QString& casePath, const CaptureRequest& request,
     CaptureReport out;
     auto store = CaseStore::open(casePath.toStdString());
     if (!store) {
-        out.error = QString::fromStdString(store.error().withFile(casePath.toStdString()).toString());
+        out.error =
+            QString::fromStdString(store.error().withFile(casePath.toStdString()).toString());
         return out;
     }
     CaptureSession session(**store, request.options);
@@ -106,13 +107,12 @@ CaptureReport runCapture(const QString& casePath, const CaptureRequest& request,
         out.snapshots += report->snapshots;
         bytes += report->bytes;
         for (const auto& w : report->warnings)
-            out.warnings << QString("round %1: %2").arg(report->round).arg(QString::fromStdString(w));
+            out.warnings
+                << QString("round %1: %2").arg(report->round).arg(QString::fromStdString(w));
         afterRound(report->round, bytes,
                    report->warnings.empty() ? QString()
                                             : QString::fromStdString(report->warnings.back()));
-        auto over = [&] {
-            return request.forNs > 0 && monotonicNs() - start >= request.forNs;
-        };
+        auto over = [&] { return request.forNs > 0 && monotonicNs() - start >= request.forNs; };
         while (!stopped() && !over() && monotonicNs() < roundStart + request.options.everyNs)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (stopped() || over())

@@ -47,9 +47,8 @@ struct CaptureReport {
 // Runs rounds into the case at `casePath` until the request's time is up or
 // `stop` is requested (the round in progress is cut short and written whole).
 // `afterRound` hears each round's number, bytes so far and last warning.
-CaptureReport runCapture(const QString& casePath, const CaptureRequest& request,
-                         std::stop_token stop,
-                         const std::function<void(int round, quint64 bytes, const QString& last)>&
-                             afterRound);
+CaptureReport
+runCapture(const QString& casePath, const CaptureRequest& request, std::stop_token stop,
+           const std::function<void(int round, quint64 bytes, const QString& last)>& afterRound);
 
 } // namespace memscope::ui

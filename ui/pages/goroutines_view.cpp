@@ -366,5 +366,4 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
     m_stack->setPlainText(text);
 }
 
-
 } // namespace memscope::ui

@@ -34,7 +34,12 @@ void MainWindow::buildNavigation() {
     connect(m_timeline, &TimelineView::snapshotClicked, m_navigator, &Navigator::record);
     connect(m_timeline, &TimelineView::rangePicked, m_navigator, &Navigator::record);
     connect(m_timeline, &TimelineView::captureClicked, m_navigator, &Navigator::record);
-    connect(this, &MainWindow::caseLoaded, m_navigator, &Navigator::record);
+    // The first load of a case is where its history starts; a reload (another
+    // process wrote the case, an import ended) is no step of the user's.
+    connect(this, &MainWindow::caseLoaded, m_navigator, [this] {
+        if (m_navigator->history().size() == 0)
+            m_navigator->record();
+    });
     connect(m_goroutines, &GoroutinesView::sitesRequested, this, [this](const QString& own) {
         // The group's own frames: where its code runs, not the runtime's.
         QStringList functions;

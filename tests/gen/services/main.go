@@ -4,24 +4,17 @@
 // in tests/data/services; see capture.sh.
 //
 //	services -mode transport|churn|finalizer|global|goroutine|healthy -out DIR
-//
-// With -serve ADDR it captures nothing itself: it serves net/http/pprof,
-// expvar and a heap dump endpoint on ADDR for `memscope capture`, with the
-// traps of -mode (a comma-separated list) switched on, until it is killed.
 package main
 
 import (
-	"expvar"
 	"flag"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	_ "net/http/pprof"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
@@ -34,11 +27,6 @@ var mode = flag.String("mode", "healthy", "transport, churn, finalizer, global, 
 var out = flag.String("out", "out", "capture folder")
 var rounds = flag.Int("rounds", 6, "capture rounds")
 var every = flag.Duration("every", 1500*time.Millisecond, "time between rounds")
-var serve = flag.String("serve", "", "serve the debug endpoints on this address instead of capturing")
-
-var modes = map[string]bool{}
-
-var quotes = expvar.NewInt("quotes")
 
 // ---- backends: quote servers on their own loopback addresses
 
@@ -125,24 +113,23 @@ func watchOrder(id int) {
 func work(urls []string, worker int) {
 	for i := 0; ; i++ {
 		url := urls[(i+worker)%len(urls)]
-		quotes.Add(1)
-		switch {
-		case modes["transport"]:
+		switch *mode {
+		case "transport":
 			quoteWithOwnTransport(url)
-		case modes["churn"]:
+		case "churn":
 			quote(churnClient, url)
-		case modes["global"]:
+		case "finalizer":
+			s := openSession(i)
+			s.scratch[0] = byte(i)
+			quote(sharedClient, url)
+		case "global":
 			remember(quote(sharedClient, url))
+		case "goroutine":
+			go watchOrder(i)
+			quote(sharedClient, url)
 		default:
 			b := quote(sharedClient, url)
 			_ = append([]byte(nil), b...)
-		}
-		if modes["finalizer"] {
-			s := openSession(i)
-			s.scratch[0] = byte(i)
-		}
-		if modes["goroutine"] {
-			go watchOrder(i)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -166,40 +153,19 @@ func capture(round int) {
 	if err == nil {
 		os.WriteFile(stamp(round, "lsof", "lsofF"), lsof, 0o644)
 	}
-	if (round == 2 || round == *rounds) && (modes["finalizer"] || modes["global"] || modes["healthy"]) {
+	if (round == 2 || round == *rounds) && (*mode == "finalizer" || *mode == "global" || *mode == "healthy") {
 		h, _ := os.Create(stamp(round, "heapdump", "bin"))
 		debug.WriteHeapDump(h.Fd())
 		h.Close()
 	}
 }
 
-// heapDump serves debug.WriteHeapDump: the runtime has no endpoint for it, so
-// a service that wants `memscope capture --heapdump-every` adds these lines.
-func heapDump(w http.ResponseWriter, r *http.Request) {
-	f, err := os.CreateTemp("", "heapdump")
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
-	}
-	defer os.Remove(f.Name())
-	defer f.Close()
-	debug.WriteHeapDump(f.Fd())
-	f.Seek(0, io.SeekStart)
-	w.Header().Set("Content-Type", "application/octet-stream")
-	io.Copy(w, f)
-}
-
 func main() {
 	flag.Parse()
-	for _, m := range strings.Split(*mode, ",") {
-		modes[m] = true
-	}
-	if *serve == "" {
-		os.MkdirAll(*out, 0o755)
-	}
+	os.MkdirAll(*out, 0o755)
 	delay := 5 * time.Millisecond
 	workers := 6
-	if modes["churn"] {
+	if *mode == "churn" {
 		delay = 300 * time.Millisecond // keeps connections open at any moment
 		workers = 16
 	}
@@ -209,15 +175,6 @@ func main() {
 	}
 	for w := 0; w < workers; w++ {
 		go work(urls, w)
-	}
-	if *serve != "" {
-		http.HandleFunc("/debug/heapdump", heapDump)
-		ln, err := net.Listen("tcp", *serve)
-		if err != nil {
-			panic(err)
-		}
-		fmt.Println("listening on", ln.Addr().String())
-		panic(http.Serve(ln, nil))
 	}
 	for r := 1; r <= *rounds; r++ {
 		time.Sleep(*every)
