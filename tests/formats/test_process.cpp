@@ -67,6 +67,7 @@ private slots:
     void prometheusErrors();
     void prometheusImportJoinsSeries();
     void rssGapFindings();
+    void memstatsFromTheSourceReadMostOften();
 };
 
 void TestProcess::statusOfTheTestService() {
@@ -409,6 +410,33 @@ void TestProcess::rssGapFindings() {
         auto store = caseWith(dir, 60, 40, 1);
         for (const auto& f : must(detectFindings(*store)))
             QVERIFY(f.kind != FindingKind::RssGap);
+    }
+}
+
+// A capture's expvar every round and one heap dump's MemStats trailer: every
+// reading gets the runtime's slices, from expvar.
+void TestProcess::memstatsFromTheSourceReadMostOften() {
+    auto series = [](const char* metric, const std::string& name, std::vector<int64_t> times) {
+        Series s;
+        s.metric = metric;
+        s.labels["name"] = name;
+        for (int64_t t : times)
+            s.points.push_back({t * 1000000000LL, 100.0 * 1024 * 1024, 0});
+        return s;
+    };
+    std::vector<Series> all;
+    all.push_back(series("process", "rss_bytes", {10, 20, 30}));
+    for (const char* f : {"HeapAlloc", "HeapInuse", "HeapIdle", "HeapReleased", "StackSys",
+                          "MSpanSys", "MCacheSys", "GCSys", "BuckHashSys", "OtherSys"}) {
+        all.push_back(series("memstats", f, {10}));
+        all.push_back(series("expvar", std::string("memstats.") + f, {10, 20, 30}));
+    }
+    auto b = rssBreakdowns(all);
+    QCOMPARE(b.size(), size_t(1));
+    QCOMPARE(b[0].points.size(), size_t(3));
+    for (const auto& p : b[0].points) {
+        QVERIFY(p.slice("heap_objects"));
+        QCOMPARE(p.slice("heap_objects")->source, std::string("expvar{name=memstats.HeapAlloc}"));
     }
 }
 

@@ -680,6 +680,7 @@ void MainWindow::captureFromService() {
     std::stop_token stop = m_importStop.get_token();
     const QString casePath = m_casePath;
     setBusy(tr("Capturing from %1…").arg(QString::fromStdString(request.options.url)), true);
+    m_capturing = true;
     m_progress->setRange(0, 0);
     // Each round commits on the job's own connection: the case watch sees it
     // and the timeline and findings reload after every round.
@@ -700,6 +701,7 @@ void MainWindow::captureFromService() {
                 });
         },
         [this](const CaptureReport& r) {
+            m_capturing = false;
             setIdle(tr("Capture: %1 round(s), %2 snapshot(s)%3")
                         .arg(r.rounds)
                         .arg(r.snapshots)
@@ -751,6 +753,8 @@ void MainWindow::setBusy(const QString& what, bool cancellable) {
 
 void MainWindow::setIdle(const QString& message) {
     m_status->setText(message);
+    if (m_capturing)
+        return; // the case reloaded after a round: the capture goes on, and Cancel stops it
     m_progress->setVisible(false);
     m_cancel->setVisible(false);
 }

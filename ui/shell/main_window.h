@@ -157,6 +157,7 @@ private:
     JobTracker m_overviewJobs{this};
     JobTracker m_importJobs{this};
     JobTracker m_captureJobs{this}; // File > Capture from Service, stopped by Cancel
+    bool m_capturing = false;       // a reload after a round keeps Cancel in sight
     std::stop_source m_importStop;
 };
 

@@ -27,10 +27,14 @@ public:
     }
     // MemStats field X from heap text trailers / heap dumps / Prometheus
     // (memstats{name=X}) or from expvar (expvar{name=memstats.X}).
+    // The one read more often: a capture's expvar every round beats a heap
+    // dump's trailer now and then.
     const Series* memstats(const std::string& field) const {
-        if (auto s = get("memstats", field))
-            return s;
-        return get("expvar", "memstats." + field);
+        const Series* a = get("memstats", field);
+        const Series* b = get("expvar", "memstats." + field);
+        if (a && b)
+            return a->points.size() >= b->points.size() ? a : b;
+        return a ? a : b;
     }
     bool empty() const { return m_series.empty(); }
 
