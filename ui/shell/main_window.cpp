@@ -748,7 +748,7 @@ void MainWindow::setBusy(const QString& what, bool cancellable) {
     m_progress->setVisible(true);
     m_progress->setRange(0, cancellable ? 1000 : 0);
     m_progress->setValue(0);
-    m_cancel->setVisible(cancellable);
+    m_cancel->setVisible(cancellable || m_capturing); // a load during a capture keeps its Cancel
 }
 
 void MainWindow::setIdle(const QString& message) {
