@@ -45,4 +45,17 @@ std::string formatPercent(double f) {
     return buf;
 }
 
+std::string formatDuration(double seconds) {
+    char b[32];
+    if (seconds >= 2 * 86400)
+        std::snprintf(b, sizeof b, "%.0f days", seconds / 86400);
+    else if (seconds >= 3600)
+        std::snprintf(b, sizeof b, "%.1f h", seconds / 3600);
+    else if (seconds >= 120)
+        std::snprintf(b, sizeof b, "%.0f min", seconds / 60);
+    else
+        std::snprintf(b, sizeof b, "%.0f s", seconds);
+    return b;
+}
+
 } // namespace memscope

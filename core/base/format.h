@@ -10,5 +10,7 @@ namespace memscope {
 std::string formatValue(int64_t value, const std::string& unit);
 // 0.3027 -> "30.27%"
 std::string formatPercent(double fraction);
+// A span of time for a sentence: "40 s", "12 min", "1.5 h", "3 days".
+std::string formatDuration(double seconds);
 
 } // namespace memscope

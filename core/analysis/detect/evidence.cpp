@@ -18,17 +18,7 @@ std::string num(double v) {
     return b;
 }
 std::string bytes(double v) { return formatValue(int64_t(v), "bytes"); }
-std::string span(int64_t ns) {
-    double s = double(ns) / 1e9;
-    char b[32];
-    if (s >= 3600)
-        snprintf(b, sizeof b, "%.1f h", s / 3600);
-    else if (s >= 120)
-        snprintf(b, sizeof b, "%.0f min", s / 60);
-    else
-        snprintf(b, sizeof b, "%.0f s", s);
-    return b;
-}
+std::string span(int64_t ns) { return formatDuration(double(ns) / 1e9); }
 std::string joinList(const std::vector<std::string>& v, size_t max) {
     std::string out;
     for (size_t i = 0; i < v.size() && i < max; ++i)

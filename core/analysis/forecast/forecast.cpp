@@ -19,19 +19,6 @@ std::string amount(double v, const std::string& unit) {
     return b;
 }
 
-std::string duration(double seconds) {
-    char b[32];
-    if (seconds >= 2 * 86400)
-        snprintf(b, sizeof b, "%.0f days", seconds / 86400);
-    else if (seconds >= 3600)
-        snprintf(b, sizeof b, "%.1f h", seconds / 3600);
-    else if (seconds >= 120)
-        snprintf(b, sizeof b, "%.0f min", seconds / 60);
-    else
-        snprintf(b, sizeof b, "%.0f s", seconds);
-    return b;
-}
-
 std::string limitText(const SeriesForecast& f) {
     return amount(f.limit->value, f.unit) + " (" + f.limit->source + ")";
 }
@@ -104,7 +91,7 @@ std::string forecastSentence(const SeriesForecast& f) {
                ", not before " + clockText(p.earliestNs, f.fit.lastNs) +
                "; the points scatter too much to say how much later.";
     return "At this rate" + fitted + ", " + limitText(f) + " is reached around " + at + " (±" +
-           duration(p.bandSeconds()) + ").";
+           formatDuration(p.bandSeconds()) + ").";
 }
 
 std::vector<std::pair<std::string, double>> forecastNumbers(const SeriesForecast& f) {
