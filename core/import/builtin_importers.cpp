@@ -33,6 +33,17 @@ std::string baseName(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// A snapshot of the profile's own kind holding it: the legacy readers' whole
+// import once they have parsed.
+Status addProfileSnapshot(ImportSink& sink, const Profile& profile) {
+    SnapshotDraft draft;
+    draft.kind = profile.kind();
+    auto id = sink.addSnapshot(draft);
+    if (!id)
+        return id.error();
+    return sink.addProfile(*id, profile);
+}
+
 class PprofImporter final : public Importer {
 public:
     std::string format() const override { return "pprof"; }
@@ -497,12 +508,7 @@ public:
         auto profile = parseLegacyCpuProfile(*data);
         if (!profile)
             return profile.error();
-        SnapshotDraft draft;
-        draft.kind = profile->kind();
-        auto id = sink.addSnapshot(draft);
-        if (!id)
-            return id.error();
-        return sink.addProfile(*id, *profile);
+        return addProfileSnapshot(sink, *profile);
     }
 };
 
@@ -522,12 +528,7 @@ public:
         auto profile = parseCountProfileText(*stream);
         if (!profile)
             return profile.error();
-        SnapshotDraft draft;
-        draft.kind = profile->kind();
-        auto id = sink.addSnapshot(draft);
-        if (!id)
-            return id.error();
-        return sink.addProfile(*id, *profile);
+        return addProfileSnapshot(sink, *profile);
     }
 };
 
