@@ -224,6 +224,14 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
         add("metrics.txt", m_opts.metricsPath, true);
     if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
         add("heapdump.bin", m_opts.heapdumpPath, true);
+    // The service answers a delta after `seconds`: it must end well inside
+    // the round, the download after it included.
+    const int64_t roundSeconds = (deadlineNs - monotonicNs() + 500'000'000) / 1'000'000'000;
+    const int64_t allocsSeconds = m_opts.allocsSeconds >= 0 ? m_opts.allocsSeconds
+                                  : roundSeconds >= 10      ? roundSeconds * 2 / 3
+                                                            : 0;
+    if (!m_noAllocsDelta && allocsSeconds > 0 && allocsSeconds < roundSeconds)
+        add("allocs-delta.pb.gz", pp + "allocs?seconds=" + std::to_string(allocsSeconds), true);
     std::vector<std::thread> threads;
     for (auto& j : jobs) {
         threads.emplace_back([this, job = j, deadlineNs, cancelled] {
@@ -275,6 +283,8 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
                                       "again");
         } else if (j.name == "metrics.txt") {
             m_noMetrics = true;
+        } else if (j.name == "allocs-delta.pb.gz") {
+            m_noAllocsDelta = true; // before Go 1.11, or no net/http/pprof
         } else if (j.name == "heapdump.bin") {
             report.warnings.push_back(
                 m_opts.url + m_opts.heapdumpPath +

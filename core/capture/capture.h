@@ -27,6 +27,9 @@ struct CaptureOptions {
     std::string target;    // the program's name in the case
     int heapdumpEvery = 0; // every Nth round asks heapdumpPath for a heap dump
     int smapsEvery = 6;    // every Nth round reads /proc/PID/smaps (the per-mapping view)
+    // allocs?seconds=N, what was allocated over N seconds of the round: -1
+    // picks two thirds of a round of 10 s or more, 0 never asks.
+    int allocsSeconds = -1;
     std::string pprofPath = "/debug/pprof/";
     std::string varsPath = "/debug/vars";
     std::string metricsPath = "/metrics";
@@ -93,7 +96,7 @@ private:
     CaptureOptions m_opts;
     std::string m_dir; // a private folder for the round's files until imported
     int m_round = 0;
-    bool m_noLeakProfile = false, m_noVars = false, m_noMetrics = false;
+    bool m_noLeakProfile = false, m_noVars = false, m_noMetrics = false, m_noAllocsDelta = false;
     std::vector<Carried> m_carried;
     std::atomic<bool> m_closing{false}; // cancels the carried fetches
 };

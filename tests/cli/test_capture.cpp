@@ -80,6 +80,7 @@ private slots:
     void hugeGoroutineDumpFallsBackToDebug1();
     void slowHeapDumpLandsInALaterRound();
     void slowHeapDumpIsWaitedForAfterTheLastRound();
+    void allocsDeltaInALongRound();
     void sigintMidRoundLeavesAWholeCase();
     void usage();
     void testServiceForReal();
@@ -225,6 +226,23 @@ void TestCapture::slowHeapDumpIsWaitedForAfterTheLastRound() {
     QVERIFY2(r.out.contains("\"after_last_round\":true"), qPrintable(r.out));
     auto store = must(CaseStore::open(c.toStdString(), true));
     QCOMPARE(must(store->snapshots("heapdump")).size(), size_t(1));
+}
+
+void TestCapture::allocsDeltaInALongRound() {
+    const QString c = casePath("allocs");
+    auto r = runMemscope({"capture", c, "--url", m_recorded.url("ok"), "--every", "3s", "--count",
+                          "1", "--allocs-seconds", "1", "--remote"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto store = must(CaseStore::open(c.toStdString(), true));
+    QCOMPARE(must(store->snapshots("allocs_delta")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
+    // Short rounds do not ask: a delta would not end inside them.
+    const QString c2 = casePath("allocs-short");
+    r = runMemscope({"capture", c2, "--url", m_recorded.url("ok"), "--every", "1s", "--count", "1",
+                     "--remote"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto store2 = must(CaseStore::open(c2.toStdString(), true));
+    QCOMPARE(must(store2->snapshots("allocs_delta")).size(), size_t(0));
 }
 
 void TestCapture::sigintMidRoundLeavesAWholeCase() {

@@ -39,6 +39,16 @@ QString lineName(const Series& s) {
     return name;
 }
 
+// The kernel's view of the process beside the heap: resident memory, its
+// anonymous and file-backed parts, and the cgroup's usage and limit.
+bool isProcessMemory(const Series& s) {
+    if (s.metric != "process" || !s.labels.count("name"))
+        return false;
+    const std::string& n = s.labels.at("name");
+    return n == "rss_bytes" || n == "rss_anon_bytes" || n == "rss_file_bytes" ||
+           n == "cgroup_memory_bytes" || n == "cgroup_memory_max_bytes";
+}
+
 } // namespace
 
 TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
@@ -282,6 +292,8 @@ void TimelineView::setSeries(std::vector<Series> series) {
                  ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
                   s.labels.at("name").find("finaliz") != std::string::npos))
             m_panelSeries.push_back(std::move(s));
+        else if (s.metric == "allocated_per_second_bytes" || isProcessMemory(s))
+            m_panelSeries.push_back(std::move(s));
     }
     // One total per program: each is a line of heap snapshots to click.
     for (size_t i = 0; i < m_series.size(); ++i)
@@ -341,6 +353,9 @@ void TimelineView::setSeries(std::vector<Series> series) {
              false);
     addPanel(tr("fin. kept"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
+    addPanel(tr("alloc/s"),
+             pick([](const Series& s) { return s.metric == "allocated_per_second_bytes"; }), true);
+    addPanel(tr("process"), pick([](const Series& s) { return isProcessMemory(s); }), true);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();

@@ -568,7 +568,8 @@ void MainWindow::openCapture(qint64 snapshotId) {
     } else if (kind == SnapshotKind::HeapDump) {
         m_retention->showSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_retention);
-    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs) {
+    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs ||
+               kind == SnapshotKind::AllocsDelta) {
         m_rangeFromNs = m_rangeToNs = 0;
         selectSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_heap);
