@@ -65,7 +65,7 @@ int cmdCapture(const std::vector<std::string>& argv) {
         parse(argv, 2,
               {"--url", "--pid", "--every", "--for", "--count", "--heapdump-every", "--target",
                "--smaps-every", "--pprof-path", "--vars-path", "--metrics-path", "--heapdump-path",
-               "--timeout", "--proc-root", "--max-goroutine-dump", "--allocs-seconds"},
+               "--timeout", "--proc-root", "--max-goroutine-dump", "--allocs-seconds", "--fds"},
               {"--remote", "--json"});
     if (!a.error.empty())
         return usageError(a.error);
@@ -113,6 +113,13 @@ int cmdCapture(const std::vector<std::string>& argv) {
         if (!parseWholeInt(*v, n) || n < 0 || n > 3600)
             return usageError("--allocs-seconds takes whole seconds (0: never)");
         o.allocsSeconds = int(n);
+    }
+    if (auto v = a.opt("--fds")) {
+        if (*v != "proc" && *v != "lsof" && *v != "ss")
+            return usageError("--fds reads descriptors with proc, lsof or ss");
+        if (!o.pid)
+            return usageError("--fds looks at a process on this machine: give --pid");
+        o.fdSource = *v;
     }
     o.heapdumpEvery = int(heapdumpEvery);
     o.smapsEvery = int(smapsEvery);

@@ -81,6 +81,7 @@ private slots:
     void slowHeapDumpLandsInALaterRound();
     void slowHeapDumpIsWaitedForAfterTheLastRound();
     void allocsDeltaInALongRound();
+    void descriptorsFromLsofOrSs();
     void sigintMidRoundLeavesAWholeCase();
     void usage();
     void testServiceForReal();
@@ -243,6 +244,33 @@ void TestCapture::allocsDeltaInALongRound() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto store2 = must(CaseStore::open(c2.toStdString(), true));
     QCOMPARE(must(store2->snapshots("allocs_delta")).size(), size_t(0));
+}
+
+void TestCapture::descriptorsFromLsofOrSs() {
+    // The recorded-responses server is a process on this machine with a
+    // listening socket: each tool reads it, instead of /proc's fd links.
+    const QString pid = QString::number(m_recorded.pid());
+    for (const char* tool : {"proc", "lsof", "ss"}) {
+        const bool proc = std::string(tool) == "proc";
+        if (!proc && QStandardPaths::findExecutable(tool).isEmpty()) {
+            qWarning("%s is not installed: its reading is not tested", tool);
+            continue;
+        }
+        const QString c = casePath(tool);
+        auto r = runMemscope({"capture", c, "--url", m_recorded.url("ok"), "--pid", pid, "--fds",
+                              tool, "--count", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        auto store = must(CaseStore::open(c.toStdString(), true));
+        auto fds = must(store->snapshots("fds"));
+        QCOMPARE(fds.size(), size_t(1));
+        QCOMPARE(fds[0].sourceName, proc ? std::string("proc.txt") : tool + std::string(".txt"));
+        // /proc's other readings come in either way.
+        QCOMPARE(must(store->snapshots("process")).size(), size_t(1));
+    }
+    QCOMPARE(runMemscope({"capture", casePath("x"), "--url", m_recorded.url("ok"), "--fds", "lsof",
+                          "--remote"})
+                 .code,
+             2);
 }
 
 void TestCapture::sigintMidRoundLeavesAWholeCase() {
