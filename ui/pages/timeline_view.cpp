@@ -298,7 +298,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     QSharedPointer<QCPAxisTicker> ticker =
         bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<IecByteTicker>::create())
               : QSharedPointer<QCPAxisTicker>::create();
-    ticker->setTickCount(3);
+    ticker->setTickCount(2); // at 1366x768 a panel is some 60 px tall
     y->setTicker(ticker);
     // One time axis for every panel.
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
