@@ -8,6 +8,7 @@
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
+#include "export/export_chart_dialog.h"
 #include "export/report_export.h"
 #include "jobs/case_watch.h"
 #include "pages/annotations_view.h"
@@ -469,11 +470,10 @@ void MainWindow::exportChart() {
     QStringList names;
     for (const auto& n : chartNames())
         names << QString::fromStdString(n);
-    bool ok = false;
-    QString name =
-        QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
-    if (!ok)
+    ExportChartDialog dialog(names, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString name = dialog.chart();
     QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"), name + ".png",
                                                 tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty())
@@ -492,6 +492,9 @@ void MainWindow::exportChart() {
     auto range = m_timeline->plot()->xAxis->range();
     chart.fromNs = qint64(range.lower * 1e9);
     chart.toNs = qint64(range.upper * 1e9);
+    chart.width = dialog.chartWidth();
+    chart.height = dialog.chartHeight();
+    chart.pixelRatio = dialog.pixelRatio();
     QString err = saveChart(chart, path);
     if (!err.isEmpty())
         QMessageBox::warning(this, tr("Export Chart"), err);
