@@ -2,6 +2,7 @@
 // Over 600 lines: `info` and the postmortem report in three formats (Markdown,
 // HTML, JSON) share their sections here; one writer per format is the next split.
 #include "report/report.h"
+#include "report/what_grew.h"
 
 #include "analysis/detect/detect.h"
 #include "analysis/profile/top.h"
@@ -272,6 +273,17 @@ Result<std::string> reportJson(CaseStore& store, const ReportOptions& opts) {
         w.endObject();
     }
     writeSnapshots(w, snaps, targets);
+    w.key("what_grew").beginArray();
+    for (const auto& r : read.take(whatGrew(store))) {
+        w.beginObject();
+        w.field("series", r.key);
+        w.field("first", r.first);
+        w.field("last", r.last);
+        w.field("first_time", formatTimeIso(r.firstNs));
+        w.field("last_time", formatTimeIso(r.lastNs));
+        w.endObject();
+    }
+    w.endArray();
     writeFindings(w, read.take(detectFindings(store, opts.limits)));
     w.key("series").beginObject();
     for (const auto& s : read.take(allSeries(store))) {
@@ -377,6 +389,22 @@ std::string numberText(const std::string& name, double v) {
     return b;
 }
 
+std::string growthValue(double v, const std::string& unit) {
+    if (unit == "bytes")
+        return formatValue(int64_t(v), "bytes");
+    char b[32];
+    snprintf(b, sizeof b, "%.0f", v);
+    return b;
+}
+
+std::string growthChange(const GrowthRow& r) {
+    if (r.first <= 0)
+        return "from none";
+    char b[32];
+    snprintf(b, sizeof b, "%.1fx", r.last / r.first);
+    return b;
+}
+
 } // namespace
 
 Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) {
@@ -398,6 +426,20 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
            formatTimeIso(spanOf(snaps).second) + " (" +
            duration(spanOf(snaps).second - spanOf(snaps).first) + ")\n";
     out += "- Snapshots: " + snapshotsLine(snaps) + "\n";
+
+    // What grew, first: the question a postmortem starts from.
+    auto grew = read.take(whatGrew(store));
+    if (!grew.empty()) {
+        out += "\n## What grew\n\n| series | first | last | change |\n|---|---:|---:|---:|\n";
+        for (const auto& r : grew)
+            out += "| " + codeCell(r.name) + " | " + growthValue(r.first, r.unit) + " | " +
+                   growthValue(r.last, r.unit) + " | " + growthChange(r) + " |\n";
+        if (auto flame = read.take(spanFlame(store)))
+            out += "\nThe heap's change over the span as a flame graph: `memscope export-chart "
+                   "CASE --chart flame --snapshot " +
+                   std::to_string(flame->lastId) + " --base " + std::to_string(flame->firstId) +
+                   " -o change.svg` (the HTML report draws it).\n";
+    }
 
     auto findings = read.take(detectFindings(store, opts.limits));
     out += "\n## Findings\n\n";
@@ -621,7 +663,21 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
              xmlEscape(duration(spanOf(snaps).second - spanOf(snaps).first)) + ")</li>\n";
         h += "<li>Snapshots: " + xmlEscape(snapshotsLine(snaps)) + "</li>\n";
     }
-    h += "</ul>\n<h2>Findings</h2>\n";
+    h += "</ul>\n";
+    auto grew = read.take(whatGrew(store));
+    if (!grew.empty()) {
+        h += "<h2>What grew</h2>\n<table><tr><th>series</th><th>first</th><th>last</th>"
+             "<th>change</th></tr>\n";
+        for (const auto& r : grew)
+            h += "<tr><td><code>" + xmlEscape(r.name) + "</code></td><td class=\"num\">" +
+                 xmlEscape(growthValue(r.first, r.unit)) + "</td><td class=\"num\">" +
+                 xmlEscape(growthValue(r.last, r.unit)) + "</td><td class=\"num\">" +
+                 xmlEscape(growthChange(r)) + "</td></tr>\n";
+        h += "</table>\n";
+        if (auto flame = read.take(spanFlame(store)))
+            h += renderFlameSvg(flame->tree, flame->title, 960) + "\n";
+    }
+    h += "<h2>Findings</h2>\n";
     if (findings.empty())
         h += "<p>None: no leak pattern memscope knows shows in these captures.</p>\n";
     for (const auto& f : findings) {

@@ -66,6 +66,7 @@ private slots:
     void topOnCaseSnapshot();
     void reportJsonHasHeapSeries();
     void reportMarkdown();
+    void reportOpensWithWhatGrew();
     void usageErrors();
     void leakingServiceEndToEnd();
     void diffTwoFiles();
@@ -202,6 +203,48 @@ void TestCli::reportMarkdown() {
     QVERIFY(r.out.startsWith("# memscope report"));
     QVERIFY(r.out.contains("## Heap in use"));
     QVERIFY(r.out.contains("## Top allocation sites"));
+}
+
+void TestCli::reportOpensWithWhatGrew() {
+    QTemporaryDir dir;
+    const QString c = dir.filePath("grew.memscope");
+    QCOMPARE(memscopeRun({"import", c, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo")}).code,
+             0);
+    Run md = memscopeRun({"report", c});
+    QCOMPARE(md.code, 0);
+    const qsizetype grew = md.out.indexOf("## What grew"), findings = md.out.indexOf("## Findings");
+    QVERIFY(grew > 0 && grew < findings);
+    QVERIFY2(md.out.contains("--chart flame --snapshot"), qPrintable(md.out.left(3000)));
+    // The JSON rows: each rose, the largest relative rise first, and the
+    // heap total's first and last are its series' ends.
+    Run js = memscopeRun({"report", c, "--format", "json"});
+    QCOMPARE(js.code, 0);
+    auto doc = QJsonDocument::fromJson(js.out.toUtf8()).object();
+    auto rows = doc["what_grew"].toArray();
+    QVERIFY(rows.size() >= 3);
+    double prevRise = 1e300;
+    bool heapTotal = false;
+    for (const auto& v : rows) {
+        auto o = v.toObject();
+        const double first = o["first"].toDouble(), last = o["last"].toDouble();
+        QVERIFY(last > first);
+        const double rise = first >= 1 && first >= 0.001 * last ? (last - first) / first : 20;
+        if (o["series"].toString() != "heap_inuse_bytes") { // pinned first
+            QVERIFY2(rise <= prevRise + 1e-9, qPrintable(o["series"].toString()));
+            prevRise = rise;
+        } else {
+            QVERIFY(v == rows.first());
+            heapTotal = true;
+            auto points = doc["series"].toObject()["heap_inuse_bytes"].toArray();
+            QCOMPARE(first, points.first().toArray()[1].toDouble());
+            QCOMPARE(last, points.last().toArray()[1].toDouble());
+        }
+    }
+    QVERIFY(heapTotal);
+    Run html = memscopeRun({"report", c, "--format", "html"});
+    QCOMPARE(html.code, 0);
+    QVERIFY(html.out.indexOf("<h2>What grew</h2>") < html.out.indexOf("<h2>Findings</h2>"));
+    QVERIFY(html.out.contains("change from"));
 }
 
 void TestCli::usageErrors() {
