@@ -212,6 +212,8 @@ private:
         }
         uint32_t idx = uint32_t(m_g.addr.size());
         m_g.addr.push_back(a);
+        m_g.shape.push_back(
+            pointerShapeHash(m_fieldOffsets.data(), m_fieldOffsets.size(), m_d.ptrSize));
         if (len >= kNone) {
             m_g.size.push_back(kNone);
             m_g.hugeSize[idx] = len;
