@@ -71,7 +71,10 @@ HeapObjectDiff diffHeapObjects(const HeapDiffSide& base, const HeapDiffSide& now
 // program, pointer size and Go version; the later dump's cumulative GC and
 // allocation counters not below the earlier one's) and diffs them. A pair of
 // two processes is a Usage error saying why.
-Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now);
+// `nowGraph`, when the caller holds the later dump's graph already, saves
+// reading it again.
+Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now,
+                                           const StoredHeapGraph* nowGraph = nullptr);
 
 // The root kind of a group that stands for objects several roots share, and
 // for unreachable objects.

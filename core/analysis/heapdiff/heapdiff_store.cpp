@@ -6,7 +6,6 @@
 
 #include "store/case_store.h"
 
-#include <thread>
 #include <unordered_map>
 
 namespace memscope {
@@ -74,7 +73,8 @@ Status checkOneProcess(CaseStore& store, const SnapshotInfo& a, const SnapshotIn
 
 } // namespace
 
-Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now) {
+Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now,
+                                           const StoredHeapGraph* nowGraph) {
     SnapshotInfo info[2];
     CaseStore::HeapDumpInfo dump[2];
     for (int side = 0; side < 2; ++side) {
@@ -99,17 +99,30 @@ Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64
     if (auto st = checkOneProcess(store, info[0], info[1]); !st)
         return st.error();
 
-    // Both graphs at once: each load is a decompression and a check, on its own.
-    Result<StoredHeapGraph> graphs[2] = {makeError(ErrorCode::Usage, ""),
+    // One after the other: the store's connection is not shared between threads.
+    Result<StoredHeapGraph> graphs[2] = {store.loadHeapGraph(base),
                                          makeError(ErrorCode::Usage, "")};
-    {
-        std::thread other([&] { graphs[0] = store.loadHeapGraph(base); });
+    if (!graphs[0])
+        return graphs[0].error();
+    if (!nowGraph) {
         graphs[1] = store.loadHeapGraph(now);
-        other.join();
+        if (!graphs[1])
+            return graphs[1].error();
     }
-    for (auto& g : graphs)
-        if (!g)
-            return g.error();
+
+    // Roots by the names the case's root rows give them (a finalizer named
+    // from a stack after its graph was stored), so both dumps agree.
+    for (int side = 0; side < 2; ++side) {
+        if (side == 1 && nowGraph)
+            continue;
+        auto rows = store.heapDumpRoots(side == 0 ? base : now);
+        if (!rows)
+            return rows.error();
+        auto& roots = graphs[side]->graph.roots;
+        for (const auto& r : *rows)
+            if (r.index >= 0 && size_t(r.index) < roots.size())
+                roots[size_t(r.index)].name = r.name;
+    }
 
     // Sites match across the dumps by their allocation point (function, file, line).
     std::unordered_map<std::string, int32_t> keys;
@@ -119,7 +132,7 @@ Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64
         if (!rows)
             return rows.error();
         HeapDiffSide& s = sides[side];
-        s.graph = &*graphs[side];
+        s.graph = side == 1 && nowGraph ? nowGraph : &*graphs[side];
         s.siteKey.assign(rows->size(), -1);
         s.siteName.assign(rows->size(), "?");
         for (const auto& r : *rows) {
