@@ -6,9 +6,13 @@
 // cases without pointer shapes, two processes.
 #include "analysis/heapdiff/heapdiff.h"
 #include "analysis/heapgraph/dominators.h"
+#include "formats/heapdump/heapdump.h"
 #include "store/case_store.h"
 #include "testutil.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -109,6 +113,8 @@ private slots:
     void outOfAddressOrder();
     void whatTheGrowthIsMadeOf();
     void twoProcessesRefused();
+    void graphsStoredBeforeShapes();
+    void commandLine();
 
 private:
     // Checks a diff of the program's two dumps against what it printed.
@@ -162,6 +168,9 @@ void TestHeapDiff::checkAgainstExpected(const QString& dumpA, const QString& dum
     // The runtime reuses addresses of its own too; the program's are among them.
     QVERIFY(d.reused >= reusedExpected);
     auto ga = must(store->loadHeapGraph(a)), gb = must(store->loadHeapGraph(b));
+    // The importer keeps objects in address order: the diff is one merge.
+    QVERIFY(std::is_sorted(ga.graph.addr.begin(), ga.graph.addr.end()));
+    QVERIFY(std::is_sorted(gb.graph.addr.begin(), gb.graph.addr.end()));
     for (const auto& [addr, kind] : reused) {
         int64_t oa = ga.graph.findObject(addr), ob = gb.graph.findObject(addr);
         QVERIFY(oa >= 0 && ob >= 0);
@@ -429,6 +438,83 @@ void TestHeapDiff::twoProcessesRefused() {
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("two processes"), qPrintable(r.err));
     }
+}
+
+void TestHeapDiff::graphsStoredBeforeShapes() {
+    // A layout 1 blob (cases imported before shapes were kept) reads back
+    // without them, and the diff says it matched on less.
+    HeapDump dump;
+    dump.graph = build({{0x1000, 16, 1, -1, {}}, {0x1010, 32, 2, -1, {}}}, {{0, 1}}).graph;
+    Dominators dom = computeDominators(dump.graph);
+    auto blob = must(encodeHeapGraph(dump, dom));
+    auto v2 = must(decodeHeapGraph(blob));
+    QCOMPARE(v2.graph.shape, (std::vector<uint32_t>{1, 2}));
+    std::string raw = must(zstdDecompress(blob, 1 << 20));
+    QCOMPARE(raw.substr(0, 8), std::string("MSHG0002"));
+    // Layout 1: the same bytes without the trailing shape vector.
+    std::string v1 = "MSHG0001" + raw.substr(8, raw.size() - 8 - (8 + 2 * 4));
+    auto old = must(decodeHeapGraph(must(zstdCompress(v1, 1))));
+    QVERIFY(old.graph.shape.empty());
+    QCOMPARE(old.graph.addr, v2.graph.addr);
+    auto d = diffHeapObjects(side(old), side(v2));
+    QVERIFY(!d.shapesCompared);
+    QCOMPARE(d.survivors.objects, uint64_t(2));
+    // A shape vector of the wrong length is damage.
+    std::string bad = raw;
+    bad.replace(bad.size() - 16, 8, std::string("\x01\0\0\0\0\0\0\0", 8));
+    QVERIFY(!decodeHeapGraph(must(zstdCompress(bad.substr(0, bad.size() - 4), 1))).ok());
+}
+
+void TestHeapDiff::commandLine() {
+    QTemporaryDir dir;
+    const QString c = dir.filePath("pair.memscope");
+    std::pair<int64_t, int64_t> ids;
+    HeapObjectDiff expected;
+    {
+        auto store = must(CaseStore::open(c.toStdString()));
+        ids = importPair(*store, dataPath("heapdump/heapdiff-a.bin.zst").toStdString(),
+                         dataPath("heapdump/heapdiff-b.bin.zst").toStdString());
+        expected = must(diffHeapDumpObjects(*store, ids.first, ids.second));
+    }
+    const QString a = QString::number(ids.first), b = QString::number(ids.second);
+    auto text = runMemscope({"diff", c, a, b});
+    QCOMPARE(text.code, 0);
+    QVERIFY2(
+        text.out.contains(QString("objects     survivors %1 (").arg(expected.survivors.objects)),
+        qPrintable(text.out));
+    QVERIFY(text.out.contains(QString("%1 addresses of snapshot").arg(expected.reused)));
+    QVERIFY(text.out.contains("what the growth is made of"));
+    QVERIFY(text.out.contains("looks like a survivor"));
+    // A new object to follow, and `memscope paths` follows it.
+    int at = text.out.indexOf("memscope paths ");
+    QVERIFY(at >= 0);
+    QString line = text.out.mid(at, text.out.indexOf('\n', at) - at);
+    QStringList args = line.split(' ').mid(1);
+    QVERIFY(args.contains("--object"));
+    auto paths = runMemscope(args);
+    QCOMPARE(paths.code, 0);
+    QVERIFY2(paths.out.contains("global") || paths.out.contains("frame"), qPrintable(paths.out));
+
+    auto json = runMemscope({"diff", c, a, b, "--json", "-n", "0"});
+    QCOMPARE(json.code, 0);
+    QJsonObject o = QJsonDocument::fromJson(json.rawOut).object().value("objects").toObject();
+    QCOMPARE(o.value("survivors").toObject().value("objects").toInteger(),
+             qint64(expected.survivors.objects));
+    QCOMPARE(o.value("freed").toObject().value("bytes").toInteger(), qint64(expected.freed.bytes));
+    QCOMPARE(o.value("reused_addresses").toInteger(), qint64(expected.reused));
+    QCOMPARE(o.value("shapes_compared").toBool(), true);
+    QCOMPARE(o.value("sites").toArray().size(), qsizetype(expected.sites.size()));
+    bool sawBig = false;
+    for (const auto& v : o.value("sites").toArray()) {
+        QJsonObject s = v.toObject();
+        if (s.value("name").toString().startsWith("main.allocBig ")) {
+            sawBig = true;
+            QCOMPARE(s.value("new").toObject().value("objects").toInteger(), qint64(600));
+            QCOMPARE(s.value("retained_new_bytes").toInteger(), qint64(600 * 128));
+        }
+    }
+    QVERIFY(sawBig);
+    QVERIFY(o.value("cannot_know").toString().contains("survivor"));
 }
 
 QTEST_GUILESS_MAIN(TestHeapDiff)

@@ -22,6 +22,7 @@ namespace {
 using heapdump::AddressIndex;
 using heapdump::DumpReader;
 using heapdump::kNone;
+using heapdump::sortByAddress;
 
 std::string hex(uint64_t v) {
     char b[24];
@@ -91,6 +92,7 @@ public:
     // Pointers into object indices, roots onto their targets, memprof
     // buckets into sites, samples onto objects.
     HeapDump finish() {
+        sortByAddress(m_g, m_raw);
         AddressIndex index(m_g);
         resolveObjectEdges(index);
         std::vector<uint32_t> finalizerObject = resolveFinalizers(index);
