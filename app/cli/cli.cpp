@@ -56,7 +56,8 @@ const Command kCommands[] = {
      "                                          when growing series reach their limits\n"},
     {"capture", cmdCapture,
      "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
-     "                    [--for 30m | --count N] [--heapdump-every N] [--target NAME] [--json]\n"
+     "                    [--for 30m | --count N] [--heapdump-every N] [--allocs-seconds N]\n"
+     "                    [--fds proc|lsof|ss] [--target NAME] [--json]\n"
      "                                          rounds of captures from a running service\n"},
     {"rss", cmdRss,
      "  memscope rss CASE [--snapshot ID] [--all] [--json]\n"

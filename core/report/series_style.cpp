@@ -74,7 +74,7 @@ std::string seriesDisplayName(const Series& s) {
             if (const std::string* v = label(k)) {
                 // A per-host or per-site line is named by what it is about.
                 name = (s.metric == "tcp_sockets" || s.metric == "heap_inuse_bytes" ||
-                        s.metric == "retained_bytes")
+                        s.metric == "retained_bytes" || s.metric == "allocated_per_second_bytes")
                            ? *v
                            : name + " " + *v;
                 break;

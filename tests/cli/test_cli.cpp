@@ -88,7 +88,7 @@ void TestCli::importFolderReportsPerFile() {
     QVERIFY2(r.out.contains("imported   " + dataPath("pprof/heap_go119.pb.gz")), qPrintable(r.out));
     QVERIFY(r.out.contains("skipped    " + dataPath("broken/notes.txt")));
     QVERIFY(r.out.contains("no such file or folder"));
-    QVERIFY2(r.out.contains("11 imported, 0 duplicate, 1 skipped, 1 failed"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("12 imported, 0 duplicate, 1 skipped, 1 failed"), qPrintable(r.out));
 
     Run again = memscopeRun({"import", caseFile(), dataPath("pprof/heap_go119.pb.gz")});
     QCOMPARE(again.code, 0);
@@ -104,10 +104,11 @@ void TestCli::infoJson() {
     QCOMPARE(kinds["heap"].toObject()["count"].toInt(), 8);
     QCOMPARE(kinds["goroutine_profile"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["allocs"].toObject()["count"].toInt(), 1);
+    QCOMPARE(kinds["allocs_delta"].toObject()["count"].toInt(), 1); // allocs?seconds=2
     // Each goroutine profile is a goroutine snapshot too.
     QCOMPARE(kinds["goroutines"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["heap"].toObject()["time_sources"].toObject()["data"].toInt(), 8);
-    QVERIFY(doc["snapshots"].toArray().size() == 13);
+    QVERIFY(doc["snapshots"].toArray().size() == 14);
     for (const auto& v : doc["snapshots"].toArray()) {
         auto sn = v.toObject();
         if (sn["source"].toString() == "heap_go119.pb.gz")
@@ -163,9 +164,9 @@ void TestCli::topOnCaseSnapshot() {
 
 void TestCli::reportJsonHasHeapSeries() {
     Run r = memscopeRun({"report", caseFile(), "--format", "json"});
-    QCOMPARE(r.code, 0);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QCOMPARE(doc["snapshots"].toArray().size(), 13);
+    QCOMPARE(doc["snapshots"].toArray().size(), 14);
     auto series = doc["series"].toObject();
     // Two programs in the data (memdemo, leakyapp): series carry a target label.
     auto inuse = series["heap_inuse_bytes{target=leakyapp}"].toArray();

@@ -183,8 +183,13 @@ void MainWindow::buildCentral() {
             [this](const QString& text) { m_status->setText(text); });
     m_findings = new FindingsPanel(this);
     connect(m_findings->list(), &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && size_t(row) < m_findings->findings().size())
-            m_timeline->showEvidence(m_findings->findings()[size_t(row)].series);
+        if (row >= 0 && size_t(row) < m_findings->findings().size()) {
+            const Finding& f = m_findings->findings()[size_t(row)];
+            // A connection leak forecasts the open files, not the hosts' lines drawn.
+            m_timeline->showEvidence(f.series, f.kind == FindingKind::ConnectionLeak
+                                                   ? std::vector<std::pair<std::string, double>>{}
+                                                   : f.numbers);
+        }
     });
     m_retention = new RetentionView(this);
     m_tabs = new QTabWidget(this);
@@ -568,7 +573,8 @@ void MainWindow::openCapture(qint64 snapshotId) {
     } else if (kind == SnapshotKind::HeapDump) {
         m_retention->showSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_retention);
-    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs) {
+    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs ||
+               kind == SnapshotKind::AllocsDelta) {
         m_rangeFromNs = m_rangeToNs = 0;
         selectSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_heap);
