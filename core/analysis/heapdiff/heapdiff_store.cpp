@@ -6,6 +6,8 @@
 
 #include "store/case_store.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <unordered_map>
 
 namespace memscope {
@@ -71,6 +73,33 @@ Status checkOneProcess(CaseStore& store, const SnapshotInfo& a, const SnapshotIn
     return {};
 }
 
+std::string hexAddress(uint64_t a) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(a));
+    return b;
+}
+
+// Sorted by address at import; an older case's graph may not be, so the
+// ends are searched.
+Status checkHeapsOverlap(const HeapGraph& a, const HeapGraph& b, int64_t ida, int64_t idb) {
+    if (a.objects() == 0 || b.objects() == 0)
+        return {};
+    auto span = [](const HeapGraph& g) {
+        auto [lo, hi] = std::minmax_element(g.addr.begin(), g.addr.end());
+        return std::pair<uint64_t, uint64_t>(*lo,
+                                             *hi + g.objectSize(uint32_t(hi - g.addr.begin())));
+    };
+    auto [loA, hiA] = span(a);
+    auto [loB, hiB] = span(b);
+    if (hiA <= loB || hiB <= loA)
+        return twoProcesses(ida, idb,
+                            "their heaps do not overlap: " + hexAddress(loA) + " to " +
+                                hexAddress(hiA) + " in snapshot " + std::to_string(ida) + ", " +
+                                hexAddress(loB) + " to " + hexAddress(hiB) + " in snapshot " +
+                                std::to_string(idb));
+    return {};
+}
+
 } // namespace
 
 Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now,
@@ -108,6 +137,15 @@ Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64
         graphs[1] = store.loadHeapGraph(now);
         if (!graphs[1])
             return graphs[1].error();
+    }
+
+    // Go 1.26 places each process's heap at a random base: heaps of one
+    // process overlap; two that share no address range are two processes.
+    {
+        const HeapGraph& ga = graphs[0]->graph;
+        const HeapGraph& gb = nowGraph ? nowGraph->graph : graphs[1]->graph;
+        if (auto st = checkHeapsOverlap(ga, gb, base, now); !st)
+            return st.error();
     }
 
     // Roots by the names the case's root rows give them (a finalizer named
