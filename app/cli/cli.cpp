@@ -45,7 +45,7 @@ const Command kCommands[] = {
      "  memscope annotations CASE [--json]      notes that charts and reports carry\n"},
     {"export-chart", cmdExportChart,
      "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
-     "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
+     "                    [--from TIME --to TIME] [--size WxH] [--scale 2] -o FILE.png|svg|pdf\n"
      "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
      "                                          a heap profile's flame graph, or its change since --base\n"},
     {"findings", cmdFindings,

@@ -554,7 +554,27 @@ void TestCli::annotationsAndChartExports() {
     QVERIFY(p.rfind("%PDF-", 0) == 0);
     QVERIFY(p.find("%%EOF") != std::string::npos);
     QVERIFY(p.find("/Type /Page") != std::string::npos);
+    // A chosen size, at twice the pixels: the PNG's header says 2400x800.
+    QString sharp = m_dir.filePath("sharp.png");
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--size", "1200x400", "--scale",
+                          "2", "-o", sharp})
+                 .code,
+             0);
+    std::string header = readText(sharp).substr(16, 8); // IHDR width, height
+    auto be32 = [&](size_t at) {
+        return (uint32_t(uint8_t(header[at])) << 24) | (uint32_t(uint8_t(header[at + 1])) << 16) |
+               (uint32_t(uint8_t(header[at + 2])) << 8) | uint32_t(uint8_t(header[at + 3]));
+    };
+    QCOMPARE(be32(0), 2400u);
+    QCOMPARE(be32(4), 800u);
 #endif
+    QString wide = m_dir.filePath("wide.svg");
+    QCOMPARE(
+        memscopeRun({"export-chart", c, "--chart", "heap", "--size", "1200x400", "-o", wide}).code,
+        0);
+    QVERIFY(readText(wide).find("width=\"1200\"") != std::string::npos);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--size", "12x4", "-o", wide}).code,
+             2);
     {
         // Without the workbench module (a build without it, or a copy of the
         // executable on its own) PNG and PDF fail with the reason, SVG and

@@ -8,6 +8,7 @@
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
+#include "export/export_chart_dialog.h"
 #include "export/report_export.h"
 #include "jobs/case_watch.h"
 #include "pages/annotations_view.h"
@@ -193,6 +194,10 @@ void MainWindow::buildCentral() {
     });
     m_retention = new RetentionView(this);
     m_tabs = new QTabWidget(this);
+    // The pages' own least heights (a chart over two tables) add up past what
+    // a 1280x720 screen leaves once the import log is docked: the tabs take
+    // this much at least, and a page shorter than its liking scrolls or squeezes.
+    m_tabs->setMinimumHeight(240);
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_heap, tr("Allocation sites"));
     m_goroutines = new GoroutinesView(this);
@@ -298,6 +303,21 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), m_timeline,
                     &TimelineView::resetZoom);
     view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
+    // The panels this case has, each shown or hidden.
+    QMenu* panels = view->addMenu(tr("Timeline &Panels"));
+    connect(panels, &QMenu::aboutToShow, this, [this, panels] {
+        panels->clear();
+        const QStringList titles = m_timeline->availablePanels();
+        if (titles.isEmpty())
+            panels->addAction(tr("(none in this case)"))->setEnabled(false);
+        for (const QString& title : titles) {
+            QAction* a = panels->addAction(title);
+            a->setCheckable(true);
+            a->setChecked(!m_timeline->panelHidden(title));
+            connect(a, &QAction::toggled, this,
+                    [this, title](bool on) { m_timeline->setPanelHidden(title, !on); });
+        }
+    });
     view->addSeparator();
     view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), m_heap,
                     &HeapPage::chooseSourceRoot);
@@ -469,11 +489,10 @@ void MainWindow::exportChart() {
     QStringList names;
     for (const auto& n : chartNames())
         names << QString::fromStdString(n);
-    bool ok = false;
-    QString name =
-        QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
-    if (!ok)
+    ExportChartDialog dialog(names, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString name = dialog.chart();
     QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"), name + ".png",
                                                 tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty())
@@ -492,6 +511,9 @@ void MainWindow::exportChart() {
     auto range = m_timeline->plot()->xAxis->range();
     chart.fromNs = qint64(range.lower * 1e9);
     chart.toNs = qint64(range.upper * 1e9);
+    chart.width = dialog.chartWidth();
+    chart.height = dialog.chartHeight();
+    chart.pixelRatio = dialog.pixelRatio();
     QString err = saveChart(chart, path);
     if (!err.isEmpty())
         QMessageBox::warning(this, tr("Export Chart"), err);
