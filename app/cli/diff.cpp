@@ -6,6 +6,7 @@
 #include "base/text_util.h"
 #include "cli/commands.h"
 #include "cli/common.h"
+#include "cli/diff_heapdump.h"
 #include "cli/table.h"
 #include "formats/pprof/pprof_reader.h"
 
@@ -196,6 +197,10 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
         if (!diffed)
             return readFailed(diffed.error());
         const auto& d = *diffed;
+        auto objects = diffHeapDumpObjects(store, a, b);
+        if (!objects)
+            return readFailed(objects.error());
+        long limit = rowLimit(args, 15);
         auto rowsJson = [&](const char* key, const std::vector<RetainedDiffRow>& rows) {
             w.key(key).beginArray();
             for (const auto& r : rows)
@@ -227,6 +232,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                 .endArray();
             rowsJson("roots", d.roots);
             rowsJson("sites", d.sites);
+            writeObjectDiffJson(w, *objects, limit);
             std::cout << w.endObject().str() << "\n";
             return kOk;
         }
@@ -248,6 +254,8 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                           << terminalSafe(rows[i].kind) << " " << terminalSafe(rows[i].name)
                           << "\n";
         }
+        printObjectDiff(*objects, limit, a, b,
+                        args.positional.size() == 3 ? args.positional[0] : std::string());
         return kOk;
     }
     auto pa = store.loadProfile(a), pb = store.loadProfile(b);

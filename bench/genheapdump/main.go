@@ -1,7 +1,7 @@
 // genheapdump builds a large heap of linked objects and writes a heap dump of
 // itself, for bench/heapdump.sh.
 //
-//	genheapdump -objects 2000000 [-shape list|chains|tree] [-depth N] [-rate1] -o dump.bin
+//	genheapdump -objects 2000000 [-shape list|chains|tree] [-depth N] [-rate1] -o dump.bin [-churn second.bin]
 //
 // Half the objects are 64-byte nodes with two pointers, a quarter are
 // 1024-byte buffers, a quarter 256-byte buffers: about 350 bytes per object
@@ -15,6 +15,10 @@
 //
 // -rate1 sets runtime.MemProfileRate = 1 before anything is allocated, so every
 // object carries its allocation stack, as when debugging memory.
+//
+// -churn writes a second dump of the same process after a quarter of the
+// nodes were let go (the list cut at three quarters, every fourth chain or
+// spine dropped) and as many new ones allocated: the pair a heap diff reads.
 package main
 
 import (
@@ -95,12 +99,66 @@ func buildTree(n, depth int) {
 	}
 }
 
+// churn lets about a quarter of the nodes go and allocates as many anew.
+func churn(n int, shape string) {
+	switch shape {
+	case "list":
+		nd := head
+		for i := 0; i < n*3/4 && nd != nil; i++ {
+			nd = nd.next
+		}
+		if nd != nil {
+			nd.next = nil
+		}
+		kept := index[:0]
+		for i, x := range index {
+			if i < len(index)/4 { // the oldest nodes sit past the cut
+				continue
+			}
+			kept = append(kept, x)
+		}
+		index = kept
+	default:
+		for i := range heads {
+			if i%4 == 0 {
+				heads[i] = nil
+			}
+		}
+	}
+	// Collected before the new nodes come, so they may take the freed slots.
+	runtime.GC()
+	var cur *node
+	for i := 0; i < n/4; i++ {
+		if i%1000 == 0 && cur != nil {
+			heads = append(heads, cur)
+			cur = nil
+		}
+		cur = &node{next: cur, buf: buffer(i), id: int64(n + i)}
+	}
+	if cur != nil {
+		heads = append(heads, cur)
+	}
+}
+
+func dump(path string) {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		panic(err)
+	}
+	debug.WriteHeapDump(f.Fd())
+	if err := f.Close(); err != nil {
+		panic(err)
+	}
+}
+
 func main() {
 	objects := flag.Int("objects", 2000000, "objects to allocate (about)")
 	out := flag.String("o", "dump.bin", "output file")
 	shape := flag.String("shape", "list", "list, chains or tree")
 	depth := flag.Int("depth", 0, "chain length (chains, default 1000) or spine depth (tree, default 100000)")
 	rate1 := flag.Bool("rate1", false, "sample every allocation (runtime.MemProfileRate = 1)")
+	second := flag.String("churn", "", "a second dump after a quarter of the nodes were replaced")
 	flag.Parse()
 	if *rate1 {
 		runtime.MemProfileRate = 1
@@ -123,13 +181,9 @@ func main() {
 		println("genheapdump: -shape takes list, chains or tree")
 		os.Exit(2)
 	}
-	runtime.GC()
-	f, err := os.Create(*out)
-	if err != nil {
-		panic(err)
-	}
-	debug.WriteHeapDump(f.Fd())
-	if err := f.Close(); err != nil {
-		panic(err)
+	dump(*out)
+	if *second != "" {
+		churn(n, *shape)
+		dump(*second)
 	}
 }

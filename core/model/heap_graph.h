@@ -36,6 +36,10 @@ struct HeapGraph {
     std::vector<RootEntity> roots;
     std::vector<uint32_t> rootEdgeStart; // roots + 1
     std::vector<uint32_t> rootEdges;     // object indices
+    // Per object, a hash of its pointer-field offsets (the dump's field list,
+    // nil fields included): what tells two objects of one size apart when a
+    // heap diff matches them by address. Empty for graphs stored before it.
+    std::vector<uint32_t> shape;
 
     size_t objects() const { return addr.size(); }
     size_t nodes() const { return 1 + roots.size() + addr.size(); }
@@ -71,6 +75,19 @@ struct Dominators {
     std::vector<uint64_t> retained;
     uint64_t reachableObjects = 0, reachableBytes = 0;
 };
+
+// The hash `shape` keeps of one field list: FNV-1a over the offsets in words.
+inline uint32_t pointerShapeHash(const uint64_t* offsets, size_t n, uint64_t ptrSize) {
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; ++i) {
+        uint64_t w = offsets[i] / (ptrSize ? ptrSize : 8);
+        for (int k = 0; k < 4; ++k) {
+            h ^= uint32_t((w >> (8 * k)) & 0xff);
+            h *= 16777619u;
+        }
+    }
+    return h;
+}
 
 // The graph and its dominators as a case keeps them.
 struct StoredHeapGraph {

@@ -188,8 +188,8 @@ Status checkCaseRows(Db& db) {
 
 uint64_t storedHeapGraphArrayBytes(const HeapGraphBounds& b) {
     const uint64_t o = b.objects, e = b.edges, r = b.roots, nodes = 1 + r + o;
-    uint64_t bytes = 8 + 13 * 8;                // magic, vector lengths, root count
-    bytes += o * (8 + 4 + 16 + 4 + 4) + 4;      // addr, size, huge sizes, edgeStart, bucket
+    uint64_t bytes = 8 + 14 * 8;                // magic, vector lengths, root count
+    bytes += o * (8 + 4 + 16 + 4 + 4 + 4) + 4;  // addr, size, huge, edgeStart, bucket, shape
     bytes += e * 4;                             // edges
     bytes += r * (1 + 4 + 4 + 8) + 4 * (r + 1); // roots, rootEdgeStart
     bytes += nodes * (4 + 8);                   // idom, retained

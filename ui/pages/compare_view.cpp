@@ -2,6 +2,7 @@
 #include "pages/compare_view.h"
 
 #include "analysis/diff/diff.h"
+#include "analysis/heapdiff/heapdiff.h"
 #include "analysis/profile/calltree.h"
 #include "base/format.h"
 #include "models/sort_proxy.h"
@@ -20,6 +21,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent>
 #include <cmath>
+#include <map>
 
 namespace memscope::ui {
 
@@ -99,23 +101,45 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         *summary = QObject::tr("client TCP connections per remote host");
     } else if (job.kind == toString(SnapshotKind::HeapDump)) {
         *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"),
-                    QObject::tr("New"),         QObject::tr("Δ"),    QString()};
+                    QObject::tr("New"),         QObject::tr("Δ"),    QObject::tr("Of it new data")};
         auto diffed = diffHeapDumps(s, job.base, job.now);
         if (!diffed) {
             *summary = QString::fromStdString(diffed.error().toString());
             return rows;
         }
+        // Object by object: what survived, and of each root's bytes how many are new.
+        auto objects = diffHeapDumpObjects(s, job.base, job.now);
+        std::map<std::pair<std::string, std::string>, uint64_t> newData;
+        if (objects)
+            for (const auto& g : objects->roots)
+                newData[{g.kind, g.name}] = g.retainedNew();
         const auto& d = *diffed;
         for (const auto* list : {&d.roots, &d.sites})
-            for (const auto& r : *list)
-                rows.append({text(r.name), text(r.kind), number(r.base, "bytes"),
-                             number(r.now, "bytes"), number(r.now - r.base, "bytes", true),
-                             text("")});
+            for (const auto& r : *list) {
+                auto it = newData.find({r.kind, r.name});
+                rows.append(
+                    {text(r.name), text(r.kind), number(r.base, "bytes"), number(r.now, "bytes"),
+                     number(r.now - r.base, "bytes", true),
+                     it == newData.end() ? text("") : number(int64_t(it->second), "bytes")});
+            }
+        auto counted = [](const ObjectCounts& c) {
+            return QObject::tr("%1 (%2)").arg(c.objects).arg(
+                QString::fromStdString(formatValue(int64_t(c.bytes), "bytes")));
+        };
         *summary = QObject::tr("reachable %1 → %2; finalizers queued %3 → %4")
                        .arg(QString::fromStdString(formatValue(d.reachableBytes[0], "bytes")),
                             QString::fromStdString(formatValue(d.reachableBytes[1], "bytes")))
                        .arg(d.finalizersQueued[0])
                        .arg(d.finalizersQueued[1]);
+        if (objects)
+            *summary += QObject::tr("\nobjects: %1 survivors, %2 new, %3 freed; %4 addresses "
+                                    "hold another object (freed and new)")
+                            .arg(counted(objects->survivors), counted(objects->added),
+                                 counted(objects->freed))
+                            .arg(objects->reused);
+        else
+            *summary += QObject::tr("\nobjects not compared: %1")
+                            .arg(QString::fromStdString(objects.error().message));
     } else {
         auto a = s.loadProfile(job.base), b = s.loadProfile(job.now);
         if (!a || !b) {
@@ -314,5 +338,7 @@ void CompareView::run() {
         },
         Qt::SingleShotConnection);
 }
+
+QString CompareView::summaryText() const { return m_summary->text(); }
 
 } // namespace memscope::ui

@@ -29,6 +29,7 @@ public:
     QStandardItemModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
     FlameGraphView* flameGraph() const { return m_flame; }
+    QString summaryText() const;
 
 signals:
     void compared();

@@ -6,6 +6,7 @@
 #include "report/chart_svg.h"
 #include "widgets/snapshot_picker.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -45,7 +46,59 @@ QString siteLabel(const CaseStore::HeapSiteRow& s) {
 
 } // namespace
 
-RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
+namespace {
+
+// The heap dump of the same program taken last before `snapshotId`, or 0.
+Result<qint64> previousDump(CaseStore& store, qint64 snapshotId) {
+    auto self = store.snapshot(snapshotId);
+    if (!self)
+        return self.error();
+    auto dumps = store.snapshots(toString(SnapshotKind::HeapDump));
+    if (!dumps)
+        return dumps.error();
+    if (!*self)
+        return qint64(0);
+    const SnapshotInfo& me = **self;
+    const SnapshotInfo* best = nullptr;
+    for (const auto& s : *dumps) {
+        bool before = s.timeNs < me.timeNs || (s.timeNs == me.timeNs && s.id < me.id);
+        if (s.id != me.id && s.targetId == me.targetId && before &&
+            (!best || s.timeNs > best->timeNs || (s.timeNs == best->timeNs && s.id > best->id)))
+            best = &s;
+    }
+    return best ? qint64(best->id) : qint64(0);
+}
+
+// Against the dump asked for: the survivors and new bytes the view shows.
+// A pair the diff refuses (two processes) leaves the view as it was, with
+// the reason in diffError.
+void compareWithBase(CaseStore& store, RetentionData& d, qint64 baseRequest) {
+    qint64 base = baseRequest;
+    if (base == kPreviousDump) {
+        auto prev = previousDump(store, d.snapshotId);
+        if (!prev) {
+            d.diffError = QString::fromStdString(prev.error().toString());
+            return;
+        }
+        base = *prev;
+    }
+    if (base <= 0 || base == d.snapshotId)
+        return;
+    auto info = store.snapshot(base);
+    if (info && *info)
+        d.baseLabel = QString::fromStdString((*info)->sourceName);
+    auto diff = diffHeapDumpObjects(store, base, d.snapshotId, d.graph.get());
+    if (!diff) {
+        d.diffError = QString::fromStdString(diff.error().message);
+        return;
+    }
+    d.baseId = base;
+    d.diff = std::make_shared<const HeapObjectDiff>(std::move(*diff));
+}
+
+} // namespace
+
+RetentionData loadRetention(const QString& casePath, qint64 snapshotId, qint64 baseRequest) {
     RetentionData d;
     d.snapshotId = snapshotId;
     auto store = CaseStore::open(casePath.toStdString(), /*readOnly=*/true);
@@ -120,6 +173,7 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId) {
             d.rowInParent[*it] = uint32_t(it - b);
     }
     d.graph = std::move(graph);
+    compareWithBase(**store, d, baseRequest);
     return d;
 }
 
@@ -131,6 +185,17 @@ void DominatorModel::setData(std::shared_ptr<const RetentionData> data) {
     beginResetModel();
     m_data = std::move(data);
     endResetModel();
+}
+
+void DominatorModel::setColourByAge(bool on) {
+    m_colourByAge = on;
+    // Rows ask for their colour when painted; the view repaints.
+}
+
+uint64_t DominatorModel::survivorBytes(uint32_t node) const {
+    if (!m_data || !m_data->diff || node >= m_data->diff->survivorRetained.size())
+        return 0;
+    return m_data->diff->survivorRetained[node];
 }
 
 QModelIndex DominatorModel::index(int row, int column, const QModelIndex& parent) const {
@@ -187,6 +252,31 @@ QVariant DominatorModel::data(const QModelIndex& index, int role) const {
     const HeapGraph& g = sg.graph;
     uint64_t shallow = g.isObjectNode(v) ? g.objectSize(g.nodeObject(v)) : 0;
     uint64_t retained = sg.dom.retained[v];
+    const HeapObjectDiff* diff = m_data->diff.get();
+    const uint64_t kept = survivorBytes(v), fresh = retained - std::min(retained, kept);
+    if (index.column() == Since && diff) {
+        if (role == Qt::DisplayRole) {
+            QString split = bytesText(kept) + " / " + bytesText(fresh);
+            if (!g.isObjectNode(v))
+                return split;
+            QString self = diff->survivorNow[g.nodeObject(v)] ? tr("kept") : tr("new");
+            return retained > shallow ? self + " · " + split : self;
+        }
+        if (role == Qt::UserRole)
+            return qulonglong(fresh);
+        if (role == Qt::ToolTipRole)
+            return tr("Of the %1 this retains, %2 were there in %3 (same address, size, pointer "
+                      "shape and site) and %4 are new since.")
+                .arg(bytesText(retained), bytesText(kept), m_data->baseLabel, bytesText(fresh));
+    }
+    if (role == Qt::BackgroundRole && m_colourByAge && diff && retained > 0) {
+        // Translucent, so the tint reads on light and dark palettes alike.
+        double newShare = double(fresh) / double(retained);
+        double strength = std::abs(newShare - 0.5) * 2;
+        QColor c = newShare >= 0.5 ? QColor(235, 120, 20) : QColor(40, 110, 210);
+        c.setAlpha(int(30 + 60 * strength));
+        return c;
+    }
     if (role == Qt::DisplayRole) {
         switch (index.column()) {
             case Name: return nodeName(v);
@@ -204,6 +294,7 @@ QVariant DominatorModel::data(const QModelIndex& index, int role) const {
                         return siteLabel(m_data->sites[size_t(b)]);
                 }
                 return {};
+            case Since: return {};
         }
     }
     if (role == Qt::UserRole)
@@ -216,10 +307,17 @@ QVariant DominatorModel::data(const QModelIndex& index, int role) const {
 }
 
 QVariant DominatorModel::headerData(int section, Qt::Orientation o, int role) const {
+    if (o == Qt::Horizontal && role == Qt::ToolTipRole && section == Since && m_data &&
+        m_data->diff)
+        return tr("Of what each row retains: the bytes that were there in %1 (kept) and those "
+                  "new since")
+            .arg(m_data->baseLabel);
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* names[] = {"Root / object", "Shallow", "Retained", "% of reachable",
                                   "Allocation site"};
+    if (section == Since)
+        return tr("Since dump: kept / new");
     return tr(names[section]);
 }
 
@@ -396,6 +494,17 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     m_tree->setSortingEnabled(true);
     m_tree->sortByColumn(DominatorModel::Retained, Qt::DescendingOrder);
     m_tree->header()->resizeSection(DominatorModel::Name, 340);
+    // Since reads next to the share it splits, before the site.
+    m_tree->header()->moveSection(DominatorModel::Since, DominatorModel::Site);
+    m_tree->header()->resizeSection(DominatorModel::Since, 160);
+    m_tree->setColumnHidden(DominatorModel::Since, true);
+    m_base = new QComboBox(this);
+    m_base->setToolTip(tr("The heap dump whose objects count as survivors: those still at the "
+                          "same address, with the same size, pointer shape and site."));
+    m_colour = new QCheckBox(tr("Colour kept / new"), this);
+    m_colour->setToolTip(tr("Tint rows blue where most of what they retain was there in the "
+                            "compared dump, orange where most is new since."));
+    m_colour->setEnabled(false);
     m_graph = new RetentionGraph(this);
     m_paths = new QTextBrowser(this);
     m_paths->setPlaceholderText(
@@ -404,6 +513,9 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     auto* top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("Heap dump:"), this));
     top->addWidget(m_snapshot);
+    top->addWidget(new QLabel(tr("Since:"), this));
+    top->addWidget(m_base);
+    top->addWidget(m_colour);
     top->addWidget(m_filter, 1);
     auto* left = new QWidget(this);
     auto* ll = new QVBoxLayout(left);
@@ -429,6 +541,14 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_tree->scrollToTop();
     });
     onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
+    connect(m_base, &QComboBox::activated, this, [this] {
+        if (m_snapshot->currentIndex() >= 0)
+            showSnapshot(m_snapshot->currentData().toLongLong());
+    });
+    connect(m_colour, &QCheckBox::toggled, this, [this](bool on) {
+        m_model->setColourByAge(on);
+        m_tree->viewport()->update();
+    });
     connect(
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });
@@ -457,8 +577,27 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_data = d;
         m_model->setData(d);
         m_graph->setData(d);
+        m_tree->setColumnHidden(DominatorModel::Since, !d->diff);
+        m_tree->header()->resizeSection(DominatorModel::Name, d->diff ? 230 : 340);
+        m_colour->setEnabled(bool(d->diff));
         m_tree->scrollToTop();
         const auto& h = d->info;
+        QString since;
+        if (const HeapObjectDiff* x = d->diff.get()) {
+            auto counted = [](const ObjectCounts& c) {
+                return tr("%1 (%2)").arg(c.objects).arg(bytesText(c.bytes));
+            };
+            since =
+                tr("\nSince %1: %2 objects kept, %3 new, %4 freed; %5 addresses hold another "
+                   "object%6.")
+                    .arg(d->baseLabel, counted(x->survivors), counted(x->added), counted(x->freed))
+                    .arg(x->reused)
+                    .arg(x->shapesCompared ? QString()
+                                           : tr(" (matched on size and pointer count: this "
+                                                "case keeps no pointer shapes)"));
+        } else if (!d->diffError.isEmpty()) {
+            since = tr("\nNo comparison: %1").arg(d->diffError);
+        }
         m_summary->setText(
             tr("%1 objects, %2; reachable %3; unreachable (not yet swept) %4. Finalizers: %5 "
                "registered, %6 queued. "
@@ -470,7 +609,8 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
                 .arg(h.finalizersQueued)
                 .arg(h.sampledObjects)
                 .arg(100.0 * double(h.sampledObjects) / double(std::max<int64_t>(1, h.objects)), 0,
-                     'f', 2));
+                     'f', 2) +
+            since);
         m_paths->clear();
         emit loaded();
     });
@@ -480,9 +620,23 @@ void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>
     m_casePath = path;
     QSignalBlocker block(m_snapshot);
     m_snapshot->clear();
+    m_dumps.clear();
     for (const auto& s : snapshots)
-        if (s.kind == toString(SnapshotKind::HeapDump))
+        if (s.kind == toString(SnapshotKind::HeapDump)) {
             m_snapshot->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
+            m_dumps.push_back(s);
+        }
+    {
+        QSignalBlocker blockBase(m_base);
+        qint64 was = m_base->count() ? m_base->currentData().toLongLong() : kPreviousDump;
+        m_base->clear();
+        m_base->addItem(tr("the previous dump"), qlonglong(kPreviousDump));
+        m_base->addItem(tr("no comparison"), qlonglong(kNoDump));
+        for (const auto& s : m_dumps)
+            m_base->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
+        int keep = m_base->findData(qlonglong(was));
+        m_base->setCurrentIndex(keep >= 0 ? keep : 0);
+    }
     m_model->setData(nullptr);
     m_graph->setData(nullptr);
     m_data.reset();
@@ -499,8 +653,20 @@ void RetentionView::showSnapshot(qint64 snapshotId) {
         m_snapshot->setCurrentIndex(i);
     }
     m_summary->setText(tr("Loading the object graph…"));
-    m_watcher.setFuture(QtConcurrent::run(loadRetention, m_casePath, snapshotId));
+    qint64 base = m_base->count() ? m_base->currentData().toLongLong() : kPreviousDump;
+    m_watcher.setFuture(QtConcurrent::run(loadRetention, m_casePath, snapshotId, base));
 }
+
+void RetentionView::setBaseDump(qint64 baseRequest) {
+    int i = m_base->findData(qlonglong(baseRequest));
+    if (i < 0)
+        return;
+    m_base->setCurrentIndex(i);
+    if (m_snapshot->currentIndex() >= 0)
+        showSnapshot(m_snapshot->currentData().toLongLong());
+}
+
+QString RetentionView::summaryText() const { return m_summary->text(); }
 
 void RetentionView::selectNode(uint32_t node) {
     QModelIndex src = m_model->indexOfNode(node);

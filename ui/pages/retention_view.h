@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/heapdiff/heapdiff.h"
 #include "formats/heapdump/heapdump.h"
 #include "store/case_store.h"
 
@@ -9,6 +10,7 @@
 #include <QWidget>
 #include <memory>
 
+class QCheckBox;
 class QComboBox;
 class QLabel;
 class QLineEdit;
@@ -28,17 +30,35 @@ struct RetentionData {
     CaseStore::HeapDumpInfo info;
     // Dominator-tree children of every node, largest retained first.
     std::vector<uint32_t> childStart, children, rowInParent;
+    // Against an earlier heap dump of the same program: which objects
+    // survived, and per node the retained bytes that are survivors. Null
+    // without one; diffError says why when the pair was refused.
+    qint64 baseId = 0;
+    QString baseLabel, diffError;
+    std::shared_ptr<const HeapObjectDiff> diff;
 };
-RetentionData loadRetention(const QString& casePath, qint64 snapshotId);
+// The dump a Retention view compares with: the previous heap dump of the
+// same program, none, or a snapshot's id (> 0).
+constexpr qint64 kPreviousDump = -1;
+constexpr qint64 kNoDump = 0;
+RetentionData loadRetention(const QString& casePath, qint64 snapshotId,
+                            qint64 baseRequest = kPreviousDump);
 
 // The dominator tree, lazily: Qt asks only for the rows it shows, so millions
 // of nodes cost nothing until expanded.
 class DominatorModel : public QAbstractItemModel {
     Q_OBJECT
 public:
-    enum Column { Name, Shallow, Retained, Percent, Site, ColumnCount };
+    // Since: of what a node retains, the bytes that survived from the dump
+    // compared with and the bytes new since (shown next to Percent).
+    enum Column { Name, Shallow, Retained, Percent, Site, Since, ColumnCount };
     explicit DominatorModel(QObject* parent = nullptr);
     void setData(std::shared_ptr<const RetentionData> data);
+    // Tints rows by how much of what they retain is new (orange) or kept (blue).
+    void setColourByAge(bool on);
+    bool colourByAge() const { return m_colourByAge; }
+    // Bytes a node retains that survived from the compared dump; 0 without one.
+    uint64_t survivorBytes(uint32_t node) const;
     uint32_t nodeOf(const QModelIndex& index) const {
         return index.isValid() ? uint32_t(index.internalId()) : 0;
     }
@@ -54,6 +74,7 @@ public:
 
 private:
     std::shared_ptr<const RetentionData> m_data;
+    bool m_colourByAge = false;
 };
 
 // Roots on the left, allocation sites on the right, bands as wide as the bytes
@@ -98,6 +119,10 @@ public:
     explicit RetentionView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
     void showSnapshot(qint64 snapshotId);
+    // The dump to compare with: kPreviousDump, kNoDump or a snapshot id.
+    void setBaseDump(qint64 baseRequest);
+    QCheckBox* colourByAgeBox() const { return m_colour; }
+    QString summaryText() const;
     QTreeView* tree() const { return m_tree; }
     DominatorModel* model() const { return m_model; }
     RetentionGraph* graph() const { return m_graph; }
@@ -112,6 +137,8 @@ private:
     void selectNode(uint32_t node);
     QString m_casePath;
     QComboBox* m_snapshot = nullptr;
+    QComboBox* m_base = nullptr;
+    QCheckBox* m_colour = nullptr;
     QLabel* m_summary = nullptr;
     QLineEdit* m_filter = nullptr;
     QTreeView* m_tree = nullptr;
@@ -121,6 +148,7 @@ private:
     QTextBrowser* m_paths = nullptr;
     std::shared_ptr<const RetentionData> m_data;
     QFutureWatcher<RetentionData> m_watcher;
+    std::vector<SnapshotInfo> m_dumps;
 };
 
 } // namespace memscope::ui

@@ -11,6 +11,14 @@ namespace memscope::heapdump {
 
 constexpr uint32_t kNone = UINT32_MAX;
 
+// Puts a freshly read graph's objects in address order, as HeapGraph
+// promises: the dump writes them span by span, mostly but not always
+// ascending. Done once, before any object index is handed out, so lookups
+// need no order of their own and two dumps of one process diff in one merge.
+// `raw` holds each object's pointers (two uint32 halves each, edgeStart
+// ranges) and moves with it. Stable: a damaged dump's duplicate keeps its place.
+void sortByAddress(HeapGraph& g, std::vector<uint32_t>& raw);
+
 // Turns raw addresses into object indices: a sorted copy of the object starts
 // plus a page table, so most lookups touch one or two cache lines.
 class AddressIndex {

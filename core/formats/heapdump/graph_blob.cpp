@@ -66,7 +66,10 @@ private:
     bool m_ok = true;
 };
 
-constexpr char kBlobMagic[8] = {'M', 'S', 'H', 'G', '0', '0', '0', '1'};
+// Layout 2 adds each object's pointer shape after the buckets; a layout 1
+// blob (cases imported before it) reads back without shapes.
+constexpr char kBlobMagic[8] = {'M', 'S', 'H', 'G', '0', '0', '0', '2'};
+constexpr char kBlobMagicV1[8] = {'M', 'S', 'H', 'G', '0', '0', '0', '1'};
 
 } // namespace
 
@@ -99,6 +102,7 @@ Result<std::string> encodeHeapGraph(const HeapDump& d, const Dominators& dom) {
     for (const auto& [o, b] : d.samples)
         bucket[o] = int32_t(b);
     putVec(out, bucket);
+    putVec(out, g.shape.size() == g.objects() ? g.shape : std::vector<uint32_t>());
     return zstdCompress(out, 1);
 }
 
@@ -106,8 +110,10 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
     auto raw = zstdDecompress(blob, maxDecoded);
     if (!raw)
         return raw.error();
-    if (raw->size() < 8 || std::memcmp(raw->data(), kBlobMagic, 8) != 0)
+    if (raw->size() < 8 || (std::memcmp(raw->data(), kBlobMagic, 8) != 0 &&
+                            std::memcmp(raw->data(), kBlobMagicV1, 8) != 0))
         return makeError(ErrorCode::Format, "stored heap graph has an unknown layout");
+    const bool hasShapes = std::memcmp(raw->data(), kBlobMagic, 8) == 0;
     StoredHeapGraph s;
     BlobReader r(std::string_view(*raw).substr(8));
     HeapGraph& g = s.graph;
@@ -137,6 +143,11 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
     r.vec(s.dom.idom, g.nodes());
     r.vec(s.dom.retained, g.nodes());
     r.vec(s.objectBucket, g.addr.size());
+    if (hasShapes) {
+        r.vec(g.shape);
+        if (!g.shape.empty() && g.shape.size() != g.addr.size())
+            return makeError(ErrorCode::Format, "stored heap graph is damaged");
+    }
     if (!r.ok())
         return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (uint32_t e : g.edges)

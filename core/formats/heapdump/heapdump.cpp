@@ -22,6 +22,7 @@ namespace {
 using heapdump::AddressIndex;
 using heapdump::DumpReader;
 using heapdump::kNone;
+using heapdump::sortByAddress;
 
 std::string hex(uint64_t v) {
     char b[24];
@@ -91,6 +92,7 @@ public:
     // Pointers into object indices, roots onto their targets, memprof
     // buckets into sites, samples onto objects.
     HeapDump finish() {
+        sortByAddress(m_g, m_raw);
         AddressIndex index(m_g);
         resolveObjectEdges(index);
         std::vector<uint32_t> finalizerObject = resolveFinalizers(index);
@@ -212,6 +214,8 @@ private:
         }
         uint32_t idx = uint32_t(m_g.addr.size());
         m_g.addr.push_back(a);
+        m_g.shape.push_back(
+            pointerShapeHash(m_fieldOffsets.data(), m_fieldOffsets.size(), m_d.ptrSize));
         if (len >= kNone) {
             m_g.size.push_back(kNone);
             m_g.hugeSize[idx] = len;

@@ -1,0 +1,3 @@
+module heapdiff
+
+go 1.19
