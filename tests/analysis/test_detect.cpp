@@ -3,6 +3,7 @@
 // with evidence, the healthy one none; trend maths on known series.
 #include "analysis/detect/detect.h"
 #include "analysis/detect/detector.h"
+#include "analysis/series/series.h"
 #include "import/import_batch.h"
 #include "model/goroutines.h"
 #include "model/snapshot_kind.h"
@@ -205,6 +206,42 @@ private slots:
         auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
+    }
+
+    // A leak profile lists only the leaked goroutines: it never feeds the
+    // `goroutines` total, even taken in the same round as a dump; it has a
+    // line of its own, `goroutines_leaked`, as does a debug=2 dump's verdict.
+    void leakProfilesHaveTheirOwnSeries() {
+        QTemporaryDir dir;
+        auto store = must(CaseStore::open(dir.filePath("c.memscope").toStdString()));
+        const int64_t t0 = 1'790'000'000'000'000'000;
+        auto at = [&](const QString& file, int64_t t) {
+            ImportOptions o;
+            o.targetName = "field";
+            o.captureTimeNs = t;
+            auto r = store->importFile(dataPath(file).toStdString(), o, Progress{});
+            QVERIFY2(r.status == ImportStatus::Imported,
+                     r.error ? r.error->toString().c_str() : r.path.c_str());
+        };
+        at("field/goroutineleak_debug2_go126.txt", t0);
+        at("field/goroutineleak_debug1_go126.txt", t0);
+        at("field/goroutineleak_debug1_go126.txt", t0 + 60'000'000'000);
+        auto series = must(goroutineSeries(*store));
+        const Series *total = nullptr, *leaked = nullptr;
+        for (const auto& s : series) {
+            if (s.metric == "goroutines" && s.labels.empty())
+                total = &s;
+            if (s.metric == "goroutines_leaked")
+                leaked = &s;
+        }
+        QVERIFY(total && leaked);
+        QCOMPARE(total->points.size(), size_t(1)); // the debug=2 dump alone
+        QCOMPARE(total->points[0].value, 6.0);
+        QCOMPARE(leaked->points.size(), size_t(2)); // one per instant
+        QCOMPARE(leaked->points[0].timeNs, t0);
+        QCOMPARE(leaked->points[0].value, 3.0);
+        QCOMPARE(leaked->points[1].timeNs, t0 + 60'000'000'000);
+        QCOMPARE(leaked->points[1].value, 3.0);
     }
 };
 
