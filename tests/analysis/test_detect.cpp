@@ -208,6 +208,55 @@ private slots:
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
     }
 
+    // Go 1.26's goroutine leak profile: the runtime proved these goroutines
+    // leaked, and the finding says so, names them and their number, and comes
+    // before any growth the same detector sees. Without it (the blocked
+    // watchers above) the finding is the trend, as before.
+    void runtimeLeakVerdictRanksFirst() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, dataPath("services/goroutine"));
+        QVERIFY(store);
+        // The leak profile as a capture round takes it, with the last dump.
+        auto dumps = must(store->snapshots(toString(SnapshotKind::Goroutines)));
+        QVERIFY(!dumps.empty());
+        ImportOptions o;
+        o.targetName = must(store->targets()).front().name;
+        o.captureTimeNs = dumps.back().timeNs;
+        auto in = store->importFile(dataPath("field/goroutineleak_debug1_go126.txt").toStdString(),
+                                    o, Progress{});
+        QVERIFY(in.status == ImportStatus::Imported);
+        auto findings = must(detectFindings(*store));
+        std::vector<const Finding*> leaks;
+        for (const auto& f : findings)
+            if (f.kind == FindingKind::GoroutineLeak)
+                leaks.push_back(&f);
+        QVERIFY(leaks.size() >= 2); // the verdict, then the service's growing watchers
+        const Finding& v = *leaks.front();
+        QCOMPARE(std::string(toString(v.severity)), std::string("critical"));
+        QVERIFY2(v.title.find("The runtime proved 3 goroutines leaked") == 0, v.title.c_str());
+        QCOMPARE(v.goroutineGroups, (std::vector<std::string>{"main.leakSend.func1"}));
+        QVERIFY2(v.summary.find("can never wake: 3 in main.leakSend.func1.") != std::string::npos,
+                 v.summary.c_str());
+        QVERIFY(v.summary.find("runtime's own proof") != std::string::npos);
+        QVERIFY(v.summary.find("At this rate") == std::string::npos); // no forecast of a proof
+        auto number = [](const Finding& f, const std::string& name) {
+            for (const auto& [n, value] : f.numbers)
+                if (n == name)
+                    return value;
+            return -1.0;
+        };
+        QCOMPARE(number(v, "leaked"), 3.0);
+        QCOMPARE(number(v, "runtime_verdict"), 1.0);
+        for (size_t i = 1; i < leaks.size(); ++i)
+            QCOMPARE(number(*leaks[i], "runtime_verdict"), -1.0);
+        // The service alone: no verdict.
+        QTemporaryDir plain;
+        auto without = importFolder(plain, dataPath("services/goroutine"));
+        QVERIFY(without);
+        for (const auto& f : must(detectFindings(*without)))
+            QCOMPARE(number(f, "runtime_verdict"), -1.0);
+    }
+
     // A leak profile lists only the leaked goroutines: it never feeds the
     // `goroutines` total, even taken in the same round as a dump; it has a
     // line of its own, `goroutines_leaked`, as does a debug=2 dump's verdict.
