@@ -59,6 +59,7 @@ private slots:
     void annotationLabelsNeverOverlap();
     void shortcutsListEveryAction();
     void gettingStartedWalksThrough();
+    void cleanupsBesideFinalizers();
 
 private:
     // demo + the leaking service's final goroutine profile (program "leakyapp"),
@@ -710,6 +711,46 @@ void TestWorkbenchViews::gettingStartedWalksThrough() {
                 help << item->text().remove('&');
     QVERIFY2(help.contains("Getting Started") && help.contains("Keyboard Shortcuts"),
              qPrintable(help.join(", ")));
+}
+
+// runtime.AddCleanup's cleanups share the finalizer panel: their queue, what
+// ran and the runCleanups goroutines, each with a legend name of its own;
+// the leak profile's line joins the goroutines panel.
+void TestWorkbenchViews::cleanupsBesideFinalizers() {
+    auto line = [](std::string metric, std::map<std::string, std::string> labels,
+                   std::initializer_list<double> values) {
+        Series s;
+        s.metric = std::move(metric);
+        s.labels = std::move(labels);
+        int64_t t = 1'790'000'000'000'000'000;
+        for (double v : values) {
+            s.points.push_back({t, v, 0});
+            t += 10'000'000'000;
+        }
+        return s;
+    };
+    TimelineView view;
+    view.resize(1200, 900);
+    view.setSeries({line("heap_inuse_bytes", {}, {1e6, 2e6, 3e6}),
+                    line("runtime", {{"name", "/gc/finalizers/queued:finalizers"}}, {1, 2, 3}),
+                    line("runtime", {{"name", "/gc/cleanups/queued:cleanups"}}, {10, 40, 90}),
+                    line("runtime", {{"name", "/gc/cleanups/executed:cleanups"}}, {5, 9, 12}),
+                    line("goroutines", {{"role", "cleanup_running"}}, {1, 1, 1}),
+                    line("goroutines", {}, {20, 30, 40}),
+                    line("goroutines_leaked", {}, {0, 3, 3})});
+    QCustomPlot* plot = view.plot();
+    QStringList fin, gor;
+    for (auto* g : graphsOf(plot, panelNamed(plot, "finalizers")))
+        fin << g->name();
+    for (auto* g : graphsOf(plot, panelNamed(plot, "goroutines")))
+        gor << g->name();
+    fin.sort();
+    gor.sort();
+    QCOMPARE(fin, (QStringList{"/gc/cleanups/executed:cleanups (runtime)",
+                               "/gc/cleanups/queued:cleanups (runtime)",
+                               "/gc/finalizers/queued:finalizers (runtime)",
+                               "goroutines cleanup running"}));
+    QCOMPARE(gor, (QStringList{"goroutines", "goroutines leaked"}));
 }
 
 QTEST_MAIN(TestWorkbenchViews)
