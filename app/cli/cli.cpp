@@ -34,7 +34,9 @@ const Command kCommands[] = {
      "                                          functions by flat and cum, like pprof -top\n"},
     {"goroutines", cmdGoroutines,
      "  memscope goroutines CASE [--snapshot ID] [--label KEY=VALUE]... [-n N] [--json]\n"
-     "                                          goroutine groups of a dump, largest first\n"},
+     "  memscope goroutines CASE --cost [-n N] [--json]\n"
+     "                                          goroutine groups of a dump, largest first;\n"
+     "                                          --cost: every group by heap, sockets, growth\n"},
     {"diff", cmdDiff,
      "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"
      "                                          what changed between two snapshots of a kind\n"},
