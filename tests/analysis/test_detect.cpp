@@ -3,6 +3,7 @@
 // with evidence, the healthy one none; trend maths on known series.
 #include "analysis/detect/detect.h"
 #include "analysis/detect/detector.h"
+#include "analysis/goroutine_cost/goroutine_cost.h"
 #include "analysis/series/series.h"
 #include "import/import_batch.h"
 #include "model/goroutines.h"
@@ -206,6 +207,49 @@ private slots:
         auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
+    }
+
+    // The connection leak says what its loops hold, with the numbers the
+    // cost ranking has for them; a goroutine leak with neither a heap dump
+    // nor sockets to its name says nothing of a cost.
+    void leaksCarryTheirCost() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo"));
+        QVERIFY(store);
+        auto findings = must(detectFindings(*store));
+        const Finding* leak = findKind(findings, "connection_leak");
+        QVERIFY(leak);
+        auto number = [](const Finding& f, const std::string& name) {
+            for (const auto& [n, value] : f.numbers)
+                if (n == name)
+                    return value;
+            return -1.0;
+        };
+        GoroutineCostOptions o;
+        o.allHeapDumps = false;
+        auto cost = must(goroutineCost(*store, o));
+        const GoroutineGroupCost* loops = nullptr;
+        for (const auto& g : cost.groups)
+            if (g.entry == kHttpClientLoops)
+                loops = &g;
+        QVERIFY(loops);
+        QVERIFY(loops->bytes > 1 << 20 && loops->sockets > 100);
+        QCOMPARE(number(*leak, "loops_retained_bytes"), double(loops->bytes));
+        QCOMPARE(number(*leak, "loops_sockets"), double(loops->sockets));
+        QVERIFY(number(*leak, "loops_sockets") <= number(*leak, "sockets_last"));
+        const std::string clause = "read and write loops of goroutine dump " +
+                                   std::to_string(cost.latestDumpId) + " hold " +
+                                   costClause(cost, *loops) + " (heap dump ";
+        QVERIFY2(leak->summary.find(clause) != std::string::npos, leak->summary.c_str());
+
+        QTemporaryDir plain;
+        auto watchers = importFolder(plain, dataPath("services/goroutine"));
+        QVERIFY(watchers);
+        const auto found = must(detectFindings(*watchers));
+        const Finding* grows = findKind(found, "goroutine_leak");
+        QVERIFY(grows);
+        QVERIFY2(grows->summary.find(" hold ") == std::string::npos, grows->summary.c_str());
+        QCOMPARE(number(*grows, "retained_bytes"), -1.0);
     }
 
     // Go 1.26's goroutine leak profile: the runtime proved these goroutines

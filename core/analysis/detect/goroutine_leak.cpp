@@ -5,6 +5,7 @@
 #include "analysis/detect/detector.h"
 
 #include "analysis/detect/evidence.h"
+#include "analysis/goroutine_cost/goroutine_cost.h"
 #include "analysis/series/series.h"
 #include "model/snapshot_kind.h"
 
@@ -24,6 +25,40 @@ public:
     FindingKind kind() const override { return FindingKind::GoroutineLeak; }
     std::vector<Finding> run(DetectContext& c) const override;
 };
+
+// What the goroutines started in `entries` cost at the latest heap dump and
+// fd snapshot, as one group: a sentence and numbers, nothing when the case
+// has neither. `who` names them in the sentence.
+void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries,
+             const std::string& who) {
+    const std::string kThese = "\x1e these";
+    GoroutineCostOptions o;
+    o.targetId = c.target().id;
+    o.allHeapDumps = false;
+    o.bucket = [&](const CaseStore::GoroutineGroupRow& g) {
+        return entries.count(goroutineEntry(g.stack)) ? kThese : goroutineGroupKey(g);
+    };
+    auto report = c.take(goroutineCost(c.store(), o));
+    if (c.error())
+        return;
+    for (const auto& g : report.groups) {
+        if (g.key != kThese)
+            continue;
+        std::string clause = costClause(report, g);
+        if (clause.empty())
+            return;
+        f.summary += " " + who + " hold " + clause + costSources(report);
+        if (!report.heapDumps.empty()) {
+            f.numbers.push_back({"retained_bytes", double(g.bytes)});
+            f.snapshots.push_back(report.heapDumps.back().heapDumpId);
+        }
+        if (report.fdSnapshotId && g.sockets > 0) {
+            f.numbers.push_back({"sockets", double(g.sockets)});
+            f.snapshots.push_back(report.fdSnapshotId);
+        }
+        return;
+    }
+}
 
 // The runtime's verdict, from the newest goroutine snapshot that carries
 // one (a goroutineleak profile, or a debug=2 dump with `(leaked)` states):
@@ -88,6 +123,7 @@ std::optional<Finding> runtimeVerdict(DetectContext& c, std::set<std::string>& n
                     ". This is the runtime's own proof, not a trend. Each keeps its stack and "
                     "everything its frames reference. Give them a way to exit (close the "
                     "channel, cancel the context, release the lock) on every path.";
+        addCost(c, f, named, "Goroutines started in " + joinList(entries, 3));
         return f;
     }
     return std::nullopt;
@@ -142,9 +178,10 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
         f.series = {*s};
         f.snapshots = snapshotsOf(*s);
         f.numbers = {{"first", t.first}, {"last", t.last}, {"per_minute", t.slopePerMinute}};
-        Frame c = parseStackLine(createdBy);
+        Frame creator = parseStackLine(createdBy);
         if (!createdBy.empty())
-            f.sites.push_back({c.function, c.file, c.line, 0, "creates these goroutines"});
+            f.sites.push_back(
+                {creator.function, creator.file, creator.line, 0, "creates these goroutines"});
         f.summary =
             "Goroutines started with " + entry + " grew from " + num(t.first) + " to " +
             num(t.last) + " over " + span(t.spanNs) + " (about " + num(t.slopePerMinute) +
@@ -152,6 +189,7 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
             (createdBy.empty() ? "" : "; they are created by " + createdBy) +
             ". None of them finish: each holds its stack and everything it references. Give "
             "them a way to exit (a closed channel, a cancelled context, a deadline).";
+        addCost(c, f, {entry}, "The " + num(t.last) + " goroutines");
         out.push_back(std::move(f));
     }
     return out;

@@ -445,4 +445,26 @@ std::string costClause(const GoroutineCostReport& report, const GoroutineGroupCo
     return parts.size() == 1 ? parts[0] : parts[0] + " and " + parts[1];
 }
 
+std::string costSources(const GoroutineCostReport& report) {
+    std::vector<std::string> parts;
+    if (!report.heapDumps.empty()) {
+        const auto& p = report.heapDumps.back();
+        std::string s = "heap dump " + std::to_string(p.heapDumpId);
+        if (p.goroutineDumpId)
+            s += ", its goroutines paired by id with goroutine dump " +
+                 std::to_string(p.goroutineDumpId) +
+                 (p.gapNs == 0 ? " of the same moment"
+                               : " " + formatDuration(std::fabs(double(p.gapNs)) / 1e9) +
+                                     (p.gapNs < 0 ? " before it" : " after it"));
+        else
+            s += ", its own goroutine records";
+        parts.push_back(s);
+    }
+    if (report.fdSnapshotId)
+        parts.push_back("sockets from fd snapshot " + std::to_string(report.fdSnapshotId));
+    if (parts.empty())
+        return ".";
+    return " (" + (parts.size() == 1 ? parts[0] : parts[0] + "; " + parts[1]) + ").";
+}
+
 } // namespace memscope

@@ -93,5 +93,8 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
 // the parts the report knows (no heap dump: no bytes; no fd snapshot: no
 // sockets); "" when it knows neither.
 std::string costClause(const GoroutineCostReport& report, const GoroutineGroupCost& cost);
+// " (heap dump 42, its goroutines paired by id with goroutine dump 13 of the
+// same moment; sockets from fd snapshot 65)." for the latest heap dump.
+std::string costSources(const GoroutineCostReport& report);
 
 } // namespace memscope
