@@ -60,6 +60,7 @@ private slots:
     void shortcutsListEveryAction();
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
+    void goroutineCostColumnsSort();
 
 private:
     // demo + the leaking service's final goroutine profile (program "leakyapp"),
@@ -751,6 +752,56 @@ void TestWorkbenchViews::cleanupsBesideFinalizers() {
                                "/gc/finalizers/queued:finalizers (runtime)",
                                "goroutines cleanup running"}));
     QCOMPARE(gor, (QStringList{"goroutines", "goroutines leaked"}));
+}
+
+// The Goroutines view's cost columns on tests/data/gcost: sorted by retained
+// bytes, the group with eight 64 KiB buffers comes first with its 8 sockets
+// and its growth; the summary says where the numbers come from.
+void TestWorkbenchViews::goroutineCostColumnsSort() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("gcost.memscope");
+    {
+        auto store = must(CaseStore::open(path.toStdString()));
+        ImportOptions o;
+        o.targetName = "gcost";
+        for (const char* f :
+             {"gcost/goroutines-20261203T193613Z.txt", "gcost/goroutines-20261203T193616Z.txt",
+              "gcost/heapdump-20261203T193616Z.bin.zst", "gcost/proc-20261203T193616Z.txt"})
+            QCOMPARE(int(store->importFile(dataPath(f).toStdString(), o, {}).status),
+                     int(ImportStatus::Imported));
+    }
+    GoroutinesView view;
+    auto store = must(CaseStore::open(path.toStdString(), true));
+    QSignalSpy loaded(&view, &GoroutinesView::loaded);
+    view.setCase(path, must(store->snapshots()));
+    QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() > 0 && !loaded.isEmpty(), 10000);
+    QVERIFY2(view.costNote().contains("heap dump") && view.costNote().contains("fd snapshot"),
+             qPrintable(view.costNote()));
+    auto* rows = view.table()->model();
+    for (int column : {int(GoroutinesView::Retained), int(GoroutinesView::Sockets),
+                       int(GoroutinesView::Growth)}) {
+        view.table()->sortByColumn(column, Qt::DescendingOrder);
+        QCOMPARE(rows->index(0, GoroutinesView::Function).data().toString(), QString("main.hold"));
+    }
+    QVERIFY(rows->index(0, GoroutinesView::Retained).data(GoroutinesView::kSortRole).toLongLong() >=
+            8 * 65536);
+    QCOMPARE(rows->index(0, GoroutinesView::Sockets).data().toString(), QString("8"));
+    QCOMPARE(rows->index(0, GoroutinesView::Growth).data().toString(),
+             "+" + QLocale().toString(4800.0, 'f', 0));
+    QVERIFY(rows->index(0, GoroutinesView::Sockets)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains("client: 127.0.0.1 (8)"));
+    // The idle goroutines: nothing held, nothing served.
+    view.table()->sortByColumn(GoroutinesView::Retained, Qt::AscendingOrder);
+    bool idle = false;
+    for (int r = 0; r < rows->rowCount(); ++r)
+        if (rows->index(r, GoroutinesView::Function).data().toString() == "main.idle") {
+            idle = true;
+            QCOMPARE(rows->index(r, GoroutinesView::Retained).data().toString(), QString("0B"));
+            QCOMPARE(rows->index(r, GoroutinesView::Sockets).data().toString(), QString("0"));
+        }
+    QVERIFY(idle);
 }
 
 QTEST_MAIN(TestWorkbenchViews)

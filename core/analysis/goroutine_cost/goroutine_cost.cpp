@@ -166,10 +166,16 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
                 dumps.push_back({std::move(sn), std::move(*groups)});
         }
         // A profile (debug=1, proto) has no creators or states: its groups
-        // are other groups than a full dump's. With full dumps, they count.
-        if (std::any_of(dumps.begin(), dumps.end(),
-                        [](const Dump& d) { return d.info.format == "goroutine_text"; }))
-            std::erase_if(dumps, [](const Dump& d) { return d.info.format != "goroutine_text"; });
+        // are other groups than a full dump's. With full dumps, they count,
+        // unless the cost is asked as of a profile.
+        auto full = [](const Dump& d) { return d.info.format == "goroutine_text"; };
+        auto at = std::find_if(dumps.begin(), dumps.end(),
+                               [&](const Dump& d) { return d.info.id == opts.atDumpId; });
+        bool wantFull =
+            at != dumps.end() ? full(*at) : std::any_of(dumps.begin(), dumps.end(), full);
+        if (at != dumps.end())
+            dumps.erase(at + 1, dumps.end());
+        std::erase_if(dumps, [&](const Dump& d) { return full(d) != wantFull; });
     }
     std::map<std::string, GoroutineGroupCost> byKey;
     auto costOf = [&](const std::string& key) -> GoroutineGroupCost& {
@@ -230,6 +236,11 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
     for (auto& sn : *heapDumps)
         if (sn.targetId == target->id)
             hds.push_back(std::move(sn));
+    if (opts.atDumpId && !dumps.empty() && !hds.empty()) {
+        const SnapshotInfo* near =
+            closestInTime(hds, dumps.back().info.timeNs, &SnapshotInfo::timeNs);
+        hds = {*near};
+    }
     if (!opts.allHeapDumps && hds.size() > 1)
         hds.erase(hds.begin(), hds.end() - 1);
     std::vector<const Dump*> full; // with goroutine ids

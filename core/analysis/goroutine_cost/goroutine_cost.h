@@ -78,6 +78,10 @@ struct GoroutineCostOptions {
     // point to counts for it.
     std::function<std::string(const CaseStore::GoroutineGroupRow&)> bucket;
     bool allHeapDumps = true; // else the latest only (what a finding needs)
+    // The cost as of this goroutine dump (0: the latest): counts and growth
+    // up to it, dumps of its form only (full dumps, or profiles), the heap
+    // dump and fd snapshot closest to it.
+    int64_t atDumpId = 0;
 };
 
 // A pooled client connection's read and write loops, one bucket by default.
