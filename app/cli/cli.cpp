@@ -56,6 +56,9 @@ const Command kCommands[] = {
     {"forecast", cmdForecast,
      "  memscope forecast CASE [--limit NAME=VALUE]... [--json]\n"
      "                                          when growing series reach their limits\n"},
+    {"series", cmdSeries,
+     "  memscope series CASE [--match TEXT] [--json]\n"
+     "                                          every time line of the case, with its points\n"},
     {"capture", cmdCapture,
      "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
      "                    [--for 30m | --count N] [--heapdump-every N] [--target NAME] [--json]\n"

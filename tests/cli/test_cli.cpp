@@ -76,6 +76,7 @@ private slots:
     void profileUnderAMemoryLimit();
     void demoWithoutADisplayPrintsItsReport();
     void goroutineCostRanksTheKnownGroup();
+    void seriesListsTheLeakedLine();
 
 private:
     QTemporaryDir m_dir;
@@ -441,6 +442,26 @@ void TestCli::goroutineCostRanksTheKnownGroup() {
     QCOMPARE(top["growth_per_hour"].toDouble(), 4800.0);
     QVERIFY(!target["cannot_know"].toArray().isEmpty());
     QCOMPARE(memscopeRun({"goroutines", c, "--cost", "--snapshot", "1"}).code, 2);
+}
+
+// `memscope series`: the leak profile's own line, and a total that only the
+// full dump feeds.
+void TestCli::seriesListsTheLeakedLine() {
+    QString c = m_dir.filePath("leaked.memscope");
+    QCOMPARE(memscopeRun({"import", c, dataPath("field/goroutineleak_debug2_go126.txt")}).code, 0);
+    Run json = memscopeRun({"series", c, "--json"});
+    QCOMPARE(json.code, 0);
+    QMap<QString, QJsonArray> points;
+    for (const auto& v : QJsonDocument::fromJson(json.out.toUtf8()).object()["series"].toArray())
+        points[v.toObject()["key"].toString()] = v.toObject()["points"].toArray();
+    QVERIFY2(points.contains("goroutines_leaked") && points.contains("goroutines"),
+             qPrintable(json.out));
+    QCOMPARE(points["goroutines_leaked"][0].toArray()[1].toDouble(), 3.0);
+    QCOMPARE(points["goroutines"][0].toArray()[1].toDouble(), 6.0);
+    Run text = memscopeRun({"series", c, "--match", "goroutines_leaked"});
+    QCOMPARE(text.code, 0);
+    QVERIFY2(text.out.startsWith("goroutines_leaked  1 points") && text.out.count('\n') == 1,
+             qPrintable(text.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
