@@ -151,6 +151,10 @@ private slots:
         for (size_t i = 0; i < groups.size(); ++i)
             demand.push_back({goroutineGroupKey(groups[i]), counts[i], socketUse(groups[i])});
         QCOMPARE(demand[0].key, demand[1].key);
+        // The server's background read sits in the same read as a client's.
+        QCOMPARE(int(socketUse(row("", {"net.(*netFD).Read net/fd_posix.go:55",
+                                        "net/http.(*connReader).backgroundRead server.go:674"}))),
+                 int(SocketUse::ServerConn));
         std::vector<CaseStore::SocketRow> rows;
         for (int i = 0; i < 4; ++i)
             rows.push_back(socket("10.0.0.2", true, "ESTABLISHED"));

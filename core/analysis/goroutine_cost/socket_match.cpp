@@ -17,17 +17,21 @@ SocketUse socketUse(const CaseStore::GoroutineGroupRow& g) {
         return SocketUse::ClientWrite;
     if (g.role == toString(GoroutineRole::HttpServerConn))
         return SocketUse::ServerConn;
+    SocketUse use = SocketUse::None;
     for (const auto& frame : g.stack) {
         std::string_view fn = std::string_view(frame).substr(0, frame.find(' '));
-        // The server's background read of a connection it accepted.
+        // The server's background read of a connection it accepted, below
+        // the read it is blocked in.
         if (fn.starts_with("net/http.(*connReader).") || fn.starts_with("net/http.(*conn)."))
             return SocketUse::ServerConn;
+        if (use != SocketUse::None)
+            continue;
         if (fn == "net.(*netFD).accept")
-            return SocketUse::Accept;
-        if (fn == "net.(*netFD).Read" || fn == "net.(*netFD).Write")
-            return SocketUse::ConnIo;
+            use = SocketUse::Accept;
+        else if (fn == "net.(*netFD).Read" || fn == "net.(*netFD).Write")
+            use = SocketUse::ConnIo;
     }
-    return SocketUse::None;
+    return use;
 }
 
 namespace {
