@@ -151,6 +151,40 @@ int cmdCapture(const std::vector<std::string>& argv) {
     uint64_t totalBytes = 0;
     int rounds = 0, failedRounds = 0, snapshots = 0;
     std::string lastError;
+    // Prints a round's line (or JSON object) and its warnings.
+    auto show = [&](const RoundReport& report, bool last) {
+        totalBytes += report.bytes;
+        snapshots += report.snapshots;
+        if (!report.warnings.empty())
+            lastError = report.warnings.back();
+        if (json) {
+            JsonWriter w(/*pretty=*/false); // a line per round
+            w.beginObject();
+            w.field("round", int64_t(report.round));
+            w.field("time", formatTimeIso(report.timeNs));
+            if (last)
+                w.field("after_last_round", true);
+            w.field("bytes", report.bytes);
+            w.field("snapshots", int64_t(report.snapshots));
+            w.key("warnings").beginArray();
+            for (const auto& m : report.warnings)
+                w.value(m);
+            w.endArray();
+            w.endObject();
+            std::cout << w.str() << std::endl;
+        }
+        if (!tty) {
+            for (const auto& m : report.warnings)
+                std::cerr << "round " << report.round << ": warning: " << terminalSafe(m) << "\n";
+        }
+        if (tty) {
+            std::cerr << "\r\033[Kround " << report.round << "  " << clock(monotonicNs() - start)
+                      << "  " << mib(totalBytes) << "  " << report.snapshots << " snapshots"
+                      << (lastError.empty() ? ""
+                                            : "  last: " + terminalSafe(lastError.substr(0, 100)))
+                      << std::flush;
+        }
+    };
     for (;;) {
         const int64_t roundStart = monotonicNs();
         // The round must end by the next one's start, a slow service or not.
@@ -161,38 +195,7 @@ int cmdCapture(const std::vector<std::string>& argv) {
             lastError = report.error().toString();
             std::cerr << (tty ? "\n" : "") << "round " << rounds << ": " << lastError << "\n";
         } else {
-            totalBytes += report->bytes;
-            snapshots += report->snapshots;
-            if (!report->warnings.empty())
-                lastError = report->warnings.back();
-            if (json) {
-                JsonWriter w(/*pretty=*/false); // a line per round
-                w.beginObject();
-                w.field("round", int64_t(report->round));
-                w.field("time", formatTimeIso(report->timeNs));
-                w.field("bytes", report->bytes);
-                w.field("snapshots", int64_t(report->snapshots));
-                w.key("warnings").beginArray();
-                for (const auto& m : report->warnings)
-                    w.value(m);
-                w.endArray();
-                w.endObject();
-                std::cout << w.str() << std::endl;
-            }
-            if (!tty) {
-                for (const auto& m : report->warnings)
-                    std::cerr << "round " << report->round << ": warning: " << terminalSafe(m)
-                              << "\n";
-            }
-            if (tty) {
-                std::cerr << "\r\033[Kround " << report->round << "  "
-                          << clock(monotonicNs() - start) << "  " << mib(totalBytes) << "  "
-                          << report->snapshots << " snapshots"
-                          << (lastError.empty()
-                                  ? ""
-                                  : "  last: " + terminalSafe(lastError.substr(0, 100)))
-                          << std::flush;
-            }
+            show(*report, false);
         }
         if (g_stop)
             break;
@@ -206,6 +209,16 @@ int cmdCapture(const std::vector<std::string>& argv) {
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         if (g_stop || (forNs > 0 && monotonicNs() - start >= forNs))
             break;
+    }
+    // A heap or goroutine dump still downloading is waited for as long as
+    // another round would have had (not at all after Ctrl+C).
+    if (!session.inFlight().empty()) {
+        auto last =
+            session.finish(g_stop ? 0 : monotonicNs() + o.everyNs, [] { return g_stop.load(); });
+        if (last)
+            show(*last, true);
+        else
+            std::cerr << (tty ? "\n" : "") << last.error().toString() << "\n";
     }
     if (tty)
         std::cerr << "\n";

@@ -58,6 +58,9 @@ CaptureSession::CaptureSession(CaseStore& store, CaptureOptions opts)
 }
 
 CaptureSession::~CaptureSession() {
+    m_closing = true;
+    for (auto& c : m_carried)
+        c.thread.join();
     if (!m_dir.empty())
         ::rmdir(m_dir.c_str());
 }
@@ -166,6 +169,27 @@ std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps, RoundRepo
     return out;
 }
 
+// One endpoint's fetch, on a thread of its own.
+struct CaptureSession::Job {
+    std::string name, path;
+    bool askMissing = false;
+    bool carries = false; // may outlast its round
+    bool missing = false;
+    RoundReport part;
+    std::vector<Fetched> out;
+    std::atomic<bool> done{false};
+};
+
+namespace {
+
+// The dumps that can take longer than a round on a large service: they are
+// worth waiting for, but never by the rounds after them.
+bool mayCarry(const std::string& name) {
+    return name == "heapdump.bin" || name == "goroutines-debug2.txt";
+}
+
+} // namespace
+
 Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
                                           const std::function<bool()>& cancelled) {
     if (m_dir.empty())
@@ -177,20 +201,17 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
     // The endpoints are fetched at once, each on a thread of its own: a slow
     // goroutine dump of a leaking service must not use up the round's time
     // that /debug/vars and /metrics need.
-    struct Job {
-        std::string name, path;
-        bool askMissing = false;
-        bool missing = false;
-        RoundReport part;
-        std::vector<Fetched> out;
-    };
     const std::string& pp = m_opts.pprofPath;
-    std::vector<Job> jobs;
+    std::vector<std::shared_ptr<Job>> jobs;
     auto add = [&](const char* name, const std::string& path, bool askMissing) {
-        Job j;
-        j.name = name;
-        j.path = path;
-        j.askMissing = askMissing;
+        for (const auto& c : m_carried)
+            if (c.job->name == name)
+                return; // still downloading since an earlier round
+        auto j = std::make_shared<Job>();
+        j->name = name;
+        j->path = path;
+        j->askMissing = askMissing;
+        j->carries = mayCarry(name);
         jobs.push_back(std::move(j));
     };
     add("heap.pb.gz", pp + "heap", false);
@@ -203,17 +224,41 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
         add("metrics.txt", m_opts.metricsPath, true);
     if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
         add("heapdump.bin", m_opts.heapdumpPath, true);
-    {
-        std::vector<std::thread> threads;
-        for (Job& j : jobs)
-            threads.emplace_back([&, job = &j] {
-                fetch(job->name, job->path, deadlineNs, cancelled, job->part, job->out,
-                      job->askMissing ? &job->missing : nullptr);
-            });
-        for (auto& t : threads)
-            t.join();
+    std::vector<std::thread> threads;
+    for (auto& j : jobs) {
+        threads.emplace_back([this, job = j, deadlineNs, cancelled] {
+            // A dump that may outlast the round has the request timeout for
+            // its own, and ends only when the session closes.
+            const bool carry = job->carries;
+            const int64_t deadline = carry ? monotonicNs() + m_opts.requestTimeoutNs : deadlineNs;
+            std::function<bool()> stop = cancelled;
+            if (carry)
+                stop = [this] { return m_closing.load(); };
+            fetch(job->name, job->path, deadline, stop, job->part, job->out,
+                  job->askMissing ? &job->missing : nullptr);
+            job->done = true;
+        });
     }
-    for (Job& j : jobs) {
+    // Wait for the round's fetches; the dumps only until the deadline.
+    for (;;) {
+        bool waiting = false;
+        const bool late = monotonicNs() >= deadlineNs || (cancelled && cancelled());
+        for (const auto& j : jobs)
+            waiting = waiting || (!j->done && !(j->carries && late));
+        if (!waiting)
+            break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (size_t i = 0; i < jobs.size(); ++i) {
+        Job& j = *jobs[i];
+        if (!j.done) {
+            report.warnings.push_back("GET " + m_opts.url + j.path +
+                                      ": still downloading at the round's end; it is imported "
+                                      "when it ends, as of this round's time");
+            m_carried.push_back({jobs[i], std::move(threads[i]), report.timeNs, report.round});
+            continue;
+        }
+        threads[i].join();
         report.bytes += j.part.bytes;
         for (auto& w : j.part.warnings)
             report.warnings.push_back(std::move(w));
@@ -240,10 +285,79 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
         bool smaps = m_opts.smapsEvery > 0 && (report.round - 1) % m_opts.smapsEvery == 0;
         files.push_back({"proc.txt", procBundle(report.timeNs, smaps, report)});
     }
-    if (files.empty())
-        return report; // every fetch failed: the warnings say why
+    if (!files.empty()) {
+        if (auto st =
+                importFiles(files, report.timeNs, "round-" + std::to_string(report.round), report);
+            !st)
+            return st.error();
+    }
+    if (auto st = landCarried(0, cancelled, report); !st)
+        return st.error();
+    return report; // with nothing fetched, the warnings say why
+}
 
-    const std::string dir = m_dir + "/round-" + std::to_string(report.round);
+Result<RoundReport> CaptureSession::finish(int64_t deadlineNs,
+                                           const std::function<bool()>& cancelled) {
+    RoundReport report;
+    report.round = m_round;
+    report.timeNs = wallNs();
+    if (auto st = landCarried(deadlineNs, cancelled, report); !st)
+        return st.error();
+    for (const auto& c : m_carried)
+        report.warnings.push_back("GET " + m_opts.url + c.job->path + " (asked for in round " +
+                                  std::to_string(c.round) +
+                                  ") had not ended when the capture did: dropped");
+    m_closing = true;
+    for (auto& c : m_carried)
+        c.thread.join();
+    m_carried.clear();
+    return report;
+}
+
+std::vector<std::string> CaptureSession::inFlight() const {
+    std::vector<std::string> names;
+    for (const auto& c : m_carried)
+        names.push_back(c.job->name);
+    return names;
+}
+
+Status CaptureSession::landCarried(int64_t waitUntilNs, const std::function<bool()>& cancelled,
+                                   RoundReport& report) {
+    for (auto it = m_carried.begin(); it != m_carried.end();) {
+        Job& j = *it->job;
+        while (!j.done && monotonicNs() < waitUntilNs && !(cancelled && cancelled()))
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        if (!j.done) {
+            ++it;
+            continue;
+        }
+        it->thread.join();
+        report.bytes += j.part.bytes;
+        for (auto& w : j.part.warnings)
+            report.warnings.push_back(std::move(w));
+        if (j.missing && j.name == "heapdump.bin")
+            report.warnings.push_back(
+                m_opts.url + m_opts.heapdumpPath +
+                " answers 404: the service exposes no heap dump endpoint (see the README)");
+        Carried done = std::move(*it);
+        it = m_carried.erase(it);
+        if (done.job->out.empty())
+            continue;
+        report.warnings.push_back(done.job->out.front().name + " asked for in round " +
+                                  std::to_string(done.round) +
+                                  " arrived; imported as of that "
+                                  "round's time");
+        if (auto st = importFiles(done.job->out, done.timeNs, "late-" + std::to_string(done.round),
+                                  report);
+            !st)
+            return st;
+    }
+    return {};
+}
+
+Status CaptureSession::importFiles(std::vector<Fetched>& files, int64_t timeNs,
+                                   const std::string& dirName, RoundReport& report) {
+    const std::string dir = m_dir + "/" + dirName;
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         return makeError(ErrorCode::Io, dir + ": " + std::strerror(errno));
     std::vector<std::string> paths;
@@ -259,7 +373,7 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
     }
     ImportOptions io;
     io.targetName = m_opts.target;
-    io.captureTimeNs = report.timeNs;
+    io.captureTimeNs = timeNs;
     Progress progress; // a round is short; Ctrl+C waits for it to end
     auto outcomes = m_store.importRound(paths, io, progress);
     for (const auto& p : paths)
@@ -274,9 +388,9 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
         if (o.status == ImportStatus::Failed || o.status == ImportStatus::Skipped)
             report.warnings.push_back(name + ": " + (o.error ? o.error->message : "not read"));
         report.snapshots += int(o.snapshotIds.size());
+        report.outcomes.push_back(std::move(o));
     }
-    report.outcomes = std::move(*outcomes);
-    return report;
+    return {};
 }
 
 } // namespace memscope

@@ -9,10 +9,13 @@
 #include "base/result.h"
 #include "store/case_store.h"
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace memscope {
@@ -49,7 +52,17 @@ public:
     ~CaptureSession();
     // One round, fetched and imported; it ends by deadlineNs (monotonic)
     // however slow the service. An error only when nothing could be written.
+    // A heap dump or goroutine dump still downloading at the deadline goes on
+    // (up to requestTimeoutNs) and is imported by the round in which it ends,
+    // as of the time it was asked for; that endpoint is not asked again
+    // meanwhile.
     Result<RoundReport> round(int64_t deadlineNs, const std::function<bool()>& cancelled);
+    // After the last round: waits for the dumps still downloading until
+    // deadlineNs (monotonic) and imports them; those still running then are
+    // dropped, with a warning each.
+    Result<RoundReport> finish(int64_t deadlineNs, const std::function<bool()>& cancelled);
+    // The endpoints still downloading, by file name ("heapdump.bin").
+    std::vector<std::string> inFlight() const;
     const CaptureOptions& options() const { return m_opts; }
 
 private:
@@ -57,6 +70,20 @@ private:
         std::string name; // file name in the round
         std::string bytes;
     };
+    struct Job;
+    struct Carried {
+        std::shared_ptr<Job> job;
+        std::thread thread;
+        int64_t timeNs = 0; // the capture time of the round that asked
+        int round = 0;
+    };
+    // Imports fetched files as one transaction stamped timeNs.
+    Status importFiles(std::vector<Fetched>& files, int64_t timeNs, const std::string& dirName,
+                       RoundReport& report);
+    // Imports the carried fetches that have ended (waiting for them until
+    // waitUntilNs, monotonic), each as of its own round's time.
+    Status landCarried(int64_t waitUntilNs, const std::function<bool()>& cancelled,
+                       RoundReport& report);
     void fetch(const std::string& name, const std::string& path, int64_t deadlineNs,
                const std::function<bool()>& cancelled, RoundReport& report,
                std::vector<Fetched>& out, bool* missing = nullptr);
@@ -67,6 +94,8 @@ private:
     std::string m_dir; // a private folder for the round's files until imported
     int m_round = 0;
     bool m_noLeakProfile = false, m_noVars = false, m_noMetrics = false;
+    std::vector<Carried> m_carried;
+    std::atomic<bool> m_closing{false}; // cancels the carried fetches
 };
 
 } // namespace memscope

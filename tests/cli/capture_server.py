@@ -9,6 +9,7 @@ and serves until killed. The first path element picks how it answers:
   /truncated/...  a heap profile whose body ends before its Content-Length
   /hung/...       accepts and never answers
   /huge/...       a goroutine?debug=2 dump of ~3 MB, repeated (debug=1 stays small)
+  /slowdump/...   every endpoint; the heap dump (/debug/heapdump) only after 2.5 s
 """
 import http.server
 import os
@@ -31,6 +32,8 @@ FILES = {
     "/debug/pprof/goroutine?debug=1": (os.path.join(responses, "goroutine-debug1.txt"), "text/plain"),
     "/debug/vars": (os.path.join(responses, "vars.json"), "application/json"),
     "/metrics": (os.path.join(responses, "metrics.txt"), "text/plain; version=0.0.4"),
+    "/debug/heapdump": (os.path.join(responses, "..", "..", "heapdump", "heapdump_tiny_go119.bin"),
+                        "application/octet-stream"),
 }
 
 
@@ -56,6 +59,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if mode == "slow" and path.startswith("/debug/pprof/goroutine"):
             time.sleep(30)
+        if mode == "slowdump" and path == "/debug/heapdump":
+            time.sleep(2.5)
         if mode == "missing" and path != "/debug/pprof/heap":
             return self.send(404, b"404 page not found\n")
         if mode == "truncated" and path == "/debug/pprof/heap":

@@ -78,6 +78,8 @@ private slots:
     void truncatedBodyIsAWarning();
     void hungServiceNeverStallsTheLoop();
     void hugeGoroutineDumpFallsBackToDebug1();
+    void slowHeapDumpLandsInALaterRound();
+    void slowHeapDumpIsWaitedForAfterTheLastRound();
     void sigintMidRoundLeavesAWholeCase();
     void usage();
     void testServiceForReal();
@@ -189,6 +191,40 @@ void TestCapture::hugeGoroutineDumpFallsBackToDebug1() {
     for (const auto& grp : groups)
         total += grp.count;
     QCOMPARE(total, int64_t(639)); // "goroutine profile: total 639"
+}
+
+void TestCapture::slowHeapDumpLandsInALaterRound() {
+    // The heap dump takes 2.5 s, rounds 1 s: it is fetched on while the
+    // rounds go on, imported when it arrives as of the round that asked for
+    // it, and not asked for again meanwhile.
+    const QString c = casePath("slowdump");
+    QElapsedTimer t;
+    t.start();
+    auto r = runMemscope({"capture", c, "--url", m_recorded.url("slowdump"), "--every", "1s",
+                          "--count", "4", "--heapdump-every", "2", "--remote", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    const QStringList lines = jsonLines(r.out);
+    QCOMPARE(lines.size(), 4);
+    QVERIFY2(t.elapsed() < 8000, qPrintable(QString::number(t.elapsed())));
+    QVERIFY2(r.out.contains("still downloading at the round's end"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("asked for in round 1 arrived"), qPrintable(r.out));
+    auto store = must(CaseStore::open(c.toStdString(), true));
+    auto dumps = must(store->snapshots("heapdump"));
+    QCOMPARE(dumps.size(), size_t(1));
+    auto goroutines = must(store->snapshots("goroutines"));
+    QCOMPARE(goroutines.size(), size_t(4));
+    QCOMPARE(dumps[0].timeNs, goroutines[0].timeNs); // round 1's time
+    QCOMPARE(dumps[0].timeSource, std::string("capture"));
+}
+
+void TestCapture::slowHeapDumpIsWaitedForAfterTheLastRound() {
+    const QString c = casePath("slowlast");
+    auto r = runMemscope({"capture", c, "--url", m_recorded.url("slowdump"), "--every", "2s",
+                          "--count", "1", "--heapdump-every", "1", "--remote", "--json"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("\"after_last_round\":true"), qPrintable(r.out));
+    auto store = must(CaseStore::open(c.toStdString(), true));
+    QCOMPARE(must(store->snapshots("heapdump")).size(), size_t(1));
 }
 
 void TestCapture::sigintMidRoundLeavesAWholeCase() {

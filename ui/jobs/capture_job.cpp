@@ -118,6 +118,23 @@ CaptureReport runCapture(const QString& casePath, const CaptureRequest& request,
         if (stopped() || over())
             break;
     }
+    // A dump still downloading gets as long as another round would have had,
+    // unless the user stopped the capture.
+    if (!session.inFlight().empty()) {
+        auto last =
+            session.finish(stopped() ? 0 : monotonicNs() + request.options.everyNs, stopped);
+        if (last) {
+            out.snapshots += last->snapshots;
+            bytes += last->bytes;
+            for (const auto& w : last->warnings)
+                out.warnings << QString("after round %1: %2")
+                                    .arg(last->round)
+                                    .arg(QString::fromStdString(w));
+            afterRound(last->round, bytes, QString());
+        } else if (out.error.isEmpty()) {
+            out.error = QString::fromStdString(last.error().toString());
+        }
+    }
     out.stopped = stop.stop_requested();
     return out;
 }
