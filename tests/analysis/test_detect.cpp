@@ -252,6 +252,45 @@ private slots:
         QCOMPARE(number(*grows, "retained_bytes"), -1.0);
     }
 
+    // The runtime's verdict carries the cost of the goroutines it names, from
+    // the full dump, heap dump and /proc bundle of tests/data/gcost: a leak
+    // profile written here names the group that holds eight 64 KiB buffers
+    // and eight sockets.
+    void verdictCarriesItsCost() {
+        QTemporaryDir dir;
+        auto store = must(CaseStore::open(dir.filePath("c.memscope").toStdString()));
+        ImportOptions o;
+        o.targetName = "gcost";
+        for (const char* f :
+             {"gcost/goroutines-20261203T193613Z.txt", "gcost/goroutines-20261203T193616Z.txt",
+              "gcost/heapdump-20261203T193616Z.bin.zst", "gcost/proc-20261203T193616Z.txt"})
+            QCOMPARE(int(store->importFile(dataPath(f).toStdString(), o, {}).status),
+                     int(ImportStatus::Imported));
+        const QString leak = dir.filePath("goroutineleak.txt");
+        writeBytes(leak, "goroutineleak profile: total 8\n"
+                         "8 @ 0x47e08e 0x4dd51e 0x4845c1\n"
+                         "#\t0x4dd51d\tmain.hold+0x1d\tgcost/main.go:61\n\n");
+        o.captureTimeNs = must(store->snapshots(toString(SnapshotKind::Goroutines))).back().timeNs;
+        QCOMPARE(int(store->importFile(leak.toStdString(), o, {}).status),
+                 int(ImportStatus::Imported));
+        auto findings = must(detectFindings(*store));
+        const Finding* v = findKind(findings, "goroutine_leak");
+        QVERIFY(v);
+        double bytes = -1, sockets = -1;
+        for (const auto& [n, value] : v->numbers) {
+            if (n == "retained_bytes")
+                bytes = value;
+            if (n == "sockets")
+                sockets = value;
+        }
+        QVERIFY2(bytes >= 8 * 65536 && bytes <= 8 * 65536 + 8 * 512, v->summary.c_str());
+        QCOMPARE(sockets, 8.0);
+        QVERIFY2(v->summary.find("the 8 goroutines started in main.hold hold ") !=
+                         std::string::npos &&
+                     v->summary.find(" of heap and 8 sockets (heap dump ") != std::string::npos,
+                 v->summary.c_str());
+    }
+
     // Go 1.26's goroutine leak profile: the runtime proved these goroutines
     // leaked, and the finding says so, names them and their number, and comes
     // before any growth the same detector sees. Without it (the blocked

@@ -28,9 +28,8 @@ public:
 
 // What the goroutines started in `entries` cost at the latest heap dump and
 // fd snapshot, as one group: a sentence and numbers, nothing when the case
-// has neither. `who` names them in the sentence.
-void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries,
-             const std::string& who) {
+// has neither. The count is the latest full dump's, which the cost rests on.
+void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries) {
     const std::string kThese = "\x1e these";
     GoroutineCostOptions o;
     o.targetId = c.target().id;
@@ -47,7 +46,11 @@ void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries,
         std::string clause = costClause(report, g);
         if (clause.empty())
             return;
-        f.summary += " " + who + " hold " + clause + costSources(report);
+        std::vector<std::string> names(entries.begin(), entries.end());
+        f.summary += " In goroutine dump " + std::to_string(report.latestDumpId) + ", the " +
+                     num(double(g.count)) + " goroutines started in " + joinList(names, 3) +
+                     " hold " + clause + costSources(report);
+        f.numbers.push_back({"cost_goroutines", double(g.count)});
         if (!report.heapDumps.empty()) {
             f.numbers.push_back({"retained_bytes", double(g.bytes)});
             f.snapshots.push_back(report.heapDumps.back().heapDumpId);
@@ -123,7 +126,7 @@ std::optional<Finding> runtimeVerdict(DetectContext& c, std::set<std::string>& n
                     ". This is the runtime's own proof, not a trend. Each keeps its stack and "
                     "everything its frames reference. Give them a way to exit (close the "
                     "channel, cancel the context, release the lock) on every path.";
-        addCost(c, f, named, "Goroutines started in " + joinList(entries, 3));
+        addCost(c, f, named);
         return f;
     }
     return std::nullopt;
@@ -189,7 +192,7 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
             (createdBy.empty() ? "" : "; they are created by " + createdBy) +
             ". None of them finish: each holds its stack and everything it references. Give "
             "them a way to exit (a closed channel, a cancelled context, a deadline).";
-        addCost(c, f, {entry}, "The " + num(t.last) + " goroutines");
+        addCost(c, f, {entry});
         out.push_back(std::move(f));
     }
     return out;
