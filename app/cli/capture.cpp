@@ -61,11 +61,12 @@ std::string clock(int64_t ns) {
 } // namespace
 
 int cmdCapture(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2,
-                   {"--url", "--pid", "--every", "--for", "--count", "--heapdump-every", "--target",
-                    "--smaps-every", "--pprof-path", "--vars-path", "--metrics-path",
-                    "--heapdump-path", "--timeout", "--proc-root", "--max-goroutine-dump"},
-                   {"--remote", "--json"});
+    Args a =
+        parse(argv, 2,
+              {"--url", "--pid", "--every", "--for", "--count", "--heapdump-every", "--target",
+               "--smaps-every", "--pprof-path", "--vars-path", "--metrics-path", "--heapdump-path",
+               "--timeout", "--proc-root", "--max-goroutine-dump", "--allocs-seconds", "--fds"},
+              {"--remote", "--json"});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1)
@@ -107,6 +108,19 @@ int cmdCapture(const std::vector<std::string>& argv) {
     if (!whole("--count", count) || !whole("--heapdump-every", heapdumpEvery) ||
         !whole("--smaps-every", smapsEvery))
         return usageError("--count, --heapdump-every and --smaps-every take whole numbers");
+    if (auto v = a.opt("--allocs-seconds")) {
+        int64_t n = 0;
+        if (!parseWholeInt(*v, n) || n < 0 || n > 3600)
+            return usageError("--allocs-seconds takes whole seconds (0: never)");
+        o.allocsSeconds = int(n);
+    }
+    if (auto v = a.opt("--fds")) {
+        if (*v != "proc" && *v != "lsof" && *v != "ss")
+            return usageError("--fds reads descriptors with proc, lsof or ss");
+        if (!o.pid)
+            return usageError("--fds looks at a process on this machine: give --pid");
+        o.fdSource = *v;
+    }
     o.heapdumpEvery = int(heapdumpEvery);
     o.smapsEvery = int(smapsEvery);
     if (auto v = a.opt("--target"))

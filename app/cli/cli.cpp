@@ -47,7 +47,7 @@ const Command kCommands[] = {
      "  memscope annotations CASE [--json]      notes that charts and reports carry\n"},
     {"export-chart", cmdExportChart,
      "  memscope export-chart CASE --chart heap|gc|goroutines|fds|connections|finalizers\n"
-     "                    [--from TIME --to TIME] -o FILE.png|svg|pdf\n"
+     "                    [--from TIME --to TIME] [--size WxH] [--scale 2] -o FILE.png|svg|pdf\n"
      "  memscope export-chart CASE --chart flame [--snapshot ID] [--base ID] [--sample NAME] -o FILE\n"
      "                                          a heap profile's flame graph, or its change since --base\n"},
     {"findings", cmdFindings,
@@ -61,7 +61,8 @@ const Command kCommands[] = {
      "                                          every time line of the case, with its points\n"},
     {"capture", cmdCapture,
      "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
-     "                    [--for 30m | --count N] [--heapdump-every N] [--target NAME] [--json]\n"
+     "                    [--for 30m | --count N] [--heapdump-every N] [--allocs-seconds N]\n"
+     "                    [--fds proc|lsof|ss] [--target NAME] [--json]\n"
      "                                          rounds of captures from a running service\n"},
     {"rss", cmdRss,
      "  memscope rss CASE [--snapshot ID] [--all] [--json]\n"

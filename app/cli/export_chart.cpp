@@ -4,6 +4,7 @@
 #include "cli/common.h"
 
 #include "analysis/profile/calltree.h"
+#include "base/text_util.h"
 #include "import/capture_time.h"
 #include "io/output_file.h"
 #include "report/chart_svg.h"
@@ -109,8 +110,10 @@ int exportFlame(const Args& a) {
 } // namespace
 
 int cmdExportChart(const std::vector<std::string>& argv) {
-    Args a =
-        parse(argv, 2, {"--chart", "--from", "--to", "-o", "--snapshot", "--base", "--sample"}, {});
+    Args a = parse(argv, 2,
+                   {"--chart", "--from", "--to", "-o", "--snapshot", "--base", "--sample", "--size",
+                    "--scale"},
+                   {});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1 || !a.opt("--chart") || !a.opt("-o"))
@@ -138,12 +141,31 @@ int cmdExportChart(const std::vector<std::string>& argv) {
                 return usageError(std::string(opt) + " takes ISO 8601 or unix seconds");
             *field = *t;
         }
+    if (auto v = a.opt("--size")) {
+        // WIDTHxHEIGHT in points: the SVG's and PDF's size, the PNG's pixels at --scale 1.
+        auto x = v->find('x');
+        int64_t w = 0, h = 0;
+        if (x == std::string::npos || !parseWholeInt(v->substr(0, x), w) ||
+            !parseWholeInt(v->substr(x + 1), h) || w < 200 || h < 120 || w > 8000 || h > 8000)
+            return usageError("--size is WIDTHxHEIGHT, from 200x120 to 8000x8000");
+        chart.width = int(w);
+        chart.height = int(h);
+    }
+    if (auto v = a.opt("--scale")) {
+        if (*v != "1" && *v != "2" && *v != "3")
+            return usageError("--scale is 1, 2 or 3 (pixels per point in a PNG)");
+        chart.pixelRatio = std::stod(*v);
+    }
     if (chart.series.empty()) {
         std::cerr << "memscope: " << a.positional[0] << ": nothing to draw for " << name << "\n";
         return kInputFailed;
     }
     return writeChart(
-        *a.opt("-o"), [&] { return renderChartSvg(chart); },
+        *a.opt("-o"),
+        [&] {
+            return chart.width > 0 ? renderChartSvg(chart, chart.width, chart.height)
+                                   : renderChartSvg(chart);
+        },
         [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
 }
 

@@ -7,12 +7,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dirent.h>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -43,6 +45,31 @@ bool writeFile(const std::string& path, const std::string& bytes) {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), std::streamsize(bytes.size()));
     return bool(out.flush());
+}
+
+// Each descriptor's link target, as `ls -l` shows it.
+void appendFdLinks(const std::string& base, std::string& out, RoundReport& report) {
+    out += "== " + base + "/fd\n";
+    if (DIR* d = ::opendir((base + "/fd").c_str())) {
+        std::vector<std::pair<int, std::string>> links;
+        while (dirent* e = ::readdir(d)) {
+            if (e->d_name[0] == '.')
+                continue;
+            char target[4096];
+            ssize_t n = ::readlink((base + "/fd/" + e->d_name).c_str(), target, sizeof target - 1);
+            if (n < 0)
+                continue; // closed between readdir and readlink
+            links.emplace_back(std::atoi(e->d_name), std::string(target, size_t(n)));
+        }
+        ::closedir(d);
+        std::sort(links.begin(), links.end());
+        for (const auto& [fd, target] : links)
+            out += std::to_string(fd) + " -> " + target + "\n";
+    } else {
+        out += std::string("# error: ") + std::strerror(errno) + "\n";
+        report.warnings.push_back(base + "/fd: " + std::strerror(errno) +
+                                  " (descriptors of another user's process need root)");
+    }
 }
 
 } // namespace
@@ -104,7 +131,8 @@ void CaptureSession::fetch(const std::string& name, const std::string& path, int
     out.push_back({name, std::move(r->body)});
 }
 
-std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps, RoundReport& report) const {
+std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps, bool withFds,
+                                       RoundReport& report) const {
     const std::string base = m_opts.procRoot + "/" + std::to_string(*m_opts.pid);
     std::string out = std::string(kProcBundleMagic) + " pid=" + std::to_string(*m_opts.pid) +
                       " time_unix_nano=" + std::to_string(timeNs) + "\n";
@@ -124,29 +152,11 @@ std::string CaptureSession::procBundle(int64_t timeNs, bool withSmaps, RoundRepo
     if (withSmaps)
         part(base + "/smaps");
     part(base + "/limits");
-    part(base + "/net/tcp");
-    part(base + "/net/tcp6");
-    // Descriptors: each link's target, as `ls -l` shows it.
-    out += "== " + base + "/fd\n";
-    if (DIR* d = ::opendir((base + "/fd").c_str())) {
-        std::vector<std::pair<int, std::string>> links;
-        while (dirent* e = ::readdir(d)) {
-            if (e->d_name[0] == '.')
-                continue;
-            char target[4096];
-            ssize_t n = ::readlink((base + "/fd/" + e->d_name).c_str(), target, sizeof target - 1);
-            if (n < 0)
-                continue; // closed between readdir and readlink
-            links.emplace_back(std::atoi(e->d_name), std::string(target, size_t(n)));
-        }
-        ::closedir(d);
-        std::sort(links.begin(), links.end());
-        for (const auto& [fd, target] : links)
-            out += std::to_string(fd) + " -> " + target + "\n";
-    } else {
-        out += std::string("# error: ") + std::strerror(errno) + "\n";
-        report.warnings.push_back(base + "/fd: " + std::strerror(errno) +
-                                  " (descriptors of another user's process need root)");
+    // Descriptors and sockets, unless lsof or ss read them this round.
+    if (withFds) {
+        part(base + "/net/tcp");
+        part(base + "/net/tcp6");
+        appendFdLinks(base, out, report);
     }
     // The cgroup (v2) the process runs in: its memory limit and usage.
     std::string cg, why;
@@ -224,6 +234,14 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
         add("metrics.txt", m_opts.metricsPath, true);
     if (m_opts.heapdumpEvery > 0 && (report.round - 1) % m_opts.heapdumpEvery == 0)
         add("heapdump.bin", m_opts.heapdumpPath, true);
+    // The service answers a delta after `seconds`: it must end well inside
+    // the round, the download after it included.
+    const int64_t roundSeconds = (deadlineNs - monotonicNs() + 500'000'000) / 1'000'000'000;
+    const int64_t allocsSeconds = m_opts.allocsSeconds >= 0 ? m_opts.allocsSeconds
+                                  : roundSeconds >= 10      ? roundSeconds * 2 / 3
+                                                            : 0;
+    if (!m_noAllocsDelta && allocsSeconds > 0 && allocsSeconds < roundSeconds)
+        add("allocs-delta.pb.gz", pp + "allocs?seconds=" + std::to_string(allocsSeconds), true);
     std::vector<std::thread> threads;
     for (auto& j : jobs) {
         threads.emplace_back([this, job = j, deadlineNs, cancelled] {
@@ -275,15 +293,40 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
                                       "again");
         } else if (j.name == "metrics.txt") {
             m_noMetrics = true;
+        } else if (j.name == "allocs-delta.pb.gz") {
+            m_noAllocsDelta = true; // before Go 1.11, or no net/http/pprof
         } else if (j.name == "heapdump.bin") {
             report.warnings.push_back(
                 m_opts.url + m_opts.heapdumpPath +
                 " answers 404: the service exposes no heap dump endpoint (see the README)");
         }
     }
+    bool fdsFromProc = true;
+    if (m_opts.pid && m_opts.fdSource == "lsof" && !m_noLsof) {
+        // -b and -w: no kernel calls that can block (a hung NFS mount), no
+        // warnings; coreutils' timeout bounds it anyway.
+        if (auto out = runTool("timeout 10 lsof -n -P -b -w -p " + std::to_string(*m_opts.pid),
+                               m_noLsof, report)) {
+            files.push_back({"lsof.txt", std::move(*out)});
+            fdsFromProc = false;
+        }
+    }
+    if (m_opts.pid && m_opts.fdSource == "ss" && !m_noSs) {
+        if (auto out = runTool("timeout 10 ss -tanp", m_noSs, report)) {
+            // Only the process's sockets: the header and its lines.
+            std::string mine, line;
+            const std::string tag = "pid=" + std::to_string(*m_opts.pid) + ",";
+            std::istringstream lines(*out);
+            for (bool first = true; std::getline(lines, line); first = false)
+                if (first || line.find(tag) != std::string::npos)
+                    mine += line + "\n";
+            files.push_back({"ss.txt", std::move(mine)});
+            fdsFromProc = false;
+        }
+    }
     if (m_opts.pid) {
         bool smaps = m_opts.smapsEvery > 0 && (report.round - 1) % m_opts.smapsEvery == 0;
-        files.push_back({"proc.txt", procBundle(report.timeNs, smaps, report)});
+        files.push_back({"proc.txt", procBundle(report.timeNs, smaps, fdsFromProc, report)});
     }
     if (!files.empty()) {
         if (auto st =
@@ -294,6 +337,38 @@ Result<RoundReport> CaptureSession::round(int64_t deadlineNs,
     if (auto st = landCarried(0, cancelled, report); !st)
         return st.error();
     return report; // with nothing fetched, the warnings say why
+}
+
+std::optional<std::string> CaptureSession::runTool(const std::string& command, bool& missing,
+                                                   RoundReport& report) const {
+    FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
+    if (!pipe) {
+        report.warnings.push_back(command + ": " + std::strerror(errno));
+        return std::nullopt;
+    }
+    std::string out;
+    char buf[65536];
+    while (size_t n = std::fread(buf, 1, sizeof buf, pipe))
+        out.append(buf, n);
+    const int status = ::pclose(pipe);
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const std::string tool = command.substr(command.rfind("timeout 10 ", 0) == 0 ? 11 : 0);
+    if (code == 127) { // timeout found no such program
+        missing = true;
+        report.warnings.push_back(tool + ": not installed; /proc is read instead, and it is not "
+                                         "tried again");
+        return std::nullopt;
+    }
+    if (code == 124) {
+        report.warnings.push_back(tool + ": no answer in 10 s; /proc is read instead");
+        return std::nullopt;
+    }
+    if (out.empty()) {
+        report.warnings.push_back(tool + ": no output (exit status " + std::to_string(code) +
+                                  "); /proc is read instead");
+        return std::nullopt;
+    }
+    return out;
 }
 
 Result<RoundReport> CaptureSession::finish(int64_t deadlineNs,

@@ -27,6 +27,13 @@ struct CaptureOptions {
     std::string target;    // the program's name in the case
     int heapdumpEvery = 0; // every Nth round asks heapdumpPath for a heap dump
     int smapsEvery = 6;    // every Nth round reads /proc/PID/smaps (the per-mapping view)
+    // allocs?seconds=N, what was allocated over N seconds of the round: -1
+    // picks two thirds of a round of 10 s or more, 0 never asks.
+    int allocsSeconds = -1;
+    // With a pid, what reads the descriptors and sockets each round: "proc"
+    // (/proc/PID/fd and net/tcp, no tool needed), "lsof" (lsof -n -P -p PID)
+    // or "ss" (ss -tanp, the process's lines: sockets only).
+    std::string fdSource = "proc";
     std::string pprofPath = "/debug/pprof/";
     std::string varsPath = "/debug/vars";
     std::string metricsPath = "/metrics";
@@ -87,13 +94,18 @@ private:
     void fetch(const std::string& name, const std::string& path, int64_t deadlineNs,
                const std::function<bool()>& cancelled, RoundReport& report,
                std::vector<Fetched>& out, bool* missing = nullptr);
-    std::string procBundle(int64_t timeNs, bool withSmaps, RoundReport& report) const;
+    std::string procBundle(int64_t timeNs, bool withSmaps, bool withFds, RoundReport& report) const;
+    // A tool's output for the round, or nothing (with a warning) when it
+    // cannot run; a tool that is not installed is not tried again.
+    std::optional<std::string> runTool(const std::string& command, bool& missing,
+                                       RoundReport& report) const;
 
     CaseStore& m_store;
     CaptureOptions m_opts;
     std::string m_dir; // a private folder for the round's files until imported
     int m_round = 0;
-    bool m_noLeakProfile = false, m_noVars = false, m_noMetrics = false;
+    bool m_noLeakProfile = false, m_noVars = false, m_noMetrics = false, m_noAllocsDelta = false;
+    bool m_noLsof = false, m_noSs = false;
     std::vector<Carried> m_carried;
     std::atomic<bool> m_closing{false}; // cancels the carried fetches
 };

@@ -46,7 +46,9 @@ void ChunkCompressor::work() {
             index = m_streamChunks++;
             m_chunks.resize(m_streamChunks);
         }
-        auto z = zstdCompress(piece);
+        // Level 1: the kept bytes are read back rarely, and compressing them
+        // runs beside the parse on a machine that may have two cores.
+        auto z = zstdCompress(piece, 1);
         std::lock_guard lock(m_mutex);
         if (!z) {
             if (!m_error)

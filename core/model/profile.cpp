@@ -20,8 +20,15 @@ int Profile::defaultSampleIndex() const {
 }
 
 SnapshotKind Profile::kind() const {
-    if (sampleIndex("inuse_space") >= 0 || sampleIndex("alloc_space") >= 0)
+    if (sampleIndex("inuse_space") >= 0 || sampleIndex("alloc_space") >= 0) {
+        // net/http/pprof's `heap?seconds=N` and `allocs?seconds=N` subtract
+        // a profile taken N seconds before: the runtime's own memory profiles
+        // carry no duration, a delta carries its span. Its in-use columns are
+        // differences, never a heap size.
+        if (durationNanos > 0)
+            return SnapshotKind::AllocsDelta;
         return defaultSampleType == "alloc_space" ? SnapshotKind::Allocs : SnapshotKind::Heap;
+    }
     if (sampleIndex("goroutine") >= 0 || sampleIndex("goroutineleak") >= 0) // leak: Go 1.26+
         return SnapshotKind::GoroutineProfile;
     if (sampleIndex("cpu") >= 0)

@@ -13,6 +13,7 @@ namespace memscope {
 enum class SnapshotKind {
     Heap,             // heap profile (profile.proto or ?debug=1 text)
     Allocs,           // heap profile whose default sample is alloc_space
+    AllocsDelta,      // a heap profile over a span (?seconds=N): what was allocated in it
     GoroutineProfile, // goroutine profile.proto, kept as a profile too
     Cpu,
     Contention,
@@ -29,9 +30,10 @@ enum class SnapshotKind {
     Prometheus, // a /metrics scrape
 };
 
-inline constexpr NameTable<SnapshotKind, 16> kSnapshotKindNames{{
+inline constexpr NameTable<SnapshotKind, 17> kSnapshotKindNames{{
     {SnapshotKind::Heap, "heap"},
     {SnapshotKind::Allocs, "allocs"},
+    {SnapshotKind::AllocsDelta, "allocs_delta"},
     {SnapshotKind::GoroutineProfile, "goroutine_profile"},
     {SnapshotKind::Cpu, "cpu"},
     {SnapshotKind::Contention, "contention"},

@@ -18,6 +18,10 @@ struct ChartSpec {
     // Annotations: a dashed line and its text at each time.
     std::vector<std::pair<int64_t, std::string>> notes;
     int64_t fromNs = 0, toNs = 0; // time range to draw; 0 = the data's
+    // An exported file's size in points (0: the renderer's default), and
+    // pixels per point in a PNG (2 for a HiDPI screen or a sharp print).
+    int width = 0, height = 0;
+    double pixelRatio = 1;
 };
 
 // The chart `memscope export-chart` and the workbench draw for a named panel:

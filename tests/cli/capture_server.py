@@ -69,6 +69,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if mode == "huge" and path == "/debug/pprof/goroutine?debug=2":
             one = read(FILES[path][0])
             return self.send(200, one * (3_000_000 // len(one) + 1))
+        if path.startswith("/debug/pprof/allocs?seconds="):
+            return self.send(200, read(os.path.join(responses, "allocs-delta.pb.gz")),
+                             "application/octet-stream")
         if path not in FILES:
             return self.send(404, b"Unknown profile\n")
         name, ctype = FILES[path]

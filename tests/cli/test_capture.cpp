@@ -80,6 +80,8 @@ private slots:
     void hugeGoroutineDumpFallsBackToDebug1();
     void slowHeapDumpLandsInALaterRound();
     void slowHeapDumpIsWaitedForAfterTheLastRound();
+    void allocsDeltaInALongRound();
+    void descriptorsFromLsofOrSs();
     void sigintMidRoundLeavesAWholeCase();
     void usage();
     void testServiceForReal();
@@ -225,6 +227,50 @@ void TestCapture::slowHeapDumpIsWaitedForAfterTheLastRound() {
     QVERIFY2(r.out.contains("\"after_last_round\":true"), qPrintable(r.out));
     auto store = must(CaseStore::open(c.toStdString(), true));
     QCOMPARE(must(store->snapshots("heapdump")).size(), size_t(1));
+}
+
+void TestCapture::allocsDeltaInALongRound() {
+    const QString c = casePath("allocs");
+    auto r = runMemscope({"capture", c, "--url", m_recorded.url("ok"), "--every", "3s", "--count",
+                          "1", "--allocs-seconds", "1", "--remote"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto store = must(CaseStore::open(c.toStdString(), true));
+    QCOMPARE(must(store->snapshots("allocs_delta")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
+    // Short rounds do not ask: a delta would not end inside them.
+    const QString c2 = casePath("allocs-short");
+    r = runMemscope({"capture", c2, "--url", m_recorded.url("ok"), "--every", "1s", "--count", "1",
+                     "--remote"});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    auto store2 = must(CaseStore::open(c2.toStdString(), true));
+    QCOMPARE(must(store2->snapshots("allocs_delta")).size(), size_t(0));
+}
+
+void TestCapture::descriptorsFromLsofOrSs() {
+    // The recorded-responses server is a process on this machine with a
+    // listening socket: each tool reads it, instead of /proc's fd links.
+    const QString pid = QString::number(m_recorded.pid());
+    for (const char* tool : {"proc", "lsof", "ss"}) {
+        const bool proc = std::string(tool) == "proc";
+        if (!proc && QStandardPaths::findExecutable(tool).isEmpty()) {
+            qWarning("%s is not installed: its reading is not tested", tool);
+            continue;
+        }
+        const QString c = casePath(tool);
+        auto r = runMemscope({"capture", c, "--url", m_recorded.url("ok"), "--pid", pid, "--fds",
+                              tool, "--count", "1"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        auto store = must(CaseStore::open(c.toStdString(), true));
+        auto fds = must(store->snapshots("fds"));
+        QCOMPARE(fds.size(), size_t(1));
+        QCOMPARE(fds[0].sourceName, proc ? std::string("proc.txt") : tool + std::string(".txt"));
+        // /proc's other readings come in either way.
+        QCOMPARE(must(store->snapshots("process")).size(), size_t(1));
+    }
+    QCOMPARE(runMemscope({"capture", casePath("x"), "--url", m_recorded.url("ok"), "--fds", "lsof",
+                          "--remote"})
+                 .code,
+             2);
 }
 
 void TestCapture::sigintMidRoundLeavesAWholeCase() {

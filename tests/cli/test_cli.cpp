@@ -90,7 +90,7 @@ void TestCli::importFolderReportsPerFile() {
     QVERIFY2(r.out.contains("imported   " + dataPath("pprof/heap_go119.pb.gz")), qPrintable(r.out));
     QVERIFY(r.out.contains("skipped    " + dataPath("broken/notes.txt")));
     QVERIFY(r.out.contains("no such file or folder"));
-    QVERIFY2(r.out.contains("11 imported, 0 duplicate, 1 skipped, 1 failed"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("12 imported, 0 duplicate, 1 skipped, 1 failed"), qPrintable(r.out));
 
     Run again = memscopeRun({"import", caseFile(), dataPath("pprof/heap_go119.pb.gz")});
     QCOMPARE(again.code, 0);
@@ -106,10 +106,11 @@ void TestCli::infoJson() {
     QCOMPARE(kinds["heap"].toObject()["count"].toInt(), 8);
     QCOMPARE(kinds["goroutine_profile"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["allocs"].toObject()["count"].toInt(), 1);
+    QCOMPARE(kinds["allocs_delta"].toObject()["count"].toInt(), 1); // allocs?seconds=2
     // Each goroutine profile is a goroutine snapshot too.
     QCOMPARE(kinds["goroutines"].toObject()["count"].toInt(), 2);
     QCOMPARE(kinds["heap"].toObject()["time_sources"].toObject()["data"].toInt(), 8);
-    QVERIFY(doc["snapshots"].toArray().size() == 13);
+    QVERIFY(doc["snapshots"].toArray().size() == 14);
     for (const auto& v : doc["snapshots"].toArray()) {
         auto sn = v.toObject();
         if (sn["source"].toString() == "heap_go119.pb.gz")
@@ -165,9 +166,9 @@ void TestCli::topOnCaseSnapshot() {
 
 void TestCli::reportJsonHasHeapSeries() {
     Run r = memscopeRun({"report", caseFile(), "--format", "json"});
-    QCOMPARE(r.code, 0);
+    QVERIFY2(r.code == 0, qPrintable(r.err));
     auto doc = QJsonDocument::fromJson(r.out.toUtf8()).object();
-    QCOMPARE(doc["snapshots"].toArray().size(), 13);
+    QCOMPARE(doc["snapshots"].toArray().size(), 14);
     auto series = doc["series"].toObject();
     // Two programs in the data (memdemo, leakyapp): series carry a target label.
     auto inuse = series["heap_inuse_bytes{target=leakyapp}"].toArray();
@@ -604,7 +605,27 @@ void TestCli::annotationsAndChartExports() {
     QVERIFY(p.rfind("%PDF-", 0) == 0);
     QVERIFY(p.find("%%EOF") != std::string::npos);
     QVERIFY(p.find("/Type /Page") != std::string::npos);
+    // A chosen size, at twice the pixels: the PNG's header says 2400x800.
+    QString sharp = m_dir.filePath("sharp.png");
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--size", "1200x400", "--scale",
+                          "2", "-o", sharp})
+                 .code,
+             0);
+    std::string header = readText(sharp).substr(16, 8); // IHDR width, height
+    auto be32 = [&](size_t at) {
+        return (uint32_t(uint8_t(header[at])) << 24) | (uint32_t(uint8_t(header[at + 1])) << 16) |
+               (uint32_t(uint8_t(header[at + 2])) << 8) | uint32_t(uint8_t(header[at + 3]));
+    };
+    QCOMPARE(be32(0), 2400u);
+    QCOMPARE(be32(4), 800u);
 #endif
+    QString wide = m_dir.filePath("wide.svg");
+    QCOMPARE(
+        memscopeRun({"export-chart", c, "--chart", "heap", "--size", "1200x400", "-o", wide}).code,
+        0);
+    QVERIFY(readText(wide).find("width=\"1200\"") != std::string::npos);
+    QCOMPARE(memscopeRun({"export-chart", c, "--chart", "heap", "--size", "12x4", "-o", wide}).code,
+             2);
     {
         // Without the workbench module (a build without it, or a copy of the
         // executable on its own) PNG and PDF fail with the reason, SVG and

@@ -20,6 +20,7 @@ private slots:
     void legacyCpuProfile();
     void parsesHeapProfileFields();
     void allocsDefaultSampleType();
+    void allocsDeltaIsAKindOfItsOwn();
     void goroutineProfileLabels();
     void topMatchesGoToolPprof_data();
     void topMatchesGoToolPprof();
@@ -80,6 +81,22 @@ void TestPprof::allocsDefaultSampleType() {
     QCOMPARE(p->defaultSampleType, std::string("alloc_space"));
     QCOMPARE(p->defaultSampleIndex(), 1);
     QCOMPARE(std::string(toString(p->kind())), std::string("allocs"));
+}
+
+void TestPprof::allocsDeltaIsAKindOfItsOwn() {
+    // net/http/pprof's allocs?seconds=2 from a Go 1.26 service: the merged
+    // profile has no default sample type and carries its span.
+    auto p = readPprofFile(dataPath("pprof/allocs-delta-go126.pb.gz").toStdString());
+    QVERIFY(p.ok());
+    QVERIFY(p->defaultSampleType.empty());
+    QVERIFY2(p->durationNanos > 1'900'000'000 && p->durationNanos < 2'100'000'000,
+             qPrintable(QString::number(p->durationNanos)));
+    QCOMPARE(std::string(toString(p->kind())), std::string("allocs_delta"));
+    // The runtime's own heap profiles carry no duration.
+    auto heap = readPprofFile(dataPath("pprof/heap_go119.pb.gz").toStdString());
+    QVERIFY(heap.ok());
+    QCOMPARE(heap->durationNanos, int64_t(0));
+    QCOMPARE(std::string(toString(heap->kind())), std::string("heap"));
 }
 
 void TestPprof::goroutineProfileLabels() {

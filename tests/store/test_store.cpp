@@ -50,6 +50,7 @@ private slots:
     void refusesForeignAndNewerFiles();
     void captureTimeSources();
     void heapSeriesOnePointPerSnapshot();
+    void allocRateFromADeltaProfile();
     void sourceBytesAreKept();
     void sha256Vectors();
     void largeFileChecksumTakenAlongside();
@@ -250,6 +251,28 @@ void TestStore::captureTimeSources() {
     QCOMPARE(sn->timeNs / 1000000000, int64_t(1795712341));
     QCOMPARE(sn->kind, std::string("heap"));
     QCOMPARE(must((*s)->targets()).at(0).name, std::string("leakyapp"));
+}
+
+void TestStore::allocRateFromADeltaProfile() {
+    auto s = CaseStore::open(casePath("rate.memscope").toStdString());
+    QVERIFY(s.ok());
+    const std::string file = dataPath("pprof/allocs-delta-go126.pb.gz").toStdString();
+    (void)importBatch(**s, {file}, {}, {});
+    auto deltas = must((*s)->snapshots("allocs_delta"));
+    QCOMPARE(deltas.size(), size_t(1));
+    QCOMPARE(must((*s)->snapshots("heap")).size(), size_t(0)); // never a heap size
+    auto series = must(allocRateSeries(**s));
+    const Series* bytes = nullptr;
+    for (const auto& x : series)
+        if (x.key() == "allocated_per_second_bytes")
+            bytes = &x;
+    QVERIFY(bytes);
+    QCOMPARE(bytes->points.size(), size_t(1));
+    // `go tool pprof -raw` sums its alloc_space column to 7882252 bytes.
+    const double seconds = double(deltas[0].durationNs) / 1e9;
+    QCOMPARE(bytes->points[0].value, 7882252.0 / seconds);
+    QVERIFY(std::any_of(series.begin(), series.end(),
+                        [](const Series& x) { return x.labels.count("site") > 0; }));
 }
 
 void TestStore::heapSeriesOnePointPerSnapshot() {

@@ -57,6 +57,7 @@ private slots:
     void oneColourPerHostEverywhere();
     void oneDisplayNamePerSeries();
     void annotationLabelsNeverOverlap();
+    void forecastDrawnPastTheLastCapture();
     void shortcutsListEveryAction();
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
@@ -805,4 +806,38 @@ void TestWorkbenchViews::goroutineCostColumnsSort() {
 }
 
 QTEST_MAIN(TestWorkbenchViews)
+void TestWorkbenchViews::forecastDrawnPastTheLastCapture() {
+    // A heap line growing 1 MiB a minute for ten minutes, and a finding that
+    // says 20 MiB is reached at minute 20: the dashed line runs from the last
+    // capture to that time, on the fitted line.
+    TimelineView view;
+    view.resize(900, 500);
+    Series total;
+    total.metric = "heap_inuse_bytes";
+    total.unit = "bytes";
+    const int64_t t0 = 1'700'000'000'000'000'000;
+    for (int m = 0; m <= 10; ++m)
+        total.points.push_back({t0 + int64_t(m) * 60'000'000'000, double(m) * 1048576.0, m + 1});
+    view.setSeries({total});
+    const double minute20 = double(t0) / 1e9 + 1200;
+    view.showEvidence({total}, {{"forecast_per_minute", 1048576.0},
+                                {"forecast_limit", 20 * 1048576.0},
+                                {"forecast_at_unix", minute20}});
+    auto line = view.projectionLine();
+    QVERIFY(line);
+    QCOMPARE(line->first.x(), double(t0) / 1e9 + 600);
+    QCOMPARE(line->first.y(), 10 * 1048576.0);
+    QCOMPARE(line->second.x(), minute20);
+    QCOMPARE(line->second.y(), 20 * 1048576.0);
+    // Another finding, or none: the projection goes.
+    view.showEvidence({});
+    QVERIFY(!view.projectionLine());
+    // Two points are a poor fit: said in words, never drawn.
+    Series few = total;
+    few.points.resize(2);
+    view.setSeries({few});
+    view.showEvidence({few}, {{"forecast_per_minute", 1048576.0}});
+    QVERIFY(!view.projectionLine());
+}
+
 #include "test_workbench_views.moc"

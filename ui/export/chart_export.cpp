@@ -8,11 +8,13 @@
 
 #include <QApplication>
 #include <QBuffer>
+
 #include <QDateTime>
 #include <QFile>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QStyle>
+#include <algorithm>
 #include <qcustomplot.h>
 
 #include <cstdlib>
@@ -170,6 +172,11 @@ bool saveChartPng(const ChartSpec& chart, const QString& path, int width, int he
 }
 
 QString saveChart(const ChartSpec& chart, const QString& path, int width, int height) {
+    if (chart.width > 0 && chart.height > 0) {
+        width = chart.width;
+        height = chart.height;
+    }
+    const double ratio = std::clamp(chart.pixelRatio, 1.0, 4.0);
     QString lower = path.toLower();
     if (lower.endsWith(".svg"))
         return writeWhole(path, QByteArray::fromStdString(renderChartSvg(chart, width, height)));
@@ -178,7 +185,7 @@ QString saveChart(const ChartSpec& chart, const QString& path, int width, int he
     QCustomPlot plot;
     drawChart(plot, chart, width, height);
     QByteArray bytes = lower.endsWith(".png")
-                           ? pngBytes(plot.toPixmap(width, height, 1.0).toImage())
+                           ? pngBytes(plot.toPixmap(width, height, ratio).toImage())
                            : chartPdf(plot, width, height, QString::fromStdString(chart.title));
     if (bytes.isEmpty())
         return encodeFailed(path);

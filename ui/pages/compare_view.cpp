@@ -231,8 +231,9 @@ void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& 
     m_snapshots = snapshots;
     QSignalBlocker block(m_kind);
     m_kind->clear();
-    for (SnapshotKind kind : {SnapshotKind::Heap, SnapshotKind::Goroutines, SnapshotKind::Fds,
-                              SnapshotKind::HeapDump, SnapshotKind::Allocs})
+    for (SnapshotKind kind :
+         {SnapshotKind::Heap, SnapshotKind::Goroutines, SnapshotKind::Fds, SnapshotKind::HeapDump,
+          SnapshotKind::Allocs, SnapshotKind::AllocsDelta})
         for (const char* k = toString(kind); const auto& s : snapshots)
             if (s.kind == k) {
                 m_kind->addItem(QString::fromLatin1(k));

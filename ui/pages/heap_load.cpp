@@ -55,8 +55,14 @@ void deriveSites(SnapshotSites& r) {
         return;
     }
     auto profile = *now;
-    if (r.sampleIndex < 0 || size_t(r.sampleIndex) >= profile->sampleTypes.size())
+    if (r.sampleIndex < 0 || size_t(r.sampleIndex) >= profile->sampleTypes.size()) {
         r.sampleIndex = profile->defaultSampleIndex();
+        // A delta's in-use columns are differences; what it tells is what
+        // was allocated over its span (pprof itself shows inuse_space).
+        if (profile->kind() == SnapshotKind::AllocsDelta &&
+            profile->sampleIndex("alloc_space") >= 0)
+            r.sampleIndex = profile->sampleIndex("alloc_space");
+    }
     r.profile = profile;
     r.top = std::make_shared<const TopResult>(computeTop(*profile, r.sampleIndex));
     if (r.sampleIndex < 0)

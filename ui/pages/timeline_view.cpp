@@ -3,6 +3,7 @@
 // hover and click handling; they live together until the panels become a
 // panel class of their own with the one chart renderer (issue: one renderer).
 #include "pages/timeline_view.h"
+#include "analysis/forecast/fit.h"
 
 #include "base/format.h"
 #include "import/capture_time.h"
@@ -55,6 +56,16 @@ QString lineName(const Series& s) {
     if (s.labels.count("target"))
         name += QStringLiteral(" [%1]").arg(QString::fromStdString(s.labels.at("target")));
     return name;
+}
+
+// The kernel's view of the process beside the heap: resident memory, its
+// anonymous and file-backed parts, and the cgroup's usage and limit.
+bool isProcessMemory(const Series& s) {
+    if (s.metric != "process" || !s.labels.count("name"))
+        return false;
+    const std::string& n = s.labels.at("name");
+    return n == "rss_bytes" || n == "rss_anon_bytes" || n == "rss_file_bytes" ||
+           n == "cgroup_memory_bytes" || n == "cgroup_memory_max_bytes";
 }
 
 } // namespace
@@ -131,8 +142,15 @@ void TimelineView::clearPanels() {
     m_panelSeries.clear();
 }
 
-void TimelineView::showEvidence(const std::vector<Series>& evidence) {
-    // Drop the previous evidence panel.
+void TimelineView::showEvidence(const std::vector<Series>& evidence,
+                                const std::vector<std::pair<std::string, double>>& forecast) {
+    // Drop the previous projection, and the previous evidence panel.
+    for (int g = m_plot->graphCount() - 1; g >= 0; --g)
+        if (m_plot->graph(g)->property("projection").toBool())
+            m_plot->removeGraph(g);
+    for (int i = m_plot->itemCount() - 1; i >= 0; --i)
+        if (m_plot->item(i)->property("projection").toBool())
+            m_plot->removeItem(i);
     for (auto it = m_panels.begin(); it != m_panels.end();)
         if ((*it)->property("evidence").toBool()) {
             // Its lines go with it: a graph whose axes are gone cannot draw.
@@ -194,8 +212,80 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence) {
         m_panels.back()->axis(QCPAxis::atBottom)->setLabel(tr("time (UTC)"));
     }
     colourGraphs(m_plot);
+    if (!m_evidence.empty() && !forecast.empty())
+        drawProjection(forecast);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     m_plot->replot();
+}
+
+void TimelineView::drawProjection(const std::vector<std::pair<std::string, double>>& forecast) {
+    auto number = [&](const char* name) -> std::optional<double> {
+        for (const auto& [k, v] : forecast)
+            if (k == name)
+                return v;
+        return std::nullopt;
+    };
+    if (!number("forecast_per_minute"))
+        return;
+    const Series& grows = m_evidence.front();
+    const QString key = QString::fromStdString(grows.key());
+    QCPGraph* line = nullptr;
+    for (int i = 0; i < m_plot->graphCount() && !line; ++i)
+        if (m_plot->graph(i)->property("seriesKey").toString() == key)
+            line = m_plot->graph(i);
+    const forecast::LineFit fit = forecast::fitLine(grows.points);
+    if (!line || fit.poor || fit.slopePerSecond <= 0)
+        return; // a poor fit is said in words; a line would claim more
+    const double lastSec = double(fit.lastNs - fit.originNs) / 1e9;
+    const double span = std::max(lastSec, 1.0);
+    double endSec = lastSec + span / 3;
+    const auto at = number("forecast_at_unix");
+    const auto limit = number("forecast_limit");
+    // The finding's own time, when its limit is on this line and not far off.
+    const bool reaches = at && limit && *at - toSeconds(fit.originNs) <= lastSec + 3 * span;
+    if (reaches)
+        endSec = *at - toSeconds(fit.originNs);
+    auto* g = m_plot->addGraph(line->keyAxis(), line->valueAxis());
+    g->setProperty("projection", true);
+    g->setProperty("seriesKey", key + QStringLiteral(" (projection)"));
+    g->setProperty(kColourName, line->property(kColourName)); // the line's own colour
+    const double x0 = toSeconds(fit.lastNs), x1 = toSeconds(fit.originNs) + endSec;
+    g->setData({x0, x1}, {fit.at(lastSec), fit.at(endSec)}, true);
+    QPen pen = line->pen();
+    pen.setStyle(Qt::DashLine);
+    pen.setWidthF(2);
+    g->setPen(pen);
+    g->setScatterStyle(QCPScatterStyle::ssNone);
+    g->removeFromLegend();
+    if (reaches) {
+        auto* limitLine = new QCPItemStraightLine(m_plot);
+        limitLine->setProperty("projection", true);
+        limitLine->setClipAxisRect(line->keyAxis()->axisRect());
+        for (auto* p : {limitLine->point1, limitLine->point2})
+            p->setAxes(line->keyAxis(), line->valueAxis());
+        limitLine->point1->setCoords(x0, *limit);
+        limitLine->point2->setCoords(x1, *limit);
+        QPen lp(pen.color(), 1, Qt::DotLine);
+        limitLine->setPen(lp);
+    }
+    // The projection in view: the time axis and the line's value axis.
+    QCPAxis* y = line->valueAxis();
+    const double top = std::max(fit.at(endSec), reaches ? *limit : 0.0) * 1.08;
+    if (top > y->range().upper)
+        y->setRangeUpper(top);
+    if (x1 > m_plot->xAxis->range().upper)
+        m_plot->xAxis->setRangeUpper(x1 + span * 0.04);
+}
+
+std::optional<std::pair<QPointF, QPointF>> TimelineView::projectionLine() const {
+    for (int i = 0; i < m_plot->graphCount(); ++i) {
+        QCPGraph* g = m_plot->graph(i);
+        if (!g->property("projection").toBool() || g->dataCount() != 2)
+            continue;
+        auto a = g->data()->at(0), b = g->data()->at(1);
+        return std::make_pair(QPointF(a->key, a->value), QPointF(b->key, b->value));
+    }
+    return std::nullopt;
 }
 
 QStringList TimelineView::panelTitles() const {
@@ -226,7 +316,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
     QSharedPointer<QCPAxisTicker> ticker =
         bytes ? QSharedPointer<QCPAxisTicker>(QSharedPointer<IecByteTicker>::create())
               : QSharedPointer<QCPAxisTicker>::create();
-    ticker->setTickCount(3);
+    ticker->setTickCount(2); // at 1366x768 a panel is some 60 px tall
     y->setTicker(ticker);
     // One time axis for every panel.
     connect(m_plot->xAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), x,
@@ -299,6 +389,8 @@ void TimelineView::setSeries(std::vector<Series> series) {
                  s.metric == "finalizer_retained_bytes" || s.metric == "gc_heap_live_bytes" ||
                  s.metric == "gc_heap_goal_bytes" || finalizerOrCleanupCounter(s))
             m_panelSeries.push_back(std::move(s));
+        else if (s.metric == "allocated_per_second_bytes" || isProcessMemory(s))
+            m_panelSeries.push_back(std::move(s));
     }
     // One total per program: each is a line of heap snapshots to click.
     for (size_t i = 0; i < m_series.size(); ++i)
@@ -363,6 +455,9 @@ void TimelineView::setSeries(std::vector<Series> series) {
              false);
     addPanel(tr("fin. kept"),
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
+    addPanel(tr("alloc/s"),
+             pick([](const Series& s) { return s.metric == "allocated_per_second_bytes"; }), true);
+    addPanel(tr("process"), pick([](const Series& s) { return isProcessMemory(s); }), true);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();

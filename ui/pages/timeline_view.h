@@ -5,6 +5,8 @@
 #include "store/case_store.h"
 
 #include <QWidget>
+#include <optional>
+#include <utility>
 #include <vector>
 
 class QCustomPlot;
@@ -49,7 +51,14 @@ public:
     const std::vector<Series>& series() const { return m_series; }
     // Draws a finding's series bold (and the rest faint); series the timeline
     // does not draw get an "evidence" panel. Empty: back to normal.
-    void showEvidence(const std::vector<Series>& evidence);
+    // With `forecast` (the finding's forecast_* numbers), the first series'
+    // fitted line goes on past the last capture, dashed, to where the finding
+    // says its limit is reached (drawn as a dotted line), or a third of the
+    // captures' span further when no time is given.
+    void showEvidence(const std::vector<Series>& evidence,
+                      const std::vector<std::pair<std::string, double>>& forecast = {});
+    // The projection line's ends in plot coordinates (seconds, value), for tests.
+    std::optional<std::pair<QPointF, QPointF>> projectionLine() const;
     // Annotations as dashed markers with their text on the heap chart.
     void setAnnotations(const std::vector<Annotation>& notes);
     int annotationCount() const { return int(m_noteItems.size()); }
@@ -99,6 +108,7 @@ private:
     void clearPanels();
     // Rows for the annotation labels, so none overprints another.
     void layoutNoteLabels();
+    void drawProjection(const std::vector<std::pair<std::string, double>>& forecast);
 
     QCustomPlot* m_plot;
     QScrollArea* m_scroll = nullptr;

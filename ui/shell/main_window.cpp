@@ -8,6 +8,7 @@
 #include "shell/workbench.h"
 
 #include "export/chart_export.h"
+#include "export/export_chart_dialog.h"
 #include "export/report_export.h"
 #include "jobs/case_watch.h"
 #include "pages/annotations_view.h"
@@ -183,8 +184,13 @@ void MainWindow::buildCentral() {
             [this](const QString& text) { m_status->setText(text); });
     m_findings = new FindingsPanel(this);
     connect(m_findings->list(), &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0 && size_t(row) < m_findings->findings().size())
-            m_timeline->showEvidence(m_findings->findings()[size_t(row)].series);
+        if (row >= 0 && size_t(row) < m_findings->findings().size()) {
+            const Finding& f = m_findings->findings()[size_t(row)];
+            // A connection leak forecasts the open files, not the hosts' lines drawn.
+            m_timeline->showEvidence(f.series, f.kind == FindingKind::ConnectionLeak
+                                                   ? std::vector<std::pair<std::string, double>>{}
+                                                   : f.numbers);
+        }
     });
     m_retention = new RetentionView(this);
     m_tabs = new QTabWidget(this);
@@ -464,11 +470,10 @@ void MainWindow::exportChart() {
     QStringList names;
     for (const auto& n : chartNames())
         names << QString::fromStdString(n);
-    bool ok = false;
-    QString name =
-        QInputDialog::getItem(this, tr("Export Chart"), tr("Chart:"), names, 0, false, &ok);
-    if (!ok)
+    ExportChartDialog dialog(names, this);
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString name = dialog.chart();
     QString path = QFileDialog::getSaveFileName(this, tr("Export Chart"), name + ".png",
                                                 tr("PNG (*.png);;SVG (*.svg);;PDF (*.pdf)"));
     if (path.isEmpty())
@@ -487,6 +492,9 @@ void MainWindow::exportChart() {
     auto range = m_timeline->plot()->xAxis->range();
     chart.fromNs = qint64(range.lower * 1e9);
     chart.toNs = qint64(range.upper * 1e9);
+    chart.width = dialog.chartWidth();
+    chart.height = dialog.chartHeight();
+    chart.pixelRatio = dialog.pixelRatio();
     QString err = saveChart(chart, path);
     if (!err.isEmpty())
         QMessageBox::warning(this, tr("Export Chart"), err);
@@ -568,7 +576,8 @@ void MainWindow::openCapture(qint64 snapshotId) {
     } else if (kind == SnapshotKind::HeapDump) {
         m_retention->showSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_retention);
-    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs) {
+    } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs ||
+               kind == SnapshotKind::AllocsDelta) {
         m_rangeFromNs = m_rangeToNs = 0;
         selectSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_heap);

@@ -6,6 +6,10 @@
 
 #include <QComboBox>
 
+#include <algorithm>
+#include <initializer_list>
+#include <string_view>
+
 namespace memscope::ui {
 
 // A snapshot picker as wide as a few dozen characters, whatever the file names
@@ -27,6 +31,25 @@ inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo
                                 .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
                                      QString::fromStdString(s.sourceName)),
                             qlonglong(s.id));
+}
+
+// The snapshots of several kinds, in time order; those of a kind after the
+// first say their kind.
+inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo>& snapshots,
+                               std::initializer_list<std::string_view> kinds) {
+    picker->clear();
+    for (const auto& s : snapshots) {
+        auto k = std::find(kinds.begin(), kinds.end(), s.kind);
+        if (k == kinds.end())
+            continue;
+        QString label = QStringLiteral("%1  %2  %3")
+                            .arg(s.id)
+                            .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
+                                 QString::fromStdString(s.sourceName));
+        if (k != kinds.begin())
+            label += QStringLiteral("  (%1)").arg(QString::fromStdString(s.kind));
+        picker->addItem(label, qlonglong(s.id));
+    }
 }
 
 // Calls `show` with the id of each snapshot picked, by the user or by a fill.

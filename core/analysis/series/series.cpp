@@ -180,6 +180,76 @@ Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& op
     return out;
 }
 
+Result<std::vector<Series>> allocRateSeries(CaseStore& store, int topSites) {
+    std::vector<Series> out;
+    auto timed = kindTimeline(store, SnapshotKind::AllocsDelta);
+    if (!timed)
+        return timed.error();
+    const bool manyTargets = timed->targets.size() > 1;
+    for (const auto& target : timed->targets) {
+        Series bytes, objects;
+        bytes.metric = "allocated_per_second_bytes";
+        bytes.unit = "bytes";
+        objects.metric = "allocated_per_second_objects";
+        objects.unit = "objects";
+        if (manyTargets)
+            bytes.labels["target"] = objects.labels["target"] = target.name;
+        std::vector<const SnapshotInfo*> mine;
+        for (const auto& sn : timed->snaps)
+            if (sn.targetId == target.id && sn.durationNs > 0)
+                mine.push_back(&sn);
+        std::unordered_map<std::string, std::vector<double>> sites;
+        for (size_t i = 0; i < mine.size(); ++i) {
+            const SnapshotInfo& sn = *mine[i];
+            const double seconds = double(sn.durationNs) / 1e9;
+            auto types = store.sampleTypes(sn.id);
+            if (!types)
+                return types.error();
+            int spaceIdx = -1;
+            for (const auto& st : *types) {
+                if (st.type == "alloc_space") {
+                    bytes.points.push_back({sn.timeNs, double(st.total) / seconds, sn.id});
+                    spaceIdx = st.index;
+                } else if (st.type == "alloc_objects") {
+                    objects.points.push_back({sn.timeNs, double(st.total) / seconds, sn.id});
+                }
+            }
+            if (spaceIdx < 0)
+                continue;
+            auto flat = store.flatByLeafFunction(sn.id, spaceIdx);
+            if (!flat)
+                return flat.error();
+            for (const auto& site : *flat) {
+                auto& v = sites[site.name];
+                v.resize(mine.size(), 0.0);
+                v[i] = double(site.count) / seconds;
+            }
+        }
+        for (Series* s : {&bytes, &objects})
+            if (!s->points.empty())
+                out.push_back(std::move(*s));
+        std::map<std::string, int64_t> peak;
+        for (auto& [name, values] : sites) {
+            values.resize(mine.size(), 0.0);
+            peak[name] = int64_t(*std::max_element(values.begin(), values.end()));
+        }
+        for (const auto& name : topByPeak(peak, size_t(std::max(topSites, 0)))) {
+            if (peak[name] <= 0)
+                break;
+            Series s;
+            s.metric = "allocated_per_second_bytes";
+            s.unit = "bytes";
+            if (manyTargets)
+                s.labels["target"] = target.name;
+            s.labels["site"] = name;
+            for (size_t i = 0; i < mine.size(); ++i)
+                s.points.push_back({mine[i]->timeNs, sites[name][i], mine[i]->id});
+            out.push_back(std::move(s));
+        }
+    }
+    return out;
+}
+
 std::map<int64_t, std::string> targetNames(const std::vector<TargetInfo>& targets) {
     std::map<int64_t, std::string> names;
     for (const auto& t : targets)
@@ -576,6 +646,11 @@ Result<std::vector<Series>> allSeries(CaseStore& store, const SeriesOptions& opt
     if (!dumps)
         return dumps.error();
     for (auto& s : *dumps)
+        out->push_back(std::move(s));
+    auto rates = allocRateSeries(store);
+    if (!rates)
+        return rates.error();
+    for (auto& s : *rates)
         out->push_back(std::move(s));
     return out;
 }

@@ -42,6 +42,11 @@ struct SeriesOptions {
 // four sample types, and in-use bytes per top allocation site (leaf function).
 Result<std::vector<Series>> heapSeries(CaseStore& store, const SeriesOptions& opts = {});
 
+// Allocation rate per delta profile (`allocs?seconds=N`): `allocated_per_second_bytes`
+// and `allocated_per_second_objects`, the delta's alloc columns over its span,
+// and `allocated_per_second_bytes{site=F}` for the sites allocating most.
+Result<std::vector<Series>> allocRateSeries(CaseStore& store, int topSites = 5);
+
 // Goroutines per goroutine dump: `goroutines`, `goroutines{state=...}`,
 // `goroutines{role=...}` (finalizer_running, http_client_readloop, ...) and
 // `goroutines{group=F}` for the largest groups by start function F.

@@ -1174,7 +1174,9 @@ Result<GoroutineDump> parseDump(ByteStream& in, const Progress& progress, bool s
     size_t split = std::string_view::npos;
     PartContext second;
     if (whole && whole->size() >= kParallelBytes) {
-        split = whole->find("\n\ngoroutine ", whole->size() / 2);
+        // A little past the middle: the other core counts the first part's
+        // lines before it parses its own.
+        split = whole->find("\n\ngoroutine ", whole->size() / 100 * 52);
         bool plainStart = false;
         forEachLine(whole->substr(0, split == std::string_view::npos ? 0 : split), INT32_MAX,
                     [&](std::string_view line, int) {
@@ -1207,11 +1209,11 @@ Result<GoroutineDump> parseDump(ByteStream& in, const Progress& progress, bool s
     second.findPrefix = false;
     second.keepExactPairs = true;
     second.byteBase = split;
-    second.lineBase = uint64_t(std::count(first.begin(), first.end(), '\n'));
     Progress quiet;
     quiet.stop = progress.stop;
     std::optional<Result<DumpPart>> tail;
     std::thread helper([&] {
+        second.lineBase = uint64_t(std::count(first.begin(), first.end(), '\n'));
         auto s = openStream(rest);
         tail.emplace(parsePart(*s, quiet, second));
     });
