@@ -58,6 +58,7 @@ private slots:
     void oneDisplayNamePerSeries();
     void annotationLabelsNeverOverlap();
     void forecastDrawnPastTheLastCapture();
+    void panelsHideAndShow();
     void shortcutsListEveryAction();
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
@@ -838,6 +839,40 @@ void TestWorkbenchViews::forecastDrawnPastTheLastCapture() {
     view.setSeries({few});
     view.showEvidence({few}, {{"forecast_per_minute", 1048576.0}});
     QVERIFY(!view.projectionLine());
+}
+
+void TestWorkbenchViews::panelsHideAndShow() {
+    TimelineView view;
+    view.resize(900, 500);
+    const int64_t t0 = 1'700'000'000'000'000'000;
+    Series heap, goroutines, sockets;
+    heap.metric = "heap_inuse_bytes";
+    heap.unit = "bytes";
+    goroutines.metric = "goroutines";
+    sockets.metric = "tcp_sockets";
+    sockets.labels["host"] = "10.0.0.1";
+    for (int i = 0; i < 4; ++i)
+        for (Series* s : {&heap, &goroutines, &sockets})
+            s->points.push_back({t0 + int64_t(i) * 1'000'000'000, double(i + 1), i + 1});
+    view.setSeries({heap, goroutines, sockets});
+    QCOMPARE(view.panelTitles(), QStringList({"goroutines", "sockets"}));
+    view.setPanelHidden("goroutines", true);
+    QCOMPARE(view.panelTitles(), QStringList({"sockets"}));
+    QCOMPARE(view.availablePanels(), QStringList({"goroutines", "sockets"}));
+    // Remembered: a new case's timeline leaves it out too.
+    TimelineView other;
+    other.setSeries({heap, goroutines, sockets});
+    QCOMPARE(other.panelTitles(), QStringList({"sockets"}));
+    // A finding's evidence panel shows whatever is hidden.
+    Series retained;
+    retained.metric = "retained_bytes";
+    retained.unit = "bytes";
+    retained.points = heap.points;
+    view.showEvidence({retained});
+    QCOMPARE(view.panelTitles(), QStringList({"sockets", "evidence"}));
+    view.setPanelHidden("goroutines", false);
+    QCOMPARE(view.panelTitles(), QStringList({"goroutines", "sockets", "evidence"}));
+    QCOMPARE(view.pointCount(), 4);
 }
 
 #include "test_workbench_views.moc"

@@ -15,6 +15,7 @@
 #include <QLabel>
 #include <QScrollArea>
 #include <QSet>
+#include <QSettings>
 #include <QToolTip>
 #include <QVBoxLayout>
 #include <cmath>
@@ -71,6 +72,8 @@ bool isProcessMemory(const Series& s) {
 } // namespace
 
 TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
+    for (const QString& t : QSettings().value("timeline/hiddenPanels").toStringList())
+        m_hidden.insert(t);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_empty = new QLabel(noHeapProfiles(), this);
@@ -144,6 +147,7 @@ void TimelineView::clearPanels() {
 
 void TimelineView::showEvidence(const std::vector<Series>& evidence,
                                 const std::vector<std::pair<std::string, double>>& forecast) {
+    m_givenForecast = forecast;
     // Drop the previous projection, and the previous evidence panel.
     for (int g = m_plot->graphCount() - 1; g >= 0; --g)
         if (m_plot->graph(g)->property("projection").toBool())
@@ -298,6 +302,11 @@ QStringList TimelineView::panelTitles() const {
 void TimelineView::addPanel(const QString& title, std::vector<const Series*> lines, bool bytes) {
     if (lines.empty())
         return;
+    const bool evidence = title == tr("evidence"); // a finding's, never hidden
+    if (!evidence && !m_available.contains(title))
+        m_available << title;
+    if (!evidence && m_hidden.contains(title))
+        return;
     auto* rect = new QCPAxisRect(m_plot);
     int row = 1 + int(m_panels.size());
     m_plot->plotLayout()->insertRow(row);
@@ -367,6 +376,8 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
 }
 
 void TimelineView::setSeries(std::vector<Series> series) {
+    m_given = series;
+    m_available.clear();
     clearPanels();
     m_plot->clearItems();
     m_noteItems.clear(); // gone with the items; the window sets the notes again
@@ -637,7 +648,28 @@ void TimelineView::onMouseMove(QMouseEvent* event) {
     QToolTip::showText(event->globalPosition().toPoint(), describePoint(at), m_plot);
 }
 
+void TimelineView::setPanelHidden(const QString& title, bool hidden) {
+    if (hidden == m_hidden.contains(title))
+        return;
+    if (hidden)
+        m_hidden.insert(title);
+    else
+        m_hidden.remove(title);
+    QStringList list(m_hidden.begin(), m_hidden.end());
+    list.sort();
+    QSettings().setValue("timeline/hiddenPanels", list);
+    // Laid out again: the series, the notes and the finding shown.
+    auto evidence = m_evidence;
+    auto forecast = m_givenForecast;
+    auto notes = m_givenNotes;
+    setSeries(m_given);
+    setAnnotations(notes);
+    if (!evidence.empty())
+        showEvidence(evidence, forecast);
+}
+
 void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
+    m_givenNotes = notes;
     for (auto* item : m_noteItems)
         m_plot->removeItem(item);
     m_noteItems.clear();

@@ -4,6 +4,8 @@
 #include "analysis/series/series.h"
 #include "store/case_store.h"
 
+#include <QSet>
+#include <QStringList>
 #include <QWidget>
 #include <optional>
 #include <utility>
@@ -66,6 +68,11 @@ public:
     QList<QRectF> annotationLabelRects() const;
     // Titles of the panels under the heap chart ("goroutines", "client sockets per host", ...).
     QStringList panelTitles() const;
+    // The panels the case has data for, shown or hidden, top to bottom.
+    QStringList availablePanels() const { return m_available; }
+    // Hides or shows a panel, remembered across cases and sessions.
+    void setPanelHidden(const QString& title, bool hidden);
+    bool panelHidden(const QString& title) const { return m_hidden.contains(title); }
     // Pixel position of a panel's point: the i-th point of its line-th line.
     QPoint panelPointPosition(int panel, int line, int i) const;
     // Picks the heap snapshots in a time range as a drag does; false when
@@ -124,6 +131,12 @@ private:
     double m_pressX = -1;
     bool m_dragging = false;
     std::vector<Series> m_series;
+    // What the timeline was given, to lay it out again when a panel is hidden or shown.
+    std::vector<Series> m_given;
+    std::vector<Annotation> m_givenNotes;
+    std::vector<std::pair<std::string, double>> m_givenForecast;
+    QStringList m_available;
+    QSet<QString> m_hidden;
     int m_main = -1;          // index into m_series of the first program's total in-use line
     std::vector<int> m_mains; // every program's total, the first first
 };

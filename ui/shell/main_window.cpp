@@ -194,6 +194,10 @@ void MainWindow::buildCentral() {
     });
     m_retention = new RetentionView(this);
     m_tabs = new QTabWidget(this);
+    // The pages' own least heights (a chart over two tables) add up past what
+    // a 1280x720 screen leaves once the import log is docked: the tabs take
+    // this much at least, and a page shorter than its liking scrolls or squeezes.
+    m_tabs->setMinimumHeight(240);
     m_tabs->addTab(m_findings, tr("Findings"));
     m_tabs->addTab(m_heap, tr("Allocation sites"));
     m_goroutines = new GoroutinesView(this);
@@ -299,6 +303,21 @@ void MainWindow::buildMenus() {
     view->addAction(tr("Reset Timeline Zoom"), QKeySequence(Qt::CTRL | Qt::Key_0), m_timeline,
                     &TimelineView::resetZoom);
     view->addAction(tr("Reload Case"), QKeySequence::Refresh, this, [this] { refreshOverview(); });
+    // The panels this case has, each shown or hidden.
+    QMenu* panels = view->addMenu(tr("Timeline &Panels"));
+    connect(panels, &QMenu::aboutToShow, this, [this, panels] {
+        panels->clear();
+        const QStringList titles = m_timeline->availablePanels();
+        if (titles.isEmpty())
+            panels->addAction(tr("(none in this case)"))->setEnabled(false);
+        for (const QString& title : titles) {
+            QAction* a = panels->addAction(title);
+            a->setCheckable(true);
+            a->setChecked(!m_timeline->panelHidden(title));
+            connect(a, &QAction::toggled, this,
+                    [this, title](bool on) { m_timeline->setPanelHidden(title, !on); });
+        }
+    });
     view->addSeparator();
     view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), m_heap,
                     &HeapPage::chooseSourceRoot);
