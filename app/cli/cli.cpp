@@ -34,7 +34,9 @@ const Command kCommands[] = {
      "                                          functions by flat and cum, like pprof -top\n"},
     {"goroutines", cmdGoroutines,
      "  memscope goroutines CASE [--snapshot ID] [--label KEY=VALUE]... [-n N] [--json]\n"
-     "                                          goroutine groups of a dump, largest first\n"},
+     "  memscope goroutines CASE --cost [-n N] [--json]\n"
+     "                                          goroutine groups of a dump, largest first;\n"
+     "                                          --cost: every group by heap, sockets, growth\n"},
     {"diff", cmdDiff,
      "  memscope diff CASE A B | FILE_A FILE_B [--sample NAME] [-n N] [--json]\n"
      "                                          what changed between two snapshots of a kind\n"},
@@ -54,6 +56,9 @@ const Command kCommands[] = {
     {"forecast", cmdForecast,
      "  memscope forecast CASE [--limit NAME=VALUE]... [--json]\n"
      "                                          when growing series reach their limits\n"},
+    {"series", cmdSeries,
+     "  memscope series CASE [--match TEXT] [--json]\n"
+     "                                          every time line of the case, with its points\n"},
     {"capture", cmdCapture,
      "  memscope capture CASE --url http://HOST:PORT [--pid PID | --remote] [--every 10s]\n"
      "                    [--for 30m | --count N] [--heapdump-every N] [--allocs-seconds N]\n"

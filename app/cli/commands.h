@@ -24,6 +24,7 @@ int cmdReport(const std::vector<std::string>& argv);
 int cmdFormats(const std::vector<std::string>& argv);
 int cmdCapture(const std::vector<std::string>& argv);
 int cmdRss(const std::vector<std::string>& argv);
+int cmdSeries(const std::vector<std::string>& argv);
 
 // `memscope --demo` without a display: the demo case's report on stdout.
 int printDemoReport(const std::vector<std::string>& argv);

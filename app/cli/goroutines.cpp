@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `memscope goroutines`: the groups of a goroutine dump, largest first.
+// `memscope goroutines`: the groups of a goroutine dump, largest first;
+// with --cost, every group ranked by what it costs.
 #include "cli/commands.h"
 #include "cli/common.h"
 #include "cli/table.h"
 
+#include "analysis/goroutine_cost/goroutine_cost.h"
+#include "base/format.h"
 #include "base/json_writer.h"
 #include "base/text_util.h"
+#include "import/capture_time.h"
 #include "model/goroutines.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -16,12 +21,181 @@
 
 namespace memscope::cli {
 
+namespace {
+
+std::string perHour(double v) {
+    char b[32];
+    snprintf(b, sizeof b, "%+.0f", v);
+    return b;
+}
+
+void costJson(JsonWriter& w, const GoroutineCostReport& r, size_t shown) {
+    w.beginObject().field("target", r.target);
+    if (r.latestDumpId)
+        w.field("goroutine_dump", r.latestDumpId)
+            .field("goroutine_dump_time", formatTimeIso(r.latestDumpTimeNs));
+    if (r.fdSnapshotId)
+        w.field("fd_snapshot", r.fdSnapshotId).field("fd_gap_seconds", double(r.fdGapNs) / 1e9);
+    w.key("heap_dumps").beginArray();
+    for (const auto& p : r.heapDumps) {
+        w.beginObject()
+            .field("snapshot", p.heapDumpId)
+            .field("time", formatTimeIso(p.heapDumpTimeNs))
+            .field("pairing", p.how)
+            .field("goroutines_with_heap_frames", p.goroutines)
+            .field("unpaired_goroutines", p.unpaired)
+            .field("unpaired_bytes", p.unpairedBytes);
+        if (p.goroutineDumpId)
+            w.field("goroutine_dump", p.goroutineDumpId)
+                .field("gap_seconds", double(p.gapNs) / 1e9);
+        w.endObject();
+    }
+    w.endArray();
+    w.field("groups_total", int64_t(r.groups.size())).key("groups").beginArray();
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& g = r.groups[i];
+        w.beginObject().field("entry", g.entry);
+        if (!g.createdBy.empty())
+            w.field("created_by", g.createdBy);
+        if (!g.state.empty())
+            w.field("state", g.state);
+        if (!g.role.empty())
+            w.field("role", g.role);
+        if (g.leaked)
+            w.field("leaked", true);
+        if (g.fromHeapDump)
+            w.field("from_heap_dump_only", true);
+        w.field("count", g.count)
+            .field("first_count", g.firstCount)
+            .field("dumps", int64_t(g.dumps))
+            .field("growth_per_hour", g.growthPerHour)
+            .field("retained_bytes", g.bytes);
+        w.key("retained_by_heap_dump").beginArray();
+        for (const auto& h : g.heap)
+            w.beginObject()
+                .field("snapshot", h.heapDumpId)
+                .field("bytes", h.bytes)
+                .field("goroutines", h.goroutines)
+                .endObject();
+        w.endArray().field("sockets", g.sockets);
+        if (!g.socketKind.empty())
+            w.field("socket_kind", g.socketKind);
+        w.key("sockets_by_host").beginObject();
+        for (const auto& h : g.socketsByHost)
+            w.field(h.name, h.count);
+        w.endObject().field("score", g.score).endObject();
+    }
+    w.endArray().key("cannot_know").beginArray();
+    for (const auto& c : r.cannotKnow)
+        w.value(c);
+    w.endArray().endObject();
+}
+
+void costText(const GoroutineCostReport& r, size_t shown) {
+    std::cout << "goroutine cost of " << terminalSafe(r.target) << ":";
+    if (r.latestDumpId)
+        std::cout << " counts from goroutine dump " << r.latestDumpId << " ("
+                  << formatTimeIso(r.latestDumpTimeNs) << ")";
+    std::cout << "\n";
+    for (const auto& p : r.heapDumps)
+        std::cout << "heap dump " << p.heapDumpId << " (" << formatTimeIso(p.heapDumpTimeNs)
+                  << "): " << p.how << "\n";
+    if (r.fdSnapshotId)
+        std::cout << "sockets: fd snapshot " << r.fdSnapshotId << ", "
+                  << formatDuration(std::abs(double(r.fdGapNs)) / 1e9)
+                  << " from that goroutine dump\n";
+    std::cout << "ranked by retained bytes + sockets + growth, each as its share of the "
+                 "largest\n\n";
+    std::cout << pad("count", 8) << pad("growth/h", 10) << pad("retained", 11) << pad("sockets", 9)
+              << "group\n";
+    for (size_t i = 0; i < shown; ++i) {
+        const auto& g = r.groups[i];
+        std::cout << pad(std::to_string(g.count), 8) << pad(perHour(g.growthPerHour), 10)
+                  << pad(r.heapDumps.empty() ? "-" : formatValue(g.bytes, "bytes"), 11)
+                  << pad(r.fdSnapshotId ? std::to_string(g.sockets) : "-", 9)
+                  << terminalSafe(g.entry.empty() ? "?" : g.entry);
+        if (!g.createdBy.empty())
+            std::cout << "  created by " << terminalSafe(g.createdBy);
+        if (!g.state.empty() && g.state != "-")
+            std::cout << "  [" << terminalSafe(g.state) << "]";
+        if (g.leaked)
+            std::cout << " [leaked, says the runtime]";
+        if (!g.role.empty())
+            std::cout << "  <" << terminalSafe(g.role) << ">";
+        if (g.fromHeapDump)
+            std::cout << "  (heap dump only)";
+        std::cout << "\n";
+        if (!g.socketsByHost.empty()) {
+            std::cout << std::string(38, ' ') << g.socketKind << ":";
+            for (size_t k = 0; k < g.socketsByHost.size() && k < 6; ++k)
+                std::cout << " " << terminalSafe(g.socketsByHost[k].name) << " ("
+                          << g.socketsByHost[k].count << ")";
+            if (g.socketsByHost.size() > 6)
+                std::cout << " and " << g.socketsByHost.size() - 6 << " more";
+            std::cout << "\n";
+        }
+    }
+    printMoreRows(r.groups.size(), shown, "groups");
+    std::cout << "\nWhat these numbers cannot know:\n";
+    for (const auto& c : r.cannotKnow)
+        std::cout << "- " << c << "\n";
+}
+
+// Every target's groups ranked by what they cost.
+int printCost(const Args& a) {
+    auto store = openCaseFor(a.positional.at(0));
+    if (!store)
+        return kInputFailed;
+    long limit = rowLimit(a, 20);
+    auto targets = store->targets();
+    if (!targets)
+        return readFailed(targets.error());
+    std::vector<GoroutineCostReport> reports;
+    for (const auto& t : *targets) {
+        GoroutineCostOptions o;
+        o.targetId = t.id;
+        auto r = goroutineCost(*store, o);
+        if (!r)
+            return readFailed(r.error());
+        if (!r->groups.empty())
+            reports.push_back(std::move(*r));
+    }
+    if (a.flag("--json")) {
+        JsonWriter w;
+        w.beginObject().key("targets").beginArray();
+        for (const auto& r : reports)
+            costJson(w, r, shownRows(r.groups.size(), limit));
+        w.endArray().endObject();
+        std::cout << w.str() << "\n";
+        return kOk;
+    }
+    if (reports.empty()) {
+        std::cerr << "memscope: " << a.positional.at(0)
+                  << ": no goroutine dump or heap dump to cost goroutines from\n";
+        return kInputFailed;
+    }
+    for (size_t i = 0; i < reports.size(); ++i) {
+        if (i)
+            std::cout << "\n";
+        costText(reports[i], shownRows(reports[i].groups.size(), limit));
+    }
+    return kOk;
+}
+
+} // namespace
+
 int cmdGoroutines(const std::vector<std::string>& argv) {
-    Args a = parse(argv, 2, {"--snapshot", "-n", "--label"}, {"--json"});
+    Args a = parse(argv, 2, {"--snapshot", "-n", "--label"}, {"--json", "--cost"});
     if (!a.error.empty())
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("goroutines needs one case file");
+    if (a.flag("--cost")) {
+        if (a.opt("--snapshot") || a.opt("--label"))
+            return usageError("--cost ranks every group of the case; it takes no --snapshot "
+                              "or --label");
+        return printCost(a);
+    }
     std::unique_ptr<CaseStore> store;
     int64_t id = 0;
     if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id);

@@ -73,10 +73,11 @@ std::string seriesDisplayName(const Series& s) {
         for (const char* k : {"site", "host", "role", "state", "group", "root", "type"})
             if (const std::string* v = label(k)) {
                 // A per-host or per-site line is named by what it is about.
+                // Roles are names of the case (cleanup_idle): read as words.
                 name = (s.metric == "tcp_sockets" || s.metric == "heap_inuse_bytes" ||
                         s.metric == "retained_bytes" || s.metric == "allocated_per_second_bytes")
                            ? *v
-                           : name + " " + *v;
+                           : name + " " + (std::string(k) == "role" ? words(*v) : *v);
                 break;
             }
     }

@@ -3,6 +3,8 @@
 // with evidence, the healthy one none; trend maths on known series.
 #include "analysis/detect/detect.h"
 #include "analysis/detect/detector.h"
+#include "analysis/goroutine_cost/goroutine_cost.h"
+#include "analysis/series/series.h"
 #include "import/import_batch.h"
 #include "model/goroutines.h"
 #include "model/snapshot_kind.h"
@@ -205,6 +207,173 @@ private slots:
         auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
+    }
+
+    // The connection leak says what its loops hold, with the numbers the
+    // cost ranking has for them; a goroutine leak with neither a heap dump
+    // nor sockets to its name says nothing of a cost.
+    void leaksCarryTheirCost() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, QStringLiteral(MEMSCOPE_SOURCE_DIR "/resources/demo"));
+        QVERIFY(store);
+        auto findings = must(detectFindings(*store));
+        const Finding* leak = findKind(findings, "connection_leak");
+        QVERIFY(leak);
+        auto number = [](const Finding& f, const std::string& name) {
+            for (const auto& [n, value] : f.numbers)
+                if (n == name)
+                    return value;
+            return -1.0;
+        };
+        GoroutineCostOptions o;
+        o.allHeapDumps = false;
+        auto cost = must(goroutineCost(*store, o));
+        const GoroutineGroupCost* loops = nullptr;
+        for (const auto& g : cost.groups)
+            if (g.entry == kHttpClientLoops)
+                loops = &g;
+        QVERIFY(loops);
+        QVERIFY(loops->bytes > 1 << 20 && loops->sockets > 100);
+        QCOMPARE(number(*leak, "loops_retained_bytes"), double(loops->bytes));
+        QCOMPARE(number(*leak, "loops_sockets"), double(loops->sockets));
+        QVERIFY(number(*leak, "loops_sockets") <= number(*leak, "sockets_last"));
+        const std::string clause = "read and write loops of goroutine dump " +
+                                   std::to_string(cost.latestDumpId) + " hold " +
+                                   costClause(cost, *loops) + " (heap dump ";
+        QVERIFY2(leak->summary.find(clause) != std::string::npos, leak->summary.c_str());
+
+        QTemporaryDir plain;
+        auto watchers = importFolder(plain, dataPath("services/goroutine"));
+        QVERIFY(watchers);
+        const auto found = must(detectFindings(*watchers));
+        const Finding* grows = findKind(found, "goroutine_leak");
+        QVERIFY(grows);
+        QVERIFY2(grows->summary.find(" hold ") == std::string::npos, grows->summary.c_str());
+        QCOMPARE(number(*grows, "retained_bytes"), -1.0);
+    }
+
+    // The runtime's verdict carries the cost of the goroutines it names, from
+    // the full dump, heap dump and /proc bundle of tests/data/gcost: a leak
+    // profile written here names the group that holds eight 64 KiB buffers
+    // and eight sockets.
+    void verdictCarriesItsCost() {
+        QTemporaryDir dir;
+        auto store = must(CaseStore::open(dir.filePath("c.memscope").toStdString()));
+        ImportOptions o;
+        o.targetName = "gcost";
+        for (const char* f :
+             {"gcost/goroutines-20261203T193613Z.txt", "gcost/goroutines-20261203T193616Z.txt",
+              "gcost/heapdump-20261203T193616Z.bin.zst", "gcost/proc-20261203T193616Z.txt"})
+            QCOMPARE(int(store->importFile(dataPath(f).toStdString(), o, {}).status),
+                     int(ImportStatus::Imported));
+        const QString leak = dir.filePath("goroutineleak.txt");
+        writeBytes(leak, "goroutineleak profile: total 8\n"
+                         "8 @ 0x47e08e 0x4dd51e 0x4845c1\n"
+                         "#\t0x4dd51d\tmain.hold+0x1d\tgcost/main.go:61\n\n");
+        o.captureTimeNs = must(store->snapshots(toString(SnapshotKind::Goroutines))).back().timeNs;
+        QCOMPARE(int(store->importFile(leak.toStdString(), o, {}).status),
+                 int(ImportStatus::Imported));
+        auto findings = must(detectFindings(*store));
+        const Finding* v = findKind(findings, "goroutine_leak");
+        QVERIFY(v);
+        double bytes = -1, sockets = -1;
+        for (const auto& [n, value] : v->numbers) {
+            if (n == "retained_bytes")
+                bytes = value;
+            if (n == "sockets")
+                sockets = value;
+        }
+        QVERIFY2(bytes >= 8 * 65536 && bytes <= 8 * 65536 + 8 * 512, v->summary.c_str());
+        QCOMPARE(sockets, 8.0);
+        QVERIFY2(v->summary.find("the 8 goroutines started in main.hold hold ") !=
+                         std::string::npos &&
+                     v->summary.find(" of heap and 8 sockets (heap dump ") != std::string::npos,
+                 v->summary.c_str());
+    }
+
+    // Go 1.26's goroutine leak profile: the runtime proved these goroutines
+    // leaked, and the finding says so, names them and their number, and comes
+    // before any growth the same detector sees. Without it (the blocked
+    // watchers above) the finding is the trend, as before.
+    void runtimeLeakVerdictRanksFirst() {
+        QTemporaryDir dir;
+        auto store = importFolder(dir, dataPath("services/goroutine"));
+        QVERIFY(store);
+        // The leak profile as a capture round takes it, with the last dump.
+        auto dumps = must(store->snapshots(toString(SnapshotKind::Goroutines)));
+        QVERIFY(!dumps.empty());
+        ImportOptions o;
+        o.targetName = must(store->targets()).front().name;
+        o.captureTimeNs = dumps.back().timeNs;
+        auto in = store->importFile(dataPath("field/goroutineleak_debug1_go126.txt").toStdString(),
+                                    o, Progress{});
+        QVERIFY(in.status == ImportStatus::Imported);
+        auto findings = must(detectFindings(*store));
+        std::vector<const Finding*> leaks;
+        for (const auto& f : findings)
+            if (f.kind == FindingKind::GoroutineLeak)
+                leaks.push_back(&f);
+        QVERIFY(leaks.size() >= 2); // the verdict, then the service's growing watchers
+        const Finding& v = *leaks.front();
+        QCOMPARE(std::string(toString(v.severity)), std::string("critical"));
+        QVERIFY2(v.title.find("The runtime proved 3 goroutines leaked") == 0, v.title.c_str());
+        QCOMPARE(v.goroutineGroups, (std::vector<std::string>{"main.leakSend.func1"}));
+        QVERIFY2(v.summary.find("can never wake: 3 in main.leakSend.func1.") != std::string::npos,
+                 v.summary.c_str());
+        QVERIFY(v.summary.find("runtime's own proof") != std::string::npos);
+        QVERIFY(v.summary.find("At this rate") == std::string::npos); // no forecast of a proof
+        auto number = [](const Finding& f, const std::string& name) {
+            for (const auto& [n, value] : f.numbers)
+                if (n == name)
+                    return value;
+            return -1.0;
+        };
+        QCOMPARE(number(v, "leaked"), 3.0);
+        QCOMPARE(number(v, "runtime_verdict"), 1.0);
+        for (size_t i = 1; i < leaks.size(); ++i)
+            QCOMPARE(number(*leaks[i], "runtime_verdict"), -1.0);
+        // The service alone: no verdict.
+        QTemporaryDir plain;
+        auto without = importFolder(plain, dataPath("services/goroutine"));
+        QVERIFY(without);
+        for (const auto& f : must(detectFindings(*without)))
+            QCOMPARE(number(f, "runtime_verdict"), -1.0);
+    }
+
+    // A leak profile lists only the leaked goroutines: it never feeds the
+    // `goroutines` total, even taken in the same round as a dump; it has a
+    // line of its own, `goroutines_leaked`, as does a debug=2 dump's verdict.
+    void leakProfilesHaveTheirOwnSeries() {
+        QTemporaryDir dir;
+        auto store = must(CaseStore::open(dir.filePath("c.memscope").toStdString()));
+        const int64_t t0 = 1'790'000'000'000'000'000;
+        auto at = [&](const QString& file, int64_t t) {
+            ImportOptions o;
+            o.targetName = "field";
+            o.captureTimeNs = t;
+            auto r = store->importFile(dataPath(file).toStdString(), o, Progress{});
+            QVERIFY2(r.status == ImportStatus::Imported,
+                     r.error ? r.error->toString().c_str() : r.path.c_str());
+        };
+        at("field/goroutineleak_debug2_go126.txt", t0);
+        at("field/goroutineleak_debug1_go126.txt", t0);
+        at("field/goroutineleak_debug1_go126.txt", t0 + 60'000'000'000);
+        auto series = must(goroutineSeries(*store));
+        const Series *total = nullptr, *leaked = nullptr;
+        for (const auto& s : series) {
+            if (s.metric == "goroutines" && s.labels.empty())
+                total = &s;
+            if (s.metric == "goroutines_leaked")
+                leaked = &s;
+        }
+        QVERIFY(total && leaked);
+        QCOMPARE(total->points.size(), size_t(1)); // the debug=2 dump alone
+        QCOMPARE(total->points[0].value, 6.0);
+        QCOMPARE(leaked->points.size(), size_t(2)); // one per instant
+        QCOMPARE(leaked->points[0].timeNs, t0);
+        QCOMPARE(leaked->points[0].value, 3.0);
+        QCOMPARE(leaked->points[1].timeNs, t0 + 60'000'000'000);
+        QCOMPARE(leaked->points[1].value, 3.0);
     }
 };
 

@@ -76,6 +76,8 @@ private slots:
     void outputsOnAFullDisk();
     void profileUnderAMemoryLimit();
     void demoWithoutADisplayPrintsItsReport();
+    void goroutineCostRanksTheKnownGroup();
+    void seriesListsTheLeakedLine();
 
 private:
     QTemporaryDir m_dir;
@@ -455,6 +457,55 @@ void TestCli::demoWithoutADisplayPrintsItsReport() {
                           "heap, 2 heapdump"),
              qPrintable(out.left(2000)));
     QVERIFY(out.contains("TCP connections leak to 127.0.0.2, 127.0.0.3 and 127.0.0.4"));
+}
+
+// `goroutines --cost` on tests/data/gcost: the group that keeps eight 64 KiB
+// buffers and eight sockets comes first, with the pairing and what the
+// numbers cannot know.
+void TestCli::goroutineCostRanksTheKnownGroup() {
+    QString c = m_dir.filePath("gcost.memscope");
+    for (const char* f :
+         {"gcost/goroutines-20261203T193613Z.txt", "gcost/goroutines-20261203T193616Z.txt",
+          "gcost/heapdump-20261203T193616Z.bin.zst", "gcost/proc-20261203T193616Z.txt"})
+        QCOMPARE(memscopeRun({"import", c, dataPath(f), "--target", "gcost"}).code, 0);
+    Run text = memscopeRun({"goroutines", c, "--cost"});
+    QCOMPARE(text.code, 0);
+    QVERIFY2(text.out.contains("of the same moment, by goroutine id") &&
+                 text.out.contains("What these numbers cannot know:") &&
+                 text.out.contains("client: 127.0.0.1 (8)"),
+             qPrintable(text.out));
+    Run json = memscopeRun({"goroutines", c, "--cost", "--json", "-n", "1"});
+    QCOMPARE(json.code, 0);
+    auto target =
+        QJsonDocument::fromJson(json.out.toUtf8()).object()["targets"].toArray()[0].toObject();
+    auto top = target["groups"].toArray()[0].toObject();
+    QCOMPARE(top["entry"].toString(), QString("main.hold"));
+    QCOMPARE(top["count"].toInt(), 8);
+    QCOMPARE(top["sockets"].toInt(), 8);
+    QVERIFY(top["retained_bytes"].toInteger() >= 8 * 65536);
+    QCOMPARE(top["growth_per_hour"].toDouble(), 4800.0);
+    QVERIFY(!target["cannot_know"].toArray().isEmpty());
+    QCOMPARE(memscopeRun({"goroutines", c, "--cost", "--snapshot", "1"}).code, 2);
+}
+
+// `memscope series`: the leak profile's own line, and a total that only the
+// full dump feeds.
+void TestCli::seriesListsTheLeakedLine() {
+    QString c = m_dir.filePath("leaked.memscope");
+    QCOMPARE(memscopeRun({"import", c, dataPath("field/goroutineleak_debug2_go126.txt")}).code, 0);
+    Run json = memscopeRun({"series", c, "--json"});
+    QCOMPARE(json.code, 0);
+    QMap<QString, QJsonArray> points;
+    for (const auto& v : QJsonDocument::fromJson(json.out.toUtf8()).object()["series"].toArray())
+        points[v.toObject()["key"].toString()] = v.toObject()["points"].toArray();
+    QVERIFY2(points.contains("goroutines_leaked") && points.contains("goroutines"),
+             qPrintable(json.out));
+    QCOMPARE(points["goroutines_leaked"][0].toArray()[1].toDouble(), 3.0);
+    QCOMPARE(points["goroutines"][0].toArray()[1].toDouble(), 6.0);
+    Run text = memscopeRun({"series", c, "--match", "goroutines_leaked"});
+    QCOMPARE(text.code, 0);
+    QVERIFY2(text.out.startsWith("goroutines_leaked  1 points") && text.out.count('\n') == 1,
+             qPrintable(text.out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -61,6 +61,8 @@ private slots:
     void panelsHideAndShow();
     void shortcutsListEveryAction();
     void gettingStartedWalksThrough();
+    void cleanupsBesideFinalizers();
+    void goroutineCostColumnsSort();
 
 private:
     // demo + the leaking service's final goroutine profile (program "leakyapp"),
@@ -712,6 +714,96 @@ void TestWorkbenchViews::gettingStartedWalksThrough() {
                 help << item->text().remove('&');
     QVERIFY2(help.contains("Getting Started") && help.contains("Keyboard Shortcuts"),
              qPrintable(help.join(", ")));
+}
+
+// runtime.AddCleanup's cleanups share the finalizer panel: their queue, what
+// ran and the runCleanups goroutines, each with a legend name of its own;
+// the leak profile's line joins the goroutines panel.
+void TestWorkbenchViews::cleanupsBesideFinalizers() {
+    auto line = [](std::string metric, std::map<std::string, std::string> labels,
+                   std::initializer_list<double> values) {
+        Series s;
+        s.metric = std::move(metric);
+        s.labels = std::move(labels);
+        int64_t t = 1'790'000'000'000'000'000;
+        for (double v : values) {
+            s.points.push_back({t, v, 0});
+            t += 10'000'000'000;
+        }
+        return s;
+    };
+    TimelineView view;
+    view.resize(1200, 900);
+    view.setSeries({line("heap_inuse_bytes", {}, {1e6, 2e6, 3e6}),
+                    line("runtime", {{"name", "/gc/finalizers/queued:finalizers"}}, {1, 2, 3}),
+                    line("runtime", {{"name", "/gc/cleanups/queued:cleanups"}}, {10, 40, 90}),
+                    line("runtime", {{"name", "/gc/cleanups/executed:cleanups"}}, {5, 9, 12}),
+                    line("goroutines", {{"role", "cleanup_running"}}, {1, 1, 1}),
+                    line("goroutines", {}, {20, 30, 40}),
+                    line("goroutines_leaked", {}, {0, 3, 3})});
+    QCustomPlot* plot = view.plot();
+    QStringList fin, gor;
+    for (auto* g : graphsOf(plot, panelNamed(plot, "finalizers")))
+        fin << g->name();
+    for (auto* g : graphsOf(plot, panelNamed(plot, "goroutines")))
+        gor << g->name();
+    fin.sort();
+    gor.sort();
+    QCOMPARE(fin, (QStringList{"/gc/cleanups/executed:cleanups (runtime)",
+                               "/gc/cleanups/queued:cleanups (runtime)",
+                               "/gc/finalizers/queued:finalizers (runtime)",
+                               "goroutines cleanup running"}));
+    QCOMPARE(gor, (QStringList{"goroutines", "goroutines leaked"}));
+}
+
+// The Goroutines view's cost columns on tests/data/gcost: sorted by retained
+// bytes, the group with eight 64 KiB buffers comes first with its 8 sockets
+// and its growth; the summary says where the numbers come from.
+void TestWorkbenchViews::goroutineCostColumnsSort() {
+    QTemporaryDir dir;
+    QString path = dir.filePath("gcost.memscope");
+    {
+        auto store = must(CaseStore::open(path.toStdString()));
+        ImportOptions o;
+        o.targetName = "gcost";
+        for (const char* f :
+             {"gcost/goroutines-20261203T193613Z.txt", "gcost/goroutines-20261203T193616Z.txt",
+              "gcost/heapdump-20261203T193616Z.bin.zst", "gcost/proc-20261203T193616Z.txt"})
+            QCOMPARE(int(store->importFile(dataPath(f).toStdString(), o, {}).status),
+                     int(ImportStatus::Imported));
+    }
+    GoroutinesView view;
+    auto store = must(CaseStore::open(path.toStdString(), true));
+    QSignalSpy loaded(&view, &GoroutinesView::loaded);
+    view.setCase(path, must(store->snapshots()));
+    QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() > 0 && !loaded.isEmpty(), 10000);
+    QVERIFY2(view.costNote().contains("heap dump") && view.costNote().contains("fd snapshot"),
+             qPrintable(view.costNote()));
+    auto* rows = view.table()->model();
+    for (int column : {int(GoroutinesView::Retained), int(GoroutinesView::Sockets),
+                       int(GoroutinesView::Growth)}) {
+        view.table()->sortByColumn(column, Qt::DescendingOrder);
+        QCOMPARE(rows->index(0, GoroutinesView::Function).data().toString(), QString("main.hold"));
+    }
+    QVERIFY(rows->index(0, GoroutinesView::Retained).data(GoroutinesView::kSortRole).toLongLong() >=
+            8 * 65536);
+    QCOMPARE(rows->index(0, GoroutinesView::Sockets).data().toString(), QString("8"));
+    QCOMPARE(rows->index(0, GoroutinesView::Growth).data().toString(),
+             "+" + QLocale().toString(4800.0, 'f', 0));
+    QVERIFY(rows->index(0, GoroutinesView::Sockets)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains("client: 127.0.0.1 (8)"));
+    // The idle goroutines: nothing held, nothing served.
+    view.table()->sortByColumn(GoroutinesView::Retained, Qt::AscendingOrder);
+    bool idle = false;
+    for (int r = 0; r < rows->rowCount(); ++r)
+        if (rows->index(r, GoroutinesView::Function).data().toString() == "main.idle") {
+            idle = true;
+            QCOMPARE(rows->index(r, GoroutinesView::Retained).data().toString(), QString("0B"));
+            QCOMPARE(rows->index(r, GoroutinesView::Sockets).data().toString(), QString("0"));
+        }
+    QVERIFY(idle);
 }
 
 QTEST_MAIN(TestWorkbenchViews)

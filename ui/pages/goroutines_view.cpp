@@ -2,6 +2,7 @@
 #include "pages/goroutines_view.h"
 
 #include "analysis/detect/detect.h"
+#include "base/format.h"
 #include "import/capture_time.h"
 #include "model/goroutines.h"
 #include "widgets/snapshot_picker.h"
@@ -12,6 +13,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -19,6 +21,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <QtConcurrent>
+#include <map>
 
 namespace memscope::ui {
 
@@ -47,7 +50,42 @@ QString userFrame(const std::vector<std::string>& stack) {
                          : QString::fromStdString(stack.front().substr(0, stack.front().find(' ')));
 }
 
+// The hosts a group's sockets go to, after what the cell's tooltip says.
+QStandardItem* hostsTip(QStandardItem* item, const GoroutineGroupCost* cost) {
+    if (!cost || cost->socketsByHost.empty())
+        return item;
+    QStringList hosts;
+    for (const auto& h : cost->socketsByHost)
+        hosts << QStringLiteral("%1 (%2)").arg(QString::fromStdString(h.name)).arg(h.count);
+    QString tip = QString::fromStdString(cost->socketKind) + ": " + hosts.join(", ");
+    item->setToolTip(item->toolTip().isEmpty() ? tip : item->toolTip() + "\n" + tip);
+    return item;
+}
+
 } // namespace
+
+QString GoroutinesView::costNoteOf(const Groups& result) {
+    if (!result.costError.isEmpty())
+        return tr("Cost columns: %1").arg(result.costError);
+    if (!result.cost)
+        return {};
+    const auto& r = *result.cost;
+    QStringList parts;
+    if (r.heapDumps.empty())
+        parts << tr("no heap dump, so no retained bytes");
+    else
+        parts << tr("retained bytes from heap dump %1 (%2)")
+                     .arg(r.heapDumps.back().heapDumpId)
+                     .arg(QString::fromStdString(r.heapDumps.back().how));
+    if (r.fdSnapshotId)
+        parts << tr("sockets from fd snapshot %1, %2 away, matched by number")
+                     .arg(r.fdSnapshotId)
+                     .arg(
+                         QString::fromStdString(formatDuration(std::abs(double(r.fdGapNs)) / 1e9)));
+    else
+        parts << tr("no lsof, ss or /proc snapshot, so no sockets");
+    return tr("Cost columns: %1.").arg(parts.join("; "));
+}
 
 void GoroutineFilter::setState(const QString& state) {
     m_state = state;
@@ -166,8 +204,32 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
             return;
         }
         const auto& groups = result.rows;
-        m_model->setHorizontalHeaderLabels({tr("Goroutines"), tr("State"), tr("Wait"), tr("Role"),
+        m_model->setHorizontalHeaderLabels({tr("Goroutines"), tr("Retained"), tr("Sockets"),
+                                            tr("Growth/h"), tr("State"), tr("Wait"), tr("Role"),
                                             tr("Function"), tr("Created by"), tr("Labels")});
+        m_model->horizontalHeaderItem(Retained)->setToolTip(
+            tr("Heap the group's stack frames alone keep alive, in the heap dump "
+               "nearest to this dump: what a global or another group also reaches "
+               "is not counted"));
+        m_model->horizontalHeaderItem(Sockets)->setToolTip(
+            tr("Sockets the group's goroutines serve in the lsof, ss or /proc snapshot nearest to "
+               "this dump, matched by number: a dump does not say which socket a goroutine "
+               "serves"));
+        m_model->horizontalHeaderItem(Growth)->setToolTip(
+            tr("Goroutines per hour: a straight line through the group's count in every dump "
+               "up to this one"));
+        // The cost of each group's bucket (start function and creator; a
+        // connection's read and write loops together), and how many of this
+        // dump's rows share it.
+        std::map<std::string, const GoroutineGroupCost*> costs;
+        std::map<std::string, int> rowsOf;
+        const bool haveHeap = result.cost && !result.cost->heapDumps.empty();
+        const bool haveFds = result.cost && result.cost->fdSnapshotId != 0;
+        if (result.cost)
+            for (const auto& c : result.cost->groups)
+                costs[c.key] = &c;
+        for (const auto& g : groups)
+            ++rowsOf[goroutineGroupKey(g)];
         QStringList states;
         int64_t total = 0;
         for (const auto& g : groups) {
@@ -191,8 +253,30 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
                               kStackRole);
             function->setData(qlonglong(g.index), Qt::UserRole + 3);
             QString role = describeRole(g.role);
+            const std::string key = goroutineGroupKey(g);
+            auto found = costs.find(key);
+            const GoroutineGroupCost* cost = found == costs.end() ? nullptr : found->second;
+            auto number = [&](bool known, const QString& text, const QVariant& sort) {
+                auto* i = cell(known ? text : tr("—"), known ? sort : QVariant(-1));
+                i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+                if (known && cost && rowsOf[key] > 1)
+                    i->setToolTip(key.rfind(kHttpClientLoops, 0) == 0
+                                      ? tr("A connection's read and write loops together")
+                                      : tr("The %1 groups started in %2 by %3 together")
+                                            .arg(rowsOf[key])
+                                            .arg(QString::fromStdString(cost->entry),
+                                                 QString::fromStdString(cost->createdBy)));
+                return i;
+            };
+            const int64_t bytes = cost ? cost->bytes : 0, sockets = cost ? cost->sockets : 0;
+            const double growth = cost ? cost->growthPerHour : 0;
             QList<QStandardItem*> row{
                 count,
+                number(haveHeap, QString::fromStdString(formatValue(bytes, "bytes")),
+                       qlonglong(bytes)),
+                hostsTip(number(haveFds, QString::number(sockets), qlonglong(sockets)), cost),
+                number(cost && cost->dumps > 1,
+                       (growth > 0 ? "+" : "") + QLocale().toString(growth, 'f', 0), growth),
                 cell(QString::fromStdString(g.state), QString::fromStdString(g.state)),
                 cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
                 cell(role, role),
@@ -226,12 +310,13 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
         m_table->resizeColumnsToContents();
         m_table->setColumnWidth(Function, std::min(m_table->columnWidth(Function), 340));
         m_table->setColumnWidth(Role, std::min(m_table->columnWidth(Role), 260));
+        m_costNote = costNoteOf(result);
         m_summary->setText(
             tr("%1 goroutines in %2 groups (same functions and lines; arguments and wait times "
-               "ignored). %3")
+               "ignored). %3\n%4")
                 .arg(total)
                 .arg(groups.size())
-                .arg(callout()));
+                .arg(callout(), m_costNote));
         emit loaded();
     });
 }
@@ -316,13 +401,28 @@ void GoroutinesView::showSnapshot(qint64 id) {
     m_summary->setText(tr("Loading goroutine groups…"));
     m_watcher.setFuture(QtConcurrent::run([path = m_casePath, id] {
         Groups loaded;
-        if (auto store = CaseStore::open(path.toStdString(), true)) {
-            auto rows = (*store)->goroutineGroups(id);
-            if (rows)
-                loaded.rows = std::move(*rows);
-            else
-                loaded.error = QString::fromStdString(rows.error().toString());
+        auto store = CaseStore::open(path.toStdString(), true);
+        if (!store) {
+            loaded.error = QString::fromStdString(store.error().toString());
+            return loaded;
         }
+        auto rows = (*store)->goroutineGroups(id);
+        if (!rows) {
+            loaded.error = QString::fromStdString(rows.error().toString());
+            return loaded;
+        }
+        loaded.rows = std::move(*rows);
+        // The cost columns: as of this dump, from the heap dump and the fd
+        // snapshot nearest to it.
+        auto sn = (*store)->snapshot(id);
+        GoroutineCostOptions o;
+        o.atDumpId = id;
+        o.targetId = sn && *sn ? (*sn)->targetId : 0;
+        auto cost = sn ? goroutineCost(**store, o) : Result<GoroutineCostReport>(sn.error());
+        if (cost)
+            loaded.cost = std::move(*cost);
+        else
+            loaded.costError = QString::fromStdString(cost.error().toString());
         return loaded;
     }));
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "analysis/goroutine_cost/goroutine_cost.h"
 #include "models/sort_proxy.h"
 #include "store/case_store.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>
 #include <QWidget>
+#include <optional>
 
 class QComboBox;
 class QLabel;
@@ -41,7 +43,19 @@ private:
 class GoroutinesView : public QWidget {
     Q_OBJECT
 public:
-    enum Column { Count, State, Wait, Role, Function, CreatedBy, Labels, ColumnCount };
+    enum Column {
+        Count,
+        Retained, // heap the group's frames alone keep alive, in the nearest heap dump
+        Sockets,  // sockets its goroutines serve, in the nearest fd snapshot
+        Growth,   // goroutines per hour up to this dump
+        State,
+        Wait,
+        Role,
+        Function,
+        CreatedBy,
+        Labels,
+        ColumnCount
+    };
     static constexpr int kStackRole = Qt::UserRole + 2;
     static constexpr int kSortRole = Qt::UserRole + 1;
 
@@ -56,6 +70,9 @@ public:
     QTableView* table() const { return m_table; }
     QPlainTextEdit* stackView() const { return m_stack; }
     QString callout() const;
+    // Where the cost columns come from (the heap dump and its pairing, the
+    // fd snapshot), or why they are empty.
+    QString costNote() const { return m_costNote; }
     // The dump shown (0 for none).
     qint64 snapshotId() const;
 
@@ -81,10 +98,16 @@ private:
     QStandardItemModel* m_model = nullptr;
     GoroutineFilter* m_filter = nullptr;
     QString m_userFrame; // of the picked group, for "sites"
+    QString m_costNote;
     struct Groups {
         std::vector<CaseStore::GoroutineGroupRow> rows;
         QString error; // the case could not be read
+        // What each group costs as of this dump; costError when it could
+        // not be computed (the groups still show).
+        std::optional<GoroutineCostReport> cost;
+        QString costError;
     };
+    static QString costNoteOf(const Groups& result);
     QFutureWatcher<Groups> m_watcher;
 };
 

@@ -7,6 +7,7 @@
 
 #include "base/format.h"
 #include "import/capture_time.h"
+#include "model/goroutines.h"
 #include "store/case_validate.h"
 #include "widgets/series_style.h"
 
@@ -25,6 +26,23 @@ namespace memscope::ui {
 namespace {
 
 double toSeconds(int64_t ns) { return double(ns) / 1e9; }
+
+// A service's or the runtime's finalizer and cleanup counters
+// (`/gc/finalizers/queued:finalizers`, `/gc/cleanups/executed:cleanups`, ...).
+bool finalizerOrCleanupCounter(const Series& s) {
+    if ((s.metric != "runtime" && s.metric != "expvar") || !s.labels.count("name"))
+        return false;
+    const std::string& n = s.labels.at("name");
+    return n.find("finaliz") != std::string::npos || n.find("cleanup") != std::string::npos;
+}
+
+// The runtime.runCleanups goroutines, idle or running a user's cleanup.
+bool cleanupGoroutines(const Series& s) {
+    auto role = s.labels.find("role");
+    return s.metric == "goroutines" && role != s.labels.end() &&
+           (role->second == toString(GoroutineRole::CleanupIdle) ||
+            role->second == toString(GoroutineRole::CleanupRunning));
+}
 
 QString noHeapProfiles() {
     return QObject::tr(
@@ -376,12 +394,11 @@ void TimelineView::setSeries(std::vector<Series> series) {
             m_series.push_back(std::move(s));
         else if ((s.metric == "goroutines" && !s.labels.count("state") &&
                   !s.labels.count("group")) ||
+                 s.metric == "goroutines_leaked" ||
                  (s.metric == "tcp_sockets" && s.labels.count("host")) ||
                  s.metric == "finalizers_registered" || s.metric == "finalizers_queued" ||
                  s.metric == "finalizer_retained_bytes" || s.metric == "gc_heap_live_bytes" ||
-                 s.metric == "gc_heap_goal_bytes" ||
-                 ((s.metric == "runtime" || s.metric == "expvar") && s.labels.count("name") &&
-                  s.labels.at("name").find("finaliz") != std::string::npos))
+                 s.metric == "gc_heap_goal_bytes" || finalizerOrCleanupCounter(s))
             m_panelSeries.push_back(std::move(s));
         else if (s.metric == "allocated_per_second_bytes" || isProcessMemory(s))
             m_panelSeries.push_back(std::move(s));
@@ -434,11 +451,16 @@ void TimelineView::setSeries(std::vector<Series> series) {
                  return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes";
              }),
              true);
-    addPanel(tr("goroutines"), pick([](const Series& s) { return s.metric == "goroutines"; }),
+    addPanel(tr("goroutines"), pick([](const Series& s) {
+                 return (s.metric == "goroutines" && !cleanupGoroutines(s)) ||
+                        s.metric == "goroutines_leaked";
+             }),
              false);
     addPanel(tr("sockets"), pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
+    // runtime.AddCleanup's cleanups beside the finalizers: their queue, what
+    // ran, and the runCleanups goroutines that run them.
     addPanel(tr("finalizers"), pick([](const Series& s) {
-                 return s.metric == "runtime" || s.metric == "expvar" ||
+                 return finalizerOrCleanupCounter(s) || cleanupGoroutines(s) ||
                         s.metric == "finalizers_registered" || s.metric == "finalizers_queued";
              }),
              false);

@@ -5,6 +5,7 @@
 
 #include "analysis/detect/evidence.h"
 #include "analysis/detect/profile_share.h"
+#include "analysis/goroutine_cost/goroutine_cost.h"
 #include "model/goroutines.h"
 #include "model/snapshot_kind.h"
 #include "store/db.h"
@@ -89,6 +90,31 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
             }
         }
     }
+    // What the connections' loops hold: one group, since a connection's
+    // read and write loops both point to its persistConn and buffers.
+    std::string cost;
+    if (!loops.empty()) {
+        GoroutineCostOptions o;
+        o.targetId = c.target().id;
+        o.allHeapDumps = false;
+        auto report = c.take(goroutineCost(c.store(), o));
+        for (const auto& g : report.groups)
+            if (g.key.rfind(kHttpClientLoops, 0) == 0) {
+                std::string clause = costClause(report, g);
+                if (clause.empty())
+                    break;
+                cost = " The " + num(double(g.count)) + " read and write loops of goroutine dump " +
+                       std::to_string(report.latestDumpId) + " hold " + clause +
+                       costSources(report);
+                if (!report.heapDumps.empty()) {
+                    f.numbers.push_back({"loops_retained_bytes", double(g.bytes)});
+                    f.snapshots.push_back(report.heapDumps.back().heapDumpId);
+                }
+                if (report.fdSnapshotId && g.sockets > 0)
+                    f.numbers.push_back({"loops_sockets", double(g.sockets)});
+                break;
+            }
+    }
     std::string callers;
     if (const Profile* p = c.latestHeap()) {
         auto sites = userCallersOf(*p, isHttpClientEntry);
@@ -114,7 +140,7 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     f.summary =
         "Client TCP connections to " + joinList(leaking) + " grew from " + num(firstSum) + " to " +
         num(lastSum) + " over " + span(spanNs) + " (about " + num(rate) +
-        " a minute) and were never closed." + loops +
+        " a minute) and were never closed." + loops + cost +
         " Connections that pile up like this, each with its own read and write goroutine, are what "
         "a new http.Transport (or an http.Client with its own Transport) per request leaves "
         "behind: every Transport keeps its idle connections open and nothing reuses them." +

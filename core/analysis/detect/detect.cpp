@@ -41,6 +41,10 @@ void addForecast(Finding& f, const std::vector<forecast::Limit>& limits,
                  const std::vector<Series>& captured, const detect::SeriesSet& set) {
     if (!forecastsFirstSeries(f.kind) || f.series.empty())
         return;
+    // The runtime's leak verdict is a proof at one moment, not a trend.
+    for (const auto& [name, value] : f.numbers)
+        if (name == "runtime_verdict")
+            return;
     const Series* grows = &f.series.front();
     if (f.kind == FindingKind::ConnectionLeak)
         if (const Series* fds = set.find("fds"); fds && fds->points.size() >= grows->points.size())

@@ -46,6 +46,7 @@ public:
         : m_store(store), m_target(target), m_series(series) {}
 
     CaseStore& store() { return m_store; }
+    const TargetInfo& target() const { return m_target; }
     const SeriesSet& series() const { return m_series; }
     Explained& explained() { return m_explained; }
 

@@ -23,13 +23,13 @@ std::string Series::key() const {
     return k + "}";
 }
 
-Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind) {
+namespace {
+
+// One snapshot per target and instant, the rule of timeline().
+std::vector<SnapshotInfo> onePerInstant(std::vector<SnapshotInfo>& all) {
     std::vector<SnapshotInfo> out;
     std::map<int64_t, const SnapshotInfo*> last; // by target
-    auto all = store.snapshots(kind);
-    if (!all)
-        return all.error();
-    for (auto& sn : *all) {
+    for (auto& sn : all) {
         auto it = last.find(sn.targetId);
         if (it != last.end()) {
             const SnapshotInfo& k = *it->second;
@@ -43,6 +43,15 @@ Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& 
         out.push_back(sn);
     }
     return out;
+}
+
+} // namespace
+
+Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind) {
+    auto all = store.snapshots(kind);
+    if (!all)
+        return all.error();
+    return onePerInstant(*all);
 }
 
 namespace {
@@ -322,32 +331,57 @@ std::string goroutineEntry(const std::vector<std::string>& stack) {
 
 Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
     std::vector<Series> out;
-    auto timed = kindTimeline(store, SnapshotKind::Goroutines);
-    if (!timed)
-        return timed.error();
-    const auto& snaps = timed->snaps;
-    if (snaps.empty())
-        return out;
-    const auto& targets = timed->targets;
-    SeriesBuilder b(targets, snaps);
-    auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
-        b.add(sn, "goroutines", "count", std::move(labels), v);
-    };
+    // A goroutine leak profile (goroutineleak debug=1 or profile.proto, every
+    // group leaked) lists only the leaked goroutines: it is not the process's
+    // total, and feeds `goroutines_leaked` alone. A debug=2 dump with leaked
+    // states feeds both. Each line keeps one snapshot per instant of its own,
+    // so a leak profile taken with a dump never takes the dump's place.
+    auto all = store.snapshots(toString(SnapshotKind::Goroutines));
+    if (!all)
+        return all.error();
+    std::vector<SnapshotInfo> dumps, verdicts;
     // Groups by the function a goroutine was started with (its outermost
     // frame): the few that ever hold the most get a line each.
     std::map<int64_t, std::map<std::string, int64_t>> byEntry;
-    std::map<std::string, int64_t> entryPeak;
-    for (const auto& sn : snaps) {
-        auto& m = byEntry[sn.id];
+    std::map<int64_t, int64_t> leakedIn;
+    for (const auto& sn : *all) {
         auto groups = store.goroutineGroups(sn.id);
         if (!groups)
             return groups.error();
+        bool anyLeaked = false, allLeaked = !groups->empty();
+        int64_t leaked = 0;
+        for (const auto& g : *groups) {
+            anyLeaked |= g.leaked;
+            allLeaked &= g.leaked;
+            leaked += g.leaked ? g.count : 0;
+        }
+        if (anyLeaked) {
+            verdicts.push_back(sn);
+            leakedIn[sn.id] = leaked;
+        }
+        if (allLeaked)
+            continue;
+        dumps.push_back(sn);
+        auto& m = byEntry[sn.id];
         for (const auto& g : *groups)
             if (!g.stack.empty())
                 m[goroutineEntry(g.stack)] += g.count;
-        for (const auto& [e, n] : m)
-            entryPeak[e] = std::max(entryPeak[e], n);
     }
+    const auto snaps = onePerInstant(dumps);
+    const auto verdictSnaps = onePerInstant(verdicts);
+    if (snaps.empty() && verdictSnaps.empty())
+        return out;
+    auto targets = store.targets();
+    if (!targets)
+        return targets.error();
+    std::map<std::string, int64_t> entryPeak;
+    for (const auto& sn : snaps)
+        for (const auto& [e, n] : byEntry[sn.id])
+            entryPeak[e] = std::max(entryPeak[e], n);
+    SeriesBuilder b(*targets, snaps);
+    auto add = [&](const SnapshotInfo& sn, std::map<std::string, std::string> labels, double v) {
+        b.add(sn, "goroutines", "count", std::move(labels), v);
+    };
     const auto topEntries = topByPeak(entryPeak, 8);
     for (const auto& sn : snaps) {
         auto counts = store.goroutineCountsByState(sn.id);
@@ -366,7 +400,13 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
             add(sn, {{"group", e}}, it == byEntry[sn.id].end() ? 0.0 : double(it->second));
         }
     }
-    return b.finish();
+    out = b.finish();
+    SeriesBuilder leaked(*targets, verdictSnaps);
+    for (const auto& sn : verdictSnaps)
+        leaked.add(sn, "goroutines_leaked", "count", {}, double(leakedIn[sn.id]));
+    for (auto& s : leaked.finish())
+        out.push_back(std::move(s));
+    return out;
 }
 
 Result<std::vector<Series>> fdSeries(CaseStore& store) {

@@ -1,0 +1,3 @@
+module gcost
+
+go 1.21
