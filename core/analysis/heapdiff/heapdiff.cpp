@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "analysis/heapdiff/heapdiff.h"
 
+#include "analysis/heapgraph/dominators.h"
 #include "base/format.h"
 
 #include <algorithm>
@@ -51,13 +52,6 @@ DomWalk walkDominators(const StoredHeapGraph& sg, const std::vector<int32_t>& si
         w.survivorRetained.assign(n, 0);
     if (dom.idom.size() != n)
         return w;
-    // Children as sibling lists; idom leads back up, so the walk needs no stack.
-    std::vector<uint32_t> firstChild(n, kNone), nextSibling(n, kNone);
-    for (uint32_t v = uint32_t(n); v-- > 1;)
-        if (dom.idom[v] != kNone) {
-            nextSibling[v] = firstChild[dom.idom[v]];
-            firstChild[dom.idom[v]] = v;
-        }
     int32_t maxKey = -1;
     for (int32_t k : siteKey)
         maxKey = std::max(maxKey, k);
@@ -85,29 +79,7 @@ DomWalk walkDominators(const StoredHeapGraph& sg, const std::vector<int32_t>& si
             w.survivorRetained[dom.idom[v]] += w.survivorRetained[v];
     };
     w.rootOf[0] = 0;
-    for (uint32_t v = 0;;) {
-        if (firstChild[v] != kNone) {
-            v = firstChild[v];
-            enter(v);
-            continue;
-        }
-        bool done = false;
-        for (;;) {
-            leave(v);
-            if (v == 0) {
-                done = true;
-                break;
-            }
-            if (nextSibling[v] != kNone) {
-                v = nextSibling[v];
-                enter(v);
-                break;
-            }
-            v = dom.idom[v];
-        }
-        if (done)
-            break;
-    }
+    walkDominatorTree(dom.idom, enter, leave);
     return w;
 }
 

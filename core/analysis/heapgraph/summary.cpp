@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "analysis/heapgraph/summary.h"
 
+#include "analysis/heapgraph/dominators.h"
+
 #include <algorithm>
 #include <cstdint>
 #include <map>
@@ -37,12 +39,6 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     std::vector<int32_t> bucketOf(g.objects(), -1);
     for (const auto& [o, b] : d.samples)
         bucketOf[o] = int32_t(b);
-    std::vector<uint32_t> firstChild(n, kNone), nextSibling(n, kNone);
-    for (uint32_t v = uint32_t(n); v-- > 1;)
-        if (dom.idom[v] != kNone) {
-            nextSibling[v] = firstChild[dom.idom[v]];
-            firstChild[dom.idom[v]] = v;
-        }
     constexpr uint8_t kNestedSame = 1, kNestedAny = 2;
     std::vector<uint8_t> nested(g.objects(), 0);
     std::vector<uint32_t> rootOf(n, 0);
@@ -71,31 +67,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
         onPath[size_t(b)]--;
         onPathAny--;
     };
-    for (uint32_t v = 0;;) {
-        if (firstChild[v] != kNone) {
-            v = firstChild[v];
-            enter(v);
-            continue;
-        }
-        bool done = false;
-        for (;;) {
-            leave(v);
-            if (v == 0) {
-                done = true;
-                break;
-            }
-            if (nextSibling[v] != kNone) {
-                v = nextSibling[v];
-                enter(v);
-                break;
-            }
-            v = dom.idom[v];
-        }
-        if (done)
-            break;
-    }
-    std::vector<uint32_t>().swap(firstChild);
-    std::vector<uint32_t>().swap(nextSibling);
+    walkDominatorTree(dom.idom, enter, leave);
     // The objects a root entity retains are those it alone dominates.
     std::vector<uint64_t> retainedCount(g.roots.size() + 1, 0);
     for (uint32_t o = 0; o < g.objects(); ++o) {
