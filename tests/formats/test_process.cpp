@@ -383,6 +383,16 @@ void TestProcess::rssGapFindings() {
         QCOMPARE(p.slice("off_heap_anon")->measured, false);
         QCOMPARE(p.slice("file_backed")->bytes, 20.0 * 1024 * 1024);
         QCOMPARE(p.slice("heap_objects")->source, std::string("memstats{name=HeapAlloc}"));
+        // The timeline's RSS panel draws the same slices, one line each.
+        auto lines = rssSliceSeries(b);
+        QCOMPARE(lines.size(), p.slices.size());
+        double sum = 0;
+        for (const auto& l : lines) {
+            QCOMPARE(l.metric, std::string("rss_slice"));
+            QCOMPARE(l.points.size(), b[0].points.size());
+            sum += l.points.back().value;
+        }
+        QCOMPARE(sum, *p.rss);
         auto findings = must(detectFindings(*store));
         int gaps = 0;
         for (const auto& f : findings)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "jobs/case_overview.h"
 
+#include "analysis/rss/rss.h"
+
 #include <QFileInfo>
 #include <QObject>
 
@@ -37,6 +39,9 @@ CaseOverview loadOverview(const QString& path) {
     if (!annotations)
         return failed(annotations.error());
     o.snapshots = std::move(*snapshots);
+    // Where the RSS goes, slice by slice, for the timeline's process panel.
+    for (auto& slice : rssSliceSeries(rssBreakdowns(*series)))
+        series->push_back(std::move(slice));
     o.series = std::move(*series);
     o.findings = std::move(*findings);
     o.annotations = std::move(*annotations);

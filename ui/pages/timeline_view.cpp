@@ -59,14 +59,16 @@ QString lineName(const Series& s) {
     return name;
 }
 
-// The kernel's view of the process beside the heap: resident memory, its
-// anonymous and file-backed parts, and the cgroup's usage and limit.
+// Where the process's resident memory goes, beside the heap.
+// Its slices (memscope rss's breakdown: heap objects, free heap, stacks, ...,
+// the gap nothing explains) with the RSS itself and the cgroup's usage and limit.
 bool isProcessMemory(const Series& s) {
+    if (s.metric == "rss_slice")
+        return true;
     if (s.metric != "process" || !s.labels.count("name"))
         return false;
     const std::string& n = s.labels.at("name");
-    return n == "rss_bytes" || n == "rss_anon_bytes" || n == "rss_file_bytes" ||
-           n == "cgroup_memory_bytes" || n == "cgroup_memory_max_bytes";
+    return n == "rss_bytes" || n == "cgroup_memory_bytes" || n == "cgroup_memory_max_bytes";
 }
 
 } // namespace
@@ -468,7 +470,7 @@ void TimelineView::setSeries(std::vector<Series> series) {
              pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
     addPanel(tr("alloc/s"),
              pick([](const Series& s) { return s.metric == "allocated_per_second_bytes"; }), true);
-    addPanel(tr("process"), pick([](const Series& s) { return isProcessMemory(s); }), true);
+    addPanel(tr("RSS"), pick([](const Series& s) { return isProcessMemory(s); }), true);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();

@@ -301,4 +301,32 @@ Result<std::vector<RssBreakdown>> rssBreakdowns(CaseStore& store) {
     return rssBreakdowns(*metrics);
 }
 
+std::vector<Series> rssSliceSeries(const std::vector<RssBreakdown>& breakdowns) {
+    std::vector<Series> out;
+    for (const auto& b : breakdowns) {
+        // Without the kernel's count there is no RSS to break down, only the
+        // runtime's own classes, which the runtime panels show.
+        if (std::none_of(b.points.begin(), b.points.end(),
+                         [](const RssPoint& p) { return p.rss.has_value(); }))
+            continue;
+        std::map<std::string, size_t> index; // slice key -> out
+        for (const auto& p : b.points) {
+            for (const auto& slice : p.slices) {
+                auto [it, fresh] = index.emplace(slice.key, out.size());
+                if (fresh) {
+                    Series s;
+                    s.metric = "rss_slice";
+                    s.unit = "bytes";
+                    s.labels["slice"] = slice.label;
+                    if (!b.target.empty())
+                        s.labels["target"] = b.target;
+                    out.push_back(std::move(s));
+                }
+                out[it->second].points.push_back({p.timeNs, slice.bytes, 0});
+            }
+        }
+    }
+    return out;
+}
+
 } // namespace memscope
