@@ -70,13 +70,15 @@ std::string seriesDisplayName(const Series& s) {
         if (s.metric.rfind("finalizer", 0) == 0 || s.metric.rfind("heapdump", 0) == 0 ||
             s.metric == "retained_bytes")
             name += " (heap dumps)";
-        for (const char* k : {"site", "host", "role", "state", "group", "root", "type"})
+        for (const char* k : {"site", "host", "role", "state", "group", "root", "type", "slice"})
             if (const std::string* v = label(k)) {
                 // A per-host or per-site line is named by what it is about.
                 // Roles are names of the case (cleanup_idle): read as words.
                 name = (s.metric == "tcp_sockets" || s.metric == "heap_inuse_bytes" ||
                         s.metric == "retained_bytes" || s.metric == "allocated_per_second_bytes")
                            ? *v
+                       : s.metric == "rss_slice"
+                           ? "RSS: " + words(*v)
                            : name + " " + (std::string(k) == "role" ? words(*v) : *v);
                 break;
             }

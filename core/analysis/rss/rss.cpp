@@ -317,7 +317,7 @@ std::vector<Series> rssSliceSeries(const std::vector<RssBreakdown>& breakdowns) 
                     Series s;
                     s.metric = "rss_slice";
                     s.unit = "bytes";
-                    s.labels["slice"] = slice.label;
+                    s.labels["slice"] = slice.key; // short: a legend is one line
                     if (!b.target.empty())
                         s.labels["target"] = b.target;
                     out.push_back(std::move(s));

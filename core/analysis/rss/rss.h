@@ -53,7 +53,7 @@ std::vector<RssBreakdown> rssBreakdowns(const std::vector<Series>& series);
 Result<std::vector<RssBreakdown>> rssBreakdowns(CaseStore& store);
 
 // The breakdowns as time lines, for the timeline's RSS panel:
-// `rss_slice{slice=LABEL}` per resident slice (bytes), with the target label
+// `rss_slice{slice=KEY}` per resident slice (bytes), with the target label
 // when a breakdown has one; none for a breakdown without an RSS reading.
 // Points carry no snapshot (snapshotId 0): a slice rests on several captures.
 std::vector<Series> rssSliceSeries(const std::vector<RssBreakdown>& breakdowns);
