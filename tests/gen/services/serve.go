@@ -55,6 +55,11 @@ func serveWork(urls []string, worker int, modes map[string]bool) {
 			b := quote(sharedClient, url)
 			_ = append([]byte(nil), b...)
 		}
+		// The traps combine: with another client mode on, a body is still
+		// fetched and a view into it kept.
+		if modes["global"] && (modes["transport"] || modes["churn"]) {
+			remember(quote(sharedClient, url))
+		}
 		if modes["finalizer"] {
 			s := openSession(i)
 			s.scratch[0] = byte(i)
