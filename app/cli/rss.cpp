@@ -56,6 +56,26 @@ void writePoint(JsonWriter& w, const RssPoint& p) {
     w.endObject();
 }
 
+// The last point with a slice the Go runtime measured; the last point when none has.
+size_t lastExplained(const RssBreakdown& b) {
+    for (size_t i = b.points.size(); i-- > 0;)
+        if (b.points[i].goResident() > 0)
+            return i;
+    return b.points.size() - 1;
+}
+
+// What came after the point shown, when only the RSS was read there.
+void printLater(const RssBreakdown& b, size_t shown) {
+    if (shown + 1 >= b.points.size())
+        return;
+    const RssPoint& last = b.points.back();
+    std::cout << "  later: " << (b.points.size() - shown - 1)
+              << " point(s) with no reading from the Go runtime, to " << formatTimeIso(last.timeNs);
+    if (last.rss)
+        std::cout << ", where the RSS is " << mib(*last.rss);
+    std::cout << " (--all shows them)\n";
+}
+
 void printPoint(const RssPoint& p) {
     std::cout << "at " << formatTimeIso(p.timeNs) << "\n";
     if (p.rss)
@@ -116,10 +136,13 @@ int cmdRss(const std::vector<std::string>& argv) {
     auto found = rssBreakdowns(*store);
     if (!found)
         return readFailed(found.error());
-    // The point shown: the last, or the one nearest the snapshot's time.
+    // The point shown: the one nearest the snapshot's time, or else the last
+    // at which the Go runtime's own numbers were read: a service that stopped
+    // answering its endpoints still has its RSS read from /proc, and a point
+    // with the RSS alone explains nothing.
     auto pick = [&](const RssBreakdown& b) -> const RssPoint& {
         if (!atTime)
-            return b.points.back();
+            return b.points[lastExplained(b)];
         const RssPoint* best = &b.points.front();
         for (const auto& p : b.points)
             if (std::llabs(p.timeNs - *atTime) < std::llabs(best->timeNs - *atTime))
@@ -162,8 +185,12 @@ int cmdRss(const std::vector<std::string>& argv) {
         if (a.flag("--all"))
             for (const auto& p : b.points)
                 printPoint(p);
-        else
-            printPoint(pick(b));
+        else {
+            const RssPoint& p = pick(b);
+            printPoint(p);
+            if (!atTime)
+                printLater(b, size_t(&p - b.points.data()));
+        }
         for (const auto& n : b.notes)
             std::cout << "  note: " << terminalSafe(n) << "\n";
         std::cout << "\n";

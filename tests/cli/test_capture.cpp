@@ -3,6 +3,7 @@
 // tests/cli/capture_server.py (runs everywhere Python does), and against the
 // test service itself when Go is installed.
 #include "analysis/detect/detect.h"
+#include "formats/procfs/procfs.h"
 #include "store/case_store.h"
 #include "testutil.h"
 
@@ -84,6 +85,7 @@ private slots:
     void descriptorsFromLsofOrSs();
     void sigintMidRoundLeavesAWholeCase();
     void usage();
+    void rssShowsTheLastPointTheRuntimeExplains();
     void testServiceForReal();
 
 private:
@@ -305,6 +307,58 @@ void TestCapture::usage() {
             .code,
         2);
     QVERIFY(!QFile::exists(casePath("u")));
+}
+
+// A service that stopped answering its endpoints still has its RSS read from
+// /proc: `rss` shows the last point the Go runtime's numbers explain, and says
+// what came after.
+void TestCapture::rssShowsTheLastPointTheRuntimeExplains() {
+    const QString c = casePath("rss-later");
+    {
+        auto store = must(CaseStore::open(c.toStdString()));
+        for (int round = 0; round < 3; ++round) {
+            const int64_t t = 1764176381000000000 + round * 5000000000LL;
+            const int64_t rssKiB = 100 * 1024 + round * 50 * 1024;
+            std::string bundle =
+                std::string(kProcBundleMagic) + " pid=77 time_unix_nano=" + std::to_string(t) +
+                "\n== /proc/77/status\nName:\tsvc\nVmRSS:\t" + std::to_string(rssKiB) +
+                " kB\nRssAnon:\t" + std::to_string(rssKiB - 1024) +
+                " kB\nRssFile:\t1024 kB\nRssShmem:\t0 kB\n";
+            std::vector<std::string> files;
+            const QString b = m_dir.filePath(QString("rss-proc-%1.txt").arg(round));
+            writeBytes(b, bundle);
+            files.push_back(b.toStdString());
+            if (round == 0) { // the runtime answers the first round only
+                const QString p = m_dir.filePath("rss-metrics.txt");
+                writeBytes(p, "# TYPE go_memstats_heap_alloc_bytes gauge\n"
+                              "go_memstats_heap_alloc_bytes 52428800\n"
+                              "# TYPE go_memstats_heap_inuse_bytes gauge\n"
+                              "go_memstats_heap_inuse_bytes 62914560\n"
+                              "# TYPE go_memstats_stack_sys_bytes gauge\n"
+                              "go_memstats_stack_sys_bytes 1048576\n");
+                files.push_back(p.toStdString());
+            }
+            ImportOptions o;
+            o.targetName = "svc";
+            o.captureTimeNs = t;
+            auto outs = must(store->importRound(files, o, {}));
+            for (const auto& out : outs)
+                QVERIFY2(out.status == ImportStatus::Imported,
+                         qPrintable(QString::fromStdString(out.path + ": " +
+                                                           (out.error ? out.error->message : ""))));
+        }
+    }
+    auto r = runMemscope({"rss", c});
+    QVERIFY2(r.code == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("RSS 100.0 MiB"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("heap_objects"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("later: 2 point(s) with no reading from the Go runtime"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("where the RSS is 200.0 MiB"), qPrintable(r.out));
+    // --all shows every point, the last one with the RSS alone.
+    auto all = runMemscope({"rss", c, "--all"});
+    QVERIFY(all.out.contains("RSS 200.0 MiB"));
+    QVERIFY(!all.out.contains("later:"));
 }
 
 void TestCapture::testServiceForReal() {
