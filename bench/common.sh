@@ -37,7 +37,7 @@ alternate() {
     for pair in "$na|$ca" "$nb|$cb"; do
       local name=${pair%%|*} cmd=${pair#*|}
       /usr/bin/time -o "$work/time.txt" -f "%e %M" bash -c "$cmd" >/dev/null 2>&1 || true
-      read -r secs kb <"$work/time.txt"
+      read -r secs kb < <(tail -n 1 "$work/time.txt") # the last line: time says "Command exited ..." first
       printf "%-28s %6s s, peak %s KB\n" "$name:" "$secs" "$kb"
       echo "$secs $kb" >>"$work/$name.times"
     done
