@@ -290,6 +290,8 @@ private:
     // the program this file would get: the same capture, imported already.
     Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,
                                                    const ImportOptions& opts);
+    // Takes the checksum a large source was imported without, from its kept bytes.
+    Status hashKeptBytes(int64_t sourceId);
     class Writer;
     friend class Writer;
 

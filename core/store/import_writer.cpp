@@ -12,6 +12,7 @@
 #include "store/store_internal.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <thread>
@@ -49,10 +50,55 @@ struct FrameKey {
     }
 };
 
-struct PairHash {
-    size_t operator()(const std::pair<int64_t, int64_t>& p) const {
-        return std::hash<int64_t>()(p.first * 1000003 ^ p.second);
+// Stack node ids by (parent, frame): a flat table with linear probing, since
+// a deep dump or a large profile asks it once per frame of every stack, and
+// a node per entry cost as much to allocate and free as the lookups.
+class StackIds {
+public:
+    std::optional<int64_t> find(int64_t parent, int64_t frame) const {
+        if (m_slots.empty())
+            return std::nullopt;
+        for (size_t i = slot(parent, frame);; i = (i + 1) & m_mask) {
+            const Slot& s = m_slots[i];
+            if (s.id == 0)
+                return std::nullopt;
+            if (s.parent == parent && s.frame == frame)
+                return s.id;
+        }
     }
+    // Ids are row ids, never 0.
+    void add(int64_t parent, int64_t frame, int64_t id) {
+        if ((m_used + 1) * 4 > m_slots.size() * 3)
+            grow();
+        for (size_t i = slot(parent, frame);; i = (i + 1) & m_mask)
+            if (m_slots[i].id == 0) {
+                m_slots[i] = {parent, frame, id};
+                ++m_used;
+                return;
+            }
+    }
+
+private:
+    struct Slot {
+        int64_t parent = 0, frame = 0, id = 0;
+    };
+    size_t slot(int64_t parent, int64_t frame) const {
+        uint64_t h = uint64_t(parent) * 0x9E3779B97F4A7C15ull ^ uint64_t(frame);
+        h ^= h >> 29;
+        h *= 0xBF58476D1CE4E5B9ull;
+        return size_t(h ^ (h >> 32)) & m_mask;
+    }
+    void grow() {
+        std::vector<Slot> old = std::move(m_slots);
+        m_slots.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+        m_mask = m_slots.size() - 1;
+        m_used = 0;
+        for (const Slot& s : old)
+            if (s.id != 0)
+                add(s.parent, s.frame, s.id);
+    }
+    std::vector<Slot> m_slots;
+    size_t m_mask = 0, m_used = 0;
 };
 
 } // namespace
@@ -196,7 +242,7 @@ public:
             if (auto st = ins.exec(); !st)
                 return st;
         }
-        return {};
+        return flushStacks();
     }
 
     Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) override {
@@ -253,7 +299,7 @@ public:
             if (auto st = grp.exec(); !st)
                 return st;
         }
-        return {};
+        return flushStacks();
     }
 
     Status addFds(int64_t snapshotId, const FdSnapshot& snap) override {
@@ -383,6 +429,8 @@ public:
             if (auto st = sites.exec(); !st)
                 return st;
         }
+        if (auto st = flushStacks(); !st)
+            return st;
         Stmt rs(m_db, "INSERT INTO heapdump_root_sites VALUES(?,?,?,?,?)");
         for (const auto& e : sum.rootSites) {
             rs.bind(1, snapshotId).bind(2, int64_t(e.root) - 1).bind(3, int64_t(e.bucket));
@@ -581,30 +629,71 @@ private:
     }
 
     Result<int64_t> internStack(int64_t parent, int64_t frame) {
-        auto key = std::make_pair(parent, frame);
-        if (auto it = m_stacks.find(key); it != m_stacks.end())
-            return it->second;
-        if (!m_findStack.valid()) {
+        if (auto known = m_stacks.find(parent, frame))
+            return *known;
+        if (!m_findStack.valid())
             m_findStack =
                 m_db.prepare("SELECT id FROM stacks WHERE parent_id = ? AND frame_id = ?");
-            m_addStack = m_db.prepare("INSERT INTO stacks(parent_id, frame_id) VALUES(?,?)");
-        }
         if (m_firstNewStack < 0) {
             auto first = m_db.scalar("SELECT COALESCE(max(id), 0) + 1 FROM stacks");
             if (!first)
                 return first.error();
-            m_firstNewStack = *first;
+            m_firstNewStack = m_nextStack = *first;
         }
         // A node this import made has no children in the case but those it
         // made too, which the cache holds: no lookup needed below it.
-        bool lookUp = parent < m_firstNewStack;
-        if (lookUp)
+        if (parent < m_firstNewStack) {
             m_findStack.bind(1, parent).bind(2, frame);
-        auto id = findOrAdd(m_findStack, lookUp, m_addStack,
-                            [&] { m_addStack.bind(1, parent).bind(2, frame); });
-        if (id)
-            m_stacks.emplace(key, *id);
+            auto found = m_findStack.next();
+            if (!found)
+                return found.error();
+            if (*found) {
+                int64_t id = m_findStack.i64(0);
+                m_findStack.reset();
+                m_stacks.add(parent, frame, id);
+                return id;
+            }
+            m_findStack.reset();
+        }
+        // A new node gets the next id now and goes in with others, many rows
+        // to a statement (flushStacks).
+        int64_t id = m_nextStack++;
+        m_pendingStacks.push_back({id, parent, frame});
+        m_stacks.add(parent, frame, id);
+        if (m_pendingStacks.size() == kStackBatch)
+            if (auto st = flushStacks(); !st)
+                return st.error();
         return id;
+    }
+
+    // Writes the stack nodes internStack has given ids to.
+    Status flushStacks() {
+        auto insert = [&](Stmt& st, size_t from, size_t n) -> Status {
+            for (size_t i = 0; i < n; ++i) {
+                const auto& r = m_pendingStacks[from + i];
+                st.bind(int(3 * i + 1), r[0]).bind(int(3 * i + 2), r[1]).bind(int(3 * i + 3), r[2]);
+            }
+            return st.exec();
+        };
+        size_t done = 0;
+        if (m_pendingStacks.size() >= kStackBatch) {
+            if (!m_addStacks.valid()) {
+                std::string sql = "INSERT INTO stacks(id, parent_id, frame_id) VALUES(?,?,?)";
+                for (size_t i = 1; i < kStackBatch; ++i)
+                    sql += ",(?,?,?)";
+                m_addStacks = m_db.prepare(sql.c_str());
+            }
+            for (; done + kStackBatch <= m_pendingStacks.size(); done += kStackBatch)
+                if (auto st = insert(m_addStacks, done, kStackBatch); !st)
+                    return st;
+        }
+        if (done < m_pendingStacks.size() && !m_addStack.valid())
+            m_addStack = m_db.prepare("INSERT INTO stacks(id, parent_id, frame_id) VALUES(?,?,?)");
+        for (; done < m_pendingStacks.size(); ++done)
+            if (auto st = insert(m_addStack, done, 1); !st)
+                return st;
+        m_pendingStacks.clear();
+        return {};
     }
 
     // The id of the row the bound `find` finds (when `lookUp`), else of the
@@ -635,8 +724,12 @@ private:
     std::unordered_map<std::string, int64_t> m_strings;
     std::map<FunctionKey, int64_t> m_functions;
     std::map<FrameKey, int64_t> m_frames;
-    std::unordered_map<std::pair<int64_t, int64_t>, int64_t, PairHash> m_stacks;
+    StackIds m_stacks;
     int64_t m_firstNewStack = -1; // stack ids from here on were made by this import
+    int64_t m_nextStack = -1;
+    static constexpr size_t kStackBatch = 128; // rows per INSERT (384 values)
+    std::vector<std::array<int64_t, 3>> m_pendingStacks;
+    Stmt m_addStacks;
     Stmt m_addMetric;
     Stmt m_findString, m_addString, m_findFunction, m_addFunction, m_findFrame, m_addFrame,
         m_findStack, m_addStack;
@@ -644,6 +737,8 @@ private:
 
 namespace {
 constexpr size_t kDeferShaBytes = 8u << 20;
+// The sha256 of a source whose checksum is taken only when needed.
+constexpr std::string_view kUnhashed = "unhashed:";
 
 // The capture time a file would get when its data has none.
 std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::string& name,
@@ -655,6 +750,36 @@ std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::st
     return std::nullopt;
 }
 } // namespace
+
+// A source imported without its checksum gets it from its kept bytes, which
+// are the file's own (it was not compressed): chunk by chunk, in bounded
+// memory. A source without kept bytes keeps its placeholder, matching nothing.
+Status CaseStore::hashKeptBytes(int64_t sourceId) {
+    Sha256 sha;
+    Stmt s(*m_db, "SELECT data FROM source_chunks WHERE source_id = ? ORDER BY seq");
+    s.bind(1, sourceId);
+    Step step;
+    bool any = false;
+    while ((step = s.step()) == Step::Row) {
+        auto part = zstdDecompress(s.blob(0), kChunk);
+        if (!part)
+            return part.error();
+        sha.update(*part);
+        any = true;
+    }
+    if (step == Step::Failed)
+        return s.status().error();
+    if (!any)
+        return {};
+    static const char* digits = "0123456789abcdef";
+    std::string hex;
+    for (uint8_t b : sha.finish()) {
+        hex += digits[b >> 4];
+        hex += digits[b & 15];
+    }
+    Stmt set(*m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
+    return set.bind(1, hex).bind(2, sourceId).exec();
+}
 
 Result<std::optional<std::string>>
 CaseStore::sameCapture(const std::string& sha, const SourceFile& src, const ImportOptions& opts) {
@@ -721,22 +846,38 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
 
     // A large file's checksum is taken on the compressor's core while this one
     // parses, and the duplicate check waits until then; unless a file of the
-    // same size is already in the case: a likely duplicate, checked first.
-    bool deferSha = false;
+    // same size is already in the case: a likely duplicate, checked first. A
+    // large file that is not compressed, of a size no source has, is not
+    // checksummed at all: no file in the case can be its duplicate, and its
+    // kept bytes are its own, hashed from the case when a file of its size
+    // arrives (hashKeptBytes).
+    bool deferSha = false, unhashed = false;
     if (raw.size() >= kDeferShaBytes) {
-        Stmt same(*m_db, "SELECT 1 FROM sources WHERE size = ?");
+        Stmt same(*m_db, "SELECT id, sha256 FROM sources WHERE size = ?");
         same.bind(1, int64_t(raw.size()));
-        auto row = same.next();
-        if (!row)
-            return fail(row.error());
-        deferSha = !*row;
+        std::vector<int64_t> toHash;
+        Step step;
+        bool any = false;
+        while ((step = same.step()) == Step::Row) {
+            any = true;
+            if (same.text(1).starts_with(kUnhashed))
+                toHash.push_back(same.i64(0));
+        }
+        if (step == Step::Failed)
+            return fail(same.status().error());
+        for (int64_t id : toHash)
+            if (auto st = hashKeptBytes(id); !st)
+                return fail(st.error());
+        deferSha = !any;
+        unhashed = deferSha && src.compression == Compression::None;
+        deferSha = deferSha && !unhashed;
     }
-    std::string sha = deferSha ? std::string() : Sha256::hex(raw);
+    std::string sha = deferSha || unhashed ? std::string() : Sha256::hex(raw);
     // Identical bytes are the same capture only at the same time for the same
     // program: a quiet service's lsof output saved twice is two time points.
     // Where an earlier copy's time came from its name or mtime, compare those
     // without parsing; otherwise the snapshots are compared after parsing.
-    if (!deferSha) {
+    if (!deferSha && !unhashed) {
         auto dup = sameCapture(sha, src, opts);
         if (!dup)
             return fail(dup.error());
@@ -768,8 +909,10 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     Stmt ins(*m_db, "INSERT INTO sources(name, path, size, sha256, format, compression, mtime_ns, "
                     "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
     // Until its checksum is known, a row's sha256 is a unique placeholder.
+    if (deferSha || unhashed)
+        sha = std::string(unhashed ? kUnhashed : "pending:") + std::to_string(nowNs()) + ":" + path;
     ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size()));
-    ins.bind(4, deferSha ? "pending:" + std::to_string(nowNs()) + ":" + path : sha);
+    ins.bind(4, sha);
     ins.bind(5, out.format).bind(6, compressionName(src.compression));
     ins.bind(7, src.file->mtimeNs()).bind(8, nowNs());
     if (auto st = ins.exec(); !st)
@@ -781,7 +924,7 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     // Bytes the case holds already are not kept again; a large file's
     // checksum is taken first on the other core.
     bool bytesKnown = false;
-    if (!deferSha) {
+    if (!deferSha && !unhashed) {
         Stmt have(*m_db, "SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?");
         auto row = have.bind(1, sha).bind(2, sourceId).next();
         if (!row)

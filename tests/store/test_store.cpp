@@ -320,7 +320,9 @@ void TestStore::sourceBytesAreKept() {
 }
 
 void TestStore::largeFileChecksumTakenAlongside() {
-    // A dump past 8 MiB: its checksum is taken while it parses, then stored.
+    // A dump past 8 MiB of a size no source has is imported without its
+    // checksum: nothing in the case can be its duplicate. The checksum is taken
+    // from its kept bytes when a file of its size arrives.
     std::string one = readText(dataPath("goroutines/goroutine-004-20261126T165909Z.txt"));
     std::string big;
     while (big.size() < (9u << 20))
@@ -339,13 +341,31 @@ void TestStore::largeFileChecksumTakenAlongside() {
     QCOMPARE(first.status, ImportStatus::Imported);
     auto sources = must((*s)->sources());
     QCOMPARE(sources.size(), size_t(1));
-    QCOMPARE(sources[0].sha256, Sha256::hex(big));
+    QVERIFY2(sources[0].sha256.starts_with("unhashed:"), sources[0].sha256.c_str());
     // The same bytes under another name, at the same time, are the same capture.
     auto second = (*s)->importFile(b.toStdString(), {}, {});
     QCOMPARE(second.status, ImportStatus::Duplicate);
-    QCOMPARE(must((*s)->sources()).size(), size_t(1));
+    sources = must((*s)->sources());
+    QCOMPARE(sources.size(), size_t(1));
+    QCOMPARE(sources[0].sha256, Sha256::hex(big));
     auto bytes = (*s)->sourceBytes(sources[0].id);
     QVERIFY(bytes.ok() && *bytes == big);
+    // As large, one byte different: its own capture, and its own bytes.
+    std::string other = big;
+    other[other.size() / 2] = other[other.size() / 2] == 'x' ? 'y' : 'x';
+    QString c = casePath("big-c.txt");
+    {
+        QFile out(c);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        QCOMPARE(out.write(other.data(), qint64(other.size())), qint64(other.size()));
+    }
+    setMtime(c, 1795000000);
+    QCOMPARE((*s)->importFile(c.toStdString(), {}, {}).status, ImportStatus::Imported);
+    sources = must((*s)->sources());
+    QCOMPARE(sources.size(), size_t(2));
+    QCOMPARE(sources[1].sha256, Sha256::hex(other));
+    bytes = (*s)->sourceBytes(sources[1].id);
+    QVERIFY(bytes.ok() && *bytes == other);
 }
 
 void TestStore::sha256Vectors() {
