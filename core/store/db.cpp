@@ -128,6 +128,12 @@ std::string fileUri(const std::string& path) {
 } // namespace
 
 Status Db::open(const std::string& path, bool readOnly, bool create) {
+    // SQLite counts every allocation under one global lock unless told not
+    // to, before it first initializes; memscope never asks for the count.
+    static const bool configured = [] {
+        return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
+    }();
+    (void)configured;
     close();
     m_path = path;
     m_readOnly = readOnly;
