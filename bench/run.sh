@@ -11,7 +11,7 @@ prof="$work/heap-$samples.pb.gz"
 [ -f "$prof" ] || "$work/bin/genprofile" -samples "$samples" -o "$prof"
 echo "input: $prof ($(du -h "$prof" | cut -f1), $samples samples)"
 echo "--- phases (in process)"
-build/bench/bench_top "$prof" 3
+"$(dirname "$MS")/../bench/bench_top" "$prof" 3 # beside the memscope timed
 runs=${RUNS:-5}
 echo "--- whole process, back to back"
 alternate "$runs" memscope-top "$MS top '$prof' -n 10" pprof-top "go tool pprof -top '$prof'"
