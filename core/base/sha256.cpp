@@ -173,17 +173,20 @@ std::array<uint8_t, 32> Sha256::finish() {
     return out;
 }
 
-std::string Sha256::hex(std::string_view data) {
-    Sha256 s;
-    s.update(data);
-    auto d = s.finish();
+std::string Sha256::finishHex() {
     static const char* digits = "0123456789abcdef";
     std::string out;
-    for (uint8_t b : d) {
+    for (uint8_t b : finish()) {
         out += digits[b >> 4];
         out += digits[b & 15];
     }
     return out;
+}
+
+std::string Sha256::hex(std::string_view data) {
+    Sha256 s;
+    s.update(data);
+    return s.finishHex();
 }
 
 } // namespace memscope

@@ -16,6 +16,8 @@ public:
     static bool hardwareAvailable();
     void update(std::string_view data);
     std::array<uint8_t, 32> finish();
+    // finish(), in lower-case hex.
+    std::string finishHex();
     static std::string hex(std::string_view data);
 
 private:

@@ -644,16 +644,13 @@ private:
         // made too, which the cache holds: no lookup needed below it.
         if (parent < m_firstNewStack) {
             m_findStack.bind(1, parent).bind(2, frame);
-            auto found = m_findStack.next();
+            auto found = findId(m_findStack);
             if (!found)
                 return found.error();
             if (*found) {
-                int64_t id = m_findStack.i64(0);
-                m_findStack.reset();
-                m_stacks.add(parent, frame, id);
-                return id;
+                m_stacks.add(parent, frame, **found);
+                return **found;
             }
-            m_findStack.reset();
         }
         // A new node gets the next id now and goes in with others, many rows
         // to a statement (flushStacks).
@@ -696,19 +693,28 @@ private:
         return {};
     }
 
+    // The id of the row the bound `find` finds, if any; `find` is reset.
+    static Result<std::optional<int64_t>> findId(Stmt& find) {
+        auto found = find.next();
+        if (!found)
+            return found.error();
+        std::optional<int64_t> id;
+        if (*found)
+            id = find.i64(0);
+        find.reset();
+        return id;
+    }
+
     // The id of the row the bound `find` finds (when `lookUp`), else of the
     // row `add` inserts once `bindAdd` has bound its values.
     template <typename BindAdd>
     Result<int64_t> findOrAdd(Stmt& find, bool lookUp, Stmt& add, BindAdd bindAdd) {
         if (lookUp) {
-            auto found = find.next();
+            auto found = findId(find);
             if (!found)
                 return found.error();
-            if (*found) {
-                int64_t id = find.i64(0);
-                find.reset();
-                return id;
-            }
+            if (*found)
+                return **found;
         }
         find.reset();
         bindAdd();
@@ -771,14 +777,8 @@ Status CaseStore::hashKeptBytes(int64_t sourceId) {
         return s.status().error();
     if (!any)
         return {};
-    static const char* digits = "0123456789abcdef";
-    std::string hex;
-    for (uint8_t b : sha.finish()) {
-        hex += digits[b >> 4];
-        hex += digits[b & 15];
-    }
     Stmt set(*m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
-    return set.bind(1, hex).bind(2, sourceId).exec();
+    return set.bind(1, sha.finishHex()).bind(2, sourceId).exec();
 }
 
 Result<std::optional<std::string>>
@@ -868,16 +868,16 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
         for (int64_t id : toHash)
             if (auto st = hashKeptBytes(id); !st)
                 return fail(st.error());
-        deferSha = !any;
-        unhashed = deferSha && src.compression == Compression::None;
-        deferSha = deferSha && !unhashed;
+        unhashed = !any && src.compression == Compression::None;
+        deferSha = !any && !unhashed;
     }
-    std::string sha = deferSha || unhashed ? std::string() : Sha256::hex(raw);
+    const bool shaNow = !deferSha && !unhashed;
+    std::string sha = shaNow ? Sha256::hex(raw) : std::string();
     // Identical bytes are the same capture only at the same time for the same
     // program: a quiet service's lsof output saved twice is two time points.
     // Where an earlier copy's time came from its name or mtime, compare those
     // without parsing; otherwise the snapshots are compared after parsing.
-    if (!deferSha && !unhashed) {
+    if (shaNow) {
         auto dup = sameCapture(sha, src, opts);
         if (!dup)
             return fail(dup.error());
@@ -909,7 +909,7 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     Stmt ins(*m_db, "INSERT INTO sources(name, path, size, sha256, format, compression, mtime_ns, "
                     "imported_at_ns, decoded_size) VALUES(?,?,?,?,?,?,?,?,0)");
     // Until its checksum is known, a row's sha256 is a unique placeholder.
-    if (deferSha || unhashed)
+    if (!shaNow)
         sha = std::string(unhashed ? kUnhashed : "pending:") + std::to_string(nowNs()) + ":" + path;
     ins.bind(1, src.name).bind(2, path).bind(3, int64_t(raw.size()));
     ins.bind(4, sha);
@@ -924,7 +924,7 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     // Bytes the case holds already are not kept again; a large file's
     // checksum is taken first on the other core.
     bool bytesKnown = false;
-    if (!deferSha && !unhashed) {
+    if (shaNow) {
         Stmt have(*m_db, "SELECT 1 FROM sources WHERE sha256 = ? AND id <> ?");
         auto row = have.bind(1, sha).bind(2, sourceId).next();
         if (!row)
