@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: the heap page's four panels (sites, call trees, flame graph,
+// source) share one snapshot/base selection and one profile filter, and are
+// built and refreshed together; a panel-per-file split is the next step.
 #include "pages/heap_page.h"
 
 #include "base/format.h"

@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: the retention view's dominator model, its box graph and the
+// page that joins them (with the comparison against an earlier dump) read one
+// RetentionData; a file for each of the three is the next split.
 #include "pages/retention_view.h"
 
 #include "analysis/heapgraph/paths.h"

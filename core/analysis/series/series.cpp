@@ -1,4 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+// Over 600 lines: one function per kind of series (heap, allocation rate,
+// goroutines, descriptors, metrics, heap dumps, GC) sharing the timeline and
+// gap-filling helpers at the top; a file per kind is the next split.
 #include "analysis/series/series.h"
 
 #include <algorithm>
