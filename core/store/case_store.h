@@ -292,6 +292,10 @@ private:
                                                    const ImportOptions& opts);
     // Takes the checksum a large source was imported without, from its kept bytes.
     Status hashKeptBytes(int64_t sourceId);
+    // Hands `part` each chunk of the bytes kept for a source, decompressed, in
+    // order; false when nothing is kept for it.
+    Result<bool> forEachKeptChunk(int64_t sourceId,
+                                  const std::function<void(std::string_view)>& part);
     class Writer;
     friend class Writer;
 

@@ -762,20 +762,10 @@ std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::st
 // memory. A source without kept bytes keeps its placeholder, matching nothing.
 Status CaseStore::hashKeptBytes(int64_t sourceId) {
     Sha256 sha;
-    Stmt s(*m_db, "SELECT data FROM source_chunks WHERE source_id = ? ORDER BY seq");
-    s.bind(1, sourceId);
-    Step step;
-    bool any = false;
-    while ((step = s.step()) == Step::Row) {
-        auto part = zstdDecompress(s.blob(0), kChunk);
-        if (!part)
-            return part.error();
-        sha.update(*part);
-        any = true;
-    }
-    if (step == Step::Failed)
-        return s.status().error();
-    if (!any)
+    auto kept = forEachKeptChunk(sourceId, [&](std::string_view part) { sha.update(part); });
+    if (!kept)
+        return kept.error();
+    if (!*kept)
         return {};
     Stmt set(*m_db, "UPDATE sources SET sha256 = ? WHERE id = ?");
     return set.bind(1, sha.finishHex()).bind(2, sourceId).exec();

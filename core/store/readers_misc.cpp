@@ -216,22 +216,32 @@ Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t s
     return out;
 }
 
-Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
-    std::string out;
+Result<bool> CaseStore::forEachKeptChunk(int64_t sourceId,
+                                         const std::function<void(std::string_view)>& part) {
     // Identical bytes are kept once, by the first source that has them.
     Stmt s(*m_db,
            "SELECT data FROM source_chunks WHERE source_id = (SELECT min(o.id) FROM sources o"
            " JOIN sources me ON me.id = ?1 AND o.sha256 = me.sha256"
            " WHERE EXISTS (SELECT 1 FROM source_chunks c WHERE c.source_id = o.id)) ORDER BY seq");
     s.bind(1, sourceId);
+    bool any = false;
     while (s.step() == Step::Row) {
-        auto part = zstdDecompress(s.blob(0), kChunk);
-        if (!part)
-            return part.error();
-        out += *part;
+        auto bytes = zstdDecompress(s.blob(0), kChunk);
+        if (!bytes)
+            return bytes.error();
+        part(*bytes);
+        any = true;
     }
     if (!s.status())
         return s.status().error();
+    return any;
+}
+
+Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
+    std::string out;
+    auto kept = forEachKeptChunk(sourceId, [&](std::string_view part) { out += part; });
+    if (!kept)
+        return kept.error();
     return out;
 }
 
