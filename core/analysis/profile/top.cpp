@@ -15,7 +15,7 @@ std::string baseName(const std::string& path) {
     return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
-// An open-addressing set of 64-bit keys; fast enough to touch once per frame.
+// An open-addressing map of 64-bit keys to ids; fast enough to touch once per frame.
 class PairSet {
 public:
     explicit PairSet(size_t expected) {
@@ -26,7 +26,7 @@ public:
         m_vals.assign(cap, 0);
     }
     // Returns the slot's value, inserting `v` when new.
-    uint8_t& upsert(uint64_t key, uint8_t v, bool& inserted) {
+    uint32_t& upsert(uint64_t key, uint32_t v, bool& inserted) {
         if (m_size * 2 >= m_keys.size())
             grow();
         size_t mask = m_keys.size() - 1;
@@ -40,6 +40,13 @@ public:
             ++m_size;
         }
         return m_vals[i];
+    }
+    const uint32_t* find(uint64_t key) const {
+        size_t mask = m_keys.size() - 1;
+        for (size_t i = hash(key) & mask; m_keys[i] != kEmpty; i = (i + 1) & mask)
+            if (m_keys[i] == key)
+                return &m_vals[i];
+        return nullptr;
     }
     template <typename F>
     void forEach(F f) const {
@@ -58,7 +65,7 @@ private:
     }
     void grow() {
         std::vector<uint64_t> keys;
-        std::vector<uint8_t> vals;
+        std::vector<uint32_t> vals;
         keys.swap(m_keys);
         vals.swap(m_vals);
         m_keys.assign(keys.size() * 2, kEmpty);
@@ -70,7 +77,7 @@ private:
                 upsert(keys[i], vals[i], ins);
     }
     std::vector<uint64_t> m_keys;
-    std::vector<uint8_t> m_vals;
+    std::vector<uint32_t> m_vals;
     size_t m_size = 0;
 };
 
@@ -130,21 +137,36 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
     size_t nNodes = fn.names.size();
 
     // pprof labels a function "(inline)" when every call edge into it is
-    // always inline. Only functions that appear as an inlined frame can have
-    // an inline edge ("candidates"); edges into them are tracked exactly,
-    // with pprof's first-occurrence-per-sample rule. Any other function just
-    // notes that a non-inline call reached it.
-    std::vector<uint8_t> candidate(nNodes, 0);
+    // always inline, counting each edge once per sample, at its first
+    // occurrence. Inline edges join the frames of one location, so the pairs
+    // that can be inline are known before the samples are read: each gets an
+    // id, and a sample marks the ids it met first as inline (bit 0) or first
+    // as a call (bit 1). Any other edge is a call and marks its callee's
+    // label directly. An edge can occur twice in a sample only when its
+    // callee does (recursion), so the sample's edges are searched only then.
+    constexpr uint32_t kNoPair = ~0u;
+    std::vector<uint8_t> candidate(nNodes, 0), inlineParent(nNodes, 0);
+    std::vector<uint32_t> pairAt(fn.locationNodes.size(), kNoPair);
+    PairSet pairIds(1024);
+    uint32_t nPairs = 0;
     for (uint32_t loc = 0; loc + 1 < fn.locationStart.size(); ++loc) {
-        auto nodes = fn.nodesOf(loc);
-        for (size_t k = 0; k + 1 < nodes.size(); ++k)
-            candidate[nodes[k]] = 1;
+        uint32_t begin = fn.locationStart[loc], end = fn.locationStart[loc + 1];
+        for (uint32_t at = begin; at + 1 < end; ++at) {
+            uint32_t child = fn.locationNodes[at], parent = fn.locationNodes[at + 1];
+            candidate[child] = 1;
+            if (parent == child)
+                continue;
+            inlineParent[parent] = 1;
+            bool inserted;
+            pairAt[at] = pairIds.upsert(uint64_t(parent) << 32 | child, nPairs, inserted);
+            nPairs += inserted;
+        }
     }
     // Samples are split across threads; sums add and edge flags OR exactly.
     struct Partial {
         std::vector<int64_t> flat, cum;
-        std::vector<uint8_t> inLabel; // bit 0 inline edge, bit 1 non-inline edge
-        PairSet edges{1024};          // candidate edges: bit 0 inline, bit 1 not
+        std::vector<uint8_t> inLabel;   // bit 0 inline edge, bit 1 non-inline edge
+        std::vector<uint8_t> pairFirst; // per inline pair: bit 0 first inline, bit 1 first a call
         int64_t total = 0, diffTotal = 0;
         bool diffBase = false;
     };
@@ -152,9 +174,18 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
         out.flat.assign(nNodes, 0);
         out.cum.assign(nNodes, 0);
         out.inLabel.assign(nNodes, 0);
-        std::vector<uint32_t> seen(nNodes, 0);
-        std::vector<uint64_t> sampleEdges; // per-sample dedupe of candidate edges
+        out.pairFirst.assign(nPairs, 0);
+        // A node's cum beside the stamp of the last sample that counted it:
+        // one cache line for both, as the nodes of a stack are far apart.
+        struct Cum {
+            int64_t sum = 0;
+            uint32_t stamp = 0;
+        };
+        std::vector<Cum> cum(nNodes);
+        std::vector<uint64_t> sampleEdges; // edges into candidates met in this sample
         uint32_t stamp = 0;
+        const uint32_t* nodesAt = fn.locationNodes.data();
+        const uint32_t* startOf = fn.locationStart.data();
         for (size_t si = begin; si < end; ++si) {
             const Sample& s = p.samples[si];
             int64_t w = s.values[size_t(sampleIndex)];
@@ -171,24 +202,32 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
             sampleEdges.clear();
             int64_t parent = -1;
             for (size_t li = s.locations.size(); li-- > 0;) {
-                auto nodes = fn.nodesOf(s.locations[li]);
-                for (size_t ni = nodes.size(); ni-- > 0;) {
-                    uint32_t n = nodes[ni];
-                    if (seen[n] != stamp) {
-                        seen[n] = stamp;
-                        out.cum[n] += w;
+                uint32_t loc = s.locations[li];
+                uint32_t first = startOf[loc], last = startOf[loc + 1];
+                for (uint32_t at = last; at-- > first;) {
+                    uint32_t n = nodesAt[at];
+                    Cum& c = cum[n];
+                    bool again = c.stamp == stamp;
+                    if (!again) {
+                        c.stamp = stamp;
+                        c.sum += w;
                     }
                     if (parent >= 0 && uint32_t(parent) != n) {
-                        bool isInline = ni != nodes.size() - 1;
                         if (!candidate[n]) {
                             out.inLabel[n] |= 2;
                         } else {
                             uint64_t key = uint64_t(uint32_t(parent)) << 32 | n;
-                            if (std::find(sampleEdges.begin(), sampleEdges.end(), key) ==
-                                sampleEdges.end()) {
+                            if (!again || std::find(sampleEdges.begin(), sampleEdges.end(), key) ==
+                                              sampleEdges.end()) {
                                 sampleEdges.push_back(key);
-                                bool inserted;
-                                out.edges.upsert(key, 0, inserted) |= isInline ? 1 : 2;
+                                if (at + 1 != last) {
+                                    out.pairFirst[pairAt[at]] |= 1;
+                                } else {
+                                    out.inLabel[n] |= 2;
+                                    if (inlineParent[uint32_t(parent)])
+                                        if (const uint32_t* id = pairIds.find(key))
+                                            out.pairFirst[*id] |= 2;
+                                }
                             }
                         }
                     }
@@ -198,6 +237,8 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
             if (parent >= 0)
                 out.flat[size_t(parent)] += w;
         }
+        for (size_t n = 0; n < nNodes; ++n)
+            out.cum[n] = cum[n].sum;
     };
 
     size_t nSamples = p.samples.size();
@@ -213,29 +254,30 @@ TopResult computeTop(const Profile& p, int sampleIndex) {
         th.join();
 
     Partial& all = parts[0];
-    PairSet merged(1024);
     for (auto& part : parts) {
-        if (&part != &all) {
-            for (size_t n = 0; n < nNodes; ++n) {
-                all.flat[n] += part.flat[n];
-                all.cum[n] += part.cum[n];
-                all.inLabel[n] |= part.inLabel[n];
-            }
-            all.total += part.total;
-            all.diffTotal += part.diffTotal;
-            all.diffBase = all.diffBase || part.diffBase;
+        if (&part == &all)
+            continue;
+        for (size_t n = 0; n < nNodes; ++n) {
+            all.flat[n] += part.flat[n];
+            all.cum[n] += part.cum[n];
+            all.inLabel[n] |= part.inLabel[n];
         }
-        part.edges.forEach([&](uint64_t key, uint8_t flags) {
-            bool inserted;
-            merged.upsert(key, 0, inserted) |= flags;
-        });
+        for (uint32_t id = 0; id < nPairs; ++id)
+            all.pairFirst[id] |= part.pairFirst[id];
+        all.total += part.total;
+        all.diffTotal += part.diffTotal;
+        all.diffBase = all.diffBase || part.diffBase;
     }
     r.total = all.diffBase && all.diffTotal > 0 ? all.diffTotal : all.total;
     std::vector<int64_t>& flat = all.flat;
     std::vector<int64_t>& cum = all.cum;
     std::vector<uint8_t>& inLabel = all.inLabel;
-    merged.forEach(
-        [&](uint64_t key, uint8_t flags) { inLabel[uint32_t(key)] |= (flags & 2) ? 2 : 1; });
+    // An inline pair met first as a call already marked its callee; one met
+    // only inline marks it inline.
+    pairIds.forEach([&](uint64_t key, uint32_t id) {
+        if (all.pairFirst[id] == 1)
+            inLabel[uint32_t(key)] |= 1;
+    });
 
     r.rows.reserve(nNodes);
     for (size_t n = 0; n < nNodes; ++n) {
