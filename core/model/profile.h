@@ -71,6 +71,8 @@ struct Profile {
     std::shared_ptr<std::pmr::monotonic_buffer_resource> arena =
         std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20);
     Sample newSample() { return Sample(arena.get()); }
+    // Arenas of samples converted on other threads, kept as long as the profile.
+    std::vector<std::shared_ptr<std::pmr::memory_resource>> moreArenas;
 
     std::vector<ValueType> sampleTypes;
     std::vector<Sample> samples;

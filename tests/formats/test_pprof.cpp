@@ -2,6 +2,7 @@
 #include "analysis/profile/calltree.h"
 #include "analysis/profile/source_lines.h"
 #include "analysis/profile/top.h"
+#include "crafted_profile.h"
 #include "formats/pprof/legacy_cpu.h"
 #include "formats/pprof/pprof_reader.h"
 #include "io/input.h"
@@ -29,6 +30,7 @@ private slots:
     void truncatedEverywhereNeverCrashes();
     void bitFlipsNeverCrash();
     void decompressionBombRefused();
+    void largeProfileParsedInHalves();
     void callTreeOfSite();
     void flameTreeAndItsDiff();
     void functionLinesMatchTop();
@@ -247,6 +249,61 @@ void TestPprof::decompressionBombRefused() {
     QCOMPARE(all.error().code, ErrorCode::Limit);
     QCOMPARE(DecodeLimits{}.effective(1024), DecodeLimits::kFloor);
     QCOMPARE(DecodeLimits{}.effective(uint64_t(1) << 40), DecodeLimits::kCeiling);
+}
+
+// A profile of some MiB is parsed as two halves on two threads; what comes
+// out must be what parsing it whole gives: samples in the first half naming
+// functions and strings of the second, fields that occur once wherever they
+// are, the last of two when one occurs on both sides, and errors in the
+// second half named by their place in the whole.
+void TestPprof::largeProfileParsedInHalves() {
+    const size_t n = 60000;
+    std::vector<std::string> names;
+    std::vector<int64_t> values;
+    for (size_t i = 0; i < n; ++i) {
+        names.push_back("main.handler" + std::to_string(i) + "_padding_to_make_it_long");
+        values.push_back(int64_t(i + 1));
+    }
+    std::string bytes = craftedHeapProfile(names, values, /*timeNanos=*/777);
+    QVERIFY(bytes.size() > (3u << 20));
+
+    auto p = parsePprof(bytes);
+    QVERIFY2(p.ok(), p.ok() ? "" : p.error().toString().c_str());
+    QCOMPARE(p->samples.size(), n);
+    QCOMPARE(p->timeNanos, int64_t(777));
+    QCOMPARE(p->sampleTypes.size(), size_t(1));
+    QCOMPARE(p->sampleTypes[0].type, std::string("inuse_space"));
+    for (size_t i : {size_t(0), n / 2 - 1, n / 2, n / 2 + 1, n - 1}) {
+        const Sample& s = p->samples[i];
+        QCOMPARE(s.values[0], int64_t(i + 1));
+        QCOMPARE(s.locations.size(), size_t(1));
+        const Location& loc = p->locations[s.locations[0]];
+        QCOMPARE(p->functions[loc.lines[0].function].name, names[i]);
+        QCOMPARE(loc.lines[0].line, int64_t(10 + i + 1));
+    }
+    TopResult top = computeTop(*p);
+    QCOMPARE(top.total, int64_t(n) * int64_t(n + 1) / 2);
+
+    // time_nanos at the start and at the end: the last one counts.
+    auto twice = parsePprof(pbInt(9, 111) + bytes);
+    QVERIFY(twice.ok());
+    QCOMPARE(twice->timeNanos, int64_t(777));
+    auto atStart = parsePprof(pbInt(9, 111) + craftedHeapProfile(names, values));
+    QVERIFY(atStart.ok());
+    QCOMPARE(atStart->timeNanos, int64_t(111));
+
+    // An unknown location in the last sample, in the second half.
+    std::string last = pbBytes(2, pbInt(1, n + 5) + pbInt(2, 1));
+    auto broken = parsePprof(bytes + last);
+    QVERIFY(!broken.ok());
+    QVERIFY2(broken.error().message.find("sample[" + std::to_string(n) + "]") != std::string::npos,
+             broken.error().message.c_str());
+    QCOMPARE(*broken.error().offset, uint64_t(bytes.size()));
+    // A framing error in the second half, at its byte.
+    std::string cutShort = bytes.substr(0, bytes.size() - 5); // into the last string
+    auto truncated = parsePprof(cutShort);
+    QVERIFY(!truncated.ok());
+    QVERIFY(*truncated.error().offset > cutShort.size() / 2);
 }
 
 void TestPprof::callTreeOfSite() {

@@ -12,9 +12,12 @@
 #include "io/input.h"
 
 #include <algorithm>
+#include <future>
 #include <google/protobuf/arena.h>
+#include <iterator>
 #include <limits>
 #include <new>
+#include <thread>
 #include <unordered_map>
 
 namespace memscope {
@@ -340,13 +343,116 @@ private:
     std::vector<uint32_t> m_strings;
 };
 
+// The decoded profile, parsed whole or as two halves cut at a top-level
+// field boundary (parsed on two threads). Parsing the concatenation of two
+// halves is parsing each: repeated fields are the first half's then the
+// second's, and a field that occurs once lives in the half that holds it.
+// Below these a second thread costs more than it saves.
+constexpr size_t kParseInHalvesFrom = 2u << 20;
+constexpr int kConvertInTwoFrom = 50000;
+
+class ProfileParts {
+public:
+    explicit ProfileParts(const pprof::Profile& whole) : m_first(&whole) {
+        std::fill(std::begin(m_single), std::end(m_single), &whole);
+    }
+    // `secondHas`: bit f set when field f occurs in the second half.
+    ProfileParts(const pprof::Profile& first, const pprof::Profile& second, uint32_t secondHas)
+        : m_first(&first), m_second(&second) {
+        for (uint32_t f = 0; f < std::size(m_single); ++f)
+            m_single[f] = secondHas & (1u << f) ? &second : &first;
+    }
+
+    template <typename T>
+    struct Seq {
+        const google::protobuf::RepeatedPtrField<T>* a;
+        const google::protobuf::RepeatedPtrField<T>* b;
+        int size() const { return a->size() + (b ? b->size() : 0); }
+        const T& Get(int i) const { return i < a->size() ? a->Get(i) : b->Get(i - a->size()); }
+    };
+    template <typename T>
+    Seq<T> seq(const google::protobuf::RepeatedPtrField<T>& (pprof::Profile::*get)() const) const {
+        return {&(m_first->*get)(), m_second ? &(m_second->*get)() : nullptr};
+    }
+    Seq<std::string> strings() const { return seq(&pprof::Profile::string_table); }
+    Seq<pprof::ValueType> sampleTypes() const { return seq(&pprof::Profile::sample_type); }
+    Seq<pprof::Mapping> mappings() const { return seq(&pprof::Profile::mapping); }
+    Seq<pprof::Function> functions() const { return seq(&pprof::Profile::function); }
+    Seq<pprof::Location> locations() const { return seq(&pprof::Profile::location); }
+    Seq<pprof::Sample> samples() const { return seq(&pprof::Profile::sample); }
+    std::vector<int64_t> comments() const {
+        std::vector<int64_t> all(m_first->comment().begin(), m_first->comment().end());
+        if (m_second)
+            all.insert(all.end(), m_second->comment().begin(), m_second->comment().end());
+        return all;
+    }
+    // The half that holds a field occurring once (7..12, 14).
+    const pprof::Profile& single(uint32_t field) const { return *m_single[field]; }
+
+private:
+    const pprof::Profile* m_first;
+    const pprof::Profile* m_second = nullptr;
+    const pprof::Profile* m_single[16];
+};
+
+// Where a large profile's bytes can be cut for two threads to parse: the
+// first top-level field boundary past the middle. Nothing when the framing
+// is broken (the whole is parsed, and fails where it is broken) or when a
+// field that occurs once occurs on both sides: the whole keeps the last
+// value, which the halves alone could not tell.
+struct Cut {
+    size_t at = 0;
+    uint32_t secondHas = 0; // bit f: field f occurs in the second half
+};
+
+std::optional<Cut> findCut(std::string_view buf) {
+    constexpr uint32_t kSingular =
+        1u << 7 | 1u << 8 | 1u << 9 | 1u << 10 | 1u << 11 | 1u << 12 | 1u << 14;
+    Cut cut;
+    uint32_t has[2] = {0, 0};
+    Wire w{buf, 0};
+    while (w.pos < buf.size()) {
+        if (!cut.at && w.pos >= buf.size() / 2)
+            cut.at = w.pos;
+        uint64_t key, v;
+        if (!w.varint(key))
+            return std::nullopt;
+        switch (key & 7) {
+            case 0:
+                if (!w.varint(v))
+                    return std::nullopt;
+                break;
+            case 1:
+            case 5: {
+                size_t n = (key & 7) == 1 ? 8 : 4;
+                if (buf.size() - w.pos < n)
+                    return std::nullopt;
+                w.pos += n;
+                break;
+            }
+            case 2:
+                if (!w.varint(v) || v > buf.size() - w.pos)
+                    return std::nullopt;
+                w.pos += v;
+                break;
+            default: return std::nullopt;
+        }
+        if ((key >> 3) < 32)
+            has[cut.at ? 1 : 0] |= 1u << (key >> 3);
+    }
+    if (!cut.at || (has[0] & has[1] & kSingular))
+        return std::nullopt;
+    cut.secondHas = has[1];
+    return cut;
+}
+
 class Converter {
 public:
-    Converter(const pprof::Profile& p, std::string_view raw) : m_p(p), m_raw(raw) {}
+    Converter(const ProfileParts& p, std::string_view raw) : m_p(p), m_raw(raw) {}
 
     Result<Profile> run() {
         Profile out;
-        const auto& st = m_p.string_table();
+        const auto st = m_p.strings();
         if (st.size() > 0 && !st.Get(0).empty())
             return fieldError(6, 0, "string_table[0] must be empty");
 
@@ -361,34 +467,38 @@ public:
             return true;
         };
 
-        for (int i = 0; i < m_p.sample_type_size(); ++i) {
+        const auto sampleTypes = m_p.sampleTypes();
+        for (int i = 0; i < sampleTypes.size(); ++i) {
             ValueType vt;
-            if (!str(m_p.sample_type(i).type(), 1, i, vt.type) ||
-                !str(m_p.sample_type(i).unit(), 1, i, vt.unit))
+            if (!str(sampleTypes.Get(i).type(), 1, i, vt.type) ||
+                !str(sampleTypes.Get(i).unit(), 1, i, vt.unit))
                 return *m_err;
             out.sampleTypes.push_back(std::move(vt));
         }
-        if (m_p.has_period_type() && (!str(m_p.period_type().type(), 11, 0, out.periodType.type) ||
-                                      !str(m_p.period_type().unit(), 11, 0, out.periodType.unit)))
+        const pprof::Profile& withPeriodType = m_p.single(11);
+        if (withPeriodType.has_period_type() &&
+            (!str(withPeriodType.period_type().type(), 11, 0, out.periodType.type) ||
+             !str(withPeriodType.period_type().unit(), 11, 0, out.periodType.unit)))
             return *m_err;
-        if (!str(m_p.drop_frames(), 7, 0, out.dropFrames) ||
-            !str(m_p.keep_frames(), 8, 0, out.keepFrames) ||
-            !str(m_p.default_sample_type(), 14, 0, out.defaultSampleType))
+        if (!str(m_p.single(7).drop_frames(), 7, 0, out.dropFrames) ||
+            !str(m_p.single(8).keep_frames(), 8, 0, out.keepFrames) ||
+            !str(m_p.single(14).default_sample_type(), 14, 0, out.defaultSampleType))
             return *m_err;
-        for (int i = 0; i < m_p.comment_size(); ++i) {
+        for (int64_t idx : m_p.comments()) {
             std::string c;
-            if (!str(m_p.comment(i), 13, 0, c))
+            if (!str(idx, 13, 0, c))
                 return *m_err;
             out.comments.push_back(std::move(c));
         }
-        out.period = m_p.period();
-        out.timeNanos = m_p.time_nanos();
-        out.durationNanos = m_p.duration_nanos();
+        out.period = m_p.single(12).period();
+        out.timeNanos = m_p.single(9).time_nanos();
+        out.durationNanos = m_p.single(10).duration_nanos();
 
         // Mappings.
         std::unordered_map<uint64_t, int32_t> mappingIndex;
-        for (int i = 0; i < m_p.mapping_size(); ++i) {
-            const auto& pm = m_p.mapping(i);
+        const auto mappings = m_p.mappings();
+        for (int i = 0; i < mappings.size(); ++i) {
+            const auto& pm = mappings.Get(i);
             Mapping mm;
             mm.memoryStart = pm.memory_start();
             mm.memoryLimit = pm.memory_limit();
@@ -405,10 +515,11 @@ public:
 
         // Functions.
         IdIndex functionIndex;
-        functionIndex.reserve(m_p.function_size());
-        out.functions.reserve(m_p.function_size());
-        for (int i = 0; i < m_p.function_size(); ++i) {
-            const auto& pf = m_p.function(i);
+        const auto functions = m_p.functions();
+        functionIndex.reserve(functions.size());
+        out.functions.reserve(functions.size());
+        for (int i = 0; i < functions.size(); ++i) {
+            const auto& pf = functions.Get(i);
             Function f;
             if (!str(pf.name(), 5, i, f.name) || !str(pf.system_name(), 5, i, f.systemName) ||
                 !str(pf.filename(), 5, i, f.file))
@@ -423,10 +534,11 @@ public:
 
         // Locations.
         IdIndex locationIndex;
-        locationIndex.reserve(m_p.location_size());
-        out.locations.reserve(m_p.location_size());
-        for (int i = 0; i < m_p.location_size(); ++i) {
-            const auto& pl = m_p.location(i);
+        const auto locations = m_p.locations();
+        locationIndex.reserve(locations.size());
+        out.locations.reserve(locations.size());
+        for (int i = 0; i < locations.size(); ++i) {
+            const auto& pl = locations.Get(i);
             Location l;
             l.address = pl.address();
             if (pl.mapping_id() != 0) {
@@ -451,34 +563,72 @@ public:
             out.locations.push_back(std::move(l));
         }
 
-        // Samples.
-        size_t nTypes = out.sampleTypes.size();
-        out.samples.reserve(m_p.sample_size());
-        for (int i = 0; i < m_p.sample_size(); ++i) {
-            const auto& ps = m_p.sample(i);
-            Sample s = out.newSample();
-            if (size_t(ps.value_size()) != nTypes)
-                return fieldError(2, i,
-                                  "sample has " + std::to_string(ps.value_size()) +
-                                      " values, profile has " + std::to_string(nTypes) +
-                                      " sample types");
-            s.values.assign(ps.value().begin(), ps.value().end());
-            s.locations.resize(ps.location_id_size());
-            for (int k = 0; k < ps.location_id_size(); ++k)
-                if (!locationIndex.find(ps.location_id(k), s.locations[k]))
-                    return fieldError(2, i,
-                                      "unknown location id " + std::to_string(ps.location_id(k)));
-            for (const auto& pl : ps.label()) {
-                Label lab;
-                if (!str(pl.key(), 2, i, lab.key) || !str(pl.str(), 2, i, lab.str) ||
-                    !str(pl.num_unit(), 2, i, lab.numUnit))
-                    return *m_err;
-                lab.num = pl.num();
-                lab.isNum = pl.str() == 0;
-                s.labels.push_back(std::move(lab));
+        // Samples; many are converted in two runs on two threads, each
+        // allocating from its own arena, which the profile then keeps.
+        const auto samples = m_p.samples();
+        const size_t nTypes = out.sampleTypes.size();
+        auto convert = [&](int begin, int end, std::pmr::memory_resource* arena,
+                           std::vector<Sample>& dst) -> std::optional<Error> {
+            auto text = [&](int64_t idx, int i, std::string& to) -> std::optional<Error> {
+                if (idx < 0 || idx >= st.size())
+                    return fieldError(2, size_t(i),
+                                      "string index " + std::to_string(idx) + " out of range (" +
+                                          std::to_string(st.size()) + " strings)");
+                to = st.Get(int(idx));
+                return std::nullopt;
+            };
+            for (int i = begin; i < end; ++i) {
+                const auto& ps = samples.Get(i);
+                Sample s(arena);
+                if (size_t(ps.value_size()) != nTypes)
+                    return fieldError(2, size_t(i),
+                                      "sample has " + std::to_string(ps.value_size()) +
+                                          " values, profile has " + std::to_string(nTypes) +
+                                          " sample types");
+                s.values.assign(ps.value().begin(), ps.value().end());
+                s.locations.resize(ps.location_id_size());
+                for (int k = 0; k < ps.location_id_size(); ++k)
+                    if (!locationIndex.find(ps.location_id(k), s.locations[k]))
+                        return fieldError(2, size_t(i),
+                                          "unknown location id " +
+                                              std::to_string(ps.location_id(k)));
+                for (const auto& pl : ps.label()) {
+                    Label lab;
+                    if (auto e = text(pl.key(), i, lab.key))
+                        return e;
+                    if (auto e = text(pl.str(), i, lab.str))
+                        return e;
+                    if (auto e = text(pl.num_unit(), i, lab.numUnit))
+                        return e;
+                    lab.num = pl.num();
+                    lab.isNum = pl.str() == 0;
+                    s.labels.push_back(std::move(lab));
+                }
+                dst.push_back(std::move(s));
             }
-            out.samples.push_back(std::move(s));
+            return std::nullopt;
+        };
+        const int n = samples.size();
+        out.samples.reserve(size_t(n));
+        if (n < kConvertInTwoFrom || std::thread::hardware_concurrency() < 2) {
+            if (auto e = convert(0, n, out.arena.get(), out.samples))
+                return *e;
+            return out;
         }
+        auto secondArena = std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20);
+        std::vector<Sample> second;
+        second.reserve(size_t(n - n / 2));
+        auto secondDone = std::async(std::launch::async,
+                                     [&] { return convert(n / 2, n, secondArena.get(), second); });
+        auto firstError = convert(0, n / 2, out.arena.get(), out.samples);
+        auto secondError = secondDone.get();
+        if (firstError)
+            return *firstError;
+        if (secondError)
+            return *secondError;
+        for (Sample& s : second)
+            out.samples.push_back(std::move(s)); // the vectors move with their arena
+        out.moreArenas.push_back(std::move(secondArena));
         return out;
     }
 
@@ -537,7 +687,7 @@ private:
                        "profile.proto: " + what + "[" + std::to_string(ordinal) + "]: " + msg);
     }
 
-    const pprof::Profile& m_p;
+    const ProfileParts& m_p;
     std::string_view m_raw;
     std::optional<Error> m_err;
 };
@@ -607,12 +757,29 @@ Result<Profile> parseChecked(std::string_view decoded) {
     opts.max_block_size = 16 << 20;
     google::protobuf::Arena arena(opts);
     auto* msg = google::protobuf::Arena::CreateMessage<pprof::Profile>(&arena);
-    if (!msg->ParseFromArray(decoded.data(), int(decoded.size()))) {
+    auto broken = [&] {
         if (auto e = walk(decoded, 0, decoded.size(), Msg::Profile, 0))
             return *e;
         return errorAt(ErrorCode::Format, 0, "profile.proto: not a valid protobuf message");
+    };
+    // A large profile is parsed as two halves on two threads.
+    std::optional<Cut> cut;
+    if (decoded.size() >= kParseInHalvesFrom && std::thread::hardware_concurrency() > 1)
+        cut = findCut(decoded);
+    if (!cut) {
+        if (!msg->ParseFromArray(decoded.data(), int(decoded.size())))
+            return broken();
+        return Converter(ProfileParts(*msg), decoded).run();
     }
-    return Converter(*msg, decoded).run();
+    google::protobuf::Arena secondArena(opts);
+    auto* second = google::protobuf::Arena::CreateMessage<pprof::Profile>(&secondArena);
+    std::string_view tail = decoded.substr(cut->at);
+    auto secondParsed = std::async(
+        std::launch::async, [&] { return second->ParseFromArray(tail.data(), int(tail.size())); });
+    bool firstParsed = msg->ParseFromArray(decoded.data(), int(cut->at));
+    if (!secondParsed.get() || !firstParsed) // get() first: it rethrows the thread's bad_alloc
+        return broken();
+    return Converter(ProfileParts(*msg, *second, cut->secondHas), decoded).run();
 }
 
 } // namespace
