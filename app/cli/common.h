@@ -36,6 +36,17 @@ std::string exeDir(const std::string& argv0 = {});
 // True when the file starts as an SQLite database does: a case, not a capture.
 bool isCaseFile(const std::string& path);
 
+// Keeps a large value alive until the process ends, which is next: the
+// kernel takes its pages back at exit in one go, faster than its destructor
+// would return them one by one (some 50 ms for a 200 MB profile). Only the
+// first value kept lives on; a command run again in the same process frees
+// its own.
+template <typename T>
+void keepUntilExit(T&& value) {
+    static const auto* kept = new std::decay_t<T>(std::forward<T>(value));
+    (void)kept;
+}
+
 // Prints msg and the usage on stderr; returns kUsage.
 int usageError(const std::string& msg);
 

@@ -91,6 +91,7 @@ int cmdTop(const std::vector<std::string>& argv) {
         }
     }
     TopResult top = computeTop(*profile, idx);
+    keepUntilExit(std::move(*profile));
     size_t shown = limit == 0 ? top.rows.size() : std::min<size_t>(top.rows.size(), size_t(limit));
     if (a.flag("--json")) {
         JsonWriter w;
