@@ -19,6 +19,27 @@ namespace memscope {
     return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
 }
 
+// Skips spaces and tabs, then reads "0x" and hex digits into v and moves s
+// past them; false (s past the spaces only) when no hex number follows.
+inline bool readHex(std::string_view& s, uint64_t& v) {
+    while (!s.empty() && (s[0] == ' ' || s[0] == '\t'))
+        s.remove_prefix(1);
+    if (s.size() < 3 || s[0] != '0' || s[1] != 'x')
+        return false;
+    auto [p, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), v, 16);
+    if (ec != std::errc())
+        return false;
+    s.remove_prefix(size_t(p - s.data()));
+    return true;
+}
+
+// "0x" and v in lower-case hex.
+inline std::string hexString(uint64_t v) {
+    char b[24];
+    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
 // Whitespace-separated fields (spaces and tabs, runs count once).
 inline std::vector<std::string_view> splitFields(std::string_view s) {
     std::vector<std::string_view> out;

@@ -11,6 +11,10 @@
 
 namespace memscope {
 
+// No node: an unreachable node's dominator, a missing parent, an address no
+// object holds.
+inline constexpr uint32_t kNoNode = UINT32_MAX;
+
 enum class RootKind : uint8_t { Global, Frame, Finalizer, QueuedFinalizer, Goroutine, Other };
 const char* rootKindName(RootKind k);
 
@@ -29,7 +33,8 @@ struct RootEntity {
 struct HeapGraph {
     // Objects sorted by address.
     std::vector<uint64_t> addr;
-    std::vector<uint32_t> size; // slot size; UINT32_MAX means "see hugeSize"
+    static constexpr uint32_t kHugeSize = UINT32_MAX; // a size kept in hugeSize
+    std::vector<uint32_t> size;                       // slot size, or kHugeSize
     std::unordered_map<uint32_t, uint64_t> hugeSize;
     std::vector<uint32_t> edgeStart; // objects + 1
     std::vector<uint32_t> edges;     // object indices
@@ -47,7 +52,7 @@ struct HeapGraph {
     bool isObjectNode(uint32_t node) const { return node > roots.size(); }
     uint32_t nodeObject(uint32_t node) const { return uint32_t(node - 1 - roots.size()); }
     uint64_t objectSize(uint32_t obj) const {
-        return size[obj] == UINT32_MAX ? hugeSize.at(obj) : size[obj];
+        return size[obj] == kHugeSize ? hugeSize.at(obj) : size[obj];
     }
     // The object containing addr (interior pointers included), or -1.
     int64_t findObject(uint64_t a) const;

@@ -31,8 +31,6 @@ namespace memscope::ui {
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
 QString bytesText(uint64_t b) { return QString::fromStdString(formatValue(int64_t(b), "bytes")); }
 
 QString siteLabel(const CaseStore::HeapSiteRow& s) {
@@ -157,14 +155,14 @@ RetentionData loadRetention(const QString& casePath, qint64 snapshotId, qint64 b
     size_t n = idom.size();
     d.childStart.assign(n + 1, 0);
     for (size_t v = 1; v < n; ++v)
-        if (idom[v] != kNone)
+        if (idom[v] != kNoNode)
             d.childStart[idom[v] + 1]++;
     for (size_t i = 0; i < n; ++i)
         d.childStart[i + 1] += d.childStart[i];
     d.children.resize(d.childStart[n]);
     std::vector<uint32_t> pos(d.childStart.begin(), d.childStart.end() - 1);
     for (size_t v = 1; v < n; ++v)
-        if (idom[v] != kNone)
+        if (idom[v] != kNoNode)
             d.children[pos[idom[v]]++] = uint32_t(v);
     d.rowInParent.assign(n, 0);
     for (size_t p = 0; p < n; ++p) {
@@ -216,14 +214,14 @@ QModelIndex DominatorModel::parent(const QModelIndex& child) const {
     if (!child.isValid() || !m_data)
         return {};
     uint32_t p = m_data->graph->dom.idom[nodeOf(child)];
-    if (p == 0 || p == kNone)
+    if (p == 0 || p == kNoNode)
         return {};
     return createIndex(int(m_data->rowInParent[p]), 0, quintptr(p));
 }
 
 QModelIndex DominatorModel::indexOfNode(uint32_t node) const {
     if (!m_data || node == 0 || node >= m_data->rowInParent.size() ||
-        m_data->graph->dom.idom[node] == kNone)
+        m_data->graph->dom.idom[node] == kNoNode)
         return {};
     return createIndex(int(m_data->rowInParent[node]), 0, quintptr(node));
 }
@@ -562,13 +560,13 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
             return;
         // The largest live object allocated there.
         const auto& sg = *m_data->graph;
-        uint32_t best = kNone;
+        uint32_t best = kNoNode;
         for (uint32_t o = 0; o < sg.graph.objects(); ++o)
-            if (sg.objectBucket[o] == bucket && sg.dom.idom[sg.graph.objectNode(o)] != kNone &&
-                (best == kNone || sg.dom.retained[sg.graph.objectNode(o)] >
-                                      sg.dom.retained[sg.graph.objectNode(best)]))
+            if (sg.objectBucket[o] == bucket && sg.dom.idom[sg.graph.objectNode(o)] != kNoNode &&
+                (best == kNoNode || sg.dom.retained[sg.graph.objectNode(o)] >
+                                        sg.dom.retained[sg.graph.objectNode(best)]))
                 best = o;
-        if (best != kNone)
+        if (best != kNoNode)
             selectNode(sg.graph.objectNode(best));
     });
     connect(&m_watcher, &QFutureWatcher<RetentionData>::finished, this, [this] {

@@ -13,7 +13,6 @@ namespace memscope {
 
 namespace {
 
-constexpr uint32_t kNone = UINT32_MAX;
 // Go's size classes end at 32 KiB; larger objects get a span of their own and
 // are grouped by the power of two their size falls under.
 constexpr uint64_t kMaxSmallSize = 32768;
@@ -31,7 +30,7 @@ std::vector<uint32_t> addressOrder(const HeapGraph& g) {
 }
 
 // What one walk of a dump's dominator tree learns: the root entity that
-// alone dominates each node (0: several, kNone: unreachable), whether a
+// alone dominates each node (0: several, kNoNode: unreachable), whether a
 // sampled object is dominated by another of its own site (its bytes are
 // counted there), and with `survivor` set the survivor bytes under each node.
 struct DomWalk {
@@ -46,7 +45,7 @@ DomWalk walkDominators(const StoredHeapGraph& sg, const std::vector<int32_t>& si
     const Dominators& dom = sg.dom;
     const size_t n = g.nodes();
     DomWalk w;
-    w.rootOf.assign(n, kNone);
+    w.rootOf.assign(n, kNoNode);
     w.nestedSame.assign(g.objects(), 0);
     if (survivor)
         w.survivorRetained.assign(n, 0);
@@ -121,7 +120,7 @@ std::string sizeClassName(uint64_t size) {
 // small sizes, one entry per power of two above.
 class SizeRows {
 public:
-    explicit SizeRows(Groups& groups) : m_groups(groups), m_small(kMaxSmallSize + 1, kNone) {}
+    explicit SizeRows(Groups& groups) : m_groups(groups), m_small(kMaxSmallSize + 1, kNoNode) {}
     uint32_t row(uint64_t size) {
         uint32_t* slot;
         if (size <= kMaxSmallSize) {
@@ -130,7 +129,7 @@ public:
             int bit = 63 - __builtin_clzll(size - 1);
             slot = &m_large[size_t(bit)];
         }
-        if (*slot == kNone)
+        if (*slot == kNoNode)
             *slot = m_groups.row(sizeClassName(size));
         return *slot;
     }
@@ -138,12 +137,14 @@ public:
 private:
     Groups& m_groups;
     std::vector<uint32_t> m_small;
-    uint32_t m_large[64] = {
-        kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone,
-        kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone,
-        kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone,
-        kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone,
-        kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone, kNone};
+    uint32_t m_large[64] = {kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode,
+                            kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode, kNoNode};
 };
 
 // The row of each root entity (by kind and name), plus the shared and the
@@ -226,7 +227,7 @@ HeapObjectDiff diffHeapObjects(const HeapDiffSide& baseSide, const HeapDiffSide&
     const uint32_t unsampledRow = sites.row(kUnsampledName);
     auto rootRow = [&](const DomWalk& w, const std::vector<uint32_t>& rows, uint32_t node) {
         uint32_t r = w.rootOf[node];
-        return r == kNone ? unreachableRow : rows[r];
+        return r == kNoNode ? unreachableRow : rows[r];
     };
     auto siteRow = [&](const StoredHeapGraph& s, const std::vector<uint32_t>& rows, uint32_t o) {
         int32_t b = bucketOf(s, o);
@@ -237,7 +238,7 @@ HeapObjectDiff diffHeapObjects(const HeapDiffSide& baseSide, const HeapDiffSide&
         uint32_t v = ga.objectNode(o);
         uint64_t size = ga.objectSize(o);
         uint32_t site = siteRow(A, siteRowA, o);
-        if (A.dom.idom[v] != kNone && !walkA.nestedSame[o] && site != unsampledRow)
+        if (A.dom.idom[v] != kNoNode && !walkA.nestedSame[o] && site != unsampledRow)
             sites[site].retainedBase += A.dom.retained[v];
         if (survivorA[o])
             continue;
@@ -258,7 +259,7 @@ HeapObjectDiff diffHeapObjects(const HeapDiffSide& baseSide, const HeapDiffSide&
         (survivor ? sites[site].survivors : sites[site].added).add(size);
         auto& sc = sizes[sizeRows.row(size)];
         (survivor ? sc.survivors : sc.added).add(size);
-        if (B.dom.idom[v] == kNone)
+        if (B.dom.idom[v] == kNoNode)
             continue;
         // The new object a user would look at first: the one retaining most.
         if (!survivor) {

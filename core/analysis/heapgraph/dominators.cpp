@@ -7,16 +7,14 @@
 
 namespace memscope {
 
-namespace {
-constexpr uint32_t kNone = UINT32_MAX;
-}
+namespace {}
 
 Dominators computeDominators(const HeapGraph& g) {
     const size_t n = g.nodes();
     Dominators dom;
 
     // 1. Depth-first preorder from the virtual root, iteratively.
-    std::vector<uint32_t> dfn(n, kNone), vertex, parent;
+    std::vector<uint32_t> dfn(n, kNoNode), vertex, parent;
     vertex.reserve(n);
     parent.reserve(n);
     {
@@ -60,7 +58,7 @@ Dominators computeDominators(const HeapGraph& g) {
                 continue;
             }
             uint32_t w = target(f.node, f.next++);
-            if (dfn[w] == kNone)
+            if (dfn[w] == kNoNode)
                 visit(w, dfn[f.node]);
         }
     }
@@ -91,7 +89,7 @@ Dominators computeDominators(const HeapGraph& g) {
     // is empty by then), whose links sit in parent[], free once a vertex is
     // processed, and which then receives the vertex's dominator.
     std::vector<uint32_t>().swap(dfn);
-    std::vector<uint32_t> semi(nr), label(nr), ancestor(nr, kNone), chain;
+    std::vector<uint32_t> semi(nr), label(nr), ancestor(nr, kNoNode), chain;
     for (uint32_t i = 0; i < nr; ++i)
         label[i] = semi[i] = i;
     uint32_t linked = nr;
@@ -132,13 +130,13 @@ Dominators computeDominators(const HeapGraph& g) {
         ancestor[s] = w;
         ancestor[w] = p; // w's own bucket was emptied by its children
         linked = w;
-        for (uint32_t v = ancestor[p]; v != kNone;) {
+        for (uint32_t v = ancestor[p]; v != kNoNode;) {
             uint32_t next = dom_[v];
             uint32_t u = eval(v);
             dom_[v] = semi[u] < semi[v] ? u : p;
             v = next;
         }
-        ancestor[p] = kNone;
+        ancestor[p] = kNoNode;
     }
     std::vector<uint32_t>().swap(preds);
     std::vector<uint32_t>().swap(predStart);
@@ -154,7 +152,7 @@ Dominators computeDominators(const HeapGraph& g) {
     std::vector<uint32_t>().swap(semi);
 
     // 4. Back to node ids, and retained sizes bottom-up.
-    dom.idom.assign(n, kNone);
+    dom.idom.assign(n, kNoNode);
     dom.idom[0] = 0;
     for (uint32_t w = 1; w < nr; ++w)
         dom.idom[vertex[w]] = vertex[idomPre[w]];

@@ -19,18 +19,17 @@ Dominators computeDominators(const HeapGraph& g);
 // not visited; an idom of another size visits nothing.
 template <typename Enter, typename Leave>
 void walkDominatorTree(const std::vector<uint32_t>& idom, Enter&& enter, Leave&& leave) {
-    constexpr uint32_t kNone = UINT32_MAX;
     const size_t n = idom.size();
     if (n == 0)
         return;
-    std::vector<uint32_t> firstChild(n, kNone), nextSibling(n, kNone);
+    std::vector<uint32_t> firstChild(n, kNoNode), nextSibling(n, kNoNode);
     for (uint32_t v = uint32_t(n); v-- > 1;)
-        if (idom[v] != kNone) {
+        if (idom[v] != kNoNode) {
             nextSibling[v] = firstChild[idom[v]];
             firstChild[idom[v]] = v;
         }
     for (uint32_t v = 0;;) {
-        if (firstChild[v] != kNone) {
+        if (firstChild[v] != kNoNode) {
             v = firstChild[v];
             enter(v);
             continue;
@@ -39,7 +38,7 @@ void walkDominatorTree(const std::vector<uint32_t>& idom, Enter&& enter, Leave&&
             leave(v);
             if (v == 0)
                 return;
-            if (nextSibling[v] != kNone) {
+            if (nextSibling[v] != kNoNode) {
                 v = nextSibling[v];
                 enter(v);
                 break;

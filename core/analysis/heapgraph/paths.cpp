@@ -5,15 +5,13 @@
 
 namespace memscope {
 
-namespace {
-constexpr uint32_t kNone = UINT32_MAX;
-}
+namespace {}
 
 std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t objectIndex,
                                                 size_t maxPaths) {
     const size_t n = g.nodes();
     const uint32_t target = g.objectNode(objectIndex);
-    std::vector<uint32_t> parent(n, kNone);
+    std::vector<uint32_t> parent(n, kNoNode);
     std::vector<uint32_t> queue;
     queue.reserve(1024);
     parent[0] = 0;
@@ -22,7 +20,7 @@ std::vector<std::vector<uint32_t>> pathsToRoots(const HeapGraph& g, uint32_t obj
     for (size_t i = 0; i < queue.size() && !found; ++i) {
         uint32_t v = queue[i];
         g.forEachSuccessor(v, [&](uint32_t w) {
-            if (parent[w] == kNone) {
+            if (parent[w] == kNoNode) {
                 parent[w] = v;
                 queue.push_back(w);
                 if (w == target)

@@ -12,9 +12,7 @@
 
 namespace memscope {
 
-namespace {
-constexpr uint32_t kNone = UINT32_MAX;
-}
+namespace {}
 
 HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     const HeapGraph& g = d.graph;
@@ -72,7 +70,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
     std::vector<uint64_t> retainedCount(g.roots.size() + 1, 0);
     for (uint32_t o = 0; o < g.objects(); ++o) {
         uint32_t v = g.objectNode(o);
-        if (dom.idom[v] != kNone)
+        if (dom.idom[v] != kNoNode)
             retainedCount[rootOf[v]]++;
     }
 
@@ -100,7 +98,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
         row.sampledBytes += g.objectSize(o);
         s.sampledObjects++;
         s.sampledBytes += g.objectSize(o);
-        if (dom.idom[v] == kNone)
+        if (dom.idom[v] == kNoNode)
             continue;
         bool nestedSame = nested[o] & kNestedSame, nestedAny = nested[o] & kNestedAny;
         if (!nestedSame) {
@@ -127,7 +125,7 @@ HeapDumpSummary summarizeHeapDump(const HeapDump& d, const Dominators& dom) {
             if (o < 0 || bucketOf[size_t(o)] < 0)
                 continue;
             uint32_t v = g.objectNode(uint32_t(o));
-            if (dom.idom[v] == kNone || rootOf[v] == finRoot[i])
+            if (dom.idom[v] == kNoNode || rootOf[v] == finRoot[i])
                 continue; // unreachable, or already counted under this root
             auto& e = edges[{finRoot[i], uint32_t(bucketOf[size_t(o)])}];
             e.root = finRoot[i];

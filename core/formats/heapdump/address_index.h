@@ -9,8 +9,6 @@
 
 namespace memscope::heapdump {
 
-constexpr uint32_t kNone = UINT32_MAX;
-
 // Puts a freshly read graph's objects in address order, as HeapGraph
 // promises: the dump writes them span by span, mostly but not always
 // ascending. Done once, before any object index is handed out, so lookups
@@ -53,10 +51,10 @@ public:
         }
     }
 
-    // Object index containing a, or kNone.
+    // Object index containing a, or kNoNode.
     uint32_t find(uint64_t a) const {
         if (a < m_lo || a >= m_hi)
-            return kNone;
+            return kNoNode;
         size_t lo = 0, hi = m_start.size();
         if (!m_page.empty()) {
             uint64_t p = (a - m_lo) >> kPageShift;
@@ -68,10 +66,10 @@ public:
         auto it = std::upper_bound(m_start.begin() + lo, m_start.begin() + hi, a);
         size_t k = size_t(it - m_start.begin());
         if (k == 0)
-            return kNone;
+            return kNoNode;
         --k;
         uint32_t obj = m_order[k];
-        return a < m_start[k] + m_g.objectSize(obj) ? obj : kNone;
+        return a < m_start[k] + m_g.objectSize(obj) ? obj : kNoNode;
     }
 
 private:

@@ -8,9 +8,7 @@
 
 namespace memscope {
 
-namespace {
-constexpr uint32_t kNone = UINT32_MAX;
-}
+namespace {}
 
 namespace {
 
@@ -164,13 +162,13 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
             g.rootEdgeStart[i + 1] > g.rootEdges.size())
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (uint32_t v : s.dom.idom)
-        if (v != kNone && v >= g.nodes())
+        if (v != kNoNode && v >= g.nodes())
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (const auto& [k, v] : g.hugeSize)
         if (k >= g.addr.size())
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     for (size_t i = 0; i < g.size.size(); ++i)
-        if (g.size[i] == kNone && !g.hugeSize.count(uint32_t(i)))
+        if (g.size[i] == HeapGraph::kHugeSize && !g.hugeSize.count(uint32_t(i)))
             return makeError(ErrorCode::Format, "stored heap graph is damaged");
     // The dominators must form a tree under node 0: every chain of idoms
     // ends there, without a cycle (readers walk them).
@@ -185,7 +183,7 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
         for (uint32_t v = 1; v < g.nodes(); ++v) {
             chain.clear();
             uint32_t u = v;
-            while (state[u] == kUnseen && s.dom.idom[u] != kNone) {
+            while (state[u] == kUnseen && s.dom.idom[u] != kNoNode) {
                 state[u] = kOnChain;
                 chain.push_back(u);
                 u = s.dom.idom[u];
@@ -199,7 +197,7 @@ Result<StoredHeapGraph> decodeHeapGraph(std::string_view blob, uint64_t maxDecod
     }
     s.dom.reachableBytes = s.dom.retained.empty() ? 0 : s.dom.retained[0];
     for (uint32_t o = 0; o < g.objects(); ++o)
-        if (s.dom.idom[g.objectNode(o)] != kNone)
+        if (s.dom.idom[g.objectNode(o)] != kNoNode)
             s.dom.reachableObjects++;
     return s;
 }

@@ -30,7 +30,7 @@ void sortByAddress(HeapGraph& g, std::vector<uint32_t>& raw) {
         sortedRaw.insert(sortedRaw.end(), raw.begin() + 2 * std::ptrdiff_t(g.edgeStart[o]),
                          raw.begin() + 2 * std::ptrdiff_t(g.edgeStart[o + 1]));
         edgeStart[i + 1] = uint32_t(sortedRaw.size() / 2);
-        if (g.size[o] == kNone)
+        if (g.size[o] == HeapGraph::kHugeSize)
             huge[uint32_t(i)] = g.hugeSize.at(o);
     }
     permute(g.addr);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "formats/heapdump/heapdump.h"
 
+#include "base/text_util.h"
 #include "formats/heapdump/address_index.h"
 #include "formats/heapdump/dump_reader.h"
 
@@ -21,14 +22,7 @@ namespace {
 
 using heapdump::AddressIndex;
 using heapdump::DumpReader;
-using heapdump::kNone;
 using heapdump::sortByAddress;
-
-std::string hex(uint64_t v) {
-    char b[24];
-    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
 
 // Reads the records after the header into a HeapDump, one function per
 // record kind, keeping raw pointer values aside; finish() then resolves them
@@ -208,7 +202,7 @@ private:
         m_r.unpin();
         if (m_r.failed())
             return;
-        if (m_g.addr.size() >= kNone - 1) {
+        if (m_g.addr.size() >= kNoNode - 1) {
             m_r.fail(ErrorCode::Limit, m_at, "more than 4 billion objects");
             return;
         }
@@ -216,14 +210,14 @@ private:
         m_g.addr.push_back(a);
         m_g.shape.push_back(
             pointerShapeHash(m_fieldOffsets.data(), m_fieldOffsets.size(), m_d.ptrSize));
-        if (len >= kNone) {
-            m_g.size.push_back(kNone);
+        if (len >= HeapGraph::kHugeSize) {
+            m_g.size.push_back(HeapGraph::kHugeSize);
             m_g.hugeSize[idx] = len;
         } else {
             m_g.size.push_back(uint32_t(len));
         }
         m_d.objectBytes += len;
-        if (m_raw.size() / 2 >= kNone) {
+        if (m_raw.size() / 2 >= kNoNode) {
             m_r.fail(ErrorCode::Limit, m_at, "more than 4 billion pointers");
             return;
         }
@@ -325,7 +319,7 @@ private:
         if (m_r.failed())
             return;
         addRoot(f.queued ? RootKind::QueuedFinalizer : RootKind::Finalizer, unnamedFunction(f.pc),
-                "object " + hex(f.object), -1);
+                "object " + hexString(f.object), -1);
         m_d.rootAddr.back() = f.pc;
         m_rootFinalizer.back() = int32_t(m_d.finalizers.size());
         if (f.queued && f.object)
@@ -362,7 +356,7 @@ private:
         m_d.segments.push_back({bss, seg, len});
         const char* segName = bss ? "bss" : "data";
         readFields(len, [&](uint64_t off, uint64_t v) {
-            addRoot(RootKind::Global, std::string(segName) + "+" + hex(off), {}, -1);
+            addRoot(RootKind::Global, std::string(segName) + "+" + hexString(off), {}, -1);
             m_d.rootAddr.back() = seg + off;
             rootTarget(v);
         });
@@ -378,7 +372,7 @@ private:
         m_r.uvarint(); // code pc
         m_r.uvarint(); // link
         if (fn && !m_r.failed()) {
-            addRoot(RootKind::Other, "defer", "g " + hex(gp), -1);
+            addRoot(RootKind::Other, "defer", "g " + hexString(gp), -1);
             rootTarget(fn);
         }
     }
@@ -391,7 +385,7 @@ private:
         m_r.uvarint();
         m_r.uvarint();
         if (arg && !m_r.failed()) {
-            addRoot(RootKind::Other, "panic", "g " + hex(gp), -1);
+            addRoot(RootKind::Other, "panic", "g " + hexString(gp), -1);
             rootTarget(arg);
         }
     }
@@ -446,7 +440,7 @@ private:
             for (uint32_t k = from; k < to; ++k) {
                 uint64_t v = uint64_t(m_raw[2 * k]) | (uint64_t(m_raw[2 * k + 1]) << 32);
                 uint32_t t = index.find(v);
-                if (t != kNone)
+                if (t != kNoNode)
                     m_raw[w++] = t;
             }
         }
@@ -460,11 +454,11 @@ private:
     // Each finalizer's object, and its function named from a stack frame
     // when one ran it. Returns the object index per finalizer.
     std::vector<uint32_t> resolveFinalizers(const AddressIndex& index) {
-        std::vector<uint32_t> finalizerObject(m_d.finalizers.size(), kNone);
+        std::vector<uint32_t> finalizerObject(m_d.finalizers.size(), kNoNode);
         for (size_t i = 0; i < m_d.finalizers.size(); ++i) {
             finalizerObject[i] = index.find(m_d.finalizers[i].object);
             m_d.finalizers[i].objectIndex =
-                finalizerObject[i] == kNone ? -1 : int32_t(finalizerObject[i]);
+                finalizerObject[i] == kNoNode ? -1 : int32_t(finalizerObject[i]);
         }
         // A finalizer's code PC is its function's entry: a goroutine running it
         // (the finalizer goroutine, when it is stuck) names it without the binary.
@@ -488,11 +482,11 @@ private:
         for (size_t e = 0; e < m_g.roots.size(); ++e) {
             for (uint32_t k = m_rootRawStart[e]; k < m_rootRawStart[e + 1]; ++k) {
                 uint32_t t = index.find(m_rootRaw[k]);
-                if (t != kNone)
+                if (t != kNoNode)
                     m_g.rootEdges.push_back(t);
             }
             int32_t fi = m_rootFinalizer[e];
-            if (fi >= 0 && !m_d.finalizers[fi].queued && finalizerObject[fi] != kNone) {
+            if (fi >= 0 && !m_d.finalizers[fi].queued && finalizerObject[fi] != kNoNode) {
                 uint32_t o = finalizerObject[fi];
                 for (uint32_t k = m_g.edgeStart[o]; k < m_g.edgeStart[o + 1]; ++k)
                     m_g.rootEdges.push_back(m_g.edges[k]);
@@ -538,7 +532,7 @@ private:
             const auto& [a, b] = m_sampleRaw[i];
             uint32_t o = index.find(a);
             auto it = bucketIndex.find(b);
-            if (o != kNone && it != bucketIndex.end() && !sampled[o]) {
+            if (o != kNoNode && it != bucketIndex.end() && !sampled[o]) {
                 sampled[o] = true;
                 m_d.samples.emplace_back(o, it->second);
             }

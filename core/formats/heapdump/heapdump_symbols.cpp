@@ -3,6 +3,7 @@
 // and finding that executable.
 #include "formats/heapdump/heapdump.h"
 
+#include "base/text_util.h"
 #include "formats/heapdump/elf_symbols.h"
 
 #include <algorithm>
@@ -12,14 +13,6 @@
 #include <sys/stat.h>
 
 namespace memscope {
-
-namespace {
-std::string hex(uint64_t v) {
-    char b[24];
-    snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
-    return b;
-}
-} // namespace
 
 void applySymbols(HeapDump& d, const ElfSymbols& syms) {
     HeapGraph& g = d.graph;
@@ -38,7 +31,7 @@ void applySymbols(HeapDump& d, const ElfSymbols& syms) {
         if (r.kind == RootKind::Global) {
             if (const auto* s = syms.object(a)) {
                 std::string seg = r.name.substr(0, r.name.find('+'));
-                r.detail = seg + " " + hex(s->addr) + " +" + std::to_string(a - s->addr);
+                r.detail = seg + " " + hexString(s->addr) + " +" + std::to_string(a - s->addr);
                 r.name = s->name;
                 merged = !roots.empty() && roots.back().kind == RootKind::Global &&
                          roots.back().name == r.name;

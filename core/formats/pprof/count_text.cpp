@@ -28,18 +28,6 @@ std::optional<std::string_view> countHeaderName(std::string_view line) {
     return name;
 }
 
-bool readHex(std::string_view& s, uint64_t& v) {
-    while (!s.empty() && (s[0] == ' ' || s[0] == '\t'))
-        s.remove_prefix(1);
-    if (s.size() < 3 || s[0] != '0' || s[1] != 'x')
-        return false;
-    auto [p, ec] = std::from_chars(s.data() + 2, s.data() + s.size(), v, 16);
-    if (ec != std::errc())
-        return false;
-    s.remove_prefix(size_t(p - s.data()));
-    return true;
-}
-
 } // namespace
 
 bool looksLikeCountProfileText(std::string_view head, bool anyName) {

@@ -26,18 +26,6 @@ bool readInt(std::string_view& s, int64_t& v) {
     return true;
 }
 
-bool readHex(std::string_view& s, uint64_t& v) {
-    skipSpaces(s);
-    if (!startsWith(s, "0x"))
-        return false;
-    s.remove_prefix(2);
-    auto r = std::from_chars(s.data(), s.data() + s.size(), v, 16);
-    if (r.ec != std::errc())
-        return false;
-    s.remove_prefix(size_t(r.ptr - s.data()));
-    return true;
-}
-
 bool expect(std::string_view& s, std::string_view what) {
     skipSpaces(s);
     if (!startsWith(s, what))
