@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Configures and builds memscope into build/ (Release). The compiler's output
-# goes to build/build.log and is shown when the build fails.
+# goes to build/build.log and is shown when the build fails. A unity build
+# (16 sources per compiler run) halves the time of a first build; for
+# incremental work configure a build folder of your own without it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 echo "building memscope (log: build/build.log)"
-if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2; } >build/build.log 2>&1; then
+if ! { cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 && cmake --build build -j2; } >build/build.log 2>&1; then
   tail -40 build/build.log
   echo "build failed; the whole log is in build/build.log" >&2
   exit 1

@@ -8,8 +8,10 @@ flags="-fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer 
 echo "building the sanitizer configuration (log: build-asan/build.log)"
 mkdir -p build-asan
 # -O1 -g1: the sanitizers' reports keep their file:line (-g1 has the line tables),
-# and the build is lighter than RelWithDebInfo's -O2 -g.
+# and the build is lighter than RelWithDebInfo's -O2 -g; a unity build, as in
+# build.sh.
 if ! { cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMSCOPE_BUILD_GUI=OFF \
+         -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=16 \
          -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
          -DMEMSCOPE_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="$flags" \
          -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
