@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "base/large_blocks.h"
 #include "model/snapshot_kind.h"
 
 #include <cstdint>
@@ -69,7 +70,7 @@ struct Profile {
     // Owns the memory of every sample's vectors; shared so a moved Profile
     // keeps it, and a copied one allocates its own.
     std::shared_ptr<std::pmr::monotonic_buffer_resource> arena =
-        std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20);
+        std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20, largeBlockResource());
     Sample newSample() { return Sample(arena.get()); }
     // Arenas of samples converted on other threads, kept as long as the profile.
     std::vector<std::shared_ptr<std::pmr::memory_resource>> moreArenas;

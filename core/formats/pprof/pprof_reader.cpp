@@ -6,6 +6,7 @@
 
 #include "formats/pprof/legacy_cpu.h"
 
+#include "base/large_blocks.h"
 #include "formats/pprof/count_text.h"
 #include "formats/pprof/heap_text.h"
 #include "formats/pprof/proto/profile.pb.h"
@@ -615,7 +616,8 @@ public:
                 return *e;
             return out;
         }
-        auto secondArena = std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20);
+        auto secondArena =
+            std::make_shared<std::pmr::monotonic_buffer_resource>(1 << 20, largeBlockResource());
         std::vector<Sample> second;
         second.reserve(size_t(n - n / 2));
         auto secondDone = std::async(std::launch::async,
@@ -755,6 +757,8 @@ Result<Profile> parseChecked(std::string_view decoded) {
     google::protobuf::ArenaOptions opts;
     opts.start_block_size = 1 << 20;
     opts.max_block_size = 16 << 20;
+    opts.block_alloc = allocateLargeBlock;
+    opts.block_dealloc = releaseLargeBlock;
     google::protobuf::Arena arena(opts);
     auto* msg = google::protobuf::Arena::CreateMessage<pprof::Profile>(&arena);
     auto broken = [&] {
