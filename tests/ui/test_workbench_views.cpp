@@ -22,6 +22,7 @@
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -63,6 +64,7 @@ private slots:
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
     void goroutineCostColumnsSort();
+    void panelsMoveAndStayAligned();
 
 private:
     // demo + the leaking service's final goroutine profile (program "leakyapp"),
@@ -88,6 +90,18 @@ std::vector<QCPGraph*> graphsOf(QCustomPlot* plot, QCPAxisRect* rect) {
         if (plot->graph(i)->keyAxis()->axisRect() == rect)
             out.push_back(plot->graph(i));
     return out;
+}
+
+// The menu's entry whose text starts so, in the menu or a submenu of it.
+QAction* entry(const QMenu* menu, const QString& text) {
+    for (QAction* a : menu->actions()) {
+        if (a->text().startsWith(text))
+            return a;
+        if (a->menu())
+            if (QAction* inner = entry(a->menu(), text))
+                return inner;
+    }
+    return nullptr;
 }
 
 // Copies a file under another name: the capture time comes from the name.
@@ -873,6 +887,101 @@ void TestWorkbenchViews::panelsHideAndShow() {
     view.setPanelHidden("goroutines", false);
     QCOMPARE(view.panelTitles(), QStringList({"goroutines", "sockets", "evidence"}));
     QCOMPARE(view.pointCount(), 4);
+}
+
+void TestWorkbenchViews::panelsMoveAndStayAligned() {
+    auto* tl = m_window->findChild<TimelineView*>();
+    QCustomPlot* plot = tl->plot();
+    const QStringList before = tl->panelTitles();
+    QVERIFY2(before.size() >= 3, qPrintable(before.join(", ")));
+    // Zoomed into the middle, a snapshot picked.
+    const QCPRange all = plot->xAxis->range();
+    const QCPRange zoom(all.lower + all.size() / 4, all.upper - all.size() / 4);
+    plot->xAxis->setRange(zoom);
+    QSignalSpy clicked(tl, &TimelineView::snapshotClicked);
+    QTest::mouseClick(plot, Qt::LeftButton, {}, tl->pointPosition(tl->pointCount() / 2));
+    QCOMPARE(clicked.count(), 1);
+    const QCPRange picked = plot->xAxis->range();
+    auto cursorAt = [plot]() -> std::optional<double> {
+        for (auto* line : plot->findChildren<QCPItemStraightLine*>())
+            if (line->visible() && line->pen().color().red() == 200)
+                return line->point1->coords().x();
+        return std::nullopt;
+    };
+    const auto cursor = cursorAt();
+    QVERIFY(cursor);
+    auto aligned = [&] {
+        plot->replot();
+        const auto rects = plot->axisRects();
+        for (auto* rect : rects) {
+            QCOMPARE(rect->axis(QCPAxis::atBottom)->range(), picked);
+            QCOMPARE(rect->rect().left(), rects.front()->rect().left());
+            QCOMPARE(rect->rect().right(), rects.front()->rect().right());
+        }
+        QCOMPARE(cursorAt(), cursor);
+    };
+
+    // View ▸ Timeline Panels ▸ the second panel ▸ Move Up.
+    QMenu* panels = nullptr;
+    for (QAction* a : m_window->menuBar()->actions())
+        if (a->menu())
+            for (QAction* b : a->menu()->actions())
+                if (b->menu() && b->text() == tr("Timeline &Panels"))
+                    panels = b->menu();
+    QVERIFY(panels);
+    emit panels->aboutToShow();
+    QAction* up =
+        entry(panels, before[1]) ? entry(entry(panels, before[1])->menu(), tr("Move Up")) : nullptr;
+    QVERIFY(up && up->isEnabled());
+    QVERIFY(!entry(entry(panels, before[0])->menu(), tr("Move Up"))->isEnabled());
+    up->trigger();
+    QStringList moved = before;
+    moved.swapItemsAt(0, 1);
+    QCOMPARE(tl->panelTitles(), moved);
+    aligned();
+    QCOMPARE(QSettings().value("timeline/panelOrder").toStringList().mid(0, 2), moved.mid(0, 2));
+
+    // A right click on a panel's title: Move Down puts it back.
+    QCPAxisRect* top = nullptr;
+    for (auto* rect : plot->axisRects())
+        if (rect->axis(QCPAxis::atLeft)->label() == moved[0])
+            top = rect;
+    QVERIFY(top);
+    const QPoint title((top->outerRect().left() + top->rect().left()) / 2,
+                       top->rect().center().y());
+    QTest::mousePress(plot, Qt::RightButton, {}, title);
+    QTRY_VERIFY(qobject_cast<QMenu*>(QApplication::activePopupWidget()));
+    auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+    QAction* down = entry(menu, tr("Move Down"));
+    QVERIFY(down && down->isEnabled());
+    down->trigger();
+    menu->close();
+    QCOMPARE(tl->panelTitles(), before);
+    aligned();
+    // Moving passes over a hidden panel to the next shown one.
+    tl->setPanelHidden(before[1], true);
+    aligned();
+    tl->movePanel(before[0], false);
+    tl->setPanelHidden(before[1], false);
+    QStringList again = before;
+    again.move(0, 2);
+    QCOMPARE(tl->panelTitles(), again);
+    aligned();
+
+    // A new window reads the order back.
+    {
+        MainWindow other;
+        other.resize(1366, 768);
+        QSignalSpy loaded(&other, &MainWindow::caseLoaded);
+        other.openCase(m_demo);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(other.findChild<TimelineView*>()->panelTitles(), again);
+    }
+    // As it was, for the tests after.
+    tl->movePanel(before[0], true);
+    tl->movePanel(before[0], true);
+    QCOMPARE(tl->panelTitles(), before);
+    QSettings().remove("timeline/panelOrder");
 }
 
 #include "test_workbench_views.moc"
