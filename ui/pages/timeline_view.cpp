@@ -768,6 +768,27 @@ QString TimelineView::panelTitleAt(const QPointF& pos) const {
     return {};
 }
 
+bool TimelineView::hasHostLine(const QString& host) const {
+    const std::string h = host.toStdString();
+    return std::any_of(m_given.begin(), m_given.end(), [&](const Series& s) {
+        auto it = s.labels.find("host");
+        return s.metric == "tcp_sockets" && it != s.labels.end() && it->second == h;
+    });
+}
+
+bool TimelineView::showHostLine(const QString& host) {
+    const std::string h = host.toStdString();
+    std::vector<Series> lines;
+    for (const auto& s : m_given)
+        if (auto it = s.labels.find("host");
+            s.metric == "tcp_sockets" && it != s.labels.end() && it->second == h)
+            lines.push_back(s);
+    if (lines.empty())
+        return false;
+    showEvidence(lines);
+    return true;
+}
+
 void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
     m_givenNotes = notes;
     for (auto* item : m_noteItems)

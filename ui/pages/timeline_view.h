@@ -81,6 +81,9 @@ public:
     // A panel's entries: shown, Move Up, Move Down (View ▸ Timeline Panels,
     // and a right click on the panel's title).
     void addPanelActions(QMenu* menu, const QString& title);
+    // Whether the sockets panel has a line for the host, and draws it bold.
+    bool hasHostLine(const QString& host) const;
+    bool showHostLine(const QString& host);
     // Pixel position of a panel's point: the i-th point of its line-th line.
     QPoint panelPointPosition(int panel, int line, int i) const;
     // Picks the heap snapshots in a time range as a drag does; false when
