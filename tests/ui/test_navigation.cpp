@@ -5,6 +5,7 @@
 #include "import/import_batch.h"
 #include "models/call_tree_model.h"
 #include "models/sites_model.h"
+#include "pages/compare_view.h"
 #include "pages/connections_view.h"
 #include "pages/findings_panel.h"
 #include "pages/goroutines_view.h"
@@ -16,6 +17,7 @@
 #include "store/case_store.h"
 #include "testutil.h"
 #include "widgets/flame_graph.h"
+#include "widgets/item_links.h"
 #include "widgets/profile_filter_bar.h"
 #include "widgets/table_copy.h"
 
@@ -25,6 +27,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMenu>
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -39,6 +42,51 @@ using namespace memscope;
 using namespace memscope::ui;
 using namespace memscope::test;
 
+namespace {
+
+// A row's menu as a right click opens it (the popup shown), or null.
+QMenu* openRowMenu(QAbstractItemView* view, const QModelIndex& row) {
+    while (QWidget* left = QApplication::activePopupWidget()) // a failed check's
+        left->close();
+    view->scrollTo(row);
+    const QPoint at = view->visualRect(row).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &event);
+    auto popup = [] { return qobject_cast<QMenu*>(QApplication::activePopupWidget()); };
+    return QTest::qWaitFor([&] { return popup() != nullptr; }, 5000) ? popup() : nullptr;
+}
+
+// The menu's entry of that text, in the menu or a submenu of it.
+QAction* entry(const QMenu* menu, const QString& text) {
+    for (QAction* a : menu->actions()) {
+        if (a->text() == text)
+            return a;
+        if (a->menu())
+            if (QAction* inner = entry(a->menu(), text))
+                return inner;
+    }
+    return nullptr;
+}
+
+QMenu* submenu(const QMenu* menu, const QString& title) {
+    for (QAction* a : menu->actions())
+        if (a->menu() && a->text() == title)
+            return a->menu();
+    return nullptr;
+}
+
+// Follows an entry as a click on it does, and closes the menu.
+void follow(QMenu* menu, QAction* a) {
+    a->trigger();
+    menu->close();
+}
+
+QString currentText(const QAbstractItemView* view, int column, int role = Qt::DisplayRole) {
+    return view->currentIndex().siblingAtColumn(column).data(role).toString();
+}
+
+} // namespace
+
 class TestNavigation : public QObject {
     Q_OBJECT
 private slots:
@@ -51,9 +99,17 @@ private slots:
     void maximizeGivesTheViewsTheWindow();
     void backAndForward();
     void findingsLinkToTheirViews();
+    void rowMenusShowItemsInTheOtherViews();
+    void sideBySideRowsLinkToTheirViews();
 
 private:
     HeapPage* heap() const { return m_window->heapPage(); }
+    // Alt+Left in the window, active again once a menu has closed.
+    void goBackByKey() {
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        QTest::keyClick(m_window.get(), Qt::Key_Left, Qt::AltModifier);
+    }
     // Picks an item of a combo box as the user does (activated).
     static void activate(QComboBox* box, int index) {
         box->setCurrentIndex(index);
@@ -405,6 +461,192 @@ void TestNavigation::findingsLinkToTheirViews() {
     // And Back returns along the links.
     m_window->m_navigator->goBack();
     QCOMPARE(m_window->tabs()->currentWidget(), heap());
+}
+
+void TestNavigation::rowMenusShowItemsInTheOtherViews() {
+    GoroutinesView* goroutines = m_window->goroutinesView();
+    ConnectionsView* connections = m_window->connectionsView();
+    QTabWidget* tabs = m_window->tabs();
+    auto back = [this] { goBackByKey(); };
+    QTRY_VERIFY_WITH_TIMEOUT(heap()->sitesModel()->result() != nullptr, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(goroutines->model()->rowCount() > 0, 20000);
+
+    // A goroutine group: a function of its stack, in Allocation sites. The
+    // latest dump's groups wait in the runtime and net/http only: an earlier
+    // dump has a request under way.
+    tabs->setCurrentWidget(goroutines);
+    QTableView* groups = goroutines->table();
+    QModelIndex groupRow;
+    QString function;
+    auto store = must(CaseStore::open(m_demo.toStdString(), true));
+    for (const auto& dump : must(store->snapshots(toString(SnapshotKind::Goroutines)))) {
+        QSignalSpy loaded(goroutines, &GoroutinesView::loaded);
+        goroutines->showSnapshot(dump.id);
+        QVERIFY(loaded.wait(20000));
+        for (int r = 0; r < groups->model()->rowCount() && function.isEmpty(); ++r) {
+            QModelIndex fn = groups->model()->index(r, GoroutinesView::Function);
+            QStringList lines = fn.data(GoroutinesView::kStackRole).toString().split('\n');
+            lines.removeLast(); // the creator
+            for (const QString& line : lines)
+                if (QString f = line.section(' ', 0, 0); heap()->hasFunction(f)) {
+                    groupRow = fn;
+                    function = f;
+                    break;
+                }
+        }
+        if (!function.isEmpty())
+            break;
+    }
+    QVERIFY2(!function.isEmpty(), "a group runs a function the heap profile has");
+    const QString group = groupRow.data().toString();
+    QMenu* menu = openRowMenu(groups, groupRow);
+    QVERIFY(menu);
+    QMenu* stack = submenu(menu, tr("Stack Functions"));
+    QVERIFY(stack);
+    // Each function is offered where the heap profile has it, and only there.
+    int enabled = 0, disabled = 0;
+    for (QAction* a : stack->actions()) {
+        QCOMPARE(a->isEnabled(), heap()->hasFunction(a->text()));
+        ++(a->isEnabled() ? enabled : disabled);
+    }
+    QVERIFY(enabled >= 1);
+    QVERIFY(disabled >= 1); // the runtime's frames: no allocation there
+    QVERIFY(entry(menu, tr("Copy Name"))->isEnabled());
+    follow(menu, entry(stack, function));
+    QCOMPARE(tabs->currentWidget(), heap());
+    QCOMPARE(heap()->focusedFunction(), function);
+    QCOMPARE(currentText(heap()->sitesView(), SitesModel::Function), function);
+    back();
+    QCOMPARE(tabs->currentWidget(), goroutines);
+    QCOMPARE(currentText(groups, GoroutinesView::Function), group);
+
+    // A host: the goroutine groups whose sockets go to it.
+    tabs->setCurrentWidget(connections);
+    QTRY_VERIFY_WITH_TIMEOUT(connections->hosts()->rowCount() > 0, 20000);
+    QTableView* hosts = connections->hostTable();
+    QModelIndex hostRow;
+    for (int r = 0; r < hosts->model()->rowCount() && !hostRow.isValid(); ++r) {
+        const QString host = hosts->model()->index(r, ConnectionsView::Host).data().toString();
+        for (int g = 0; g < groups->model()->rowCount(); ++g)
+            if (groups->model()
+                    ->index(g, GoroutinesView::Function)
+                    .data(GoroutinesView::kHostsRole)
+                    .toStringList()
+                    .contains(host))
+                hostRow = hosts->model()->index(r, ConnectionsView::Host);
+    }
+    QVERIFY2(hostRow.isValid(), "a group's sockets go to a host of the snapshot");
+    const QString host = hostRow.data().toString();
+    menu = openRowMenu(hosts, hostRow);
+    QVERIFY(menu);
+    QAction* serving = entry(menu, tr("Show Goroutines Using Its Sockets"));
+    QVERIFY(serving && serving->isEnabled());
+    follow(menu, serving);
+    QCOMPARE(tabs->currentWidget(), goroutines);
+    QVERIFY(groups->currentIndex()
+                .siblingAtColumn(GoroutinesView::Function)
+                .data(GoroutinesView::kHostsRole)
+                .toStringList()
+                .contains(host));
+    // And the group's own menu goes back to the host's sockets.
+    menu = openRowMenu(groups, groups->currentIndex());
+    QVERIFY(menu);
+    QAction* sockets = entry(menu, tr("Show Sockets to %1 in Connections").arg(host));
+    QVERIFY(sockets && sockets->isEnabled());
+    follow(menu, sockets);
+    QCOMPARE(tabs->currentWidget(), connections);
+    QCOMPARE(currentText(hosts, ConnectionsView::Host), host);
+    back();
+    QCOMPARE(tabs->currentWidget(), goroutines);
+    back();
+    QCOMPARE(tabs->currentWidget(), connections);
+    QCOMPARE(currentText(hosts, ConnectionsView::Host), host);
+
+    // A site: the goroutine groups running it, and its objects in Retention.
+    tabs->setCurrentWidget(heap());
+    QTableView* sites = heap()->sitesView();
+    RetentionView* retention = m_window->retentionView();
+    QTRY_VERIFY_WITH_TIMEOUT(retention->model()->rowCount() > 0, 30000);
+    QModelIndex runs, kept;
+    for (int r = 0; r < sites->model()->rowCount(); ++r) {
+        QModelIndex idx = sites->model()->index(r, SitesModel::Function);
+        const QUrl group = itemLink("group", idx.data().toString());
+        if (!runs.isValid() && m_window->m_navigator->canOpenLink(group))
+            runs = idx;
+        if (!kept.isValid() && retention->hasSite(idx.data().toString()))
+            kept = idx;
+    }
+    QVERIFY(runs.isValid());
+    QVERIFY(kept.isValid());
+    const QString running = runs.data().toString();
+    menu = openRowMenu(sites, runs);
+    QVERIFY(menu);
+    QVERIFY(entry(menu, tr("Focus on This Function"))); // the page's own actions stay
+    follow(menu, entry(menu, tr("Show Goroutine Groups Running It")));
+    QCOMPARE(tabs->currentWidget(), goroutines);
+    QVERIFY(currentText(groups, GoroutinesView::Function, GoroutinesView::kStackRole)
+                .contains(running + " "));
+    back();
+    QCOMPARE(tabs->currentWidget(), heap());
+    const QString site = kept.data().toString();
+    menu = openRowMenu(sites, kept);
+    QVERIFY(menu);
+    QAction* inRetention = entry(menu, tr("Show in Retention"));
+    QVERIFY(inRetention && inRetention->isEnabled());
+    follow(menu, inRetention);
+    QCOMPARE(tabs->currentWidget(), retention);
+    QVERIFY(currentText(retention->tree(), DominatorModel::Site).startsWith(site + " ("));
+    back();
+    QCOMPARE(tabs->currentWidget(), heap());
+}
+
+void TestNavigation::sideBySideRowsLinkToTheirViews() {
+    CompareView* compare = m_window->compareView();
+    QTabWidget* tabs = m_window->tabs();
+    auto store = must(CaseStore::open(m_demo.toStdString(), true));
+    QSignalSpy compared(compare, &CompareView::compared);
+    auto back = [this] { goBackByKey(); };
+    // Each kind's first row opens the view it came from, with that item picked.
+    struct Kind {
+        SnapshotKind kind;
+        QString entry;
+        QWidget* view;
+        std::function<QString()> picked;
+    };
+    const std::vector<Kind> kinds{
+        {SnapshotKind::Heap, tr("Show in Allocation Sites"), heap(),
+         [this] { return heap()->focusedFunction(); }},
+        {SnapshotKind::Goroutines, tr("Show in Goroutines"), m_window->goroutinesView(),
+         [this] {
+             return currentText(m_window->goroutinesView()->table(), GoroutinesView::Function,
+                                GoroutinesView::kStackRole);
+         }},
+        {SnapshotKind::Fds, tr("Show in Connections"), m_window->connectionsView(),
+         [this] {
+             return currentText(m_window->connectionsView()->hostTable(), ConnectionsView::Host);
+         }},
+    };
+    for (const Kind& k : kinds) {
+        auto snaps = must(store->snapshots(toString(k.kind)));
+        QVERIFY(snaps.size() >= 2);
+        tabs->setCurrentWidget(compare);
+        compare->compare(snaps.front().id, snaps.back().id);
+        QVERIFY(compared.wait(20000));
+        QTableView* table = compare->table();
+        QVERIFY(table->model()->rowCount() > 0);
+        const QModelIndex first = table->model()->index(0, 0);
+        const QString name = first.data().toString().section(" (", 0, 0);
+        QMenu* menu = openRowMenu(table, first);
+        QVERIFY(menu);
+        QAction* a = entry(menu, k.entry);
+        QVERIFY2(a, qPrintable(k.entry));
+        QVERIFY2(a->isEnabled(), qPrintable(name));
+        follow(menu, a);
+        QCOMPARE(tabs->currentWidget(), k.view);
+        QVERIFY2(k.picked().contains(name), qPrintable(k.picked() + " / " + name));
+        back();
+        QCOMPARE(tabs->currentWidget(), compare);
+    }
 }
 
 QTEST_MAIN(TestNavigation)

@@ -9,6 +9,7 @@
 #include "pages/goroutines_view.h"
 #include "pages/heap_page.h"
 #include "pages/import_log.h"
+#include "pages/retention_view.h"
 #include "pages/timeline_view.h"
 #include "report/chart_svg.h"
 #include "report/series_style.h"
@@ -19,9 +20,11 @@
 #include "widgets/series_style.h"
 
 #include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QLineEdit>
+#include <QMenu>
 #include <QMenuBar>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -29,6 +32,7 @@
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTreeView>
 #include <QTreeWidget>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -63,6 +67,8 @@ private slots:
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
     void goroutineCostColumnsSort();
+    void itemMenusShowInTheOtherViews();
+    void panelsMoveAndStayAligned();
 
 private:
     // demo + the leaking service's final goroutine profile (program "leakyapp"),
@@ -88,6 +94,30 @@ std::vector<QCPGraph*> graphsOf(QCustomPlot* plot, QCPAxisRect* rect) {
         if (plot->graph(i)->keyAxis()->axisRect() == rect)
             out.push_back(plot->graph(i));
     return out;
+}
+
+// A row's menu as a right click opens it (the popup shown), or null.
+QMenu* openRowMenu(QAbstractItemView* view, const QModelIndex& row) {
+    while (QWidget* left = QApplication::activePopupWidget()) // a failed check's
+        left->close();
+    view->scrollTo(row);
+    const QPoint at = view->visualRect(row).center();
+    QContextMenuEvent event(QContextMenuEvent::Mouse, at, view->viewport()->mapToGlobal(at));
+    QApplication::sendEvent(view->viewport(), &event);
+    auto popup = [] { return qobject_cast<QMenu*>(QApplication::activePopupWidget()); };
+    return QTest::qWaitFor([&] { return popup() != nullptr; }, 5000) ? popup() : nullptr;
+}
+
+// The menu's entry whose text starts so, in the menu or a submenu of it.
+QAction* entry(const QMenu* menu, const QString& text) {
+    for (QAction* a : menu->actions()) {
+        if (a->text().startsWith(text))
+            return a;
+        if (a->menu())
+            if (QAction* inner = entry(a->menu(), text))
+                return inner;
+    }
+    return nullptr;
 }
 
 // Copies a file under another name: the capture time comes from the name.
@@ -873,6 +903,211 @@ void TestWorkbenchViews::panelsHideAndShow() {
     view.setPanelHidden("goroutines", false);
     QCOMPARE(view.panelTitles(), QStringList({"goroutines", "sockets", "evidence"}));
     QCOMPARE(view.pointCount(), 4);
+}
+
+void TestWorkbenchViews::itemMenusShowInTheOtherViews() {
+    auto* tabs = m_window->findChild<QTabWidget*>();
+    auto* heap = m_window->findChild<HeapPage*>();
+    auto* retention = m_window->findChild<RetentionView*>();
+    auto* goroutines = m_window->findChild<GoroutinesView*>();
+    auto* connections = m_window->findChild<ConnectionsView*>();
+    auto* timeline = m_window->findChild<TimelineView*>();
+    QSignalSpy trees(m_window.get(), &MainWindow::callTreeLoaded);
+    QTRY_VERIFY_WITH_TIMEOUT(heap->hasFunction("main.main") || heap->snapshotId() != 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(retention->model()->rowCount() > 0, 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(goroutines->model()->rowCount() > 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(connections->hosts()->rowCount() > 0, 20000);
+
+    // Retention: an object's site, in Allocation sites (few objects of a
+    // heap dump carry one: the largest of a site the profile has).
+    tabs->setCurrentWidget(retention);
+    QTreeView* tree = retention->tree();
+    QString site;
+    auto* sitesTable = heap->findChild<QTableView*>("sites");
+    QVERIFY(sitesTable);
+    for (int r = 0; r < sitesTable->model()->rowCount() && site.isEmpty(); ++r)
+        if (QString f = sitesTable->model()->index(r, 0).data().toString(); retention->hasSite(f))
+            site = f;
+    QVERIFY2(!site.isEmpty(), "a site of the heap profile has objects in the heap dump");
+    QVERIFY(retention->selectSite(site));
+    const QModelIndex row = tree->currentIndex();
+    QVERIFY(row.isValid());
+    QVERIFY(row.siblingAtColumn(DominatorModel::Site).data().toString().startsWith(site));
+    QMenu* menu = openRowMenu(tree, row);
+    QVERIFY(menu);
+    QAction* show = entry(menu, tr("Show Site %1 in Allocation Sites").arg(site));
+    QVERIFY(show && show->isEnabled());
+    QAction* copy = entry(menu, tr("Copy Name"));
+    QVERIFY(copy && copy->isEnabled());
+    copy->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), row.data().toString());
+    show->trigger();
+    menu->close();
+    QCOMPARE(tabs->currentWidget(), heap);
+    QCOMPARE(heap->focusedFunction(), site);
+    QVERIFY(trees.count() > 0 || trees.wait(10000));
+
+    // Goroutines: a group without sockets can't show them; one with can.
+    tabs->setCurrentWidget(goroutines);
+    QTableView* groups = goroutines->table();
+    // The client sockets' remote hosts are Connections' rows; a server's
+    // peers are not.
+    QStringList clientHosts;
+    for (int r = 0; r < connections->hosts()->rowCount(); ++r)
+        clientHosts << connections->hosts()->index(r, ConnectionsView::Host).data().toString();
+    QModelIndex without, with, server;
+    QString host;
+    for (int r = 0; r < groups->model()->rowCount(); ++r) {
+        QModelIndex fn = groups->model()->index(r, GoroutinesView::Function);
+        const QStringList hosts = fn.data(GoroutinesView::kHostsRole).toStringList();
+        if (hosts.isEmpty())
+            without = fn;
+        else if (clientHosts.contains(hosts.front()))
+            std::tie(with, host) = std::make_pair(fn, hosts.front());
+        else
+            server = fn;
+    }
+    QVERIFY(without.isValid() && with.isValid());
+    if (server.isValid()) {
+        QMenu* menu = openRowMenu(groups, server);
+        QVERIFY(menu);
+        const QString peer = server.data(GoroutinesView::kHostsRole).toStringList().front();
+        QVERIFY(!entry(menu, tr("Show Sockets to %1 in Connections").arg(peer))->isEnabled());
+        menu->close();
+    }
+    menu = openRowMenu(groups, without);
+    QVERIFY(menu);
+    QVERIFY(!entry(menu, tr("Show Sockets in Connections"))->isEnabled());
+    menu->close();
+    menu = openRowMenu(groups, with);
+    QVERIFY(menu);
+    show = entry(menu, tr("Show Sockets to %1 in Connections").arg(host));
+    QVERIFY(show && show->isEnabled());
+    show->trigger();
+    menu->close();
+    QCOMPARE(tabs->currentWidget(), connections);
+    QCOMPARE(connections->hostTable()
+                 ->currentIndex()
+                 .siblingAtColumn(ConnectionsView::Host)
+                 .data()
+                 .toString(),
+             host);
+    QTRY_VERIFY(connections->serving()->toPlainText().startsWith(host + ":"));
+
+    // Connections: the host's line on the timeline, drawn bold.
+    menu = openRowMenu(connections->hostTable(), connections->hostTable()->currentIndex());
+    QVERIFY(menu);
+    show = entry(menu, tr("Show in Timeline"));
+    QVERIFY(show && show->isEnabled());
+    show->trigger();
+    menu->close();
+    QCustomPlot* plot = timeline->plot();
+    int bold = 0;
+    for (int i = 0; i < plot->graphCount(); ++i) {
+        QCPGraph* g = plot->graph(i);
+        if (g->pen().widthF() > g->property("lineWidth").toDouble()) {
+            QVERIFY2(g->property("seriesKey").toString().contains(host),
+                     qPrintable(g->property("seriesKey").toString()));
+            ++bold;
+        }
+    }
+    QCOMPARE(bold, 1);
+    timeline->showEvidence({});
+}
+
+void TestWorkbenchViews::panelsMoveAndStayAligned() {
+    auto* tl = m_window->findChild<TimelineView*>();
+    QCustomPlot* plot = tl->plot();
+    const QStringList before = tl->panelTitles();
+    QVERIFY2(before.size() >= 3, qPrintable(before.join(", ")));
+    // Zoomed into the middle, a snapshot picked.
+    const QCPRange all = plot->xAxis->range();
+    const QCPRange zoom(all.lower + all.size() / 4, all.upper - all.size() / 4);
+    plot->xAxis->setRange(zoom);
+    QSignalSpy clicked(tl, &TimelineView::snapshotClicked);
+    QTest::mouseClick(plot, Qt::LeftButton, {}, tl->pointPosition(tl->pointCount() / 2));
+    QCOMPARE(clicked.count(), 1);
+    const QCPRange picked = plot->xAxis->range();
+    auto cursorAt = [plot]() -> std::optional<double> {
+        for (auto* line : plot->findChildren<QCPItemStraightLine*>())
+            if (line->visible() && line->pen().color().red() == 200)
+                return line->point1->coords().x();
+        return std::nullopt;
+    };
+    const auto cursor = cursorAt();
+    QVERIFY(cursor);
+    auto aligned = [&] {
+        plot->replot();
+        const auto rects = plot->axisRects();
+        for (auto* rect : rects) {
+            QCOMPARE(rect->axis(QCPAxis::atBottom)->range(), picked);
+            QCOMPARE(rect->rect().left(), rects.front()->rect().left());
+            QCOMPARE(rect->rect().right(), rects.front()->rect().right());
+        }
+        QCOMPARE(cursorAt(), cursor);
+    };
+
+    // View ▸ Timeline Panels ▸ the second panel ▸ Move Up.
+    QMenu* panels = nullptr;
+    for (QAction* a : m_window->menuBar()->actions())
+        if (a->menu())
+            for (QAction* b : a->menu()->actions())
+                if (b->menu() && b->text() == tr("Timeline &Panels"))
+                    panels = b->menu();
+    QVERIFY(panels);
+    emit panels->aboutToShow();
+    QAction* up =
+        entry(panels, before[1]) ? entry(entry(panels, before[1])->menu(), tr("Move Up")) : nullptr;
+    QVERIFY(up && up->isEnabled());
+    QVERIFY(!entry(entry(panels, before[0])->menu(), tr("Move Up"))->isEnabled());
+    up->trigger();
+    QStringList moved = before;
+    moved.swapItemsAt(0, 1);
+    QCOMPARE(tl->panelTitles(), moved);
+    aligned();
+    QCOMPARE(QSettings().value("timeline/panelOrder").toStringList().mid(0, 2), moved.mid(0, 2));
+
+    // A right click on a panel's title: Move Down puts it back.
+    QCPAxisRect* top = nullptr;
+    for (auto* rect : plot->axisRects())
+        if (rect->axis(QCPAxis::atLeft)->label() == moved[0])
+            top = rect;
+    QVERIFY(top);
+    const QPoint title((top->outerRect().left() + top->rect().left()) / 2,
+                       top->rect().center().y());
+    QTest::mousePress(plot, Qt::RightButton, {}, title);
+    QTRY_VERIFY(qobject_cast<QMenu*>(QApplication::activePopupWidget()));
+    auto* menu = qobject_cast<QMenu*>(QApplication::activePopupWidget());
+    QAction* down = entry(menu, tr("Move Down"));
+    QVERIFY(down && down->isEnabled());
+    down->trigger();
+    menu->close();
+    QCOMPARE(tl->panelTitles(), before);
+    aligned();
+    // Moving passes over a hidden panel to the next shown one.
+    tl->setPanelHidden(before[1], true);
+    aligned();
+    tl->movePanel(before[0], false);
+    tl->setPanelHidden(before[1], false);
+    QStringList again = before;
+    again.move(0, 2);
+    QCOMPARE(tl->panelTitles(), again);
+    aligned();
+
+    // A new window reads the order back.
+    {
+        MainWindow other;
+        other.resize(1366, 768);
+        QSignalSpy loaded(&other, &MainWindow::caseLoaded);
+        other.openCase(m_demo);
+        QVERIFY(loaded.wait(20000));
+        QCOMPARE(other.findChild<TimelineView*>()->panelTitles(), again);
+    }
+    // As it was, for the tests after.
+    tl->movePanel(before[0], true);
+    tl->movePanel(before[0], true);
+    QCOMPARE(tl->panelTitles(), before);
+    QSettings().remove("timeline/panelOrder");
 }
 
 #include "test_workbench_views.moc"

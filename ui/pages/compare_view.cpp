@@ -199,6 +199,8 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_menu = new RowLinkMenu(m_table, [this](const QModelIndex& i) { return rowLinks(i); });
+    connect(m_menu, &RowLinkMenu::linkActivated, this, &CompareView::linkActivated);
     auto* bar = new QHBoxLayout;
     bar->addWidget(new QLabel(tr("Kind:"), this));
     bar->addWidget(m_kind);
@@ -316,6 +318,7 @@ void CompareView::run() {
         return;
     Job job{m_casePath, m_base->currentData().toLongLong(), m_new->currentData().toLongLong(),
             m_kind->currentText().toStdString()};
+    m_shownKind = job.kind;
     m_summary->setText(tr("Comparing…"));
     auto headers = std::make_shared<QStringList>();
     auto summary = std::make_shared<QString>();
@@ -337,6 +340,30 @@ void CompareView::run() {
             emit compared();
         },
         Qt::SingleShotConnection);
+}
+
+void CompareView::setLinkCheck(const LinkCheck& check) { m_menu->setLinkCheck(check); }
+
+RowLinks CompareView::rowLinks(const QModelIndex& proxyIndex) const {
+    RowLinks out;
+    if (!proxyIndex.isValid())
+        return out;
+    // A heap profile's function may carry its inline mark: "f (inline)".
+    out.name = proxyIndex.siblingAtColumn(0).data().toString().section(" (", 0, 0);
+    const std::string& kind = m_shownKind;
+    if (kind == toString(SnapshotKind::Goroutines)) {
+        out.links.push_back({tr("Show in Goroutines"), itemLink("group", out.name)});
+    } else if (kind == toString(SnapshotKind::Fds)) {
+        out.links.push_back({tr("Show in Connections"), itemLink("host", out.name)});
+    } else if (kind == toString(SnapshotKind::HeapDump)) {
+        if (proxyIndex.siblingAtColumn(1).data().toString() == QLatin1String("site"))
+            out.links.push_back({tr("Show in Retention"), itemLink("site", out.name, "retention")});
+        else
+            out.links.push_back({tr("Show in Retention"), itemLink("root", out.name)});
+    } else {
+        out.links.push_back({tr("Show in Allocation Sites"), itemLink("site", out.name)});
+    }
+    return out;
 }
 
 QString CompareView::summaryText() const { return m_summary->text(); }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>
@@ -30,9 +31,15 @@ public:
     QTableView* table() const { return m_table; }
     FlameGraphView* flameGraph() const { return m_flame; }
     QString summaryText() const;
+    // Whether a row menu's link can be followed (the navigator's check).
+    void setLinkCheck(const LinkCheck& check);
+    // A row's menu: the view its item comes from (a site, group, host or root).
+    RowLinks rowLinks(const QModelIndex& proxyIndex) const;
 
 signals:
     void compared();
+    // A row's menu asked to show its item in the view it came from.
+    void linkActivated(const QUrl& link);
 
 private:
     void fillPickers();
@@ -42,6 +49,8 @@ private:
     QComboBox *m_kind = nullptr, *m_base = nullptr, *m_new = nullptr;
     QLabel* m_summary = nullptr;
     QTableView* m_table = nullptr;
+    RowLinkMenu* m_menu = nullptr;
+    std::string m_shownKind; // the kind of snapshot the rows compare
     QStandardItemModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     FlameGraphView* m_flame = nullptr;

@@ -72,6 +72,14 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     m_hostTable->setModel(m_hostProxy);
     m_hostTable->setSortingEnabled(true);
     setUpRowTable(m_hostTable);
+    m_hostMenu = new RowLinkMenu(m_hostTable, [](const QModelIndex& idx) {
+        const QString host = idx.siblingAtColumn(Host).data().toString();
+        return RowLinks{
+            host,
+            {{tr("Show Goroutines Using Its Sockets"), itemLink("host", host, "goroutines")},
+             {tr("Show in Timeline"), itemLink("host", host, "timeline")}}};
+    });
+    connect(m_hostMenu, &RowLinkMenu::linkActivated, this, &ConnectionsView::linkActivated);
     m_sockets = new QStandardItemModel(this);
     m_socketTable = new QTableView(this);
     m_socketTable->setModel(m_sockets);
@@ -313,6 +321,8 @@ void ConnectionsView::showSnapshot(qint64 id) {
         return std::shared_ptr<const Snapshot>(snap);
     }));
 }
+
+void ConnectionsView::setLinkCheck(const LinkCheck& check) { m_hostMenu->setLinkCheck(check); }
 
 void ConnectionsView::selectHost(const QString& host) {
     // The table is sorted, so the host's row is found by its name, never by

@@ -3,6 +3,7 @@
 
 #include "analysis/series/series.h"
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>
@@ -50,10 +51,14 @@ public:
     QTableView* hostTable() const { return m_hostTable; }
     QPlainTextEdit* serving() const { return m_serving; }
     QCustomPlot* plot() const { return m_plot; }
+    // Whether a row menu's link can be followed (the navigator's check).
+    void setLinkCheck(const LinkCheck& check);
 
 signals:
     void loaded();
     void hostShown();
+    // A host's row menu asked to show it in another view.
+    void linkActivated(const QUrl& link);
 
 private:
     struct Snapshot {
@@ -74,6 +79,7 @@ private:
     QStandardItemModel* m_hosts = nullptr;
     QSortFilterProxyModel* m_hostProxy = nullptr;
     QTableView* m_hostTable = nullptr;
+    RowLinkMenu* m_hostMenu = nullptr;
     QStandardItemModel* m_sockets = nullptr;
     QTableView* m_socketTable = nullptr;
     QPlainTextEdit* m_serving = nullptr;

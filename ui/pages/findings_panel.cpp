@@ -3,6 +3,7 @@
 
 #include "base/format.h"
 #include "report/chart_svg.h"
+#include "widgets/item_links.h"
 
 #include <QHBoxLayout>
 #include <QListWidget>
@@ -22,11 +23,10 @@ QColor severityColour(const std::string& s) {
 
 QString esc(const std::string& s) { return QString::fromStdString(xmlEscape(s)); }
 
-// A link as the navigator reads it (shell/navigator.h's itemLink).
+// A link as the navigator reads it.
 QString link(const char* kind, const std::string& name, const QString& text) {
-    QString href =
-        QStringLiteral("memscope://%1?name=%2")
-            .arg(kind, QString::fromUtf8(QUrl::toPercentEncoding(QString::fromStdString(name))));
+    QString href = itemLink(QString::fromLatin1(kind), QString::fromStdString(name))
+                       .toString(QUrl::FullyEncoded);
     return "<a href=\"" + href.toHtmlEscaped() + "\">" + text + "</a>";
 }
 

@@ -149,6 +149,8 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     m_table->setSortingEnabled(true);
     setUpRowTable(m_table);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_menu = new RowLinkMenu(m_table, [this](const QModelIndex& i) { return rowLinks(i); });
+    connect(m_menu, &RowLinkMenu::linkActivated, this, &GoroutinesView::linkActivated);
     m_stack = new QPlainTextEdit(this);
     m_stack->setReadOnly(true);
     m_stack->setLineWrapMode(QPlainTextEdit::NoWrap);
@@ -256,6 +258,10 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
             const std::string key = goroutineGroupKey(g);
             auto found = costs.find(key);
             const GoroutineGroupCost* cost = found == costs.end() ? nullptr : found->second;
+            QStringList hosts;
+            for (const auto& h : cost ? cost->socketsByHost : std::vector<NamedCount>())
+                hosts << QString::fromStdString(h.name);
+            function->setData(hosts, kHostsRole);
             auto number = [&](bool known, const QString& text, const QVariant& sort) {
                 auto* i = cell(known ? text : tr("—"), known ? sort : QVariant(-1));
                 i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -354,6 +360,37 @@ void GoroutinesView::dropFilteredGroup() {
 
 qint64 GoroutinesView::snapshotId() const {
     return m_snapshot->currentIndex() >= 0 ? m_snapshot->currentData().toLongLong() : 0;
+}
+
+void GoroutinesView::setLinkCheck(const LinkCheck& check) { m_menu->setLinkCheck(check); }
+
+RowLinks GoroutinesView::rowLinks(const QModelIndex& proxyIndex) const {
+    RowLinks out;
+    QModelIndex fn = m_filter->mapToSource(proxyIndex).siblingAtColumn(Function);
+    if (!fn.isValid())
+        return out;
+    out.name = fn.data().toString();
+    const QStringList hosts = fn.data(kHostsRole).toStringList();
+    for (const QString& host : hosts)
+        out.links.push_back(
+            {tr("Show Sockets to %1 in Connections").arg(host), itemLink("host", host)});
+    if (hosts.isEmpty())
+        out.links.push_back({tr("Show Sockets in Connections"), {}});
+    out.links.push_back({out.name.isEmpty() ? tr("Show Allocation Sites")
+                                            : tr("Show Allocation Sites of %1").arg(out.name),
+                         out.name.isEmpty() ? QUrl() : itemLink("site", out.name)});
+    // Each function of the stack, innermost first; the last line is the creator.
+    QStringList lines = fn.data(kStackRole).toString().split('\n');
+    lines.removeLast();
+    QStringList seen;
+    for (const QString& line : lines) {
+        QString function = line.section(' ', 0, 0);
+        if (function.isEmpty() || seen.contains(function))
+            continue;
+        seen << function;
+        out.links.push_back({function, itemLink("site", function), tr("Stack Functions")});
+    }
+    return out;
 }
 
 void GoroutinesView::showNearest(qint64 timeNs) {

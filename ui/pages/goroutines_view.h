@@ -4,6 +4,7 @@
 #include "analysis/goroutine_cost/goroutine_cost.h"
 #include "models/sort_proxy.h"
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QFutureWatcher>
 #include <QStandardItemModel>
@@ -57,6 +58,8 @@ public:
         ColumnCount
     };
     static constexpr int kStackRole = Qt::UserRole + 2;
+    // The remote hosts the group's sockets go to (on the Function cell).
+    static constexpr int kHostsRole = Qt::UserRole + 4;
     static constexpr int kSortRole = Qt::UserRole + 1;
 
     explicit GoroutinesView(QWidget* parent = nullptr);
@@ -75,11 +78,17 @@ public:
     QString costNote() const { return m_costNote; }
     // The dump shown (0 for none).
     qint64 snapshotId() const;
+    // Whether a row menu's link can be followed (the navigator's check).
+    void setLinkCheck(const LinkCheck& check);
+    // A group's menu: its sockets, its sites and its stack's functions.
+    RowLinks rowLinks(const QModelIndex& proxyIndex) const;
 
 signals:
     void loaded();
     // The user asked for the allocation sites under this function.
     void sitesRequested(const QString& function);
+    // A group's row menu asked to show it in another view.
+    void linkActivated(const QUrl& link);
 
 private:
     void showGroup(const QModelIndex& proxyIndex);
@@ -94,6 +103,7 @@ private:
     QSpinBox* m_minWait = nullptr;
     QLabel* m_summary = nullptr;
     QTableView* m_table = nullptr;
+    RowLinkMenu* m_menu = nullptr;
     QPlainTextEdit* m_stack = nullptr;
     QStandardItemModel* m_model = nullptr;
     GoroutineFilter* m_filter = nullptr;

@@ -34,6 +34,7 @@
 #include <QTableView>
 #include <QTreeView>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace memscope::ui {
 
@@ -77,8 +78,21 @@ HeapPage::HeapPage(QWidget* parent) : QSplitter(Qt::Horizontal, parent) {
     addWidget(m_detailSplit);
     setSizes({640, 760});
 
-    // Site actions (right-click).
-    m_sitesView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    // Site actions (right-click), then where else the site shows.
+    m_sitesMenu = new RowLinkMenu(m_sitesView, [this](const QModelIndex& idx) {
+        RowLinks links;
+        QModelIndex src = m_sitesProxy->mapToSource(idx);
+        auto r = m_sites->result();
+        if (!r || !src.isValid() || size_t(src.row()) >= r->rows.size())
+            return links;
+        links.name = QString::fromStdString(r->rows[size_t(src.row())].function);
+        links.links = {
+            {tr("Show in Retention"), itemLink("site", links.name, "retention")},
+            {tr("Show Goroutine Groups Running It"), itemLink("group", links.name)},
+        };
+        return links;
+    });
+    connect(m_sitesMenu, &RowLinkMenu::linkActivated, this, &HeapPage::linkActivated);
     auto siteAction = [this](const QString& text, auto fn) {
         auto* a = new QAction(text, m_sitesView);
         connect(a, &QAction::triggered, this, [this, fn] {
@@ -145,6 +159,7 @@ QWidget* HeapPage::buildSitesPanel() {
     m_sitesProxy->setFilterKeyColumn(SitesModel::Function);
     m_sitesProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
     m_sitesView = new QTableView(this);
+    m_sitesView->setObjectName("sites");
     m_sitesView->setModel(m_sitesProxy);
     m_sitesView->setSortingEnabled(true);
     m_sitesView->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -523,6 +538,33 @@ void HeapPage::showCallTree(const QString& function, bool picked) {
             emit callTreeLoaded();
         });
 }
+
+bool HeapPage::hasFunction(const QString& function) const {
+    if (!m_loaded || !m_loaded->top || function.isEmpty())
+        return false;
+    const std::string f = function.toStdString();
+    return std::any_of(m_loaded->top->rows.begin(), m_loaded->top->rows.end(),
+                       [&](const TopRow& r) { return r.function == f; });
+}
+
+bool HeapPage::selectSite(const QString& function) {
+    auto r = m_sites->result();
+    if (!r)
+        return false;
+    const std::string f = function.toStdString();
+    for (size_t i = 0; i < r->rows.size(); ++i)
+        if (r->rows[i].function == f) {
+            QModelIndex row = m_sitesProxy->mapFromSource(m_sites->index(int(i), 0));
+            if (!row.isValid()) // the text filter hides it
+                return false;
+            m_sitesView->setCurrentIndex(row);
+            m_sitesView->scrollTo(row);
+            return true;
+        }
+    return false;
+}
+
+void HeapPage::setLinkCheck(const LinkCheck& check) { m_sitesMenu->setLinkCheck(check); }
 
 void HeapPage::showFlame() {
     bool diff = m_flameDiff->isChecked() && m_flameDiffTree;

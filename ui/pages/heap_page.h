@@ -12,6 +12,7 @@
 #include "jobs/job_tracker.h"
 #include "pages/heap_load.h"
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QSplitter>
 #include <QString>
@@ -35,6 +36,7 @@ namespace memscope::ui {
 class CallTreeModel;
 class FlameGraphView;
 class ProfileFilterBar;
+class RowLinkMenu;
 class SitesModel;
 class SourceView;
 struct SourceContent;
@@ -63,6 +65,12 @@ public:
     // source pane follows.
     void showCallTree(const QString& function, bool picked = true);
     QString focusedFunction() const { return m_treeFocus; }
+    // Whether the snapshot shown has the function in a stack (after the filter).
+    bool hasFunction(const QString& function) const;
+    // Selects the function's row among the sites; false when it has none.
+    bool selectSite(const QString& function);
+    // Whether a row menu's link can be followed (the navigator's check).
+    void setLinkCheck(const LinkCheck& check);
     // The focused function was the user's pick, not the biggest site's.
     bool focusPicked() const { return m_focusPicked; }
     // Opens a function's source lines (values, text under the source root,
@@ -93,6 +101,8 @@ signals:
     void navigated();
     void annotateSiteRequested(const QString& function);
     void statusMessage(const QString& text);
+    // A site's row menu asked to show it in another view.
+    void linkActivated(const QUrl& link);
 
 private:
     friend class ::TestWorkbench;
@@ -133,6 +143,7 @@ private:
     SitesModel* m_sites = nullptr;
     QSortFilterProxyModel* m_sitesProxy = nullptr;
     QTableView* m_sitesView = nullptr;
+    RowLinkMenu* m_sitesMenu = nullptr;
     QWidget* m_sitesPanel = nullptr;
     QComboBox* m_snapshotPicker = nullptr;
     QComboBox* m_basePicker = nullptr;

@@ -245,6 +245,36 @@ QString DominatorModel::nodeName(uint32_t node) const {
     return QStringLiteral("0x%1").arg(g.addr[g.nodeObject(node)], 0, 16);
 }
 
+QString DominatorModel::siteFunction(uint32_t node) const {
+    if (!m_data || !m_data->graph)
+        return {};
+    const auto& sg = *m_data->graph;
+    const HeapGraph& g = sg.graph;
+    auto siteOf = [&](uint32_t v) -> QString {
+        if (!g.isObjectNode(v))
+            return {};
+        int32_t b = sg.objectBucket[g.nodeObject(v)];
+        return b >= 0 && size_t(b) < m_data->sites.size()
+                   ? QString::fromStdString(m_data->sites[size_t(b)].function)
+                   : QString();
+    };
+    if (g.isObjectNode(node))
+        return siteOf(node);
+    // A root: the first object with a site among what it keeps, the larger
+    // first (children come largest first); few objects carry one, so a
+    // bounded walk down the tree.
+    std::vector<uint32_t> queue{node};
+    for (size_t at = 0; at < queue.size() && at < 20000; ++at) {
+        const uint32_t v = queue[at];
+        if (QString site = siteOf(v); !site.isEmpty())
+            return site;
+        if (size_t(v) + 1 < m_data->childStart.size())
+            for (uint32_t c = m_data->childStart[v]; c < m_data->childStart[v + 1]; ++c)
+                queue.push_back(m_data->children[c]);
+    }
+    return {};
+}
+
 QVariant DominatorModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || !m_data)
         return {};
@@ -553,6 +583,16 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
     connect(
         m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
         [this](const QModelIndex& cur) { showPaths(m_model->nodeOf(m_proxy->mapToSource(cur))); });
+    m_menu = new RowLinkMenu(m_tree, [this](const QModelIndex& idx) {
+        const uint32_t node = m_model->nodeOf(m_proxy->mapToSource(idx));
+        const QString site = m_model->siteFunction(node);
+        RowLinks links{m_model->nodeName(node), {}};
+        links.links.push_back({site.isEmpty() ? tr("Show Site in Allocation Sites")
+                                              : tr("Show Site %1 in Allocation Sites").arg(site),
+                               site.isEmpty() ? QUrl() : itemLink("site", site)});
+        return links;
+    });
+    connect(m_menu, &RowLinkMenu::linkActivated, this, &RetentionView::linkActivated);
     connect(m_graph, &RetentionGraph::rootClicked, this,
             [this](qint64 r) { selectNode(uint32_t(r + 1)); });
     connect(m_graph, &RetentionGraph::siteClicked, this, [this](qint64 bucket) {
@@ -576,6 +616,18 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
             return;
         }
         m_data = d;
+        m_siteNodes.clear();
+        for (uint32_t o = 0; o < d->graph->graph.objects(); ++o) {
+            const auto& sg = *d->graph;
+            const int32_t b = sg.objectBucket[o];
+            const uint32_t node = sg.graph.objectNode(o);
+            if (b < 0 || size_t(b) >= d->sites.size() || sg.dom.idom[node] == kNoNode)
+                continue;
+            uint32_t& best = m_siteNodes[QString::fromStdString(d->sites[size_t(b)].function)];
+            // 0 is the graph's top, never an object: not yet found.
+            if (best == 0 || sg.dom.retained[node] > sg.dom.retained[best])
+                best = node;
+        }
         m_model->setData(d);
         m_graph->setData(d);
         m_tree->setColumnHidden(DominatorModel::Since, !d->diff);
@@ -679,6 +731,20 @@ void RetentionView::selectNode(uint32_t node) {
     m_tree->setCurrentIndex(idx);
     showPaths(node);
 }
+
+bool RetentionView::hasSite(const QString& function) const {
+    return m_siteNodes.contains(function);
+}
+
+bool RetentionView::selectSite(const QString& function) {
+    auto it = m_siteNodes.find(function);
+    if (it == m_siteNodes.end())
+        return false;
+    selectNode(it.value());
+    return true;
+}
+
+void RetentionView::setLinkCheck(const LinkCheck& check) { m_menu->setLinkCheck(check); }
 
 QString RetentionView::pathText() const { return m_paths->toPlainText(); }
 

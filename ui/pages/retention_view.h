@@ -4,9 +4,11 @@
 #include "analysis/heapdiff/heapdiff.h"
 #include "formats/heapdump/heapdump.h"
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QAbstractItemModel>
 #include <QFutureWatcher>
+#include <QHash>
 #include <QWidget>
 #include <memory>
 
@@ -64,6 +66,9 @@ public:
     }
     QModelIndex indexOfNode(uint32_t node) const;
     QString nodeName(uint32_t node) const;
+    // The function that allocated an object; for a root, that of the largest
+    // object it keeps. Empty when the dump does not say.
+    QString siteFunction(uint32_t node) const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;
@@ -129,12 +134,23 @@ public:
     QString pathText() const;
     // Shows the shortest chains from roots to a node's object.
     void showPaths(uint32_t node);
+    // Whether the dump shown has a live object allocated by the function.
+    bool hasSite(const QString& function) const;
+    // Selects the largest live object the function allocated.
+    bool selectSite(const QString& function);
+    // Whether a row menu's link can be followed (the navigator's check).
+    void setLinkCheck(const LinkCheck& check);
 
 signals:
     void loaded();
+    // A row's menu asked to show its site in another view.
+    void linkActivated(const QUrl& link);
 
 private:
     void selectNode(uint32_t node);
+    // The largest live object of each allocating function, of the dump shown.
+    QHash<QString, uint32_t> m_siteNodes;
+    RowLinkMenu* m_menu = nullptr;
     QString m_casePath;
     QComboBox* m_snapshot = nullptr;
     QComboBox* m_base = nullptr;

@@ -13,11 +13,13 @@
 
 #include <QApplication>
 #include <QLabel>
+#include <QMenu>
 #include <QScrollArea>
 #include <QSet>
 #include <QSettings>
 #include <QToolTip>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <qcustomplot.h>
 
@@ -76,6 +78,7 @@ bool isProcessMemory(const Series& s) {
 TimelineView::TimelineView(QWidget* parent) : QWidget(parent), m_plot(new QCustomPlot(this)) {
     for (const QString& t : QSettings().value("timeline/hiddenPanels").toStringList())
         m_hidden.insert(t);
+    m_order = QSettings().value("timeline/panelOrder").toStringList();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     m_empty = new QLabel(noHeapProfiles(), this);
@@ -449,28 +452,44 @@ void TimelineView::setSeries(std::vector<Series> series) {
                 out.push_back(&s);
         return out;
     };
-    addPanel(tr("GC heap"), pick([](const Series& s) {
-                 return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes";
-             }),
-             true);
-    addPanel(tr("goroutines"), pick([](const Series& s) {
-                 return (s.metric == "goroutines" && !cleanupGoroutines(s)) ||
-                        s.metric == "goroutines_leaked";
-             }),
-             false);
-    addPanel(tr("sockets"), pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false);
-    // runtime.AddCleanup's cleanups beside the finalizers: their queue, what
-    // ran, and the runCleanups goroutines that run them.
-    addPanel(tr("finalizers"), pick([](const Series& s) {
-                 return finalizerOrCleanupCounter(s) || cleanupGoroutines(s) ||
-                        s.metric == "finalizers_registered" || s.metric == "finalizers_queued";
-             }),
-             false);
-    addPanel(tr("fin. kept"),
-             pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true);
-    addPanel(tr("alloc/s"),
-             pick([](const Series& s) { return s.metric == "allocated_per_second_bytes"; }), true);
-    addPanel(tr("RSS"), pick([](const Series& s) { return isProcessMemory(s); }), true);
+    struct PanelLines {
+        QString title;
+        std::vector<const Series*> lines;
+        bool bytes;
+    };
+    std::vector<PanelLines> panels{
+        {tr("GC heap"), pick([](const Series& s) {
+             return s.metric == "gc_heap_live_bytes" || s.metric == "gc_heap_goal_bytes";
+         }),
+         true},
+        {tr("goroutines"), pick([](const Series& s) {
+             return (s.metric == "goroutines" && !cleanupGoroutines(s)) ||
+                    s.metric == "goroutines_leaked";
+         }),
+         false},
+        {tr("sockets"), pick([](const Series& s) { return s.metric == "tcp_sockets"; }), false},
+        // runtime.AddCleanup's cleanups beside the finalizers: their queue, what
+        // ran, and the runCleanups goroutines that run them.
+        {tr("finalizers"), pick([](const Series& s) {
+             return finalizerOrCleanupCounter(s) || cleanupGoroutines(s) ||
+                    s.metric == "finalizers_registered" || s.metric == "finalizers_queued";
+         }),
+         false},
+        {tr("fin. kept"),
+         pick([](const Series& s) { return s.metric == "finalizer_retained_bytes"; }), true},
+        {tr("alloc/s"),
+         pick([](const Series& s) { return s.metric == "allocated_per_second_bytes"; }), true},
+        {tr("RSS"), pick([](const Series& s) { return isProcessMemory(s); }), true},
+    };
+    // In the user's order; a panel never moved keeps its place after those that were.
+    auto rank = [this](const PanelLines& p) {
+        qsizetype at = m_order.indexOf(p.title);
+        return at >= 0 ? at : m_order.size();
+    };
+    std::stable_sort(panels.begin(), panels.end(),
+                     [&](const PanelLines& a, const PanelLines& b) { return rank(a) < rank(b); });
+    for (const auto& p : panels)
+        addPanel(p.title, p.lines, p.bytes);
     m_plot->setMinimumHeight(220 + 62 * int(m_panels.size()));
     // Time labels once, under the bottom panel.
     bool stacked = !m_panels.empty();
@@ -660,6 +679,60 @@ void TimelineView::setPanelHidden(const QString& title, bool hidden) {
     QStringList list(m_hidden.begin(), m_hidden.end());
     list.sort();
     QSettings().setValue("timeline/hiddenPanels", list);
+    relayout();
+}
+
+bool TimelineView::canMovePanel(const QString& title, bool up) const {
+    qsizetype at = m_available.indexOf(title);
+    if (at < 0)
+        return false;
+    // Past the hidden panels to the next shown one.
+    for (qsizetype j = up ? at - 1 : at + 1; j >= 0 && j < m_available.size(); j += up ? -1 : 1)
+        if (!m_hidden.contains(m_available[j]))
+            return true;
+    return false;
+}
+
+void TimelineView::movePanel(const QString& title, bool up) {
+    if (!canMovePanel(title, up))
+        return;
+    QStringList order = m_available;
+    qsizetype at = order.indexOf(title), to = at;
+    do
+        to += up ? -1 : 1;
+    while (m_hidden.contains(order[to]));
+    order.move(at, to);
+    // Panels this case has not keep their places after those it has.
+    for (const QString& t : std::as_const(m_order))
+        if (!order.contains(t))
+            order << t;
+    m_order = order;
+    QSettings().setValue("timeline/panelOrder", m_order);
+    relayout();
+}
+
+void TimelineView::addPanelActions(QMenu* menu, const QString& title) {
+    QAction* shown = menu->addAction(tr("Shown"));
+    shown->setCheckable(true);
+    shown->setChecked(!panelHidden(title));
+    connect(shown, &QAction::toggled, this, [this, title](bool on) { setPanelHidden(title, !on); });
+    QAction* up = menu->addAction(tr("Move Up"));
+    up->setEnabled(canMovePanel(title, true));
+    connect(up, &QAction::triggered, this, [this, title] { movePanel(title, true); });
+    QAction* down = menu->addAction(tr("Move Down"));
+    down->setEnabled(canMovePanel(title, false));
+    connect(down, &QAction::triggered, this, [this, title] { movePanel(title, false); });
+}
+
+void TimelineView::relayout() {
+    // What the user is looking at: the zoom, the picked snapshot and range.
+    const bool drawn = m_plot->graphCount() > 0;
+    const QCPRange x = m_plot->xAxis->range(), y = m_plot->yAxis->range();
+    const bool cursor = m_cursor && m_cursor->visible();
+    const double cursorAt = cursor ? m_cursor->point1->coords().x() : 0;
+    const bool range = m_range && m_range->visible();
+    const double from = range ? m_range->topLeft->coords().x() : 0;
+    const double to = range ? m_range->bottomRight->coords().x() : 0;
     // Laid out again: the series, the notes and the finding shown.
     auto evidence = m_evidence;
     auto forecast = m_givenForecast;
@@ -668,6 +741,52 @@ void TimelineView::setPanelHidden(const QString& title, bool hidden) {
     setAnnotations(notes);
     if (!evidence.empty())
         showEvidence(evidence, forecast);
+    if (!drawn || m_plot->graphCount() == 0)
+        return;
+    m_plot->xAxis->setRange(x); // the panels' axes follow
+    m_plot->yAxis->setRange(y);
+    if (cursor && m_cursor) {
+        m_cursor->point1->setCoords(cursorAt, 0);
+        m_cursor->point2->setCoords(cursorAt, 1);
+        m_cursor->setVisible(true);
+    }
+    if (range)
+        showRangeBand(from, to);
+    m_plot->replot();
+}
+
+QString TimelineView::panelTitleAt(const QPointF& pos) const {
+    // The title is the left axis's label, in the margin left of the panel.
+    for (auto* rect : m_panels) {
+        if (rect->property("evidence").toBool())
+            continue;
+        const QRect inner = rect->rect(), outer = rect->outerRect();
+        if (QRect(QPoint(outer.left(), inner.top()), QPoint(inner.left(), inner.bottom()))
+                .contains(pos.toPoint()))
+            return rect->axis(QCPAxis::atLeft)->label();
+    }
+    return {};
+}
+
+bool TimelineView::hasHostLine(const QString& host) const {
+    const std::string h = host.toStdString();
+    return std::any_of(m_given.begin(), m_given.end(), [&](const Series& s) {
+        auto it = s.labels.find("host");
+        return s.metric == "tcp_sockets" && it != s.labels.end() && it->second == h;
+    });
+}
+
+bool TimelineView::showHostLine(const QString& host) {
+    const std::string h = host.toStdString();
+    std::vector<Series> lines;
+    for (const auto& s : m_given)
+        if (auto it = s.labels.find("host");
+            s.metric == "tcp_sockets" && it != s.labels.end() && it->second == h)
+            lines.push_back(s);
+    if (lines.empty())
+        return false;
+    showEvidence(lines);
+    return true;
 }
 
 void TimelineView::setAnnotations(const std::vector<Annotation>& notes) {
@@ -772,6 +891,14 @@ QList<QRectF> TimelineView::annotationLabelRects() const {
 
 void TimelineView::onMousePress(QMouseEvent* event) {
     if (event->button() == Qt::RightButton) {
+        if (QString title = panelTitleAt(event->position()); !title.isEmpty()) {
+            auto* menu = new QMenu(m_plot);
+            menu->setAttribute(Qt::WA_DeleteOnClose);
+            menu->setTitle(title);
+            addPanelActions(menu, title);
+            menu->popup(event->globalPosition().toPoint());
+            return;
+        }
         double x = m_plot->xAxis->pixelToCoord(event->position().x());
         emit annotateRequested(qint64(x * 1e9));
         return;

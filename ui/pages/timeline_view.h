@@ -20,6 +20,7 @@ class QCPAxisRect;
 class QCPGraph;
 class QCPMarginGroup;
 class QLabel;
+class QMenu;
 class QScrollArea;
 
 namespace memscope::ui {
@@ -73,6 +74,16 @@ public:
     // Hides or shows a panel, remembered across cases and sessions.
     void setPanelHidden(const QString& title, bool hidden);
     bool panelHidden(const QString& title) const { return m_hidden.contains(title); }
+    // Moves a panel above the shown panel over it (up) or below the one
+    // under it (down); the order is remembered across cases and sessions.
+    void movePanel(const QString& title, bool up);
+    bool canMovePanel(const QString& title, bool up) const;
+    // A panel's entries: shown, Move Up, Move Down (View ▸ Timeline Panels,
+    // and a right click on the panel's title).
+    void addPanelActions(QMenu* menu, const QString& title);
+    // Whether the sockets panel has a line for the host, and draws it bold.
+    bool hasHostLine(const QString& host) const;
+    bool showHostLine(const QString& host);
     // Pixel position of a panel's point: the i-th point of its line-th line.
     QPoint panelPointPosition(int panel, int line, int i) const;
     // Picks the heap snapshots in a time range as a drag does; false when
@@ -112,6 +123,11 @@ private:
 
     // Panels under the heap chart, sharing its time axis.
     void addPanel(const QString& title, std::vector<const Series*> lines, bool bytes);
+    // Lays the timeline out again (a panel hidden, shown or moved) with the
+    // zoom, the cursor, the picked range and the finding shown kept.
+    void relayout();
+    // The panel whose title (its left axis label) is under a pixel.
+    QString panelTitleAt(const QPointF& pos) const;
     void clearPanels();
     // Rows for the annotation labels, so none overprints another.
     void layoutNoteLabels();
@@ -137,6 +153,7 @@ private:
     std::vector<std::pair<std::string, double>> m_givenForecast;
     QStringList m_available;
     QSet<QString> m_hidden;
+    QStringList m_order;      // the panels' order as the user set it; the rest follow
     int m_main = -1;          // index into m_series of the first program's total in-use line
     std::vector<int> m_mains; // every program's total, the first first
 };

@@ -310,13 +310,12 @@ void MainWindow::buildMenus() {
         const QStringList titles = m_timeline->availablePanels();
         if (titles.isEmpty())
             panels->addAction(tr("(none in this case)"))->setEnabled(false);
-        for (const QString& title : titles) {
-            QAction* a = panels->addAction(title);
-            a->setCheckable(true);
-            a->setChecked(!m_timeline->panelHidden(title));
-            connect(a, &QAction::toggled, this,
-                    [this, title](bool on) { m_timeline->setPanelHidden(title, !on); });
-        }
+        // A submenu per panel, top to bottom: shown, Move Up, Move Down.
+        for (const QString& title : titles)
+            m_timeline->addPanelActions(panels->addMenu(m_timeline->panelHidden(title)
+                                                            ? tr("%1 (hidden)").arg(title)
+                                                            : title),
+                                        title);
     });
     view->addSeparator();
     view->addAction(tr("&Source Root…"), QKeySequence(Qt::CTRL | Qt::Key_R), m_heap,

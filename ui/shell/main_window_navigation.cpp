@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The window's part in navigation: Back and Forward in a menu and a toolbar,
-// the links from findings and goroutine groups routed through the navigator,
+// the links from findings, goroutine groups and every view's row menu routed
+// through the navigator,
 // and the maximized view that gives the tabs the whole window.
 #include "analysis/detect/detect.h"
+#include "pages/compare_view.h"
+#include "pages/connections_view.h"
 #include "pages/goroutines_view.h"
 #include "pages/heap_page.h"
+#include "pages/retention_view.h"
 #include "pages/timeline_view.h"
 #include "shell/main_window.h"
 #include "shell/navigator.h"
+#include "widgets/item_links.h"
 
 #include <QAction>
 #include <QHBoxLayout>
@@ -21,7 +26,8 @@
 namespace memscope::ui {
 
 void MainWindow::buildNavigation() {
-    NavigatorPages pages{m_tabs, m_heap, m_findings, m_goroutines, m_connections, m_retention};
+    NavigatorPages pages{m_tabs,        m_heap,      m_findings, m_goroutines,
+                         m_connections, m_retention, m_timeline};
     m_navigator = new Navigator(
         pages,
         [this](qint64 id, qint64 base) {
@@ -30,6 +36,27 @@ void MainWindow::buildNavigation() {
         },
         this);
     connect(m_navigator, &Navigator::message, m_status, &QLabel::setText);
+    // Every view's "Show in …" menu follows its links as findings do, so
+    // Back and Forward walk through them too; an entry whose view has
+    // nothing for it is disabled.
+    const LinkCheck canOpen = [nav = m_navigator](const QUrl& link) {
+        return nav->canOpenLink(link);
+    };
+    m_heap->setLinkCheck(canOpen);
+    m_goroutines->setLinkCheck(canOpen);
+    m_connections->setLinkCheck(canOpen);
+    m_retention->setLinkCheck(canOpen);
+    m_compare->setLinkCheck(canOpen);
+    connect(m_heap, &HeapPage::linkActivated, m_navigator, &Navigator::openLink);
+    connect(m_goroutines, &GoroutinesView::linkActivated, m_navigator, &Navigator::openLink);
+    connect(m_connections, &ConnectionsView::linkActivated, m_navigator, &Navigator::openLink);
+    connect(m_retention, &RetentionView::linkActivated, m_navigator, &Navigator::openLink);
+    connect(m_compare, &CompareView::linkActivated, m_navigator, &Navigator::openLink);
+    // A host's line is on the timeline, which the maximized view folds away.
+    connect(m_connections, &ConnectionsView::linkActivated, this, [this](const QUrl& link) {
+        if (auto l = parseItemLink(link); l && l->view == "timeline")
+            setViewMaximized(false);
+    });
     // After the window's own handlers: the step records where they went.
     connect(m_timeline, &TimelineView::snapshotClicked, m_navigator, &Navigator::record);
     connect(m_timeline, &TimelineView::rangePicked, m_navigator, &Navigator::record);

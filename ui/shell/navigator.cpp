@@ -8,7 +8,9 @@
 #include "pages/goroutines_view.h"
 #include "pages/heap_page.h"
 #include "pages/retention_view.h"
+#include "pages/timeline_view.h"
 #include "store/case_store.h"
+#include "widgets/item_links.h"
 
 #include <QAction>
 #include <QApplication>
@@ -52,13 +54,6 @@ std::optional<NavigationState> NavigationHistory::forward() {
 
 const NavigationState* NavigationHistory::current() const {
     return m_at >= 0 ? &m_steps[size_t(m_at)] : nullptr;
-}
-
-QUrl itemLink(const QString& kind, const QString& name) {
-    // Every byte but the unreserved ones escaped: a function such as
-    // net/http.(*Client).do or a name with & and = stays one value.
-    return QUrl(QStringLiteral("memscope://%1?name=%2")
-                    .arg(kind, QString::fromUtf8(QUrl::toPercentEncoding(name))));
 }
 
 Navigator::Navigator(const NavigatorPages& pages,
@@ -159,61 +154,141 @@ void Navigator::updateActions() {
 namespace {
 
 // The first row (of the top level) whose column holds `text` in `role`.
-bool selectRow(QAbstractItemView* view, int column, const QString& text, int role,
-               Qt::MatchFlags how) {
+QModelIndex findRow(const QAbstractItemView* view, int column, const QString& text, int role,
+                    Qt::MatchFlags how) {
     QAbstractItemModel* m = view->model();
     if (!m || m->rowCount() == 0)
-        return false;
+        return {};
     QModelIndexList hits = m->match(m->index(0, column), role, text, 1, how);
-    if (hits.isEmpty())
+    return hits.isEmpty() ? QModelIndex() : hits.front();
+}
+
+bool selectRow(QAbstractItemView* view, const QModelIndex& row) {
+    if (!row.isValid())
         return false;
-    view->setCurrentIndex(hits.front().siblingAtColumn(0));
-    view->scrollTo(hits.front());
+    view->setCurrentIndex(row.siblingAtColumn(0));
+    view->scrollTo(row);
     return true;
+}
+
+constexpr Qt::MatchFlags kExactly = Qt::MatchFixedString | Qt::MatchCaseSensitive;
+constexpr Qt::MatchFlags kWithin = Qt::MatchContains | Qt::MatchCaseSensitive;
+
+// The sub-views of Allocation sites a site link may name.
+std::optional<HeapPage::DetailView> detailView(const QString& view) {
+    if (view == QLatin1String("flame"))
+        return HeapPage::FlameView;
+    if (view == QLatin1String("topdown"))
+        return HeapPage::TopDownView;
+    if (view == QLatin1String("bottomup"))
+        return HeapPage::BottomUpView;
+    if (view == QLatin1String("callers"))
+        return HeapPage::CallerCalleeView;
+    return std::nullopt;
 }
 
 } // namespace
 
-bool Navigator::selectGroup(const QString& function) {
+QModelIndex Navigator::groupRow(const QString& function) const {
     // The group by its own function, else the first whose stack runs through it.
-    QTableView* t = m_pages.goroutines->table();
-    return selectRow(t, GoroutinesView::Function, function, Qt::DisplayRole,
-                     Qt::MatchFixedString | Qt::MatchCaseSensitive) ||
-           selectRow(t, GoroutinesView::Function, function, GoroutinesView::kStackRole,
-                     Qt::MatchContains | Qt::MatchCaseSensitive);
+    const QTableView* t = m_pages.goroutines->table();
+    QModelIndex own = findRow(t, GoroutinesView::Function, function, Qt::DisplayRole, kExactly);
+    return own.isValid() ? own
+                         : findRow(t, GoroutinesView::Function, function,
+                                   GoroutinesView::kStackRole, kWithin);
+}
+
+QModelIndex Navigator::groupRowOfHost(const QString& host) const {
+    // The first (the largest, as sorted) group whose sockets go to the host.
+    const QAbstractItemModel* m = m_pages.goroutines->table()->model();
+    for (int r = 0; m && r < m->rowCount(); ++r) {
+        QModelIndex fn = m->index(r, GoroutinesView::Function);
+        if (fn.data(GoroutinesView::kHostsRole).toStringList().contains(host))
+            return fn;
+    }
+    return {};
+}
+
+QModelIndex Navigator::hostRow(const QString& host) const {
+    return findRow(m_pages.connections->hostTable(), ConnectionsView::Host, host, Qt::DisplayRole,
+                   kExactly);
+}
+
+QModelIndex Navigator::rootRow(const QString& root) const {
+    const QTreeView* t = m_pages.retention->tree();
+    QModelIndex exact = findRow(t, 0, root, Qt::DisplayRole, kExactly);
+    return exact.isValid() ? exact : findRow(t, 0, root, Qt::DisplayRole, kWithin);
+}
+
+bool Navigator::selectGroup(const QString& function) {
+    return selectRow(m_pages.goroutines->table(), groupRow(function));
 }
 
 bool Navigator::selectHost(const QString& host) {
-    return selectRow(m_pages.connections->hostTable(), ConnectionsView::Host, host, Qt::DisplayRole,
-                     Qt::MatchFixedString | Qt::MatchCaseSensitive);
+    return selectRow(m_pages.connections->hostTable(), hostRow(host));
 }
 
 bool Navigator::selectRoot(const QString& root) {
-    QTreeView* t = m_pages.retention->tree();
-    return selectRow(t, 0, root, Qt::DisplayRole, Qt::MatchFixedString | Qt::MatchCaseSensitive) ||
-           selectRow(t, 0, root, Qt::DisplayRole, Qt::MatchContains | Qt::MatchCaseSensitive);
+    return selectRow(m_pages.retention->tree(), rootRow(root));
+}
+
+bool Navigator::canOpenLink(const QUrl& link) const {
+    const auto l = parseItemLink(link);
+    if (!l)
+        return false;
+    if (l->kind == "site")
+        return l->view == "retention" ? m_pages.retention->hasSite(l->name)
+                                      : m_pages.heap->hasFunction(l->name);
+    if (l->kind == "host") {
+        if (l->view == "goroutines")
+            return groupRowOfHost(l->name).isValid();
+        if (l->view == "timeline")
+            return m_pages.timeline && m_pages.timeline->hasHostLine(l->name);
+        return hostRow(l->name).isValid();
+    }
+    if (l->kind == "group")
+        return groupRow(l->name).isValid();
+    if (l->kind == "root")
+        return rootRow(l->name).isValid();
+    return false;
 }
 
 bool Navigator::openLink(const QUrl& link) {
-    if (link.scheme() != "memscope")
+    const auto l = parseItemLink(link);
+    if (!l)
         return false;
-    QString kind = link.host();
-    QString name = QUrlQuery(link).queryItemValue("name", QUrl::FullyDecoded);
+    // Where the jump starts (the row a menu was opened on) is a step, and the
+    // jump is one more: its tab switch and pick are not steps of their own.
+    record();
+    m_restoring = true;
+    const QString& name = l->name;
     bool found = false;
-    if (kind == "site") {
+    if (l->kind == "site" && l->view == "retention") {
+        m_pages.tabs->setCurrentWidget(m_pages.retention);
+        found = m_pages.retention->selectSite(name);
+    } else if (l->kind == "site") {
         m_pages.tabs->setCurrentWidget(m_pages.heap);
+        if (auto detail = detailView(l->view))
+            m_pages.heap->showDetail(*detail);
         m_pages.heap->showCallTree(name);
+        m_pages.heap->selectSite(name);
         found = m_pages.heap->snapshotId() != 0;
-    } else if (kind == "host") {
+    } else if (l->kind == "host" && l->view == "timeline") {
+        found = m_pages.timeline && m_pages.timeline->showHostLine(name);
+    } else if (l->kind == "host" && l->view == "goroutines") {
+        m_pages.tabs->setCurrentWidget(m_pages.goroutines);
+        found = selectRow(m_pages.goroutines->table(), groupRowOfHost(name));
+    } else if (l->kind == "host") {
         m_pages.tabs->setCurrentWidget(m_pages.connections);
         found = selectHost(name);
-    } else if (kind == "group") {
+    } else if (l->kind == "group") {
         m_pages.tabs->setCurrentWidget(m_pages.goroutines);
         found = selectGroup(name);
-    } else if (kind == "root") {
+    } else if (l->kind == "root") {
         m_pages.tabs->setCurrentWidget(m_pages.retention);
         found = selectRoot(name);
     }
+    m_restoring = false;
     if (!found)
         emit message(tr("%1 is not in the view this case shows now").arg(name));
     record();

@@ -14,6 +14,7 @@
 #include <vector>
 
 class QAction;
+class QModelIndex;
 class QTabWidget;
 
 namespace memscope {
@@ -27,6 +28,7 @@ class FindingsPanel;
 class GoroutinesView;
 class HeapPage;
 class RetentionView;
+class TimelineView;
 
 struct NavigationState {
     int tab = -1;
@@ -55,10 +57,6 @@ private:
     int m_at = -1;
 };
 
-// A link to an item of the case: memscope://site?name=main.handle, host,
-// group (a goroutine group by its function) or root (a heap-dump root).
-QUrl itemLink(const QString& kind, const QString& name);
-
 struct NavigatorPages {
     QTabWidget* tabs = nullptr;
     HeapPage* heap = nullptr;
@@ -66,6 +64,7 @@ struct NavigatorPages {
     GoroutinesView* goroutines = nullptr;
     ConnectionsView* connections = nullptr;
     RetentionView* retention = nullptr;
+    TimelineView* timeline = nullptr;
 };
 
 class Navigator : public QObject {
@@ -86,9 +85,13 @@ public:
     void record();
     void goBack();
     void goForward();
-    // Opens the view a link names, with its item selected; false when the
-    // link names nothing this case shows.
+    // Opens the view a link (widgets/item_links.h) names, with its item
+    // selected: one step of the history; false when the link names nothing
+    // this case shows.
     bool openLink(const QUrl& link);
+    // Whether the view a link names has its item now: a row menu's entry is
+    // disabled when it has not.
+    bool canOpenLink(const QUrl& link) const;
     // "Allocation sites of this code": the heap profile nearest in time to a
     // goroutine dump, focused on the stacks through a group's functions.
     bool showSitesOfGroup(qint64 dumpId, const QStringList& functions);
@@ -103,6 +106,11 @@ private:
     bool selectGroup(const QString& function);
     bool selectHost(const QString& host);
     bool selectRoot(const QString& root);
+    // The rows the links name in the views' tables, invalid when absent.
+    QModelIndex groupRow(const QString& function) const;
+    QModelIndex groupRowOfHost(const QString& host) const;
+    QModelIndex hostRow(const QString& host) const;
+    QModelIndex rootRow(const QString& root) const;
 
     NavigatorPages m_pages;
     std::function<void(qint64, qint64)> m_selectSnapshot;
