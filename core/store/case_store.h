@@ -283,6 +283,10 @@ private:
     CaseStore();
     // "function file:line" of a stack, leaf first.
     Result<std::vector<std::string>> stackText(int64_t stackId);
+    // The stack trie's order (each parent before its child), checked the
+    // first time a reader walks it: a scan of the whole table, which readers
+    // that never walk it (a profile decoded from its kept bytes) do not pay.
+    Status checkStackTrie();
     Status initSchema(bool readOnly);
     // Drops the goroutine profiles that have a full dump of the same capture.
     Status dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots);
@@ -301,6 +305,7 @@ private:
 
     std::string m_path;
     std::unique_ptr<Db> m_db;
+    std::optional<Status> m_stackTrieChecked;
 };
 
 } // namespace memscope

@@ -149,18 +149,6 @@ Status checkCaseRows(Db& db) {
                               });
         !st)
         return st;
-    // Stacks are interned parent first, so a parent's id is always smaller:
-    // checking that proves the trie has no cycle.
-    if (auto st =
-            firstBadRow(db, "stacks",
-                        "SELECT id, parent_id FROM stacks WHERE typeof(parent_id) <> 'integer'"
-                        " OR parent_id < 0 OR parent_id >= id LIMIT 1",
-                        [](Stmt& s) {
-                            return "row id " + n(s.i64(0)) + ": parent_id " + s.text(1) +
-                                   " does not come before the node (the stack would loop)";
-                        });
-        !st)
-        return st;
     if (auto st = firstBadRow(
             db, "sample_types",
             "SELECT snapshot_id, count(*), min(idx), max(idx) FROM sample_types GROUP BY "
@@ -184,6 +172,18 @@ Status checkCaseRows(Db& db) {
         !st)
         return st;
     return {};
+}
+
+Status checkStackTrieOrder(Db& db) {
+    // Stacks are interned parent first, so a parent's id is always smaller:
+    // checking that proves the trie has no cycle.
+    return firstBadRow(db, "stacks",
+                       "SELECT id, parent_id FROM stacks WHERE typeof(parent_id) <> 'integer'"
+                       " OR parent_id < 0 OR parent_id >= id LIMIT 1",
+                       [](Stmt& s) {
+                           return "row id " + n(s.i64(0)) + ": parent_id " + s.text(1) +
+                                  " does not come before the node (the stack would loop)";
+                       });
 }
 
 uint64_t storedHeapGraphArrayBytes(const HeapGraphBounds& b) {

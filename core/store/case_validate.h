@@ -33,11 +33,15 @@ std::string truncateUtf8(std::string text, size_t max);
 std::string annotationLabel(const std::string& text);
 
 // Ids and indices in the rows of a case: heap-dump sites, roots and
-// root-to-site edges within the dump's counts, the stack trie ordered (each
-// node's parent comes before it, so no walk can cycle), sample types few and
-// numbered from 0, goroutine group indices in range. Whole-table scans over
-// small tables and one over `stacks`.
+// root-to-site edges within the dump's counts, sample types few and numbered
+// from 0, goroutine group indices in range. Whole-table scans over small
+// tables, run when a case opens.
 Status checkCaseRows(Db& db);
+
+// The stack trie ordered: each node's parent comes before it, so no walk up
+// a stack can cycle. One scan over `stacks` (millions of rows in a large
+// case), run before the first walk rather than when the case opens.
+Status checkStackTrieOrder(Db& db);
 
 // What the heapdumps row says of a dump, which its stored graph must match.
 struct HeapGraphBounds {

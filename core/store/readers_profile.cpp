@@ -61,7 +61,15 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
     return loadProfileFromRows(snapshotId);
 }
 
+Status CaseStore::checkStackTrie() {
+    if (!m_stackTrieChecked)
+        m_stackTrieChecked = checkStackTrieOrder(*m_db);
+    return *m_stackTrieChecked;
+}
+
 Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
+    if (auto st = checkStackTrie(); !st)
+        return st.error();
     Profile p;
     {
         Stmt m(*m_db, "SELECT period, period_type, period_unit, default_sample, drop_frames, "
@@ -368,14 +376,16 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
 }
 
 Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
+    if (auto st = checkStackTrie(); !st)
+        return st.error();
     std::vector<std::string> out;
     Stmt node(*m_db,
               "SELECT st.parent_id, n.value, fl.value, f.line FROM stacks st"
               " JOIN frames f ON f.id = st.frame_id JOIN functions fu ON fu.id = f.function_id"
               " JOIN strings n ON n.id = fu.name_id JOIN strings fl ON fl.id = fu.file_id"
               " WHERE st.id = ?");
-    // Parents come before their children (checked when the case opens), so
-    // each step goes to a smaller id and the walk ends.
+    // Parents come before their children (checkStackTrie), so each step goes
+    // to a smaller id and the walk ends.
     for (int64_t id = stackId; id > 0 && out.size() < kMaxStackDepth;) {
         node.bind(1, id);
         auto row = node.next();
