@@ -9,6 +9,7 @@
 #include "model/gc.h"
 #include "model/goroutines.h"
 #include "model/heap_dump.h"
+#include "model/ids.h"
 #include "model/profile.h"
 #include "model/snapshot_kind.h"
 
@@ -54,26 +55,27 @@ struct SnapshotDraft {
 class ImportSink {
 public:
     virtual ~ImportSink() = default;
-    // Returns the snapshot id.
-    virtual Result<int64_t> addSnapshot(const SnapshotDraft& draft) = 0;
-    virtual Status addProfile(int64_t snapshotId, const Profile& profile) = 0;
-    virtual Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) = 0;
-    virtual Status addFds(int64_t snapshotId, const FdSnapshot& fds) = 0;
-    virtual Status addGcCycles(int64_t snapshotId, const std::vector<GcCycle>& cycles) = 0;
-    virtual Status addEscapeNotes(int64_t snapshotId, const std::vector<EscapeNote>& notes) = 0;
+    // Returns the new snapshot's id, which the calls below take.
+    virtual Result<SnapshotId> addSnapshot(const SnapshotDraft& draft) = 0;
+    virtual Status addProfile(SnapshotId snapshotId, const Profile& profile) = 0;
+    virtual Status addGoroutines(SnapshotId snapshotId, const GoroutineDump& dump) = 0;
+    virtual Status addFds(SnapshotId snapshotId, const FdSnapshot& fds) = 0;
+    virtual Status addGcCycles(SnapshotId snapshotId, const std::vector<GcCycle>& cycles) = 0;
+    virtual Status addEscapeNotes(SnapshotId snapshotId, const std::vector<EscapeNote>& notes) = 0;
     // Wall-clock ns of the process start from an expvar snapshot already in the
     // case whose NumGC names one of these cycles; 0 when none does.
     virtual int64_t processStartFromExpvar(const std::vector<GcCycle>& cycles) = 0;
     // A named number measured at the snapshot's time (MemStats, runtime/metrics).
-    virtual Status addMetric(int64_t snapshotId, const std::string& name, double value) = 0;
+    virtual Status addMetric(SnapshotId snapshotId, const std::string& name, double value) = 0;
     // A Go heap dump: its summary rows and the zstd'd graph (encodeHeapGraph).
-    virtual Status addHeapDump(int64_t snapshotId, const HeapDump& dump,
+    virtual Status addHeapDump(SnapshotId snapshotId, const HeapDump& dump,
                                const HeapDumpSummary& summary, std::string_view graphBlob) = 0;
     // Something the user should hear about that does not stop the import.
     virtual void warn(const std::string& message) = 0;
     // A named integer kept exactly (expvar's LastGC is past 2^53). Last in
     // the table, so plugins built before it still find every other entry.
-    virtual Status addMetricInteger(int64_t snapshotId, const std::string& name, int64_t value) = 0;
+    virtual Status addMetricInteger(SnapshotId snapshotId, const std::string& name,
+                                    int64_t value) = 0;
 };
 
 class Importer {

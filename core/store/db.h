@@ -2,6 +2,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "model/ids.h"
 
 #include <cstdint>
 #include <string>
@@ -34,6 +35,10 @@ public:
     bool valid() const { return m_stmt != nullptr; }
     Stmt& bind(int i, int64_t v);
     Stmt& bind(int i, int v) { return bind(i, int64_t(v)); }
+    template <typename Tag>
+    Stmt& bind(int i, TypedId<Tag> id) {
+        return bind(i, id.value);
+    }
     Stmt& bind(int i, double v);
     Stmt& bind(int i, std::string_view text);
     Stmt& bind(int i, const char* text) { return bind(i, std::string_view(text)); }

@@ -114,7 +114,7 @@ public:
     std::vector<std::string> warnings;
     std::string timeSource;
 
-    Result<int64_t> addSnapshot(const SnapshotDraft& d) override {
+    Result<SnapshotId> addSnapshot(const SnapshotDraft& d) override {
         auto target = targetId(d.target);
         if (!target)
             return target.error();
@@ -147,10 +147,10 @@ public:
             return st.error();
         int64_t id = m_db.lastInsertId();
         snapshotIds.push_back(id);
-        return id;
+        return SnapshotId(id);
     }
 
-    Status addProfile(int64_t snapshotId, const Profile& p) override {
+    Status addProfile(SnapshotId snapshotId, const Profile& p) override {
         std::string comments;
         for (const auto& c : p.comments)
             comments += (comments.empty() ? "" : "\n") + c;
@@ -245,7 +245,7 @@ public:
         return flushStacks();
     }
 
-    Status addGoroutines(int64_t snapshotId, const GoroutineDump& dump) override {
+    Status addGoroutines(SnapshotId snapshotId, const GoroutineDump& dump) override {
         std::vector<int64_t> frameIds(dump.frames.size());
         for (size_t i = 0; i < dump.frames.size(); ++i) {
             const GoFrame& f = dump.frames[i];
@@ -302,7 +302,7 @@ public:
         return flushStacks();
     }
 
-    Status addFds(int64_t snapshotId, const FdSnapshot& snap) override {
+    Status addFds(SnapshotId snapshotId, const FdSnapshot& snap) override {
         Stmt ins(m_db, "INSERT INTO fds VALUES(?,?,?,?,?,?,?,?,?,?)");
         for (const auto& e : snap.fds) {
             ins.bind(1, snapshotId).bind(2, e.fd).bind(3, e.type).bind(4, e.protocol);
@@ -314,7 +314,7 @@ public:
         return {};
     }
 
-    Status addGcCycles(int64_t snapshotId, const std::vector<GcCycle>& cycles) override {
+    Status addGcCycles(SnapshotId snapshotId, const std::vector<GcCycle>& cycles) override {
         Stmt ins(m_db, "INSERT INTO gc_cycles VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         for (const auto& c : cycles) {
             ins.bind(1, snapshotId).bind(2, c.n).bind(3, c.atSeconds).bind(4, c.cpuPercent);
@@ -356,7 +356,7 @@ public:
         return 0;
     }
 
-    Status addEscapeNotes(int64_t snapshotId, const std::vector<EscapeNote>& notes) override {
+    Status addEscapeNotes(SnapshotId snapshotId, const std::vector<EscapeNote>& notes) override {
         Stmt ins(m_db, "INSERT INTO escape_notes VALUES(?,?,?,?,?,?,?)");
         for (const auto& n : notes) {
             ins.bind(1, snapshotId).bind(2, n.file).bind(3, n.line).bind(4, n.column);
@@ -367,7 +367,7 @@ public:
         return {};
     }
 
-    Status addHeapDump(int64_t snapshotId, const HeapDump& d, const HeapDumpSummary& sum,
+    Status addHeapDump(SnapshotId snapshotId, const HeapDump& d, const HeapDumpSummary& sum,
                        std::string_view graphBlob) override {
         std::string counts = "{";
         for (int t = 0; t < kHeapDumpTags; ++t)
@@ -492,12 +492,13 @@ public:
         return {};
     }
 
-    Status addMetric(int64_t snapshotId, const std::string& name, double value) override {
+    Status addMetric(SnapshotId snapshotId, const std::string& name, double value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
         return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
     }
-    Status addMetricInteger(int64_t snapshotId, const std::string& name, int64_t value) override {
+    Status addMetricInteger(SnapshotId snapshotId, const std::string& name,
+                            int64_t value) override {
         if (!m_addMetric.valid())
             m_addMetric = m_db.prepare("INSERT OR REPLACE INTO metric_points VALUES(?,?,?)");
         return m_addMetric.bind(1, snapshotId).bind(2, name).bind(3, value).exec();
