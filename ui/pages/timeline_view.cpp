@@ -183,7 +183,8 @@ void TimelineView::showEvidence(const std::vector<Series>& evidence,
         QPen pen = g->pen();
         QColor c = pen.color();
         bool on = keys.isEmpty() || keys.contains(key);
-        c.setAlpha(on ? 255 : 50);
+        // Faded, still readable: on the dark chart a line needs more of itself.
+        c.setAlpha(on ? 255 : darkPalette() ? 110 : 70);
         pen.setColor(c);
         // Evidence drawn bolder than the line's own width; the rest only fades.
         double width = g->property("lineWidth").toDouble();
