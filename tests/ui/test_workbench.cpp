@@ -26,6 +26,9 @@
 #include <QSignalSpy>
 #include <QStandardItemModel>
 #include <QTableView>
+#include <QTextBlock>
+#include <QTextBrowser>
+#include <QTextDocument>
 #include <QTreeView>
 #include <QtTest>
 #include <qcustomplot.h>
@@ -676,11 +679,27 @@ void TestWorkbench::tablesCopyAndDarkTheme() {
             has = has || a->shortcut() == QKeySequence(QKeySequence::Copy);
         QVERIFY2(has, qPrintable(v->objectName() + " " + v->metaObject()->className()));
     }
+    // The links of the finding shown take the theme's link colour (the HTML
+    // is laid out again: a document keeps the colour it was set with).
+    auto* detail = m_window->findingsPanel()->findChild<QTextBrowser*>();
+    QVERIFY(detail);
+    auto linkColour = [detail]() -> QColor {
+        for (QTextBlock b = detail->document()->begin(); b.isValid(); b = b.next())
+            for (auto it = b.begin(); !it.atEnd(); ++it)
+                if (it.fragment().charFormat().isAnchor())
+                    return it.fragment().charFormat().foreground().color();
+        return {};
+    };
+    QVERIFY(linkColour().isValid());
+    QCOMPARE(linkColour(), qApp->palette().color(QPalette::Link));
     m_window->setDarkTheme(true);
     QVERIFY(m_window->timeline()->plot()->axisRect()->backgroundBrush().color().lightness() < 80);
     QVERIFY(qApp->palette().color(QPalette::Base).lightness() < 80);
+    QCOMPARE(linkColour(), qApp->palette().color(QPalette::Link));
+    QVERIFY(linkColour().lightness() > 120);
     m_window->setDarkTheme(false);
     QVERIFY(qApp->palette().color(QPalette::Base).lightness() > 200);
+    QCOMPARE(linkColour(), qApp->palette().color(QPalette::Link));
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -5,6 +5,7 @@
 #include "report/chart_svg.h"
 #include "widgets/item_links.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QListWidget>
 #include <QSplitter>
@@ -124,9 +125,18 @@ void FindingsPanel::setFindings(std::vector<Finding> findings) {
 
 QString FindingsPanel::detailText() const { return m_detail->toPlainText(); }
 
+void FindingsPanel::themeChanged() {
+    if (int row = m_list->currentRow(); row >= 0 && size_t(row) < m_findings.size())
+        render(row);
+}
+
 void FindingsPanel::show(int row) {
     if (row < 0 || size_t(row) >= m_findings.size())
         return;
+    emit evidenceSelected(render(row));
+}
+
+QStringList FindingsPanel::render(int row) {
     const Finding& f = m_findings[size_t(row)];
     const auto names = citedNames(f);
     QString h = "<h3 style=\"color:" + severityColour(toString(f.severity)).name() + "\">" +
@@ -172,8 +182,10 @@ void FindingsPanel::show(int row) {
         h += "<code>" + linkified(s.key(), names) + "</code><br>";
     }
     h += "</p>";
+    m_detail->document()->setDefaultStyleSheet(
+        "a { color: " + QApplication::palette().color(QPalette::Link).name() + "; }");
     m_detail->setHtml(h);
-    emit evidenceSelected(keys);
+    return keys;
 }
 
 } // namespace memscope::ui

@@ -20,6 +20,9 @@ public:
     explicit FindingsPanel(QWidget* parent = nullptr);
     void setFindings(std::vector<Finding> findings);
     const std::vector<Finding>& findings() const { return m_findings; }
+    // Lays the shown finding out again in the application's palette: a
+    // document keeps the link colour it was set with.
+    void themeChanged();
     QListWidget* list() const { return m_list; }
     QString detailText() const;
 
@@ -32,6 +35,8 @@ signals:
 
 private:
     void show(int row);
+    // The finding's HTML into the detail pane; returns its evidence series keys.
+    QStringList render(int row);
     std::vector<Finding> m_findings;
     QListWidget* m_list = nullptr;
     QTextBrowser* m_detail = nullptr;

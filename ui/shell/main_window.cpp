@@ -611,6 +611,7 @@ void MainWindow::applyTheme(bool dark) {
     QPalette p = applyPalette(dark);
     for (auto* plot : findChildren<QCustomPlot*>())
         stylePlot(plot, p);
+    m_findings->themeChanged();
     m_dark = dark;
 }
 
