@@ -51,6 +51,7 @@ private slots:
     void stackPaneDropsAFilteredGroup();
     void debug1AndDebug2OfOneMomentAreOneDump();
     void sideBySidePairsLikeWithLike();
+    void sideBySideComparesItsDefaultsWhenShown();
     void findingsNeverWaitOnADash();
     void twoProgramsKeepNamesAndReachTheirSnapshots();
     void windowFollowsAnotherWriter();
@@ -385,6 +386,24 @@ void TestWorkbenchViews::sideBySidePairsLikeWithLike() {
         both += view.model()->index(r, 2).data(Qt::UserRole + 1).toLongLong() > 0 &&
                 view.model()->index(r, 3).data(Qt::UserRole + 1).toLongLong() > 0;
     QVERIFY(both > 0);
+}
+
+void TestWorkbenchViews::sideBySideComparesItsDefaultsWhenShown() {
+    QString path = twoProgramCase();
+    QVERIFY(!path.isEmpty());
+    auto all = must(must(CaseStore::open(path.toStdString(), true))->snapshots());
+    CompareView view;
+    view.setCase(path, all);
+    QCOMPARE(view.model()->rowCount(), 0); // hidden: nothing computed yet
+    QSignalSpy done(&view, &CompareView::compared);
+    view.show();
+    QVERIFY(done.wait(20000));
+    QVERIFY(view.model()->rowCount() > 0);
+    // Shown again, it keeps what it has rather than comparing again.
+    view.hide();
+    view.show();
+    QVERIFY(!done.wait(500));
+    QCOMPARE(done.count(), 1);
 }
 
 void TestWorkbenchViews::findingsNeverWaitOnADash() {

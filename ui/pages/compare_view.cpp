@@ -266,7 +266,16 @@ void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& 
                 break;
             }
     m_model->clear();
+    m_ranOnCase = false;
     fillPickers();
+    if (isVisible())
+        run();
+}
+
+void CompareView::showEvent(QShowEvent* e) {
+    QWidget::showEvent(e);
+    if (!m_ranOnCase && !m_watcher.isRunning())
+        run();
 }
 
 void CompareView::fillPickers() {
@@ -316,6 +325,7 @@ void CompareView::compare(qint64 base, qint64 now) {
 void CompareView::run() {
     if (m_base->currentIndex() < 0 || m_new->currentIndex() < 0)
         return;
+    m_ranOnCase = true;
     Job job{m_casePath, m_base->currentData().toLongLong(), m_new->currentData().toLongLong(),
             m_kind->currentText().toStdString()};
     m_shownKind = job.kind;

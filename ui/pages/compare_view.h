@@ -41,6 +41,11 @@ signals:
     // A row's menu asked to show its item in the view it came from.
     void linkActivated(const QUrl& link);
 
+protected:
+    // Shown for the first time on a case, it compares the pickers' defaults
+    // (the first and the last capture of one kind) instead of empty panes.
+    void showEvent(QShowEvent* e) override;
+
 private:
     void fillPickers();
     void run();
@@ -50,7 +55,8 @@ private:
     QLabel* m_summary = nullptr;
     QTableView* m_table = nullptr;
     RowLinkMenu* m_menu = nullptr;
-    std::string m_shownKind; // the kind of snapshot the rows compare
+    std::string m_shownKind;  // the kind of snapshot the rows compare
+    bool m_ranOnCase = false; // a comparison started since setCase
     QStandardItemModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     FlameGraphView* m_flame = nullptr;
