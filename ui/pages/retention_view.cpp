@@ -21,6 +21,7 @@
 #include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QTextBrowser>
+#include <QToolTip>
 #include <QTreeView>
 #include <QVBoxLayout>
 #include <QtConcurrent>
@@ -469,23 +470,58 @@ void RetentionGraph::paintEvent(QPaintEvent*) {
         c.setAlpha(110);
         p.fillPath(path, c);
     }
+    // Roots are named in the left half, sites in the right, each label elided
+    // to its half; a label that would overprint the one above it is left out
+    // (its box still shows, and its tooltip names it).
     QFontMetrics fm(font());
+    auto label = [&](const QString& name, int64_t bytes, qreal room) {
+        QString size = bytesText(uint64_t(bytes));
+        qreal nameRoom = room - fm.horizontalAdvance("  " + size);
+        if (nameRoom < fm.horizontalAdvance("…") * 3)
+            return size;
+        return fm.elidedText(name, Qt::ElideMiddle, int(nameRoom)) + "  " + size;
+    };
+    const qreal half = width() / 2.0;
+    p.setPen(palette().text().color());
+    qreal below = -1e9;
     for (size_t i = 0; i < m_roots.size(); ++i) {
         const auto& b = m_roots[i];
         p.fillRect(b.rect, colours[i % std::size(colours)]);
-        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " +
-                       bytesText(uint64_t(b.bytes));
-        p.setPen(palette().text().color());
-        p.drawText(QPointF(b.rect.right() + 4, b.rect.center().y() + fm.ascent() / 2.0 - 1), text);
+        qreal y = b.rect.center().y() - fm.height() / 2.0;
+        if (y < below)
+            continue;
+        qreal x = b.rect.right() + 4;
+        p.drawText(QRectF(x, y, half - 4 - x, fm.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   label(b.label, b.bytes, half - 4 - x));
+        below = y + fm.height();
     }
+    below = -1e9;
     for (const auto& b : m_sites) {
         p.fillRect(b.rect, QColor(90, 90, 90));
-        QString text = fm.elidedText(b.label, Qt::ElideMiddle, width() / 2 - 40) + "  " +
-                       bytesText(uint64_t(b.bytes));
-        p.drawText(
-            QRectF(0, b.rect.center().y() - fm.height() / 2.0, b.rect.left() - 4, fm.height()),
-            Qt::AlignRight | Qt::AlignVCenter, text);
+        qreal y = b.rect.center().y() - fm.height() / 2.0;
+        if (y < below)
+            continue;
+        qreal right = b.rect.left() - 4;
+        p.drawText(QRectF(half + 4, y, right - half - 4, fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, label(b.label, b.bytes, right - half - 4));
+        below = y + fm.height();
     }
+}
+
+bool RetentionGraph::event(QEvent* e) {
+    if (e->type() != QEvent::ToolTip)
+        return QWidget::event(e);
+    auto* help = static_cast<QHelpEvent*>(e);
+    for (const auto* boxes : {&m_roots, &m_sites})
+        for (const auto& b : *boxes)
+            if (b.rect.adjusted(0, -1, 0, 1).contains(help->pos())) {
+                QToolTip::showText(help->globalPos(), b.label + "\n" + bytesText(uint64_t(b.bytes)),
+                                   this);
+                return true;
+            }
+    QToolTip::hideText();
+    e->ignore();
+    return true;
 }
 
 void RetentionGraph::mousePressEvent(QMouseEvent* e) {

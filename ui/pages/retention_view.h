@@ -100,6 +100,7 @@ signals:
 protected:
     void paintEvent(QPaintEvent*) override;
     void mousePressEvent(QMouseEvent* e) override;
+    bool event(QEvent* e) override; // tooltips: a box's name and bytes
 
 private:
     struct Box {
