@@ -100,6 +100,7 @@ private slots:
     void backAndForward();
     void findingsLinkToTheirViews();
     void rowMenusShowItemsInTheOtherViews();
+    void callTreeRowsLinkToTheOtherViews();
     void sideBySideRowsLinkToTheirViews();
 
 private:
@@ -461,6 +462,44 @@ void TestNavigation::findingsLinkToTheirViews() {
     // And Back returns along the links.
     m_window->m_navigator->goBack();
     QCOMPARE(m_window->tabs()->currentWidget(), heap());
+}
+
+void TestNavigation::callTreeRowsLinkToTheOtherViews() {
+    m_window->tabs()->setCurrentWidget(heap());
+    heap()->showDetail(HeapPage::TopDownView);
+    QTreeView* tree = heap()->topDownView();
+    QTRY_VERIFY_WITH_TIMEOUT(tree->model() && tree->model()->rowCount() > 0, 20000);
+    // A frame below the top: a function the profile has, not the root.
+    QModelIndex row;
+    for (int r = 0; r < tree->model()->rowCount() && !row.isValid(); ++r) {
+        QModelIndex top = tree->model()->index(r, 0);
+        tree->expand(top);
+        for (int c = 0; c < tree->model()->rowCount(top) && !row.isValid(); ++c)
+            if (QModelIndex child = tree->model()->index(c, 0, top);
+                heap()->hasFunction(child.data().toString()))
+                row = child;
+    }
+    QVERIFY(row.isValid());
+    const QString function = row.data().toString();
+    QMenu* menu = openRowMenu(tree, row);
+    QVERIFY(menu);
+    QAction* flame = entry(menu, tr("Show in Flame Graph"));
+    QVERIFY(flame && flame->isEnabled());
+    QVERIFY(entry(menu, tr("Copy Name")));
+    flame->trigger();
+    menu->close();
+    // The flame graph shows, zoomed to that function's frame.
+    FlameGraphView* graph = heap()->flameGraph();
+    QTRY_COMPARE(heap()->detailTabs()->currentWidget()->isAncestorOf(graph) ||
+                     heap()->detailTabs()->currentWidget() == graph,
+                 true);
+    QTRY_VERIFY(graph->zoomedNode() > 0);
+    QCOMPARE(QString::fromStdString(graph->tree()->nodes[size_t(graph->zoomedNode())].function),
+             function);
+    // One step back: the top-down tree again.
+    goBackByKey();
+    QTRY_VERIFY(heap()->detailTabs()->currentWidget()->isAncestorOf(tree) ||
+                heap()->detailTabs()->currentWidget() == tree);
 }
 
 void TestNavigation::rowMenusShowItemsInTheOtherViews() {

@@ -220,6 +220,21 @@ QTreeView* HeapPage::buildTreeView(CallTreeModel* model) {
         if (!fn.isEmpty())
             showCallTree(fn);
     });
+    // Where else a frame's function shows, as on a site's row.
+    auto* menu = new RowLinkMenu(view, [this](const QModelIndex& idx) {
+        RowLinks links;
+        links.name = functionAt(idx);
+        if (links.name.isEmpty())
+            return links;
+        links.links = {
+            {tr("Show in Flame Graph"), itemLink("site", links.name, "flame")},
+            {tr("Show in Retention"), itemLink("site", links.name, "retention")},
+            {tr("Show Goroutine Groups Running It"), itemLink("group", links.name)},
+        };
+        return links;
+    });
+    connect(menu, &RowLinkMenu::linkActivated, this, &HeapPage::linkActivated);
+    m_treeMenus.push_back(menu);
     return view;
 }
 
@@ -564,7 +579,11 @@ bool HeapPage::selectSite(const QString& function) {
     return false;
 }
 
-void HeapPage::setLinkCheck(const LinkCheck& check) { m_sitesMenu->setLinkCheck(check); }
+void HeapPage::setLinkCheck(const LinkCheck& check) {
+    m_sitesMenu->setLinkCheck(check);
+    for (auto* menu : m_treeMenus)
+        menu->setLinkCheck(check);
+}
 
 void HeapPage::showFlame() {
     bool diff = m_flameDiff->isChecked() && m_flameDiffTree;
@@ -598,6 +617,10 @@ void HeapPage::showSearch() {
 }
 
 void HeapPage::showDetail(DetailView view) { m_detailTabs->setCurrentIndex(int(view)); }
+
+HeapPage::DetailView HeapPage::currentDetail() const {
+    return DetailView(std::clamp(m_detailTabs->currentIndex(), 0, int(CallerCalleeView)));
+}
 
 void HeapPage::setDetailMaximized(bool on) {
     m_sitesPanel->setVisible(!on);

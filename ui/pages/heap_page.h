@@ -18,6 +18,7 @@
 #include <QString>
 #include <memory>
 #include <string>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
@@ -49,6 +50,7 @@ public:
 
     explicit HeapPage(QWidget* parent = nullptr);
     ~HeapPage() override;
+    DetailView currentDetail() const;
 
     // Forgets the previous case's snapshot and panes; the source root is the
     // one remembered for this case, the filters the ones saved in it.
@@ -144,6 +146,7 @@ private:
     QSortFilterProxyModel* m_sitesProxy = nullptr;
     QTableView* m_sitesView = nullptr;
     RowLinkMenu* m_sitesMenu = nullptr;
+    std::vector<RowLinkMenu*> m_treeMenus; // one per call tree view
     QWidget* m_sitesPanel = nullptr;
     QComboBox* m_snapshotPicker = nullptr;
     QComboBox* m_basePicker = nullptr;

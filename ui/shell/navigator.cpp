@@ -97,6 +97,8 @@ NavigationState Navigator::capture() const {
         QModelIndex i = v->currentIndex();
         return i.isValid() ? i.siblingAtColumn(column).data().toString() : QString();
     };
+    if (page == m_pages.heap)
+        s.detail = int(m_pages.heap->currentDetail());
     if (page == m_pages.heap && m_pages.heap->focusPicked())
         s.item = m_pages.heap->focusedFunction();
     else if (page == m_pages.findings)
@@ -122,6 +124,8 @@ void Navigator::restore(const NavigationState& s) {
         m_selectSnapshot(s.snapshotId, s.baseId);
     m_pages.tabs->setCurrentIndex(s.tab);
     QWidget* page = m_pages.tabs->currentWidget();
+    if (page == m_pages.heap && s.detail >= 0)
+        m_pages.heap->showDetail(HeapPage::DetailView(s.detail));
     if (!s.item.isEmpty()) {
         if (page == m_pages.heap && s.item != m_pages.heap->focusedFunction())
             m_pages.heap->showCallTree(s.item);

@@ -34,7 +34,8 @@ struct NavigationState {
     int tab = -1;
     qint64 snapshotId = 0;
     qint64 baseId = 0;
-    QString item; // the view's selected item: a function, host, finding row
+    QString item;    // the view's selected item: a function, host, finding row
+    int detail = -1; // on Allocation sites, its detail tab (HeapPage::DetailView)
     bool operator==(const NavigationState&) const = default;
 };
 
