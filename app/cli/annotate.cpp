@@ -27,7 +27,8 @@ int cmdAnnotate(const std::vector<std::string>& argv) {
     if (a.flag("--list"))
         return cmdAnnotations({argv[0], "annotations", a.positional[0]});
     if (auto r = a.opt("--remove")) {
-        if (auto st = store->removeAnnotation(std::strtoll(r->c_str(), nullptr, 10)); !st) {
+        if (auto st = store->removeAnnotation(AnnotationId(std::strtoll(r->c_str(), nullptr, 10)));
+            !st) {
             std::cerr << "memscope: " << st.error().toString() << "\n";
             return kInputFailed;
         }
@@ -47,7 +48,7 @@ int cmdAnnotate(const std::vector<std::string>& argv) {
     if (!time("--at", note.timeNs) || !time("--from", note.timeNs) || !time("--to", note.endNs))
         return usageError("times are ISO 8601 (2026-11-26T16:59:21Z) or unix seconds");
     if (auto sn = a.opt("--snapshot")) {
-        auto found = store->snapshot(std::strtoll(sn->c_str(), nullptr, 10));
+        auto found = store->snapshot(SnapshotId(std::strtoll(sn->c_str(), nullptr, 10)));
         if (!found)
             return readFailed(found.error());
         const auto& info = *found;

@@ -58,14 +58,15 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting 
 // Says why a read of the case failed (its file and SQLite's words); returns kInputFailed.
 int readFailed(const Error& e);
 
-// --snapshot ID (checked to be of `kind`), else the newest of that kind.
-// -1: none in the case (said on stderr), -2: usage error (said).
-int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind,
-                     const std::string& what);
+// --snapshot ID (checked to be of `kind`), else the newest of that kind, into
+// `id`. kOk, or the exit status: kInputFailed when there is none in the case,
+// kUsage when --snapshot names another kind (each said on stderr).
+int pickSnapshot(CaseStore& store, const Args& a, SnapshotKind kind, const std::string& what,
+                 SnapshotId& id);
 
 // Opens the case named by the first positional argument and picks a snapshot
 // of `kind` as pickSnapshot does. kOk to go on, else the exit status (said why).
-int openSnapshot(const Args& a, const std::string& kind, const std::string& what,
-                 std::unique_ptr<CaseStore>& store, int64_t& id);
+int openSnapshot(const Args& a, SnapshotKind kind, const std::string& what,
+                 std::unique_ptr<CaseStore>& store, SnapshotId& id);
 
 } // namespace memscope::cli

@@ -113,29 +113,30 @@ int printHeapDiff(const std::vector<HeapDiff>& diffs, const Args& a, const std::
     return kOk;
 }
 
-int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
+int diffSnapshots(CaseStore& store, SnapshotId a, SnapshotId b, const Args& args) {
     auto foundA = store.snapshot(a), foundB = store.snapshot(b);
     if (!foundA || !foundB)
         return readFailed(!foundA ? foundA.error() : foundB.error());
     const auto& sa = *foundA;
     const auto& sb = *foundB;
     if (!sa || !sb)
-        return usageError("no snapshot " + std::to_string(!sa ? a : b) + " in the case");
+        return usageError("no snapshot " + std::to_string((!sa ? a : b).value) + " in the case");
     if (sa->kind != sb->kind)
-        return usageError("snapshot " + std::to_string(a) + " is " + sa->kind + " but " +
-                          std::to_string(b) + " is " + sb->kind + ": diff two of a kind");
-    std::string baseName = std::to_string(a) + " (" + sa->sourceName + ")";
-    std::string nowName = std::to_string(b) + " (" + sb->sourceName + ")";
+        return usageError("snapshot " + std::to_string(a.value) + " is " + toString(sa->kind) +
+                          " but " + std::to_string(b.value) + " is " + toString(sb->kind) +
+                          ": diff two of a kind");
+    std::string baseName = std::to_string(a.value) + " (" + sa->sourceName + ")";
+    std::string nowName = std::to_string(b.value) + " (" + sb->sourceName + ")";
     bool json = args.flag("--json");
     JsonWriter w;
-    const std::string& kind = sa->kind;
-    if (kind == toString(SnapshotKind::Goroutines)) {
+    const SnapshotKind kind = sa->kind;
+    if (kind == SnapshotKind::Goroutines) {
         auto diffed = diffGoroutines(store, a, b);
         if (!diffed)
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            beginDiffJson(w, kind, baseName, nowName).key("groups").beginArray();
+            beginDiffJson(w, toString(kind), baseName, nowName).key("groups").beginArray();
             for (const auto& r : rows)
                 w.beginObject()
                     .field("entry", r.entry)
@@ -161,13 +162,13 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                       << ")" << (r.role.empty() ? "" : "  <" + terminalSafe(r.role) + ">") << "\n";
         return kOk;
     }
-    if (kind == toString(SnapshotKind::Fds)) {
+    if (kind == SnapshotKind::Fds) {
         auto diffed = diffSockets(store, a, b);
         if (!diffed)
             return readFailed(diffed.error());
         const auto& rows = *diffed;
         if (json) {
-            beginDiffJson(w, kind, baseName, nowName).key("hosts").beginArray();
+            beginDiffJson(w, toString(kind), baseName, nowName).key("hosts").beginArray();
             for (const auto& r : rows)
                 w.beginObject()
                     .field("host", r.host)
@@ -192,7 +193,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
                       << (r.state.empty() ? "" : "  " + terminalSafe(r.state)) << "\n";
         return kOk;
     }
-    if (kind == toString(SnapshotKind::HeapDump)) {
+    if (kind == SnapshotKind::HeapDump) {
         auto diffed = diffHeapDumps(store, a, b);
         if (!diffed)
             return readFailed(diffed.error());
@@ -214,7 +215,7 @@ int diffSnapshots(CaseStore& store, int64_t a, int64_t b, const Args& args) {
             w.endArray();
         };
         if (json) {
-            beginDiffJson(w, kind, baseName, nowName);
+            beginDiffJson(w, toString(kind), baseName, nowName);
             w.key("finalizers_registered")
                 .beginArray()
                 .value(d.finalizersRegistered[0])
@@ -281,7 +282,7 @@ int cmdDiff(const std::vector<std::string>& argv) {
         int64_t x = std::strtoll(p[1].c_str(), &e1, 10), y = std::strtoll(p[2].c_str(), &e2, 10);
         if (*e1 || *e2)
             return usageError("diff CASE A B takes two snapshot ids");
-        return diffSnapshots(*store, x, y, a);
+        return diffSnapshots(*store, SnapshotId(x), SnapshotId(y), a);
     }
     if (p.size() != 2)
         return usageError("diff takes CASE A B, or two capture files");
@@ -298,7 +299,7 @@ int cmdDiff(const std::vector<std::string>& argv) {
         std::cerr << "memscope: " << store.error().toString() << "\n";
         return kInputFailed;
     }
-    int64_t ids[2] = {0, 0};
+    SnapshotId ids[2];
     for (int i = 0; i < 2; ++i) {
         auto out = (*store)->importFile(p[size_t(i)], {}, Progress{});
         if (out.status == ImportStatus::Duplicate) {

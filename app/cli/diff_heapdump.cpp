@@ -103,7 +103,7 @@ void groupsJson(JsonWriter& w, const char* key, const std::vector<HeapDiffGroup>
 
 } // namespace
 
-void printObjectDiff(const HeapObjectDiff& d, long limit, int64_t base, int64_t now,
+void printObjectDiff(const HeapObjectDiff& d, long limit, SnapshotId base, SnapshotId now,
                      const std::string& casePath) {
     std::cout << "\nobjects     survivors " << counted(d.survivors) << ", new " << counted(d.added)
               << ", freed " << counted(d.freed) << "\n";

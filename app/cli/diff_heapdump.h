@@ -13,7 +13,7 @@ namespace memscope::cli {
 
 // `casePath` names the case in the line that shows how to follow a new
 // object with `memscope paths`; empty when the case lives in memory only.
-void printObjectDiff(const HeapObjectDiff& d, long limit, int64_t base, int64_t now,
+void printObjectDiff(const HeapObjectDiff& d, long limit, SnapshotId base, SnapshotId now,
                      const std::string& casePath);
 void writeObjectDiffJson(JsonWriter& w, const HeapObjectDiff& d, long limit);
 

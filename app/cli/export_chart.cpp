@@ -62,9 +62,8 @@ int writeChart(const std::string& out, const std::function<std::string()>& svg,
 // two with --base.
 int exportFlame(const Args& a) {
     std::unique_ptr<CaseStore> store;
-    int64_t id = 0;
-    if (int st = openSnapshot(a, toString(SnapshotKind::Heap), "heap profile", store, id);
-        st != kOk)
+    SnapshotId id;
+    if (int st = openSnapshot(a, SnapshotKind::Heap, "heap profile", store, id); st != kOk)
         return st;
     auto p = store->loadProfile(id);
     if (!p) {
@@ -77,17 +76,17 @@ int exportFlame(const Args& a) {
                              : p->sampleTypes[size_t(p->defaultSampleIndex())].type;
     int idx = p->sampleIndex(sample);
     if (idx < 0)
-        return usageError("snapshot " + std::to_string(id) + " has no sample type " + sample);
+        return usageError("snapshot " + std::to_string(id.value) + " has no sample type " + sample);
     CallTree tree = buildCallTree(*p, idx, "");
-    std::string title = "flame graph of snapshot " + std::to_string(id);
+    std::string title = "flame graph of snapshot " + std::to_string(id.value);
     if (auto b = a.opt("--base")) {
         char* end = nullptr;
-        int64_t baseId = std::strtoll(b->c_str(), &end, 10);
+        SnapshotId baseId(std::strtoll(b->c_str(), &end, 10));
         auto found = end && *end == 0 ? store->snapshot(baseId) : std::optional<SnapshotInfo>();
         if (!found)
             return readFailed(found.error());
         const auto& sn = *found;
-        if (!sn || sn->kind != toString(SnapshotKind::Heap))
+        if (!sn || sn->kind != SnapshotKind::Heap)
             return usageError("--base " + *b + " is not a heap profile");
         auto bp = store->loadProfile(baseId);
         if (!bp) {
@@ -98,7 +97,7 @@ int exportFlame(const Args& a) {
         if (bi < 0)
             return usageError("snapshot " + *b + " has no sample type " + sample);
         tree = diffCallTrees(buildCallTree(*bp, bi, ""), tree);
-        title = "change from snapshot " + *b + " to " + std::to_string(id);
+        title = "change from snapshot " + *b + " to " + std::to_string(id.value);
     }
     return writeChart(
         *a.opt("-o"), [&] { return renderFlameSvg(tree, title); },

@@ -197,9 +197,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         return printCost(a);
     }
     std::unique_ptr<CaseStore> store;
-    int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::Goroutines), "goroutine dump", store, id);
-        rc != kOk)
+    SnapshotId id;
+    if (int rc = openSnapshot(a, SnapshotKind::Goroutines, "goroutine dump", store, id); rc != kOk)
         return rc;
     long limit = rowLimit(a, 20);
     auto read = store->goroutineGroups(id);
@@ -251,8 +250,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
         for (size_t i = 0; i < shown; ++i) {
             const auto& g = groups[i];
             w.beginObject().field("count", g.count).field("state", g.state);
-            if (!g.role.empty())
-                w.field("role", g.role);
+            if (g.role != GoroutineRole::None)
+                w.field("role", toString(g.role));
             if (g.maxWait >= 0)
                 w.field("min_wait_minutes", g.minWait).field("max_wait_minutes", g.maxWait);
             if (g.locked)
@@ -298,8 +297,8 @@ int cmdGoroutines(const std::vector<std::string>& argv) {
             std::cout << " [locked]";
         if (g.leaked)
             std::cout << " [leaked, says the runtime]";
-        if (!g.role.empty())
-            std::cout << "  <" << terminalSafe(g.role) << ">";
+        if (g.role != GoroutineRole::None)
+            std::cout << "  <" << terminalSafe(toString(g.role)) << ">";
         if (!g.labels.empty())
             std::cout << "  {" << terminalSafe(labelsText(g.labels)) << "}";
         std::cout << "\n";

@@ -103,7 +103,7 @@ std::optional<std::string> siteOf(const StoredHeapGraph& sg, uint32_t o, const S
 
 // A dump's graph and its allocation sites: kOk, or the exit code of the read
 // that failed, its message printed.
-int loadGraphAndSites(CaseStore& store, int64_t id, StoredHeapGraph& sg,
+int loadGraphAndSites(CaseStore& store, SnapshotId id, StoredHeapGraph& sg,
                       std::vector<CaseStore::HeapSiteRow>& sites) {
     auto graph = store.loadHeapGraph(id);
     if (!graph) {
@@ -198,9 +198,8 @@ int cmdRetention(const std::vector<std::string>& argv) {
     if (by != "root" && by != "site" && by != "object" && by != "finalizer")
         return usageError("--by takes site, root, object or finalizer");
     std::unique_ptr<CaseStore> store;
-    int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id);
-        rc != kOk)
+    SnapshotId id;
+    if (int rc = openSnapshot(a, SnapshotKind::HeapDump, "heap dump", store, id); rc != kOk)
         return rc;
     long limit = rowLimit(a, 20);
     auto foundSnapshot = store->snapshot(id);
@@ -360,9 +359,8 @@ int cmdPaths(const std::vector<std::string>& argv) {
     if (!siteArg == !objectArg)
         return usageError("paths needs --site FUNCTION or --object ADDR");
     std::unique_ptr<CaseStore> store;
-    int64_t id = 0;
-    if (int rc = openSnapshot(a, toString(SnapshotKind::HeapDump), "heap dump", store, id);
-        rc != kOk)
+    SnapshotId id;
+    if (int rc = openSnapshot(a, SnapshotKind::HeapDump, "heap dump", store, id); rc != kOk)
         return rc;
     long limit = 3;
     if (auto n = a.opt("-n"))

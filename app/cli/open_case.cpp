@@ -39,42 +39,42 @@ std::unique_ptr<CaseStore> openCaseFor(const std::string& path, bool forWriting)
     return std::move(*store);
 }
 
-int openSnapshot(const Args& a, const std::string& kind, const std::string& what,
-                 std::unique_ptr<CaseStore>& store, int64_t& id) {
+int openSnapshot(const Args& a, SnapshotKind kind, const std::string& what,
+                 std::unique_ptr<CaseStore>& store, SnapshotId& id) {
     store = openCaseFor(a.positional.at(0));
     if (!store)
         return kInputFailed;
-    id = pickSnapshot(*store, a, kind, what);
-    return id >= 0 ? kOk : id == -2 ? kUsage : kInputFailed;
+    return pickSnapshot(*store, a, kind, what, id);
 }
 
-int64_t pickSnapshot(CaseStore& store, const Args& a, const std::string& kind,
-                     const std::string& what) {
+int pickSnapshot(CaseStore& store, const Args& a, SnapshotKind kind, const std::string& what,
+                 SnapshotId& id) {
     if (auto s = a.opt("--snapshot")) {
         char* end = nullptr;
-        int64_t id = std::strtoll(s->c_str(), &end, 10);
+        id = SnapshotId(std::strtoll(s->c_str(), &end, 10));
         auto found = end && *end == 0 ? store.snapshot(id) : std::optional<SnapshotInfo>();
         if (!found) {
             readFailed(found.error());
-            return -1;
+            return kInputFailed;
         }
         const auto& sn = *found;
         if (!sn || sn->kind != kind) {
             usageError("snapshot " + *s + " is not a " + what);
-            return -2;
+            return kUsage;
         }
-        return id;
+        return kOk;
     }
     auto list = store.snapshots(kind);
     if (!list) {
         readFailed(list.error());
-        return -1;
+        return kInputFailed;
     }
     if (list->empty()) {
         std::cerr << "memscope: " << store.path() << ": no " << what << "s in the case\n";
-        return -1;
+        return kInputFailed;
     }
-    return list->back().id;
+    id = list->back().id;
+    return kOk;
 }
 
 } // namespace memscope::cli

@@ -114,12 +114,12 @@ int cmdRss(const std::vector<std::string>& argv) {
         return usageError(a.error);
     if (a.positional.size() != 1)
         return usageError("rss needs one case file");
-    std::optional<int64_t> snapshotId;
+    std::optional<SnapshotId> snapshotId;
     if (auto v = a.opt("--snapshot")) {
         int64_t id = 0;
         if (!parseWholeInt(*v, id))
             return usageError("--snapshot needs a snapshot id (see memscope info)");
-        snapshotId = id;
+        snapshotId = SnapshotId(id);
     }
     auto store = openCaseFor(a.positional[0]);
     if (!store)
@@ -130,7 +130,7 @@ int cmdRss(const std::vector<std::string>& argv) {
         if (!snap)
             return readFailed(snap.error());
         if (!*snap)
-            return usageError("no snapshot " + std::to_string(*snapshotId) + " in this case");
+            return usageError("no snapshot " + std::to_string(snapshotId->value) + " in this case");
         atTime = (*snap)->timeNs;
     }
     auto found = rssBreakdowns(*store);

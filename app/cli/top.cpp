@@ -37,16 +37,16 @@ int cmdTop(const std::vector<std::string>& argv) {
         auto store = openCaseFor(path);
         if (!store)
             return kInputFailed;
-        int64_t id = 0;
+        SnapshotId id;
         if (auto s = a.opt("--snapshot")) {
-            id = std::strtoll(s->c_str(), nullptr, 10);
+            id = SnapshotId(std::strtoll(s->c_str(), nullptr, 10));
             auto sn = store->snapshot(id);
             if (!sn)
                 return readFailed(sn.error());
             if (!*sn)
                 return usageError("no snapshot " + *s + " in " + path);
         } else {
-            auto heaps = store->snapshots(toString(SnapshotKind::Heap));
+            auto heaps = store->snapshots(SnapshotKind::Heap);
             if (!heaps)
                 return readFailed(heaps.error());
             if (heaps->empty()) {
@@ -69,7 +69,7 @@ int cmdTop(const std::vector<std::string>& argv) {
             }
         }
         profile = store->loadProfile(id);
-        label = "snapshot " + std::to_string(id);
+        label = "snapshot " + std::to_string(id.value);
     } else {
         if (a.opt("--snapshot"))
             return usageError("--snapshot needs a case file, " + path + " is a capture");

@@ -27,6 +27,10 @@ public:
     JsonWriter& value(uint64_t v);
     JsonWriter& value(double v);
     JsonWriter& value(bool v);
+    // A typed id (the model's SnapshotId, ...): its number.
+    template <typename Id>
+    requires requires(Id id) { int64_t(id.value); }
+    JsonWriter& value(Id id) { return value(int64_t(id.value)); }
     // key + value in one call
     template <typename T>
     JsonWriter& field(std::string_view k, const T& v) {

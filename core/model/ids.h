@@ -7,6 +7,7 @@
 #include <compare>
 #include <cstdint>
 #include <functional>
+#include <ostream>
 
 namespace memscope {
 
@@ -18,10 +19,20 @@ struct TypedId {
     constexpr explicit TypedId(int64_t v) : value(v) {}
     constexpr explicit operator bool() const { return value != 0; }
     friend constexpr auto operator<=>(TypedId, TypedId) = default;
+    // Printed as its number, as the command line and reports always have.
+    friend std::ostream& operator<<(std::ostream& os, TypedId id) { return os << id.value; }
 };
 
 // A capture at one time in a case (a row of `snapshots`).
 using SnapshotId = TypedId<struct SnapshotTag>;
+// An imported file (a row of `sources`); several snapshots may come from one.
+using SourceId = TypedId<struct SourceTag>;
+// The program a snapshot was taken of (a row of `targets`).
+using TargetId = TypedId<struct TargetTag>;
+// A node of the case's stack trie (a row of `stacks`): a whole stack, leaf first.
+using StackId = TypedId<struct StackTag>;
+// A note at a moment (a row of `annotations`).
+using AnnotationId = TypedId<struct AnnotationTag>;
 
 } // namespace memscope
 

@@ -51,8 +51,9 @@ inline constexpr NameTable<SnapshotKind, 17> kSnapshotKindNames{{
 }};
 constexpr const char* toString(SnapshotKind k) { return nameIn(kSnapshotKindNames, k); }
 // Kinds whose snapshots are named numbers (metric points).
-constexpr bool holdsMetrics(std::string_view kind) {
-    return kind == "metrics" || kind == "expvar" || kind == "process" || kind == "prometheus";
+constexpr bool holdsMetrics(SnapshotKind kind) {
+    return kind == SnapshotKind::Metrics || kind == SnapshotKind::Expvar ||
+           kind == SnapshotKind::Process || kind == SnapshotKind::Prometheus;
 }
 constexpr std::optional<SnapshotKind> parseSnapshotKind(std::string_view s) {
     return valueIn(kSnapshotKindNames, s);

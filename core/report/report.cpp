@@ -31,7 +31,7 @@ struct KindSummary {
 std::map<std::string, KindSummary> summarize(const std::vector<SnapshotInfo>& snaps) {
     std::map<std::string, KindSummary> kinds;
     for (const auto& s : snaps) {
-        auto& k = kinds[s.kind];
+        auto& k = kinds[toString(s.kind)];
         if (k.count == 0 || s.timeNs < k.first)
             k.first = s.timeNs;
         if (k.count == 0 || s.timeNs > k.last)
@@ -75,19 +75,19 @@ std::string duration(int64_t ns) {
 void writeCounts(JsonWriter& w, FirstError& read, CaseStore& store, const SnapshotInfo& s) {
     auto c = read.take(store.snapshotCounts(s));
     w.key("counts").beginObject();
-    if (s.kind == toString(SnapshotKind::Goroutines)) {
+    if (s.kind == SnapshotKind::Goroutines) {
         w.field("goroutines", c.goroutines);
         w.field("groups", c.groups);
-    } else if (s.kind == toString(SnapshotKind::Fds)) {
+    } else if (s.kind == SnapshotKind::Fds) {
         w.field("fds", c.fds);
         w.field("tcp_sockets", c.tcpSockets);
         w.key("tcp_sockets_per_host").beginObject();
         for (const auto& host : c.clientSocketsPerHost)
             w.field(host.name, host.count);
         w.endObject();
-    } else if (s.kind == toString(SnapshotKind::GcTrace)) {
+    } else if (s.kind == SnapshotKind::GcTrace) {
         w.field("gc_cycles", c.gcCycles);
-    } else if (s.kind == toString(SnapshotKind::Escape)) {
+    } else if (s.kind == SnapshotKind::Escape) {
         w.field("notes", c.notes);
     } else if (holdsMetrics(s.kind)) {
         w.field("metrics", c.metrics);
@@ -100,13 +100,13 @@ void writeCounts(JsonWriter& w, FirstError& read, CaseStore& store, const Snapsh
 void writeSnapshots(JsonWriter& w, const std::vector<SnapshotInfo>& snaps,
                     const std::vector<TargetInfo>& targets, CaseStore* withCounts = nullptr,
                     FirstError* read = nullptr) {
-    std::map<int64_t, std::string> targetName;
+    std::map<TargetId, std::string> targetName;
     for (const auto& t : targets)
         targetName[t.id] = t.name;
     w.key("snapshots").beginArray();
     for (const auto& s : snaps) {
         w.beginObject();
-        w.field("id", s.id).field("kind", s.kind).field("time", formatTimeIso(s.timeNs));
+        w.field("id", s.id).field("kind", toString(s.kind)).field("time", formatTimeIso(s.timeNs));
         w.field("unix_seconds", double(s.timeNs) / 1e9).field("time_source", s.timeSource);
         w.field("source", s.sourceName).field("target", targetName[s.targetId]);
         if (withCounts)
@@ -437,7 +437,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         if (auto flame = read.take(spanFlame(store)))
             out += "\nThe heap's change over the span as a flame graph: `memscope export-chart "
                    "CASE --chart flame --snapshot " +
-                   std::to_string(flame->lastId) + " --base " + std::to_string(flame->firstId) +
+                   std::to_string(flame->lastId.value) + " --base " +
+                   std::to_string(flame->firstId.value) +
                    " -o change.svg` (the HTML report draws it).\n";
     }
 
@@ -493,7 +494,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
             out += " " + code(s.key());
         out += "; snapshots";
         for (auto id : f.snapshots)
-            out += " " + std::to_string(id);
+            out += " " + std::to_string(id.value);
         out += ".\n\n";
     }
     auto notes = read.take(store.annotations());
@@ -550,7 +551,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         }
 
         // The latest heap snapshot's top allocation sites, with their growth.
-        auto heapSnaps = read.take(store.snapshots(toString(SnapshotKind::Heap)));
+        auto heapSnaps = read.take(store.snapshots(SnapshotKind::Heap));
         if (read.error()) // else there are some: the heap series came from them
             return *read.error();
         auto last = store.loadProfile(heapSnaps.back().id);
@@ -593,7 +594,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
                    std::to_string(int64_t(b)) + " | " + (b >= a ? "+" : "") +
                    std::to_string(int64_t(b - a)) + " |\n";
         }
-        auto dumps = read.take(store.snapshots(toString(SnapshotKind::Goroutines)));
+        auto dumps = read.take(store.snapshots(SnapshotKind::Goroutines));
         if (read.error()) // else there are some: the goroutine series came from them
             return *read.error();
         auto groups = read.take(store.goroutineGroups(dumps.back().id));
@@ -601,7 +602,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         for (size_t i = 0; i < groups.size() && i < 5; ++i) {
             const auto& g = groups[i];
             out += "- **" + std::to_string(g.count) + "** " + code(g.state) +
-                   (g.role.empty() ? "" : " (" + md(g.role) + ")") + ": " +
+                   (g.role == GoroutineRole::None ? "" : " (" + md(toString(g.role)) + ")") + ": " +
                    code(g.stack.empty() ? std::string("?")
                                         : g.stack.back().substr(0, g.stack.back().find(' '))) +
                    (g.createdBy.empty()
@@ -627,8 +628,9 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     }
     out += "\n## Snapshots\n\n| id | kind | time | time from | file |\n|---:|---|---|---|---|\n";
     for (const auto& s : snaps)
-        out += "| " + std::to_string(s.id) + " | " + md(s.kind) + " | " + formatTimeIso(s.timeNs) +
-               " | " + md(s.timeSource) + " | " + md(s.sourceName) + " |\n";
+        out += "| " + std::to_string(s.id.value) + " | " + md(toString(s.kind)) + " | " +
+               formatTimeIso(s.timeNs) + " | " + md(s.timeSource) + " | " + md(s.sourceName) +
+               " |\n";
     if (read.error())
         return *read.error();
     return out;
@@ -735,9 +737,10 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
     h += "<h2>Snapshots</h2>\n<table><tr><th>id</th><th>kind</th><th>time</th><th>time "
          "from</th><th>file</th></tr>\n";
     for (const auto& s : snaps)
-        h += "<tr><td class=\"num\">" + std::to_string(s.id) + "</td><td>" + xmlEscape(s.kind) +
-             "</td><td>" + xmlEscape(formatTimeIso(s.timeNs)) + "</td><td>" +
-             xmlEscape(s.timeSource) + "</td><td>" + xmlEscape(s.sourceName) + "</td></tr>\n";
+        h += "<tr><td class=\"num\">" + std::to_string(s.id.value) + "</td><td>" +
+             xmlEscape(toString(s.kind)) + "</td><td>" + xmlEscape(formatTimeIso(s.timeNs)) +
+             "</td><td>" + xmlEscape(s.timeSource) + "</td><td>" + xmlEscape(s.sourceName) +
+             "</td></tr>\n";
     h += "</table>\n<p style=\"color:#777;font-size:.85em\">Written by "
          "memscope.</p>\n</body></html>\n";
     if (read.error())

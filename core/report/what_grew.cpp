@@ -91,7 +91,7 @@ Result<std::vector<GrowthRow>> whatGrew(CaseStore& store, size_t maxRows) {
 }
 
 Result<std::optional<SpanFlame>> spanFlame(CaseStore& store) {
-    auto heaps = store.snapshots(toString(SnapshotKind::Heap));
+    auto heaps = store.snapshots(SnapshotKind::Heap);
     if (!heaps)
         return heaps.error();
     auto targets = store.targets();

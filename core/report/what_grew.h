@@ -32,7 +32,7 @@ Result<std::vector<GrowthRow>> whatGrew(CaseStore& store, size_t maxRows = 12);
 // The change from the first heap profile to the last of the first program
 // that has two: a diff tree (in-use bytes), with the two snapshots' ids.
 struct SpanFlame {
-    int64_t firstId = 0, lastId = 0;
+    SnapshotId firstId, lastId;
     std::string title;
     CallTree tree;
 };

@@ -4,7 +4,10 @@
 #include "base/progress.h"
 #include "base/result.h"
 #include "import/importer.h"
+#include "model/goroutines.h"
+#include "model/ids.h"
 #include "model/profile.h"
+#include "model/snapshot_kind.h"
 
 #include <cstdint>
 #include <functional>
@@ -23,23 +26,23 @@ constexpr int kSchemaVersion = 10;
 constexpr int32_t kApplicationId = 0x4d534350;
 
 struct TargetInfo {
-    int64_t id = 0;
+    TargetId id;
     std::string name, host, goVersion;
     int64_t pid = 0;
 };
 
 struct SourceInfo {
-    int64_t id = 0;
+    SourceId id;
     std::string name, path, sha256, format, compression;
     int64_t size = 0;
     int64_t importedAtNs = 0;
 };
 
 struct SnapshotInfo {
-    int64_t id = 0;
-    int64_t sourceId = 0;
-    int64_t targetId = 0;
-    std::string kind;
+    SnapshotId id;
+    SourceId sourceId;
+    TargetId targetId;
+    SnapshotKind kind = SnapshotKind::Profile;
     int64_t timeNs = 0;
     std::string timeSource; // data | filename | mtime | user
     int64_t durationNs = 0;
@@ -55,7 +58,8 @@ struct SampleTypeTotal {
 
 // A note at a moment, optionally about one series (its key) and one target.
 struct Annotation {
-    int64_t id = 0, targetId = 0; // 0: the whole case
+    AnnotationId id;
+    TargetId targetId; // none: the whole case
     int64_t timeNs = 0;
     std::string series;
     std::string text;
@@ -69,7 +73,7 @@ struct ImportOutcome {
     std::string path;
     ImportStatus status = ImportStatus::Failed;
     std::string format;
-    std::vector<int64_t> snapshotIds;
+    std::vector<SnapshotId> snapshotIds;
     std::vector<std::string> warnings;
     std::optional<Error> error; // for Failed, and the reason for Skipped
     std::string timeSource;
@@ -111,7 +115,8 @@ struct ClientSocket {
 
 // Goroutines of a dump summed by state and role.
 struct GoroutineStateCount {
-    std::string state, role;
+    std::string state;
+    GoroutineRole role = GoroutineRole::None;
     int64_t count = 0;
 };
 
@@ -124,8 +129,11 @@ struct GcCycleRow {
 
 // A metric point with the snapshot that holds it.
 struct MetricPointRow {
-    std::string kind, name; // the snapshot's kind, the metric's name
-    int64_t timeNs = 0, snapshotId = 0, targetId = 0;
+    SnapshotKind kind = SnapshotKind::Metrics; // the snapshot's
+    std::string name;
+    int64_t timeNs = 0;
+    SnapshotId snapshotId;
+    TargetId targetId;
     double value = 0;
 };
 
@@ -167,31 +175,33 @@ public:
     // at the moment of a full dump (debug=2) of the same program, with the same
     // goroutines, is that dump in another form: only the full dump is listed
     // (its source still is, in sources()).
-    Result<std::vector<SnapshotInfo>> snapshots(const std::string& kind = {});
+    Result<std::vector<SnapshotInfo>> snapshots(std::optional<SnapshotKind> kind = {});
     // No value: no such snapshot.
-    Result<std::optional<SnapshotInfo>> snapshot(int64_t id);
-    Result<std::vector<SampleTypeTotal>> sampleTypes(int64_t snapshotId);
+    Result<std::optional<SnapshotInfo>> snapshot(SnapshotId id);
+    Result<std::vector<SampleTypeTotal>> sampleTypes(SnapshotId snapshotId);
     // A snapshot's profile: a profile.proto decoded again from its kept
     // bytes, any other format rebuilt from the interned rows.
-    Result<Profile> loadProfile(int64_t snapshotId);
+    Result<Profile> loadProfile(SnapshotId snapshotId);
     // Always from the interned rows (the stack trie).
-    Result<Profile> loadProfileFromRows(int64_t snapshotId);
+    Result<Profile> loadProfileFromRows(SnapshotId snapshotId);
     // Goroutine groups of a goroutine-dump snapshot, largest first.
     struct GoroutineGroupRow {
         int64_t index = 0, count = 0, locked = 0, minWait = -1, maxWait = -1, exactVariants = 0;
-        std::string state, role;
+        std::string state;
+        GoroutineRole role = GoroutineRole::None;
         bool leaked = false;            // the runtime said so (goroutineleak profile)
         std::vector<std::string> stack; // "function file:line", innermost first, with
                                         // "...N frames elided..." where the runtime said so
         std::vector<std::pair<std::string, std::string>> labels; // pprof labels, by key
         std::string createdBy;
     };
-    Result<std::vector<GoroutineGroupRow>> goroutineGroups(int64_t snapshotId);
+    Result<std::vector<GoroutineGroupRow>> goroutineGroups(SnapshotId snapshotId);
     // A metric's value exactly as imported when it was an integer (expvar's
     // LastGC is past 2^53, where a double rounds); nothing when it was not.
-    Result<std::optional<int64_t>> metricInteger(int64_t snapshotId, const std::string& name);
+    Result<std::optional<int64_t>> metricInteger(SnapshotId snapshotId, const std::string& name);
     // The goroutines of one group: id, wait minutes (-1 unknown), parent id, locked.
-    Result<std::vector<GoroutineRecord>> goroutineMembers(int64_t snapshotId, int64_t groupIndex);
+    Result<std::vector<GoroutineRecord>> goroutineMembers(SnapshotId snapshotId,
+                                                          int64_t groupIndex);
     // TCP sockets of an fd snapshot. `client`: its local port is not one the
     // process listens on, so the remote end is a host it called.
     struct SocketRow {
@@ -199,10 +209,10 @@ public:
         int64_t localPort = 0, remotePort = 0;
         bool client = false;
     };
-    Result<std::vector<SocketRow>> tcpSockets(int64_t snapshotId);
+    Result<std::vector<SocketRow>> tcpSockets(SnapshotId snapshotId);
     // ---- annotations
-    Result<int64_t> addAnnotation(const Annotation& a);
-    Status removeAnnotation(int64_t id);
+    Result<AnnotationId> addAnnotation(const Annotation& a);
+    Status removeAnnotation(AnnotationId id);
     Result<std::vector<Annotation>> annotations();
     // Choices the workbench keeps with the case rather than the machine (the
     // profile filters), so a case sent on opens as it was left. A setting
@@ -212,40 +222,43 @@ public:
 
     // ---- heap dumps
     struct HeapDumpInfo {
-        int64_t snapshotId = 0, ptrSize = 8;
+        SnapshotId snapshotId;
+        int64_t ptrSize = 8;
         std::string goVersion, recordCounts, symbolsFrom;
         int64_t objects = 0, bytes = 0, edges = 0, reachableObjects = 0, reachableBytes = 0;
         int64_t sampledObjects = 0, sampledBytes = 0, sampledRetainedBytes = 0;
         int64_t finalizersRegistered = 0, finalizersQueued = 0, finalizerRetainedBytes = 0;
         int64_t goroutines = 0, roots = 0;
     };
-    Result<std::optional<HeapDumpInfo>> heapDump(int64_t snapshotId);
+    Result<std::optional<HeapDumpInfo>> heapDump(SnapshotId snapshotId);
     struct HeapRootRow {
         int64_t index = 0; // root entity (node index - 1)
         std::string kind, name, detail;
         int64_t directObjects = 0, retainedBytes = 0, retainedObjects = 0;
     };
     // Roots that retain anything, largest first; limit 0 = all.
-    Result<std::vector<HeapRootRow>> heapDumpRoots(int64_t snapshotId, size_t limit = 0);
+    Result<std::vector<HeapRootRow>> heapDumpRoots(SnapshotId snapshotId, size_t limit = 0);
     struct HeapSiteRow {
-        int64_t bucket = 0, stackId = 0, size = 0, allocs = 0, frees = 0;
+        int64_t bucket = 0;
+        StackId stackId;
+        int64_t size = 0, allocs = 0, frees = 0;
         int64_t sampledObjects = 0, sampledBytes = 0, retainedBytes = 0;
         std::vector<std::string> stack; // "function file:line", allocation point first
         std::string function;           // the allocating function (first frame)
     };
     // memprof buckets of a dump, by retained bytes of their sampled live objects.
-    Result<std::vector<HeapSiteRow>> heapDumpSites(int64_t snapshotId);
+    Result<std::vector<HeapSiteRow>> heapDumpSites(SnapshotId snapshotId);
     struct HeapFinalizerRow {
         std::string function;
         int64_t pc = 0, registered = 0, queued = 0, retainedBytes = 0;
     };
-    Result<std::vector<HeapFinalizerRow>> heapDumpFinalizers(int64_t snapshotId);
+    Result<std::vector<HeapFinalizerRow>> heapDumpFinalizers(SnapshotId snapshotId);
     struct HeapRootSiteRow {
         int64_t rootIndex = -1; // -1: held by several roots
         int64_t bucket = 0, retainedBytes = 0, objects = 0;
     };
-    Result<std::vector<HeapRootSiteRow>> heapDumpRootSites(int64_t snapshotId);
-    Result<StoredHeapGraph> loadHeapGraph(int64_t snapshotId);
+    Result<std::vector<HeapRootSiteRow>> heapDumpRootSites(SnapshotId snapshotId);
+    Result<StoredHeapGraph> loadHeapGraph(SnapshotId snapshotId);
 
     // Escape-analysis notes at a source line; `file` matches by suffix, so
     // "leakyapp/main.go" finds notes of "/src/leakyapp/main.go" too.
@@ -253,20 +266,20 @@ public:
     // Every note of a file (same suffix rule), by line and column.
     Result<std::vector<EscapeNote>> escapeNotesOfFile(const std::string& file);
     // Metric points of one snapshot, by name.
-    Result<std::vector<std::pair<std::string, double>>> metrics(int64_t snapshotId);
+    Result<std::vector<std::pair<std::string, double>>> metrics(SnapshotId snapshotId);
     // The decoded bytes of an imported file.
-    Result<std::string> sourceBytes(int64_t sourceId);
+    Result<std::string> sourceBytes(SourceId sourceId);
 
     // ---- rows for time lines, diffs, reports and detectors
     // A profile's values in sample column `sampleIndex` (0..3) summed by the
     // function of each sample's leaf frame; another column gives no rows.
-    Result<std::vector<NamedCount>> flatByLeafFunction(int64_t snapshotId, int sampleIndex);
-    Result<std::vector<GoroutineStateCount>> goroutineCountsByState(int64_t snapshotId);
-    Result<FdCounts> fdCounts(int64_t snapshotId);
-    Result<std::vector<ClientSocket>> clientSockets(int64_t snapshotId);
+    Result<std::vector<NamedCount>> flatByLeafFunction(SnapshotId snapshotId, int sampleIndex);
+    Result<std::vector<GoroutineStateCount>> goroutineCountsByState(SnapshotId snapshotId);
+    Result<FdCounts> fdCounts(SnapshotId snapshotId);
+    Result<std::vector<ClientSocket>> clientSockets(SnapshotId snapshotId);
     // The addresses an fd snapshot's process listens on.
-    Result<std::vector<std::string>> listeningAddresses(int64_t snapshotId);
-    Result<std::vector<GcCycleRow>> gcCycles(int64_t snapshotId);
+    Result<std::vector<std::string>> listeningAddresses(SnapshotId snapshotId);
+    Result<std::vector<GcCycleRow>> gcCycles(SnapshotId snapshotId);
     // Every metric point of the case by kind, name, target and time; a case
     // may hold millions, so they are handed over one at a time.
     Status forEachMetricPoint(const std::function<void(const MetricPointRow&)>& onPoint);
@@ -282,7 +295,7 @@ public:
 private:
     CaseStore();
     // "function file:line" of a stack, leaf first.
-    Result<std::vector<std::string>> stackText(int64_t stackId);
+    Result<std::vector<std::string>> stackText(StackId stackId);
     // The stack trie's order (each parent before its child), checked the
     // first time a reader walks it: a scan of the whole table, which readers
     // that never walk it (a profile decoded from its kept bytes) do not pay.
@@ -295,10 +308,10 @@ private:
     Result<std::optional<std::string>> sameCapture(const std::string& sha, const SourceFile& src,
                                                    const ImportOptions& opts);
     // Takes the checksum a large source was imported without, from its kept bytes.
-    Status hashKeptBytes(int64_t sourceId);
+    Status hashKeptBytes(SourceId sourceId);
     // Hands `part` each chunk of the bytes kept for a source, decompressed, in
     // order; false when nothing is kept for it.
-    Result<bool> forEachKeptChunk(int64_t sourceId,
+    Result<bool> forEachKeptChunk(SourceId sourceId,
                                   const std::function<void(std::string_view)>& part);
     class Writer;
     friend class Writer;

@@ -2,6 +2,9 @@
 #include "store/case_validate.h"
 #include "store/db.h"
 
+#include "model/goroutines.h"
+#include "model/snapshot_kind.h"
+
 #include <algorithm>
 #include <vector>
 
@@ -149,6 +152,36 @@ Status checkCaseRows(Db& db) {
                               });
         !st)
         return st;
+    // Every snapshot is of a kind memscope knows: readers and views switch on it.
+    static const std::string kUnknownKind = [] {
+        std::string sql = "SELECT id, kind FROM snapshots WHERE kind NOT IN (";
+        for (size_t i = 0; i < kSnapshotKindNames.size(); ++i)
+            sql += std::string(i ? ", '" : "'") + kSnapshotKindNames[i].second + "'";
+        return sql + ") LIMIT 1";
+    }();
+    if (auto st = firstBadRow(db, "snapshots", kUnknownKind.c_str(),
+                              [](Stmt& s) {
+                                  return "row id " + n(s.i64(0)) + ": kind '" +
+                                         truncateUtf8(s.text(1), 64) +
+                                         "' is not one memscope knows";
+                              });
+        !st)
+        return st;
+    // Every goroutine group's role is one memscope knows ("" for none).
+    static const std::string kUnknownRole = [] {
+        std::string sql = "SELECT snapshot_id, idx, role FROM goroutine_groups WHERE role NOT IN (";
+        for (size_t i = 0; i < kGoroutineRoleNames.size(); ++i)
+            sql += std::string(i ? ", '" : "'") + kGoroutineRoleNames[i].second + "'";
+        return sql + ") LIMIT 1";
+    }();
+    if (auto st = firstBadRow(db, "goroutine_groups", kUnknownRole.c_str(),
+                              [](Stmt& s) {
+                                  return "row of snapshot " + n(s.i64(0)) + ", idx " + s.text(1) +
+                                         ": role '" + truncateUtf8(s.text(2), 64) +
+                                         "' is not one memscope knows";
+                              });
+        !st)
+        return st;
     if (auto st = firstBadRow(
             db, "sample_types",
             "SELECT snapshot_id, count(*), min(idx), max(idx) FROM sample_types GROUP BY "
@@ -205,7 +238,7 @@ uint64_t maxStoredHeapGraphBytes(const HeapGraphBounds& b) {
 
 Status validateStoredHeapGraph(const StoredHeapGraph& sg, const HeapGraphBounds& b) {
     const HeapGraph& g = sg.graph;
-    const std::string where = "table heapdump_graph, snapshot " + n(b.snapshotId) + ": ";
+    const std::string where = "table heapdump_graph, snapshot " + n(b.snapshotId.value) + ": ";
     auto fail = [&](const std::string& what) {
         return Error{ErrorCode::Format, "damaged case: " + where + what, {}, {}, {}};
     };

@@ -7,6 +7,7 @@
 
 #include "base/result.h"
 #include "formats/heapdump/heapdump.h"
+#include "model/ids.h"
 
 #include <cstdint>
 #include <string>
@@ -45,7 +46,7 @@ Status checkStackTrieOrder(Db& db);
 
 // What the heapdumps row says of a dump, which its stored graph must match.
 struct HeapGraphBounds {
-    int64_t snapshotId = 0;
+    SnapshotId snapshotId;
     uint64_t objects = 0, edges = 0, roots = 0;
     uint64_t sites = 0; // heapdump_sites rows: object buckets index them
 };

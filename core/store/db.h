@@ -68,6 +68,11 @@ public:
     void reset();
 
     int64_t i64(int col) const;
+    // A column that holds a row id, typed as the id it is.
+    template <typename Id>
+    Id id(int col) const {
+        return Id(i64(col));
+    }
     double f64(int col) const;
     std::string text(int col) const;
     std::string_view blob(int col) const;

@@ -27,7 +27,7 @@ bool sameMoment(const SnapshotInfo& a, const SnapshotInfo& b) {
 } // namespace
 
 Status CaseStore::dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots) {
-    const std::string kind = toString(SnapshotKind::Goroutines);
+    constexpr SnapshotKind kind = SnapshotKind::Goroutines;
     bool anyFull = false, anyProfile = false;
     for (const auto& s : snapshots)
         if (s.kind == kind)
@@ -35,12 +35,12 @@ Status CaseStore::dropGoroutineTwins(std::vector<SnapshotInfo>& snapshots) {
     if (!anyFull || !anyProfile)
         return {};
     // How many goroutines each dump holds: the same capture has the same number.
-    std::map<int64_t, int64_t> total;
+    std::map<SnapshotId, int64_t> total;
     Stmt q(*m_db, "SELECT sn.id, COALESCE(SUM(g.count), 0) FROM snapshots sn"
                   " LEFT JOIN goroutine_groups g ON g.snapshot_id = sn.id"
                   " WHERE sn.kind = ?1 GROUP BY sn.id");
-    q.bind(1, kind);
-    if (auto st = q.each([&] { total[q.i64(0)] = q.i64(1); }); !st)
+    q.bind(1, toString(kind));
+    if (auto st = q.each([&] { total[q.id<SnapshotId>(0)] = q.i64(1); }); !st)
         return st;
     auto twinOf = [&](const SnapshotInfo& p) {
         for (const auto& f : snapshots)

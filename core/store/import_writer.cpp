@@ -110,7 +110,7 @@ public:
     Writer(CaseStore& store, int64_t sourceId, const SourceFile& src, const ImportOptions& opts)
         : m_db(*store.m_db), m_sourceId(sourceId), m_src(src), m_opts(opts) {}
 
-    std::vector<int64_t> snapshotIds;
+    std::vector<SnapshotId> snapshotIds;
     std::vector<std::string> warnings;
     std::string timeSource;
 
@@ -145,9 +145,9 @@ public:
         s.bind(6, d.durationNs);
         if (auto st = s.exec(); !st)
             return st.error();
-        int64_t id = m_db.lastInsertId();
+        SnapshotId id(m_db.lastInsertId());
         snapshotIds.push_back(id);
-        return SnapshotId(id);
+        return id;
     }
 
     Status addProfile(SnapshotId snapshotId, const Profile& p) override {
@@ -761,7 +761,7 @@ std::optional<int64_t> fallbackTime(const std::string& timeSource, const std::st
 // A source imported without its checksum gets it from its kept bytes, which
 // are the file's own (it was not compressed): chunk by chunk, in bounded
 // memory. A source without kept bytes keeps its placeholder, matching nothing.
-Status CaseStore::hashKeptBytes(int64_t sourceId) {
+Status CaseStore::hashKeptBytes(SourceId sourceId) {
     Sha256 sha;
     auto kept = forEachKeptChunk(sourceId, [&](std::string_view part) { sha.update(part); });
     if (!kept)
@@ -846,17 +846,17 @@ ImportOutcome CaseStore::importFile(const std::string& path, const ImportOptions
     if (raw.size() >= kDeferShaBytes) {
         Stmt same(*m_db, "SELECT id, sha256 FROM sources WHERE size = ?");
         same.bind(1, int64_t(raw.size()));
-        std::vector<int64_t> toHash;
+        std::vector<SourceId> toHash;
         Step step;
         bool any = false;
         while ((step = same.step()) == Step::Row) {
             any = true;
             if (same.text(1).starts_with(kUnhashed))
-                toHash.push_back(same.i64(0));
+                toHash.push_back(same.id<SourceId>(0));
         }
         if (step == Step::Failed)
             return fail(same.status().error());
-        for (int64_t id : toHash)
+        for (SourceId id : toHash)
             if (auto st = hashKeptBytes(id); !st)
                 return fail(st.error());
         unhashed = !any && src.compression == Compression::None;

@@ -11,7 +11,8 @@ namespace memscope {
 
 using store_internal::getVarint;
 
-Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int64_t snapshotId) {
+Result<std::vector<CaseStore::GoroutineGroupRow>>
+CaseStore::goroutineGroups(SnapshotId snapshotId) {
     std::vector<GoroutineGroupRow> out;
     Stmt s(*m_db, "SELECT idx, count, locked, min_wait_minutes, max_wait_minutes, exact_variants,"
                   " state, role, stack_id, created_by_frame, leaked, labels, elided_frames,"
@@ -31,8 +32,8 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
         r.maxWait = s.i64(4);
         r.exactVariants = s.i64(5);
         r.state = s.text(6);
-        r.role = s.text(7);
-        auto stack = stackText(s.i64(8));
+        r.role = parseGoroutineRole(s.text(7)).value_or(GoroutineRole::None);
+        auto stack = stackText(s.id<StackId>(8));
         if (!stack)
             return stack.error();
         r.stack = std::move(*stack);
@@ -69,7 +70,7 @@ Result<std::vector<CaseStore::GoroutineGroupRow>> CaseStore::goroutineGroups(int
     return out;
 }
 
-Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(int64_t snapshotId,
+Result<std::vector<GoroutineRecord>> CaseStore::goroutineMembers(SnapshotId snapshotId,
                                                                  int64_t groupIndex) {
     std::vector<GoroutineRecord> out;
     Stmt s(*m_db, "SELECT members FROM goroutine_groups WHERE snapshot_id = ? AND idx = ?");

@@ -8,7 +8,7 @@
 
 namespace memscope {
 
-Result<std::optional<CaseStore::HeapDumpInfo>> CaseStore::heapDump(int64_t snapshotId) {
+Result<std::optional<CaseStore::HeapDumpInfo>> CaseStore::heapDump(SnapshotId snapshotId) {
     Stmt s(*m_db,
            "SELECT go_version, ptr_size, objects, bytes, edges, reachable_objects, reachable_bytes,"
            " sampled_objects, sampled_bytes, sampled_retained_bytes, finalizers_registered,"
@@ -42,7 +42,7 @@ Result<std::optional<CaseStore::HeapDumpInfo>> CaseStore::heapDump(int64_t snaps
     return std::optional<HeapDumpInfo>(std::move(h));
 }
 
-Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(int64_t snapshotId,
+Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(SnapshotId snapshotId,
                                                                      size_t limit) {
     std::vector<HeapRootRow> out;
     Stmt s(*m_db,
@@ -56,15 +56,15 @@ Result<std::vector<CaseStore::HeapRootRow>> CaseStore::heapDumpRoots(int64_t sna
     return out;
 }
 
-Result<std::vector<CaseStore::HeapSiteRow>> CaseStore::heapDumpSites(int64_t snapshotId) {
+Result<std::vector<CaseStore::HeapSiteRow>> CaseStore::heapDumpSites(SnapshotId snapshotId) {
     std::vector<HeapSiteRow> out;
     Stmt s(*m_db, "SELECT bucket, stack_id, size, allocs, frees, sampled_objects, sampled_bytes,"
                   " retained_bytes FROM heapdump_sites WHERE snapshot_id = ?"
                   " ORDER BY retained_bytes DESC, sampled_bytes DESC, bucket");
     s.bind(1, snapshotId);
     while (s.step() == Step::Row) {
-        HeapSiteRow r{s.i64(0), s.i64(1), s.i64(2), s.i64(3), s.i64(4),
-                      s.i64(5), s.i64(6), s.i64(7), {},       {}};
+        HeapSiteRow r{s.i64(0), s.id<StackId>(1), s.i64(2), s.i64(3), s.i64(4),
+                      s.i64(5), s.i64(6),         s.i64(7), {},       {}};
         out.push_back(std::move(r));
     }
     if (!s.status())
@@ -80,7 +80,8 @@ Result<std::vector<CaseStore::HeapSiteRow>> CaseStore::heapDumpSites(int64_t sna
     return out;
 }
 
-Result<std::vector<CaseStore::HeapFinalizerRow>> CaseStore::heapDumpFinalizers(int64_t snapshotId) {
+Result<std::vector<CaseStore::HeapFinalizerRow>>
+CaseStore::heapDumpFinalizers(SnapshotId snapshotId) {
     std::vector<HeapFinalizerRow> out;
     Stmt s(*m_db, "SELECT function, pc, registered, queued, retained_bytes FROM heapdump_finalizers"
                   " WHERE snapshot_id = ? ORDER BY registered + queued DESC, function");
@@ -92,7 +93,8 @@ Result<std::vector<CaseStore::HeapFinalizerRow>> CaseStore::heapDumpFinalizers(i
     return out;
 }
 
-Result<std::vector<CaseStore::HeapRootSiteRow>> CaseStore::heapDumpRootSites(int64_t snapshotId) {
+Result<std::vector<CaseStore::HeapRootSiteRow>>
+CaseStore::heapDumpRootSites(SnapshotId snapshotId) {
     std::vector<HeapRootSiteRow> out;
     Stmt s(*m_db, "SELECT root_idx, bucket, retained_bytes, objects FROM heapdump_root_sites"
                   " WHERE snapshot_id = ? ORDER BY retained_bytes DESC");
@@ -104,7 +106,7 @@ Result<std::vector<CaseStore::HeapRootSiteRow>> CaseStore::heapDumpRootSites(int
     return out;
 }
 
-Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
+Result<StoredHeapGraph> CaseStore::loadHeapGraph(SnapshotId snapshotId) {
     // The counts the graph must have come from its heapdumps row; they bound
     // what the blob may decode to before a byte of it is allocated.
     HeapGraphBounds bounds;
@@ -118,8 +120,8 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         if (!row)
             return row.error();
         if (!*row) {
-            return makeError(ErrorCode::Usage,
-                             "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+            return makeError(ErrorCode::Usage, "snapshot " + std::to_string(snapshotId.value) +
+                                                   " is not a heap dump");
         }
         // Ranges checked when the case opened.
         bounds.objects = uint64_t(h.i64(0));
@@ -128,7 +130,7 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         bounds.sites = uint64_t(h.i64(3));
     }
     const uint64_t maxBytes = maxStoredHeapGraphBytes(bounds);
-    std::string where = "table heapdump_graph, snapshot " + std::to_string(snapshotId);
+    std::string where = "table heapdump_graph, snapshot " + std::to_string(snapshotId.value);
     if (long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE); pages > 0 && page > 0) {
         // The arrays alone, held twice while they decode.
         uint64_t need = 2 * storedHeapGraphArrayBytes(bounds);
@@ -160,7 +162,7 @@ Result<StoredHeapGraph> CaseStore::loadHeapGraph(int64_t snapshotId) {
         return s.status().error();
     if (!any)
         return makeError(ErrorCode::Usage,
-                         "snapshot " + std::to_string(snapshotId) + " is not a heap dump");
+                         "snapshot " + std::to_string(snapshotId.value) + " is not a heap dump");
     // Real graphs shrink 5 to 8 times under zstd; a blob that would grow
     // hundreds of times is a decompression bomb, whatever its row says.
     constexpr uint64_t kMaxRatio = 256;

@@ -17,7 +17,7 @@ Result<std::vector<TargetInfo>> CaseStore::targets() {
     std::vector<TargetInfo> out;
     Stmt s(*m_db, "SELECT id, name, host, pid, go_version FROM targets ORDER BY id");
     while (s.step() == Step::Row)
-        out.push_back({s.i64(0), s.text(1), s.text(2), s.text(4), s.i64(3)});
+        out.push_back({s.id<TargetId>(0), s.text(1), s.text(2), s.text(4), s.i64(3)});
     if (!s.status())
         return s.status().error();
     return out;
@@ -28,32 +28,57 @@ Result<std::vector<SourceInfo>> CaseStore::sources() {
     Stmt s(*m_db, "SELECT id, name, path, sha256, format, compression, size, imported_at_ns "
                   "FROM sources ORDER BY id");
     while (s.step() == Step::Row)
-        out.push_back(
-            {s.i64(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.i64(6), s.i64(7)});
+        out.push_back({s.id<SourceId>(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
+                       s.i64(6), s.i64(7)});
     if (!s.status())
         return s.status().error();
     return out;
 }
 
-Result<std::vector<SnapshotInfo>> CaseStore::snapshots(const std::string& kind) {
+namespace {
+
+// A snapshot from the columns sn.id, sn.source_id, sn.target_id, sn.kind,
+// sn.time_ns, sn.time_source, sn.duration_ns, so.name, so.format.
+Result<SnapshotInfo> snapshotRow(const Stmt& s, const std::string& casePath) {
+    const std::string kindText = s.text(3);
+    auto kind = parseSnapshotKind(kindText);
+    if (!kind) // checked when the case opened; a writer since may have added it
+        return Error{ErrorCode::Format,
+                     "damaged case: table snapshots, row id " + std::to_string(s.i64(0)) +
+                         ": kind '" + truncateUtf8(kindText, 64) + "' is not one memscope knows",
+                     casePath,
+                     {},
+                     {}};
+    return SnapshotInfo{
+        s.id<SnapshotId>(0), s.id<SourceId>(1), s.id<TargetId>(2), *kind,    s.i64(4),
+        s.text(5),           s.i64(6),          s.text(7),         s.text(8)};
+}
+
+} // namespace
+
+Result<std::vector<SnapshotInfo>> CaseStore::snapshots(std::optional<SnapshotKind> kind) {
     std::vector<SnapshotInfo> out;
     Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
                   " sn.duration_ns, so.name, so.format FROM snapshots sn"
                   " JOIN sources so ON so.id = sn.source_id"
                   " WHERE ?1 = '' OR sn.kind = ?1 ORDER BY sn.time_ns, sn.id");
-    s.bind(1, kind);
-    while (s.step() == Step::Row)
-        out.push_back({s.i64(0), s.i64(1), s.i64(2), s.text(3), s.i64(4), s.text(5), s.i64(6),
-                       s.text(7), s.text(8)});
-    if (!s.status())
+    s.bind(1, kind ? toString(*kind) : "");
+    Step step;
+    while ((step = s.step()) == Step::Row) {
+        auto row = snapshotRow(s, m_path);
+        if (!row)
+            return row.error();
+        out.push_back(std::move(*row));
+    }
+    if (step == Step::Failed)
         return s.status().error();
-    if (kind.empty() || kind == toString(SnapshotKind::Goroutines))
+    if (!kind || *kind == SnapshotKind::Goroutines)
         if (auto st = dropGoroutineTwins(out); !st)
             return st.error();
     return out;
 }
 
-Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
+Result<std::optional<SnapshotInfo>> CaseStore::snapshot(SnapshotId id) {
     Stmt s(*m_db, "SELECT sn.id, sn.source_id, sn.target_id, sn.kind, sn.time_ns, sn.time_source,"
                   " sn.duration_ns, so.name, so.format FROM snapshots sn"
                   " JOIN sources so ON so.id = sn.source_id WHERE sn.id = ?");
@@ -63,12 +88,13 @@ Result<std::optional<SnapshotInfo>> CaseStore::snapshot(int64_t id) {
         return row.error();
     if (!*row)
         return std::optional<SnapshotInfo>();
-    return std::optional<SnapshotInfo>(SnapshotInfo{s.i64(0), s.i64(1), s.i64(2), s.text(3),
-                                                    s.i64(4), s.text(5), s.i64(6), s.text(7),
-                                                    s.text(8)});
+    auto info = snapshotRow(s, m_path);
+    if (!info)
+        return info.error();
+    return std::optional<SnapshotInfo>(std::move(*info));
 }
 
-Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
+Result<AnnotationId> CaseStore::addAnnotation(const Annotation& a) {
     if (a.text.empty())
         return makeError(ErrorCode::Usage, "an annotation needs text");
     if (a.text.size() > kMaxAnnotationBytes)
@@ -97,10 +123,10 @@ Result<int64_t> CaseStore::addAnnotation(const Annotation& a) {
     s.bind(7, a.severity.empty() ? std::string("info") : a.severity);
     if (auto st = s.exec(); !st)
         return st.error();
-    return m_db->lastInsertId();
+    return AnnotationId(m_db->lastInsertId());
 }
 
-Status CaseStore::removeAnnotation(int64_t id) {
+Status CaseStore::removeAnnotation(AnnotationId id) {
     Stmt s(*m_db, "DELETE FROM annotations WHERE id = ?");
     return s.bind(1, id).exec();
 }
@@ -114,7 +140,8 @@ Result<std::vector<Annotation>> CaseStore::annotations() {
            " COALESCE(end_ns, 0), substr(severity, 1, ?1) FROM annotations ORDER BY start_ns, id");
     s.bind(1, int64_t(kMaxNameBytes)).bind(2, int64_t(kMaxAnnotationBytes));
     while (s.step() == Step::Row)
-        out.push_back({s.i64(0), s.i64(1), s.i64(2), truncateUtf8(s.text(3), kMaxNameBytes),
+        out.push_back({s.id<AnnotationId>(0), s.id<TargetId>(1), s.i64(2),
+                       truncateUtf8(s.text(3), kMaxNameBytes),
                        truncateUtf8(s.text(4), kMaxAnnotationBytes), s.i64(5),
                        truncateUtf8(s.text(6), kMaxNameBytes)});
     if (!s.status())
@@ -193,7 +220,7 @@ Result<std::vector<EscapeNote>> CaseStore::escapeNotesOfFile(const std::string& 
     return out;
 }
 
-Result<std::optional<int64_t>> CaseStore::metricInteger(int64_t snapshotId,
+Result<std::optional<int64_t>> CaseStore::metricInteger(SnapshotId snapshotId,
                                                         const std::string& name) {
     Stmt s(*m_db, "SELECT value FROM metric_points WHERE snapshot_id = ? AND name = ?");
     s.bind(1, snapshotId).bind(2, name);
@@ -205,7 +232,7 @@ Result<std::optional<int64_t>> CaseStore::metricInteger(int64_t snapshotId,
     return std::optional<int64_t>(s.i64(0));
 }
 
-Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t snapshotId) {
+Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(SnapshotId snapshotId) {
     std::vector<std::pair<std::string, double>> out;
     Stmt s(*m_db, "SELECT name, value FROM metric_points WHERE snapshot_id = ? ORDER BY name");
     s.bind(1, snapshotId);
@@ -216,7 +243,7 @@ Result<std::vector<std::pair<std::string, double>>> CaseStore::metrics(int64_t s
     return out;
 }
 
-Result<bool> CaseStore::forEachKeptChunk(int64_t sourceId,
+Result<bool> CaseStore::forEachKeptChunk(SourceId sourceId,
                                          const std::function<void(std::string_view)>& part) {
     // Identical bytes are kept once, by the first source that has them.
     Stmt s(*m_db,
@@ -237,7 +264,7 @@ Result<bool> CaseStore::forEachKeptChunk(int64_t sourceId,
     return any;
 }
 
-Result<std::string> CaseStore::sourceBytes(int64_t sourceId) {
+Result<std::string> CaseStore::sourceBytes(SourceId sourceId) {
     std::string out;
     auto kept = forEachKeptChunk(sourceId, [&](std::string_view part) { out += part; });
     if (!kept)

@@ -14,7 +14,7 @@ namespace memscope {
 
 using store_internal::unpackLabels;
 
-Result<std::vector<SampleTypeTotal>> CaseStore::sampleTypes(int64_t snapshotId) {
+Result<std::vector<SampleTypeTotal>> CaseStore::sampleTypes(SnapshotId snapshotId) {
     std::vector<SampleTypeTotal> out;
     Stmt s(*m_db,
            "SELECT idx, type, unit, total FROM sample_types WHERE snapshot_id = ? ORDER BY idx");
@@ -26,7 +26,7 @@ Result<std::vector<SampleTypeTotal>> CaseStore::sampleTypes(int64_t snapshotId) 
     return out;
 }
 
-Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
+Result<Profile> CaseStore::loadProfile(SnapshotId snapshotId) {
     // A profile.proto is kept whole with its source: decoding it again is
     // cheaper than rebuilding it from the shared stack trie, and gives the
     // same profile. Other profile formats are rebuilt from the rows.
@@ -51,8 +51,9 @@ Result<Profile> CaseStore::loadProfile(int64_t snapshotId) {
                 return bytes.error();
             auto p = parsePprof(*bytes);
             if (!p)
-                return p.error().withFile(m_path + " (source " + std::to_string(sn->sourceId) +
-                                          ", " + sn->sourceName + ")");
+                return p.error().withFile(m_path + " (source " +
+                                          std::to_string(sn->sourceId.value) + ", " +
+                                          sn->sourceName + ")");
             p->timeNanos = sn->timeNs;
             p->durationNanos = sn->durationNs;
             return p;
@@ -67,7 +68,7 @@ Status CaseStore::checkStackTrie() {
     return *m_stackTrieChecked;
 }
 
-Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
+Result<Profile> CaseStore::loadProfileFromRows(SnapshotId snapshotId) {
     if (auto st = checkStackTrie(); !st)
         return st.error();
     Profile p;
@@ -80,7 +81,7 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             return row.error();
         if (!*row)
             return Error{ErrorCode::Usage,
-                         "snapshot " + std::to_string(snapshotId) + " has no profile",
+                         "snapshot " + std::to_string(snapshotId.value) + " has no profile",
                          m_path,
                          {},
                          {}};
@@ -338,7 +339,7 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             if (smp.locations.size() >= kMaxStackDepth)
                 return Error{ErrorCode::Limit,
                              "damaged case: table samples, stack_id " + std::to_string(s.i64(0)) +
-                                 " of snapshot " + std::to_string(snapshotId) +
+                                 " of snapshot " + std::to_string(snapshotId.value) +
                                  ": a stack deeper than " + std::to_string(kMaxStackDepth) +
                                  " frames",
                              m_path,
@@ -347,7 +348,7 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
             if (locationBudget-- == 0)
                 return Error{ErrorCode::Limit,
                              "damaged case: table samples of snapshot " +
-                                 std::to_string(snapshotId) +
+                                 std::to_string(snapshotId.value) +
                                  ": more stack frames than any profile holds",
                              m_path,
                              {},
@@ -375,7 +376,7 @@ Result<Profile> CaseStore::loadProfileFromRows(int64_t snapshotId) {
     return p;
 }
 
-Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
+Result<std::vector<std::string>> CaseStore::stackText(StackId stackId) {
     if (auto st = checkStackTrie(); !st)
         return st.error();
     std::vector<std::string> out;
@@ -386,7 +387,7 @@ Result<std::vector<std::string>> CaseStore::stackText(int64_t stackId) {
               " WHERE st.id = ?");
     // Parents come before their children (checkStackTrie), so each step goes
     // to a smaller id and the walk ends.
-    for (int64_t id = stackId; id > 0 && out.size() < kMaxStackDepth;) {
+    for (int64_t id = stackId.value; id > 0 && out.size() < kMaxStackDepth;) {
         node.bind(1, id);
         auto row = node.next();
         if (!row)

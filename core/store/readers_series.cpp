@@ -2,6 +2,7 @@
 // Rows the time lines, the report and the detectors are drawn from: sums per
 // snapshot, GC cycles, metric points, counts of what a snapshot holds.
 #include "store/case_store.h"
+#include "store/case_validate.h"
 #include "store/db.h"
 
 namespace memscope {
@@ -9,7 +10,7 @@ namespace memscope {
 namespace {
 
 // The first column of the first row of a query on the snapshot bound as ?1.
-Result<int64_t> countOf(Db& db, const char* sql, int64_t snapshotId) {
+Result<int64_t> countOf(Db& db, const char* sql, SnapshotId snapshotId) {
     Stmt q(db, sql);
     q.bind(1, snapshotId);
     auto row = q.next();
@@ -20,7 +21,8 @@ Result<int64_t> countOf(Db& db, const char* sql, int64_t snapshotId) {
 
 } // namespace
 
-Result<std::vector<NamedCount>> CaseStore::flatByLeafFunction(int64_t snapshotId, int sampleIndex) {
+Result<std::vector<NamedCount>> CaseStore::flatByLeafFunction(SnapshotId snapshotId,
+                                                              int sampleIndex) {
     static const char* columns[] = {"v0", "v1", "v2", "v3"};
     std::vector<NamedCount> out;
     if (sampleIndex < 0 || sampleIndex >= 4)
@@ -38,17 +40,21 @@ Result<std::vector<NamedCount>> CaseStore::flatByLeafFunction(int64_t snapshotId
     return out;
 }
 
-Result<std::vector<GoroutineStateCount>> CaseStore::goroutineCountsByState(int64_t snapshotId) {
+Result<std::vector<GoroutineStateCount>> CaseStore::goroutineCountsByState(SnapshotId snapshotId) {
     std::vector<GoroutineStateCount> out;
     Stmt q(*m_db, "SELECT state, role, SUM(count) FROM goroutine_groups WHERE snapshot_id = ?"
                   " GROUP BY state, role");
     q.bind(1, snapshotId);
-    if (auto st = q.each([&] { out.push_back({q.text(0), q.text(1), q.i64(2)}); }); !st)
+    if (auto st = q.each([&] {
+            out.push_back(
+                {q.text(0), parseGoroutineRole(q.text(1)).value_or(GoroutineRole::None), q.i64(2)});
+        });
+        !st)
         return st.error();
     return out;
 }
 
-Result<std::vector<GcCycleRow>> CaseStore::gcCycles(int64_t snapshotId) {
+Result<std::vector<GcCycleRow>> CaseStore::gcCycles(SnapshotId snapshotId) {
     std::vector<GcCycleRow> out;
     Stmt q(
         *m_db,
@@ -69,15 +75,29 @@ Status CaseStore::forEachMetricPoint(const std::function<void(const MetricPointR
                   " FROM metric_points mp JOIN snapshots sn ON sn.id = mp.snapshot_id"
                   " ORDER BY sn.kind, mp.name, sn.target_id, sn.time_ns, sn.id");
     MetricPointRow row;
-    return q.each([&] {
-        row.kind = q.text(0);
+    std::string unknownKind; // checked when the case opened; a writer since may have added it
+    auto st = q.each([&] {
+        auto kind = parseSnapshotKind(q.text(0));
+        if (!kind) {
+            unknownKind = q.text(0);
+            return;
+        }
+        row.kind = *kind;
         row.name = q.text(1);
         row.timeNs = q.i64(2);
-        row.snapshotId = q.i64(3);
+        row.snapshotId = q.id<SnapshotId>(3);
         row.value = q.f64(4);
-        row.targetId = q.i64(5);
+        row.targetId = q.id<TargetId>(5);
         onPoint(row);
     });
+    if (st && !unknownKind.empty())
+        return Error{ErrorCode::Format,
+                     "damaged case: table snapshots: kind '" + truncateUtf8(unknownKind, 64) +
+                         "' is not one memscope knows",
+                     m_path,
+                     {},
+                     {}};
+    return st;
 }
 
 Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
@@ -90,13 +110,13 @@ Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
         return {};
     };
     Status st;
-    if (s.kind == toString(SnapshotKind::Goroutines)) {
+    if (s.kind == SnapshotKind::Goroutines) {
         if (!(st = count(
                   out.goroutines,
                   "SELECT COALESCE(SUM(count),0) FROM goroutine_groups WHERE snapshot_id = ?")))
             return st.error();
         st = count(out.groups, "SELECT count(*) FROM goroutine_groups WHERE snapshot_id = ?");
-    } else if (s.kind == toString(SnapshotKind::Fds)) {
+    } else if (s.kind == SnapshotKind::Fds) {
         if (!(st = count(out.fds, "SELECT count(*) FROM fds WHERE snapshot_id = ?")))
             return st.error();
         if (!(st = count(out.tcpSockets,
@@ -106,9 +126,9 @@ Result<SnapshotCounts> CaseStore::snapshotCounts(const SnapshotInfo& s) {
         if (!fds)
             return fds.error();
         out.clientSocketsPerHost = std::move(fds->clientsByHost);
-    } else if (s.kind == toString(SnapshotKind::GcTrace)) {
+    } else if (s.kind == SnapshotKind::GcTrace) {
         st = count(out.gcCycles, "SELECT count(*) FROM gc_cycles WHERE snapshot_id = ?");
-    } else if (s.kind == toString(SnapshotKind::Escape)) {
+    } else if (s.kind == SnapshotKind::Escape) {
         st = count(out.notes, "SELECT count(*) FROM escape_notes WHERE snapshot_id = ?");
     } else if (holdsMetrics(s.kind)) {
         st = count(out.metrics, "SELECT count(*) FROM metric_points WHERE snapshot_id = ?");

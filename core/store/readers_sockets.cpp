@@ -17,7 +17,7 @@ const std::string kClientSocketSql =
     " (SELECT local_port FROM fds WHERE snapshot_id = ?1 AND state = 'LISTEN'))";
 
 // The (name, count) rows of a query on the snapshot bound as ?1.
-Result<std::vector<NamedCount>> namedCounts(Db& db, const std::string& sql, int64_t snapshotId) {
+Result<std::vector<NamedCount>> namedCounts(Db& db, const std::string& sql, SnapshotId snapshotId) {
     std::vector<NamedCount> out;
     Stmt q(db, sql);
     q.bind(1, snapshotId);
@@ -28,7 +28,7 @@ Result<std::vector<NamedCount>> namedCounts(Db& db, const std::string& sql, int6
 
 } // namespace
 
-Result<std::vector<CaseStore::SocketRow>> CaseStore::tcpSockets(int64_t snapshotId) {
+Result<std::vector<CaseStore::SocketRow>> CaseStore::tcpSockets(SnapshotId snapshotId) {
     std::vector<SocketRow> out;
     Stmt s(*m_db, "SELECT fd, local_addr, local_port, remote_addr, remote_port, state, " +
                       kClientSocketSql +
@@ -44,7 +44,7 @@ Result<std::vector<CaseStore::SocketRow>> CaseStore::tcpSockets(int64_t snapshot
     return out;
 }
 
-Result<std::vector<ClientSocket>> CaseStore::clientSockets(int64_t snapshotId) {
+Result<std::vector<ClientSocket>> CaseStore::clientSockets(SnapshotId snapshotId) {
     std::vector<ClientSocket> out;
     Stmt q(*m_db,
            "SELECT remote_addr, local_port, remote_port, state FROM fds WHERE snapshot_id = ?1"
@@ -56,7 +56,7 @@ Result<std::vector<ClientSocket>> CaseStore::clientSockets(int64_t snapshotId) {
     return out;
 }
 
-Result<std::vector<std::string>> CaseStore::listeningAddresses(int64_t snapshotId) {
+Result<std::vector<std::string>> CaseStore::listeningAddresses(SnapshotId snapshotId) {
     std::vector<std::string> out;
     Stmt q(*m_db, "SELECT DISTINCT local_addr FROM fds WHERE snapshot_id = ? AND state = 'LISTEN'");
     q.bind(1, snapshotId);
@@ -65,7 +65,7 @@ Result<std::vector<std::string>> CaseStore::listeningAddresses(int64_t snapshotI
     return out;
 }
 
-Result<FdCounts> CaseStore::fdCounts(int64_t snapshotId) {
+Result<FdCounts> CaseStore::fdCounts(SnapshotId snapshotId) {
     FdCounts out;
     auto total =
         namedCounts(*m_db, "SELECT '', count(*) FROM fds WHERE snapshot_id = ?1", snapshotId);

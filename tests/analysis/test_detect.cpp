@@ -63,7 +63,7 @@ std::vector<SeriesPoint> line(std::initializer_list<double> values) {
     std::vector<SeriesPoint> pts;
     int64_t t = 0;
     for (double v : values) {
-        pts.push_back({t, v, 0});
+        pts.push_back({t, v, {}});
         t += 10'000'000'000; // 10 s apart
     }
     return pts;
@@ -203,7 +203,7 @@ private slots:
         QTemporaryDir dir;
         auto store = importFolder(dir, dataPath("cases/healthy"));
         QVERIFY(store);
-        QVERIFY(must((*store).snapshots("heapdump")).size() == 2);
+        QVERIFY(must((*store).snapshots(SnapshotKind::HeapDump)).size() == 2);
         auto findings = must(detectFindings(*store));
         for (const auto& f : findings)
             QVERIFY2(false, (std::string(toString(f.kind)) + ": " + f.title).c_str());
@@ -238,7 +238,7 @@ private slots:
         QCOMPARE(number(*leak, "loops_sockets"), double(loops->sockets));
         QVERIFY(number(*leak, "loops_sockets") <= number(*leak, "sockets_last"));
         const std::string clause = "read and write loops of goroutine dump " +
-                                   std::to_string(cost.latestDumpId) + " hold " +
+                                   std::to_string(cost.latestDumpId.value) + " hold " +
                                    costClause(cost, *loops) + " (heap dump ";
         QVERIFY2(leak->summary.find(clause) != std::string::npos, leak->summary.c_str());
 
@@ -270,7 +270,7 @@ private slots:
         writeBytes(leak, "goroutineleak profile: total 8\n"
                          "8 @ 0x47e08e 0x4dd51e 0x4845c1\n"
                          "#\t0x4dd51d\tmain.hold+0x1d\tgcost/main.go:61\n\n");
-        o.captureTimeNs = must(store->snapshots(toString(SnapshotKind::Goroutines))).back().timeNs;
+        o.captureTimeNs = must(store->snapshots(SnapshotKind::Goroutines)).back().timeNs;
         QCOMPARE(int(store->importFile(leak.toStdString(), o, {}).status),
                  int(ImportStatus::Imported));
         auto findings = must(detectFindings(*store));
@@ -300,7 +300,7 @@ private slots:
         auto store = importFolder(dir, dataPath("services/goroutine"));
         QVERIFY(store);
         // The leak profile as a capture round takes it, with the last dump.
-        auto dumps = must(store->snapshots(toString(SnapshotKind::Goroutines)));
+        auto dumps = must(store->snapshots(SnapshotKind::Goroutines));
         QVERIFY(!dumps.empty());
         ImportOptions o;
         o.targetName = must(store->targets()).front().name;

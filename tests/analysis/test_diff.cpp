@@ -66,12 +66,12 @@ private slots:
         auto imp = [&](const char* name) {
             auto out = (*store)->importFile(
                 MEMSCOPE_SOURCE_DIR "/resources/demo/" + std::string(name), {}, {});
-            return out.snapshotIds.empty() ? int64_t(0) : out.snapshotIds[0];
+            return out.snapshotIds.empty() ? SnapshotId() : out.snapshotIds[0];
         };
-        int64_t g1 = imp("goroutine-001-20261126T165901Z.txt.zst");
-        int64_t g12 = imp("goroutine-012-20261126T165941Z.txt.zst");
-        int64_t l1 = imp("lsof-001-20261126T165901Z.lsofF.zst");
-        int64_t l12 = imp("lsof-012-20261126T165941Z.lsofF.zst");
+        SnapshotId g1 = imp("goroutine-001-20261126T165901Z.txt.zst");
+        SnapshotId g12 = imp("goroutine-012-20261126T165941Z.txt.zst");
+        SnapshotId l1 = imp("lsof-001-20261126T165901Z.lsofF.zst");
+        SnapshotId l12 = imp("lsof-012-20261126T165941Z.lsofF.zst");
         QVERIFY(g1 && g12 && l1 && l12);
         auto groups = must(diffGoroutines(**store, g1, g12));
         QVERIFY(!groups.empty());

@@ -33,8 +33,8 @@ std::vector<SeriesPoint> generated(int n, double base, double slope, double nois
     std::vector<SeriesPoint> pts;
     for (int i = 0; i < n; ++i) {
         double t = double(i * step);
-        pts.push_back(
-            {kStart + i * step * kSecond, base + slope * t + (noise ? u(rng) : 0), i + 1});
+        pts.push_back({kStart + i * step * kSecond, base + slope * t + (noise ? u(rng) : 0),
+                       SnapshotId(i + 1)});
     }
     return pts;
 }
@@ -44,7 +44,7 @@ Series named(const std::string& metric, const std::string& name, double value) {
     s.metric = metric;
     s.labels["name"] = name;
     s.unit = "bytes";
-    s.points = {{kStart, value, 1}};
+    s.points = {{kStart, value, SnapshotId(1)}};
     return s;
 }
 

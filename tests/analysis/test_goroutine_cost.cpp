@@ -42,7 +42,7 @@ const GoroutineGroupCost* group(const GoroutineCostReport& r, const std::string&
 
 CaseStore::GoroutineGroupRow row(const std::string& role, std::vector<std::string> stack = {}) {
     CaseStore::GoroutineGroupRow g;
-    g.role = role;
+    g.role = parseGoroutineRole(role).value();
     g.stack = std::move(stack);
     return g;
 }
@@ -104,11 +104,11 @@ private slots:
         // Paired with the dump of the same second, by goroutine id.
         QCOMPARE(r.heapDumps.size(), size_t(1));
         const auto& p = r.heapDumps[0];
-        QVERIFY(p.goroutineDumpId != 0);
+        QVERIFY(bool(p.goroutineDumpId));
         QCOMPARE(p.gapNs, int64_t(0));
         QVERIFY(p.how.find("of the same moment, by goroutine id") != std::string::npos);
         QCOMPARE(p.unpaired, p.runtimeOwn); // only the runtime's own are missing from it
-        QVERIFY(r.fdSnapshotId != 0);
+        QVERIFY(bool(r.fdSnapshotId));
         QVERIFY(costClause(r, top).find("of heap and 8 sockets") != std::string::npos);
     }
 
@@ -118,7 +118,7 @@ private slots:
     void saysWhatItLacks() {
         QTemporaryDir noFds;
         auto r = must(goroutineCost(*caseOf(noFds, {kFirst, kSecond, kHeapDump})));
-        QCOMPARE(r.fdSnapshotId, int64_t(0));
+        QCOMPARE(r.fdSnapshotId.value, int64_t(0));
         QCOMPARE(costClause(r, r.groups.front()).find("socket"), std::string::npos);
         QVERIFY(r.cannotKnow.back().find("sockets are not known") != std::string::npos);
 
@@ -131,7 +131,7 @@ private slots:
         QTemporaryDir heapOnly;
         r = must(goroutineCost(*caseOf(heapOnly, {kHeapDump})));
         QCOMPARE(r.heapDumps.size(), size_t(1));
-        QCOMPARE(r.heapDumps[0].goroutineDumpId, int64_t(0));
+        QCOMPARE(r.heapDumps[0].goroutineDumpId.value, int64_t(0));
         QVERIFY(r.heapDumps[0].how.find("own goroutine records") != std::string::npos);
         const auto* hold = group(r, "main.hold");
         QVERIFY(hold);

@@ -82,10 +82,10 @@ const HeapDiffGroup* find(const std::vector<HeapDiffGroup>& rows, const std::str
 }
 
 // Imports two dumps with the given capture times (seconds) and targets.
-std::pair<int64_t, int64_t> importPair(CaseStore& store, const std::string& a, const std::string& b,
-                                       int64_t timeA = 100, int64_t timeB = 200,
-                                       const std::string& targetA = "p",
-                                       const std::string& targetB = "p") {
+std::pair<SnapshotId, SnapshotId> importPair(CaseStore& store, const std::string& a,
+                                             const std::string& b, int64_t timeA = 100,
+                                             int64_t timeB = 200, const std::string& targetA = "p",
+                                             const std::string& targetB = "p") {
     ImportOptions oa, ob;
     oa.captureTimeNs = timeA * 1000000000;
     ob.captureTimeNs = timeB * 1000000000;
@@ -94,7 +94,7 @@ std::pair<int64_t, int64_t> importPair(CaseStore& store, const std::string& a, c
     auto x = store.importFile(a, oa, Progress{});
     auto y = store.importFile(b, ob, Progress{});
     if (x.status != ImportStatus::Imported || y.status != ImportStatus::Imported)
-        return {0, 0};
+        return {};
     return {x.snapshotIds.at(0), y.snapshotIds.at(0)};
 }
 
@@ -125,7 +125,7 @@ void TestHeapDiff::checkAgainstExpected(const QString& dumpA, const QString& dum
                                         const std::string& expected) {
     auto store = must(CaseStore::open(":memory:"));
     auto [a, b] = importPair(*store, dumpA.toStdString(), dumpB.toStdString());
-    QVERIFY(a > 0 && b > 0);
+    QVERIFY(a && b);
     auto d = must(diffHeapDumpObjects(*store, a, b));
     QVERIFY(d.shapesCompared);
     std::istringstream in(expected);
@@ -443,12 +443,13 @@ void TestHeapDiff::twoProcessesRefused() {
         // The CLI says why and fails.
         QTemporaryDir dir;
         const QString c = dir.filePath("two.memscope");
-        std::pair<int64_t, int64_t> ids;
+        std::pair<SnapshotId, SnapshotId> ids;
         {
             auto store = must(CaseStore::open(c.toStdString()));
             ids = importPair(*store, a, b, 200, 100);
         }
-        auto r = runMemscope({"diff", c, QString::number(ids.first), QString::number(ids.second)});
+        auto r = runMemscope(
+            {"diff", c, QString::number(ids.first.value), QString::number(ids.second.value)});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains("two processes"), qPrintable(r.err));
     }
@@ -482,7 +483,7 @@ void TestHeapDiff::graphsStoredBeforeShapes() {
 void TestHeapDiff::commandLine() {
     QTemporaryDir dir;
     const QString c = dir.filePath("pair.memscope");
-    std::pair<int64_t, int64_t> ids;
+    std::pair<SnapshotId, SnapshotId> ids;
     HeapObjectDiff expected;
     {
         auto store = must(CaseStore::open(c.toStdString()));
@@ -490,7 +491,7 @@ void TestHeapDiff::commandLine() {
                          dataPath("heapdump/heapdiff-b.bin.zst").toStdString());
         expected = must(diffHeapDumpObjects(*store, ids.first, ids.second));
     }
-    const QString a = QString::number(ids.first), b = QString::number(ids.second);
+    const QString a = QString::number(ids.first.value), b = QString::number(ids.second.value);
     auto text = runMemscope({"diff", c, a, b});
     QCOMPARE(text.code, 0);
     QVERIFY2(

@@ -126,13 +126,13 @@ void TestCapture::roundsOfRecordedResponses() {
     }
     QCOMPARE(times.size(), size_t(3));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Heap)).size(), size_t(1));
     for (const char* kind : {"goroutines", "expvar", "prometheus"})
-        QCOMPARE(must(store->snapshots(kind)).size(), size_t(3));
+        QCOMPARE(must(store->snapshots(*parseSnapshotKind(kind))).size(), size_t(3));
     // Data without a time of its own gets the round's; each round's snapshots
     // share it, and the fetched bytes are in the case.
-    auto goroutines = must(store->snapshots("goroutines"));
-    auto vars = must(store->snapshots("expvar"));
+    auto goroutines = must(store->snapshots(SnapshotKind::Goroutines));
+    auto vars = must(store->snapshots(SnapshotKind::Expvar));
     for (size_t i = 0; i < 3; ++i) {
         QCOMPARE(goroutines[i].timeSource, std::string("capture"));
         QCOMPARE(goroutines[i].timeNs, vars[i].timeNs);
@@ -155,8 +155,8 @@ void TestCapture::missingEndpointsAreWarnings() {
     QVERIFY2(r.err.contains("goroutine?debug=2: HTTP 404"), qPrintable(r.err));
     QVERIFY2(r.err.contains("/debug/vars answers 404"), qPrintable(r.err));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
-    QCOMPARE(must(store->snapshots("goroutines")).size(), size_t(0));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Heap)).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Goroutines)).size(), size_t(0));
 }
 
 void TestCapture::truncatedBodyIsAWarning() {
@@ -165,8 +165,8 @@ void TestCapture::truncatedBodyIsAWarning() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.err.contains("/debug/pprof/heap: the body ends after"), qPrintable(r.err));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("heap")).size(), size_t(0));
-    QCOMPARE(must(store->snapshots("goroutines")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Heap)).size(), size_t(0));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Goroutines)).size(), size_t(1));
 }
 
 void TestCapture::hungServiceNeverStallsTheLoop() {
@@ -188,7 +188,7 @@ void TestCapture::hugeGoroutineDumpFallsBackToDebug1() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.err.contains("fetching the grouped debug=1 dump instead"), qPrintable(r.err));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    auto g = must(store->snapshots("goroutines"));
+    auto g = must(store->snapshots(SnapshotKind::Goroutines));
     QCOMPARE(g.size(), size_t(1));
     auto groups = must(store->goroutineGroups(g[0].id));
     int64_t total = 0;
@@ -213,9 +213,9 @@ void TestCapture::slowHeapDumpLandsInALaterRound() {
     QVERIFY2(r.out.contains("still downloading at the round's end"), qPrintable(r.out));
     QVERIFY2(r.out.contains("asked for in round 1 arrived"), qPrintable(r.out));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    auto dumps = must(store->snapshots("heapdump"));
+    auto dumps = must(store->snapshots(SnapshotKind::HeapDump));
     QCOMPARE(dumps.size(), size_t(1));
-    auto goroutines = must(store->snapshots("goroutines"));
+    auto goroutines = must(store->snapshots(SnapshotKind::Goroutines));
     QCOMPARE(goroutines.size(), size_t(4));
     QCOMPARE(dumps[0].timeNs, goroutines[0].timeNs); // round 1's time
     QCOMPARE(dumps[0].timeSource, std::string("capture"));
@@ -228,7 +228,7 @@ void TestCapture::slowHeapDumpIsWaitedForAfterTheLastRound() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("\"after_last_round\":true"), qPrintable(r.out));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("heapdump")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::HeapDump)).size(), size_t(1));
 }
 
 void TestCapture::allocsDeltaInALongRound() {
@@ -237,15 +237,15 @@ void TestCapture::allocsDeltaInALongRound() {
                           "1", "--allocs-seconds", "1", "--remote"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("allocs_delta")).size(), size_t(1));
-    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::AllocsDelta)).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Heap)).size(), size_t(1));
     // Short rounds do not ask: a delta would not end inside them.
     const QString c2 = casePath("allocs-short");
     r = runMemscope({"capture", c2, "--url", m_recorded.url("ok"), "--every", "1s", "--count", "1",
                      "--remote"});
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto store2 = must(CaseStore::open(c2.toStdString(), true));
-    QCOMPARE(must(store2->snapshots("allocs_delta")).size(), size_t(0));
+    QCOMPARE(must(store2->snapshots(SnapshotKind::AllocsDelta)).size(), size_t(0));
 }
 
 void TestCapture::descriptorsFromLsofOrSs() {
@@ -263,11 +263,11 @@ void TestCapture::descriptorsFromLsofOrSs() {
                               tool, "--count", "1"});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         auto store = must(CaseStore::open(c.toStdString(), true));
-        auto fds = must(store->snapshots("fds"));
+        auto fds = must(store->snapshots(SnapshotKind::Fds));
         QCOMPARE(fds.size(), size_t(1));
         QCOMPARE(fds[0].sourceName, proc ? std::string("proc.txt") : tool + std::string(".txt"));
         // /proc's other readings come in either way.
-        QCOMPARE(must(store->snapshots("process")).size(), size_t(1));
+        QCOMPARE(must(store->snapshots(SnapshotKind::Process)).size(), size_t(1));
     }
     QCOMPARE(runMemscope({"capture", casePath("x"), "--url", m_recorded.url("ok"), "--fds", "lsof",
                           "--remote"})
@@ -291,8 +291,8 @@ void TestCapture::sigintMidRoundLeavesAWholeCase() {
     const QString err = QString::fromUtf8(p.readAllStandardError());
     QVERIFY2(err.contains("(stopped)"), qPrintable(err));
     auto store = must(CaseStore::open(c.toStdString(), true));
-    QCOMPARE(must(store->snapshots("heap")).size(), size_t(1));
-    QCOMPARE(must(store->snapshots("goroutines")).size(), size_t(0));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Heap)).size(), size_t(1));
+    QCOMPARE(must(store->snapshots(SnapshotKind::Goroutines)).size(), size_t(0));
     auto check = runMemscope({"info", c});
     QCOMPARE(check.code, 0);
 }
@@ -386,7 +386,7 @@ void TestCapture::testServiceForReal() {
     QVERIFY2(r.code == 0, qPrintable(r.err));
     auto store = must(CaseStore::open(c.toStdString(), true));
     for (const char* kind : {"heap", "goroutines", "expvar", "process", "fds"})
-        QCOMPARE(must(store->snapshots(kind)).size(), size_t(8));
+        QCOMPARE(must(store->snapshots(*parseSnapshotKind(kind))).size(), size_t(8));
     auto findings = must(detectFindings(*store));
     std::set<std::string> kinds;
     for (const auto& f : findings)

@@ -180,7 +180,7 @@ private slots:
             lastSnapshots = snaps.size();
             // Every snapshot a reader sees is complete.
             for (const auto& sn : snaps)
-                if (sn.kind == "heap")
+                if (sn.kind == SnapshotKind::Heap)
                     QVERIFY(!must((*r)->sampleTypes(sn.id)).empty());
             (void)must(allSeries(**r));
             ++reads;

@@ -325,7 +325,7 @@ void TestOutputSafety::svgHasNoNaN() {
         Series s;
         s.metric = "expvar";
         for (size_t i = 0; i < values.size(); ++i)
-            s.points.push_back({t + int64_t(i) * 1'000'000'000, values[i], 0});
+            s.points.push_back({t + int64_t(i) * 1'000'000'000, values[i], {}});
         c.series.push_back(s);
         std::string svg = renderChartSvg(c);
         QVERIFY2(svg.find("nan") == std::string::npos && svg.find("inf") == std::string::npos,
@@ -335,7 +335,7 @@ void TestOutputSafety::svgHasNoNaN() {
     // Times from 1970 to 2262 on one axis: no overflow into NaN or wrap.
     ChartSpec wide;
     Series s;
-    s.points = {{1, 1, 0}, {INT64_MAX - 1, 2, 0}};
+    s.points = {{1, 1, {}}, {INT64_MAX - 1, 2, {}}};
     wide.series.push_back(s);
     std::string svg = renderChartSvg(wide);
     QVERIFY(svg.find("nan") == std::string::npos && svg.find("-nan") == std::string::npos);

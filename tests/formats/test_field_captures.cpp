@@ -156,9 +156,9 @@ void TestFieldCaptures::leakProfile() {
           "field/goroutineleak_debug2_go126.txt"}) {
         auto o = s->importFile(dataPath(f).toStdString(), {}, {});
         QVERIFY2(o.status == ImportStatus::Imported, f);
-        for (int64_t id : o.snapshotIds) {
+        for (SnapshotId id : o.snapshotIds) {
             auto snap = must(s->snapshot(id));
-            if (snap->kind != "goroutines")
+            if (snap->kind != SnapshotKind::Goroutines)
                 continue;
             for (const auto& g : must(s->goroutineGroups(id))) {
                 QVERIFY(g.state.find("leaked") == std::string::npos);
@@ -264,7 +264,8 @@ void TestFieldCaptures::legacyCountProfiles() {
     auto o = s->importFile(dataPath("field/threadcreate_debug1_go126.txt").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.format, std::string("pprof_count_text"));
-    QCOMPARE(must(s->snapshot(o.snapshotIds.at(0)))->kind, std::string("threadcreate"));
+    QCOMPARE(std::string(toString(must(s->snapshot(o.snapshotIds.at(0)))->kind)),
+             std::string("threadcreate"));
     auto g = readProfileFile(dataPath("field/goroutine_labels_debug1_go126.txt").toStdString());
     QVERIFY(g.ok());
     QCOMPARE(computeTop(*g, 0).total, int64_t(6));

@@ -235,7 +235,7 @@ void TestGoroutines::storedGroupsAndSeries() {
         members += m.size();
     }
     for (const auto& g : groups)
-        if (g.role == toString(GoroutineRole::HttpClientRead)) {
+        if (g.role == GoroutineRole::HttpClientRead) {
             readLoop = true;
             QVERIFY(g.createdBy.rfind("net/http.(*Transport).dialConn ", 0) == 0);
             QVERIFY(g.stack.back().rfind("net/http.(*persistConn).readLoop ", 0) == 0);
@@ -280,12 +280,12 @@ void TestGoroutines::profileProtoAsGroups() {
     auto o = (*store)->importFile(dataPath("pprof/goroutine-final.pb.gz").toStdString(), {}, {});
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.snapshotIds.size(), size_t(2));
-    auto dumps = must((*store)->snapshots("goroutines"));
+    auto dumps = must((*store)->snapshots(SnapshotKind::Goroutines));
     QCOMPARE(dumps.size(), size_t(1));
     int64_t sum = 0, readLoops = 0;
     for (const auto& g : must((*store)->goroutineGroups(dumps[0].id))) {
         sum += g.count;
-        if (g.role == toString(GoroutineRole::HttpClientRead))
+        if (g.role == GoroutineRole::HttpClientRead)
             readLoops += g.count;
     }
     QCOMPARE(sum, int64_t(4725));
@@ -582,7 +582,7 @@ void TestGoroutines::severalDumpsInOneLog() {
     QCOMPARE(o.status, ImportStatus::Imported);
     QCOMPARE(o.snapshotIds.size(), size_t(3));
     std::vector<int64_t> totals;
-    for (int64_t id : o.snapshotIds) {
+    for (SnapshotId id : o.snapshotIds) {
         int64_t n = 0;
         for (const auto& g : must((*s)->goroutineGroups(id)))
             n += g.count;

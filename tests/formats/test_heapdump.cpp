@@ -759,7 +759,7 @@ private slots:
         auto out = (*store)->importFile(dir.filePath("dump.bin").toStdString(), {}, Progress{});
         QCOMPARE(out.status, ImportStatus::Imported);
         QCOMPARE(out.format, std::string("heapdump"));
-        int64_t id = out.snapshotIds.at(0);
+        SnapshotId id = out.snapshotIds.at(0);
         auto info = must((*store)->heapDump(id));
         QVERIFY(info.has_value());
         QVERIFY(info->symbolsFrom.find("heapgraph") != std::string::npos);
@@ -851,7 +851,7 @@ private slots:
         auto out = (*store)->importFile(
             dataPath("heapdump/all-traps-heapdump-004.bin.zst").toStdString(), {}, Progress{});
         QCOMPARE(out.status, ImportStatus::Imported);
-        int64_t id = out.snapshotIds.at(0);
+        SnapshotId id = out.snapshotIds.at(0);
         auto info = must((*store)->heapDump(id));
         QCOMPARE(info->finalizersRegistered, int64_t(574));
         QCOMPARE(info->objects, int64_t(33381));

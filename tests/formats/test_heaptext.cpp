@@ -188,7 +188,7 @@ void TestHeapText::importsWithMemstatsAndMigratesOldCase() {
     QCOMPARE(o.format, std::string("heap_text"));
     QCOMPARE(o.timeSource, std::string("filename"));
     auto sn = must((*s)->snapshot(o.snapshotIds.at(0)));
-    QCOMPARE(sn->kind, std::string("heap"));
+    QCOMPARE(std::string(toString(sn->kind)), std::string("heap"));
     QCOMPARE(sn->timeNs, int64_t(1795712381) * 1000000000);
     // It joins the case's one program, which the text does not name.
     QCOMPARE(must((*s)->targets()).size(), size_t(1));

@@ -195,7 +195,7 @@ void TestProcess::bundleImportsAsProcessAndFds() {
              out.error ? out.error->toString().c_str() : "not imported");
     QCOMPARE(out.format, std::string("proc"));
     QCOMPARE(out.snapshotIds.size(), size_t(2));
-    auto proc = must(store->snapshots("process"));
+    auto proc = must(store->snapshots(SnapshotKind::Process));
     QCOMPARE(proc.size(), size_t(1));
     QCOMPARE(proc[0].timeNs, int64_t(1764176381000000000));
     auto m = must(store->metrics(proc[0].id));
@@ -203,7 +203,7 @@ void TestProcess::bundleImportsAsProcessAndFds() {
     QCOMPARE(byName.at("process.rss_bytes"), 13868.0 * 1024);
     QVERIFY(byName.count("process.mapping.file.rss_bytes"));
     QVERIFY(byName.at("process.max_open_files") > 0);
-    auto fds = must(store->snapshots("fds"));
+    auto fds = must(store->snapshots(SnapshotKind::Fds));
     QCOMPARE(fds.size(), size_t(1));
     auto counts = must(store->fdCounts(fds[0].id));
     QVERIFY(!counts.byType.empty());
@@ -431,7 +431,7 @@ void TestProcess::memstatsFromTheSourceReadMostOften() {
         s.metric = metric;
         s.labels["name"] = name;
         for (int64_t t : times)
-            s.points.push_back({t * 1000000000LL, 100.0 * 1024 * 1024, 0});
+            s.points.push_back({t * 1000000000LL, 100.0 * 1024 * 1024, {}});
         return s;
     };
     std::vector<Series> all;

@@ -126,12 +126,12 @@ void TestStore::roundTripMatchesFile() {
     auto path = pprofPath(file).toStdString();
     auto o = (*s)->importFile(path, {}, {});
     QVERIFY(o.status == ImportStatus::Imported || o.status == ImportStatus::Duplicate);
-    int64_t id = 0;
+    SnapshotId id;
     for (const auto& sn : must((*s)->snapshots()))
         if (sn.sourceName == file.toStdString() &&
-            sn.kind != "goroutines") // a goroutine profile has both
+            sn.kind != SnapshotKind::Goroutines) // a goroutine profile has both
             id = sn.id;
-    QVERIFY(id > 0);
+    QVERIFY(id.value > 0);
     auto original = readPprofFile(path);
     // Both ways back: the kept bytes decoded again, and the interned rows.
     for (bool fromRows : {false, true}) {
@@ -199,7 +199,7 @@ void TestStore::batchGoesOnAfterFailure() {
     const auto& failed = sum.outcomes[1];
     QCOMPARE(failed.error->code, ErrorCode::Truncated);
     QVERIFY(failed.error->offset.has_value());
-    QCOMPARE(must((*s)->snapshots("heap")).size(), size_t(2));
+    QCOMPARE(must((*s)->snapshots(SnapshotKind::Heap)).size(), size_t(2));
 
     // A stop request before the batch starts imports nothing.
     std::stop_source stop;
@@ -249,7 +249,7 @@ void TestStore::captureTimeSources() {
     QVERIFY(sn.has_value());
     // time_nanos of the file: 2026-11-26 16:59:01.33 UTC (pprof -raw shows it).
     QCOMPARE(sn->timeNs / 1000000000, int64_t(1795712341));
-    QCOMPARE(sn->kind, std::string("heap"));
+    QCOMPARE(std::string(toString(sn->kind)), std::string("heap"));
     QCOMPARE(must((*s)->targets()).at(0).name, std::string("leakyapp"));
 }
 
@@ -258,9 +258,9 @@ void TestStore::allocRateFromADeltaProfile() {
     QVERIFY(s.ok());
     const std::string file = dataPath("pprof/allocs-delta-go126.pb.gz").toStdString();
     (void)importBatch(**s, {file}, {}, {});
-    auto deltas = must((*s)->snapshots("allocs_delta"));
+    auto deltas = must((*s)->snapshots(SnapshotKind::AllocsDelta));
     QCOMPARE(deltas.size(), size_t(1));
-    QCOMPARE(must((*s)->snapshots("heap")).size(), size_t(0)); // never a heap size
+    QCOMPARE(must((*s)->snapshots(SnapshotKind::Heap)).size(), size_t(0)); // never a heap size
     auto series = must(allocRateSeries(**s));
     const Series* bytes = nullptr;
     for (const auto& x : series)
@@ -289,7 +289,7 @@ void TestStore::heapSeriesOnePointPerSnapshot() {
                 files.end());
     QCOMPARE(files.size(), size_t(3));
     (void)importBatch(**s, files, {}, {});
-    auto heaps = must((*s)->snapshots("heap"));
+    auto heaps = must((*s)->snapshots(SnapshotKind::Heap));
     auto series = must(heapSeries(**s));
     const Series* total = nullptr;
     int sites = 0;
@@ -404,14 +404,14 @@ void TestStore::identicalBytesAtAnotherTime() {
         writeBytes(f, lsof);
     setMtime(plain1, 1795000000);
     setMtime(plain2, 1795000600);
-    std::vector<int64_t> ids;
+    std::vector<SnapshotId> ids;
     for (const auto& f : {named1, named2, plain1, plain2}) {
         auto o = (*s)->importFile(f.toStdString(), {}, {});
         QVERIFY2(o.status == ImportStatus::Imported, qPrintable(f));
         QCOMPARE(o.snapshotIds.size(), size_t(1));
         ids.push_back(o.snapshotIds[0]);
     }
-    auto fds = must((*s)->snapshots("fds"));
+    auto fds = must((*s)->snapshots(SnapshotKind::Fds));
     QCOMPARE(fds.size(), size_t(4));
     std::set<int64_t> times;
     for (const auto& sn : fds)
@@ -500,11 +500,11 @@ void TestStore::migratesVersion8Sources() {
     QVERIFY2(s.ok(), s.ok() ? "" : s.error().toString().c_str());
     QCOMPARE(must((*s)->schemaVersion()), kSchemaVersion);
     QCOMPARE(must((*s)->sources()).size(), size_t(1));
-    QCOMPARE(must((*s)->snapshots("fds")).size(), size_t(1));
+    QCOMPARE(must((*s)->snapshots(SnapshotKind::Fds)).size(), size_t(1));
     QString named2 = m_dir.filePath("lsof-20261126T170100Z.txt");
     writeBytes(named2, readText(named1));
     QCOMPARE((*s)->importFile(named2.toStdString(), {}, {}).status, ImportStatus::Imported);
-    QCOMPARE(must((*s)->snapshots("fds")).size(), size_t(2));
+    QCOMPARE(must((*s)->snapshots(SnapshotKind::Fds)).size(), size_t(2));
     auto bytes = (*s)->sourceBytes(must((*s)->sources()).back().id);
     QVERIFY(bytes.ok() && *bytes == readText(named1));
 }

@@ -129,7 +129,7 @@ void TestNavigation::initTestCase() {
     std::vector<std::string> files, missing;
     listFiles({MEMSCOPE_SOURCE_DIR "/resources/demo"}, files, missing);
     QCOMPARE(importBatch(**store, files, {}, {}).failed, 0);
-    m_heaps = must((*store)->snapshots("heap"));
+    m_heaps = must((*store)->snapshots(SnapshotKind::Heap));
     QCOMPARE(m_heaps.size(), size_t(12));
     store = Error{};
     m_window = std::make_unique<MainWindow>();
@@ -149,7 +149,7 @@ void TestNavigation::snapshotAndBasePickers() {
     QCOMPARE(snaps->count(), 12);
     QCOMPARE(bases->count(), 14); // previous capture, none, and the twelve
     // The window opened the latest, against the capture before it.
-    QCOMPARE(snaps->currentData().toLongLong(), qlonglong(m_heaps.back().id));
+    QCOMPARE(snaps->currentData().toLongLong(), qlonglong(m_heaps.back().id.value));
     QCOMPARE(bases->currentData().toLongLong(), qlonglong(kPreviousBase));
     QSignalSpy sites(m_window.get(), &MainWindow::sitesLoaded);
     // No base: no Δ, no diff.
@@ -160,7 +160,7 @@ void TestNavigation::snapshotAndBasePickers() {
     QVERIFY(!heap()->flameGraph()->tree()->diff);
     QVERIFY(heap()->topDownView()->isColumnHidden(CallTreeModel::Delta));
     // The first capture as the base: the diff is against its total.
-    activate(bases, bases->findData(qlonglong(m_heaps.front().id)));
+    activate(bases, bases->findData(qlonglong(m_heaps.front().id.value)));
     QVERIFY(sites.wait(10000));
     auto store = must(CaseStore::open(m_demo.toStdString(), true));
     Profile first = must(store->loadProfile(m_heaps.front().id));
@@ -168,12 +168,12 @@ void TestNavigation::snapshotAndBasePickers() {
     QVERIFY(heap()->flameGraph()->tree()->diff);
     QCOMPARE(heap()->flameGraph()->tree()->baseTotal, firstTotal);
     QVERIFY(heap()->sitesTitle()->text().contains(
-        QString("since snapshot %1").arg(m_heaps.front().id)));
+        QString("since snapshot %1").arg(m_heaps.front().id.value)));
     QVERIFY(!heap()->topDownView()->isColumnHidden(CallTreeModel::Delta));
     // Another snapshot from the picker, the base kept.
-    activate(snaps, snaps->findData(qlonglong(m_heaps[5].id)));
+    activate(snaps, snaps->findData(qlonglong(m_heaps[5].id.value)));
     QVERIFY(sites.wait(10000));
-    QCOMPARE(heap()->snapshotId(), qint64(m_heaps[5].id));
+    QCOMPARE(heap()->snapshotId(), qint64(m_heaps[5].id.value));
     QCOMPARE(heap()->flameGraph()->tree()->baseTotal, firstTotal);
     // The sample type picker: objects instead of bytes, in every view.
     int objects = heap()->sampleCombo()->findText("inuse_objects");
@@ -385,9 +385,11 @@ void TestNavigation::backAndForward() {
     QCOMPARE(heap()->snapshotId(), a);
     QCOMPARE(m_window->tabs()->currentWidget(), heap());
     QVERIFY(sites.wait(10000));
-    QCOMPARE(heap()->sitesModel()->result()->total,
-             computeTop(must(must(CaseStore::open(m_demo.toStdString(), true))->loadProfile(a)), -1)
-                 .total);
+    QCOMPARE(
+        heap()->sitesModel()->result()->total,
+        computeTop(
+            must(must(CaseStore::open(m_demo.toStdString(), true))->loadProfile(SnapshotId(a))), -1)
+            .total);
     key(Qt::Key_Left); // the Findings tab where this began
     QTRY_COMPARE(m_window->tabs()->currentIndex(), 0);
     key(Qt::Key_Right);
@@ -518,7 +520,7 @@ void TestNavigation::rowMenusShowItemsInTheOtherViews() {
     QModelIndex groupRow;
     QString function;
     auto store = must(CaseStore::open(m_demo.toStdString(), true));
-    for (const auto& dump : must(store->snapshots(toString(SnapshotKind::Goroutines)))) {
+    for (const auto& dump : must(store->snapshots(SnapshotKind::Goroutines))) {
         QSignalSpy loaded(goroutines, &GoroutinesView::loaded);
         goroutines->showSnapshot(dump.id);
         QVERIFY(loaded.wait(20000));
@@ -666,7 +668,7 @@ void TestNavigation::sideBySideRowsLinkToTheirViews() {
          }},
     };
     for (const Kind& k : kinds) {
-        auto snaps = must(store->snapshots(toString(k.kind)));
+        auto snaps = must(store->snapshots(k.kind));
         QVERIFY(snaps.size() >= 2);
         tabs->setCurrentWidget(compare);
         compare->compare(snaps.front().id, snaps.back().id);

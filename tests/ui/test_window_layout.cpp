@@ -246,7 +246,7 @@ void TestWindowLayout::everyPanelAnswersTheMouse() {
         auto* picker = tabs->currentWidget()->findChild<QComboBox*>();
         QVERIFY(picker);
         QCOMPARE(picker->currentData().toLongLong(),
-                 qlonglong(must((*store)->snapshots(toString(c.kind))).front().id));
+                 qlonglong(must((*store)->snapshots(c.kind)).front().id.value));
     }
     tabs->setCurrentIndex(1);
 }
@@ -255,7 +255,7 @@ void TestWindowLayout::sideBySideUnchangedRowsAreNotNew() {
     auto* view = m_window->findChild<CompareView*>();
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
-    auto heaps = must((*store)->snapshots(toString(SnapshotKind::Heap)));
+    auto heaps = must((*store)->snapshots(SnapshotKind::Heap));
     QSignalSpy done(view, &CompareView::compared);
     view->compare(heaps.front().id, heaps.back().id);
     QVERIFY(done.wait(20000));
@@ -305,7 +305,7 @@ void TestWindowLayout::retentionScrollsToTopOnAnotherList() {
     // So does another heap dump.
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
-    auto dumps = must((*store)->snapshots(toString(SnapshotKind::HeapDump)));
+    auto dumps = must((*store)->snapshots(SnapshotKind::HeapDump));
     QVERIFY(dumps.size() >= 2);
     QSignalSpy loaded(view, &RetentionView::loaded);
     view->showSnapshot(dumps.front().id);

@@ -75,7 +75,7 @@ void TestWorkbench::initTestCase() {
     listFiles({MEMSCOPE_SOURCE_DIR "/resources/demo"}, files, missing);
     auto sum = importBatch(**store, files, {}, {});
     QCOMPARE(sum.failed, 0);
-    m_heaps = must((*store)->snapshots("heap")).size();
+    m_heaps = must((*store)->snapshots(SnapshotKind::Heap)).size();
     QCOMPARE(m_heaps, size_t(12));
     store = Error{};
 
@@ -363,7 +363,7 @@ void TestWorkbench::sideBySideRanksWhatChanged() {
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
     for (const char* kind : {"heap", "goroutines", "fds", "heapdump"}) {
-        auto snaps = must((*store)->snapshots(kind));
+        auto snaps = must((*store)->snapshots(*parseSnapshotKind(kind)));
         QVERIFY(snaps.size() >= 2);
         QSignalSpy done(view, &CompareView::compared);
         view->compare(snaps.front().id, snaps.back().id);
@@ -487,10 +487,10 @@ void TestWorkbench::goroutinesViewGroupsFiltersAndCallsOut() {
         auto store = must(CaseStore::open(m_demo.toStdString(), true));
         int64_t dumpNs = must(store->snapshot(view->snapshotId()))->timeNs, best = -1;
         qint64 nearest = 0;
-        for (const auto& s : must(store->snapshots("heap")))
+        for (const auto& s : must(store->snapshots(SnapshotKind::Heap)))
             if (best < 0 || std::llabs(s.timeNs - dumpNs) < best) {
                 best = std::llabs(s.timeNs - dumpNs);
-                nearest = s.id;
+                nearest = s.id.value;
             }
         QCOMPARE(heap->snapshotId(), nearest);
     }
@@ -568,12 +568,13 @@ void TestWorkbench::dragPicksARange() {
     // is the range's first capture.
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
-    auto base = (*store)->loadProfile(first);
+    auto base = (*store)->loadProfile(SnapshotId(first));
     QVERIFY(base.ok());
     QCOMPARE(m_window->heapPage()->flameGraph()->tree()->baseTotal,
              computeTop(*base, base->sampleIndex("inuse_space")).total);
     QCOMPARE(m_window->heapPage()->sitesModel()->result()->total,
-             computeTop(*(*store)->loadProfile(last), base->sampleIndex("inuse_space")).total);
+             computeTop(*(*store)->loadProfile(SnapshotId(last)), base->sampleIndex("inuse_space"))
+                 .total);
     // A range with one capture in it picks nothing.
     QPoint p = tl->pointPosition(2);
     QVERIFY(!tl->pickRange(int64_t(tl->plot()->xAxis->pixelToCoord(p.x() - 1) * 1e9),
@@ -608,7 +609,7 @@ void TestWorkbench::annotationsUndoRedoEditDelete() {
     for (const auto& n : stored())
         if (n.text == note.text)
             live = n;
-    QVERIFY(live.id > 0);
+    QVERIFY(live.id.value > 0);
     Annotation edited = live;
     edited.text = "deploy v2 (rolled back)";
     m_window->replaceAnnotation(live, edited);

@@ -215,7 +215,7 @@ void TestWorkbenchViews::swapRanksTheBiggestShrinkFirst() {
     auto* view = m_window->findChild<CompareView*>();
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
-    auto heaps = must((*store)->snapshots(toString(SnapshotKind::Heap)));
+    auto heaps = must((*store)->snapshots(SnapshotKind::Heap));
     QSignalSpy done(view, &CompareView::compared);
     view->compare(heaps.front().id, heaps.back().id);
     QVERIFY(done.wait(20000));
@@ -250,8 +250,8 @@ void TestWorkbenchViews::goroutinesFollowTheTimeline() {
     auto* view = m_window->findChild<GoroutinesView*>();
     auto store = CaseStore::open(m_demo.toStdString(), true);
     QVERIFY(store.ok());
-    auto heaps = must((*store)->snapshots(toString(SnapshotKind::Heap)));
-    auto dumps = must((*store)->snapshots(toString(SnapshotKind::Goroutines)));
+    auto heaps = must((*store)->snapshots(SnapshotKind::Heap));
+    auto dumps = must((*store)->snapshots(SnapshotKind::Goroutines));
     QCOMPARE(dumps.size(), size_t(12));
     // The window opened on the last capture: the last dump.
     QTRY_COMPARE_WITH_TIMEOUT(view->snapshotId(), dumps.back().id, 10000);
@@ -329,7 +329,7 @@ void TestWorkbenchViews::debug1AndDebug2OfOneMomentAreOneDump() {
         auto two = (*store)->importFile(
             captures.toStdString() + "/goroutine-debug2-20261126T170000Z.txt", {}, {});
         QCOMPARE(int(two.status), int(ImportStatus::Imported));
-        auto dumps = must((*store)->snapshots(toString(SnapshotKind::Goroutines)));
+        auto dumps = must((*store)->snapshots(SnapshotKind::Goroutines));
         QCOMPARE(dumps.size(), size_t(1));
         QCOMPARE(dumps[0].format, std::string("goroutine_text"));
         QCOMPARE(dumps[0].id, two.snapshotIds.front());
@@ -338,7 +338,7 @@ void TestWorkbenchViews::debug1AndDebug2OfOneMomentAreOneDump() {
         // Another moment is a dump of its own.
         QCOMPARE(int((*store)->importFile(later.toStdString(), {}, {}).status),
                  int(ImportStatus::Imported));
-        QCOMPARE(must((*store)->snapshots(toString(SnapshotKind::Goroutines))).size(), size_t(2));
+        QCOMPARE(must((*store)->snapshots(SnapshotKind::Goroutines)).size(), size_t(2));
     }
     // The Wait column shows the dump's minutes: [chan receive, 1 minutes].
     GoroutinesView view;
@@ -346,7 +346,7 @@ void TestWorkbenchViews::debug1AndDebug2OfOneMomentAreOneDump() {
     auto all = must((*store)->snapshots());
     QSignalSpy loaded(&view, &GoroutinesView::loaded);
     view.setCase(path, all);
-    view.showSnapshot(must((*store)->snapshots("goroutines")).front().id);
+    view.showSnapshot(must((*store)->snapshots(SnapshotKind::Goroutines)).front().id);
     QTRY_VERIFY_WITH_TIMEOUT(view.model()->rowCount() > 0 && !loaded.isEmpty(), 10000);
     QStringList waits;
     for (int r = 0; r < view.model()->rowCount(); ++r)
@@ -368,7 +368,7 @@ void TestWorkbenchViews::sideBySidePairsLikeWithLike() {
     QComboBox *kind = combos[0], *base = combos[1], *now = combos[2];
     kind->setCurrentText("goroutines");
     QCOMPARE(kind->currentText(), QString("goroutines"));
-    auto info = [&](qint64 id) { return *must((*store)->snapshot(id)); };
+    auto info = [&](qint64 id) { return *must((*store)->snapshot(SnapshotId(id))); };
     SnapshotInfo a = info(base->currentData().toLongLong()),
                  b = info(now->currentData().toLongLong());
     // Full dumps of one program at both ends; not the goroutine profile that
@@ -410,7 +410,7 @@ void TestWorkbenchViews::findingsNeverWaitOnADash() {
     QString path = twoProgramCase();
     auto store = CaseStore::open(path.toStdString(), true);
     // The leaking program's last goroutine capture is a profile with no states.
-    auto dumps = must((*store)->snapshots(toString(SnapshotKind::Goroutines)));
+    auto dumps = must((*store)->snapshots(SnapshotKind::Goroutines));
     QVERIFY(std::any_of(dumps.begin(), dumps.end(),
                         [](const SnapshotInfo& s) { return s.format == "pprof"; }));
     auto findings = must(detectFindings(**store));
@@ -454,13 +454,13 @@ void TestWorkbenchViews::twoProgramsKeepNamesAndReachTheirSnapshots() {
     // Both programs' heap snapshots are points to click.
     auto store = CaseStore::open(path.toStdString(), true);
     auto targets = must((*store)->targets());
-    int64_t healthyId = 0;
+    TargetId healthyId;
     for (const auto& t : targets)
         if (t.name == "healthy")
             healthyId = t.id;
     QVERIFY(healthyId);
     std::vector<SnapshotInfo> healthyHeaps;
-    for (const auto& s : must((*store)->snapshots(toString(SnapshotKind::Heap))))
+    for (const auto& s : must((*store)->snapshots(SnapshotKind::Heap)))
         if (s.targetId == healthyId)
             healthyHeaps.push_back(s);
     QVERIFY(healthyHeaps.size() >= 2);
@@ -477,10 +477,10 @@ void TestWorkbenchViews::twoProgramsKeepNamesAndReachTheirSnapshots() {
     QSignalSpy clicked(tl, &TimelineView::snapshotClicked);
     QTest::mouseClick(plot, Qt::LeftButton, {}, pointAt(healthyTotal->dataCount() - 1));
     QCOMPARE(clicked.count(), 1);
-    QCOMPARE(clicked.at(0).at(0).toLongLong(), healthyHeaps.back().id);
+    QCOMPARE(clicked.at(0).at(0).toLongLong(), healthyHeaps.back().id.value);
     // The allocation sites show that snapshot.
     auto* heap = window.findChild<HeapPage*>();
-    QTRY_COMPARE_WITH_TIMEOUT(heap->snapshotId(), healthyHeaps.back().id, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(heap->snapshotId(), healthyHeaps.back().id.value, 10000);
 }
 
 void TestWorkbenchViews::windowFollowsAnotherWriter() {
@@ -776,7 +776,7 @@ void TestWorkbenchViews::cleanupsBesideFinalizers() {
         s.labels = std::move(labels);
         int64_t t = 1'790'000'000'000'000'000;
         for (double v : values) {
-            s.points.push_back({t, v, 0});
+            s.points.push_back({t, v, {}});
             t += 10'000'000'000;
         }
         return s;
@@ -867,7 +867,8 @@ void TestWorkbenchViews::forecastDrawnPastTheLastCapture() {
     total.unit = "bytes";
     const int64_t t0 = 1'700'000'000'000'000'000;
     for (int m = 0; m <= 10; ++m)
-        total.points.push_back({t0 + int64_t(m) * 60'000'000'000, double(m) * 1048576.0, m + 1});
+        total.points.push_back(
+            {t0 + int64_t(m) * 60'000'000'000, double(m) * 1048576.0, SnapshotId(m + 1)});
     view.setSeries({total});
     const double minute20 = double(t0) / 1e9 + 1200;
     view.showEvidence({total}, {{"forecast_per_minute", 1048576.0},
@@ -902,7 +903,8 @@ void TestWorkbenchViews::panelsHideAndShow() {
     sockets.labels["host"] = "10.0.0.1";
     for (int i = 0; i < 4; ++i)
         for (Series* s : {&heap, &goroutines, &sockets})
-            s->points.push_back({t0 + int64_t(i) * 1'000'000'000, double(i + 1), i + 1});
+            s->points.push_back(
+                {t0 + int64_t(i) * 1'000'000'000, double(i + 1), SnapshotId(i + 1)});
     view.setSeries({heap, goroutines, sockets});
     QCOMPARE(view.panelTitles(), QStringList({"goroutines", "sockets"}));
     view.setPanelHidden("goroutines", true);

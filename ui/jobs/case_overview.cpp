@@ -47,7 +47,7 @@ CaseOverview loadOverview(const QString& path) {
     o.annotations = std::move(*annotations);
     int heaps = 0;
     for (const auto& s : o.snapshots)
-        heaps += s.kind == toString(SnapshotKind::Heap);
+        heaps += s.kind == SnapshotKind::Heap;
     o.summary = QObject::tr("%1: %2 snapshots, %3 heap profiles")
                     .arg(QFileInfo(path).fileName())
                     .arg(o.snapshots.size())

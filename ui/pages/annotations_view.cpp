@@ -33,7 +33,7 @@ void NoteCommand::redo() {
         m_failed = !m_ops.remove(m_beforeId);
     if (m_after) {
         m_afterId = m_ops.add(*m_after);
-        m_failed = m_failed || m_afterId == 0;
+        m_failed = m_failed || !m_afterId;
     }
 }
 

@@ -15,8 +15,8 @@ namespace memscope::ui {
 
 // How a command reaches the case: add returns the new id (0 on failure).
 struct NoteOps {
-    std::function<int64_t(const Annotation&)> add;
-    std::function<bool(int64_t)> remove;
+    std::function<AnnotationId(const Annotation&)> add; // none: it failed
+    std::function<bool(AnnotationId)> remove;
 };
 
 // Adding (no `before`), deleting (no `after`) or editing an annotation, as
@@ -32,7 +32,7 @@ public:
 private:
     NoteOps m_ops;
     std::optional<Annotation> m_before, m_after;
-    int64_t m_beforeId = 0, m_afterId = 0;
+    AnnotationId m_beforeId, m_afterId;
     bool m_failed = false;
 };
 

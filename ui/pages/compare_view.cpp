@@ -55,8 +55,8 @@ QStandardItem* number(int64_t v, const std::string& unit, bool signedDelta = fal
 
 struct Job {
     QString path;
-    qint64 base = 0, now = 0;
-    std::string kind;
+    SnapshotId base, now;
+    SnapshotKind kind = SnapshotKind::Heap;
 };
 
 QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, QString* summary,
@@ -68,7 +68,7 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
         return rows;
     }
     CaseStore& s = **store;
-    if (job.kind == toString(SnapshotKind::Goroutines)) {
+    if (job.kind == SnapshotKind::Goroutines) {
         *headers = {QObject::tr("Started in"), QObject::tr("State"), QObject::tr("Base"),
                     QObject::tr("New"),        QObject::tr("Δ"),     QObject::tr("Status")};
         int64_t b = 0, n = 0;
@@ -86,7 +86,7 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
             n += r.now;
         }
         *summary = QObject::tr("goroutines %1 → %2").arg(b).arg(n);
-    } else if (job.kind == toString(SnapshotKind::Fds)) {
+    } else if (job.kind == SnapshotKind::Fds) {
         *headers = {QObject::tr("Remote host"), QObject::tr("State"),  QObject::tr("Base"),
                     QObject::tr("New"),         QObject::tr("Opened"), QObject::tr("Closed")};
         auto diffed = diffSockets(s, job.base, job.now);
@@ -99,7 +99,7 @@ QList<QList<QStandardItem*>> computeRows(const Job& job, QStringList* headers, Q
                          number(r.base, "count"), number(r.now, "count"), number(r.opened, "count"),
                          number(r.closed, "count")});
         *summary = QObject::tr("client TCP connections per remote host");
-    } else if (job.kind == toString(SnapshotKind::HeapDump)) {
+    } else if (job.kind == SnapshotKind::HeapDump) {
         *headers = {QObject::tr("Retained by"), QObject::tr("Kind"), QObject::tr("Base"),
                     QObject::tr("New"),         QObject::tr("Δ"),    QObject::tr("Of it new data")};
         auto diffed = diffHeapDumps(s, job.base, job.now);
@@ -260,9 +260,9 @@ void CompareView::setCase(const QString& path, const std::vector<SnapshotInfo>& 
     for (SnapshotKind kind :
          {SnapshotKind::Heap, SnapshotKind::Goroutines, SnapshotKind::Fds, SnapshotKind::HeapDump,
           SnapshotKind::Allocs, SnapshotKind::AllocsDelta})
-        for (const char* k = toString(kind); const auto& s : snapshots)
-            if (s.kind == k) {
-                m_kind->addItem(QString::fromLatin1(k));
+        for (const auto& s : snapshots)
+            if (s.kind == kind) {
+                m_kind->addItem(QString::fromLatin1(toString(kind)), int(kind));
                 break;
             }
     m_model->clear();
@@ -279,7 +279,12 @@ void CompareView::showEvent(QShowEvent* e) {
 }
 
 void CompareView::fillPickers() {
-    std::string kind = m_kind->currentText().toStdString();
+    if (m_kind->currentIndex() < 0) {
+        m_base->clear();
+        m_new->clear();
+        return;
+    }
+    const auto kind = SnapshotKind(m_kind->currentData().toInt());
     for (auto* c : {m_base, m_new})
         fillSnapshotPicker(c, m_snapshots, kind);
     if (m_new->count() == 0)
@@ -292,7 +297,7 @@ void CompareView::fillPickers() {
         if (s.kind == kind)
             ofKind.push_back(&s);
     std::string form = ofKind.back()->format;
-    if (kind == toString(SnapshotKind::Goroutines))
+    if (kind == SnapshotKind::Goroutines)
         for (const auto* s : ofKind)
             if (s->format == "goroutine_text")
                 form = s->format;
@@ -301,24 +306,24 @@ void CompareView::fillPickers() {
     for (const auto* s : ofKind)
         if (s->format == form)
             last = s;
-    qint64 first = 0;
+    SnapshotId first;
     for (const auto* s : ofKind)
         if (s->format == form && s->targetId == last->targetId) {
             first = s->id;
             break;
         }
-    m_base->setCurrentIndex(std::max(0, m_base->findData(qlonglong(first))));
-    m_new->setCurrentIndex(std::max(0, m_new->findData(qlonglong(last->id))));
+    m_base->setCurrentIndex(std::max(0, m_base->findData(qlonglong(first.value))));
+    m_new->setCurrentIndex(std::max(0, m_new->findData(qlonglong(last->id.value))));
 }
 
-void CompareView::compare(qint64 base, qint64 now) {
+void CompareView::compare(SnapshotId base, SnapshotId now) {
     for (const auto& s : m_snapshots)
         if (s.id == base) {
-            m_kind->setCurrentText(QString::fromStdString(s.kind));
+            m_kind->setCurrentIndex(m_kind->findData(int(s.kind)));
             break;
         }
-    m_base->setCurrentIndex(m_base->findData(qlonglong(base)));
-    m_new->setCurrentIndex(m_new->findData(qlonglong(now)));
+    m_base->setCurrentIndex(m_base->findData(qlonglong(base.value)));
+    m_new->setCurrentIndex(m_new->findData(qlonglong(now.value)));
     run();
 }
 
@@ -326,8 +331,11 @@ void CompareView::run() {
     if (m_base->currentIndex() < 0 || m_new->currentIndex() < 0)
         return;
     m_ranOnCase = true;
-    Job job{m_casePath, m_base->currentData().toLongLong(), m_new->currentData().toLongLong(),
-            m_kind->currentText().toStdString()};
+    if (m_kind->currentIndex() < 0)
+        return;
+    Job job{m_casePath, SnapshotId(m_base->currentData().toLongLong()),
+            SnapshotId(m_new->currentData().toLongLong()),
+            SnapshotKind(m_kind->currentData().toInt())};
     m_shownKind = job.kind;
     m_summary->setText(tr("Comparing…"));
     auto headers = std::make_shared<QStringList>();
@@ -360,12 +368,12 @@ RowLinks CompareView::rowLinks(const QModelIndex& proxyIndex) const {
         return out;
     // A heap profile's function may carry its inline mark: "f (inline)".
     out.name = proxyIndex.siblingAtColumn(0).data().toString().section(" (", 0, 0);
-    const std::string& kind = m_shownKind;
-    if (kind == toString(SnapshotKind::Goroutines)) {
+    const auto kind = m_shownKind;
+    if (kind == SnapshotKind::Goroutines) {
         out.links.push_back({tr("Show in Goroutines"), itemLink("group", out.name)});
-    } else if (kind == toString(SnapshotKind::Fds)) {
+    } else if (kind == SnapshotKind::Fds) {
         out.links.push_back({tr("Show in Connections"), itemLink("host", out.name)});
-    } else if (kind == toString(SnapshotKind::HeapDump)) {
+    } else if (kind == SnapshotKind::HeapDump) {
         if (proxyIndex.siblingAtColumn(1).data().toString() == QLatin1String("site"))
             out.links.push_back({tr("Show in Retention"), itemLink("site", out.name, "retention")});
         else

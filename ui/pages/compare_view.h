@@ -26,7 +26,7 @@ public:
     explicit CompareView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
     // Picks base and new (of one kind) and computes.
-    void compare(qint64 base, qint64 now);
+    void compare(SnapshotId base, SnapshotId now);
     QStandardItemModel* model() const { return m_model; }
     QTableView* table() const { return m_table; }
     FlameGraphView* flameGraph() const { return m_flame; }
@@ -55,8 +55,8 @@ private:
     QLabel* m_summary = nullptr;
     QTableView* m_table = nullptr;
     RowLinkMenu* m_menu = nullptr;
-    std::string m_shownKind;  // the kind of snapshot the rows compare
-    bool m_ranOnCase = false; // a comparison started since setCase
+    std::optional<SnapshotKind> m_shownKind; // the kind of snapshot the rows compare
+    bool m_ranOnCase = false;                // a comparison started since setCase
     QStandardItemModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     FlameGraphView* m_flame = nullptr;

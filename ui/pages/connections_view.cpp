@@ -115,7 +115,7 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     l->addWidget(split, 1);
 
     connect(m_churn, &QCheckBox::toggled, this, [this] { drawChart(); });
-    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
+    onSnapshotPicked(m_snapshot, this, [this](SnapshotId id) { showSnapshot(id); });
     connect(m_hostTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& idx) {
                 if (idx.isValid())
@@ -201,14 +201,14 @@ void ConnectionsView::setCase(const QString& path, const std::vector<SnapshotInf
         if ((s.metric == "tcp_sockets" || s.metric == "tcp_sockets_new") && s.labels.count("host"))
             m_series.push_back(s);
     QSignalBlocker block(m_snapshot);
-    fillSnapshotPicker(m_snapshot, snapshots, toString(SnapshotKind::Fds));
+    fillSnapshotPicker(m_snapshot, snapshots, SnapshotKind::Fds);
     m_hosts->clear();
     m_sockets->clear();
     m_serving->clear();
     drawChart();
     if (m_snapshot->count() > 0) {
         m_snapshot->setCurrentIndex(m_snapshot->count() - 1);
-        showSnapshot(m_snapshot->currentData().toLongLong());
+        showSnapshot(SnapshotId(m_snapshot->currentData().toLongLong()));
     }
 }
 
@@ -248,24 +248,24 @@ void ConnectionsView::drawChart() {
     m_plot->replot();
 }
 
-void ConnectionsView::showSnapshot(qint64 id) {
-    int i = m_snapshot->findData(qlonglong(id));
+void ConnectionsView::showSnapshot(SnapshotId id) {
+    int i = m_snapshot->findData(qlonglong(id.value));
     if (i < 0)
         return;
     if (m_snapshot->currentIndex() != i) {
         QSignalBlocker block(m_snapshot);
         m_snapshot->setCurrentIndex(i);
     }
-    qint64 prev = i > 0 ? m_snapshot->itemData(i - 1).toLongLong() : 0;
+    SnapshotId prev = i > 0 ? SnapshotId(m_snapshot->itemData(i - 1).toLongLong()) : SnapshotId();
     int64_t timeNs = 0;
     for (const auto& s : m_snapshots)
         if (s.id == id)
             timeNs = s.timeNs;
     // The goroutine dump nearest in time tells who serves the connections.
-    qint64 dump = 0;
+    SnapshotId dump;
     int64_t best = INT64_MAX;
     for (const auto& s : m_snapshots)
-        if (s.kind == toString(SnapshotKind::Goroutines) && std::llabs(s.timeNs - timeNs) < best) {
+        if (s.kind == SnapshotKind::Goroutines && std::llabs(s.timeNs - timeNs) < best) {
             best = std::llabs(s.timeNs - timeNs);
             dump = s.id;
         }
@@ -297,9 +297,9 @@ void ConnectionsView::showSnapshot(qint64 id) {
             if (!dumpGroups)
                 return failed(dumpGroups.error());
             for (const auto& g : *dumpGroups) {
-                if (g.role == toString(GoroutineRole::HttpClientRead))
+                if (g.role == GoroutineRole::HttpClientRead)
                     read += g.count;
-                else if (g.role == toString(GoroutineRole::HttpClientWrite))
+                else if (g.role == GoroutineRole::HttpClientWrite)
                     write += g.count;
                 else
                     continue;

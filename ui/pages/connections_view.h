@@ -42,7 +42,7 @@ public:
     explicit ConnectionsView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots,
                  const std::vector<Series>& series);
-    void showSnapshot(qint64 id);
+    void showSnapshot(SnapshotId id);
     void showHost(const QString& host);
     // Selects the host's row (the row follows the host, whatever the sort).
     void selectHost(const QString& host);
@@ -62,7 +62,7 @@ signals:
 
 private:
     struct Snapshot {
-        qint64 id = 0;
+        SnapshotId id;
         std::vector<CaseStore::SocketRow> sockets, previous;
         QString goroutines; // who serves client connections, from the nearest dump
         QString error;      // the case could not be read

@@ -27,16 +27,20 @@ namespace memscope::ui {
 
 namespace {
 
-QString describeRole(const std::string& role) {
-    if (role == toString(GoroutineRole::FinalizerIdle))
-        return QObject::tr("finalizer goroutine, idle");
-    if (role == toString(GoroutineRole::FinalizerRunning))
-        return QObject::tr("finalizer goroutine, running user code: finalizers queue behind it");
-    if (role == toString(GoroutineRole::HttpClientRead) ||
-        role == toString(GoroutineRole::HttpClientWrite))
-        return QObject::tr("net/http client connection loop: one per open connection");
-    if (role == toString(GoroutineRole::HttpServerConn))
-        return QObject::tr("net/http server connection");
+QString describeRole(GoroutineRole role) {
+    switch (role) {
+        case GoroutineRole::FinalizerIdle: return QObject::tr("finalizer goroutine, idle");
+        case GoroutineRole::FinalizerRunning:
+            return QObject::tr(
+                "finalizer goroutine, running user code: finalizers queue behind it");
+        case GoroutineRole::HttpClientRead:
+        case GoroutineRole::HttpClientWrite:
+            return QObject::tr("net/http client connection loop: one per open connection");
+        case GoroutineRole::HttpServerConn: return QObject::tr("net/http server connection");
+        case GoroutineRole::None:
+        case GoroutineRole::CleanupIdle:
+        case GoroutineRole::CleanupRunning: break;
+    }
     return {};
 }
 
@@ -75,11 +79,11 @@ QString GoroutinesView::costNoteOf(const Groups& result) {
         parts << tr("no heap dump, so no retained bytes");
     else
         parts << tr("retained bytes from heap dump %1 (%2)")
-                     .arg(r.heapDumps.back().heapDumpId)
+                     .arg(r.heapDumps.back().heapDumpId.value)
                      .arg(QString::fromStdString(r.heapDumps.back().how));
     if (r.fdSnapshotId)
         parts << tr("sockets from fd snapshot %1, %2 away, matched by number")
-                     .arg(r.fdSnapshotId)
+                     .arg(r.fdSnapshotId.value)
                      .arg(
                          QString::fromStdString(formatDuration(std::abs(double(r.fdGapNs)) / 1e9)));
     else
@@ -186,7 +190,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
     l->addWidget(m_summary);
     l->addWidget(split, 1);
 
-    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
+    onSnapshotPicked(m_snapshot, this, [this](SnapshotId id) { showSnapshot(id); });
     connect(m_state, &QComboBox::currentIndexChanged, this, [this] {
         m_filter->setState(m_state->currentIndex() > 0 ? m_state->currentText() : QString());
     });
@@ -226,7 +230,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
         std::map<std::string, const GoroutineGroupCost*> costs;
         std::map<std::string, int> rowsOf;
         const bool haveHeap = result.cost && !result.cost->heapDumps.empty();
-        const bool haveFds = result.cost && result.cost->fdSnapshotId != 0;
+        const bool haveFds = result.cost && bool(result.cost->fdSnapshotId);
         if (result.cost)
             for (const auto& c : result.cost->groups)
                 costs[c.key] = &c;
@@ -292,7 +296,7 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
                      QString::fromStdString(labelsText(g.labels)))};
             if (!role.isEmpty())
                 for (auto* i : row) {
-                    i->setBackground(g.role == toString(GoroutineRole::FinalizerRunning)
+                    i->setBackground(g.role == GoroutineRole::FinalizerRunning
                                          ? QColor(255, 214, 214)
                                          : QColor(255, 240, 205));
                     i->setForeground(QColor(20, 20, 20));
@@ -358,8 +362,8 @@ void GoroutinesView::dropFilteredGroup() {
     showGroup({});
 }
 
-qint64 GoroutinesView::snapshotId() const {
-    return m_snapshot->currentIndex() >= 0 ? m_snapshot->currentData().toLongLong() : 0;
+SnapshotId GoroutinesView::snapshotId() const {
+    return SnapshotId(m_snapshot->currentIndex() >= 0 ? m_snapshot->currentData().toLongLong() : 0);
 }
 
 void GoroutinesView::setLinkCheck(const LinkCheck& check) { m_menu->setLinkCheck(check); }
@@ -413,20 +417,20 @@ void GoroutinesView::setCase(const QString& path, const std::vector<SnapshotInfo
     m_casePath = path;
     m_dumps.clear();
     for (const auto& s : snapshots)
-        if (s.kind == toString(SnapshotKind::Goroutines))
+        if (s.kind == SnapshotKind::Goroutines)
             m_dumps.push_back(s);
     QSignalBlocker block(m_snapshot);
-    fillSnapshotPicker(m_snapshot, snapshots, toString(SnapshotKind::Goroutines));
+    fillSnapshotPicker(m_snapshot, snapshots, SnapshotKind::Goroutines);
     m_model->clear();
     m_stack->clear();
     if (m_snapshot->count() > 0) {
         m_snapshot->setCurrentIndex(m_snapshot->count() - 1);
-        showSnapshot(m_snapshot->currentData().toLongLong());
+        showSnapshot(snapshotId());
     }
 }
 
-void GoroutinesView::showSnapshot(qint64 id) {
-    int i = m_snapshot->findData(qlonglong(id));
+void GoroutinesView::showSnapshot(SnapshotId id) {
+    int i = m_snapshot->findData(qlonglong(id.value));
     if (i < 0)
         return;
     if (m_snapshot->currentIndex() != i) {
@@ -454,7 +458,7 @@ void GoroutinesView::showSnapshot(qint64 id) {
         auto sn = (*store)->snapshot(id);
         GoroutineCostOptions o;
         o.atDumpId = id;
-        o.targetId = sn && *sn ? (*sn)->targetId : 0;
+        o.targetId = sn && *sn ? (*sn)->targetId : TargetId();
         auto cost = sn ? goroutineCost(**store, o) : Result<GoroutineCostReport>(sn.error());
         if (cost)
             loaded.cost = std::move(*cost);
@@ -488,8 +492,8 @@ void GoroutinesView::showGroup(const QModelIndex& proxyIndex) {
         text += tr("\ncreated by %1").arg(created);
     // Which goroutines: the first ids of the group.
     if (auto store = CaseStore::open(m_casePath.toStdString(), true)) {
-        auto read = (*store)->goroutineMembers(m_snapshot->currentData().toLongLong(),
-                                               fn.data(Qt::UserRole + 3).toLongLong());
+        auto read =
+            (*store)->goroutineMembers(snapshotId(), fn.data(Qt::UserRole + 3).toLongLong());
         if (!read)
             text += "\n\n" + QString::fromStdString(read.error().toString());
         const auto members = read ? std::move(*read) : std::vector<GoroutineRecord>();

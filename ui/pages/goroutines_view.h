@@ -64,7 +64,7 @@ public:
 
     explicit GoroutinesView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
-    void showSnapshot(qint64 id);
+    void showSnapshot(SnapshotId id);
     // Follows the timeline: the dump nearest in time to a picked moment, a
     // full dump (debug=2) before a goroutine profile of the same time.
     void showNearest(qint64 timeNs);
@@ -77,7 +77,7 @@ public:
     // fd snapshot), or why they are empty.
     QString costNote() const { return m_costNote; }
     // The dump shown (0 for none).
-    qint64 snapshotId() const;
+    SnapshotId snapshotId() const;
     // Whether a row menu's link can be followed (the navigator's check).
     void setLinkCheck(const LinkCheck& check);
     // A group's menu: its sockets, its sites and its stack's functions.

@@ -122,7 +122,7 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
         r.error = errorText(store.error());
         return r;
     }
-    auto p = (*store)->loadProfile(snapshotId);
+    auto p = (*store)->loadProfile(SnapshotId(snapshotId));
     if (!p) {
         r.error = errorText(p.error());
         return r;
@@ -131,14 +131,14 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
     r.sampleIndex = sample.isEmpty() ? -1 : raw->sampleIndex(sample.toStdString());
     r.raw = raw;
     // The base: the capture before it of the same kind and target, or the one asked for.
-    auto found = (*store)->snapshot(snapshotId);
+    auto found = (*store)->snapshot(SnapshotId(snapshotId));
     if (!found) {
         r.error = errorText(found.error());
         return r;
     }
     std::optional<SnapshotInfo> base;
     if (baseId > 0 && baseId != snapshotId) {
-        auto picked = (*store)->snapshot(baseId);
+        auto picked = (*store)->snapshot(SnapshotId(baseId));
         if (!picked) {
             r.error = errorText(picked.error());
             return r;
@@ -163,7 +163,7 @@ SnapshotSites loadSites(const QString& path, qint64 snapshotId, const QString& s
         }
         r.rawBase = std::make_shared<const Profile>(std::move(*bp));
         r.baseLabel = QObject::tr("snapshot %1 (%2)")
-                          .arg(base->id)
+                          .arg(base->id.value)
                           .arg(QString::fromStdString(formatTimeIso(base->timeNs)));
     }
     deriveSites(r);

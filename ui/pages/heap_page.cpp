@@ -431,9 +431,8 @@ void HeapPage::setCase(const QString& path) {
 void HeapPage::setSnapshots(const std::vector<SnapshotInfo>& snapshots) {
     QSignalBlocker b1(m_snapshotPicker), b2(m_basePicker);
     // Heap profiles first; cumulative allocs and deltas (?seconds=N) too.
-    const std::initializer_list<std::string_view> kinds = {toString(SnapshotKind::Heap),
-                                                           toString(SnapshotKind::Allocs),
-                                                           toString(SnapshotKind::AllocsDelta)};
+    const std::initializer_list<SnapshotKind> kinds = {SnapshotKind::Heap, SnapshotKind::Allocs,
+                                                       SnapshotKind::AllocsDelta};
     fillSnapshotPicker(m_snapshotPicker, snapshots, kinds);
     fillSnapshotPicker(m_basePicker, snapshots, kinds);
     m_basePicker->insertItem(0, tr("previous capture"), qlonglong(kPreviousBase));

@@ -50,16 +50,16 @@ QString siteLabel(const CaseStore::HeapSiteRow& s) {
 
 namespace {
 
-// The heap dump of the same program taken last before `snapshotId`, or 0.
-Result<qint64> previousDump(CaseStore& store, qint64 snapshotId) {
+// The heap dump of the same program taken last before `snapshotId`, or none.
+Result<SnapshotId> previousDump(CaseStore& store, SnapshotId snapshotId) {
     auto self = store.snapshot(snapshotId);
     if (!self)
         return self.error();
-    auto dumps = store.snapshots(toString(SnapshotKind::HeapDump));
+    auto dumps = store.snapshots(SnapshotKind::HeapDump);
     if (!dumps)
         return dumps.error();
     if (!*self)
-        return qint64(0);
+        return SnapshotId();
     const SnapshotInfo& me = **self;
     const SnapshotInfo* best = nullptr;
     for (const auto& s : *dumps) {
@@ -68,15 +68,15 @@ Result<qint64> previousDump(CaseStore& store, qint64 snapshotId) {
             (!best || s.timeNs > best->timeNs || (s.timeNs == best->timeNs && s.id > best->id)))
             best = &s;
     }
-    return best ? qint64(best->id) : qint64(0);
+    return best ? best->id : SnapshotId();
 }
 
 // Against the dump asked for: the survivors and new bytes the view shows.
 // A pair the diff refuses (two processes) leaves the view as it was, with
 // the reason in diffError.
 void compareWithBase(CaseStore& store, RetentionData& d, qint64 baseRequest) {
-    qint64 base = baseRequest;
-    if (base == kPreviousDump) {
+    SnapshotId base(baseRequest);
+    if (baseRequest == kPreviousDump) {
         auto prev = previousDump(store, d.snapshotId);
         if (!prev) {
             d.diffError = QString::fromStdString(prev.error().toString());
@@ -84,7 +84,7 @@ void compareWithBase(CaseStore& store, RetentionData& d, qint64 baseRequest) {
         }
         base = *prev;
     }
-    if (base <= 0 || base == d.snapshotId)
+    if (base.value <= 0 || base == d.snapshotId)
         return;
     auto info = store.snapshot(base);
     if (info && *info)
@@ -100,7 +100,7 @@ void compareWithBase(CaseStore& store, RetentionData& d, qint64 baseRequest) {
 
 } // namespace
 
-RetentionData loadRetention(const QString& casePath, qint64 snapshotId, qint64 baseRequest) {
+RetentionData loadRetention(const QString& casePath, SnapshotId snapshotId, qint64 baseRequest) {
     RetentionData d;
     d.snapshotId = snapshotId;
     auto store = CaseStore::open(casePath.toStdString(), /*readOnly=*/true);
@@ -607,10 +607,10 @@ RetentionView::RetentionView(QWidget* parent) : QWidget(parent) {
         m_proxy->setFilterFixedString(text);
         m_tree->scrollToTop();
     });
-    onSnapshotPicked(m_snapshot, this, [this](int64_t id) { showSnapshot(id); });
+    onSnapshotPicked(m_snapshot, this, [this](SnapshotId id) { showSnapshot(id); });
     connect(m_base, &QComboBox::activated, this, [this] {
         if (m_snapshot->currentIndex() >= 0)
-            showSnapshot(m_snapshot->currentData().toLongLong());
+            showSnapshot(SnapshotId(m_snapshot->currentData().toLongLong()));
     });
     connect(m_colour, &QCheckBox::toggled, this, [this](bool on) {
         m_model->setColourByAge(on);
@@ -711,8 +711,8 @@ void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>
     m_snapshot->clear();
     m_dumps.clear();
     for (const auto& s : snapshots)
-        if (s.kind == toString(SnapshotKind::HeapDump)) {
-            m_snapshot->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
+        if (s.kind == SnapshotKind::HeapDump) {
+            m_snapshot->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id.value));
             m_dumps.push_back(s);
         }
     {
@@ -722,7 +722,7 @@ void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>
         m_base->addItem(tr("the previous dump"), qlonglong(kPreviousDump));
         m_base->addItem(tr("no comparison"), qlonglong(kNoDump));
         for (const auto& s : m_dumps)
-            m_base->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id));
+            m_base->addItem(QString::fromStdString(s.sourceName), qlonglong(s.id.value));
         int keep = m_base->findData(qlonglong(was));
         m_base->setCurrentIndex(keep >= 0 ? keep : 0);
     }
@@ -731,12 +731,12 @@ void RetentionView::setCase(const QString& path, const std::vector<SnapshotInfo>
     m_data.reset();
     if (m_snapshot->count() > 0) {
         m_snapshot->setCurrentIndex(m_snapshot->count() - 1);
-        showSnapshot(m_snapshot->currentData().toLongLong());
+        showSnapshot(SnapshotId(m_snapshot->currentData().toLongLong()));
     }
 }
 
-void RetentionView::showSnapshot(qint64 snapshotId) {
-    int i = m_snapshot->findData(qlonglong(snapshotId));
+void RetentionView::showSnapshot(SnapshotId snapshotId) {
+    int i = m_snapshot->findData(qlonglong(snapshotId.value));
     if (i >= 0 && i != m_snapshot->currentIndex()) {
         QSignalBlocker block(m_snapshot);
         m_snapshot->setCurrentIndex(i);
@@ -752,7 +752,7 @@ void RetentionView::setBaseDump(qint64 baseRequest) {
         return;
     m_base->setCurrentIndex(i);
     if (m_snapshot->currentIndex() >= 0)
-        showSnapshot(m_snapshot->currentData().toLongLong());
+        showSnapshot(SnapshotId(m_snapshot->currentData().toLongLong()));
 }
 
 QString RetentionView::summaryText() const { return m_summary->text(); }

@@ -24,7 +24,7 @@ namespace memscope::ui {
 
 // What the Retention view shows for one heap dump, loaded off the GUI thread.
 struct RetentionData {
-    qint64 snapshotId = 0;
+    SnapshotId snapshotId;
     QString error;
     std::shared_ptr<const StoredHeapGraph> graph;
     std::vector<CaseStore::HeapSiteRow> sites; // by bucket index
@@ -35,7 +35,7 @@ struct RetentionData {
     // Against an earlier heap dump of the same program: which objects
     // survived, and per node the retained bytes that are survivors. Null
     // without one; diffError says why when the pair was refused.
-    qint64 baseId = 0;
+    SnapshotId baseId;
     QString baseLabel, diffError;
     std::shared_ptr<const HeapObjectDiff> diff;
 };
@@ -43,7 +43,7 @@ struct RetentionData {
 // same program, none, or a snapshot's id (> 0).
 constexpr qint64 kPreviousDump = -1;
 constexpr qint64 kNoDump = 0;
-RetentionData loadRetention(const QString& casePath, qint64 snapshotId,
+RetentionData loadRetention(const QString& casePath, SnapshotId snapshotId,
                             qint64 baseRequest = kPreviousDump);
 
 // The dominator tree, lazily: Qt asks only for the rows it shows, so millions
@@ -124,7 +124,7 @@ class RetentionView : public QWidget {
 public:
     explicit RetentionView(QWidget* parent = nullptr);
     void setCase(const QString& path, const std::vector<SnapshotInfo>& snapshots);
-    void showSnapshot(qint64 snapshotId);
+    void showSnapshot(SnapshotId snapshotId);
     // The dump to compare with: kPreviousDump, kNoDump or a snapshot id.
     void setBaseDump(qint64 baseRequest);
     QCheckBox* colourByAgeBox() const { return m_colour; }

@@ -361,7 +361,7 @@ void TimelineView::addPanel(const QString& title, std::vector<const Series*> lin
         for (const auto& p : s->points) {
             xs.push_back(toSeconds(p.timeNs));
             ys.push_back(p.value);
-            captures.push_back(qlonglong(p.snapshotId));
+            captures.push_back(qlonglong(p.snapshotId.value));
             top = std::max(top, p.value);
         }
         g->setProperty("captures", captures);
@@ -939,7 +939,7 @@ void TimelineView::onMouseRelease(QMouseEvent* event) {
         m_range->setVisible(false);
         m_plot->replot();
     }
-    int64_t id = m_series[size_t(at.series)].points[size_t(at.index)].snapshotId;
+    int64_t id = m_series[size_t(at.series)].points[size_t(at.index)].snapshotId.value;
     markSnapshot(id);
     emit snapshotClicked(id);
 }
@@ -967,8 +967,8 @@ bool TimelineView::pickRange(int64_t fromNs, int64_t toNs) {
         for (const auto& p : m_series[size_t(m)].points)
             if (p.timeNs >= fromNs && p.timeNs <= toNs) {
                 if (!a)
-                    a = p.snapshotId;
-                b = p.snapshotId;
+                    a = p.snapshotId.value;
+                b = p.snapshotId.value;
                 ++n;
             }
         if (n > most) {
@@ -995,7 +995,7 @@ void TimelineView::markSnapshot(int64_t snapshotId) {
         return;
     for (int m : m_mains)
         for (const auto& p : m_series[size_t(m)].points)
-            if (p.snapshotId == snapshotId) {
+            if (p.snapshotId.value == snapshotId) {
                 double x = toSeconds(p.timeNs);
                 m_cursor->point1->setCoords(x, 0);
                 m_cursor->point2->setCoords(x, 1);

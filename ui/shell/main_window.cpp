@@ -127,8 +127,8 @@ void MainWindow::showOverview(CaseOverview o) {
     // Open the latest heap snapshot, so the tables are never empty.
     qint64 last = 0;
     for (const auto& s : o.snapshots)
-        if (s.kind == toString(SnapshotKind::Heap))
-            last = s.id;
+        if (s.kind == SnapshotKind::Heap)
+            last = s.id.value;
     if (last && !m_heap->snapshotId())
         selectSnapshot(last);
     else if (m_heap->snapshotId())
@@ -361,23 +361,23 @@ void MainWindow::buildMenus() {
 
 NoteOps MainWindow::noteOps() {
     NoteOps ops;
-    ops.add = [this](const Annotation& note) -> int64_t {
+    ops.add = [this](const Annotation& note) -> AnnotationId {
         auto store = CaseStore::open(m_casePath.toStdString());
         if (!store) {
             QMessageBox::warning(this, tr("Annotate"),
                                  QString::fromStdString(store.error().toString()));
-            return 0;
+            return AnnotationId();
         }
         auto id = (*store)->addAnnotation(note);
         if (!id) {
             QMessageBox::warning(this, tr("Annotate"),
                                  QString::fromStdString(id.error().toString()));
-            return 0;
+            return AnnotationId();
         }
         refreshAnnotations(**store);
         return *id;
     };
-    ops.remove = [this](int64_t id) {
+    ops.remove = [this](AnnotationId id) {
         auto store = CaseStore::open(m_casePath.toStdString());
         if (!store)
             return false;
@@ -431,7 +431,7 @@ void MainWindow::annotateAt(qint64 timeNs) {
         // From the menu: at the picked snapshot.
         auto store = CaseStore::open(m_casePath.toStdString(), true);
         if (store && m_heap->snapshotId())
-            if (auto sn = (*store)->snapshot(m_heap->snapshotId()); sn && *sn)
+            if (auto sn = (*store)->snapshot(SnapshotId(m_heap->snapshotId())); sn && *sn)
                 note.timeNs = (*sn)->timeNs;
         if (note.timeNs == 0)
             return;
@@ -453,7 +453,7 @@ void MainWindow::annotateSite(const QString& function) {
     auto store = CaseStore::open(m_casePath.toStdString(), true);
     if (!store)
         return;
-    auto sn = (*store)->snapshot(m_heap->snapshotId());
+    auto sn = (*store)->snapshot(SnapshotId(m_heap->snapshotId()));
     if (!sn) {
         setIdle(QString::fromStdString(sn.error().toString()));
         return;
@@ -573,18 +573,19 @@ void MainWindow::selectSnapshot(qint64 snapshotId, qint64 baseSnapshotId) {
     m_heap->selectSnapshot(snapshotId, baseSnapshotId ? baseSnapshotId : kPreviousBase);
     // The goroutines of that moment follow the timeline.
     for (const auto& s : m_snapshots)
-        if (s.id == snapshotId)
+        if (s.id.value == snapshotId)
             m_goroutines->showNearest(s.timeNs);
 }
 
-void MainWindow::openCapture(qint64 snapshotId) {
+void MainWindow::openCapture(qint64 snapshotNumber) {
+    const SnapshotId snapshotId(snapshotNumber);
     auto it = std::find_if(m_snapshots.begin(), m_snapshots.end(),
                            [&](const SnapshotInfo& s) { return s.id == snapshotId; });
     if (it == m_snapshots.end())
         return;
     // Each capture where it lives: a dump in Goroutines, a socket snapshot in
     // Connections, a heap dump in Retention, a heap profile in the allocation sites.
-    auto kind = parseSnapshotKind(it->kind);
+    const SnapshotKind kind = it->kind;
     if (kind == SnapshotKind::Goroutines) {
         m_goroutines->showSnapshot(snapshotId);
         m_tabs->setCurrentWidget(m_goroutines);
@@ -597,12 +598,12 @@ void MainWindow::openCapture(qint64 snapshotId) {
     } else if (kind == SnapshotKind::Heap || kind == SnapshotKind::Allocs ||
                kind == SnapshotKind::AllocsDelta) {
         m_rangeFromNs = m_rangeToNs = 0;
-        selectSnapshot(snapshotId);
+        selectSnapshot(snapshotNumber);
         m_tabs->setCurrentWidget(m_heap);
     } else {
-        QString kindName = QString::fromStdString(it->kind);
+        QString kindName = QLatin1String(toString(it->kind));
         m_status->setText(tr("Snapshot %1 (%2, %3) has no page of its own")
-                              .arg(snapshotId)
+                              .arg(snapshotNumber)
                               .arg(kindName, QString::fromStdString(it->sourceName)));
     }
 }

@@ -299,7 +299,7 @@ bool Navigator::openLink(const QUrl& link) {
     return found;
 }
 
-bool Navigator::showSitesOfGroup(qint64 dumpId, const QStringList& functions) {
+bool Navigator::showSitesOfGroup(SnapshotId dumpId, const QStringList& functions) {
     // The heap profile nearest in time to the dump, of the same program.
     const SnapshotInfo* dump = nullptr;
     for (const auto& s : m_snapshots)
@@ -308,7 +308,7 @@ bool Navigator::showSitesOfGroup(qint64 dumpId, const QStringList& functions) {
     const SnapshotInfo* nearest = nullptr;
     int64_t best = std::numeric_limits<int64_t>::max();
     for (const auto& s : m_snapshots) {
-        if (s.kind != toString(SnapshotKind::Heap) || (dump && s.targetId != dump->targetId))
+        if (s.kind != SnapshotKind::Heap || (dump && s.targetId != dump->targetId))
             continue;
         int64_t gap = dump ? std::llabs(s.timeNs - dump->timeNs) : 0;
         if (!nearest || gap < best) {
@@ -327,7 +327,7 @@ bool Navigator::showSitesOfGroup(qint64 dumpId, const QStringList& functions) {
     ProfileFilter filter = m_pages.heap->profileFilter();
     filter.focus = focusOnFunctions(names);
     m_pages.heap->setProfileFilter(filter);
-    m_selectSnapshot(nearest->id, kPreviousBase);
+    m_selectSnapshot(nearest->id.value, kPreviousBase);
     m_pages.tabs->setCurrentWidget(m_pages.heap);
     record();
     return true;

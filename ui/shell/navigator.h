@@ -13,6 +13,8 @@
 #include <optional>
 #include <vector>
 
+#include "model/ids.h"
+
 class QAction;
 class QModelIndex;
 class QTabWidget;
@@ -95,7 +97,7 @@ public:
     bool canOpenLink(const QUrl& link) const;
     // "Allocation sites of this code": the heap profile nearest in time to a
     // goroutine dump, focused on the stacks through a group's functions.
-    bool showSitesOfGroup(qint64 dumpId, const QStringList& functions);
+    bool showSitesOfGroup(SnapshotId dumpId, const QStringList& functions);
 
 signals:
     void message(const QString& text);

@@ -22,33 +22,33 @@ inline void fitSnapshotPicker(QComboBox* picker, int chars = 24) {
 // Fills a picker with the snapshots of one kind ("id  time  file", the id as
 // item data), oldest first.
 inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo>& snapshots,
-                               const std::string& kind) {
+                               SnapshotKind kind) {
     picker->clear();
     for (const auto& s : snapshots)
         if (s.kind == kind)
             picker->addItem(QStringLiteral("%1  %2  %3")
-                                .arg(s.id)
+                                .arg(s.id.value)
                                 .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
                                      QString::fromStdString(s.sourceName)),
-                            qlonglong(s.id));
+                            qlonglong(s.id.value));
 }
 
 // The snapshots of several kinds, in time order; those of a kind after the
 // first say their kind.
 inline void fillSnapshotPicker(QComboBox* picker, const std::vector<SnapshotInfo>& snapshots,
-                               std::initializer_list<std::string_view> kinds) {
+                               std::initializer_list<SnapshotKind> kinds) {
     picker->clear();
     for (const auto& s : snapshots) {
         auto k = std::find(kinds.begin(), kinds.end(), s.kind);
         if (k == kinds.end())
             continue;
         QString label = QStringLiteral("%1  %2  %3")
-                            .arg(s.id)
+                            .arg(s.id.value)
                             .arg(QString::fromStdString(formatTimeIso(s.timeNs)),
                                  QString::fromStdString(s.sourceName));
         if (k != kinds.begin())
-            label += QStringLiteral("  (%1)").arg(QString::fromStdString(s.kind));
-        picker->addItem(label, qlonglong(s.id));
+            label += QStringLiteral("  (%1)").arg(QLatin1String(toString(s.kind)));
+        picker->addItem(label, qlonglong(s.id.value));
     }
 }
 
@@ -57,7 +57,7 @@ template <typename Show>
 void onSnapshotPicked(QComboBox* picker, QObject* context, Show show) {
     QObject::connect(picker, &QComboBox::currentIndexChanged, context, [picker, show](int i) {
         if (i >= 0)
-            show(picker->itemData(i).toLongLong());
+            show(SnapshotId(picker->itemData(i).toLongLong()));
     });
 }
 

@@ -50,7 +50,7 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
     // When the process itself serves those addresses (a test harness, a
     // sidecar in-process), the server side of each leaked connection is
     // here too: its goroutines and buffers are part of this leak.
-    auto fdSnaps = c.snapshots(toString(SnapshotKind::Fds));
+    auto fdSnaps = c.snapshots(SnapshotKind::Fds);
     if (!fdSnaps.empty()) {
         for (const auto& addr : c.take(c.store().listeningAddresses(fdSnaps.back().id)))
             if (std::find(leaking.begin(), leaking.end(), addr) != leaking.end())
@@ -104,7 +104,7 @@ std::vector<Finding> ConnectionLeakDetector::run(DetectContext& c) const {
                 if (clause.empty())
                     break;
                 cost = " The " + num(double(g.count)) + " read and write loops of goroutine dump " +
-                       std::to_string(report.latestDumpId) + " hold " + clause +
+                       std::to_string(report.latestDumpId.value) + " hold " + clause +
                        costSources(report);
                 if (!report.heapDumps.empty()) {
                     f.numbers.push_back({"loops_retained_bytes", double(g.bytes)});

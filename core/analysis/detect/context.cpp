@@ -25,7 +25,7 @@ std::vector<const Series*> SeriesSet::withLabel(const std::string& metric,
     return out;
 }
 
-std::vector<SnapshotInfo> DetectContext::snapshots(const std::string& kind) {
+std::vector<SnapshotInfo> DetectContext::snapshots(SnapshotKind kind) {
     std::vector<SnapshotInfo> out;
     if (error())
         return out; // no more reads once one failed
@@ -38,7 +38,7 @@ std::vector<SnapshotInfo> DetectContext::snapshots(const std::string& kind) {
 const Profile* DetectContext::latestHeap() {
     if (!m_heapLoaded) {
         m_heapLoaded = true;
-        auto list = snapshots(toString(SnapshotKind::Heap));
+        auto list = snapshots(SnapshotKind::Heap);
         if (!list.empty()) {
             auto p = m_store.loadProfile(list.back().id);
             if (p) {
@@ -76,8 +76,8 @@ Finding DetectContext::makeFinding(FindingKind kind, Severity severity) const {
     return f;
 }
 
-std::vector<int64_t> snapshotsOf(const Series& s) {
-    std::vector<int64_t> ids;
+std::vector<SnapshotId> snapshotsOf(const Series& s) {
+    std::vector<SnapshotId> ids;
     for (const auto& p : s.points)
         ids.push_back(p.snapshotId);
     return ids;

@@ -32,7 +32,7 @@ struct Finding {
     // named numbers, and the snapshots used.
     std::vector<Series> series;
     std::vector<std::pair<std::string, double>> numbers;
-    std::vector<int64_t> snapshots;
+    std::vector<SnapshotId> snapshots;
     std::vector<SiteRef> sites;
     std::vector<std::string> hosts;
     std::vector<std::string> goroutineGroups;

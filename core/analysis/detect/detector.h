@@ -51,10 +51,10 @@ public:
     Explained& explained() { return m_explained; }
 
     // The target's snapshots of a kind, by time.
-    std::vector<SnapshotInfo> snapshots(const std::string& kind);
+    std::vector<SnapshotInfo> snapshots(SnapshotKind kind);
     // The latest heap profile, loaded once; null when there is none.
     const Profile* latestHeap();
-    int64_t latestHeapId() const { return m_heapId; }
+    SnapshotId latestHeapId() const { return m_heapId; }
     // The heap profile's names for code at file:line. Heap dumps name frames by
     // physical function, so an inlined allocator shows as its caller there;
     // the profile resolves inlining, and the line is the same.
@@ -68,12 +68,12 @@ private:
     const SeriesSet& m_series;
     Explained m_explained;
     Profile m_heap;
-    int64_t m_heapId = 0;
+    SnapshotId m_heapId;
     bool m_heapLoaded = false, m_haveHeap = false;
 };
 
 // The snapshot ids of a series' points.
-std::vector<int64_t> snapshotsOf(const Series& s);
+std::vector<SnapshotId> snapshotsOf(const Series& s);
 
 class Detector {
 public:

@@ -122,7 +122,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     // user function the finalizer goroutine is running.
     std::string fn, where, state;
     int64_t fnRetained = 0;
-    auto dumpsList = c.snapshots(toString(SnapshotKind::HeapDump));
+    auto dumpsList = c.snapshots(SnapshotKind::HeapDump);
     if (!dumpsList.empty()) {
         auto rows = c.take(c.store().heapDumpFinalizers(dumpsList.back().id));
         std::sort(rows.begin(), rows.end(),
@@ -133,11 +133,11 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
         }
         f.snapshots.push_back(dumpsList.back().id);
     }
-    auto gdumps = c.snapshots(toString(SnapshotKind::Goroutines));
+    auto gdumps = c.snapshots(SnapshotKind::Goroutines);
     for (auto it = gdumps.rbegin(); it != gdumps.rend() && where.empty(); ++it)
         for (const auto& g : c.take(c.store().goroutineGroups(it->id))) {
-            if (g.role != toString(GoroutineRole::FinalizerRunning) &&
-                g.role != toString(GoroutineRole::CleanupRunning))
+            if (g.role != GoroutineRole::FinalizerRunning &&
+                g.role != GoroutineRole::CleanupRunning)
                 continue;
             // The user function nearest the runtime's loop (runfinq; Go
             // 1.25+ runFinalizers; runCleanups), and where it waits.
@@ -155,7 +155,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
                         where = fr.file + ":" + std::to_string(fr.line);
                         f.sites.push_back(
                             {fr.function, fr.file, fr.line, fnRetained,
-                             g.role == toString(GoroutineRole::CleanupRunning)
+                             g.role == GoroutineRole::CleanupRunning
                                  ? "the cleanup a runtime.AddCleanup goroutine is running"
                                  : "the finalizer the finalizer goroutine is running"});
                     }
@@ -170,8 +170,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     // Where the finalizer goroutine waits comes from the newest dump that says.
     for (auto it = gdumps.rbegin(); it != gdumps.rend() && state.empty() && !where.empty(); ++it)
         for (const auto& g : c.take(c.store().goroutineGroups(it->id)))
-            if (g.role == toString(GoroutineRole::FinalizerRunning) && !g.state.empty() &&
-                g.state != "-") {
+            if (g.role == GoroutineRole::FinalizerRunning && !g.state.empty() && g.state != "-") {
                 state = g.state;
                 break;
             }
@@ -245,7 +244,7 @@ std::vector<Finding> FinalizerBacklogDetector::run(DetectContext& c) const {
     f.summary = body;
     // Allocation sites of objects held by the finalizer queue, when sampled.
     if (!dumpsList.empty()) {
-        int64_t id = dumpsList.back().id;
+        SnapshotId id = dumpsList.back().id;
         auto roots = c.take(c.store().heapDumpRoots(id));
         std::set<int64_t> finRoots;
         for (const auto& r : roots)

@@ -29,10 +29,10 @@ std::vector<Finding> GlobalRetentionDetector::run(DetectContext& c) const {
     std::vector<Finding> out;
     const SeriesSet& series = c.series();
     Explained& ex = c.explained();
-    auto dumps = c.snapshots(toString(SnapshotKind::HeapDump));
+    auto dumps = c.snapshots(SnapshotKind::HeapDump);
     if (dumps.empty())
         return out;
-    int64_t last = dumps.back().id;
+    SnapshotId last = dumps.back().id;
     auto info = c.take(c.store().heapDump(last));
     if (!info)
         return out;

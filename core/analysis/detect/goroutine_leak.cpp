@@ -47,7 +47,7 @@ void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries)
         if (clause.empty())
             return;
         std::vector<std::string> names(entries.begin(), entries.end());
-        f.summary += " In goroutine dump " + std::to_string(report.latestDumpId) + ", the " +
+        f.summary += " In goroutine dump " + std::to_string(report.latestDumpId.value) + ", the " +
                      num(double(g.count)) + " goroutines started in " + joinList(names, 3) +
                      " hold " + clause + costSources(report);
         f.numbers.push_back({"cost_goroutines", double(g.count)});
@@ -71,7 +71,7 @@ void addCost(DetectContext& c, Finding& f, const std::set<std::string>& entries)
 // goroutine snapshot is read, not the time line, which keeps one snapshot
 // per instant and a capture round takes the leak profile with the dump.
 std::optional<Finding> runtimeVerdict(DetectContext& c, std::set<std::string>& named) {
-    auto all = c.take(c.store().snapshots(toString(SnapshotKind::Goroutines)));
+    auto all = c.take(c.store().snapshots(SnapshotKind::Goroutines));
     for (auto sn = all.rbegin(); sn != all.rend(); ++sn) {
         if (sn->targetId != c.target().id)
             continue;
@@ -145,7 +145,7 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
     }
     if (c.error())
         return out;
-    auto dumps = c.snapshots(toString(SnapshotKind::Goroutines));
+    auto dumps = c.snapshots(SnapshotKind::Goroutines);
     for (const Series* s : series.withLabel("goroutines", "group")) {
         Trend t = trendOf(s->points);
         if (!steadyGrowth(t, 50, 2))
@@ -165,7 +165,7 @@ std::vector<Finding> GoroutineLeakDetector::run(DetectContext& c) const {
                         state = g.state;
                     if (!found) {
                         createdBy = g.createdBy;
-                        role = g.role;
+                        role = toString(g.role);
                         found = true;
                     }
                     break;

@@ -67,7 +67,8 @@ std::vector<HeapDiff> diffProfiles(const Profile& base, const Profile& now,
     return out;
 }
 
-Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base, int64_t now) {
+Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, SnapshotId base,
+                                                 SnapshotId now) {
     std::map<std::tuple<std::string, std::string>, GroupDiffRow> rows;
     for (int side = 0; side < 2; ++side) {
         auto groups = store.goroutineGroups(side == 0 ? base : now);
@@ -79,7 +80,7 @@ Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base,
             r.entry = entry;
             r.state = g.state;
             if (r.role.empty())
-                r.role = g.role;
+                r.role = toString(g.role);
             if (r.createdBy.empty())
                 r.createdBy = g.createdBy;
             (side == 0 ? r.base : r.now) += g.count;
@@ -103,7 +104,7 @@ Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base,
     return out;
 }
 
-Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, int64_t now) {
+Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, SnapshotId base, SnapshotId now) {
     using Conn =
         std::tuple<std::string, int64_t, int64_t, std::string>; // host, lport, rport, state
     std::set<Conn> a, b;
@@ -147,11 +148,11 @@ Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, i
     return out;
 }
 
-Result<HeapDumpDiff> diffHeapDumps(CaseStore& store, int64_t base, int64_t now) {
+Result<HeapDumpDiff> diffHeapDumps(CaseStore& store, SnapshotId base, SnapshotId now) {
     HeapDumpDiff d;
     std::map<std::pair<std::string, std::string>, RetainedDiffRow> roots, sites;
     for (int side = 0; side < 2; ++side) {
-        int64_t id = side == 0 ? base : now;
+        SnapshotId id = side == 0 ? base : now;
         auto dump = store.heapDump(id);
         if (!dump)
             return dump.error();

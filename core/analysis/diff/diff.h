@@ -36,14 +36,14 @@ struct GroupDiffRow {
     std::string createdBy;
 };
 // Goroutines grouped by start function and state.
-Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, int64_t base, int64_t now);
+Result<std::vector<GroupDiffRow>> diffGoroutines(CaseStore& store, SnapshotId base, SnapshotId now);
 
 struct SocketDiffRow {
     std::string host, state; // client connections per remote host (state "" = all)
     int64_t base = 0, now = 0;
     int64_t opened = 0, closed = 0; // connections only in `now`, only in `base`
 };
-Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, int64_t base, int64_t now);
+Result<std::vector<SocketDiffRow>> diffSockets(CaseStore& store, SnapshotId base, SnapshotId now);
 
 struct RetainedDiffRow {
     std::string kind; // root kind, or "site"
@@ -55,6 +55,6 @@ struct HeapDumpDiff {
     int64_t finalizersRegistered[2] = {0, 0}, finalizersQueued[2] = {0, 0};
     int64_t reachableBytes[2] = {0, 0}, objects[2] = {0, 0};
 };
-Result<HeapDumpDiff> diffHeapDumps(CaseStore& store, int64_t base, int64_t now);
+Result<HeapDumpDiff> diffHeapDumps(CaseStore& store, SnapshotId base, SnapshotId now);
 
 } // namespace memscope

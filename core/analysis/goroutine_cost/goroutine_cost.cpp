@@ -20,8 +20,7 @@ namespace memscope {
 std::string goroutineGroupKey(const CaseStore::GoroutineGroupRow& g) {
     // A pooled connection's two loops both hold its persistConn, buffers and
     // socket: costed apart, each would keep none of it.
-    if (g.role == toString(GoroutineRole::HttpClientRead) ||
-        g.role == toString(GoroutineRole::HttpClientWrite))
+    if (g.role == GoroutineRole::HttpClientRead || g.role == GoroutineRole::HttpClientWrite)
         return std::string(kHttpClientLoops) + '\x1f';
     return goroutineEntry(g.stack) + '\x1f' + g.createdBy;
 }
@@ -67,7 +66,7 @@ void describe(GoroutineGroupCost& cost, const CaseStore::GoroutineGroupRow& g) {
     cost.entry = loops ? kHttpClientLoops : goroutineEntry(g.stack);
     cost.createdBy = loops ? std::string() : g.createdBy;
     cost.state = loops ? std::string() : g.state;
-    cost.role = loops ? std::string() : g.role;
+    cost.role = loops ? std::string() : std::string(toString(g.role));
 }
 
 template <typename T>
@@ -153,7 +152,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
     // Goroutine dumps of the target, one per instant, leak profiles aside.
     std::vector<Dump> dumps;
     {
-        auto timed = timeline(store, toString(SnapshotKind::Goroutines));
+        auto timed = timeline(store, SnapshotKind::Goroutines);
         if (!timed)
             return timed.error();
         for (auto& sn : *timed) {
@@ -229,7 +228,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
     }
 
     // Heap dumps: the bytes each bucket's frames alone keep alive.
-    auto heapDumps = timeline(store, toString(SnapshotKind::HeapDump));
+    auto heapDumps = timeline(store, SnapshotKind::HeapDump);
     if (!heapDumps)
         return heapDumps.error();
     std::vector<SnapshotInfo> hds;
@@ -249,7 +248,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
             full.push_back(&d);
     for (size_t h = 0; h < hds.size(); ++h) {
         const SnapshotInfo& hd = hds[h];
-        progress(h, hds.size(), "goroutine cost: heap dump " + std::to_string(hd.id));
+        progress(h, hds.size(), "goroutine cost: heap dump " + std::to_string(hd.id.value));
         if (progress.cancelled())
             return makeError(ErrorCode::Cancelled, "cancelled");
         HeapDumpPairing pairing;
@@ -335,7 +334,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
         auto when = [](int64_t ns) { return formatDuration(std::fabs(double(ns)) / 1e9); };
         if (paired)
             pairing.how =
-                "goroutine dump " + std::to_string(paired->info.id) +
+                "goroutine dump " + std::to_string(paired->info.id.value) +
                 (pairing.gapNs == 0 ? " of the same moment"
                                     : std::string(" taken ") + when(pairing.gapNs) +
                                           (pairing.gapNs < 0 ? " before" : " after")) +
@@ -367,7 +366,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
 
     // Sockets: the fd snapshot closest to the latest goroutine dump.
     if (!dumps.empty()) {
-        auto fds = timeline(store, toString(SnapshotKind::Fds));
+        auto fds = timeline(store, SnapshotKind::Fds);
         if (!fds)
             return fds.error();
         std::vector<SnapshotInfo> mine;
@@ -429,7 +428,7 @@ Result<GoroutineCostReport> goroutineCost(CaseStore& store, const GoroutineCostO
     for (const auto& p : rep.heapDumps)
         if (p.goroutineDumpId && p.gapNs != 0)
             rep.cannotKnow.push_back(
-                "heap dump " + std::to_string(p.heapDumpId) +
+                "heap dump " + std::to_string(p.heapDumpId.value) +
                 " is paired with a goroutine dump of another moment: goroutines started or "
                 "ended between the two are missing or counted as unpaired");
     if (dumps.empty())
@@ -460,10 +459,10 @@ std::string costSources(const GoroutineCostReport& report) {
     std::vector<std::string> parts;
     if (!report.heapDumps.empty()) {
         const auto& p = report.heapDumps.back();
-        std::string s = "heap dump " + std::to_string(p.heapDumpId);
+        std::string s = "heap dump " + std::to_string(p.heapDumpId.value);
         if (p.goroutineDumpId)
             s += ", its goroutines paired by id with goroutine dump " +
-                 std::to_string(p.goroutineDumpId) +
+                 std::to_string(p.goroutineDumpId.value) +
                  (p.gapNs == 0 ? " of the same moment"
                                : " " + formatDuration(std::fabs(double(p.gapNs)) / 1e9) +
                                      (p.gapNs < 0 ? " before it" : " after it"));
@@ -472,7 +471,7 @@ std::string costSources(const GoroutineCostReport& report) {
         parts.push_back(s);
     }
     if (report.fdSnapshotId)
-        parts.push_back("sockets from fd snapshot " + std::to_string(report.fdSnapshotId));
+        parts.push_back("sockets from fd snapshot " + std::to_string(report.fdSnapshotId.value));
     if (parts.empty())
         return ".";
     return " (" + (parts.size() == 1 ? parts[0] : parts[0] + "; " + parts[1]) + ").";

@@ -17,7 +17,7 @@ namespace memscope {
 
 // One heap dump's bytes for a group, and how its goroutines were paired.
 struct GroupHeapBytes {
-    int64_t heapDumpId = 0;
+    SnapshotId heapDumpId;
     int64_t bytes = 0;      // retained through the group's frames alone
     int64_t goroutines = 0; // the group's goroutines the heap dump holds frames of
 };
@@ -51,37 +51,40 @@ struct GoroutineGroupCost {
 
 // How one heap dump's goroutines were put in groups.
 struct HeapDumpPairing {
-    int64_t heapDumpId = 0, heapDumpTimeNs = 0;
-    int64_t goroutineDumpId = 0; // 0: none, the heap dump's own records
-    int64_t gapNs = 0;           // goroutine dump time minus heap dump time
-    int64_t goroutines = 0;      // goroutines in the heap dump with frames that point into the heap
-    int64_t unpaired = 0;        // of those, not in the paired goroutine dump
-    int64_t unpairedBytes = 0;   // retained by the unpaired ones' frames
-    int64_t runtimeOwn = 0;      // of the unpaired, the runtime's own goroutines
-    std::string how;             // a sentence for people
+    SnapshotId heapDumpId;
+    int64_t heapDumpTimeNs = 0;
+    SnapshotId goroutineDumpId; // none: the heap dump's own records
+    int64_t gapNs = 0;          // goroutine dump time minus heap dump time
+    int64_t goroutines = 0;     // goroutines in the heap dump with frames that point into the heap
+    int64_t unpaired = 0;       // of those, not in the paired goroutine dump
+    int64_t unpairedBytes = 0;  // retained by the unpaired ones' frames
+    int64_t runtimeOwn = 0;     // of the unpaired, the runtime's own goroutines
+    std::string how;            // a sentence for people
 };
 
 struct GoroutineCostReport {
     std::string target;
-    int64_t latestDumpId = 0, latestDumpTimeNs = 0; // the goroutine dump counts come from
-    int64_t fdSnapshotId = 0, fdGapNs = 0;          // 0: no fd snapshot
-    std::vector<HeapDumpPairing> heapDumps;         // in time order
-    std::vector<GoroutineGroupCost> groups;         // ranked, costliest first
-    std::vector<std::string> cannotKnow;            // what the numbers do not rest on
+    SnapshotId latestDumpId; // the goroutine dump counts come from
+    int64_t latestDumpTimeNs = 0;
+    SnapshotId fdSnapshotId; // none: no fd snapshot
+    int64_t fdGapNs = 0;
+    std::vector<HeapDumpPairing> heapDumps; // in time order
+    std::vector<GoroutineGroupCost> groups; // ranked, costliest first
+    std::vector<std::string> cannotKnow;    // what the numbers do not rest on
 };
 
 struct GoroutineCostOptions {
-    int64_t targetId = 0; // 0: the case's first target
+    TargetId targetId; // none: the case's first target
     // Puts a group in a bucket; the default is its start function and
     // creation site. Buckets are what is costed: a connection leak puts a
     // connection's read and write loops in one, so the persistConn both
     // point to counts for it.
     std::function<std::string(const CaseStore::GoroutineGroupRow&)> bucket;
     bool allHeapDumps = true; // else the latest only (what a finding needs)
-    // The cost as of this goroutine dump (0: the latest): counts and growth
+    // The cost as of this goroutine dump (none: the latest): counts and growth
     // up to it, dumps of its form only (full dumps, or profiles), the heap
     // dump and fd snapshot closest to it.
-    int64_t atDumpId = 0;
+    SnapshotId atDumpId;
 };
 
 // A pooled client connection's read and write loops, one bucket by default.

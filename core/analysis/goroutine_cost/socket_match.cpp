@@ -11,11 +11,11 @@
 namespace memscope {
 
 SocketUse socketUse(const CaseStore::GoroutineGroupRow& g) {
-    if (g.role == toString(GoroutineRole::HttpClientRead))
+    if (g.role == GoroutineRole::HttpClientRead)
         return SocketUse::ClientRead;
-    if (g.role == toString(GoroutineRole::HttpClientWrite))
+    if (g.role == GoroutineRole::HttpClientWrite)
         return SocketUse::ClientWrite;
-    if (g.role == toString(GoroutineRole::HttpServerConn))
+    if (g.role == GoroutineRole::HttpServerConn)
         return SocketUse::ServerConn;
     SocketUse use = SocketUse::None;
     for (const auto& frame : g.stack) {

@@ -8,6 +8,7 @@
 
 #include "base/result.h"
 #include "model/heap_graph.h"
+#include "model/ids.h"
 
 #include <cstdint>
 #include <string>
@@ -73,7 +74,7 @@ HeapObjectDiff diffHeapObjects(const HeapDiffSide& base, const HeapDiffSide& now
 // two processes is a Usage error saying why.
 // `nowGraph`, when the caller holds the later dump's graph already, saves
 // reading it again.
-Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now,
+Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, SnapshotId base, SnapshotId now,
                                            const StoredHeapGraph* nowGraph = nullptr);
 
 // The root kind of a group that stands for objects several roots share, and

@@ -26,9 +26,9 @@ std::string siteLabel(const CaseStore::HeapSiteRow& s) {
     return f.substr(0, sp) + (where.empty() ? "" : " (" + where + ")");
 }
 
-Error twoProcesses(int64_t a, int64_t b, const std::string& why) {
-    return makeError(ErrorCode::Usage, "snapshots " + std::to_string(a) + " and " +
-                                           std::to_string(b) +
+Error twoProcesses(SnapshotId a, SnapshotId b, const std::string& why) {
+    return makeError(ErrorCode::Usage, "snapshots " + std::to_string(a.value) + " and " +
+                                           std::to_string(b.value) +
                                            " are heap dumps of two processes (" + why +
                                            "): objects can only be matched within one process");
 }
@@ -48,8 +48,8 @@ Status checkOneProcess(CaseStore& store, const SnapshotInfo& a, const SnapshotIn
     };
     if (reliable(a) && reliable(b) && a.timeNs != b.timeNs) {
         order = a.timeNs < b.timeNs ? -1 : 1;
-        firstWhy = "snapshot " + std::to_string(order < 0 ? a.id : b.id) + " was taken before " +
-                   std::to_string(order < 0 ? b.id : a.id);
+        firstWhy = "snapshot " + std::to_string((order < 0 ? a.id : b.id).value) +
+                   " was taken before " + std::to_string((order < 0 ? b.id : a.id).value);
     }
     for (const char* name : names) {
         auto x = store.metricInteger(a.id, name), y = store.metricInteger(b.id, name);
@@ -61,8 +61,8 @@ Status checkOneProcess(CaseStore& store, const SnapshotInfo& a, const SnapshotIn
             continue;
         int says = **x < **y ? -1 : 1;
         std::string why = std::string(name + 9) + " " + std::to_string(**x) + " in snapshot " +
-                          std::to_string(a.id) + " and " + std::to_string(**y) + " in snapshot " +
-                          std::to_string(b.id);
+                          std::to_string(a.id.value) + " and " + std::to_string(**y) +
+                          " in snapshot " + std::to_string(b.id.value);
         if (order == 0) {
             order = says;
             firstWhy = why;
@@ -81,7 +81,7 @@ std::string hexAddress(uint64_t a) {
 
 // Sorted by address at import; an older case's graph may not be, so the
 // ends are searched.
-Status checkHeapsOverlap(const HeapGraph& a, const HeapGraph& b, int64_t ida, int64_t idb) {
+Status checkHeapsOverlap(const HeapGraph& a, const HeapGraph& b, SnapshotId ida, SnapshotId idb) {
     if (a.objects() == 0 || b.objects() == 0)
         return {};
     auto span = [](const HeapGraph& g) {
@@ -94,20 +94,20 @@ Status checkHeapsOverlap(const HeapGraph& a, const HeapGraph& b, int64_t ida, in
     if (hiA <= loB || hiB <= loA)
         return twoProcesses(ida, idb,
                             "their heaps do not overlap: " + hexAddress(loA) + " to " +
-                                hexAddress(hiA) + " in snapshot " + std::to_string(ida) + ", " +
-                                hexAddress(loB) + " to " + hexAddress(hiB) + " in snapshot " +
-                                std::to_string(idb));
+                                hexAddress(hiA) + " in snapshot " + std::to_string(ida.value) +
+                                ", " + hexAddress(loB) + " to " + hexAddress(hiB) +
+                                " in snapshot " + std::to_string(idb.value));
     return {};
 }
 
 } // namespace
 
-Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64_t now,
+Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, SnapshotId base, SnapshotId now,
                                            const StoredHeapGraph* nowGraph) {
     SnapshotInfo info[2];
     CaseStore::HeapDumpInfo dump[2];
     for (int side = 0; side < 2; ++side) {
-        int64_t id = side == 0 ? base : now;
+        SnapshotId id = side == 0 ? base : now;
         auto s = store.snapshot(id);
         if (!s)
             return s.error();
@@ -116,7 +116,7 @@ Result<HeapObjectDiff> diffHeapDumpObjects(CaseStore& store, int64_t base, int64
             return h.error();
         if (!*s || !*h)
             return makeError(ErrorCode::Usage,
-                             "snapshot " + std::to_string(id) + " is not a heap dump");
+                             "snapshot " + std::to_string(id.value) + " is not a heap dump");
         info[side] = **s;
         dump[side] = **h;
     }

@@ -322,7 +322,7 @@ std::vector<Series> rssSliceSeries(const std::vector<RssBreakdown>& breakdowns) 
                         s.labels["target"] = b.target;
                     out.push_back(std::move(s));
                 }
-                out[it->second].points.push_back({p.timeNs, slice.bytes, 0});
+                out[it->second].points.push_back({p.timeNs, slice.bytes, SnapshotId()});
             }
         }
     }

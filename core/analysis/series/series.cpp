@@ -31,7 +31,7 @@ namespace {
 // One snapshot per target and instant, the rule of timeline().
 std::vector<SnapshotInfo> onePerInstant(std::vector<SnapshotInfo>& all) {
     std::vector<SnapshotInfo> out;
-    std::map<int64_t, const SnapshotInfo*> last; // by target
+    std::map<TargetId, const SnapshotInfo*> last; // by target
     for (auto& sn : all) {
         auto it = last.find(sn.targetId);
         if (it != last.end()) {
@@ -50,7 +50,7 @@ std::vector<SnapshotInfo> onePerInstant(std::vector<SnapshotInfo>& all) {
 
 } // namespace
 
-Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind) {
+Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, SnapshotKind kind) {
     auto all = store.snapshots(kind);
     if (!all)
         return all.error();
@@ -68,7 +68,7 @@ struct KindTimeline {
 
 Result<KindTimeline> kindTimeline(CaseStore& store, SnapshotKind kind) {
     KindTimeline out;
-    auto timed = timeline(store, toString(kind));
+    auto timed = timeline(store, kind);
     if (!timed)
         return timed.error();
     out.snaps = std::move(*timed);
@@ -253,8 +253,8 @@ Result<std::vector<Series>> allocRateSeries(CaseStore& store, int topSites) {
     return out;
 }
 
-std::map<int64_t, std::string> targetNames(const std::vector<TargetInfo>& targets) {
-    std::map<int64_t, std::string> names;
+std::map<TargetId, std::string> targetNames(const std::vector<TargetInfo>& targets) {
+    std::map<TargetId, std::string> names;
     for (const auto& t : targets)
         names[t.id] = t.name;
     return names;
@@ -263,7 +263,7 @@ std::map<int64_t, std::string> targetNames(const std::vector<TargetInfo>& target
 // Every point of `s` at its snapshot, and a zero at the snapshots (of its
 // target) where the label was absent, so a line spans the whole range.
 void fillGaps(Series& s, const std::vector<SnapshotInfo>& snaps, bool manyTargets,
-              const std::map<int64_t, std::string>& targetName) {
+              const std::map<TargetId, std::string>& targetName) {
     std::vector<SeriesPoint> full;
     size_t k = 0;
     for (const auto& sn : snaps) {
@@ -318,7 +318,7 @@ public:
 private:
     const std::vector<SnapshotInfo>& m_snaps;
     bool m_many;
-    std::map<int64_t, std::string> m_names;
+    std::map<TargetId, std::string> m_names;
     std::map<std::string, Series> m_byKey;
     std::vector<std::string> m_order;
 };
@@ -339,14 +339,14 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
     // total, and feeds `goroutines_leaked` alone. A debug=2 dump with leaked
     // states feeds both. Each line keeps one snapshot per instant of its own,
     // so a leak profile taken with a dump never takes the dump's place.
-    auto all = store.snapshots(toString(SnapshotKind::Goroutines));
+    auto all = store.snapshots(SnapshotKind::Goroutines);
     if (!all)
         return all.error();
     std::vector<SnapshotInfo> dumps, verdicts;
     // Groups by the function a goroutine was started with (its outermost
     // frame): the few that ever hold the most get a line each.
-    std::map<int64_t, std::map<std::string, int64_t>> byEntry;
-    std::map<int64_t, int64_t> leakedIn;
+    std::map<SnapshotId, std::map<std::string, int64_t>> byEntry;
+    std::map<SnapshotId, int64_t> leakedIn;
     for (const auto& sn : *all) {
         auto groups = store.goroutineGroups(sn.id);
         if (!groups)
@@ -395,8 +395,8 @@ Result<std::vector<Series>> goroutineSeries(CaseStore& store) {
             double n = double(c.count);
             add(sn, {}, n);
             add(sn, {{"state", c.state}}, n);
-            if (!c.role.empty())
-                add(sn, {{"role", c.role}}, n);
+            if (c.role != GoroutineRole::None)
+                add(sn, {{"role", toString(c.role)}}, n);
         }
         for (const auto& e : topEntries) {
             auto it = byEntry[sn.id].find(e);
@@ -427,8 +427,8 @@ Result<std::vector<Series>> fdSeries(CaseStore& store) {
                    double v) { b.add(sn, metric, "count", std::move(labels), v); };
     // Client sockets by identity, to count the ones new since the previous
     // snapshot of the same target (connection churn).
-    std::map<int64_t, std::set<std::tuple<std::string, int64_t, int64_t>>> previous; // by target
-    std::map<int64_t, bool> havePrevious;
+    std::map<TargetId, std::set<std::tuple<std::string, int64_t, int64_t>>> previous; // by target
+    std::map<TargetId, bool> havePrevious;
     for (const auto& sn : snaps) {
         std::set<std::tuple<std::string, int64_t, int64_t>> now;
         auto conns = store.clientSockets(sn.id);
@@ -471,12 +471,12 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
     // same cap as the importer's, memstats and the first kMaxExpvarVars others.
     constexpr size_t kMaxExpvarVars = 1000;
     size_t expvarVars = 0;
-    std::string lastExpvarName, lastCappedKind;
+    std::string lastExpvarName;
+    std::optional<SnapshotKind> lastCappedKind;
     auto read = store.forEachMetricPoint([&](const MetricPointRow& p) {
-        const std::string& kind = p.kind;
+        const SnapshotKind kind = p.kind;
         std::string name = p.name;
-        const bool cappedKind =
-            kind == toString(SnapshotKind::Expvar) || kind == toString(SnapshotKind::Prometheus);
+        const bool cappedKind = kind == SnapshotKind::Expvar || kind == SnapshotKind::Prometheus;
         if (cappedKind && name.rfind("memstats.", 0) != 0 && name.rfind("process.", 0) != 0 &&
             name.rfind("/", 0) != 0) {
             if (kind != lastCappedKind) { // each capped kind keeps its own first vars
@@ -491,9 +491,9 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
                 return;
         }
         Series s;
-        if (kind == toString(SnapshotKind::Metrics)) {
+        if (kind == SnapshotKind::Metrics) {
             s.metric = "runtime";
-        } else if (kind == toString(SnapshotKind::Expvar)) {
+        } else if (kind == SnapshotKind::Expvar) {
             s.metric = "expvar";
         } else if (name.rfind("memstats.", 0) == 0) {
             s.metric = "memstats";
@@ -505,7 +505,7 @@ Result<std::vector<Series>> metricSeries(CaseStore& store) {
         } else if (name.rfind("/", 0) == 0) {
             s.metric = "runtime"; // runtime/metrics names from a /metrics scrape
         } else {
-            s.metric = kind;
+            s.metric = toString(kind);
         }
         s.labels["name"] = name;
         if (manyTargets)
@@ -594,7 +594,7 @@ Result<std::vector<Series>> gcSeries(CaseStore& store) {
         {"gc_concurrent_mark_ms", "ms", [](const GcCycleRow& c) { return c.concurrentMs; }},
         {"gc_cpu_percent", "percent", [](const GcCycleRow& c) { return c.cpuPercent; }},
     };
-    auto snaps = store.snapshots(toString(SnapshotKind::GcTrace));
+    auto snaps = store.snapshots(SnapshotKind::GcTrace);
     if (!snaps)
         return snaps.error();
     // One line per metric (and program): every gctrace snapshot (a log, or a

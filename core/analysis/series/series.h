@@ -13,7 +13,7 @@ namespace memscope {
 struct SeriesPoint {
     int64_t timeNs = 0;
     double value = 0;
-    int64_t snapshotId = 0;
+    SnapshotId snapshotId;
 };
 
 // One line on the timeline. Named in snake_case with the unit last
@@ -32,7 +32,7 @@ struct Series {
 // capture taken in two formats (heap .pb.gz and ?debug=1, lsof and lsof -F)
 // counts once. Times from file names have whole seconds, so a snapshot less
 // than a second after the previous one, either timed by its name, is the same.
-Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, const std::string& kind);
+Result<std::vector<SnapshotInfo>> timeline(CaseStore& store, SnapshotKind kind);
 
 struct SeriesOptions {
     int topSites = 5; // allocation sites drawn as their own lines
