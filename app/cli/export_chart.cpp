@@ -163,7 +163,7 @@ int cmdExportChart(const std::vector<std::string>& argv) {
         *a.opt("-o"),
         [&] {
             return chart.width > 0 ? renderChartSvg(chart, chart.width, chart.height)
-                                   : renderChartSvg(chart);
+                                   : renderChartSvg(chart, kExportChartWidth, kExportChartHeight);
         },
         [&](const gui::Api& gui, const std::string& path) { return gui.saveChart(chart, path); });
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "report/chart_svg.h"
 
+#include "report/chart_layout.h"
+
 #include "base/format.h"
 #include "base/text_util.h"
 #include "import/capture_time.h"
@@ -61,163 +63,81 @@ std::string fmt(double v) {
     return b;
 }
 
-std::string valueLabel(double v, const std::string& unit) {
-    if (unit == "bytes" && std::fabs(v) < 9e18) // past int64, the plain number below
-        return formatValue(int64_t(v), "bytes");
-    char b[32];
-    if (std::fabs(v) >= 1e6)
-        snprintf(b, sizeof b, "%.1fM", v / 1e6);
-    else if (std::fabs(v) >= 1e4)
-        snprintf(b, sizeof b, "%.0fk", v / 1e3);
-    else
-        snprintf(b, sizeof b, "%g", std::round(v * 100) / 100);
-    return b;
-}
-
-// A step of 1, 2 or 5 times a power of ten giving about `n` ticks.
-double niceStep(double range, int n) {
-    if (range <= 0)
-        return 1;
-    double raw = range / n, p = std::pow(10, std::floor(std::log10(raw)));
-    for (double m : {1.0, 2.0, 5.0, 10.0})
-        if (raw <= m * p)
-            return m * p;
-    return 10 * p;
-}
-
 } // namespace
 
 std::string renderChartSvg(const ChartSpec& c, int width, int height) {
-    const int left = 78, right = 16, top = 28;
-    const int legendRows = int((c.series.size() + 1) / 2);
-    const int bottom = 36 + 18 * legendRows;
-    const int plotW = width - left - right, plotH = height - top - bottom;
-    int64_t t0 = INT64_MAX, t1 = INT64_MIN;
-    double vmax = 0, vmin = 0;
-    auto inRange = [&](int64_t t) {
-        return (!c.fromNs || t >= c.fromNs) && (!c.toNs || t <= c.toNs);
-    };
-    // A point is drawn when its value is a number: NaN or infinity (an expvar
-    // 1e999) has no place on a value axis.
-    auto drawn = [&](const SeriesPoint& p) { return inRange(p.timeNs) && std::isfinite(p.value); };
-    // Values are clamped so the axis range (vmax - vmin) stays finite.
-    constexpr double kValueLimit = 1e300;
-    for (const auto& s : c.series)
-        for (const auto& p : s.points) {
-            if (!drawn(p))
-                continue;
-            t0 = std::min(t0, p.timeNs);
-            t1 = std::max(t1, p.timeNs);
-            vmax = std::max(vmax, std::min(p.value, kValueLimit));
-            vmin = std::min(vmin, std::max(p.value, -kValueLimit));
-        }
-    if (c.fromNs)
-        t0 = c.fromNs;
-    if (c.toNs)
-        t1 = c.toNs;
+    const ChartLayout l = layoutChart(c, width, height);
+    auto num = [](double v) { return fmt(v); };
     std::string out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) +
                       "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
                       std::to_string(width) + " " + std::to_string(height) +
-                      "\" font-family=\"sans-serif\" font-size=\"11\" role=\"img\">\n"
+                      "\" font-family=\"sans-serif\" font-size=\"" +
+                      std::to_string(ChartLayout::kFontPx) +
+                      "\" role=\"img\">\n"
                       "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
                       "<text x=\"" +
-                      std::to_string(left) + "\" y=\"17\" font-size=\"13\" font-weight=\"bold\">" +
-                      xmlEscape(c.title) + "</text>\n";
-    if (t0 == INT64_MAX) {
-        out += "<text x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top + plotH / 2) +
-               "\">no data</text>\n</svg>\n";
+                      num(l.titleX) + "\" y=\"" + num(l.titleBaseline) + "\" font-size=\"" +
+                      std::to_string(ChartLayout::kTitlePx) + "\" font-weight=\"bold\">" +
+                      xmlEscape(l.title) + "</text>\n";
+    if (!l.emptyText.empty()) {
+        out += "<text x=\"" + num(l.left) + "\" y=\"" + num(l.top + l.plotH / 2) + "\">" +
+               xmlEscape(l.emptyText) + "</text>\n</svg>\n";
         return out;
     }
-    if (t1 == t0) {
-        if (t0 <= INT64_MAX - 1'000'000'000)
-            t1 = t0 + 1'000'000'000;
-        else
-            t0 = t1 - 1'000'000'000;
-    }
-    // Bytes tick in IEC units (4 MiB, 8 MiB), the workbench's ticks.
-    double byteUnit = 1;
-    const bool bytes = c.unit == "bytes" && vmax - vmin < 9e18;
-    double step = bytes ? iecTickStep(vmax - vmin, 4, &byteUnit) : niceStep(vmax - vmin, 4);
-    double ymax = std::ceil(vmax / step) * step, ymin = std::floor(vmin / step) * step;
-    if (ymax <= ymin)
-        ymax = ymin + step;
-    // Times in double: t - t0 of two int64 times far apart can overflow.
-    auto X = [&](int64_t t) {
-        return left + (double(t) - double(t0)) / (double(t1) - double(t0)) * plotW;
+    const double right = l.left + l.plotW, bottom = l.top + l.plotH;
+    auto anchor = [](ChartLayout::Tick::Anchor a) {
+        return a == ChartLayout::Tick::Anchor::Start ? "start"
+               : a == ChartLayout::Tick::Anchor::End ? "end"
+                                                     : "middle";
     };
-    auto Y = [&](double v) {
-        v = std::clamp(v, -kValueLimit, kValueLimit);
-        return top + plotH - (v - ymin) / (ymax - ymin) * plotH;
-    };
-    // Grid and value axis: ticks counted, not stepped, so a step too small to
-    // change a huge value cannot loop forever.
-    int ticks = int(std::lround((ymax - ymin) / step));
-    for (int k = 0; k <= ticks && k <= 20; ++k) {
-        double v = ymin + k * step;
-        std::string y = fmt(Y(v));
-        out += "<line x1=\"" + std::to_string(left) + "\" x2=\"" + std::to_string(left + plotW) +
-               "\" y1=\"" + y + "\" y2=\"" + y + "\" stroke=\"#e0e0e0\"/>\n<text x=\"" +
-               std::to_string(left - 6) + "\" y=\"" + fmt(Y(v) + 4) +
-               "\" text-anchor=\"end\" fill=\"#444\">" +
-               xmlEscape(bytes ? iecTickLabel(v, byteUnit) : valueLabel(v, c.unit)) + "</text>\n";
-    }
-    // Time axis: a handful of UTC labels.
-    for (int i = 0; i <= 4; ++i) {
-        // In double, then back within [t0, t1]: t1 - t0 may not fit in int64.
-        double at = double(t0) + (double(t1) - double(t0)) * i / 4;
-        int64_t t = i == 0 ? t0 : i == 4 || at >= double(t1) ? t1 : int64_t(at);
-        std::string iso = formatTimeIso(t); // 2026-11-26T16:59:01.123Z
-        std::string hhmmss = iso.size() >= 19 ? iso.substr(11, 8) : iso;
-        const char* anchor = i == 0 ? "start" : i == 4 ? "end" : "middle";
-        out += "<text x=\"" + fmt(X(t)) + "\" y=\"" + std::to_string(top + plotH + 15) +
-               "\" text-anchor=\"" + anchor + "\" fill=\"#444\">" + xmlEscape(hhmmss) + "</text>\n";
-    }
-    out += "<text x=\"" + std::to_string(left + plotW) + "\" y=\"" +
-           std::to_string(top + plotH + 28) + "\" text-anchor=\"end\" fill=\"#666\">time (UTC, " +
-           xmlEscape(formatTimeIso(t0).substr(0, 10)) + ")</text>\n";
-    out += "<rect x=\"" + std::to_string(left) + "\" y=\"" + std::to_string(top) + "\" width=\"" +
-           std::to_string(plotW) + "\" height=\"" + std::to_string(plotH) +
-           "\" fill=\"none\" stroke=\"#999\"/>\n";
-    if (c.markNs >= t0 && c.markNs <= t1 && c.markNs)
-        out += "<line x1=\"" + fmt(X(c.markNs)) + "\" x2=\"" + fmt(X(c.markNs)) + "\" y1=\"" +
-               std::to_string(top) + "\" y2=\"" + std::to_string(top + plotH) +
-               "\" stroke=\"#c00\" stroke-dasharray=\"4 3\"/>\n";
-    // One colour per series name, as in the workbench and its PNG and PDF charts.
-    std::vector<std::string> names;
-    for (const auto& s : c.series)
-        names.push_back(seriesDisplayName(s));
-    const std::vector<Rgb> colours = seriesColours(names);
-    for (size_t i = 0; i < c.series.size(); ++i) {
-        const auto& s = c.series[i];
-        const std::string colour = colours[i].hex();
+    for (const auto& t : l.valueTicks)
+        out += "<line x1=\"" + num(l.left) + "\" x2=\"" + num(right) + "\" y1=\"" + num(t.at) +
+               "\" y2=\"" + num(t.at) + "\" stroke=\"" + kChartGrid + "\"/>\n<text x=\"" +
+               num(l.left - 6) + "\" y=\"" + num(t.at + 4) + "\" text-anchor=\"end\" fill=\"" +
+               kChartTickText + "\">" + xmlEscape(t.label) + "</text>\n";
+    for (const auto& t : l.timeTicks)
+        out += "<text x=\"" + num(t.at) + "\" y=\"" + num(l.timeLabelBaseline) +
+               "\" text-anchor=\"" + anchor(t.anchor) + "\" fill=\"" + kChartTickText + "\">" +
+               xmlEscape(t.label) + "</text>\n";
+    out += "<text x=\"" + num(right) + "\" y=\"" + num(l.captionBaseline) +
+           "\" text-anchor=\"end\" fill=\"" + kChartCaption + "\">" + xmlEscape(l.timeCaption) +
+           "</text>\n";
+    out += "<rect x=\"" + num(l.left) + "\" y=\"" + num(l.top) + "\" width=\"" + num(l.plotW) +
+           "\" height=\"" + num(l.plotH) + "\" fill=\"none\" stroke=\"" + kChartFrame + "\"/>\n";
+    if (l.hasMark)
+        out += "<line x1=\"" + num(l.markX) + "\" x2=\"" + num(l.markX) + "\" y1=\"" + num(l.top) +
+               "\" y2=\"" + num(bottom) + "\" stroke=\"" + kChartMark +
+               "\" stroke-dasharray=\"4 3\"/>\n";
+    for (const auto& line : l.lines) {
+        const std::string colour = line.colour.hex();
         std::string pts;
-        for (const auto& p : s.points)
-            if (drawn(p))
-                pts += fmt(X(p.timeNs)) + "," + fmt(Y(p.value)) + " ";
+        for (const auto& p : line.points)
+            pts += num(p.x) + "," + num(p.y) + " ";
         out += "<polyline fill=\"none\" stroke=\"" + colour + "\" stroke-width=\"" +
-               (i == 0 ? "2.2" : "1.6") + "\" points=\"" + pts + "\"/>\n";
-        for (const auto& p : s.points)
-            if (drawn(p))
-                out += "<circle cx=\"" + fmt(X(p.timeNs)) + "\" cy=\"" + fmt(Y(p.value)) +
-                       "\" r=\"2.5\" fill=\"" + colour + "\"><title>" +
-                       xmlEscape(s.key() + " = " + valueLabel(p.value, c.unit) + " at " +
-                                 formatTimeIso(p.timeNs)) +
-                       "</title></circle>\n";
-        int lx = left + int(i % 2) * (plotW / 2), ly = top + plotH + 40 + 18 * int(i / 2);
-        out += "<rect x=\"" + std::to_string(lx) + "\" y=\"" + std::to_string(ly - 9) +
-               "\" width=\"12\" height=\"4\" fill=\"" + colour + "\"/><text x=\"" +
-               std::to_string(lx + 16) + "\" y=\"" + std::to_string(ly - 4) + "\">" +
-               xmlEscape(names[i]) + "</text>\n";
+               num(line.width) + "\" points=\"" + pts + "\"/>\n";
+        for (const auto& p : line.points)
+            out += "<circle cx=\"" + num(p.x) + "\" cy=\"" + num(p.y) + "\" r=\"2.5\" fill=\"" +
+                   colour + "\"><title>" + xmlEscape(p.title) + "</title></circle>\n";
     }
-    for (const auto& [t, text] : c.notes) {
-        if (t < t0 || t > t1)
-            continue;
-        out += "<line x1=\"" + fmt(X(t)) + "\" x2=\"" + fmt(X(t)) + "\" y1=\"" +
-               std::to_string(top) + "\" y2=\"" + std::to_string(top + plotH) +
-               "\" stroke=\"#6a1b9a\" stroke-dasharray=\"5 3\"/>\n<text x=\"" + fmt(X(t) + 3) +
-               "\" y=\"" + std::to_string(top + 12) + "\" fill=\"#6a1b9a\">" + xmlEscape(text) +
-               "</text>\n";
-    }
+    for (const auto& item : l.legend)
+        out += "<rect x=\"" + num(item.x) + "\" y=\"" + num(item.baseline - 5) +
+               "\" width=\"12\" height=\"4\" stroke=\"none\" fill=\"" + item.colour.hex() +
+               "\"/><text x=\"" + num(item.x + 16) + "\" y=\"" + num(item.baseline) + "\">" +
+               xmlEscape(item.text) + "</text>\n";
+    for (const auto& n : l.notes)
+        out += "<line x1=\"" + num(n.x) + "\" x2=\"" + num(n.x) + "\" y1=\"" + num(l.top) +
+               "\" y2=\"" + num(bottom) + "\" stroke=\"" + kChartNote +
+               "\" stroke-dasharray=\"5 3\"/>\n";
+    // Labels over every line, each on a white box so it reads.
+    for (const auto& n : l.notes)
+        out += "<rect x=\"" + num(n.boxX) + "\" y=\"" + num(n.boxY) + "\" width=\"" + num(n.boxW) +
+               "\" height=\"" + num(n.boxH) +
+               "\" fill=\"#ffffff\" fill-opacity=\"0.85\" stroke=\"none\"/><text x=\"" +
+               num(n.boxX + 3) + "\" y=\"" + num(n.boxY + n.boxH - 3) + "\" fill=\"" + kChartNote +
+               "\">" + xmlEscape(n.label) + "</text>\n";
+    for (const auto& k : l.noteKey)
+        out += "<text x=\"" + num(k.x) + "\" y=\"" + num(k.baseline) + "\" fill=\"" + kChartNote +
+               "\">" + xmlEscape(k.text) + "</text>\n";
     out += "</svg>\n";
     return out;
 }

@@ -30,7 +30,11 @@ struct ChartSpec {
 Result<ChartSpec> namedChart(CaseStore& store, const std::string& name);
 std::vector<std::string> chartNames();
 
-// Self-contained SVG (no scripts, no external references); every text escaped.
+// An exported chart's size when none is asked for, in every format.
+inline constexpr int kExportChartWidth = 900, kExportChartHeight = 320;
+
+// Self-contained SVG (no scripts, no external references); every text
+// escaped. The report's charts are 760 x 260.
 std::string renderChartSvg(const ChartSpec& chart, int width = 760, int height = 260);
 
 // A flame graph (callers on top) of a call tree, every frame with a <title>

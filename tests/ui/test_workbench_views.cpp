@@ -3,6 +3,7 @@
 // Side by side ranks by the size of a change whichever way it went, the
 // window follows a case another process writes, and every import is logged.
 #include "analysis/detect/detect.h"
+#include "export/chart_export.h"
 #include "import/import_batch.h"
 #include "pages/compare_view.h"
 #include "pages/connections_view.h"
@@ -11,6 +12,7 @@
 #include "pages/import_log.h"
 #include "pages/retention_view.h"
 #include "pages/timeline_view.h"
+#include "report/chart_layout.h"
 #include "report/chart_svg.h"
 #include "report/series_style.h"
 #include "shell/help_dialogs.h"
@@ -62,6 +64,7 @@ private slots:
     void oneColourPerHostEverywhere();
     void oneDisplayNamePerSeries();
     void annotationLabelsNeverOverlap();
+    void exportsDrawOneLayout();
     void forecastDrawnPastTheLastCapture();
     void panelsHideAndShow();
     void shortcutsListEveryAction();
@@ -714,6 +717,76 @@ void TestWorkbenchViews::annotationLabelsNeverOverlap() {
         QVERIFY(item->color().lightness() - base.lightness() > 100);
     m_window->setDarkTheme(false);
     tl->setAnnotations({});
+}
+
+void TestWorkbenchViews::exportsDrawOneLayout() {
+    // The heap chart with seven notes, six of them a second apart: more than
+    // three rows of text can hold.
+    auto store = CaseStore::open(m_demo.toStdString(), true);
+    QVERIFY(store.ok());
+    auto named = namedChart(**store, "heap");
+    QVERIFY(named.ok());
+    ChartSpec chart = *named;
+    chart.notes.clear();
+    int64_t first = INT64_MAX, last = 0;
+    for (const auto& s : chart.series)
+        for (const auto& p : s.points) {
+            first = std::min(first, p.timeNs);
+            last = std::max(last, p.timeNs);
+        }
+    QVERIFY(last > first + 20'000'000'000LL);
+    const int64_t mid = first + (last - first) / 2;
+    chart.notes.push_back({first + 2'000'000'000LL, "canary started"});
+    for (int i = 0; i < 6; ++i)
+        chart.notes.push_back({mid + i * 1'000'000'000LL, "deploy of build " + std::to_string(i) +
+                                                              " with a long description"});
+    const ChartLayout l = layoutChart(chart, kExportChartWidth, kExportChartHeight);
+    // Every note labelled, no two labels on each other, all inside the plot.
+    QCOMPARE(l.notes.size(), size_t(7));
+    int numbered = 0;
+    for (size_t i = 0; i < l.notes.size(); ++i) {
+        const auto& n = l.notes[i];
+        QVERIFY(!n.label.empty());
+        numbered += n.label.front() == '[';
+        QRectF box(n.boxX, n.boxY, n.boxW, n.boxH);
+        QVERIFY(QRectF(l.left, l.top, l.plotW, l.plotH).contains(box));
+        for (size_t j = i + 1; j < l.notes.size(); ++j)
+            QVERIFY2(!box.intersects(QRectF(l.notes[j].boxX, l.notes[j].boxY, l.notes[j].boxW,
+                                            l.notes[j].boxH)),
+                     qPrintable(QString("%1 and %2").arg(i).arg(j)));
+    }
+    // The notes without room for their text carry a number, and their text is
+    // listed under the legend.
+    QVERIFY(numbered > 0);
+    QCOMPARE(l.noteKey.size(), size_t(numbered));
+    QVERIFY(l.noteKey.front().text.find("deploy of build") != std::string::npos);
+    // The SVG is that layout: its tick labels, legend and note labels.
+    const std::string svg = renderChartSvg(chart, kExportChartWidth, kExportChartHeight);
+    for (const auto& t : l.valueTicks)
+        QVERIFY2(svg.find(">" + t.label + "</text>") != std::string::npos, t.label.c_str());
+    for (const auto& n : l.notes)
+        QVERIFY2(svg.find(">" + xmlEscape(n.label) + "</text>") != std::string::npos,
+                 n.label.c_str());
+    for (const auto& k : l.noteKey)
+        QVERIFY(svg.find(xmlEscape(k.text)) != std::string::npos);
+    // The PNG is that layout too, at twice the pixels: the heap total's last
+    // point (far above the sites' lines) in its colour where the layout put it.
+    QTemporaryDir dir;
+    chart.pixelRatio = 2;
+    const QString png = dir.filePath("heap.png");
+    QCOMPARE(saveChart(chart, png), QString());
+    QImage image(png);
+    QCOMPARE(image.size(), QSize(kExportChartWidth * 2, kExportChartHeight * 2));
+    {
+        const auto& line = l.lines.front();
+        const auto& p = line.points.back();
+        const QColor got = image.pixelColor(int(std::lround(p.x * 2)), int(std::lround(p.y * 2)));
+        const QColor want(line.colour.r, line.colour.g, line.colour.b);
+        QVERIFY2(std::abs(got.red() - want.red()) + std::abs(got.green() - want.green()) +
+                         std::abs(got.blue() - want.blue()) <
+                     60,
+                 qPrintable(got.name() + " " + want.name()));
+    }
 }
 
 void TestWorkbenchViews::shortcutsListEveryAction() {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "export/chart_export.h"
 
+#include "report/chart_layout.h"
+
 #include "base/format.h"
 #include "io/output_file.h"
 #include "widgets/flame_graph.h"
@@ -25,8 +27,6 @@
 
 namespace memscope::ui {
 
-namespace {} // namespace
-
 void ensureApplication() {
     if (QCoreApplication::instance())
         return;
@@ -47,70 +47,6 @@ void ensureApplication() {
 }
 
 namespace {
-
-void drawChart(QCustomPlot& plot, const ChartSpec& chart, int width, int height) {
-    plot.resize(width, height);
-    plot.plotLayout()->insertRow(0);
-    auto* title = new QCPTextElement(&plot, QString::fromStdString(chart.title),
-                                     QFont("sans", 11, QFont::Bold));
-    plot.plotLayout()->addElement(0, 0, title);
-    auto timeTicker = QSharedPointer<QCPAxisTickerDateTime>::create();
-    timeTicker->setDateTimeFormat("HH:mm:ss");
-    timeTicker->setDateTimeSpec(Qt::UTC);
-    plot.xAxis->setTicker(timeTicker);
-    plot.xAxis->setLabel("time (UTC)");
-    if (chart.unit == "bytes")
-        plot.yAxis->setTicker(QSharedPointer<IecByteTicker>::create());
-    plot.legend->setVisible(true);
-    plot.legend->setFont(QFont("sans", 8));
-    plot.legend->setBrush(QColor(255, 255, 255, 220));
-    plot.axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
-    double ymax = 0;
-    int i = 0;
-    for (const auto& s : chart.series) {
-        auto* g = plot.addGraph();
-        QVector<double> xs, ys;
-        for (const auto& p : s.points) {
-            xs.push_back(double(p.timeNs) / 1e9);
-            ys.push_back(p.value);
-            ymax = std::max(ymax, p.value);
-        }
-        g->setData(xs, ys, true);
-        g->setPen(QPen(Qt::black, i++ == 0 ? 2.4 : 1.8));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
-        g->setName(displayName(s));
-    }
-    // By name, as the workbench and the SVG colour them; a file is drawn light.
-    colourGraphs(&plot, false);
-    plot.rescaleAxes();
-    if (chart.fromNs && chart.toNs)
-        plot.xAxis->setRange(double(chart.fromNs) / 1e9, double(chart.toNs) / 1e9);
-    plot.yAxis->setRange(0, ymax > 0 ? ymax * 1.08 : 1);
-    if (chart.markNs) {
-        auto* line = new QCPItemStraightLine(&plot);
-        double x = double(chart.markNs) / 1e9;
-        line->point1->setCoords(x, 0);
-        line->point2->setCoords(x, 1);
-        line->setPen(QPen(QColor(200, 0, 0), 1, Qt::DashLine));
-    }
-    for (const auto& [t, text] : chart.notes) {
-        double x = double(t) / 1e9;
-        auto* line = new QCPItemStraightLine(&plot);
-        line->point1->setCoords(x, 0);
-        line->point2->setCoords(x, 1);
-        line->setPen(QPen(QColor(106, 27, 154), 1.2, Qt::DashLine));
-        auto* label = new QCPItemText(&plot);
-        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
-        label->position->setTypeX(QCPItemPosition::ptPlotCoords);
-        label->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
-        label->position->setCoords(x, 0.02);
-        label->setText(QString::fromStdString(text));
-        label->setColor(QColor(106, 27, 154));
-        label->setPadding(QMargins(3, 0, 0, 0));
-    }
-    (void)width;
-    (void)height;
-}
 
 // Exports are drawn into memory and written whole or not at all: Qt's file
 // writers do not report a full disk or a file size limit, and would leave a
@@ -147,19 +83,103 @@ QByteArray pdfBytes(int width, int height, const QString& title, Draw draw) {
     return bytes;
 }
 
-QByteArray chartPdf(QCustomPlot& plot, int width, int height, const QString& title) {
-    return pdfBytes(width, height, title, [&](QPdfWriter& pdf) {
-        QCPPainter painter;
-        if (!painter.begin(&pdf))
-            return false;
-        painter.setMode(QCPPainter::pmVectorized);
-        painter.setMode(QCPPainter::pmNoCaching);
-        painter.setMode(QCPPainter::pmNonCosmetic);
-        plot.toPainter(&painter, width, height);
-        painter.end();
-        return true;
-    });
+QColor chartColour(const char* hex) { return QColor(QString::fromLatin1(hex)); }
+QColor chartColour(const Rgb& c) { return QColor(c.r, c.g, c.b); }
+
+} // namespace
+
+void paintChart(QPainter& painter, const ChartLayout& l) {
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setRenderHint(QPainter::TextAntialiasing);
+    painter.fillRect(QRectF(0, 0, l.width, l.height), Qt::white);
+    QFont font(QStringLiteral("sans-serif"));
+    font.setPixelSize(ChartLayout::kFontPx);
+    QFont titleFont = font;
+    titleFont.setPixelSize(ChartLayout::kTitlePx);
+    titleFont.setBold(true);
+    const QFontMetricsF metrics(font);
+    // Text at a baseline, anchored as in the SVG; never wider than `maxWidth`.
+    auto text = [&](double x, double baseline, const std::string& s, ChartLayout::Tick::Anchor a,
+                    double maxWidth = 1e5) {
+        QString t = metrics.elidedText(QString::fromStdString(s), Qt::ElideRight, maxWidth);
+        double w = metrics.horizontalAdvance(t);
+        double left = a == ChartLayout::Tick::Anchor::Start ? x
+                      : a == ChartLayout::Tick::Anchor::End ? x - w
+                                                            : x - w / 2;
+        painter.drawText(QPointF(left, baseline), t);
+    };
+    using Anchor = ChartLayout::Tick::Anchor;
+    painter.setFont(titleFont);
+    painter.setPen(Qt::black);
+    painter.drawText(QPointF(l.titleX, l.titleBaseline), QString::fromStdString(l.title));
+    painter.setFont(font);
+    if (!l.emptyText.empty()) {
+        text(l.left, l.top + l.plotH / 2, l.emptyText, Anchor::Start);
+        painter.restore();
+        return;
+    }
+    const double right = l.left + l.plotW, bottom = l.top + l.plotH;
+    for (const auto& t : l.valueTicks) {
+        painter.setPen(QPen(chartColour(kChartGrid), 1));
+        painter.drawLine(QPointF(l.left, t.at), QPointF(right, t.at));
+        painter.setPen(chartColour(kChartTickText));
+        text(l.left - 6, t.at + 4, t.label, Anchor::End);
+    }
+    painter.setPen(chartColour(kChartTickText));
+    for (const auto& t : l.timeTicks)
+        text(t.at, l.timeLabelBaseline, t.label, t.anchor);
+    painter.setPen(chartColour(kChartCaption));
+    text(right, l.captionBaseline, l.timeCaption, Anchor::End);
+    painter.setPen(QPen(chartColour(kChartFrame), 1));
+    painter.setBrush(Qt::NoBrush);
+    painter.drawRect(QRectF(l.left, l.top, l.plotW, l.plotH));
+    if (l.hasMark) {
+        QPen pen(chartColour(kChartMark), 1);
+        pen.setDashPattern({4, 3});
+        painter.setPen(pen);
+        painter.drawLine(QPointF(l.markX, l.top), QPointF(l.markX, bottom));
+    }
+    for (const auto& line : l.lines) {
+        const QColor colour = chartColour(line.colour);
+        QPolygonF poly;
+        for (const auto& p : line.points)
+            poly << QPointF(p.x, p.y);
+        painter.setPen(QPen(colour, line.width, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin));
+        painter.setBrush(Qt::NoBrush);
+        painter.drawPolyline(poly);
+        painter.setPen(Qt::NoPen);
+        painter.setBrush(colour);
+        for (const auto& p : poly)
+            painter.drawEllipse(p, 2.5, 2.5);
+    }
+    painter.setBrush(Qt::NoBrush);
+    for (const auto& item : l.legend) {
+        painter.fillRect(QRectF(item.x, item.baseline - 5, 12, 4), chartColour(item.colour));
+        painter.setPen(Qt::black);
+        text(item.x + 16, item.baseline, item.text, Anchor::Start,
+             std::max(20.0, l.plotW / 2 - 24));
+    }
+    const QColor note = chartColour(kChartNote);
+    QPen dashed(note, 1);
+    dashed.setDashPattern({5, 3});
+    for (const auto& n : l.notes) {
+        painter.setPen(dashed);
+        painter.drawLine(QPointF(n.x, l.top), QPointF(n.x, bottom));
+    }
+    for (const auto& n : l.notes) {
+        painter.fillRect(QRectF(n.boxX, n.boxY, n.boxW, n.boxH), QColor(255, 255, 255, 217));
+        painter.setPen(note);
+        text(n.boxX + 3, n.boxY + n.boxH - 3, n.label, Anchor::Start, n.boxW - 6);
+    }
+    for (const auto& k : l.noteKey) {
+        painter.setPen(note);
+        text(k.x, k.baseline, k.text, Anchor::Start, l.plotW);
+    }
+    painter.restore();
 }
+
+namespace {
 
 QString encodeFailed(const QString& path) {
     return QObject::tr("%1: cannot encode the image").arg(path);
@@ -182,11 +202,27 @@ QString saveChart(const ChartSpec& chart, const QString& path, int width, int he
         return writeWhole(path, QByteArray::fromStdString(renderChartSvg(chart, width, height)));
     if (!lower.endsWith(".png") && !lower.endsWith(".pdf"))
         return QObject::tr("%1: the file name must end in .png, .svg or .pdf").arg(path);
-    QCustomPlot plot;
-    drawChart(plot, chart, width, height);
-    QByteArray bytes = lower.endsWith(".png")
-                           ? pngBytes(plot.toPixmap(width, height, ratio).toImage())
-                           : chartPdf(plot, width, height, QString::fromStdString(chart.title));
+    // The SVG's layout, painted: the same ticks, legend and labels in every format.
+    const ChartLayout layout = layoutChart(chart, width, height);
+    QByteArray bytes;
+    if (lower.endsWith(".png")) {
+        QImage image(QSize(width, height) * ratio, QImage::Format_ARGB32);
+        image.setDevicePixelRatio(ratio);
+        image.fill(Qt::white);
+        QPainter painter(&image);
+        paintChart(painter, layout);
+        painter.end();
+        bytes = pngBytes(image);
+    } else {
+        bytes = pdfBytes(width, height, QString::fromStdString(chart.title), [&](QPdfWriter& pdf) {
+            QPainter painter;
+            if (!painter.begin(&pdf))
+                return false;
+            paintChart(painter, layout);
+            painter.end();
+            return true;
+        });
+    }
     if (bytes.isEmpty())
         return encodeFailed(path);
     return writeWhole(path, bytes);

@@ -8,6 +8,7 @@
 #include "base/format.h"
 #include "import/capture_time.h"
 #include "model/goroutines.h"
+#include "report/chart_layout.h"
 #include "store/case_validate.h"
 #include "widgets/series_style.h"
 
@@ -848,31 +849,28 @@ void TimelineView::layoutNoteLabels() {
     if (area.height() <= 0)
         return;
     // Left to right, each label goes to the first row where it clears the
-    // label before it; near the right edge it hangs left of its line.
+    // label before it (as exported charts place theirs); near the right edge
+    // it hangs left of its line.
     std::vector<QCPItemText*> byX = m_noteLabels;
     std::sort(byX.begin(), byX.end(), [](QCPItemText* a, QCPItemText* b) {
         return a->position->key() < b->position->key();
     });
-    std::vector<double> rowRight;
+    std::vector<std::pair<double, double>> spans;
+    double height = 0;
     for (QCPItemText* label : byX) {
         QFontMetrics fm(label->font());
         const QMargins pad = label->padding();
         double width = fm.horizontalAdvance(label->text()) + pad.left() + pad.right();
-        double height = fm.height() + pad.top() + pad.bottom();
+        height = std::max(height, double(fm.height() + pad.top() + pad.bottom()));
         double px = m_plot->xAxis->coordToPixel(label->position->key());
         bool hangLeft = px + width > area.right() && px - width >= area.left();
         label->setPositionAlignment((hangLeft ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
-        double left = hangLeft ? px - width : px, right = hangLeft ? px : px + width;
-        size_t row = 0;
-        while (row < rowRight.size() && rowRight[row] + 4 > left)
-            ++row;
-        if (row == rowRight.size())
-            rowRight.push_back(right);
-        else
-            rowRight[row] = right;
-        label->position->setCoords(label->position->key(),
-                                   (4 + double(row) * (height + 2)) / double(area.height()));
+        spans.emplace_back(hangLeft ? px - width : px, width);
     }
+    const std::vector<int> rows = placeLabelRows(spans, SIZE_MAX);
+    for (size_t i = 0; i < byX.size(); ++i)
+        byX[i]->position->setCoords(byX[i]->position->key(),
+                                    (4 + double(rows[i]) * (height + 2)) / double(area.height()));
 }
 
 QList<QRectF> TimelineView::annotationLabelRects() const {
