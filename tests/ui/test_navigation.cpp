@@ -23,6 +23,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QAction>
+#include <QApplication>
+#include <QClipboard>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -101,6 +103,7 @@ private slots:
     void findingsLinkToTheirViews();
     void rowMenusShowItemsInTheOtherViews();
     void callTreeRowsLinkToTheOtherViews();
+    void flameFramesLinkToTheOtherViews();
     void sideBySideRowsLinkToTheirViews();
 
 private:
@@ -502,6 +505,44 @@ void TestNavigation::callTreeRowsLinkToTheOtherViews() {
     goBackByKey();
     QTRY_VERIFY(heap()->detailTabs()->currentWidget()->isAncestorOf(tree) ||
                 heap()->detailTabs()->currentWidget() == tree);
+}
+
+void TestNavigation::flameFramesLinkToTheOtherViews() {
+    m_window->tabs()->setCurrentWidget(heap());
+    heap()->showDetail(HeapPage::FlameView);
+    FlameGraphView* graph = heap()->flameGraph();
+    QTRY_VERIFY_WITH_TIMEOUT(graph->tree() && graph->tree()->nodes.size() > 2, 20000);
+    graph->resetZoom();
+    // A frame below the root whose function the profile has.
+    int node = -1;
+    for (size_t i = 1; i < graph->tree()->nodes.size() && node < 0; ++i)
+        if (heap()->hasFunction(QString::fromStdString(graph->tree()->nodes[i].function)))
+            node = int(i);
+    QVERIFY(node > 0);
+    const QString function = QString::fromStdString(graph->tree()->nodes[size_t(node)].function);
+    std::unique_ptr<QMenu> menu(graph->menuFor(node, nullptr));
+    QAction* zoomIn = entry(menu.get(), tr("Zoom In"));
+    QVERIFY(zoomIn && zoomIn->isEnabled());
+    QAction* zoomOut = entry(menu.get(), tr("Zoom Out"));
+    QVERIFY(zoomOut && !zoomOut->isEnabled()); // at the root already
+    QVERIFY(entry(menu.get(), tr("Show in Retention")));
+    QVERIFY(entry(menu.get(), tr("Show Goroutine Groups Running It")));
+    QAction* copy = entry(menu.get(), tr("Copy Name"));
+    QVERIFY(copy && copy->isEnabled());
+    copy->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), function);
+    zoomIn->trigger();
+    QCOMPARE(graph->zoomedNode(), node);
+    // Its callers and callees: the caller/callee tree, focused on it.
+    menu.reset(graph->menuFor(node, nullptr));
+    QAction* callers = entry(menu.get(), tr("Show Callers and Callees"));
+    QVERIFY(callers && callers->isEnabled());
+    callers->trigger();
+    QTRY_COMPARE(heap()->currentDetail(), HeapPage::CallerCalleeView);
+    QCOMPARE(heap()->focusedFunction(), function);
+    // Back: the flame graph again.
+    goBackByKey();
+    QTRY_COMPARE(heap()->currentDetail(), HeapPage::FlameView);
 }
 
 void TestNavigation::rowMenusShowItemsInTheOtherViews() {

@@ -215,6 +215,13 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     // picked row zooms to that function's widest frame.
     m_flame = new FlameGraphView(this);
     m_flame->clear(tr("Compare two heap profiles to see their diff flame graph"));
+    m_flame->setFrameLinks([this](const QString& fn) {
+        RowLinks links;
+        links.links = {{tr("Show in Allocation Sites"), itemLink("site", fn)},
+                       {tr("Show Callers and Callees"), itemLink("site", fn, "callers")}};
+        return links;
+    });
+    connect(m_flame, &FlameGraphView::linkActivated, this, &CompareView::linkActivated);
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(m_flame);
     scroll->setWidgetResizable(true);
@@ -360,7 +367,10 @@ void CompareView::run() {
         Qt::SingleShotConnection);
 }
 
-void CompareView::setLinkCheck(const LinkCheck& check) { m_menu->setLinkCheck(check); }
+void CompareView::setLinkCheck(const LinkCheck& check) {
+    m_menu->setLinkCheck(check);
+    m_flame->setLinkCheck(check);
+}
 
 RowLinks CompareView::rowLinks(const QModelIndex& proxyIndex) const {
     RowLinks out;

@@ -323,6 +323,17 @@ QWidget* HeapPage::buildFlamePanel() {
     connect(m_flameSearch, &QLineEdit::textChanged, this, [this] { showSearch(); });
     connect(m_flame, &FlameGraphView::functionActivated, this,
             [this](const QString& fn) { showSource(fn); });
+    // A frame's right-click menu: where else its function shows.
+    m_flame->setFrameLinks([this](const QString& fn) {
+        RowLinks links;
+        links.links = {
+            {tr("Show Callers and Callees"), itemLink("site", fn, "callers")},
+            {tr("Show in Retention"), itemLink("site", fn, "retention")},
+            {tr("Show Goroutine Groups Running It"), itemLink("group", fn)},
+        };
+        return links;
+    });
+    connect(m_flame, &FlameGraphView::linkActivated, this, &HeapPage::linkActivated);
     return flamePanel;
 }
 
@@ -582,6 +593,7 @@ void HeapPage::setLinkCheck(const LinkCheck& check) {
     m_sitesMenu->setLinkCheck(check);
     for (auto* menu : m_treeMenus)
         menu->setLinkCheck(check);
+    m_flame->setLinkCheck(check);
 }
 
 void HeapPage::showFlame() {

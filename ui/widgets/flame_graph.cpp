@@ -4,6 +4,7 @@
 #include "base/format.h"
 
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QToolTip>
@@ -290,10 +291,41 @@ void FlameGraphView::mousePressEvent(QMouseEvent* event) {
         int n = nodeAt(event->position().toPoint());
         if (n >= 0)
             zoomTo(n == m_zoom ? std::max(0, int(m_tree->nodes[size_t(n)].parent)) : n);
+    } else if (event->button() == Qt::RightButton && nodeAt(event->position().toPoint()) > 0) {
+        QMenu* menu = menuFor(nodeAt(event->position().toPoint()), this);
+        menu->setAttribute(Qt::WA_DeleteOnClose);
+        menu->popup(event->globalPosition().toPoint());
     } else if (event->button() == Qt::BackButton || event->button() == Qt::RightButton) {
         if (m_tree && m_zoom > 0)
             zoomTo(std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
     }
+}
+
+QMenu* FlameGraphView::menuFor(int node, QWidget* parent) {
+    auto* menu = new QMenu(parent);
+    if (!m_tree || node <= 0 || size_t(node) >= m_tree->nodes.size())
+        return menu;
+    const QString function = QString::fromStdString(m_tree->nodes[size_t(node)].function);
+    menu->setTitle(function);
+    QAction* in = menu->addAction(tr("Zoom In"));
+    in->setEnabled(node != m_zoom);
+    connect(in, &QAction::triggered, this, [this, node] { zoomTo(node); });
+    QAction* out = menu->addAction(tr("Zoom Out"));
+    out->setEnabled(m_zoom > 0);
+    connect(out, &QAction::triggered, this, [this] {
+        if (m_tree && m_zoom > 0)
+            zoomTo(std::max(0, int(m_tree->nodes[size_t(m_zoom)].parent)));
+    });
+    QAction* reset = menu->addAction(tr("Reset Zoom"));
+    reset->setEnabled(m_zoom > 0);
+    connect(reset, &QAction::triggered, this, [this] { resetZoom(); });
+    menu->addSeparator();
+    RowLinks links;
+    if (m_frameLinks)
+        links = m_frameLinks(function);
+    links.name = function;
+    addRowLinks(menu, links, m_check, [this](const QUrl& link) { emit linkActivated(link); });
+    return menu;
 }
 
 void FlameGraphView::mouseDoubleClickEvent(QMouseEvent* event) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "analysis/profile/calltree.h"
+#include "widgets/item_links.h"
 
 #include <QWidget>
 #include <memory>
@@ -10,8 +11,10 @@
 namespace memscope::ui {
 
 // A flame graph (icicle: callers on top) over a top-down call tree. Click a
-// frame to zoom into it, Esc (one level) or a click on the top row to zoom out, type in
-// the search to highlight frames; double-click opens the frame's function.
+// frame to zoom into it, Esc (one level) or a click on the top row to zoom
+// out, type in the search to highlight frames; double-click opens the
+// frame's function; right-click a frame for its zoom and its links to the
+// other views (right-click outside the frames zooms out one level).
 // In diff mode frames are coloured by their change (red grew, blue shrank)
 // and a frame that shrank keeps the width of its base value, so it stays in
 // sight.
@@ -39,12 +42,22 @@ public:
     int nodeAt(const QPoint& p) const;
     QRectF nodeRect(int node) const;
 
+    // The links a frame's menu offers for its function (none when unset).
+    void setFrameLinks(std::function<RowLinks(const QString& function)> links) {
+        m_frameLinks = std::move(links);
+    }
+    void setLinkCheck(LinkCheck check) { m_check = std::move(check); }
+    // The right-click menu of a frame, not yet shown: Zoom In, Zoom Out,
+    // Reset Zoom, then the function's links and Copy Name.
+    QMenu* menuFor(int node, QWidget* parent);
+
     QSize sizeHint() const override;
     QSize minimumSizeHint() const override;
 
 signals:
     void zoomed(int node);
     void functionActivated(const QString& function);
+    void linkActivated(const QUrl& link);
 
 protected:
     void paintEvent(QPaintEvent* event) override;
@@ -70,6 +83,8 @@ private:
     int m_zoom = 0;
     int m_matches = 0;
     int m_hover = -1;
+    std::function<RowLinks(const QString&)> m_frameLinks;
+    LinkCheck m_check;
     double m_maxDelta = 0;
     static constexpr int kRow = 18;
 };

@@ -31,6 +31,30 @@ std::optional<ItemLink> parseItemLink(const QUrl& link) {
     return out;
 }
 
+void addRowLinks(QMenu* menu, const RowLinks& row, const LinkCheck& check,
+                 const std::function<void(const QUrl&)>& activate) {
+    std::map<QString, QMenu*> submenus;
+    for (const RowLink& l : row.links) {
+        QMenu* into = menu;
+        if (!l.submenu.isEmpty()) {
+            QMenu*& sub = submenus[l.submenu];
+            if (!sub)
+                sub = menu->addMenu(l.submenu);
+            into = sub;
+        }
+        QAction* a = into->addAction(l.text);
+        a->setEnabled(!l.link.isEmpty() && (!check || check(l.link)));
+        QObject::connect(a, &QAction::triggered, menu,
+                         [activate, link = l.link] { activate(link); });
+    }
+    if (!row.links.empty())
+        menu->addSeparator();
+    QAction* copy = menu->addAction(QObject::tr("Copy Name"));
+    copy->setEnabled(!row.name.isEmpty());
+    QObject::connect(copy, &QAction::triggered, menu,
+                     [name = row.name] { QApplication::clipboard()->setText(name); });
+}
+
 RowLinkMenu::RowLinkMenu(QAbstractItemView* view, Describe describe)
     : QObject(view), m_view(view), m_describe(std::move(describe)) {
     view->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -55,26 +79,8 @@ QMenu* RowLinkMenu::menuFor(const QModelIndex& index, QWidget* parent) {
         menu->addAction(a);
     if (!own.isEmpty())
         menu->addSeparator();
-    const RowLinks row = m_describe(index);
-    std::map<QString, QMenu*> submenus;
-    for (const RowLink& l : row.links) {
-        QMenu* into = menu;
-        if (!l.submenu.isEmpty()) {
-            QMenu*& sub = submenus[l.submenu];
-            if (!sub)
-                sub = menu->addMenu(l.submenu);
-            into = sub;
-        }
-        QAction* a = into->addAction(l.text);
-        a->setEnabled(!l.link.isEmpty() && (!m_check || m_check(l.link)));
-        connect(a, &QAction::triggered, this, [this, link = l.link] { emit linkActivated(link); });
-    }
-    if (!row.links.empty())
-        menu->addSeparator();
-    QAction* copy = menu->addAction(tr("Copy Name"));
-    copy->setEnabled(!row.name.isEmpty());
-    connect(copy, &QAction::triggered, this,
-            [name = row.name] { QApplication::clipboard()->setText(name); });
+    addRowLinks(menu, m_describe(index), m_check,
+                [this](const QUrl& link) { emit linkActivated(link); });
     return menu;
 }
 

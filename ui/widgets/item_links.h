@@ -52,6 +52,12 @@ struct RowLinks {
     std::vector<RowLink> links;
 };
 
+// Adds a row's links to `menu` (each disabled when `check` says its view has
+// nothing for it; those with a submenu title grouped in that submenu), then
+// Copy Name. `activate` follows a link.
+void addRowLinks(QMenu* menu, const RowLinks& row, const LinkCheck& check,
+                 const std::function<void(const QUrl&)>& activate);
+
 // The right-click menu of an item view: the view's own actions (Copy, ...),
 // then the row's links, each disabled when the view it names has nothing for
 // it, then Copy Name.
