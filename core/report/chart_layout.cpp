@@ -86,8 +86,8 @@ double chartTextWidth(const std::string& text, int fontPx) {
     return w * fontPx / 11.0;
 }
 
-std::vector<int> placeLabelRows(const std::vector<std::pair<double, double>>& spans,
-                                size_t maxRows, double gap) {
+std::vector<int> placeLabelRows(const std::vector<std::pair<double, double>>& spans, size_t maxRows,
+                                double gap) {
     std::vector<int> rows;
     std::vector<double> rowRight;
     for (const auto& [left, width] : spans) {
@@ -189,8 +189,7 @@ ChartLayout layoutChart(const ChartSpec& c, int width, int height) {
     std::vector<std::pair<double, double>> spans;
     for (size_t i = 0; i < notes.size(); ++i)
         spans.push_back(span(notes[i].x, labels[i]));
-    std::vector<int> fullRows =
-        placeLabelRows(spans, std::min<size_t>(3, rowsThatFit(l.plotH)));
+    std::vector<int> fullRows = placeLabelRows(spans, std::min<size_t>(3, rowsThatFit(l.plotH)));
     std::vector<size_t> keyed;
     for (size_t i = 0; i < notes.size(); ++i)
         if (fullRows[i] < 0) {

@@ -64,8 +64,8 @@ struct ChartLayout {
     // under the legend: every note is labelled, no two labels overlap.
     struct Note {
         double x = 0;
-        std::string label;             // the text, or "[n]"
-        double boxX = 0, boxY = 0;     // the label's box, top-left
+        std::string label;         // the text, or "[n]"
+        double boxX = 0, boxY = 0; // the label's box, top-left
         double boxW = 0, boxH = 0;
     };
     std::vector<Note> notes;
@@ -94,7 +94,7 @@ double chartTextWidth(const std::string& text, int fontPx = ChartLayout::kFontPx
 // pixels) goes to the first row where it clears the label before it by
 // `gap`; the result is each label's row. Rows past `maxRows` are -1 (no
 // room). The workbench's timeline places its annotation labels the same way.
-std::vector<int> placeLabelRows(const std::vector<std::pair<double, double>>& spans,
-                                size_t maxRows, double gap = 4);
+std::vector<int> placeLabelRows(const std::vector<std::pair<double, double>>& spans, size_t maxRows,
+                                double gap = 4);
 
 } // namespace memscope

@@ -342,6 +342,22 @@ void TestWorkbench::retentionViewShowsDominatorsGraphAndPaths() {
         view->tree()->model()->index(0, DominatorModel::Retained).data().toString().contains("MB"));
     QVERIFY(view->graph()->rootCount() >= 1);
     QVERIFY(view->graph()->siteCount() >= 1);
+    // Every box lies inside the graph, however low it is: clicking down the
+    // site column from top to bottom reaches every site, the smallest too.
+    {
+        RetentionGraph* graph = view->graph();
+        const QSize was = graph->size();
+        graph->resize(graph->width(), graph->minimumHeight());
+        (void)graph->grab(); // lays the boxes out at that size
+        QSignalSpy clicked(graph, &RetentionGraph::siteClicked);
+        for (int y = 0; y < graph->height(); y += 3)
+            QTest::mouseClick(graph, Qt::LeftButton, {}, QPoint(graph->width() - 15, y));
+        QSet<qint64> seen;
+        for (const auto& args : clicked)
+            seen.insert(args.at(0).toLongLong());
+        QCOMPARE(int(seen.size()), graph->siteCount());
+        graph->resize(was);
+    }
     // Expanding is lazy; selecting an object shows its path from the root.
     QModelIndex child = view->tree()->model()->index(0, 0, top);
     QVERIFY(child.isValid());

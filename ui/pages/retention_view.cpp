@@ -416,13 +416,22 @@ void RetentionGraph::setData(std::shared_ptr<const RetentionData> data) {
 
 void RetentionGraph::layoutBoxes() {
     const double h = height() - 30, w = width();
+    // Each box gets a floor of height (so a small one can be seen and
+    // clicked) and a share of the rest by its bytes: the column fills the
+    // height and never runs past it, however many small boxes it holds.
     auto place = [&](std::vector<Box>& boxes, double x, double bw) {
+        if (boxes.empty())
+            return;
         double total = 0;
         for (const auto& b : boxes)
             total += b.bytes;
-        double gap = 6, avail = h - gap * double(std::max<size_t>(1, boxes.size()) - 1), y = 24;
+        const double n = double(boxes.size());
+        const double gap = n > 1 ? std::min(6.0, std::max(0.0, h) * 0.25 / (n - 1)) : 0;
+        const double avail = std::max(0.0, h - gap * (n - 1));
+        const double floor = std::min(14.0, avail / n), spare = avail - floor * n;
+        double y = 24;
         for (auto& b : boxes) {
-            double bh = std::max(14.0, avail * b.bytes / std::max(1.0, total));
+            double bh = floor + spare * b.bytes / std::max(1.0, total);
             b.rect = QRectF(x, y, bw, bh);
             y += bh + gap;
         }
