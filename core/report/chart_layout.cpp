@@ -236,15 +236,42 @@ ChartLayout layoutChart(const ChartSpec& c, int width, int height) {
         l.valueTicks.push_back({Y(v), bytes ? iecTickLabel(v, byteUnit) : valueLabel(v, c.unit),
                                 ChartLayout::Tick::Anchor::End});
     }
-    // The time axis: a handful of UTC labels.
-    for (int i = 0; i <= 4; ++i) {
-        // In double, then back within [t0, t1]: t1 - t0 may not fit in int64.
-        double at = double(t0) + (double(t1) - double(t0)) * i / 4;
-        int64_t t = i == 0 ? t0 : i == 4 || at >= double(t1) ? t1 : int64_t(at);
-        l.timeTicks.push_back({X(t), clockOf(t),
-                               i == 0   ? ChartLayout::Tick::Anchor::Start
-                               : i == 4 ? ChartLayout::Tick::Anchor::End
-                                        : ChartLayout::Tick::Anchor::Middle});
+    // The time axis: UTC labels at round times (every 10 s, 5 min, 6 h, ...),
+    // at most six, as the workbench's timeline ticks; ends when none is round.
+    {
+        const double spanS = (double(t1) - double(t0)) / 1e9;
+        static constexpr double kSteps[] = {1,     2,     5,     10,    15,     30,     60,
+                                            120,   300,   600,   900,   1800,   3600,   7200,
+                                            10800, 21600, 43200, 86400, 172800, 604800, 1209600};
+        double step = 2592000; // 30 days
+        for (double s : kSteps)
+            if (spanS / s <= 6) {
+                step = s;
+                break;
+            }
+        while (spanS / step > 6)
+            step *= 2;
+        const double firstS = std::ceil(double(t0) / 1e9 / step) * step;
+        const double widthRight = width - 2;
+        for (int k = 0; k < 8; ++k) {
+            const double s = firstS + k * step;
+            if (s * 1e9 > double(t1))
+                break;
+            const int64_t t = int64_t(s) * 1'000'000'000;
+            std::string label = clockOf(t);
+            if (step >= 86400)
+                label = formatTimeIso(t).substr(5, 5); // MM-DD
+            else if (step >= 60)
+                label = label.substr(0, 5); // HH:MM
+            const double x = X(t), half = chartTextWidth(label) / 2;
+            if (x + half > widthRight || x - half < 2)
+                continue;
+            l.timeTicks.push_back({x, label, ChartLayout::Tick::Anchor::Middle});
+        }
+        if (l.timeTicks.size() < 2) {
+            l.timeTicks = {{X(t0), clockOf(t0), ChartLayout::Tick::Anchor::Start},
+                           {X(t1), clockOf(t1), ChartLayout::Tick::Anchor::End}};
+        }
     }
     l.timeLabelBaseline = top + l.plotH + 15;
     l.timeCaption = "time (UTC, " + formatTimeIso(t0).substr(0, 10) + ")";

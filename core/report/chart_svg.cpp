@@ -96,6 +96,9 @@ std::string renderChartSvg(const ChartSpec& c, int width, int height) {
                num(l.left - 6) + "\" y=\"" + num(t.at + 4) + "\" text-anchor=\"end\" fill=\"" +
                kChartTickText + "\">" + xmlEscape(t.label) + "</text>\n";
     for (const auto& t : l.timeTicks)
+        out += "<line x1=\"" + num(t.at) + "\" x2=\"" + num(t.at) + "\" y1=\"" + num(l.top) +
+               "\" y2=\"" + num(bottom) + "\" stroke=\"" + kChartGrid + "\"/>\n";
+    for (const auto& t : l.timeTicks)
         out += "<text x=\"" + num(t.at) + "\" y=\"" + num(l.timeLabelBaseline) +
                "\" text-anchor=\"" + anchor(t.anchor) + "\" fill=\"" + kChartTickText + "\">" +
                xmlEscape(t.label) + "</text>\n";

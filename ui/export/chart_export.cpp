@@ -126,9 +126,12 @@ void paintChart(QPainter& painter, const ChartLayout& l) {
         painter.setPen(chartColour(kChartTickText));
         text(l.left - 6, t.at + 4, t.label, Anchor::End);
     }
-    painter.setPen(chartColour(kChartTickText));
-    for (const auto& t : l.timeTicks)
+    for (const auto& t : l.timeTicks) {
+        painter.setPen(QPen(chartColour(kChartGrid), 1));
+        painter.drawLine(QPointF(t.at, l.top), QPointF(t.at, bottom));
+        painter.setPen(chartColour(kChartTickText));
         text(t.at, l.timeLabelBaseline, t.label, t.anchor);
+    }
     painter.setPen(chartColour(kChartCaption));
     text(right, l.captionBaseline, l.timeCaption, Anchor::End);
     painter.setPen(QPen(chartColour(kChartFrame), 1));
