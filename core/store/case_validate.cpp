@@ -26,6 +26,22 @@ Error bad(Db& db, const std::string& what) {
 
 std::string n(int64_t v) { return std::to_string(v); }
 
+// The first row whose `column` holds none of the names of an enum's table.
+template <typename E, size_t N>
+std::string unknownNameQuery(const char* select, const char* table, const char* column,
+                             const NameTable<E, N>& names) {
+    std::string sql =
+        std::string("SELECT ") + select + " FROM " + table + " WHERE " + column + " NOT IN (";
+    for (size_t i = 0; i < N; ++i)
+        sql += std::string(i ? ", '" : "'") + names[i].second + "'";
+    return sql + ") LIMIT 1";
+}
+
+std::string unknownName(const char* what, const std::string& value) {
+    return std::string(": ") + what + " '" + truncateUtf8(value, 64) +
+           "' is not one memscope knows";
+}
+
 // Runs a query that returns the first offending row, if any; `describe`
 // words it. A query that fails is an error too: the check did not happen.
 template <typename Describe>
@@ -152,33 +168,21 @@ Status checkCaseRows(Db& db) {
                               });
         !st)
         return st;
-    // Every snapshot is of a kind memscope knows: readers and views switch on it.
-    static const std::string kUnknownKind = [] {
-        std::string sql = "SELECT id, kind FROM snapshots WHERE kind NOT IN (";
-        for (size_t i = 0; i < kSnapshotKindNames.size(); ++i)
-            sql += std::string(i ? ", '" : "'") + kSnapshotKindNames[i].second + "'";
-        return sql + ") LIMIT 1";
-    }();
-    if (auto st = firstBadRow(db, "snapshots", kUnknownKind.c_str(),
-                              [](Stmt& s) {
-                                  return "row id " + n(s.i64(0)) + ": kind '" +
-                                         truncateUtf8(s.text(1), 64) +
-                                         "' is not one memscope knows";
-                              });
+    // Every snapshot is of a kind memscope knows, and every goroutine group's
+    // role too ("" for none): readers and views switch on them.
+    static const std::string kUnknownKind =
+        unknownNameQuery("id, kind", "snapshots", "kind", kSnapshotKindNames);
+    if (auto st = firstBadRow(
+            db, "snapshots", kUnknownKind.c_str(),
+            [](Stmt& s) { return "row id " + n(s.i64(0)) + unknownName("kind", s.text(1)); });
         !st)
         return st;
-    // Every goroutine group's role is one memscope knows ("" for none).
-    static const std::string kUnknownRole = [] {
-        std::string sql = "SELECT snapshot_id, idx, role FROM goroutine_groups WHERE role NOT IN (";
-        for (size_t i = 0; i < kGoroutineRoleNames.size(); ++i)
-            sql += std::string(i ? ", '" : "'") + kGoroutineRoleNames[i].second + "'";
-        return sql + ") LIMIT 1";
-    }();
+    static const std::string kUnknownRole =
+        unknownNameQuery("snapshot_id, idx, role", "goroutine_groups", "role", kGoroutineRoleNames);
     if (auto st = firstBadRow(db, "goroutine_groups", kUnknownRole.c_str(),
                               [](Stmt& s) {
                                   return "row of snapshot " + n(s.i64(0)) + ", idx " + s.text(1) +
-                                         ": role '" + truncateUtf8(s.text(2), 64) +
-                                         "' is not one memscope knows";
+                                         unknownName("role", s.text(2));
                               });
         !st)
         return st;
