@@ -186,6 +186,15 @@ void TestWorkbenchViews::clickingAHostLineSelectsThatHostsRow() {
     QCustomPlot* plot = view->plot();
     plot->replot();
     QCOMPARE(plot->graphCount(), 3);
+    // The legend is one row and covers no capture's point, the first ones too.
+    const QRectF legend = plot->legend->outerRect();
+    QVERIFY2(legend.height() < 2.0 * QFontMetrics(plot->legend->font()).height() + 8,
+             qPrintable(QString::number(legend.height())));
+    for (int g = 0; g < plot->graphCount(); ++g)
+        for (int i = 0; i < plot->graph(g)->dataCount(); ++i) {
+            auto p = plot->graph(g)->data()->at(i);
+            QVERIFY(!legend.contains(plot->graph(g)->coordsToPixels(p->key, p->value)));
+        }
     // The rows are sorted by sockets, the lines by host name: a line's index
     // is not its row. Click each line where it is alone under the mouse.
     int clicked = 0;

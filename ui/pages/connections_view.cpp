@@ -62,7 +62,13 @@ ConnectionsView::ConnectionsView(QWidget* parent) : QWidget(parent) {
     ticker->setDateTimeSpec(Qt::UTC);
     m_plot->xAxis->setTicker(ticker);
     m_plot->yAxis->setLabel(tr("client sockets"));
+    // The hosts in one row at the top left, where the rising lines are not:
+    // stacked, they covered the first captures and the axis on a low chart.
     m_plot->legend->setVisible(true);
+    m_plot->legend->setFont(QFont(font().family(), 8));
+    m_plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_plot->legend->setWrap(8);
+    m_plot->legend->setBorderPen(Qt::NoPen);
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
 
     m_hosts = new QStandardItemModel(this);
