@@ -13,6 +13,7 @@
 #include "base/text_util.h"
 #include "import/capture_time.h"
 #include "report/chart_svg.h"
+#include "store/case_validate.h"
 
 #include <algorithm>
 #include <cmath>
@@ -329,6 +330,13 @@ std::string snapshotsLine(const std::vector<SnapshotInfo>& snaps) {
     return out;
 }
 
+// A chart with the case's notes on it: a report's charts label every annotation.
+ChartSpec withNotes(ChartSpec chart, const std::vector<Annotation>& notes) {
+    for (const auto& a : notes)
+        chart.notes.push_back({a.timeNs, annotationLabel(a.text)});
+    return chart;
+}
+
 // A finding's evidence as charts: its series split by unit.
 std::vector<ChartSpec> findingCharts(const Finding& f) {
     std::vector<ChartSpec> out;
@@ -443,6 +451,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
     }
 
     auto findings = read.take(detectFindings(store, opts.limits));
+    const auto notes = read.take(store.annotations());
     out += "\n## Findings\n\n";
     if (findings.empty())
         out += "None: no leak pattern memscope knows shows in these captures.\n";
@@ -457,7 +466,7 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         for (const auto& chart : findingCharts(f)) {
             std::string stem = "finding-" + std::to_string(n) + "-" + std::to_string(++c);
             if (opts.chartFile) {
-                std::string file = opts.chartFile(chart, stem);
+                std::string file = opts.chartFile(withNotes(chart, notes), stem);
                 if (!file.empty())
                     out += "![" + md(chart.title) + "](" + file + ")\n\n";
             }
@@ -497,7 +506,6 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
             out += " " + std::to_string(id.value);
         out += ".\n\n";
     }
-    auto notes = read.take(store.annotations());
     if (!notes.empty()) {
         out += "## Annotations\n\n| time | series | note |\n|---|---|---|\n";
         for (const auto& a : notes)
@@ -508,7 +516,8 @@ Result<std::string> reportMarkdown(CaseStore& store, const ReportOptions& opts) 
         out += "\n## Key series\n\n";
         int k = 0;
         for (auto& chart : keyCharts(read, store)) {
-            std::string file = opts.chartFile(chart, "series-" + std::to_string(++k));
+            std::string file =
+                opts.chartFile(withNotes(chart, notes), "series-" + std::to_string(++k));
             if (!file.empty())
                 out += "![" + md(chart.title) + "](" + file + ")\n\n";
         }
@@ -641,6 +650,7 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
     auto targets = read.take(store.targets());
     auto snaps = read.take(store.snapshots());
     auto findings = read.take(detectFindings(store, opts.limits));
+    const auto notes = read.take(store.annotations());
     std::string h =
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
         "<title>memscope report</title>\n<style>\n"
@@ -689,7 +699,7 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
              (targets.size() > 1 ? " · " + xmlEscape(f.target) : "") + "</p>\n<h3>" +
              xmlEscape(f.title) + "</h3>\n<p>" + xmlEscape(f.summary) + "</p>\n";
         for (const auto& chart : findingCharts(f))
-            h += renderChartSvg(chart);
+            h += renderChartSvg(withNotes(chart, notes));
         if (!f.numbers.empty()) {
             h += "<table><tr><th>evidence</th><th>value</th></tr>\n";
             for (const auto& [k, v] : f.numbers)
@@ -716,7 +726,6 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
         }
         h += "</div>\n";
     }
-    auto notes = read.take(store.annotations());
     if (!notes.empty()) {
         h += "<h2>Annotations</h2>\n<table><tr><th>time</th><th>series</th><th>note</th></tr>\n";
         for (const auto& a : notes)
@@ -727,12 +736,8 @@ Result<std::string> reportHtml(CaseStore& store, const ReportOptions& opts) {
     auto charts = keyCharts(read, store);
     if (!charts.empty()) {
         h += "<h2>Key series</h2>\n";
-        for (auto& c : charts) {
-            for (const auto& a : notes)
-                if (!c.markNs)
-                    c.markNs = a.timeNs;
-            h += renderChartSvg(c) + "\n";
-        }
+        for (const auto& c : charts)
+            h += renderChartSvg(withNotes(c, notes)) + "\n";
     }
     h += "<h2>Snapshots</h2>\n<table><tr><th>id</th><th>kind</th><th>time</th><th>time "
          "from</th><th>file</th></tr>\n";

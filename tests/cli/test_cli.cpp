@@ -535,12 +535,18 @@ void TestCli::leakingServiceEndToEnd() {
                           "<script>alert(1)</script> & deploy"})
                  .code,
              0);
+    QCOMPARE(memscopeRun({"annotate", c, "--at", "2026-11-26T16:59:30Z", "OOM kill"}).code, 0);
     Run html = memscopeRun({"report", c, "--format", "html"});
     QCOMPARE(html.code, 0);
     QVERIFY(html.out.startsWith("<!DOCTYPE html>"));
     QVERIFY(!html.out.contains("<script"));
     QVERIFY(html.out.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; deploy"));
     QVERIFY(html.out.count("<svg") >= 4); // finding evidence and key series, inline
+    // Every chart over that time labels both notes, not only the first.
+    const int noteLabels = int(html.out.count(">OOM kill</text>"));
+    QVERIFY2(noteLabels >= 4, qPrintable(QString::number(noteLabels)));
+    QCOMPARE(int(html.out.count(">&lt;script&gt;alert(1)&lt;/script&gt; &amp; deploy</text>")),
+             noteLabels);
     QVERIFY(!html.out.contains("src=\"http"));
 
     QString md = m_dir.filePath("post/mortem.md");
