@@ -98,17 +98,18 @@ void TestProfileViews::bottomUpInvertsTheTree() {
     CallTreeModel m;
     QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
     m.setTree(tree(folded(kStacks), "", CallTreeDirection::BottomUp));
-    // Every leaf function first with what ends there, its callers below.
-    QCOMPARE(printed(m), QString("c 30/0\n"
+    // Every leaf function first with what ends there, its own (self) cost
+    // there; its callers below, which spend nothing of it themselves.
+    QCOMPARE(printed(m), QString("c 30/30\n"
                                  "  b 20/0\n"
-                                 "    main 20/20\n"
+                                 "    main 20/0\n"
                                  "  a 10/0\n"
-                                 "    main 10/10\n"
-                                 "d 7/0\n"
+                                 "    main 10/0\n"
+                                 "d 7/7\n"
                                  "  b 7/0\n"
-                                 "    main 7/7\n"
-                                 "a 5/0\n"
-                                 "  main 5/5\n"));
+                                 "    main 7/0\n"
+                                 "a 5/5\n"
+                                 "  main 5/0\n"));
     // The roots' totals are the flat values pprof -top prints.
     TopResult top = computeTop(folded(kStacks), 0);
     for (int r = 0; r < m.rowCount(); ++r) {
@@ -128,11 +129,15 @@ void TestProfileViews::callersAndCalleesOfAFunction() {
     QAbstractItemModelTester t1(&callers, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester t2(&callees, QAbstractItemModelTester::FailureReportingMode::QtTest);
     callers.setTree(tree(p, "c", CallTreeDirection::BottomUp));
-    QCOMPARE(printed(callers), QString("c 30/0\n"
+    QCOMPARE(printed(callers), QString("c 30/30\n"
                                        "  b 20/0\n"
-                                       "    main 20/20\n"
+                                       "    main 20/0\n"
                                        "  a 10/0\n"
-                                       "    main 10/10\n"));
+                                       "    main 10/0\n"));
+    // Callers of a function that calls on: none of it is its own.
+    callers.setTree(tree(p, "b", CallTreeDirection::BottomUp));
+    QCOMPARE(printed(callers), QString("b 27/0\n"
+                                       "  main 27/0\n"));
     callees.setTree(tree(p, "b", CallTreeDirection::Callees));
     QCOMPARE(printed(callees), QString("b 27/0\n"
                                        "  c 20/20\n"

@@ -79,14 +79,20 @@ CallTree buildCallTree(const Profile& p, int sampleIndex, const std::string& foc
                 cur = childFor(t, index, cur, path[i], fn);
                 t.nodes[size_t(cur)].value += w;
             }
+            if (cur != 0)
+                t.nodes[size_t(cur)].self += w;
         } else {
+            // Self is what a function spends itself: the sample's innermost
+            // frame, which bottom-up is the first node of its path (not the
+            // outermost caller it ends at). Cut at a focus that called on,
+            // nothing of the sample is the focus's own.
             for (size_t i = end; i-- > 0;) {
                 cur = childFor(t, index, cur, path[i], fn);
                 t.nodes[size_t(cur)].value += w;
+                if (i + 1 == end && end == path.size())
+                    t.nodes[size_t(cur)].self += w;
             }
         }
-        if (cur != 0)
-            t.nodes[size_t(cur)].self += w;
     }
     for (auto& n : t.nodes)
         std::sort(n.children.begin(), n.children.end(), [&](int32_t a, int32_t b) {
