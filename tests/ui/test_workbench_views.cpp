@@ -3,6 +3,7 @@
 // Side by side ranks by the size of a change whichever way it went, the
 // window follows a case another process writes, and every import is logged.
 #include "analysis/detect/detect.h"
+#include "analysis/goroutine_cost/goroutine_cost.h"
 #include "export/chart_export.h"
 #include "import/import_batch.h"
 #include "pages/compare_view.h"
@@ -71,6 +72,7 @@ private slots:
     void gettingStartedWalksThrough();
     void cleanupsBesideFinalizers();
     void goroutineCostColumnsSort();
+    void pairedGroupsShareTheirCost();
     void itemMenusShowInTheOtherViews();
     void panelsMoveAndStayAligned();
 
@@ -935,6 +937,64 @@ void TestWorkbenchViews::goroutineCostColumnsSort() {
             QCOMPARE(rows->index(r, GoroutinesView::Sockets).data().toString(), QString("0"));
         }
     QVERIFY(idle);
+}
+
+void TestWorkbenchViews::pairedGroupsShareTheirCost() {
+    // The demo's latest dump: 1752 read loops and 1752 write loops, costed
+    // together as one bucket. Each row shows its share, so the two add up to
+    // the bucket's bytes and growth instead of each showing all of it.
+    auto* view = m_window->findChild<GoroutinesView*>();
+    QVERIFY(view);
+    auto* rows = view->model();
+    auto isLoop = [&](int r) {
+        return rows->index(r, GoroutinesView::Role)
+                   .data()
+                   .toString()
+                   .contains("client connection loop") &&
+               rows->index(r, GoroutinesView::Retained)
+                       .data(GoroutinesView::kSortRole)
+                       .toLongLong() > 0;
+    };
+    auto pairRows = [&] {
+        int n = 0;
+        for (int r = 0; r < rows->rowCount(); ++r)
+            n += isLoop(r);
+        return n;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(pairRows(), 2, 20000);
+    auto store = must(CaseStore::open(m_demo.toStdString(), true));
+    GoroutineCostOptions o;
+    o.atDumpId = view->snapshotId();
+    auto sn = must(store->snapshot(view->snapshotId()));
+    QVERIFY(sn);
+    o.targetId = sn->targetId;
+    const auto report = must(goroutineCost(*store, o));
+    const GoroutineGroupCost* loops = nullptr;
+    for (const auto& c : report.groups)
+        if (c.key.rfind(kHttpClientLoops, 0) == 0)
+            loops = &c;
+    QVERIFY(loops && loops->bytes > 0 && loops->growthPerHour > 0);
+    int64_t bytes = 0, sockets = -1;
+    double growth = 0;
+    int pair = 0;
+    for (int r = 0; r < rows->rowCount(); ++r) {
+        auto at = [&](int column) { return rows->index(r, column); };
+        if (!isLoop(r))
+            continue;
+        ++pair;
+        bytes += at(GoroutinesView::Retained).data(GoroutinesView::kSortRole).toLongLong();
+        growth += at(GoroutinesView::Growth).data(GoroutinesView::kSortRole).toDouble();
+        // Both loops serve the same sockets, one of each per connection.
+        const qlonglong s =
+            at(GoroutinesView::Sockets).data(GoroutinesView::kSortRole).toLongLong();
+        QVERIFY(sockets < 0 || s == sockets);
+        sockets = s;
+    }
+    QCOMPARE(pair, 2);
+    QVERIFY2(std::llabs(bytes - loops->bytes) <= 1,
+             qPrintable(QString("%1 vs %2").arg(bytes).arg(loops->bytes)));
+    QVERIFY(std::fabs(growth - loops->growthPerHour) < 1);
+    QCOMPARE(sockets, qlonglong(loops->sockets));
 }
 
 QTEST_MAIN(TestWorkbenchViews)

@@ -266,27 +266,50 @@ GoroutinesView::GoroutinesView(QWidget* parent) : QWidget(parent) {
             for (const auto& h : cost ? cost->socketsByHost : std::vector<NamedCount>())
                 hosts << QString::fromStdString(h.name);
             function->setData(hosts, kHostsRole);
-            auto number = [&](bool known, const QString& text, const QVariant& sort) {
+            // Groups that share a bucket (a connection's read and write loops)
+            // are costed together: each row shows its share by goroutines of
+            // the bucket's bytes and growth, so the rows add up; the sockets
+            // are the ones the bucket serves, which each of its rows serves.
+            const bool shared = cost && rowsOf[key] > 1;
+            const double share = shared && cost->count > 0
+                                     ? std::min(1.0, double(g.count) / double(cost->count))
+                                     : 1;
+            const QString together = !shared ? QString()
+                                     : key.rfind(kHttpClientLoops, 0) == 0
+                                         ? tr("a connection's read and write loops together")
+                                         : tr("the %1 groups started in %2 by %3 together")
+                                               .arg(rowsOf[key])
+                                               .arg(QString::fromStdString(cost->entry),
+                                                    QString::fromStdString(cost->createdBy));
+            auto number = [&](bool known, const QString& text, const QVariant& sort,
+                              const QString& tip = {}) {
                 auto* i = cell(known ? text : tr("—"), known ? sort : QVariant(-1));
                 i->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-                if (known && cost && rowsOf[key] > 1)
-                    i->setToolTip(key.rfind(kHttpClientLoops, 0) == 0
-                                      ? tr("A connection's read and write loops together")
-                                      : tr("The %1 groups started in %2 by %3 together")
-                                            .arg(rowsOf[key])
-                                            .arg(QString::fromStdString(cost->entry),
-                                                 QString::fromStdString(cost->createdBy)));
+                if (known && shared)
+                    i->setToolTip(tip.isEmpty() ? together : tip);
                 return i;
             };
-            const int64_t bytes = cost ? cost->bytes : 0, sockets = cost ? cost->sockets : 0;
-            const double growth = cost ? cost->growthPerHour : 0;
+            const int64_t bytes = cost ? int64_t(std::llround(double(cost->bytes) * share)) : 0;
+            const int64_t sockets = cost ? cost->sockets : 0;
+            const double growth = cost ? cost->growthPerHour * share : 0;
             QList<QStandardItem*> row{
                 count,
                 number(haveHeap, QString::fromStdString(formatValue(bytes, "bytes")),
-                       qlonglong(bytes)),
-                hostsTip(number(haveFds, QString::number(sockets), qlonglong(sockets)), cost),
+                       qlonglong(bytes),
+                       shared ? tr("This group's share, by goroutines, of the %1 that %2 retain")
+                                    .arg(QString::fromStdString(formatValue(cost->bytes, "bytes")),
+                                         together)
+                              : QString()),
+                hostsTip(number(haveFds, QString::number(sockets), qlonglong(sockets),
+                                shared ? tr("The sockets %1 serve: each of its groups serves them")
+                                             .arg(together)
+                                       : QString()),
+                         cost),
                 number(cost && cost->dumps > 1,
-                       (growth > 0 ? "+" : "") + QLocale().toString(growth, 'f', 0), growth),
+                       (growth > 0 ? "+" : "") + QLocale().toString(growth, 'f', 0), growth,
+                       shared ? tr("This group's share, by goroutines, of the %1 an hour of %2")
+                                    .arg(QLocale().toString(cost->growthPerHour, 'f', 0), together)
+                              : QString()),
                 cell(QString::fromStdString(g.state), QString::fromStdString(g.state)),
                 cell(wait, qlonglong(std::max<int64_t>(g.maxWait, 0))),
                 cell(role, role),
